@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command loop: batch lines and the interactive readline shell. */
+#ifndef PYKDUMP_CLI_SHELL_H
+#define PYKDUMP_CLI_SHELL_H
+
+#include <stdio.h>
+
+struct kd_session;
+
+struct kd_shell {
+	struct kd_session *s;
+	double timeout;		/* per-command budget, 0 = none */
+	int last_status;
+};
+
+void kd_shell_init(struct kd_shell *sh);
+void kd_shell_fini(struct kd_shell *sh);
+/* Run one line; returns the command's status. */
+int kd_shell_run_line(struct kd_shell *sh, const char *line);
+int kd_shell_run_stream(struct kd_shell *sh, FILE *in);
+int kd_shell_run_file(struct kd_shell *sh, const char *path);
+int kd_shell_interactive(struct kd_shell *sh);
+
+#endif

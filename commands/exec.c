@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Running a command line as crash does: words split on blanks with
+ * '...' and "..." quoting, then an optional "| shell-command" or
+ * "> file" / ">> file" tail that receives the command's output.
+ */
+#include <errno.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/cancel.h>
+
+#include "command.h"
+
+struct words {
+	char **v;
+	int n, cap;
+};
+
+static int words_push(struct words *w, char *s)
+{
+	if (w->n + 1 >= w->cap) {
+		int cap = w->cap ? 2 * w->cap : 16;
+		char **v = realloc(w->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = s;
+	w->v[w->n] = NULL;
+	return 0;
+}
+
+static void words_free(struct words *w)
+{
+	for (int i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+}
+
+/*
+ * Split line into words.  Sets *tail to the unquoted '|' or '>' that
+ * starts the redirection (pointing into line), or NULL.
+ */
+static int split_words(const char *line, struct words *w, const char **tail)
+{
+	const char *p = line;
+	*tail = NULL;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			return 0;
+		if (*p == '|' || *p == '>') {
+			*tail = p;
+			return 0;
+		}
+		size_t cap = strlen(p) + 1, len = 0;
+		char *word = malloc(cap);
+		if (!word)
+			return -1;
+		char quote = 0;
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else
+					word[len++] = *p;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
+				   *p == '|' || *p == '>') {
+				break;
+			} else {
+				word[len++] = *p;
+			}
+		}
+		word[len] = '\0';
+		if (words_push(w, word) < 0) {
+			free(word);
+			return -1;
+		}
+	}
+}
+
+static int run_words(struct kd_session *s, struct words *w, FILE *out)
+{
+	const struct kd_command *cmd = kd_command_find(w->v[0]);
+	if (!cmd) {
+		fprintf(out, "%s: command not found\n", w->v[0]);
+		return 1;
+	}
+	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
+	optind = 0;	/* commands use getopt; reset its state */
+	return cmd->run(&ctx, w->n, w->v);
+}
+
+/* Send the command's output through "| shell" or to "> file". */
+static int run_redirected(struct kd_session *s, struct words *w,
+			  const char *tail, FILE *out)
+{
+	FILE *dst;
+	int is_pipe = *tail == '|';
+	const char *target = tail + 1;
+	const char *mode = "w";
+	if (!is_pipe && *target == '>') {
+		mode = "a";
+		target++;
+	}
+	while (*target == ' ' || *target == '\t')
+		target++;
+	if (!*target) {
+		fprintf(out, "%s: missing %s target\n", w->v[0],
+			is_pipe ? "pipe" : "redirection");
+		return 1;
+	}
+	fflush(out);
+	if (is_pipe) {
+		dst = popen(target, "w");
+	} else {
+		char *path = strdup(target);
+		if (!path)
+			return 1;
+		size_t n = strlen(path);
+		while (n && (path[n - 1] == ' ' || path[n - 1] == '\n'))
+			path[--n] = '\0';
+		dst = fopen(path, mode);
+		free(path);
+	}
+	if (!dst) {
+		fprintf(out, "%s: cannot open %s: %s\n", w->v[0], target,
+			strerror(errno));
+		return 1;
+	}
+	int rc = run_words(s, w, dst);
+	if (is_pipe)
+		pclose(dst);
+	else
+		fclose(dst);
+	return rc;
+}
+
+int kd_command_exec(struct kd_session *s, const char *line, FILE *out)
+{
+	struct words w = { 0 };
+	const char *tail;
+	int rc = 0;
+	if (split_words(line, &w, &tail) < 0) {
+		fprintf(out, "out of memory\n");
+		rc = 1;
+		goto out_free;
+	}
+	if (w.n == 0)
+		goto out_free;
+	if (tail)
+		rc = run_redirected(s, &w, tail, out);
+	else
+		rc = run_words(s, &w, out);
+out_free:
+	words_free(&w);
+	return rc;
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The table of built-in commands. */
+#include <string.h>
+
+#include "command.h"
+
+extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_help;
+
+/* Keep sorted by name: "help" lists them in this order. */
+const struct kd_command *const kd_commands[] = {
+	&kd_cmd_dumpinfo,
+	&kd_cmd_help,
+	NULL,
+};
+
+const struct kd_command *kd_command_find(const char *name)
+{
+	for (const struct kd_command *const *c = kd_commands; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
+	return NULL;
+}
