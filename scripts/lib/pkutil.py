@@ -86,8 +86,14 @@ def ensure_tools(tools):
             missing[cmd] = pkg
     if not missing:
         return
-    pkgs = sorted(set(missing.values()))
-    log(f"missing {', '.join(sorted(missing))}: apt-get install {' '.join(pkgs)}")
+    log(f"missing {', '.join(sorted(missing))}")
+    apt_install(sorted(set(missing.values())))
+
+
+def apt_install(pkgs):
+    """apt-get install -y --no-install-recommends PKGS (retrying once after
+    apt-get update)."""
+    log(f"apt-get install {' '.join(pkgs)}")
     if os.geteuid() != 0:
         raise Fail("need root to install: apt-get install -y "
                    "--no-install-recommends " + " ".join(pkgs))
