@@ -17,7 +17,9 @@ Fixtures (all session scoped):
             sample.release, sample.kaslr_offset, sample.dumps (name -> Path
             of every dump variant present), sample.console (text).
   crash     crash(cmds, dump="vmcore.elf") -> {cmd: output}; all commands in
-            ONE crash run through scripts/crash-ref (results cached on disk).
+            ONE crash run through scripts/crash-ref (results cached on disk
+            and in memory).  crash.prefetch(cmds, dump_names, jobs=2) runs
+            several dumps in parallel first.
   pykdump   pykdump(cmds, dump="vmcore.elf") -> stdout of
             `build/pykdump -c CMD... VMLINUX DUMP`; skips the test when the
             program is not built.  pykdump.run(...) gives the CompletedProcess.
@@ -34,6 +36,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from difflib import SequenceMatcher, unified_diff
 from pathlib import Path
@@ -149,30 +152,56 @@ class Crash:
         self.sample = sample
         self.memo = {}
 
-    def __call__(self, cmds, dump="vmcore.elf", vmlinux=None):
+    def _start(self, cmds, dump, vmlinux):
+        """Start crash-ref for the commands not known yet; returns
+        (memo, todo, Popen or None, path)."""
         if isinstance(cmds, str):
             cmds = [cmds]
-        cmds = list(dict.fromkeys(cmds))
         path = Path(dump) if os.path.isabs(dump) else self.sample.dump(dump)
         vml = Path(vmlinux) if vmlinux else self.sample.vmlinux
-        key = (str(path), str(vml))
-        memo = self.memo.setdefault(key, {})
-        todo = [c for c in cmds if c not in memo]
+        memo = self.memo.setdefault((str(path), str(vml)), {})
+        todo = [c for c in dict.fromkeys(cmds) if c not in memo]
+        proc = None
         if todo:
             argv = [PYTHON, str(SCRIPTS / "crash-ref"), "--json",
                     "--vmlinux", str(vml), str(path)]
-            r = subprocess.run(argv, input="\n".join(todo) + "\n",
-                               capture_output=True, text=True, timeout=1800)
-            try:
-                out = json.loads(r.stdout) if r.stdout.strip() else {}
-            except ValueError:
-                out = {}
-            memo.update(out)
-            if r.returncode != 0 or any(c not in memo for c in todo):
-                raise AssertionError(
-                    f"crash-ref failed ({r.returncode}) on {path.name}:\n"
-                    f"{r.stderr[-3000:]}")
-        return {c: memo[c] for c in cmds}
+            with tempfile.TemporaryFile("w+") as cmdfile:
+                cmdfile.write("\n".join(todo) + "\n")
+                cmdfile.seek(0)
+                proc = subprocess.Popen(argv, stdin=cmdfile,
+                                        stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+        return memo, todo, proc, path
+
+    @staticmethod
+    def _finish(memo, todo, proc, path):
+        if proc is None:
+            return
+        stdout, stderr = proc.communicate(timeout=1800)
+        try:
+            memo.update(json.loads(stdout) if stdout.strip() else {})
+        except ValueError:
+            pass
+        if proc.returncode != 0 or any(c not in memo for c in todo):
+            raise AssertionError(f"crash-ref failed ({proc.returncode}) on "
+                                 f"{path.name}:\n{stderr[-3000:]}")
+
+    def __call__(self, cmds, dump="vmcore.elf", vmlinux=None):
+        if isinstance(cmds, str):
+            cmds = [cmds]
+        started = self._start(cmds, dump, vmlinux)
+        self._finish(*started)
+        return {c: started[0][c] for c in cmds}
+
+    def prefetch(self, cmds, dumps, jobs=2):
+        """Run CMDS on several dumps, JOBS crash processes at a time, so
+        that later calls are answered from memory."""
+        dumps = list(dumps)
+        while dumps:
+            batch, dumps = dumps[:jobs], dumps[jobs:]
+            started = [self._start(cmds, d, None) for d in batch]
+            for s in started:
+                self._finish(*s)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ DUMP_NAMES = ("vmcore.elf", "vmcore.flat", "vmcore.kdump", "vmcore.d31.zlib",
               "vmcore.d31.lzo", "vmcore.d31.elf", "vmcore.d31.zstd")
 
 # Commands the tests below need from crash on vmcore.elf, fetched in one run.
-REF_CMDS = ["sys", "ps", "log", "mod", "net", "ps -A"]
+REF_CMDS = ["sys", "ps", "log", "mod", "net", "ps -A",
+            "foreach fixture-sleeper files"]
 KDUMP_STATUS = {"vmcore.kdump": 0x1, "vmcore.d31.zlib": 0x1,
                 "vmcore.d31.lzo": 0x2, "vmcore.d31.zstd": 0x20}
 
@@ -141,15 +142,20 @@ def test_crash_sees_modules_and_netdev(ref):
     assert "10.99.0.1" in ref["net"]
 
 
-def test_crash_open_file(crash, ref):
-    pid = next(ln.split()[0] for ln in ref["ps"].splitlines()
-               if ln.split() and ln.split()[-1] == "fixture-sleeper")
-    out = crash([f"files {pid}"])[f"files {pid}"]
-    assert "/tmp/fixture-open-file" in out
+def test_crash_open_file(ref):
+    out = ref["foreach fixture-sleeper files"]
+    assert 'COMMAND: "fixture-sleeper"' in out
+    assert re.search(r"^\s*3 .* REG\s+/tmp/fixture-open-file$", out, re.M)
+
+
+@pytest.fixture(scope="module")
+def variants_ref(sample, crash):
+    crash.prefetch(["sys", "ps"], [n for n in sample.dumps
+                                   if n != "vmcore.elf"])
 
 
 @pytest.mark.parametrize("name", [n for n in DUMP_NAMES if n != "vmcore.elf"])
-def test_crash_reads_every_variant(sample, crash, ref, name):
+def test_crash_reads_every_variant(sample, crash, ref, variants_ref, name):
     sample.dump(name)
     out = crash(["sys", "ps"], dump=name)
     a, b = sys_fields(out["sys"]), sys_fields(ref["sys"])
