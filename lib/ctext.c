@@ -15,6 +15,7 @@
 struct lexer {
 	struct ctext *ct;
 	size_t pos;
+	size_t line;		/* index in line_start of the last token's line */
 	int space;
 	size_t cap;
 	unsigned mode;
@@ -97,9 +98,12 @@ static int emit(struct lexer *lx, enum ctok_kind kind, size_t start,
 		ct->toks = toks;
 		lx->cap = n;
 	}
+	/* Tokens come in text order, so the line only moves forward. */
+	while (lx->line + 1 < ct->nlines && ct->line_start[lx->line + 1] <= start)
+		lx->line++;
 	ct->toks[ct->ntoks++] = (struct ctok){
 		.kind = kind, .s = ct->buf + start, .len = end - start,
-		.line = line_of(ct, start), .space_before = lx->space,
+		.line = (unsigned)(lx->line + 1), .space_before = lx->space,
 	};
 	lx->space = 0;
 	return 0;
@@ -148,16 +152,22 @@ static size_t scan_quoted(const char *b, size_t p, size_t end)
 
 static size_t punct_len(const char *b, size_t p, size_t end)
 {
-	static const char *const multi[] = {
-		"...", "<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=",
-		"&&", "||", "->", "++", "--", "##", "+=", "-=", "*=", "/=",
-		"%=", "&=", "|=", "^=",
+	static const struct {
+		char s[4];
+		size_t n;
+	} multi[] = {
+		{ "...", 3 }, { "<<=", 3 }, { ">>=", 3 }, { "<<", 2 },
+		{ ">>", 2 }, { "<=", 2 }, { ">=", 2 }, { "==", 2 }, { "!=", 2 },
+		{ "&&", 2 }, { "||", 2 }, { "->", 2 }, { "++", 2 }, { "--", 2 },
+		{ "##", 2 }, { "+=", 2 }, { "-=", 2 }, { "*=", 2 }, { "/=", 2 },
+		{ "%=", 2 }, { "&=", 2 }, { "|=", 2 }, { "^=", 2 },
 	};
-	for (size_t i = 0; i < KD_ARRAY_SIZE(multi); i++) {
-		size_t n = strlen(multi[i]);
-		if (n <= end - p && memcmp(b + p, multi[i], n) == 0)
-			return n;
-	}
+	if (end - p < 2)
+		return 1;
+	for (size_t i = 0; i < KD_ARRAY_SIZE(multi); i++)
+		if (b[p] == multi[i].s[0] && multi[i].n <= end - p &&
+		    memcmp(b + p, multi[i].s, multi[i].n) == 0)
+			return multi[i].n;
 	return 1;
 }
 
@@ -277,7 +287,8 @@ void ctext_deinit(struct ctext *ct)
 
 int ctok_is(const struct ctok *t, const char *s)
 {
-	if (t->kind != CTOK_PUNCT && t->kind != CTOK_IDENT)
+	if ((t->kind != CTOK_PUNCT && t->kind != CTOK_IDENT) || !t->len ||
+	    t->s[0] != s[0])
 		return 0;
 	return strlen(s) == t->len && memcmp(t->s, s, t->len) == 0;
 }

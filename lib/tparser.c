@@ -375,7 +375,6 @@ static int token_skip(const struct kd_cconsts *t, const struct ctok *tok,
 	struct cval v;
 	const char *why;
 	*reason = NULL;
-	tok_show(tok, buf, sizeof(buf));
 	switch (tok->kind) {
 	case CTOK_STRING:
 		*reason = strdup("string literal");
@@ -398,12 +397,14 @@ static int token_skip(const struct kd_cconsts *t, const struct ctok *tok,
 			*operand = 1;
 			return 0;
 		}
+		tok_show(tok, buf, sizeof(buf));
 		if (asprintf(reason, "unknown name '%s'", buf) < 0)
 			*reason = NULL;
 		return 1;
 	default:
 		if (is_expr_punct(tok))
 			return 0;
+		tok_show(tok, buf, sizeof(buf));
 		if (asprintf(reason, "not an expression: '%s'", buf) < 0)
 			*reason = NULL;
 		return 1;

@@ -6,13 +6,13 @@
  * warnings and errors as they happen and remembers them, so that a
  * program's exit can print one summary of every problem:
  *
- *   kind       printed when added            kept for the summary under
- *   warning    "+++WARNING+++ <msg>"         "A list of all +++WARNING+++ messages"
- *   onexit     nothing (summary only)        the same warning list
- *   error      "+++ERROR+++ <msg>"           "A list of all +++ERROR+++ messages"
- *   timeout    "+++WARNING+++ <msg>"         the timeouts section, with a
- *                                            --timeout=NNN hint
- *   info       nothing                       "Additional Info"
+ *   kind      printed when added      kept for the summary under
+ *   warning   "+++WARNING+++ <msg>"   "A list of all +++WARNING+++ messages"
+ *   onexit    nothing                 the same warning list
+ *   error     "+++ERROR+++ <msg>"     "A list of all +++ERROR+++ messages"
+ *   timeout   "+++WARNING+++ <msg>"   the timeouts section, with a
+ *                                     --timeout=NNN hint
+ *   info      nothing                 "Additional Info"
  *
  * A message already kept under the same list is not kept twice (it is
  * still printed each time, as the original does).  A "silent" message is

@@ -10,8 +10,10 @@
  *   names defined earlier in the block, casts such as (unsigned long) or
  *   (u32), and the operators ( ) ~ ! unary + - * / % + - << >> < > <= >=
  *   == != & ^ | && || ?:, evaluated with C's types and conversions (int
- *   is 32 bits, long is long_size bytes).  Comments, line continuations,
- *   blank lines and other directives (#ifdef, #include ...) are ignored.
+ *   is 32 bits, long is long_size bytes; a one-character constant is its
+ *   byte, 0..255, as with an unsigned plain char).  Comments, line
+ *   continuations, blank lines and other directives (#ifdef, #include ...)
+ *   are ignored.
  *   A define that is not numeric (function-like macro, no value, string,
  *   floating point, a name not defined above, anything outside the
  *   grammar) is skipped and listed by kd_cconsts_skipped(); it is an error
@@ -25,7 +27,7 @@
  *   '#' lines inside are ignored, as the original ignores them.
  *
  * Errors (KD_ERR_INVALID) name the line: "CDefine: line 3: FOO: division
- * by zero", "CEnum: line 2: expected '}' or ',' after B".  Lines count
+ * by zero", "CEnum: line 4: expected ',' or '}', found 'C'".  Lines count
  * from 1 in the text given.
  *
  * Both give an ordered table (text order) with lookup by name and a
