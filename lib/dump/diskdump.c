@@ -558,13 +558,26 @@ static int plausible_block_size(uint32_t bs)
 	return bs >= 512 && bs <= (1u << 20) && (bs & (bs - 1)) == 0;
 }
 
-/* Byte order: the one in which block_size is a plausible page size. */
-static int guess_big_endian(const uint8_t *h)
+static uint32_t field32(const uint8_t *h, size_t off, int big_endian)
 {
 	uint32_t v;
-	memcpy(&v, h + 428, 4);
-	return !plausible_block_size(le32toh(v)) &&
-	       plausible_block_size(be32toh(v));
+	memcpy(&v, h + off, 4);
+	return big_endian ? be32toh(v) : le32toh(v);
+}
+
+/* How much the header makes sense read in one byte order. */
+static int header_score(const uint8_t *h, int big_endian)
+{
+	return (field32(h, 8, big_endian) <= 64) +		/* version */
+	       plausible_block_size(field32(h, 428, big_endian)) +
+	       (field32(h, 432, big_endian) < (1u << 16)) +	/* sub_hdr */
+	       (field32(h, 460, big_endian) < (1u << 16));	/* nr_cpus */
+}
+
+/* The header's byte order: the one in which its fields make sense. */
+static int guess_big_endian(const uint8_t *h)
+{
+	return header_score(h, 1) > header_score(h, 0);
 }
 
 static void copy_uts(struct dd_part *p, const uint8_t *h)
