@@ -5,6 +5,8 @@
  * (tests/kernel/test_dump_formats.py).
  *
  *   dump_pages [--reader ours|libkdumpfile] [--max-pfn N] FILE...
+ *   dump_pages --vmcoreinfo FILE...     print the dump's VMCOREINFO text
+ *   dump_pages --time-open FILE...      print the seconds an open takes
  *
  * Output: a "max_pfn N" line, then one line per page that is not
  * "not present":  PFN(hex) STATE HASH(hex, 0 unless dumped)
@@ -13,6 +15,7 @@
  * listed) and E (any other error).
  */
 #include <inttypes.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,37 @@ static uint64_t hash_page(const void *buf, size_t len)
 		h ^= h >> 29;
 	}
 	return h;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --vmcoreinfo / --time-open */
+static int run_info(const char *what, const char *const *files, size_t n)
+{
+	struct kd_dump *d;
+	double t = now();
+	struct kd_error *err = kd_dump_open(files, n, &d);
+	t = now() - t;
+	if (err) {
+		fprintf(stderr, "dump_pages: %s\n", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+	if (strcmp(what, "--time-open") == 0) {
+		printf("%.6f\n", t);
+	} else {
+		size_t len;
+		const char *vi = kd_dump_vmcoreinfo(d, &len);
+		if (vi)
+			fwrite(vi, 1, len, stdout);
+	}
+	kd_dump_close(d);
+	return 0;
 }
 
 static int run_ours(const char *const *files, size_t n, uint64_t max)
@@ -118,6 +152,10 @@ int main(int argc, char **argv)
 	const char *reader = "ours";
 	uint64_t max = 0;
 	int i = 1;
+	if (argc > 2 && (strcmp(argv[1], "--vmcoreinfo") == 0 ||
+			 strcmp(argv[1], "--time-open") == 0))
+		return run_info(argv[1], (const char *const *)argv + 2,
+				(size_t)(argc - 2));
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		if (i + 1 >= argc)
 			break;
