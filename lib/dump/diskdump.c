@@ -237,56 +237,62 @@ static unsigned desc_method(const struct dd_desc *desc)
 }
 
 /*
- * Find and check the descriptor of a dumped pfn.  Returns DUMPED or the
- * state that keeps the page from being read, with *why explaining.
+ * Check the descriptor idx of a dumped pfn.  Returns DUMPED or the state
+ * that keeps the page from being read, with *why explaining (if why).
  */
-static enum kd_page_state lookup_desc(const struct kd_dump *d,
-				      const struct dd_part *p, uint64_t pfn,
-				      struct dd_desc *desc, char **why)
+static enum kd_page_state check_desc(const struct kd_dump *d,
+				     const struct dd_part *p, uint64_t pfn,
+				     uint64_t idx, struct dd_desc *desc,
+				     char **why)
 {
-	uint64_t idx = rank(p, pfn) - p->rank_first, at;
+	uint64_t at;
 	const char *file = p->vf->name;
-	int incomplete = p->status & DD_STATUS_INCOMPLETE;
+	const char *eof = p->status & DD_STATUS_INCOMPLETE ?
+			  ": incomplete dump" : ": truncated file?";
 	if (read_desc(p, idx, d->big_endian, desc, &at) < 0) {
-		*why = kd_page_why("%s: page descriptor for pfn 0x%llx (offset "
-				   "0x%llx) is past the end of the file (size "
-				   "0x%llx)%s", file, (unsigned long long)pfn,
-				   (unsigned long long)at,
-				   (unsigned long long)p->vf->size,
-				   incomplete ? ": incomplete dump"
-					      : ": truncated file?");
+		kd_page_why(why, "%s: page descriptor for pfn 0x%llx (offset "
+			    "0x%llx) is past the end of the file (size "
+			    "0x%llx)%s", file, (unsigned long long)pfn,
+			    (unsigned long long)at,
+			    (unsigned long long)p->vf->size, eof);
 		return KD_PAGE_LOST;
 	}
 	if (desc->offset == 0) {
-		*why = kd_page_why("%s: page descriptor for pfn 0x%llx (offset "
-				   "0x%llx) has no data: the dump is "
-				   "incomplete", file, (unsigned long long)pfn,
-				   (unsigned long long)at);
+		kd_page_why(why, "%s: page descriptor for pfn 0x%llx (offset "
+			    "0x%llx) has no data: the dump is "
+			    "incomplete", file, (unsigned long long)pfn,
+			    (unsigned long long)at);
 		return KD_PAGE_LOST;
 	}
 	if (desc->offset < 0 || (uint64_t)desc->offset < p->data_offset ||
 	    desc->size == 0 || desc->size > p->block_size ||
 	    (!desc_method(desc) && desc->size != p->block_size)) {
-		*why = kd_page_why("%s: page descriptor for pfn 0x%llx (offset "
-				   "0x%llx) is corrupt: data offset 0x%llx, "
-				   "size %u, flags 0x%x", file,
-				   (unsigned long long)pfn,
-				   (unsigned long long)at,
-				   (unsigned long long)desc->offset,
-				   desc->size, desc->flags);
+		kd_page_why(why, "%s: page descriptor for pfn 0x%llx (offset "
+			    "0x%llx) is corrupt: data offset 0x%llx, "
+			    "size %u, flags 0x%x", file,
+			    (unsigned long long)pfn,
+			    (unsigned long long)at,
+			    (unsigned long long)desc->offset,
+			    desc->size, desc->flags);
 		return KD_PAGE_CORRUPT;
 	}
 	if (!kd_vfile_contains(p->vf, (uint64_t)desc->offset, desc->size)) {
-		*why = kd_page_why("%s: data of pfn 0x%llx (offset 0x%llx, %u "
-				   "bytes) is past the end of the file (size "
-				   "0x%llx)%s", file, (unsigned long long)pfn,
-				   (unsigned long long)desc->offset,
-				   desc->size, (unsigned long long)p->vf->size,
-				   incomplete ? ": incomplete dump"
-					      : ": truncated file?");
+		kd_page_why(why, "%s: data of pfn 0x%llx (offset 0x%llx, %u "
+			    "bytes) is past the end of the file (size "
+			    "0x%llx)%s", file, (unsigned long long)pfn,
+			    (unsigned long long)desc->offset,
+			    desc->size, (unsigned long long)p->vf->size, eof);
 		return KD_PAGE_LOST;
 	}
 	return KD_PAGE_DUMPED;
+}
+
+/* Find and check the descriptor of a dumped pfn (O(1), see above). */
+static enum kd_page_state lookup_desc(const struct kd_dump *d,
+				      const struct dd_part *p, uint64_t pfn,
+				      struct dd_desc *desc, char **why)
+{
+	return check_desc(d, p, pfn, rank(p, pfn) - p->rank_first, desc, why);
 }
 
 /* A pfn outside every part: use the first part's bitmaps to tell. */
@@ -298,10 +304,8 @@ static enum kd_page_state outside_parts(const struct kd_dump *d,
 	if (pfn >= d->max_pfn)
 		return KD_PAGE_NOT_PRESENT;
 	if (test_bit(p->bitmap2, p->nbits, pfn)) {
-		if (why)
-			*why = kd_page_why("pfn 0x%llx is in a file of the "
-					   "split dump that was not given",
-					   (unsigned long long)pfn);
+		kd_page_why(why, "pfn 0x%llx is in a file of the split dump "
+			    "that was not given", (unsigned long long)pfn);
 		return KD_PAGE_LOST;
 	}
 	return test_bit(p->bitmap1, p->nbits, pfn) ? KD_PAGE_EXCLUDED
@@ -326,10 +330,7 @@ static enum kd_page_state dd_page_state(struct kd_dump *d, uint64_t pfn)
 	if (st != KD_PAGE_DUMPED)
 		return st;
 	struct dd_desc desc;
-	char *why = NULL;
-	st = lookup_desc(d, p, pfn, &desc, &why);
-	free(why);
-	return st;
+	return lookup_desc(d, p, pfn, &desc, NULL);
 }
 
 /* Decompress the page into the cache (lock held); NULL + *why on error. */
@@ -350,10 +351,10 @@ static const uint8_t *load_page(struct diskdump *dd, const struct dd_part *p,
 	if (!fail)
 		return page;
 	kd_pagecache_forget(&dd->cache, key);
-	*why = kd_page_why("%s: compressed data of pfn 0x%llx (offset 0x%llx, "
-			   "%u bytes) is corrupt: %s", p->vf->name,
-			   (unsigned long long)pfn,
-			   (unsigned long long)desc->offset, desc->size, fail);
+	kd_page_why(why, "%s: compressed data of pfn 0x%llx (offset 0x%llx, "
+		    "%u bytes) is corrupt: %s", p->vf->name,
+		    (unsigned long long)pfn,
+		    (unsigned long long)desc->offset, desc->size, fail);
 	return NULL;
 }
 
@@ -390,32 +391,37 @@ static enum kd_page_state dd_read(struct kd_dump *d, uint64_t pfn,
 
 /* ---- counting and describing ---- */
 
+/* Count a part's pages a bitmap word at a time; descriptors one by one
+ * in index order (no rank lookups). */
 static struct kd_error *count_part(const struct kd_dump *d,
 				   const struct dd_part *p,
 				   struct kd_page_counts *c)
 {
-	for (uint64_t pfn = p->first; pfn < p->last; pfn++) {
-		if ((pfn & 0xffff) == 0) {
+	uint64_t idx = 0;
+	for (uint64_t w = p->first >> 6; w << 6 < p->last; w++) {
+		if ((w & 0xfff) == 0) {
 			struct kd_error *err = kd_cancel_check();
 			if (err)
 				return err;
 		}
-		int b2 = test_bit(p->bitmap2, p->nbits, pfn);
-		if (!b2) {
-			if (test_bit(p->bitmap1, p->nbits, pfn)) {
-				c->present++;
-				c->excluded++;
-			}
-			continue;
+		uint64_t mask = ~0ull;
+		if (w == p->first >> 6)
+			mask &= ~0ull << (p->first & 63);
+		if ((w + 1) << 6 > p->last)
+			mask &= ~0ull >> (64 - (p->last & 63));
+		uint64_t b1 = bm_word(p->bitmap1, p->nbits, w) & mask;
+		uint64_t b2 = bm_word(p->bitmap2, p->nbits, w) & mask;
+		c->present += __builtin_popcountll(b1 | b2);
+		c->excluded += __builtin_popcountll(b1 & ~b2);
+		for (; b2; b2 &= b2 - 1, idx++) {
+			uint64_t pfn = (w << 6) + __builtin_ctzll(b2);
+			struct dd_desc desc;
+			enum kd_page_state st = check_desc(d, p, pfn, idx, &desc,
+							   NULL);
+			c->dumped += st == KD_PAGE_DUMPED;
+			c->lost += st == KD_PAGE_LOST;
+			c->corrupt += st == KD_PAGE_CORRUPT;
 		}
-		c->present++;
-		struct dd_desc desc;
-		char *why = NULL;
-		enum kd_page_state st = lookup_desc(d, p, pfn, &desc, &why);
-		free(why);
-		c->dumped += st == KD_PAGE_DUMPED;
-		c->lost += st == KD_PAGE_LOST;
-		c->corrupt += st == KD_PAGE_CORRUPT;
 	}
 	return NULL;
 }

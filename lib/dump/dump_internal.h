@@ -27,7 +27,7 @@ struct kd_dump_ops {
 	/*
 	 * Copy [off, off + len) of page pfn (off + len <= page size) into
 	 * buf.  On failure return the page's state (never DUMPED) and, for
-	 * CORRUPT/LOST, a message in *why (malloc'ed, may stay NULL).
+	 * CORRUPT/LOST, a message in *why (kd_page_why(); may stay NULL).
 	 */
 	enum kd_page_state (*read)(struct kd_dump *d, uint64_t pfn,
 				   size_t off, size_t len, void *buf,
@@ -105,7 +105,8 @@ const char *kd_machine_name(int machine);
 /* Record a problem that does not stop the dump from being read. */
 void kd_dump_warn(struct kd_dump *d, const char *fmt, ...) KD_PRINTF(2, 3);
 
-/* A per-page message for ops->read (NULL when out of memory). */
-char *kd_page_why(const char *fmt, ...) KD_PRINTF(1, 2);
+/* Set *why to a per-page message for ops->read (stays NULL when out of
+ * memory); nothing when why is NULL (callers that only classify). */
+void kd_page_why(char **why, const char *fmt, ...) KD_PRINTF(2, 3);
 
 #endif /* PYKDUMP_DUMP_INTERNAL_H */

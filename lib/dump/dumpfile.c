@@ -74,13 +74,14 @@ static char *vformat(const char *fmt, va_list ap)
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
-char *kd_page_why(const char *fmt, ...)
+void kd_page_why(char **why, const char *fmt, ...)
 {
+	if (!why)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = vformat(fmt, ap);
+	*why = vformat(fmt, ap);
 	va_end(ap);
-	return s;
 }
 
 void kd_dump_warn(struct kd_dump *d, const char *fmt, ...)

@@ -48,6 +48,8 @@ struct elf_dump {
 	uint64_t phoff;
 	uint64_t phnum;
 	unsigned nload_raw;	/* PT_LOAD headers before clean-up */
+	unsigned nzero_paddr;	/* of which with p_paddr 0 */
+	size_t nclipped;	/* overlaps clipped */
 	unsigned nnote;
 	uint64_t note_bytes;
 	struct elf_segment *segs;	/* sorted by paddr, disjoint */
@@ -125,11 +127,11 @@ static enum kd_page_state elf_read(struct kd_dump *d, uint64_t pfn,
 		uint64_t run, foff = 0;
 		enum kd_page_state st = classify(e, paddr, len, &run, &foff);
 		if (st == KD_PAGE_LOST)
-			*why = kd_page_why("segment data at file offset 0x%llx "
-					   "is past the end of the file (size "
-					   "0x%llx): truncated dump",
-					   (unsigned long long)foff,
-					   (unsigned long long)e->vf->size);
+			kd_page_why(why, "%s: segment data at file offset "
+				    "0x%llx is past the end of the file (size "
+				    "0x%llx): truncated dump", e->vf->name,
+				    (unsigned long long)foff,
+				    (unsigned long long)e->vf->size);
 		if (st != KD_PAGE_DUMPED)
 			return st;
 		const void *p = kd_vfile_ptr(e->vf, foff, run, out);
@@ -185,8 +187,8 @@ static void elf_describe(struct kd_dump *d, FILE *out)
 	fprintf(out, "e_machine: %d (%s)\n", d->machine, d->arch_name);
 	fprintf(out, "program_headers: %llu at offset 0x%llx\n",
 		(unsigned long long)e->phnum, (unsigned long long)e->phoff);
-	fprintf(out, "pt_load_segments: %u (%zu after clean-up)\n",
-		e->nload_raw, e->nsegs);
+	fprintf(out, "pt_load_segments: %u (%zu after clean-up, %zu "
+		"overlaps clipped)\n", e->nload_raw, e->nsegs, e->nclipped);
 	fprintf(out, "pt_note_segments: %u (%llu bytes)\n", e->nnote,
 		(unsigned long long)e->note_bytes);
 	fprintf(out, "qemu_notes: %u\n", d->nqemu);
@@ -343,6 +345,7 @@ static struct kd_error *add_note(struct kd_dump *d, struct elf_dump *e,
 static void add_load(struct elf_dump *e, const struct phdr *p)
 {
 	e->nload_raw++;
+	e->nzero_paddr += p->paddr == 0;
 	/* kcore-style segments without a physical address. */
 	if (p->memsz == 0 || p->paddr == UINT64_MAX ||
 	    (!e->elf64 && p->paddr == UINT32_MAX))
@@ -362,8 +365,11 @@ static int cmp_seg(const void *a, const void *b)
 	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
 }
 
-/* Sort, then clip overlaps (the earlier segment wins) so lookups are
- * unambiguous. */
+/*
+ * Sort, then clip overlaps (the segment starting lower wins) so lookups
+ * are unambiguous.  Overlaps are normal in /proc/vmcore, whose kernel text
+ * segment lies inside a RAM segment (same bytes, copied twice).
+ */
 static void tidy_segments(struct kd_dump *d, struct elf_dump *e)
 {
 	qsort(e->segs, e->nsegs, sizeof(*e->segs), cmp_seg);
@@ -385,11 +391,12 @@ static void tidy_segments(struct kd_dump *d, struct elf_dump *e)
 		e->segs[n++] = s;
 	}
 	e->nsegs = n;
-	if (clipped)
-		kd_dump_warn(d, "%s: %zu PT_LOAD segments overlap in physical "
-			     "memory (a /proc/kcore-style file?); the first "
-			     "one of each overlap is used", e->vf->name,
-			     clipped);
+	e->nclipped = clipped;
+	if (e->nzero_paddr > 1)
+		kd_dump_warn(d, "%s: %u PT_LOAD segments at physical address 0: "
+			     "keyed by virtual address (/proc/kcore?), so "
+			     "physical reads may fail", e->vf->name,
+			     e->nzero_paddr);
 	for (size_t i = 0; i < n; i++)
 		if (e->segs[i].paddr + e->segs[i].memsz > d->phys_end)
 			d->phys_end = e->segs[i].paddr + e->segs[i].memsz;

@@ -335,6 +335,37 @@ static void test_elf_flattened(void **state)
 	check_all(&s);
 }
 
+/* /proc/vmcore's kernel text PT_LOAD lies inside a RAM PT_LOAD: both
+ * hold the same bytes; reads must be right and nothing to warn about. */
+static void test_elf_overlapping_segments(void **state)
+{
+	(void)state;
+	struct dg_spec s = { .format = DG_ELF64, .no_notes = 1,
+			     .no_vmcoreinfo = 1 };
+	dg_spec_normalize(&s);
+	struct dg_dump dump;
+	assert_int_equal(dg_generate(&s, &dump), 0);
+	uint8_t *elf = dump.files[0].data;
+	uint8_t *note = elf + 64, *seg1 = elf + 64 + 2 * 56;
+	uint64_t off, paddr;
+	memcpy(&off, seg1 + 8, 8);
+	memcpy(&paddr, seg1 + 24, 8);
+	/* turn the PT_NOTE into a "text" PT_LOAD: page 2 of segment 1 */
+	uint32_t type = PT_LOAD;
+	uint64_t text_off = off + 4096, text_paddr = paddr + 4096, sz = 4096;
+	memcpy(note, &type, 4);
+	memcpy(note + 8, &text_off, 8);
+	memcpy(note + 24, &text_paddr, 8);
+	memcpy(note + 32, &sz, 8);
+	memcpy(note + 40, &sz, 8);
+	struct kd_dump *d;
+	assert_null(kd_dump_open_memory("vmcore", elf, dump.files[0].len, &d));
+	assert_null(kd_dump_warning(d, 0));
+	check_pages(d, &s);
+	kd_dump_close(d);
+	dg_dump_free(&dump);
+}
+
 /* ---- kdump ---- */
 
 static const unsigned compressions[] = { DG_RAW, DG_ZLIB, DG_LZO, DG_SNAPPY,
@@ -608,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_elf_no_notes),
 		cmocka_unit_test(test_elf_pagesize_from_vmcoreinfo),
 		cmocka_unit_test(test_elf_flattened),
+		cmocka_unit_test(test_elf_overlapping_segments),
 		cmocka_unit_test(test_kdump_versions_and_compressions),
 		cmocka_unit_test(test_kdump_big_endian),
 		cmocka_unit_test(test_kdump_incomplete),
