@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,14 +41,53 @@ struct buf_vfile {
 	struct kd_vfile vf;
 	const uint8_t *data;
 	size_t map_len;		/* > 0 when data is our mapping */
+	_Atomic uint64_t *touched;	/* one bit per POPULATE_CHUNK */
 };
+
+/*
+ * Mapping pages in ahead of a sequential reader.  The first touch of a
+ * fresh mapping costs a page fault per 64 KiB (the kernel's fault-around),
+ * which dominates streaming through a dump that is already in the page
+ * cache.  When a read lands in a chunk whose predecessor was touched, the
+ * reader is streaming: one madvise(MADV_POPULATE_READ) maps the whole
+ * chunk.  Isolated (random) reads are left to ordinary faults, so they do
+ * not pay for a chunk they will not use.
+ */
+#define POPULATE_SHIFT 20
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14; older kernels: EINVAL */
+#endif
+
+static void populate_ahead(struct buf_vfile *b, uint64_t off)
+{
+	uint64_t c = off >> POPULATE_SHIFT;
+	uint64_t bit = 1ull << (c & 63);
+	if (atomic_load_explicit(&b->touched[c >> 6], memory_order_relaxed) &
+	    bit)
+		return;
+	atomic_fetch_or_explicit(&b->touched[c >> 6], bit,
+				 memory_order_relaxed);
+	uint64_t prev = c - 1;
+	if (c == 0 || !(atomic_load_explicit(&b->touched[prev >> 6],
+					     memory_order_relaxed) &
+			(1ull << (prev & 63))))
+		return;
+	size_t start = (size_t)c << POPULATE_SHIFT;
+	size_t len = (size_t)1 << POPULATE_SHIFT;
+	if (len > b->map_len - start)
+		len = b->map_len - start;
+	(void)madvise((void *)(b->data + start), len, MADV_POPULATE_READ);
+}
 
 static const void *buf_ptr(struct kd_vfile *vf, uint64_t off, size_t len,
 			   void *scratch)
 {
 	(void)len;
 	(void)scratch;
-	return ((struct buf_vfile *)vf)->data + off;
+	struct buf_vfile *b = (struct buf_vfile *)vf;
+	if (b->touched)
+		populate_ahead(b, off);
+	return b->data + off;
 }
 
 static void buf_destroy(struct kd_vfile *vf)
@@ -55,6 +95,7 @@ static void buf_destroy(struct kd_vfile *vf)
 	struct buf_vfile *b = (struct buf_vfile *)vf;
 	if (b->map_len)
 		munmap((void *)b->data, b->map_len);
+	free(b->touched);
 	kd_vfile_deinit(vf);
 	free(b);
 }
@@ -118,6 +159,9 @@ static struct kd_error *map_fd(int fd, const char *path, struct buf_vfile *b)
 		return kd_error_os(errno, path, "cannot mmap");
 	b->data = p;
 	b->map_len = size;
+	/* Without the bitmap, reads just fault: not worth failing for. */
+	b->touched = calloc((size >> POPULATE_SHIFT) / 64 + 1,
+			    sizeof(*b->touched));
 	b->vf.size = b->vf.stored = size;
 	return NULL;
 }
