@@ -6,6 +6,7 @@
  * tests and scripts grep), then the format's own details from
  * kd_dump_describe() (lower-case keys), then warnings and page counts.
  */
+#include <elf.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static void print_cpus(FILE *out, const struct kd_dump *d)
 	for (unsigned i = 0; i < n; i++) {
 		const struct kd_cpu_state *c = kd_dump_cpu_state(d, i);
 		fprintf(out, "CPU %u: pid %u", i, c->pid);
-		if (kd_dump_machine(d) == 62 /* EM_X86_64 */ &&
+		if (kd_dump_machine(d) == EM_X86_64 &&
 		    c->nr_regs >= KD_NR_X86_64_REGS)
 			fprintf(out, " rip 0x%" PRIx64 " rsp 0x%" PRIx64,
 				c->regs[KD_RIP], c->regs[KD_RSP]);

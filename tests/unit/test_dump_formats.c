@@ -5,6 +5,7 @@
  * notes, VMCOREINFO, facts and page counts against the generator's model.
  */
 #include <elf.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -621,6 +622,54 @@ static void test_unknown_format(void **state)
 	kd_error_destroy(err);
 }
 
+/* Several threads reading one handle (the LRU is shared under a lock). */
+struct reader_arg {
+	struct kd_dump *d;
+	const struct dg_spec *s;
+	unsigned seed;
+	int bad;
+};
+
+static void *reader(void *p)
+{
+	struct reader_arg *a = p;
+	uint8_t buf[4096], want[4096];
+	unsigned x = a->seed;
+	for (int i = 0; i < 4000; i++) {
+		x = x * 1103515245 + 12345;
+		uint64_t pfn = (x >> 8) % a->s->npfns;
+		if (expected(a->s, pfn) != KD_PAGE_DUMPED)
+			continue;
+		struct kd_error *err = kd_dump_read_phys(a->d, pfn * 4096, buf,
+							 sizeof(buf), 0);
+		dg_page_fill(a->s, pfn, want);
+		a->bad += err != NULL || memcmp(buf, want, sizeof(buf)) != 0;
+		kd_error_destroy(err);
+	}
+	return NULL;
+}
+
+static void test_concurrent_reads(void **state)
+{
+	(void)state;
+	struct fixture fx = { 0 };
+	/* more pages than the LRU holds, so threads evict each other */
+	open_spec(&fx, &(struct dg_spec){ .format = DG_KDUMP, .npfns = 600,
+					  .compression = DG_ZSTD });
+	pthread_t t[4];
+	struct reader_arg args[4];
+	for (unsigned i = 0; i < 4; i++) {
+		args[i] = (struct reader_arg){ fx.d, &fx.spec, i + 1, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, reader, &args[i]),
+				 0);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(args[i].bad, 0);
+	}
+	cleanup(&fx);
+}
+
 static void test_page_state_names(void **state)
 {
 	(void)state;
@@ -654,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_split_bad_sets),
 		cmocka_unit_test(test_open_memory_and_default_flags),
 		cmocka_unit_test(test_unknown_format),
+		cmocka_unit_test(test_concurrent_reads),
 		cmocka_unit_test(test_page_state_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
