@@ -209,7 +209,7 @@ static void cell(double ours, double theirs, int ok, int higher_better)
 
 static void print_header(void)
 {
-	printf("%-16s %-20s %6s | %-26s | %-30s | %-30s\n", "file", "format",
+	printf("%-16s %-24s %6s | %-26s | %-30s | %-30s\n", "file", "format",
 	       "pages", "open ms: ours  lkdf  ratio",
 	       "seq MB/s: ours   lkdf   ratio", "rand MB/s: ours  lkdf  ratio");
 }
@@ -219,7 +219,7 @@ static void print_row(const char *path, const char *format,
 		      const struct result *o, const struct result *l)
 {
 	double mb = (double)p->n * p->ps / 1e6, rmb = (double)nrnd * p->ps / 1e6;
-	printf("%-16s %-20s %6zu | %7.2f", base(path), format, p->n,
+	printf("%-16s %-24s %6zu | %7.2f", base(path), format, p->n,
 	       o->open_s * 1e3);
 	cell(o->open_s, l->open_s, l->ok, 0);
 	printf(" %7.0f", mb / o->seq_s);
