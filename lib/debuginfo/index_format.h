@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define KD_INDEX_MAGIC "PYKDIDX\x01"
-#define KD_INDEX_VERSION 1
+#define KD_INDEX_VERSION 2
 #define KD_INDEX_MAX_BUILD_ID 64
 
 struct kd_index_header {

@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 {
 	struct kd_debuginfo_options opts = { 0 };
 	int c;
-	while ((c = getopt(argc, argv, "c:")) != -1) {
+	while ((c = getopt(argc, argv, "+c:")) != -1) {
 		if (c == 'c')
 			opts.cache_dir = optarg;
 		else
