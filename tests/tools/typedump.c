@@ -8,6 +8,7 @@
  *   typedump VMLINUX -f schedule     function: declaration, address
  *   typedump VMLINUX -e TASK_RUNNING enumerator value
  *   typedump VMLINUX -s init_task    symbols of that name
+ *   typedump VMLINUX -l all          every symbol kept, in address order
  *
  * Layout lines: "PATH OFFSET BITPOS SIZE DECL" where struct/union members
  * are expanded recursively (as gdb's ptype /o does), OFFSET is in bytes,
@@ -110,6 +111,14 @@ static int dump_object(struct kd_debuginfo *di, struct kd_types *types,
 		struct kd_enum_value e;
 		if (!(err = kd_types_find_enumerator(types, name, &e)))
 			printf("%s = %" PRId64 "\n", name, e.value);
+	} else if (mode == 'l') {
+		struct kd_symtab *st;
+		struct kd_symbol sym;
+		if (!(err = kd_debuginfo_symtab(di, &st))) {
+			for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
+				printf("%016" PRIx64 " %c %s\n", sym.value,
+				       sym.type, sym.raw_name);
+		}
 	} else {
 		struct kd_symtab *st;
 		struct kd_symbol syms[64];
