@@ -66,7 +66,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	if (!cli->cmds || !cli->files)
 		return 2;
 	int c;
-	while ((c = getopt_long(argc, argv, "+c:i:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli->cmds[cli->ncmds++] = optarg;

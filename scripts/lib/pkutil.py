@@ -86,8 +86,14 @@ def ensure_tools(tools):
             missing[cmd] = pkg
     if not missing:
         return
-    pkgs = sorted(set(missing.values()))
-    log(f"missing {', '.join(sorted(missing))}: apt-get install {' '.join(pkgs)}")
+    log(f"missing {', '.join(sorted(missing))}")
+    apt_install(sorted(set(missing.values())))
+
+
+def apt_install(pkgs):
+    """apt-get install -y --no-install-recommends PKGS (retrying once after
+    apt-get update)."""
+    log(f"apt-get install {' '.join(pkgs)}")
     if os.geteuid() != 0:
         raise Fail("need root to install: apt-get install -y "
                    "--no-install-recommends " + " ".join(pkgs))
@@ -230,12 +236,44 @@ def trixie_ready():
     return info
 
 
+class locked:
+    """Exclusive flock on PATH (created) for a with-block; tells the user
+    when it has to wait for another process."""
+
+    def __init__(self, path, what=""):
+        self.path, self.what = path, what or path
+
+    def __enter__(self):
+        import fcntl
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        self.f = open(self.path, "a")
+        try:
+            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            log(f"waiting for another process working on {self.what}")
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()      # releases the lock
+        return False
+
+
 def setup_trixie(force=False):
     """Unpack trixie's crash, makedumpfile and their libraries into the
-    trixie root (idempotent).  Returns the stamp info dict."""
+    trixie root (idempotent, safe to run concurrently).  Returns the stamp
+    info dict."""
     info = trixie_ready()
     if info and not force:
         return info
+    with locked(trixie_dirs()["root"] + ".lock", "the trixie root"):
+        info = trixie_ready()
+        if info and not force:
+            return info
+        return _setup_trixie()
+
+
+def _setup_trixie():
     ensure_tools({"apt-get": "apt", "dpkg-deb": "dpkg"})
     d = trixie_dirs()
     uri = debian_archive_uri()
