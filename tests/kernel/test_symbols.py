@@ -4,7 +4,7 @@ same addresses and type letters; kept are the symbols from _text on plus
 the per-CPU ones, as crash keeps them."""
 import subprocess
 
-from test_types import sample_dir, typedump, vmlinux  # noqa: F401 (fixtures)
+from test_types import typedump, vmlinux  # noqa: F401 (fixtures)
 
 
 def test_symbols_match_nm(vmlinux, typedump):  # noqa: F811

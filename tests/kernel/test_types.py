@@ -26,21 +26,17 @@ STRUCTS = [
 ]
 
 
-def sample_dir():
-    return Path(os.environ.get("PYKDUMP_SAMPLE_DIR",
-                               Path.home() / ".cache/pykdump/sample-6.1.0-56-cloud-amd64"))
-
-
 def cache_dir():
     return Path(os.environ.get("PYKDUMP_CACHE_DIR", Path.home() / ".cache/pykdump"))
 
 
 @pytest.fixture(scope="module")
-def vmlinux():
-    path = Path(os.environ.get("PYKDUMP_VMLINUX", sample_dir() / "vmlinux"))
-    if not path.exists():
-        pytest.skip(f"no sample vmlinux at {path} (make sample)")
-    return path
+def vmlinux(request):
+    """The sample's debug vmlinux (PYKDUMP_VMLINUX overrides, e.g. to test
+    another kernel or while the sample is being made)."""
+    if os.environ.get("PYKDUMP_VMLINUX"):
+        return Path(os.environ["PYKDUMP_VMLINUX"])
+    return Path(request.getfixturevalue("sample").vmlinux)
 
 
 @pytest.fixture(scope="module")
