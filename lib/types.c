@@ -1001,6 +1001,53 @@ static int symbol_link(struct kd_types *ts, const char *name, uint64_t *addr,
 	return 1;
 }
 
+/* Is d at the symbol's address (when known), and is its type complete? */
+static int variable_score(struct kd_types *ts, Dwarf_Die *d,
+			  const uint64_t *sym_addr)
+{
+	uint64_t addr;
+	struct kd_type *t;
+	if (sym_addr && !(location_addr(d, &addr) && addr == *sym_addr))
+		return 0;
+	struct kd_error *err = kd_dwarf_object_type(ts, 0, d, &t);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	return kd_type_is_complete(t) ? 2 : 1;
+}
+
+/* The variable's DIE.  Among several definitions (statics of the same
+ * name; a __weak definition and the one that won the link, both located
+ * at the symbol), the best is at the ELF symbol's address and has a
+ * complete type ("char x[204]" rather than "char x[]"); else the first. */
+static struct kd_error *variable_die(struct kd_types *ts, const char *name,
+				     const uint64_t *sym_addr, uint32_t *src,
+				     Dwarf_Die *die, uint8_t *flags)
+{
+	struct kd_error *err = object_die(ts, name, KD_DIX_VARIABLE, src, die,
+					  flags);
+	struct kd_dwarf_index *idx;
+	if (err || *src != 0 || kd_debuginfo_source_index(ts->di, 0, &idx))
+		return err;
+	int best = variable_score(ts, die, sym_addr);
+	struct kd_index_iter it;
+	struct kd_index_hit hit;
+	Dwarf_Die d;
+	kd_dwarf_index_find(idx, name, KD_DIX_MASK(KD_DIX_VARIABLE), &it);
+	while (best < 2 && kd_dwarf_index_next(&it, &hit)) {
+		if (!dwarf_offdie(kd_types_dwarf(ts, 0), hit.die, &d))
+			continue;
+		int score = variable_score(ts, &d, sym_addr);
+		if (score > best) {
+			best = score;
+			*die = d;
+			*flags = hit.flags;
+		}
+	}
+	return NULL;
+}
+
 struct kd_error *kd_types_find_variable(struct kd_types *ts, const char *name,
 					struct kd_variable *ret)
 {
@@ -1008,9 +1055,11 @@ struct kd_error *kd_types_find_variable(struct kd_types *ts, const char *name,
 	Dwarf_Die die;
 	uint8_t flags;
 	unsigned sflags = 0;
+	uint64_t sym_addr;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = object_die(ts, name, KD_DIX_VARIABLE, &src, &die,
-					  &flags);
+	int have_sym = symbol_link(ts, name, &sym_addr, &sflags);
+	struct kd_error *err = variable_die(ts, name, have_sym ? &sym_addr : NULL,
+					    &src, &die, &flags);
 	if (!err)
 		err = kd_dwarf_object_type(ts, src, &die, &ret->type);
 	if (err)
@@ -1018,10 +1067,9 @@ struct kd_error *kd_types_find_variable(struct kd_types *ts, const char *name,
 	ret->name = dwarf_diename(&die) ? dwarf_diename(&die) : name;
 	ret->is_declaration = !!(flags & KD_DIX_DECL);
 	ret->has_address = location_addr(&die, &ret->address);
-	uint64_t addr;
-	if (src == 0 && symbol_link(ts, name, &addr, &sflags)) {
+	if (src == 0 && have_sym) {
 		if (!ret->has_address)
-			ret->address = addr;
+			ret->address = sym_addr;
 		ret->has_address = 1;
 		ret->is_percpu = !!(sflags & KD_SYM_PERCPU);
 	}

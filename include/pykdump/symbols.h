@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The vmlinux ELF symbol table, as crash keeps it: every named symbol
- * except section, file and undefined ones, and nothing below _text but
- * the per-CPU symbols.  Names map to symbols through a hash (static
+ * except file and undefined ones (section symbols are named after their
+ * section, as BFD does), and nothing below _text but the per-CPU
+ * symbols.  The address order is crash's: by value, then by name.  Names map to symbols through a hash (static
  * symbols may share a name: all matches are available, in address
  * order); addresses map to the nearest symbol at or below them through
  * an array sorted by address.  Names are not copied: they point into
@@ -10,9 +11,9 @@
  *
  * Addresses are link-time addresses plus the relocation set by the
  * session (the KASLR offset, VMCOREINFO KERNELOFFSET): as crash does on
- * x86_64, only symbols inside the span of the loaded sections move;
- * absolute values and per-CPU offsets (section .data..percpu, small
- * link addresses) do not.
+ * x86_64, the symbols whose value lies inside the span of the loaded
+ * sections move (absolute ones too); other values and per-CPU offsets
+ * (section .data..percpu, link addresses below the image) do not.
  */
 #ifndef PYKDUMP_SYMBOLS_H
 #define PYKDUMP_SYMBOLS_H
@@ -32,6 +33,7 @@ struct kd_symtab;
 #define KD_SYM_ABS	0x10	/* absolute value (SHN_ABS) */
 #define KD_SYM_PERCPU	0x20	/* in .data..percpu: value is an offset */
 #define KD_SYM_RELOC	0x40	/* moves with the relocation offset */
+#define KD_SYM_SECTION	0x80	/* a section symbol, named after its section */
 
 struct kd_symbol {
 	/* crash's name: GCC clone suffixes ".isra.N" and ".part.N" removed

@@ -68,8 +68,28 @@ static struct kd_error *ref_type(struct kd_types *ts, uint32_t src,
 	return kd_dwarf_type(ts, src, &t, ret);
 }
 
+/* gdb's (and so crash's) spelling of GCC's base type names. */
+static const char *gdb_base_name(const char *name)
+{
+	static const char *const names[][2] = {
+		{ "long unsigned int", "unsigned long" },
+		{ "long int", "long" },
+		{ "short int", "short" },
+		{ "short unsigned int", "unsigned short" },
+		{ "long long int", "long long" },
+		{ "long long unsigned int", "unsigned long long" },
+		{ "__int128 unsigned", "unsigned __int128" },
+	};
+	for (size_t i = 0; name && i < KD_ARRAY_SIZE(names); i++) {
+		if (strcmp(name, names[i][0]) == 0)
+			return names[i][1];
+	}
+	return name;
+}
+
 static void set_base(struct kd_type *t, Dwarf_Die *die)
 {
+	t->name = gdb_base_name(t->name);
 	Dwarf_Word enc = 0;
 	attr_udata(die, DW_AT_encoding, &enc);
 	switch (enc) {

@@ -3,9 +3,10 @@
  * The vmlinux symbol table (see include/pykdump/symbols.h).
  *
  * Layout read: .symtab (Elf64_Sym[], sh_entsize 24) and the string table
- * its sh_link names, both straight from the mapped file.  Kept: symbols
- * with a name, not STT_SECTION/STT_FILE, defined; below _text only those
- * of .data..percpu (crash keeps per-CPU symbols and drops the absolute
+ * its sh_link names, both straight from the mapped file.  Kept: defined
+ * symbols with a name (a section symbol takes its section's name, as
+ * BFD and so crash show it), not STT_FILE; below _text only those of
+ * .data..percpu (crash keeps per-CPU symbols and drops the absolute
  * values and early labels that sort before _text).  The type letter is
  * nm's, which is what crash shows: from the binding and the section's
  * flags (code t, read-only r, zero-fill b, other data d, absolute a).
@@ -48,12 +49,14 @@ struct kd_symtab {
 	size_t nsecs;
 	char *sec_letter;	/* per section: t r b d n, 0 = unknown */
 	uint8_t *sec_percpu;
+	const char **sec_name;
 };
+
+static const char *elf_name(const struct kd_symtab *st, const Elf64_Sym *s);
 
 static const char *sym_name(const struct kd_symtab *st, uint32_t i)
 {
-	uint32_t off = st->syms[i].st_name;
-	return off < st->strsz ? st->strtab + off : "";
+	return elf_name(st, &st->syms[i]);
 }
 
 static const char *crash_name(const struct kd_symtab *st,
@@ -86,7 +89,8 @@ static struct kd_error *read_sections(struct kd_symtab *st, Elf *elf)
 				       st->path, elf_errmsg(-1));
 	st->sec_letter = calloc(st->nsecs + 1, 1);
 	st->sec_percpu = calloc(st->nsecs + 1, 1);
-	if (!st->sec_letter || !st->sec_percpu)
+	st->sec_name = calloc(st->nsecs + 1, sizeof(*st->sec_name));
+	if (!st->sec_letter || !st->sec_percpu || !st->sec_name)
 		return &kd_error_nomem;
 	st->img_start = UINT64_MAX;
 	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
@@ -96,6 +100,7 @@ static struct kd_error *read_sections(struct kd_symtab *st, Elf *elf)
 			continue;
 		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
 		name = name ? name : "";
+		st->sec_name[i] = name;
 		st->sec_letter[i] = section_letter(name, &sh);
 		st->sec_percpu[i] = strcmp(name, ".data..percpu") == 0;
 		if ((sh.sh_flags & SHF_ALLOC) && sh.sh_addr && !st->sec_percpu[i]) {
@@ -173,30 +178,62 @@ static uint8_t sym_flags(const struct kd_symtab *st, const Elf64_Sym *s)
 	f |= type == STT_FUNC ? KD_SYM_FUNC : 0;
 	f |= type == STT_OBJECT ? KD_SYM_OBJECT : 0;
 	f |= s->st_shndx == SHN_ABS ? KD_SYM_ABS : 0;
-	if (s->st_shndx < st->nsecs && st->sec_percpu[s->st_shndx])
+	f |= type == STT_SECTION ? KD_SYM_SECTION : 0;
+	/* __per_cpu_load is in .data..percpu but is an image address */
+	if (s->st_shndx < st->nsecs && st->sec_percpu[s->st_shndx] &&
+	    s->st_value < st->img_start)
 		f |= KD_SYM_PERCPU;
-	else if (s->st_shndx != SHN_ABS && s->st_value >= st->img_start &&
-		 s->st_value <= st->img_end)
+	else if (s->st_value >= st->img_start && s->st_value <= st->img_end)
 		f |= KD_SYM_RELOC;
 	return f;
 }
 
-static int wanted(const struct kd_symtab *st, const Elf64_Sym *s,
-		  uint64_t text)
+/* The ELF name, or the section's name for a section symbol. */
+static const char *elf_name(const struct kd_symtab *st, const Elf64_Sym *s)
+{
+	if (ELF64_ST_TYPE(s->st_info) == STT_SECTION)
+		return s->st_shndx < st->nsecs && st->sec_name[s->st_shndx] ?
+		       st->sec_name[s->st_shndx] : "";
+	return s->st_name < st->strsz ? st->strtab + s->st_name : "";
+}
+
+/* Candidates: defined symbols with a name, not file symbols. */
+static int candidate(const struct kd_symtab *st, const Elf64_Sym *s)
 {
 	int type = ELF64_ST_TYPE(s->st_info);
-	if (s->st_name == 0 || s->st_name >= st->strsz ||
-	    st->strtab[s->st_name] == '\0')
-		return 0;
-	if (type == STT_SECTION || type == STT_FILE || s->st_shndx == SHN_UNDEF)
-		return 0;
-	if (s->st_value >= text)
-		return 1;
-	if (s->st_shndx < st->nsecs && st->sec_percpu[s->st_shndx])
-		return 1;
-	const char *name = st->strtab + s->st_name;
-	return strcmp(name, "__per_cpu_start") == 0 ||
-	       strcmp(name, "__per_cpu_end") == 0;
+	return elf_name(st, s)[0] != '\0' && type != STT_FILE &&
+	       s->st_shndx != SHN_UNDEF;
+}
+
+/*
+ * crash's x86_64 filter, applied in sorted order: nothing is kept before
+ * _text (or _stext) but __per_cpu_start and, after it, the per-CPU data
+ * symbols (names per_cpu*, __per_cpu_end, letters V/d/D); everything is
+ * kept from _text on.  Compacts st->ents in place.
+ */
+static void crash_filter(struct kd_symtab *st)
+{
+	int started = 0, percpu = 0;
+	size_t out = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct sym_ent *e = &st->ents[i];
+		const char *name = crash_name(st, e);
+		int keep = started;
+		if (!started && (!strcmp(name, "_text") || !strcmp(name, "_stext"))) {
+			started = keep = 1;
+		} else if (!started && !strcmp(name, "__per_cpu_start")) {
+			percpu = keep = 1;
+		} else if (!started && percpu) {
+			keep = !strncmp(name, "per_cpu", 7) ||
+			       !strcmp(name, "__per_cpu_end") ||
+			       e->type == 'V' || e->type == 'd' || e->type == 'D';
+		}
+		if (keep)
+			st->ents[out++] = *e;
+	}
+	/* no _text at all (not a kernel): keep everything */
+	if (started)
+		st->n = out;
 }
 
 /* Remembers "foo" for "foo.isra.0" / "foo.part.1" (crash strips them). */
@@ -226,30 +263,14 @@ static int strip_clone(struct kd_symtab *st, struct sym_ent *e)
 	return 1;
 }
 
-static uint64_t text_start(const struct kd_symtab *st)
-{
-	uint64_t stext = UINT64_MAX;
-	for (size_t i = 1; i < st->nsyms; i++) {
-		const char *name = sym_name(st, (uint32_t)i);
-		if (name[0] != '_' || (name[1] != 't' && name[1] != 's'))
-			continue;
-		if (strcmp(name, "_text") == 0)
-			return st->syms[i].st_value;
-		if (strcmp(name, "_stext") == 0)
-			stext = st->syms[i].st_value;
-	}
-	return stext == UINT64_MAX ? 0 : stext;
-}
-
 static struct kd_error *collect(struct kd_symtab *st)
 {
-	uint64_t text = text_start(st);
 	st->ents = malloc((st->nsyms + 1) * sizeof(*st->ents));
 	if (!st->ents)
 		return &kd_error_nomem;
 	for (size_t i = 1; i < st->nsyms; i++) {
 		const Elf64_Sym *s = &st->syms[i];
-		if (!wanted(st, s, text))
+		if (!candidate(st, s))
 			continue;
 		struct sym_ent *e = &st->ents[st->n++];
 		e->link = e->value = s->st_value;
@@ -265,12 +286,23 @@ static struct kd_error *collect(struct kd_symtab *st)
 
 /* ---- views ---- */
 
+static const struct kd_symtab *sorting;	/* qsort has no context argument */
+
+/* crash's order (nm's numeric sort): by value, then by name. */
 static int cmp_ent(const void *pa, const void *pb)
 {
 	const struct sym_ent *a = pa, *b = pb;
 	if (a->value != b->value)
 		return a->value < b->value ? -1 : 1;
-	return (a->sym > b->sym) - (a->sym < b->sym);
+	int c = strcmp(sym_name(sorting, a->sym), sym_name(sorting, b->sym));
+	return c ? c : (a->sym > b->sym) - (a->sym < b->sym);
+}
+
+static void sort_ents(const struct kd_symtab *st, struct sym_ent *ents)
+{
+	sorting = st;
+	qsort(ents, st->n, sizeof(*ents), cmp_ent);
+	sorting = NULL;
 }
 
 static struct kd_error *build_hash(struct kd_symtab *st)
@@ -293,11 +325,12 @@ static struct kd_error *build_hash(struct kd_symtab *st)
 	return NULL;
 }
 
-/* Sorts by relocated value and rebuilds the name hash (which stores
+/* Sorts, filters as crash does, and builds the name hash (which stores
  * positions in the sorted array, so that matches come in address order). */
 static struct kd_error *index_symbols(struct kd_symtab *st)
 {
-	qsort(st->ents, st->n, sizeof(*st->ents), cmp_ent);
+	sort_ents(st, st->ents);
+	crash_filter(st);
 	return build_hash(st);
 }
 
@@ -332,6 +365,7 @@ void kd_symtab_destroy(struct kd_symtab *st)
 	free(st->names);
 	free(st->sec_letter);
 	free(st->sec_percpu);
+	free(st->sec_name);
 	free(st);
 }
 
@@ -350,7 +384,7 @@ void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 	if (!copy)
 		return;
 	memcpy(copy, st->ents, st->n * sizeof(*copy));
-	qsort(copy, st->n, sizeof(*copy), cmp_ent);
+	sort_ents(st, copy);
 	struct sym_ent *old = st->ents;
 	st->ents = copy;
 	if (build_hash(st)) {

@@ -9,6 +9,7 @@
  *   typedump VMLINUX -e TASK_RUNNING enumerator value
  *   typedump VMLINUX -s init_task    symbols of that name
  *   typedump VMLINUX -l all          every symbol kept, in address order
+ *   typedump -r OFFSET ...           relocate symbols by OFFSET (KASLR)
  *
  * Layout lines: "PATH OFFSET BITPOS SIZE DECL" where struct/union members
  * are expanded recursively (as gdb's ptype /o does), OFFSET is in bytes,
@@ -90,6 +91,8 @@ static int dump_type(struct kd_types *types, const char *name)
 	return 0;
 }
 
+static uint64_t relocation;
+
 static int dump_object(struct kd_debuginfo *di, struct kd_types *types,
 		       char mode, const char *name)
 {
@@ -115,14 +118,16 @@ static int dump_object(struct kd_debuginfo *di, struct kd_types *types,
 		struct kd_symtab *st;
 		struct kd_symbol sym;
 		if (!(err = kd_debuginfo_symtab(di, &st))) {
+			kd_symtab_set_relocation(st, relocation);
 			for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
 				printf("%016" PRIx64 " %c %s\n", sym.value,
-				       sym.type, sym.raw_name);
+				       sym.type, sym.name);
 		}
 	} else {
 		struct kd_symtab *st;
 		struct kd_symbol syms[64];
 		if (!(err = kd_debuginfo_symtab(di, &st))) {
+			kd_symtab_set_relocation(st, relocation);
 			size_t n = kd_symtab_lookup_all(st, name, syms, 64);
 			for (size_t i = 0; i < n && i < 64; i++)
 				printf("%016" PRIx64 " %c %s\n", syms[i].value,
@@ -140,9 +145,11 @@ int main(int argc, char **argv)
 {
 	struct kd_debuginfo_options opts = { 0 };
 	int c;
-	while ((c = getopt(argc, argv, "+c:")) != -1) {
+	while ((c = getopt(argc, argv, "+c:r:")) != -1) {
 		if (c == 'c')
 			opts.cache_dir = optarg;
+		else if (c == 'r')
+			relocation = strtoull(optarg, NULL, 0);
 		else
 			return 2;
 	}

@@ -120,7 +120,7 @@ static void test_arrays(void **state)
 	assert_null(kd_type_find_member(outer, "flex", &m));
 	assert_false(kd_type_array_count(m.type, &count));	/* [] */
 	assert_int_equal(kd_type_size(m.type), 0);
-	assert_fmt(m.type, "flex", "long unsigned int flex[]");
+	assert_fmt(m.type, "flex", "unsigned long flex[]");
 	assert_null(kd_type_find_member(find("struct zero"), "data", &m));
 	assert_true(kd_type_array_count(m.type, &count));	/* [0] */
 	assert_int_equal(count, 0);
@@ -155,7 +155,7 @@ static void test_typedefs_and_qualifiers(void **state)
 	assert_int_equal(kd_type_qualifiers(q), KD_QUAL_CONST);
 	struct kd_type *base = kd_type_strip(t, KD_STRIP_ALL);
 	assert_ptr_equal(base, find("unsigned long"));
-	assert_string_equal(kd_type_name(base), "long unsigned int");
+	assert_string_equal(kd_type_name(base), "unsigned long");
 	assert_int_equal(kd_type_size(t), 8);
 	assert_false(kd_type_is_signed(t));
 	assert_ptr_equal(kd_type_strip(t, KD_STRIP_QUAL), t);
