@@ -298,10 +298,48 @@ static int cmp_ent(const void *pa, const void *pb)
 	return c ? c : (a->sym > b->sym) - (a->sym < b->sym);
 }
 
+/* Stable LSD radix sort by value, one byte per pass; passes where every
+ * value has the same byte (most of a kernel address) are skipped. */
+static int radix_sort(struct sym_ent *ents, size_t n)
+{
+	struct sym_ent *tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return 0;
+	struct sym_ent *src = ents, *dst = tmp;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((src[i].value >> shift) & 0xff) + 1]++;
+		if (n && count[((src[0].value >> shift) & 0xff) + 1] == n)
+			continue;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].value >> shift) & 0xff]++] = src[i];
+		struct sym_ent *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != ents)
+		memcpy(ents, src, n * sizeof(*ents));
+	free(tmp);
+	return 1;
+}
+
 static void sort_ents(const struct kd_symtab *st, struct sym_ent *ents)
 {
 	sorting = st;
-	qsort(ents, st->n, sizeof(*ents), cmp_ent);
+	if (!radix_sort(ents, st->n)) {
+		qsort(ents, st->n, sizeof(*ents), cmp_ent);
+	} else {
+		/* then names among equal values */
+		for (size_t i = 0, j; i < st->n; i = j) {
+			for (j = i + 1; j < st->n && ents[j].value == ents[i].value;)
+				j++;
+			if (j - i > 1)
+				qsort(ents + i, j - i, sizeof(*ents), cmp_ent);
+		}
+	}
 	sorting = NULL;
 }
 
