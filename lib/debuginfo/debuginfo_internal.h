@@ -4,6 +4,7 @@
 #define PYKDUMP_DEBUGINFO_INTERNAL_H
 
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <libelf.h>
 
 #include <pykdump/debuginfo.h>
@@ -19,6 +20,7 @@ struct kd_dwarf_source {
 	int fd;
 	Elf *elf;
 	Dwarf *dwarf;
+	Dwfl *dwfl;			/* relocatable files: owns elf and dwarf */
 	uint64_t file_size;
 	int64_t mtime_ns;
 	uint8_t build_id[64];

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Opening a DWARF file (the vmlinux, later a module's debuginfo): the
+ * Opening a DWARF file (the vmlinux, or a module's debuginfo): the
  * file is mapped read-only through libelf (ELF_C_READ_MMAP, so section
- * data points into the mapping and nothing is copied), every section is
+ * data points into the mapping and nothing is copied).  A relocatable
+ * object (a kernel module .ko) is opened through libdwfl instead, which
+ * applies its relocations to the debug sections in memory (string and
+ * unit offsets in .debug_info are relocations there).  Every section is
  * checked to lie inside the file (a truncated download fails here with
  * a clear message rather than with SIGBUS later), the debug sections
  * the index scanner reads are located (compressed ones are inflated by
@@ -139,6 +142,35 @@ static void read_build_id(struct kd_dwarf_source *src)
 	}
 }
 
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* Replaces src->elf by libdwfl's relocated copy of the same file. */
+static struct kd_error *open_relocated(struct kd_dwarf_source *src)
+{
+	Dwarf_Addr bias;
+	src->dwfl = dwfl_begin(&offline_callbacks);
+	if (!src->dwfl)
+		return kd_error_create(KD_ERR_OTHER, "%s: libdwfl: %s", src->path,
+				       dwfl_errmsg(-1));
+	Dwfl_Module *mod = dwfl_report_offline(src->dwfl, src->name, src->path, -1);
+	if (!mod || dwfl_report_end(src->dwfl, NULL, NULL) != 0 ||
+	    !(src->dwarf = dwfl_module_getdwarf(mod, &bias))) {
+		struct kd_error *err = kd_error_create(KD_ERR_CORRUPT,
+						       "%s: cannot relocate its DWARF: %s",
+						       src->path, dwfl_errmsg(-1));
+		dwfl_end(src->dwfl);
+		src->dwfl = NULL;
+		src->dwarf = NULL;
+		return err;
+	}
+	elf_end(src->elf);
+	src->elf = dwarf_getelf(src->dwarf);
+	return NULL;
+}
+
 static struct kd_error *open_elf(struct kd_dwarf_source *src)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -166,11 +198,11 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "%s: only 64-bit little-endian kernels are "
 				       "supported", src->path);
-	if (eh.e_type == ET_REL)
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "%s: relocatable object (module .ko): "
-				       "not supported yet", src->path);
-	return check_sections(src->elf, src->path, src->file_size);
+	struct kd_error *err = check_sections(src->elf, src->path,
+					      src->file_size);
+	if (!err && eh.e_type == ET_REL)
+		err = open_relocated(src);
+	return err;
 }
 
 struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
@@ -191,7 +223,8 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 		err = find_debug_sections(src);
 	if (!err) {
 		read_build_id(src);
-		src->dwarf = dwarf_begin_elf(src->elf, DWARF_C_READ, NULL);
+		if (!src->dwarf)
+			src->dwarf = dwarf_begin_elf(src->elf, DWARF_C_READ, NULL);
 		if (!src->dwarf)
 			err = kd_error_create(KD_ERR_CORRUPT,
 					      "%s: libdw cannot read the DWARF: %s",
@@ -210,10 +243,14 @@ void kd_dwarf_source_close(struct kd_dwarf_source *src)
 	if (!src)
 		return;
 	kd_dwarf_index_destroy(src->index);
-	if (src->dwarf)
-		dwarf_end(src->dwarf);
-	if (src->elf)
-		elf_end(src->elf);
+	if (src->dwfl) {
+		dwfl_end(src->dwfl);	/* also ends its Elf and Dwarf */
+	} else {
+		if (src->dwarf)
+			dwarf_end(src->dwarf);
+		if (src->elf)
+			elf_end(src->elf);
+	}
 	if (src->fd >= 0)
 		close(src->fd);
 	free(src->name);

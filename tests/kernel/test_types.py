@@ -162,3 +162,30 @@ def test_struct_layout_matches_gdb(name, gdb_layouts, ours):
 
 def test_enough_structs_compared():
     assert len(STRUCTS) >= 30
+
+
+MODULE_STRUCTS = [("kernel/drivers/block/loop.ko", ["loop_device", "loop_cmd", "loop_worker"])]
+
+
+@pytest.mark.parametrize("ko,structs", MODULE_STRUCTS)
+def test_module_struct_layouts_match_gdb(ko, structs, sample, vmlinux, typedump):
+    """Types from a module's debuginfo (relocated .ko) added after vmlinux."""
+    path = Path(sample.modules) / ko
+    cmd = ["gdb", "-batch", "-nx"]
+    for s in structs:
+        cmd += ["-ex", f"echo @@@ {s}\\n", "-ex", f"ptype /o struct {s}"]
+    ref = subprocess.run(cmd + [str(path)], capture_output=True, text=True,
+                         timeout=300).stdout
+    gdb = {c.partition("\n")[0].strip(): c.partition("\n")[2]
+           for c in ref.split("@@@ ")[1:]}
+    out = subprocess.run([str(typedump), str(vmlinux), "-M", str(path)]
+                         + [f"struct {s}" for s in structs],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    chunks = ("\n" + out.stdout).split("\ntype struct ")[1:]
+    assert [c.partition("\n")[0] for c in chunks] == structs
+    for chunk in chunks:
+        name = chunk.partition("\n")[0]
+        g_rows, g_total = parse_gdb(gdb[name])
+        o_rows, o_total = parse_typedump("type struct " + chunk)
+        assert g_rows and (o_total, o_rows) == (g_total, g_rows), name

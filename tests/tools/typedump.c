@@ -10,6 +10,7 @@
  *   typedump VMLINUX -s init_task    symbols of that name
  *   typedump VMLINUX -l all          every symbol kept, in address order
  *   typedump -r OFFSET ...           relocate symbols by OFFSET (KASLR)
+ *   typedump VMLINUX -M loop.ko ...  add a module's debuginfo, searched next
  *
  * Layout lines: "PATH OFFSET BITPOS SIZE DECL" where struct/union members
  * are expanded recursively (as gdb's ptype /o does), OFFSET is in bytes,
@@ -114,6 +115,9 @@ static int dump_object(struct kd_debuginfo *di, struct kd_types *types,
 		struct kd_enum_value e;
 		if (!(err = kd_types_find_enumerator(types, name, &e)))
 			printf("%s = %" PRId64 "\n", name, e.value);
+	} else if (mode == 'M') {
+		const char *base = strrchr(name, '/');
+		err = kd_debuginfo_add_source(di, base ? base + 1 : name, name);
 	} else if (mode == 'l') {
 		struct kd_symtab *st;
 		struct kd_symbol sym;

@@ -11,6 +11,7 @@
 #include <pykdump/debuginfo.h>
 
 static const char *fixture_path;
+static const char *module_path;		/* the relocatable fixture (.o) */
 static char cache_dir[64];
 
 static void make_cache_dir(void)
@@ -42,12 +43,20 @@ static inline struct kd_debuginfo *open_fixture(void)
 	return di;
 }
 
-/* Runs the cmocka group once per fixture given as argument. */
+/* Runs the cmocka group once per fixture given as argument (a name
+ * ending in ".o" is the module fixture, used by some tests). */
 #define RUN_ON_FIXTURES(tests)						\
 	int main(int argc, char **argv)					\
 	{								\
 		int failed = 0;						\
 		for (int i = 1; i < argc; i++) {			\
+			size_t len = strlen(argv[i]);			\
+			if (len > 2 && !strcmp(argv[i] + len - 2, ".o"))\
+				module_path = argv[i];			\
+		}							\
+		for (int i = 1; i < argc; i++) {			\
+			if (argv[i] == module_path)			\
+				continue;				\
 			fixture_path = argv[i];				\
 			make_cache_dir();				\
 			failed |= cmocka_run_group_tests_name(argv[i],	\

@@ -284,7 +284,31 @@ static void test_declarations_and_duplicates(void **state)
 	assert_int_equal(kd_type_size(find("struct packed")), 5);
 }
 
+static void test_module_source(void **state)
+{
+	(void)state;
+	assert_non_null(module_path);
+	assert_null(kd_debuginfo_add_source(di, "module_fixture", module_path));
+	struct kd_type *t = find("struct module_only");
+	assert_int_equal(kd_type_size(t), 24);
+	assert_member(t, "next", 128, 0);	/* names read through relocations */
+	struct kd_member m;
+	assert_null(kd_type_find_member(t, "next", &m));
+	assert_ptr_equal(kd_type_target(m.type), t);
+	/* the vmlinux comes first */
+	assert_int_equal(kd_type_size(find("struct outer")), 96);
+	struct kd_variable v;
+	assert_null(kd_types_find_variable(types, "module_fixture_var", &v));
+	assert_ptr_equal(v.type, t);
+	struct kd_error *err = kd_debuginfo_add_source(di, "x", fixture_path);
+	assert_null(err);	/* any DWARF file can be added */
+	err = kd_debuginfo_add_source(di, "bad", "/nonexistent.ko");
+	assert_int_equal(err->code, KD_ERR_OS);
+	kd_error_destroy(err);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_setup_teardown(test_module_source, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_struct_layout, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_pointer_hop_stops, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
