@@ -182,6 +182,12 @@ Dwarf *kd_types_dwarf(struct kd_types *ts, uint32_t src)
 	return ts->di->sources[src]->dwarf;
 }
 
+Dwarf_Die *kd_types_offdie(struct kd_types *ts, uint32_t src, uint64_t off,
+			   Dwarf_Die *die)
+{
+	return kd_dwarf_source_offdie(ts->di->sources[src], off, die);
+}
+
 /* ---- the table ---- */
 
 static void memocache_purge(void *owner, unsigned flags, const char *name)
@@ -963,7 +969,7 @@ static struct kd_error *object_die(struct kd_types *ts, const char *name,
 				       kind == KD_DIX_VARIABLE ? "variable" :
 				       "enumerator", name);
 	*flags = hit.flags;
-	if (!dwarf_offdie(kd_types_dwarf(ts, *src), hit.die, die))
+	if (!kd_types_offdie(ts, *src, hit.die, die))
 		return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx",
 				       (unsigned long long)hit.die);
 	return NULL;
@@ -1036,7 +1042,7 @@ static struct kd_error *variable_die(struct kd_types *ts, const char *name,
 	Dwarf_Die d;
 	kd_dwarf_index_find(idx, name, KD_DIX_MASK(KD_DIX_VARIABLE), &it);
 	while (best < 2 && kd_dwarf_index_next(&it, &hit)) {
-		if (!dwarf_offdie(kd_types_dwarf(ts, 0), hit.die, &d))
+		if (!kd_types_offdie(ts, 0, hit.die, &d))
 			continue;
 		int score = variable_score(ts, &d, sym_addr);
 		if (score > best) {

@@ -68,6 +68,9 @@ struct kd_type *kd_types_interned(struct kd_types *types, uint32_t src,
 struct kd_error *kd_types_intern(struct kd_types *types, uint32_t src,
 				 uint64_t die, struct kd_type *t) KD_WARN_UNUSED;
 Dwarf *kd_types_dwarf(struct kd_types *types, uint32_t src);
+/* dwarf_offdie on source src (through kd_dwarf_source_offdie). */
+Dwarf_Die *kd_types_offdie(struct kd_types *types, uint32_t src, uint64_t off,
+			   Dwarf_Die *die);
 /* The definition for a declaration of kind and name, or NULL. */
 struct kd_type *kd_types_definition(struct kd_types *types,
 				    enum kd_type_kind kind, const char *name);

@@ -189,6 +189,8 @@ struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 		free(file);
 		if (err)
 			return err;
+		if (src->info.origin != KD_INDEX_LOADED)
+			kd_dwarf_source_release(src, 0, UINT64_MAX);
 	}
 	*ret = src->index;
 	return NULL;

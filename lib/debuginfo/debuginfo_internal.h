@@ -28,6 +28,7 @@ struct kd_dwarf_source {
 	char build_id_hex[129];
 	struct kd_dwarf_sections secs;
 	struct kd_dwarf_index *index;	/* NULL until loaded */
+	uint64_t libdw_frontier;	/* .debug_info libdw has walked to */
 	struct kd_index_info info;
 };
 
@@ -56,5 +57,17 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 				      struct kd_dwarf_source **ret)
 	KD_WARN_UNUSED;
 void kd_dwarf_source_close(struct kd_dwarf_source *src);
+
+/* Lets the kernel drop pages of the .debug_info range [from, to) from our
+ * resident set (to = UINT64_MAX: every scanned section, after an index
+ * build).  They stay in the page cache and fault back in when needed.
+ * Why: each page fault on a file mapping maps up to 16 neighbouring
+ * pages, so the scanner, and libdw reading every unit header on its way
+ * to a DIE, would otherwise leave 100+ MB resident for a few KB used. */
+void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
+			     uint64_t to);
+/* dwarf_offdie, releasing what libdw's walk to the DIE's unit touched. */
+Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
+				  Dwarf_Die *die);
 
 #endif /* PYKDUMP_DEBUGINFO_INTERNAL_H */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,6 +237,58 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 	}
 	*ret = src;
 	return NULL;
+}
+
+/* Only pages of libelf's read-only file mapping may be dropped: data that
+ * was decompressed or relocated lives in memory with no file behind it. */
+static void release_data(const struct kd_dwarf_source *src,
+			 const uint8_t *data, size_t size)
+{
+	size_t raw_size;
+	const char *raw = src->dwfl ? NULL : elf_rawfile(src->elf, &raw_size);
+	const char *p = (const char *)data;
+	long page = sysconf(_SC_PAGESIZE);
+	if (!raw || !data || page <= 0 || p < raw || p + size > raw + raw_size)
+		return;
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t end = ((uintptr_t)p + size) & ~(uintptr_t)(page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
+			     uint64_t to)
+{
+	const struct kd_dwarf_sections *s = &src->secs;
+	if (to == UINT64_MAX) {
+		release_data(src, s->info, s->info_size);
+		release_data(src, s->abbrev, s->abbrev_size);
+		release_data(src, s->str, s->str_size);
+		release_data(src, s->line_str, s->line_str_size);
+		release_data(src, s->line, s->line_size);
+		return;
+	}
+	if (from < to && to <= s->info_size)
+		release_data(src, s->info + from, to - from);
+}
+
+Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
+				  Dwarf_Die *die)
+{
+	if (!dwarf_offdie(src->dwarf, off, die))
+		return NULL;
+	if (off <= src->libdw_frontier)
+		return die;
+	/* libdw read every unit header between the frontier and this DIE's
+	 * unit; keep the unit itself (it is about to be read) */
+	Dwarf_Die cu;
+	if (dwarf_diecu(die, &cu, NULL, NULL)) {
+		uint64_t unit = dwarf_dieoffset(&cu);
+		unit = unit > 64 ? unit - 64 : 0;
+		kd_dwarf_source_release(src, src->libdw_frontier, unit);
+	}
+	src->libdw_frontier = off;
+	return die;
 }
 
 void kd_dwarf_source_close(struct kd_dwarf_source *src)

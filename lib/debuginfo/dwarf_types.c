@@ -321,7 +321,7 @@ struct kd_error *kd_dwarf_type_at(struct kd_types *ts, uint32_t src,
 		*ret = t->definition ? t->definition : t;
 		return NULL;
 	}
-	if (!dwarf_offdie(kd_types_dwarf(ts, src), off, &die))
+	if (!kd_types_offdie(ts, src, off, &die))
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "DWARF: no DIE at 0x%llx: %s",
 				       (unsigned long long)off, dwarf_errmsg(-1));
@@ -520,7 +520,7 @@ struct kd_error *kd_dwarf_type_parts(struct kd_types *ts, struct kd_type *t)
 		t->parts_loaded = 1;
 		return NULL;
 	}
-	if (!dwarf_offdie(kd_types_dwarf(ts, t->src), t->die, &die))
+	if (!kd_types_offdie(ts, t->src, t->die, &die))
 		return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx",
 				       (unsigned long long)t->die);
 	struct kd_error *err = NULL;
