@@ -346,6 +346,52 @@ struct merged {
 	uint32_t *starts;
 };
 
+struct dedup_job {
+	pthread_t thread;
+	const struct kd_scan_entry **e;
+	const uint32_t *starts;
+	uint32_t *kept;		/* per bucket: entries left at its start */
+	uint32_t lo, hi;	/* bucket range */
+};
+
+static void *dedup_range(void *arg)
+{
+	struct dedup_job *j = arg;
+	for (uint32_t bk = j->lo; bk < j->hi; bk++)
+		j->kept[bk] = (uint32_t)dedup_bucket(j->e + j->starts[bk],
+						     j->starts[bk + 1] -
+						     j->starts[bk]);
+	return NULL;
+}
+
+/* Deduplicates every bucket, the bucket ranges split among threads. */
+static void dedup_buckets(const struct kd_scan_entry **e,
+			  const uint32_t *starts, uint32_t nb, uint32_t *kept,
+			  unsigned nthreads)
+{
+	struct dedup_job jobs[64];
+	unsigned n = nthreads < 64 ? nthreads : 64, started = 0;
+	if (n == 0 || nb < 1024)
+		n = 1;
+	for (unsigned i = 0; i < n; i++) {
+		jobs[i] = (struct dedup_job){ .e = e, .starts = starts,
+					      .kept = kept,
+					      .lo = (uint32_t)((uint64_t)nb * i / n),
+					      .hi = (uint32_t)((uint64_t)nb * (i + 1) / n) };
+	}
+	for (unsigned i = 1; i < n; i++) {
+		if (pthread_create(&jobs[i].thread, NULL, dedup_range, &jobs[i]))
+			break;
+		started = i;
+	}
+	/* the caller does its own range and any a thread could not take */
+	dedup_range(&jobs[0]);
+	for (unsigned i = started + 1; i < n; i++)
+		dedup_range(&jobs[i]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(jobs[i].thread, NULL);
+}
+
 static struct kd_error *merge(struct worker *w, unsigned nw,
 			      struct merged *m)
 {
@@ -358,8 +404,9 @@ static struct kd_error *merge(struct worker *w, unsigned nw,
 	const struct kd_scan_entry **b = malloc((total + 1) * sizeof(*b));
 	uint32_t nb = pow2_at_least(total);
 	uint32_t *starts = malloc(((size_t)nb + 1) * sizeof(*starts));
+	uint32_t *kept = malloc((size_t)nb * sizeof(*kept));
 	struct kd_error *err = &kd_error_nomem;
-	if (!a || !b || !starts)
+	if (!a || !b || !starts || !kept)
 		goto out_free;
 	size_t k = 0;
 	for (unsigned i = 0; i < nw; i++)
@@ -367,13 +414,14 @@ static struct kd_error *merge(struct worker *w, unsigned nw,
 			a[k++] = &w[i].v[j];
 	if (!bucket_sort(a, b, total, nb, starts))
 		goto out_free;
+	dedup_buckets(b, starts, nb, kept, nw);
 	size_t out = 0;
 	for (uint32_t bk = 0; bk < nb; bk++) {
-		size_t s = starts[bk], n = starts[bk + 1] - s;
-		n = dedup_bucket(b + s, n);
-		memmove(a + out, b + s, n * sizeof(*a));
-		out += n;
+		memcpy(a + out, b + starts[bk], kept[bk] * sizeof(*a));
+		out += kept[bk];
 	}
+	free(kept);
+	kept = NULL;
 	/* Re-bucket for the final count: entries of one name stay together
 	 * because the counting sort is stable. */
 	uint32_t nb2 = pow2_at_least(out ? out : 1);
@@ -390,6 +438,7 @@ out_free:
 	free(a);
 	free(b);
 	free(starts);
+	free(kept);
 	return err;
 }
 
