@@ -16,6 +16,11 @@
  *
  * Several DWARF sources can be searched: the vmlinux is the first one;
  * kernel module debuginfo can be added later (kd_debuginfo_add_source).
+ *
+ * Memory: the file is mapped, never copied; pages the index build or
+ * libdw's walk over unit headers touched are handed back to the kernel
+ * (MADV_DONTNEED: they stay in the page cache), so a session keeps only
+ * what it uses resident (~20-30 MB for the Debian 6.1 vmlinux).
  */
 #ifndef PYKDUMP_DEBUGINFO_H
 #define PYKDUMP_DEBUGINFO_H
@@ -99,9 +104,10 @@ KD_PUBLIC struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
 					      struct kd_types **ret)
 	KD_WARN_UNUSED;
 
-/* Adds another DWARF file (a kernel module's debuginfo, already
- * relocated or ET_EXEC/ET_DYN), searched after the ones before it.
- * Purges KD_CU_LOAD caches. */
+/* Adds another DWARF file, searched after the ones before it: a kernel
+ * module's debuginfo (.ko, relocatable: its relocations are applied in
+ * memory by libdwfl) or any ELF with DWARF.  Its index is cached like
+ * the vmlinux's.  Name caches of the type table are dropped. */
 KD_PUBLIC struct kd_error *kd_debuginfo_add_source(struct kd_debuginfo *di,
 						   const char *name,
 						   const char *path)
