@@ -24,8 +24,9 @@ struct kd_cursor {
 static inline void kd_cursor_init(struct kd_cursor *c, const void *start,
 				  size_t size)
 {
-	c->start = c->p = start;
-	c->end = c->start + size;
+	static const uint8_t empty[1];
+	c->start = c->p = start ? start : empty;	/* absent section */
+	c->end = c->start + (start ? size : 0);
 	c->bad = 0;
 }
 

@@ -877,7 +877,7 @@ static int named_cmp(const void *key, const void *elem)
 static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 			 void *arg)
 {
-	for (size_t i = 0; i < st->npending; i++) {
+	for (size_t i = 0; st->nnamed && i < st->npending; i++) {
 		const struct pending_spec *p = &st->pending[i];
 		const struct named_die *n = bsearch(&p->target, st->named,
 						    st->nnamed,
