@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The debuginfo handle (include/pykdump/debuginfo.h).  Set-up order:
+ *   1. kd_debuginfo_open: map the vmlinux, check ELF + DWARF, build-id;
+ *   2. on first use: the symbol table; the DWARF index (cache file or
+ *      build); the type table over the indexed sources.
+ */
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debuginfo_internal.h"
+#include "types_internal.h"
+
+char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts)
+{
+	char *dir = NULL;
+	const char *env;
+	if (opts && opts->cache_dir)
+		return strdup(opts->cache_dir);
+	if ((env = getenv("PYKDUMP_CACHE_DIR")) && *env)
+		return strdup(env);
+	if ((env = getenv("XDG_CACHE_HOME")) && *env) {
+		if (asprintf(&dir, "%s/pykdump", env) < 0)
+			return NULL;
+		return dir;
+	}
+	if ((env = getenv("HOME")) && *env) {
+		if (asprintf(&dir, "%s/.cache/pykdump", env) < 0)
+			return NULL;
+		return dir;
+	}
+	return NULL;
+}
+
+struct kd_error *kd_debuginfo_open(const char *vmlinux,
+				   const struct kd_debuginfo_options *opts,
+				   struct kd_debuginfo **ret)
+{
+	struct kd_debuginfo *di = calloc(1, sizeof(*di));
+	if (!di)
+		return &kd_error_nomem;
+	if (opts)
+		di->opts = *opts;
+	di->opts.cache_dir = NULL;	/* the caller's string is not ours */
+	if (!di->opts.no_cache)
+		di->cache_dir = kd_debuginfo_cache_dir(opts);
+	struct kd_error *err = kd_debuginfo_add_source(di, "vmlinux", vmlinux);
+	if (err) {
+		kd_debuginfo_close(di);
+		return err;
+	}
+	GElf_Ehdr eh;
+	if (gelf_getehdr(di->sources[0]->elf, &eh))
+		di->machine = eh.e_machine;
+	*ret = di;
+	return NULL;
+}
+
+void kd_debuginfo_close(struct kd_debuginfo *di)
+{
+	if (!di)
+		return;
+	kd_types_destroy(di->types);
+	kd_symtab_destroy(di->symtab);
+	for (size_t i = 0; i < di->nsources; i++)
+		kd_dwarf_source_close(di->sources[i]);
+	free(di->sources);
+	free(di->cache_dir);
+	free(di->banner);
+	free(di);
+}
+
+const char *kd_debuginfo_path(const struct kd_debuginfo *di)
+{
+	return di->sources[0]->path;
+}
+
+int kd_debuginfo_machine(const struct kd_debuginfo *di)
+{
+	return di->machine;
+}
+
+const uint8_t *kd_debuginfo_build_id(const struct kd_debuginfo *di,
+				     size_t *len)
+{
+	*len = di->sources[0]->build_id_len;
+	return *len ? di->sources[0]->build_id : NULL;
+}
+
+const char *kd_debuginfo_build_id_hex(const struct kd_debuginfo *di)
+{
+	return di->sources[0]->build_id_hex;
+}
+
+struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
+				     struct kd_symtab **ret)
+{
+	if (!di->symtab) {
+		struct kd_dwarf_source *src = di->sources[0];
+		struct kd_error *err = kd_symtab_create(src->elf, src->path,
+							&di->symtab);
+		if (err)
+			return err;
+	}
+	*ret = di->symtab;
+	return NULL;
+}
+
+/* Copies the NUL-terminated string at link address addr from the file. */
+static char *read_string_at(Elf *elf, uint64_t addr, uint64_t max)
+{
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    !(sh.sh_flags & SHF_ALLOC) || addr < sh.sh_addr ||
+		    addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		uint64_t off = addr - sh.sh_addr;
+		if (!d || off >= d->d_size)
+			return NULL;
+		const char *s = (const char *)d->d_buf + off;
+		size_t left = d->d_size - off;
+		return strndup(s, max && max < left ? max : left);
+	}
+	return NULL;
+}
+
+const char *kd_debuginfo_banner(const struct kd_debuginfo *di)
+{
+	struct kd_debuginfo *mdi = (struct kd_debuginfo *)di;
+	struct kd_symtab *st;
+	struct kd_symbol sym;
+	if (di->banner)
+		return di->banner;
+	struct kd_error *err = kd_debuginfo_symtab(mdi, &st);
+	if (!err)
+		err = kd_symtab_lookup(st, "linux_banner", &sym);
+	if (err) {
+		kd_error_destroy(err);
+		return NULL;
+	}
+	uint64_t link = sym.value - (sym.flags & KD_SYM_RELOC ?
+				     kd_symtab_relocation(st) : 0);
+	mdi->banner = read_string_at(di->sources[0]->elf, link, sym.size);
+	return di->banner;
+}
+
+static char *cache_file(const struct kd_debuginfo *di,
+			const struct kd_dwarf_source *src)
+{
+	char *path = NULL;
+	if (!di->cache_dir)
+		return NULL;
+	int r;
+	if (src->build_id_len)
+		r = asprintf(&path, "%s/index/%s", di->cache_dir,
+			     src->build_id_hex);
+	else
+		r = asprintf(&path, "%s/index/nobuildid-%016llx-%llx-%llx",
+			     di->cache_dir,
+			     (unsigned long long)kd_name_hash(src->path,
+							      strlen(src->path)),
+			     (unsigned long long)src->file_size,
+			     (unsigned long long)src->mtime_ns);
+	return r < 0 ? NULL : path;
+}
+
+struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
+					   struct kd_dwarf_index **ret)
+{
+	struct kd_dwarf_source *src = di->sources[i];
+	if (!src->index) {
+		struct kd_index_source_id id = {
+			.build_id = src->build_id,
+			.build_id_len = src->build_id_len,
+			.size = src->file_size,
+			.mtime_ns = src->mtime_ns,
+		};
+		char *file = cache_file(di, src);
+		if (di->cache_dir && !file)
+			return &kd_error_nomem;
+		struct kd_error *err = kd_dwarf_index_load(&src->secs, &id, file,
+							   &di->opts,
+							   &src->index,
+							   &src->info);
+		free(file);
+		if (err)
+			return err;
+		if (src->info.origin != KD_INDEX_LOADED)
+			kd_dwarf_source_release(src, 0, UINT64_MAX);
+	}
+	*ret = src->index;
+	return NULL;
+}
+
+struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
+					 struct kd_index_info *info)
+{
+	for (size_t i = 0; i < di->nsources; i++) {
+		struct kd_dwarf_index *idx;
+		struct kd_error *err = kd_debuginfo_source_index(di, i, &idx);
+		if (err)
+			return err;
+	}
+	if (info)
+		*info = di->sources[0]->info;
+	return NULL;
+}
+
+struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
+				    struct kd_types **ret)
+{
+	if (!di->types) {
+		struct kd_error *err = kd_debuginfo_load_index(di, NULL);
+		if (!err)
+			err = kd_types_create(di, &di->types);
+		if (err)
+			return err;
+	}
+	*ret = di->types;
+	return NULL;
+}
+
+struct kd_error *kd_debuginfo_add_source(struct kd_debuginfo *di,
+					 const char *name, const char *path)
+{
+	struct kd_dwarf_source *src;
+	void *v = realloc(di->sources, (di->nsources + 1) * sizeof(*di->sources));
+	if (!v)
+		return &kd_error_nomem;
+	di->sources = v;
+	struct kd_error *err = kd_dwarf_source_open(name, path, &src);
+	if (err)
+		return err;
+	di->sources[di->nsources++] = src;
+	if (di->types)
+		kd_types_sources_changed(di->types);
+	return NULL;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The debuginfo handle's parts, for lib/debuginfo and lib/types.c. */
+#ifndef PYKDUMP_DEBUGINFO_INTERNAL_H
+#define PYKDUMP_DEBUGINFO_INTERNAL_H
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <libelf.h>
+
+#include <pykdump/debuginfo.h>
+#include <pykdump/symbols.h>
+
+#include "dwarf_index.h"
+#include "dwarf_scan.h"
+
+/* One DWARF file: the vmlinux, or a module's debuginfo. */
+struct kd_dwarf_source {
+	char *name;			/* "vmlinux", or the module name */
+	char *path;
+	int fd;
+	Elf *elf;
+	Dwarf *dwarf;
+	Dwfl *dwfl;			/* relocatable files: owns elf and dwarf */
+	uint64_t file_size;
+	int64_t mtime_ns;
+	uint8_t build_id[64];
+	size_t build_id_len;
+	char build_id_hex[129];
+	struct kd_dwarf_sections secs;
+	struct kd_dwarf_index *index;	/* NULL until loaded */
+	uint64_t libdw_frontier;	/* .debug_info libdw has walked to */
+	struct kd_index_info info;
+};
+
+struct kd_debuginfo {
+	struct kd_debuginfo_options opts;
+	char *cache_dir;		/* resolved, NULL = no cache */
+	struct kd_dwarf_source **sources;	/* [0] is the vmlinux */
+	size_t nsources;
+	int machine;
+	char *banner;
+	struct kd_symtab *symtab;
+	struct kd_types *types;
+};
+
+/* The index of source i, loading it if needed. */
+struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
+					   struct kd_dwarf_index **ret)
+	KD_WARN_UNUSED;
+
+struct kd_error *kd_symtab_create(Elf *elf, const char *path,
+				  struct kd_symtab **ret) KD_WARN_UNUSED;
+void kd_symtab_destroy(struct kd_symtab *st);
+
+/* Maps a whole DWARF file: ELF checks, sections, build-id, libdw. */
+struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
+				      struct kd_dwarf_source **ret)
+	KD_WARN_UNUSED;
+void kd_dwarf_source_close(struct kd_dwarf_source *src);
+
+/* Lets the kernel drop pages of the .debug_info range [from, to) from our
+ * resident set (to = UINT64_MAX: every scanned section, after an index
+ * build).  They stay in the page cache and fault back in when needed.
+ * Why: each page fault on a file mapping maps up to 16 neighbouring
+ * pages, so the scanner, and libdw reading every unit header on its way
+ * to a DIE, would otherwise leave 100+ MB resident for a few KB used. */
+void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
+			     uint64_t to);
+/* dwarf_offdie, releasing what libdw's walk to the DIE's unit touched. */
+Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
+				  Dwarf_Die *die);
+
+#endif /* PYKDUMP_DEBUGINFO_INTERNAL_H */

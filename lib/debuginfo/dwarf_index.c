@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Building the DWARF index.
+ *
+ *  1. List the unit headers of .debug_info (cheap).
+ *  2. Workers (the calling thread is one of them) take units from an
+ *     atomic counter and run the scanner.  Each keeps the entries it has
+ *     not seen yet: the same struct is defined in hundreds of units, so
+ *     per-worker deduplication (by the entry's identity key: name, kind,
+ *     declaring file and line, size, address) keeps memory small.
+ *  3. Merge: a counting sort by name-hash bucket; inside each bucket a
+ *     sort by name, deduplication across workers (keeping the smallest
+ *     DIE offset, so the result does not depend on thread timing), then
+ *     declarations are dropped where a definition of the same name and
+ *     kind exists (one declaration is kept otherwise, e.g. for variables
+ *     defined in assembly), and the survivors are ordered by preference.
+ *  4. Lay out the image (index_format.h).
+ *
+ * The calling thread reports progress while it works and waits.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pykdump/cancel.h>
+
+#include "dwarf_index.h"
+#include "index_format.h"
+
+struct build;
+
+struct worker {
+	struct build *b;
+	pthread_t thread;
+	struct kd_scan_state *st;
+	struct kd_scan_entry *v;
+	size_t n, cap;
+	uint32_t *set;		/* open addressing: index into v + 1 */
+	size_t set_cap;
+	struct kd_error *err;
+};
+
+struct build {
+	const struct kd_dwarf_sections *s;
+	struct kd_scan_unit *units;
+	size_t nunits;
+	atomic_size_t next;
+	atomic_size_t done;
+	atomic_int stop;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned running;
+	kd_progress_fn *progress;
+	void *progress_arg;
+	double last_report;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int same_name(const struct kd_scan_entry *a,
+		     const struct kd_scan_entry *b)
+{
+	return a->name_len == b->name_len &&
+	       memcmp(a->name, b->name, a->name_len) == 0;
+}
+
+static int set_grow(struct worker *w)
+{
+	size_t cap = w->set_cap ? w->set_cap * 2 : 4096;
+	uint32_t *set = calloc(cap, sizeof(*set));
+	if (!set)
+		return 0;
+	for (size_t i = 0; i < w->n; i++) {
+		size_t j = w->v[i].key & (cap - 1);
+		while (set[j])
+			j = (j + 1) & (cap - 1);
+		set[j] = (uint32_t)i + 1;
+	}
+	free(w->set);
+	w->set = set;
+	w->set_cap = cap;
+	return 1;
+}
+
+/* The scanner's callback: keeps entries this worker has not seen. */
+static int worker_emit(void *arg, const struct kd_scan_entry *e)
+{
+	struct worker *w = arg;
+	if ((w->n + 1) * 2 > w->set_cap && !set_grow(w))
+		goto out_nomem;
+	size_t mask = w->set_cap - 1, j = e->key & mask;
+	for (; w->set[j]; j = (j + 1) & mask) {
+		struct kd_scan_entry *o = &w->v[w->set[j] - 1];
+		if (o->key != e->key || o->kind != e->kind || !same_name(o, e))
+			continue;
+		if (e->die < o->die)
+			*o = *e;
+		return 0;
+	}
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4096;
+		void *v = realloc(w->v, cap * sizeof(*w->v));
+		if (!v || cap > UINT32_MAX)
+			goto out_nomem;
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = *e;
+	w->set[j] = (uint32_t)w->n;
+	return 0;
+
+out_nomem:
+	w->err = &kd_error_nomem;
+	return 1;
+}
+
+static void report(struct build *b, int force)
+{
+	if (!b->progress)
+		return;
+	double t = now();
+	if (!force && t - b->last_report < 0.1)
+		return;
+	b->last_report = t;
+	b->progress(b->progress_arg, "indexing DWARF", atomic_load(&b->done),
+		    b->nunits);
+}
+
+static void work(struct worker *w, int is_caller)
+{
+	struct build *b = w->b;
+	while (!atomic_load(&b->stop)) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->nunits)
+			break;
+		if (kd_cancel_pending()) {
+			w->err = kd_cancel_check();
+			break;
+		}
+		if (!w->err)
+			w->err = kd_dwarf_scan_unit(w->st, b->s, &b->units[i],
+						    worker_emit, w);
+		if (w->err)
+			break;
+		atomic_fetch_add(&b->done, 1);
+		if (is_caller)
+			report(b, 0);
+	}
+	if (w->err)
+		atomic_store(&b->stop, 1);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	work(w, 0);
+	pthread_mutex_lock(&w->b->lock);
+	w->b->running--;
+	pthread_cond_signal(&w->b->cond);
+	pthread_mutex_unlock(&w->b->lock);
+	return NULL;
+}
+
+/* Waits for the other workers, reporting progress meanwhile. */
+static void wait_workers(struct build *b)
+{
+	pthread_mutex_lock(&b->lock);
+	while (b->running > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
+		pthread_mutex_unlock(&b->lock);
+		report(b, 0);
+		pthread_mutex_lock(&b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+static unsigned pick_threads(unsigned want, size_t nunits)
+{
+	if (want == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		want = n > 0 ? (unsigned)n : 1;
+	}
+	if (want > 64)
+		want = 64;
+	if (want > nunits)
+		want = nunits ? (unsigned)nunits : 1;
+	return want;
+}
+
+static struct kd_error *run_workers(struct build *b, struct worker *w,
+				    unsigned n)
+{
+	struct kd_error *err = NULL;
+	for (unsigned i = 0; i < n; i++) {
+		w[i].b = b;
+		if (!err)
+			err = kd_scan_state_create(&w[i].st);
+	}
+	if (err)
+		return err;
+	unsigned started = 0;
+	b->running = 0;
+	for (unsigned i = 1; i < n; i++) {
+		pthread_mutex_lock(&b->lock);
+		b->running++;
+		pthread_mutex_unlock(&b->lock);
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) {
+			pthread_mutex_lock(&b->lock);
+			b->running--;
+			pthread_mutex_unlock(&b->lock);
+			break;		/* fewer threads: still correct */
+		}
+		started++;
+	}
+	work(&w[0], 1);
+	wait_workers(b);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(w[i].thread, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if (w[i].err && !err)
+			err = w[i].err;
+		else if (w[i].err)
+			kd_error_destroy(w[i].err);
+		w[i].err = NULL;
+	}
+	report(b, 1);
+	return err;
+}
+
+/* ---- merge ---- */
+
+static int cmp_name(const struct kd_scan_entry *a,
+		    const struct kd_scan_entry *b)
+{
+	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	return (a->name_len > b->name_len) - (a->name_len < b->name_len);
+}
+
+#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+/* name, kind, definitions first, identity, DIE offset */
+static int cmp_dedup(const void *pa, const void *pb)
+{
+	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
+	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	int c = cmp_name(a, b);
+	if (c)
+		return c;
+	CMP(a->kind, b->kind);
+	CMP(a->flags & KD_DIX_DECL, b->flags & KD_DIX_DECL);
+	CMP(a->key, b->key);
+	CMP(a->die, b->die);
+	return 0;
+}
+
+/* name, kind, definitions first, with an address first, DIE offset */
+static int cmp_final(const void *pa, const void *pb)
+{
+	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
+	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	int c = cmp_name(a, b);
+	if (c)
+		return c;
+	CMP(a->kind, b->kind);
+	CMP(a->flags & KD_DIX_DECL, b->flags & KD_DIX_DECL);
+	CMP(!(a->flags & KD_DIX_HAS_ADDR), !(b->flags & KD_DIX_HAS_ADDR));
+	CMP(a->die, b->die);
+	return 0;
+}
+
+/* Deduplicates one bucket in place; returns the new length. */
+static size_t dedup_bucket(const struct kd_scan_entry **e, size_t n)
+{
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp_dedup);
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct kd_scan_entry *prev = out ? e[out - 1] : NULL;
+		int same_group = prev && prev->kind == e[i]->kind &&
+				 same_name(prev, e[i]);
+		if (same_group && prev->key == e[i]->key &&
+		    (prev->flags & KD_DIX_DECL) == (e[i]->flags & KD_DIX_DECL))
+			continue;	/* the same entity seen by two workers */
+		if (same_group && (e[i]->flags & KD_DIX_DECL))
+			continue;	/* a definition or a declaration is kept */
+		e[out++] = e[i];
+	}
+	if (out > 1)
+		qsort(e, out, sizeof(*e), cmp_final);
+	return out;
+}
+
+/* Stable counting sort of in[0..n) into out by name_hash & mask. */
+static int bucket_sort(const struct kd_scan_entry **in,
+		       const struct kd_scan_entry **out, size_t n,
+		       uint32_t nbuckets, uint32_t *starts)
+{
+	memset(starts, 0, (nbuckets + 1) * sizeof(*starts));
+	for (size_t i = 0; i < n; i++)
+		starts[(in[i]->name_hash & (nbuckets - 1)) + 1]++;
+	for (uint32_t b = 0; b < nbuckets; b++)
+		starts[b + 1] += starts[b];
+	uint32_t *fill = malloc(nbuckets * sizeof(*fill));
+	if (!fill)
+		return 0;
+	memcpy(fill, starts, nbuckets * sizeof(*fill));
+	for (size_t i = 0; i < n; i++)
+		out[fill[in[i]->name_hash & (nbuckets - 1)]++] = in[i];
+	free(fill);
+	return 1;
+}
+
+static uint32_t pow2_at_least(size_t n)
+{
+	uint32_t p = 1;
+	while (p < n && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+struct merged {
+	const struct kd_scan_entry **e;
+	size_t n;
+	uint32_t nbuckets;
+	uint32_t *starts;
+};
+
+struct dedup_job {
+	pthread_t thread;
+	const struct kd_scan_entry **e;
+	const uint32_t *starts;
+	uint32_t *kept;		/* per bucket: entries left at its start */
+	uint32_t lo, hi;	/* bucket range */
+};
+
+static void *dedup_range(void *arg)
+{
+	struct dedup_job *j = arg;
+	for (uint32_t bk = j->lo; bk < j->hi; bk++)
+		j->kept[bk] = (uint32_t)dedup_bucket(j->e + j->starts[bk],
+						     j->starts[bk + 1] -
+						     j->starts[bk]);
+	return NULL;
+}
+
+/* Deduplicates every bucket, the bucket ranges split among threads. */
+static void dedup_buckets(const struct kd_scan_entry **e,
+			  const uint32_t *starts, uint32_t nb, uint32_t *kept,
+			  unsigned nthreads)
+{
+	struct dedup_job jobs[64];
+	unsigned n = nthreads < 64 ? nthreads : 64, started = 0;
+	if (n == 0 || nb < 1024)
+		n = 1;
+	for (unsigned i = 0; i < n; i++) {
+		jobs[i] = (struct dedup_job){ .e = e, .starts = starts,
+					      .kept = kept,
+					      .lo = (uint32_t)((uint64_t)nb * i / n),
+					      .hi = (uint32_t)((uint64_t)nb * (i + 1) / n) };
+	}
+	for (unsigned i = 1; i < n; i++) {
+		if (pthread_create(&jobs[i].thread, NULL, dedup_range, &jobs[i]))
+			break;
+		started = i;
+	}
+	/* the caller does its own range and any a thread could not take */
+	dedup_range(&jobs[0]);
+	for (unsigned i = started + 1; i < n; i++)
+		dedup_range(&jobs[i]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(jobs[i].thread, NULL);
+}
+
+static struct kd_error *merge(struct worker *w, unsigned nw,
+			      struct merged *m)
+{
+	size_t total = 0;
+	for (unsigned i = 0; i < nw; i++)
+		total += w[i].n;
+	if (total >= UINT32_MAX)
+		return kd_error_create(KD_ERR_LIMIT, "DWARF index: too many names");
+	const struct kd_scan_entry **a = malloc((total + 1) * sizeof(*a));
+	const struct kd_scan_entry **b = malloc((total + 1) * sizeof(*b));
+	uint32_t nb = pow2_at_least(total);
+	uint32_t *starts = malloc(((size_t)nb + 1) * sizeof(*starts));
+	uint32_t *kept = malloc((size_t)nb * sizeof(*kept));
+	struct kd_error *err = &kd_error_nomem;
+	if (!a || !b || !starts || !kept)
+		goto out_free;
+	size_t k = 0;
+	for (unsigned i = 0; i < nw; i++)
+		for (size_t j = 0; j < w[i].n; j++)
+			a[k++] = &w[i].v[j];
+	if (!bucket_sort(a, b, total, nb, starts))
+		goto out_free;
+	dedup_buckets(b, starts, nb, kept, nw);
+	size_t out = 0;
+	for (uint32_t bk = 0; bk < nb; bk++) {
+		memcpy(a + out, b + starts[bk], kept[bk] * sizeof(*a));
+		out += kept[bk];
+	}
+	free(kept);
+	kept = NULL;
+	/* Re-bucket for the final count: entries of one name stay together
+	 * because the counting sort is stable. */
+	uint32_t nb2 = pow2_at_least(out ? out : 1);
+	if (!bucket_sort(a, b, out, nb2, starts))
+		goto out_free;
+	m->e = b;
+	m->n = out;
+	m->nbuckets = nb2;
+	m->starts = starts;
+	free(a);
+	return NULL;
+
+out_free:
+	free(a);
+	free(b);
+	free(starts);
+	free(kept);
+	return err;
+}
+
+/* ---- layout ---- */
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static size_t strings_size(const struct merged *m)
+{
+	size_t size = 1;	/* offset 0: the empty string */
+	for (size_t i = 0; i < m->n; i++) {
+		if (i == 0 || !same_name(m->e[i - 1], m->e[i]))
+			size += m->e[i]->name_len + 1;
+	}
+	return size;
+}
+
+static struct kd_error *lay_out(const struct merged *m,
+				const struct kd_index_source_id *id,
+				void **image, size_t *size)
+{
+	size_t nstr = strings_size(m);
+	size_t buckets_off = sizeof(struct kd_index_header);
+	size_t entries_off = align8(buckets_off + 4 * ((size_t)m->nbuckets + 1));
+	size_t strings_off = entries_off + 16 * m->n;
+	size_t total = align8(strings_off + nstr);
+	if (nstr > UINT32_MAX)
+		return kd_error_create(KD_ERR_LIMIT, "DWARF index: names too large");
+	uint8_t *img = calloc(1, total);
+	if (!img)
+		return &kd_error_nomem;
+	memcpy(img + buckets_off, m->starts, 4 * ((size_t)m->nbuckets + 1));
+	struct kd_index_entry *ent = (struct kd_index_entry *)(img + entries_off);
+	char *str = (char *)img + strings_off;
+	size_t pos = 1;
+	uint32_t name_off = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct kd_scan_entry *e = m->e[i];
+		if (i == 0 || !same_name(m->e[i - 1], e)) {
+			name_off = (uint32_t)pos;
+			memcpy(str + pos, e->name, e->name_len);
+			pos += e->name_len + 1;
+		}
+		ent[i].name = name_off;
+		ent[i].kind = e->kind;
+		ent[i].flags = e->flags;
+		ent[i].die = e->die;
+	}
+	struct kd_index_header *h = (struct kd_index_header *)img;
+	memcpy(h->magic, KD_INDEX_MAGIC, 8);
+	h->version = KD_INDEX_VERSION;
+	h->header_size = sizeof(*h);
+	h->file_size = total;
+	h->source_size = id->size;
+	h->source_mtime_ns = id->mtime_ns;
+	h->build_id_len = (uint32_t)(id->build_id_len <= KD_INDEX_MAX_BUILD_ID ?
+				     id->build_id_len : 0);
+	if (h->build_id_len)
+		memcpy(h->build_id, id->build_id, h->build_id_len);
+	h->nentries = (uint32_t)m->n;
+	h->nbuckets = m->nbuckets;
+	h->buckets_off = buckets_off;
+	h->entries_off = entries_off;
+	h->strings_off = strings_off;
+	h->strings_size = total - strings_off;
+	h->body_checksum = kd_index_checksum(img + sizeof(*h), total - sizeof(*h));
+	h->header_checksum = kd_index_header_checksum(h);
+	*image = img;
+	*size = total;
+	return NULL;
+}
+
+struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      unsigned nthreads,
+				      kd_progress_fn *progress, void *arg,
+				      void **image, size_t *size,
+				      uint64_t *nunits)
+{
+	struct build b = { .s = s, .progress = progress, .progress_arg = arg };
+	struct kd_error *err = kd_dwarf_list_units(s, &b.units, &b.nunits);
+	if (err)
+		return err;
+	unsigned nw = pick_threads(nthreads, b.nunits);
+	struct worker *w = calloc(nw, sizeof(*w));
+	if (!w) {
+		free(b.units);
+		return &kd_error_nomem;
+	}
+	pthread_mutex_init(&b.lock, NULL);
+	pthread_cond_init(&b.cond, NULL);
+	err = run_workers(&b, w, nw);
+	struct merged m = { 0 };
+	if (!err)
+		err = merge(w, nw, &m);
+	if (!err)
+		err = lay_out(&m, id, image, size);
+	if (nunits)
+		*nunits = b.nunits;
+	free(m.e);
+	free(m.starts);
+	for (unsigned i = 0; i < nw; i++) {
+		kd_scan_state_destroy(w[i].st);
+		free(w[i].v);
+		free(w[i].set);
+	}
+	free(w);
+	pthread_cond_destroy(&b.cond);
+	pthread_mutex_destroy(&b.lock);
+	free(b.units);
+	return err;
+}
+
+/* ---- cache policy ---- */
+
+static int mkdir_parents(const char *file)
+{
+	char *dir = strdup(file);
+	if (!dir)
+		return -1;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+static void set_note(struct kd_index_info *info, const char *what,
+		     struct kd_error *err)
+{
+	snprintf(info->note, sizeof(info->note), "%s%s%s", what,
+		 err ? ": " : "", err ? err->message : "");
+	kd_error_destroy(err);
+}
+
+/* Saves the image and maps the saved file back (its pages can then be
+ * dropped by the kernel instead of staying in our heap). */
+static void save(const char *cache_file, void **image, size_t size,
+		 const struct kd_index_source_id *id,
+		 struct kd_dwarf_index **ret, struct kd_index_info *info)
+{
+	struct kd_error *err = NULL;
+	if (mkdir_parents(cache_file) < 0)
+		err = kd_error_os(errno, cache_file, "cannot create directory for");
+	if (!err)
+		err = kd_dwarf_index_write(cache_file, *image, size);
+	if (err) {
+		set_note(info, "not saved", err);
+		return;
+	}
+	info->origin = KD_INDEX_BUILT;
+	struct kd_dwarf_index *mapped;
+	if (kd_dwarf_index_map(cache_file, id, &mapped) == NULL) {
+		kd_dwarf_index_destroy(*ret);	/* frees the image */
+		*image = NULL;
+		*ret = mapped;
+	}
+}
+
+struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
+				     const struct kd_index_source_id *id,
+				     const char *cache_file,
+				     const struct kd_debuginfo_options *opts,
+				     struct kd_dwarf_index **ret,
+				     struct kd_index_info *info)
+{
+	double t0 = now();
+	memset(info, 0, sizeof(*info));
+	snprintf(info->path, sizeof(info->path), "%s", cache_file ? cache_file : "");
+	if (cache_file && !opts->rebuild) {
+		struct kd_error *err = kd_dwarf_index_map(cache_file, id, ret);
+		if (!err) {
+			info->origin = KD_INDEX_LOADED;
+			goto out_done;
+		}
+		if (err->code == KD_ERR_OS && err->errnum == ENOENT)
+			kd_error_destroy(err);
+		else
+			set_note(info, "rebuilt", err);
+	}
+	void *image;
+	size_t size;
+	struct kd_error *err = kd_dwarf_index_build(s, id, opts->nthreads,
+						    opts->progress,
+						    opts->progress_arg, &image,
+						    &size, &info->nunits);
+	if (err)
+		return err;
+	err = kd_dwarf_index_open_image(image, size, id,
+					KD_INDEX_OWN_MALLOC |
+					KD_INDEX_NO_CHECKSUM, ret);
+	if (err) {
+		free(image);
+		return err;
+	}
+	info->origin = KD_INDEX_BUILT_UNSAVED;
+	if (cache_file)
+		save(cache_file, &image, size, id, ret, info);
+out_done:
+	info->nentries = kd_dwarf_index_count(*ret);
+	info->size = kd_dwarf_index_size(*ret);
+	info->seconds = now() - t0;
+	return NULL;
+}

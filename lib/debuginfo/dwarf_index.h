@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DWARF name index: name -> (kind, flags, DIE offset) for every type,
+ * variable, function and enumerator name of one DWARF file.
+ *
+ * dwarf_index.c builds it (worker threads run the scanner over the
+ * units, then a merge deduplicates and lays out the image);
+ * index_file.c defines the image, which is also the on-disk cache file,
+ * validates it and answers lookups straight from the mapped bytes.
+ */
+#ifndef PYKDUMP_DWARF_INDEX_H
+#define PYKDUMP_DWARF_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pykdump/debuginfo.h>
+#include <pykdump/error.h>
+
+#include "dwarf_scan.h"
+
+struct kd_dwarf_index;
+
+/* What a cache file must match to be used. */
+struct kd_index_source_id {
+	const uint8_t *build_id;
+	size_t build_id_len;
+	uint64_t size;		/* of the DWARF file */
+	int64_t mtime_ns;
+};
+
+/* kd_dwarf_index_open_image flags */
+#define KD_INDEX_NO_CHECKSUM	0x1	/* skip the body checksum (fuzzing) */
+#define KD_INDEX_OWN_MALLOC	0x2	/* free(image) on destroy */
+#define KD_INDEX_OWN_MMAP	0x4	/* munmap(image) on destroy */
+
+/* Builds an index image (malloc'd) from the sections. */
+struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      unsigned nthreads,
+				      kd_progress_fn *progress, void *arg,
+				      void **image, size_t *size,
+				      uint64_t *nunits) KD_WARN_UNUSED;
+
+/* Validates an image and wraps it; id NULL skips the source match. */
+struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
+					   const struct kd_index_source_id *id,
+					   unsigned flags,
+					   struct kd_dwarf_index **ret)
+	KD_WARN_UNUSED;
+void kd_dwarf_index_destroy(struct kd_dwarf_index *idx);
+
+/* Writes the image to path atomically (a temporary file, then rename). */
+struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
+				      size_t size) KD_WARN_UNUSED;
+/* Maps path and validates it against id. */
+struct kd_error *kd_dwarf_index_map(const char *path,
+				    const struct kd_index_source_id *id,
+				    struct kd_dwarf_index **ret) KD_WARN_UNUSED;
+
+/* Everything: use the cache file when valid, else build and save. */
+struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
+				     const struct kd_index_source_id *id,
+				     const char *cache_file,
+				     const struct kd_debuginfo_options *opts,
+				     struct kd_dwarf_index **ret,
+				     struct kd_index_info *info) KD_WARN_UNUSED;
+
+uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx);
+size_t kd_dwarf_index_size(const struct kd_dwarf_index *idx);
+
+struct kd_index_hit {
+	const char *name;
+	uint64_t die;
+	uint8_t kind;
+	uint8_t flags;
+};
+
+/* Entries of one name, in preference order: definitions before
+ * declarations, with an address before without, then by DIE offset. */
+struct kd_index_iter {
+	const struct kd_dwarf_index *idx;
+	const char *name;
+	size_t len;
+	uint32_t pos, end;
+	unsigned kinds;		/* mask of 1u << kind */
+};
+
+#define KD_DIX_MASK(kind) (1u << (kind))
+#define KD_DIX_TYPES (KD_DIX_MASK(KD_DIX_BASE) | KD_DIX_MASK(KD_DIX_STRUCT) | \
+		      KD_DIX_MASK(KD_DIX_UNION) | KD_DIX_MASK(KD_DIX_ENUM) | \
+		      KD_DIX_MASK(KD_DIX_TYPEDEF))
+
+void kd_dwarf_index_find(const struct kd_dwarf_index *idx, const char *name,
+			 unsigned kinds, struct kd_index_iter *it);
+/* 1 and *hit filled, or 0 at the end. */
+int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit);
+/* The i-th entry of the whole index (0 <= i < count); 0 if corrupt. */
+int kd_dwarf_index_entry(const struct kd_dwarf_index *idx, uint64_t i,
+			 struct kd_index_hit *hit);
+
+#endif /* PYKDUMP_DWARF_INDEX_H */

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Opening a DWARF file (the vmlinux, or a module's debuginfo): the
+ * file is mapped read-only through libelf (ELF_C_READ_MMAP, so section
+ * data points into the mapping and nothing is copied).  A relocatable
+ * object (a kernel module .ko) is opened through libdwfl instead, which
+ * applies its relocations to the debug sections in memory (string and
+ * unit offsets in .debug_info are relocations there).  Every section is
+ * checked to lie inside the file (a truncated download fails here with
+ * a clear message rather than with SIGBUS later), the debug sections
+ * the index scanner reads are located (compressed ones are inflated by
+ * libelf), the GNU build-id note is read, and libdw is opened on the
+ * same Elf for the lazy type parsing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "debuginfo_internal.h"
+
+static void init_libelf(void)
+{
+	elf_version(EV_CURRENT);
+}
+
+static struct kd_error *check_sections(Elf *elf, const char *path,
+				       uint64_t file_size)
+{
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			return kd_error_create(KD_ERR_CORRUPT,
+					       "%s: bad section header: %s",
+					       path, elf_errmsg(-1));
+		if (sh.sh_type == SHT_NOBITS)
+			continue;
+		if (sh.sh_offset > file_size ||
+		    sh.sh_size > file_size - sh.sh_offset)
+			return kd_error_create(KD_ERR_TRUNCATED,
+					       "%s: section %zu (offset 0x%llx, size 0x%llx) "
+					       "extends past the end of the file (size 0x%llx): "
+					       "truncated?", path, elf_ndxscn(scn),
+					       (unsigned long long)sh.sh_offset,
+					       (unsigned long long)sh.sh_size,
+					       (unsigned long long)file_size);
+	}
+	return NULL;
+}
+
+static struct kd_error *section_data(Elf_Scn *scn, const char *path,
+				     const char *name, const uint8_t **data,
+				     size_t *size)
+{
+	GElf_Shdr sh;
+	if (!gelf_getshdr(scn, &sh))
+		return kd_error_create(KD_ERR_CORRUPT, "%s: %s: %s", path, name,
+				       elf_errmsg(-1));
+	if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+		return kd_error_create(KD_ERR_CORRUPT,
+				       "%s: %s: cannot decompress: %s", path,
+				       name, elf_errmsg(-1));
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d)
+		return kd_error_create(KD_ERR_CORRUPT, "%s: %s: unreadable: %s",
+				       path, name, elf_errmsg(-1));
+	*data = d->d_buf;
+	*size = d->d_size;
+	return NULL;
+}
+
+static struct kd_error *find_debug_sections(struct kd_dwarf_source *src)
+{
+	struct {
+		const char *name;
+		const uint8_t **data;
+		size_t *size;
+	} want[] = {
+		{ ".debug_info", &src->secs.info, &src->secs.info_size },
+		{ ".debug_abbrev", &src->secs.abbrev, &src->secs.abbrev_size },
+		{ ".debug_str", &src->secs.str, &src->secs.str_size },
+		{ ".debug_line_str", &src->secs.line_str, &src->secs.line_str_size },
+		{ ".debug_str_offsets", &src->secs.str_offsets,
+		  &src->secs.str_offsets_size },
+		{ ".debug_line", &src->secs.line, &src->secs.line_size },
+	};
+	size_t shstrndx;
+	if (elf_getshdrstrndx(src->elf, &shstrndx) < 0)
+		return kd_error_create(KD_ERR_CORRUPT, "%s: no section names: %s",
+				       src->path, elf_errmsg(-1));
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(src->elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *name = elf_strptr(src->elf, shstrndx, sh.sh_name);
+		for (size_t i = 0; name && i < sizeof(want) / sizeof(want[0]); i++) {
+			if (strcmp(name, want[i].name) != 0)
+				continue;
+			struct kd_error *err = section_data(scn, src->path, name,
+							    want[i].data,
+							    want[i].size);
+			if (err)
+				return err;
+		}
+	}
+	src->secs.path = src->path;
+	if (!src->secs.info || src->secs.info_size == 0)
+		return kd_error_create(KD_ERR_FORMAT,
+				       "%s: no DWARF debuginfo (.debug_info missing); "
+				       "use the debug vmlinux (e.g. from the "
+				       "linux-image-*-dbg package)", src->path);
+	return NULL;
+}
+
+static void read_build_id(struct kd_dwarf_source *src)
+{
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(src->elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off;
+		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off))) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)d->d_buf + name_off, "GNU", 4) != 0 ||
+			    nh.n_descsz == 0 || nh.n_descsz > sizeof(src->build_id))
+				continue;
+			src->build_id_len = nh.n_descsz;
+			memcpy(src->build_id, (char *)d->d_buf + desc_off,
+			       nh.n_descsz);
+			for (size_t i = 0; i < src->build_id_len; i++)
+				sprintf(src->build_id_hex + 2 * i, "%02x",
+					src->build_id[i]);
+			return;
+		}
+	}
+}
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* Replaces src->elf by libdwfl's relocated copy of the same file. */
+static struct kd_error *open_relocated(struct kd_dwarf_source *src)
+{
+	Dwarf_Addr bias;
+	src->dwfl = dwfl_begin(&offline_callbacks);
+	if (!src->dwfl)
+		return kd_error_create(KD_ERR_OTHER, "%s: libdwfl: %s", src->path,
+				       dwfl_errmsg(-1));
+	Dwfl_Module *mod = dwfl_report_offline(src->dwfl, src->name, src->path, -1);
+	if (!mod || dwfl_report_end(src->dwfl, NULL, NULL) != 0 ||
+	    !(src->dwarf = dwfl_module_getdwarf(mod, &bias))) {
+		struct kd_error *err = kd_error_create(KD_ERR_CORRUPT,
+						       "%s: cannot relocate its DWARF: %s",
+						       src->path, dwfl_errmsg(-1));
+		dwfl_end(src->dwfl);
+		src->dwfl = NULL;
+		src->dwarf = NULL;
+		return err;
+	}
+	elf_end(src->elf);
+	src->elf = dwarf_getelf(src->dwarf);
+	return NULL;
+}
+
+static struct kd_error *open_elf(struct kd_dwarf_source *src)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_libelf);
+	src->fd = open(src->path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0)
+		return kd_error_os(errno, src->path, "cannot open");
+	struct stat st;
+	if (fstat(src->fd, &st) < 0)
+		return kd_error_os(errno, src->path, "cannot stat");
+	src->file_size = (uint64_t)st.st_size;
+	src->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	src->elf = elf_begin(src->fd, ELF_C_READ_MMAP, NULL);
+	if (!src->elf || elf_kind(src->elf) != ELF_K_ELF)
+		return kd_error_create(KD_ERR_FORMAT,
+				       "%s: not an ELF file or damaged ELF headers "
+				       "(%s)", src->path,
+				       src->elf ? "not ELF" : elf_errmsg(-1));
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(src->elf, &eh))
+		return kd_error_create(KD_ERR_FORMAT, "%s: bad ELF header: %s",
+				       src->path, elf_errmsg(-1));
+	if (gelf_getclass(src->elf) != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "%s: only 64-bit little-endian kernels are "
+				       "supported", src->path);
+	struct kd_error *err = check_sections(src->elf, src->path,
+					      src->file_size);
+	if (!err && eh.e_type == ET_REL)
+		err = open_relocated(src);
+	return err;
+}
+
+struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
+				      struct kd_dwarf_source **ret)
+{
+	struct kd_dwarf_source *src = calloc(1, sizeof(*src));
+	if (!src)
+		return &kd_error_nomem;
+	src->fd = -1;
+	src->name = strdup(name);
+	src->path = strdup(path);
+	struct kd_error *err = NULL;
+	if (!src->name || !src->path)
+		err = &kd_error_nomem;
+	if (!err)
+		err = open_elf(src);
+	if (!err)
+		err = find_debug_sections(src);
+	if (!err) {
+		read_build_id(src);
+		if (!src->dwarf)
+			src->dwarf = dwarf_begin_elf(src->elf, DWARF_C_READ, NULL);
+		if (!src->dwarf)
+			err = kd_error_create(KD_ERR_CORRUPT,
+					      "%s: libdw cannot read the DWARF: %s",
+					      path, dwarf_errmsg(-1));
+	}
+	if (err) {
+		kd_dwarf_source_close(src);
+		return err;
+	}
+	*ret = src;
+	return NULL;
+}
+
+/* Only pages of libelf's read-only file mapping may be dropped: data that
+ * was decompressed or relocated lives in memory with no file behind it. */
+static void release_data(const struct kd_dwarf_source *src,
+			 const uint8_t *data, size_t size)
+{
+	size_t raw_size;
+	const char *raw = src->dwfl ? NULL : elf_rawfile(src->elf, &raw_size);
+	const char *p = (const char *)data;
+	long page = sysconf(_SC_PAGESIZE);
+	if (!raw || !data || page <= 0 || p < raw || p + size > raw + raw_size)
+		return;
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t end = ((uintptr_t)p + size) & ~(uintptr_t)(page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
+			     uint64_t to)
+{
+	const struct kd_dwarf_sections *s = &src->secs;
+	if (to == UINT64_MAX) {
+		release_data(src, s->info, s->info_size);
+		release_data(src, s->abbrev, s->abbrev_size);
+		release_data(src, s->str, s->str_size);
+		release_data(src, s->line_str, s->line_str_size);
+		release_data(src, s->line, s->line_size);
+		return;
+	}
+	if (from < to && to <= s->info_size)
+		release_data(src, s->info + from, to - from);
+}
+
+Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
+				  Dwarf_Die *die)
+{
+	if (!dwarf_offdie(src->dwarf, off, die))
+		return NULL;
+	if (off <= src->libdw_frontier)
+		return die;
+	/* libdw read every unit header between the frontier and this DIE's
+	 * unit; keep the unit itself (it is about to be read) */
+	Dwarf_Die cu;
+	if (dwarf_diecu(die, &cu, NULL, NULL)) {
+		uint64_t unit = dwarf_dieoffset(&cu);
+		unit = unit > 64 ? unit - 64 : 0;
+		kd_dwarf_source_release(src, src->libdw_frontier, unit);
+	}
+	src->libdw_frontier = off;
+	return die;
+}
+
+void kd_dwarf_source_close(struct kd_dwarf_source *src)
+{
+	if (!src)
+		return;
+	kd_dwarf_index_destroy(src->index);
+	if (src->dwfl) {
+		dwfl_end(src->dwfl);	/* also ends its Elf and Dwarf */
+	} else {
+		if (src->dwarf)
+			dwarf_end(src->dwarf);
+		if (src->elf)
+			elf_end(src->elf);
+	}
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->name);
+	free(src->path);
+	free(src);
+}

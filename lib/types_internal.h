@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The type model's internals, shared by lib/types.c (interning, name
+ * lookups, member paths), lib/debuginfo/dwarf_types.c (DIE -> type) and
+ * lib/type_format.c (C declarations).  Readers (lib/readers.c) may read
+ * struct kd_type directly.
+ */
+#ifndef PYKDUMP_TYPES_INTERNAL_H
+#define PYKDUMP_TYPES_INTERNAL_H
+
+#include <elfutils/libdw.h>
+
+#include <pykdump/types.h>
+
+struct kd_debuginfo;
+
+/* A member reachable by name, anonymous members flattened. */
+struct kd_flat_member {
+	const char *name;
+	struct kd_type *type;
+	uint64_t bit_offset;
+	uint32_t bit_size;
+};
+
+struct kd_type {
+	struct kd_types *owner;
+	enum kd_type_kind kind;
+	uint8_t qualifiers;
+	uint8_t is_signed;
+	uint8_t is_char;
+	uint8_t complete;	/* size known */
+	uint8_t count_known;	/* arrays */
+	uint8_t is_decl;	/* a declaration not (yet) resolved */
+	uint8_t parts_loaded;	/* members / enumerators / params read */
+	uint8_t variadic;
+	const char *name;
+	uint64_t size;
+	uint64_t align;		/* 0 until computed */
+	uint64_t count;		/* arrays: elements of this dimension */
+	struct kd_type *target;
+	/* where it came from: DIE die of source src (die 0: synthetic) */
+	uint32_t src;
+	uint64_t die;
+	struct kd_type *definition;	/* is_decl: resolved later */
+	uint64_t resolve_gen;
+	struct kd_member *members;
+	size_t nmembers;
+	struct kd_flat_member *flat;	/* sorted by name, built on demand */
+	size_t nflat;
+	struct kd_enumerator *enums;
+	size_t nenums;
+	struct kd_param *params;
+	size_t nparams;
+};
+
+struct kd_error *kd_types_create(struct kd_debuginfo *di,
+				 struct kd_types **ret) KD_WARN_UNUSED;
+void kd_types_destroy(struct kd_types *types);
+/* A DWARF source was added: retry unresolved declarations, drop caches. */
+void kd_types_sources_changed(struct kd_types *types);
+
+/* ---- for dwarf_types.c ---- */
+void *kd_types_alloc(struct kd_types *types, size_t size);
+struct kd_type *kd_types_new(struct kd_types *types, enum kd_type_kind kind);
+struct kd_type *kd_types_void(struct kd_types *types);
+struct kd_type *kd_types_interned(struct kd_types *types, uint32_t src,
+				  uint64_t die);
+struct kd_error *kd_types_intern(struct kd_types *types, uint32_t src,
+				 uint64_t die, struct kd_type *t) KD_WARN_UNUSED;
+Dwarf *kd_types_dwarf(struct kd_types *types, uint32_t src);
+/* dwarf_offdie on source src (through kd_dwarf_source_offdie). */
+Dwarf_Die *kd_types_offdie(struct kd_types *types, uint32_t src, uint64_t off,
+			   Dwarf_Die *die);
+/* The definition for a declaration of kind and name, or NULL. */
+struct kd_type *kd_types_definition(struct kd_types *types,
+				    enum kd_type_kind kind, const char *name);
+/* The complete type t stands for (t itself unless a resolved decl). */
+struct kd_type *kd_type_complete(struct kd_type *t);
+
+/* ---- dwarf_types.c ---- */
+struct kd_error *kd_dwarf_type(struct kd_types *types, uint32_t src,
+			       Dwarf_Die *die, struct kd_type **ret)
+	KD_WARN_UNUSED;
+struct kd_error *kd_dwarf_type_at(struct kd_types *types, uint32_t src,
+				  uint64_t die, struct kd_type **ret)
+	KD_WARN_UNUSED;
+/* Members, enumerators or parameters of t, read from its DIE. */
+struct kd_error *kd_dwarf_type_parts(struct kd_types *types,
+				     struct kd_type *t) KD_WARN_UNUSED;
+/* The type of a variable or function DIE (DW_AT_type; a function DIE
+ * gives its function type). */
+struct kd_error *kd_dwarf_object_type(struct kd_types *types, uint32_t src,
+				      Dwarf_Die *die, struct kd_type **ret)
+	KD_WARN_UNUSED;
+
+#endif /* PYKDUMP_TYPES_INTERNAL_H */
