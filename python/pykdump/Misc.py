@@ -166,7 +166,7 @@ class AA_Node(object):
     def _spec(self):
         """The tree as nested (tag, children) tuples for the engine,
         without recursion (trees may be deep)."""
-        built = {}
+        built, seen = {}, set()
         stack = [(self, False)]
         while stack:
             node, expanded = stack.pop()
@@ -174,6 +174,11 @@ class AA_Node(object):
                 built[id(node)] = (node.node, tuple(
                     built.pop(id(c)) for c in node.children))
                 continue
+            if id(node) in seen:
+                # A cycle (the original recursed until RecursionError).
+                raise ValueError("AA_Node {!r} appears twice in the "
+                                 "tree".format(node.node))
+            seen.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in node.children)
         return built[id(self)]

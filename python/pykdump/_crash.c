@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const struct kdpy_part {
 	const char *name;
@@ -23,6 +24,15 @@ static const struct kdpy_part {
 	{ "tparser", kdpy_tparser_init },
 	{ "asciiart", kdpy_asciiart_init },
 };
+
+int kdpy_add_type(PyObject *m, PyTypeObject *type)
+{
+	if (PyType_Ready(type) < 0)
+		return -1;
+	const char *dot = strrchr(type->tp_name, '.');
+	return PyModule_AddObjectRef(m, dot ? dot + 1 : type->tp_name,
+				     (PyObject *)type);
+}
 
 PyObject *kdpy_capture(kdpy_print_fn *print_fn, void *arg)
 {
@@ -67,8 +77,13 @@ PyMODINIT_FUNC PyInit__crash(void)
 	if (PyModule_AddStringConstant(m, "version", KDPY_VERSION) < 0)
 		goto out_module;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (parts[i].init(m) < 0)
-			goto out_module;
+		if (parts[i].init(m) == 0)
+			continue;
+		if (!PyErr_Occurred())
+			PyErr_Format(PyExc_ImportError,
+				     "pykdump._crash: setting up %s failed",
+				     parts[i].name);
+		goto out_module;
 	}
 	return m;
 

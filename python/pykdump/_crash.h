@@ -9,9 +9,11 @@
  * the order they are set up.  To add a type (StructResult, tPtr,
  * SmartString, tEnum ...):
  *   1. python/pykdump/_crash_<name>.c with its PyTypeObject and
- *      kdpy_<name>_init(), which readies the type and adds it;
+ *      kdpy_<name>_init(), which adds it with kdpy_add_type();
  *   2. declare kdpy_<name>_init() below and list it in parts[] in _crash.c;
- *   3. add the file to crash_sources in python/pykdump/meson.build.
+ *   3. add the file to crash_sources in python/pykdump/meson.build;
+ *   4. in the Python module that owned the placeholder (lowlevel.py ...),
+ *      take the name from _crash instead of _pending.
  * Errors from the library (struct kd_error *) become Python exceptions
  * only through kdpy_raise() (the code -> exception table is in
  * _crash_error.c); functions that need a dump get it from
@@ -66,6 +68,10 @@ PyObject *kdpy_raise_as(struct kd_error *err, PyObject *exc_type);
 
 /* The session the API works on, or NULL. */
 struct kd_session *kdpy_session(void);
+/* Make s (NULL: none) the session the API works on.  The caller keeps
+ * ownership; the Python caches are emptied (they describe the previous
+ * dump).  For pykdump.open() and the shell's epython. */
+int kdpy_session_set(struct kd_session *s);
 /* The session, or NULL with crash.NoDumpError set: "<what> needs an open
  * dump ...". */
 struct kd_session *kdpy_require_session(const char *what);
@@ -82,6 +88,10 @@ struct kd_memocache *kdpy_memocache(void);
 int kdpy_memocache_attach(struct kd_memocache *mc);
 
 /* ---- small helpers (_crash.c) ---- */
+
+/* Ready a static type and add it to the module under its tp_name's last
+ * component (the usual body of a type file's kdpy_<name>_init()). */
+int kdpy_add_type(PyObject *m, PyTypeObject *type);
 
 /* Capture what print_fn writes to a FILE * as a str.  print_fn returns a
  * kd_error (NULL on success); on error the exception is set and NULL

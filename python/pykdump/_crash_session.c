@@ -18,6 +18,15 @@ struct kd_session *kdpy_session(void)
 	return current_session;
 }
 
+int kdpy_session_set(struct kd_session *s)
+{
+	if (s == current_session)
+		return 0;
+	current_session = s;
+	/* Sessions will own a memocache; until then the module's own. */
+	return kdpy_memocache_attach(NULL);
+}
+
 struct kd_session *kdpy_require_session(const char *what)
 {
 	if (current_session)

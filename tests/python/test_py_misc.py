@@ -124,6 +124,14 @@ def test_deep_trees():
         str(root)
 
 
+def test_cycle_refused():
+    root = AA_Node(1)
+    child = AA_Node(2, root)
+    child.children.add(root)
+    with pytest.raises(ValueError, match="appears twice"):
+        str(root)
+
+
 def test_textbox():
     box = Box.TextBox("abc\nde", "hdr")
     assert str(box) == "┌───┐\n│hdr│\n├───┤\n│abc│\n│de │\n└───┘"
