@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""PyKdump: the Python API for Linux kernel crash dump analysis, over the
+pykdump C engine (no crash, no GDB).
+
+Programs import everything with ``from pykdump.API import *``.  Importing
+this package only loads the C module, checks that it is recent enough for
+this Python code, and makes it importable as ``crash`` too (its name in
+the original PyKdump); it has no other side effect.
+"""
+
+import sys
+
+# Version of this Python API; the C module carries the project version too
+# (crash.version), both from meson's project() version.
+__version__ = "0.1.0"
+
+# The PyKdump API level programs may expect: the names and behaviour of
+# PyKdump 3.5.3 (see docs/pykdump-api.md).
+compat_version = "3.5.3"
+
+# The oldest C module this Python code works with.  Raise it whenever
+# the Python modules start using something new from pykdump._crash.
+minimal_cmod_version = "0.1.0"
+
+__copyright__ = """\
+pykdump: GPL-2.0-or-later.  The API follows PyKdump by Alex Sidorenko
+(Hewlett Packard Enterprise), GPL-2.0-or-later.
+"""
+
+
+class CModVersionError(ImportError):
+    """The C module (pykdump._crash) is older than the Python code needs."""
+
+
+def _split_version(vers):
+    """ "1.2.3" -> (1, 2, 3); missing parts count as 0."""
+    parts = []
+    for p in str(vers).split("."):
+        digits = ""
+        for ch in p:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(int(digits or 0))
+    while len(parts) < 3:
+        parts.append(0)
+    return tuple(parts)
+
+
+def require_cmod_version(vers, c_mod_version=None):
+    """Refuse to run with a C module older than `vers`.
+
+    The original printed a message and exited; here the message comes as a
+    CModVersionError (an ImportError), which ends the program just as well
+    but can be caught."""
+    if c_mod_version is None:
+        c_mod_version = _crash.version
+    if _split_version(c_mod_version) >= _split_version(vers):
+        return
+    where = getattr(_crash, "__file__", "pykdump._crash")
+    raise CModVersionError(
+        "pykdump: the Python API {} needs the C module (pykdump._crash) "
+        "version {} or newer, but {} is version {}.\n"
+        "The C module is stale: rebuild it (ninja -C build) or put the "
+        "matching build first on PYTHONPATH.".format(
+            __version__, vers, where, c_mod_version))
+
+
+from . import _crash  # noqa: E402  (the version check needs the constants above)
+
+c_mod_version = _crash.version
+require_cmod_version(minimal_cmod_version)
+
+# The original's C module was called `crash`; programs import it by that name.
+sys.modules["crash"] = _crash
+
+
+def open(vmcore, vmlinux=None):  # noqa: A001 (pykdump.open, by design)
+    """Open a dump for the API to work on, from any Python program.
+
+    Not available yet: opening dumps from Python waits for the engine's
+    session layer (sessions, typed readers).  Until then this raises
+    crash.NoDumpError, as does every function that needs a dump."""
+    raise _crash.NoDumpError(
+        "pykdump.open({!r}): opening a dump from Python is not wired to the "
+        "engine yet".format(vmcore))
