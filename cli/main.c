@@ -32,6 +32,11 @@ static void usage(FILE *out)
 		"  -i, --input FILE    run the commands in FILE and exit\n"
 		"      --zero-excluded read pages excluded from the dump as zeros\n"
 		"      --timeout SECS  time budget of each command (default none)\n"
+		"      --debug-dir DIR look for the vmlinux in DIR too (repeatable)\n"
+		"      --force-vmlinux use the vmlinux even if it does not match\n"
+		"      --no-vmlinux    open the dump alone (dumpinfo only)\n"
+		"      --cache-dir DIR where the DWARF index cache lives\n"
+		"      --no-index-cache build the DWARF index in memory only\n"
 		"  -h, --help          this text, then the list of commands\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -45,25 +50,34 @@ struct cli {
 	const char **files;
 	const char **cmds;
 	size_t ncmds;
+	const char **debug_dirs;
 	const char *input;
 	double timeout;
 };
 
 static int parse_args(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ZERO = 256, OPT_TIMEOUT };
+	enum { OPT_ZERO = 256, OPT_TIMEOUT, OPT_DEBUG_DIR, OPT_FORCE,
+	       OPT_NO_VMLINUX, OPT_CACHE_DIR, OPT_NO_INDEX_CACHE };
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "zero-excluded", no_argument, NULL, OPT_ZERO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+		{ "force-vmlinux", no_argument, NULL, OPT_FORCE },
+		{ "no-vmlinux", no_argument, NULL, OPT_NO_VMLINUX },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	cli->cmds = calloc(argc, sizeof(*cli->cmds));
 	cli->files = calloc(argc, sizeof(*cli->files));
-	if (!cli->cmds || !cli->files)
+	cli->debug_dirs = calloc(argc, sizeof(*cli->debug_dirs));
+	cli->opts.debug_dirs = cli->debug_dirs;
+	if (!cli->cmds || !cli->files || !cli->debug_dirs)
 		return 2;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:i:hV", longopts, NULL)) != -1) {
@@ -79,6 +93,21 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			cli->timeout = strtod(optarg, NULL);
+			break;
+		case OPT_DEBUG_DIR:
+			cli->debug_dirs[cli->opts.ndebug_dirs++] = optarg;
+			break;
+		case OPT_FORCE:
+			cli->opts.force_vmlinux = 1;
+			break;
+		case OPT_NO_VMLINUX:
+			cli->opts.no_vmlinux = 1;
+			break;
+		case OPT_CACHE_DIR:
+			cli->opts.cache_dir = optarg;
+			break;
+		case OPT_NO_INDEX_CACHE:
+			cli->opts.no_index_cache = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -101,6 +130,32 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* The DWARF index is built once per vmlinux (about a second); say so
+ * on a terminal. */
+static void progress(void *arg, const char *what, uint64_t done,
+		     uint64_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\r%s: %llu/%llu%s", what, (unsigned long long)done,
+		(unsigned long long)total, done == total ? "\n" : "");
+}
+
+/* 1 when every -c command works on the dump alone (dumpinfo). */
+static int dump_only_commands(const struct cli *cli)
+{
+	if (cli->ncmds == 0 || cli->input)
+		return 0;
+	for (size_t i = 0; i < cli->ncmds; i++) {
+		char name[64];
+		if (sscanf(cli->cmds[i], " %63[^ |>]", name) != 1)
+			return 0;
+		const struct kd_command *c = kd_command_find(name);
+		if (!c || c->needs_vmlinux)
+			return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -109,7 +164,16 @@ int main(int argc, char **argv)
 		return rc;
 
 	struct kd_session *s;
+	if (isatty(STDERR_FILENO))
+		cli.opts.progress = progress;
 	struct kd_error *err = kd_session_open(&cli.opts, &s);
+	if (err && err->code == KD_ERR_NOT_FOUND && !cli.opts.no_vmlinux &&
+	    dump_only_commands(&cli)) {
+		/* dumpinfo needs no vmlinux: do not insist on finding one. */
+		kd_error_destroy(err);
+		cli.opts.no_vmlinux = 1;
+		err = kd_session_open(&cli.opts, &s);
+	}
 	if (err) {
 		fprintf(stderr, "pykdump: %s\n", err->message);
 		kd_error_destroy(err);
@@ -130,5 +194,6 @@ int main(int argc, char **argv)
 	kd_session_close(s);
 	free(cli.cmds);
 	free(cli.files);
+	free(cli.debug_dirs);
 	return rc;
 }

@@ -5,7 +5,10 @@
  *   1. classify the user's files by content: an ELF executable is the
  *      vmlinux, anything else is a dump file (crash accepts either order);
  *   2. open the dump (format, notes, VMCOREINFO);
- *   3. later layers: translation, symbols, DWARF index, types.
+ *   3. find and open the vmlinux (session_vmlinux.c);
+ *   4. KASLR, phys_base, translation (session_arch.c), then check the
+ *      vmlinux against linux_banner in memory;
+ *   5. the DWARF index and types: on first use (kd_session_types).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +17,11 @@
 #include <unistd.h>
 #include <elf.h>
 
+#include <pykdump/arch.h>
+#include <pykdump/debuginfo.h>
 #include <pykdump/dump.h>
+#include <pykdump/log.h>
+#include <pykdump/memocache.h>
 #include <pykdump/session.h>
 
 #include "session_internal.h"
@@ -51,6 +58,46 @@ static char *join_paths(const char *const *paths, size_t n)
 	return s;
 }
 
+/* Splits opts->files into dump files and at most one vmlinux. */
+static struct kd_error *classify(const struct kd_session_options *opts,
+				 const char **dumps, size_t *ndumps,
+				 const char **vmlinux)
+{
+	*ndumps = 0;
+	*vmlinux = opts->vmlinux;
+	for (size_t i = 0; i < opts->nfiles; i++) {
+		int v;
+		struct kd_error *err = is_vmlinux(opts->files[i], &v);
+		if (err)
+			return err;
+		if (v && *vmlinux)
+			return kd_error_create(KD_ERR_INVALID,
+					       "%s: a second vmlinux (already have %s)",
+					       opts->files[i], *vmlinux);
+		if (v)
+			*vmlinux = opts->files[i];
+		else
+			dumps[(*ndumps)++] = opts->files[i];
+	}
+	if (*ndumps == 0)
+		return kd_error_create(KD_ERR_INVALID, "no dump file given");
+	return NULL;
+}
+
+static struct kd_error *open_kernel(struct kd_session *s, const char *vmlinux)
+{
+	struct kd_error *err = kd_session_find_vmlinux(s, vmlinux);
+	if (err)
+		return err;
+	err = kd_debuginfo_symtab(s->di, &s->symtab);
+	if (err)
+		return err;
+	err = kd_session_setup_arch(s);
+	if (err)
+		return err;
+	return kd_session_check_banner(s);
+}
+
 struct kd_error *kd_session_open(const struct kd_session_options *opts,
 				 struct kd_session **ret)
 {
@@ -58,56 +105,56 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 	struct kd_session *s = calloc(1, sizeof(*s));
 	const char **dumps = calloc(opts->nfiles + 1, sizeof(*dumps));
 	if (!s || !dumps) {
-		err = &kd_error_nomem;
-		goto out_free;
-	}
-	size_t ndumps = 0;
-	const char *vmlinux = opts->vmlinux;
-	for (size_t i = 0; i < opts->nfiles; i++) {
-		int v;
-		err = is_vmlinux(opts->files[i], &v);
-		if (err)
-			goto out_free;
-		if (v && !vmlinux)
-			vmlinux = opts->files[i];
-		else if (v)
-			err = kd_error_create(KD_ERR_INVALID,
-					      "%s: a second vmlinux (already have %s)",
-					      opts->files[i], vmlinux);
-		else
-			dumps[ndumps++] = opts->files[i];
-		if (err)
-			goto out_free;
-	}
-	if (ndumps == 0) {
-		err = kd_error_create(KD_ERR_INVALID, "no dump file given");
-		goto out_free;
+		free(s);
+		free(dumps);
+		return &kd_error_nomem;
 	}
 	s->opts = *opts;
+	size_t ndumps;
+	const char *vmlinux;
+	err = classify(opts, dumps, &ndumps, &vmlinux);
+	if (!err)
+		err = kd_memocache_create(0, &s->mc);
+	if (!err)
+		err = kd_log_create(&s->log);
+	if (err)
+		goto out;
 	s->dump_path = join_paths(dumps, ndumps);
-	s->vmlinux_path = vmlinux ? strdup(vmlinux) : NULL;
-	if (!s->dump_path || (vmlinux && !s->vmlinux_path)) {
+	if (!s->dump_path) {
 		err = &kd_error_nomem;
-		goto out_free;
+		goto out;
 	}
 	err = kd_dump_open(dumps, ndumps, &s->dump);
 	if (err)
-		goto out_free;
+		goto out;
+	if (opts->zero_excluded)
+		kd_dump_set_default_flags(s->dump, KD_READ_ZERO_EXCLUDED);
+	if (!opts->no_vmlinux)
+		err = open_kernel(s, vmlinux);
+	else if (vmlinux && !(s->vmlinux_path = strdup(vmlinux)))
+		err = &kd_error_nomem;
+out:
 	free(dumps);
+	if (err) {
+		kd_session_close(s);
+		return err;
+	}
 	*ret = s;
 	return NULL;
-
-out_free:
-	free(dumps);
-	kd_session_close(s);
-	return err;
 }
 
 void kd_session_close(struct kd_session *s)
 {
 	if (!s)
 		return;
+	for (int i = KD_SLOT_NR - 1; i >= 0; i--)
+		if (s->slots[i].destroy)
+			s->slots[i].destroy(s->slots[i].data);
+	kd_arch_destroy(s->arch);
+	kd_debuginfo_close(s->di);
 	kd_dump_close(s->dump);
+	kd_log_destroy(s->log);
+	kd_memocache_destroy(s->mc);
 	free(s->dump_path);
 	free(s->vmlinux_path);
 	free(s);
@@ -126,4 +173,60 @@ const char *kd_session_dump_path(const struct kd_session *s)
 const char *kd_session_vmlinux_path(const struct kd_session *s)
 {
 	return s->vmlinux_path;
+}
+
+struct kd_debuginfo *kd_session_debuginfo(struct kd_session *s)
+{
+	return s->di;
+}
+
+struct kd_symtab *kd_session_symtab(struct kd_session *s)
+{
+	return s->symtab;
+}
+
+struct kd_arch *kd_session_arch(struct kd_session *s)
+{
+	return s->arch;
+}
+
+struct kd_error *kd_session_types(struct kd_session *s, struct kd_types **ret)
+{
+	if (!s->di)
+		return kd_error_create(KD_ERR_NOT_FOUND,
+				       "no vmlinux: types are not available");
+	if (!s->types) {
+		struct kd_error *err = kd_debuginfo_types(s->di, &s->types);
+		if (err)
+			return err;
+	}
+	*ret = s->types;
+	return NULL;
+}
+
+struct kd_memocache *kd_session_memocache(struct kd_session *s)
+{
+	return s->mc;
+}
+
+struct kd_log *kd_session_log(struct kd_session *s)
+{
+	return s->log;
+}
+
+void *kd_session_slot(struct kd_session *s, enum kd_session_slot slot)
+{
+	return (unsigned)slot < KD_SLOT_NR ? s->slots[slot].data : NULL;
+}
+
+void kd_session_set_slot(struct kd_session *s, enum kd_session_slot slot,
+			 void *data, void (*destroy)(void *data))
+{
+	if ((unsigned)slot >= KD_SLOT_NR)
+		return;
+	struct kd_session_slot_entry *e = &s->slots[slot];
+	if (e->destroy && e->data != data)
+		e->destroy(e->data);
+	e->data = data;
+	e->destroy = destroy;
 }

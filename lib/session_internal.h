@@ -5,11 +5,39 @@
 
 #include <pykdump/session.h>
 
+struct kd_session_slot_entry {
+	void *data;
+	void (*destroy)(void *data);
+};
+
 struct kd_session {
 	struct kd_session_options opts;	/* pointers owned by the caller */
 	char *dump_path;
 	char *vmlinux_path;
 	struct kd_dump *dump;
+	struct kd_memocache *mc;
+	struct kd_log *log;
+	struct kd_debuginfo *di;
+	struct kd_symtab *symtab;	/* owned by di */
+	struct kd_types *types;		/* owned by di; NULL until first use */
+	struct kd_arch *arch;
+	/* What the translation was built from (machine facts use these). */
+	uint64_t kaslr_offset;
+	uint64_t phys_base;
+	uint64_t page_offset_base;
+	int l5;
+	struct kd_session_slot_entry slots[KD_SLOT_NR];
 };
+
+/* lib/session_vmlinux.c: find (when not given) and open the vmlinux that
+ * matches the dump; sets s->di and s->vmlinux_path. */
+struct kd_error *kd_session_find_vmlinux(struct kd_session *s,
+					 const char *given);
+/* Checks the vmlinux against the kernel in memory (linux_banner), once
+ * translation works. */
+struct kd_error *kd_session_check_banner(struct kd_session *s);
+
+/* lib/session_arch.c: KASLR, phys_base, page tables -> s->arch. */
+struct kd_error *kd_session_setup_arch(struct kd_session *s);
 
 #endif

@@ -81,6 +81,8 @@ enum kd_session_slot {
 	KD_SLOT_UNWIND,
 	KD_SLOT_COMMANDS,
 	KD_SLOT_PYTHON,
+	KD_SLOT_MACHINE,
+	KD_SLOT_SYMBOLS,
 	KD_SLOT_NR
 };
 KD_PUBLIC void *kd_session_slot(struct kd_session *s, enum kd_session_slot slot);
