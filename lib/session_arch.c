@@ -95,12 +95,17 @@ static struct kd_error *probe_kaslr(struct kd_session *s)
 		.align = KASLR_ALIGN,
 		.max_slide = KASLR_MAX,
 	};
-	if (!cs || !banner || !link_addr(s, "linux_banner", &pr.banner_link) ||
-	    !link_addr(s, "_text", &pr.text_link))
+	if (!cs)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "%s: no VMCOREINFO and no CPU register note with "
 				       "CR3: cannot find the KASLR offset",
 				       s->dump_path);
+	if (!banner || !link_addr(s, "linux_banner", &pr.banner_link) ||
+	    !link_addr(s, "_text", &pr.text_link))
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: no linux_banner/_text: not a vmlinux? "
+				       "(needed to find the KASLR offset of a dump "
+				       "without VMCOREINFO)", s->vmlinux_path);
 	pr.cr3 = cs->cr3;
 	pr.l5 = (cs->cr[4] & CR4_LA57) != 0;
 	pr.banner = banner;

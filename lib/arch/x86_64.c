@@ -338,7 +338,9 @@ struct kd_error *kd_x86_64_find_kaslr(const struct kd_kaslr_probe *pr,
 		kd_error_destroy(err);
 		err = NULL;
 		*slide = s;
-		*phys_base = text_pa - (pr->text_link - START_KERNEL_MAP);
+		/* __pa(x) = x - __START_KERNEL_map + phys_base holds for the
+		 * running (slid) image addresses. */
+		*phys_base = text_pa - (pr->text_link + s - START_KERNEL_MAP);
 		break;
 	}
 	free(buf);

@@ -21,7 +21,7 @@ Fixtures (all session scoped):
             and in memory).  crash.prefetch(cmds, dump_names, jobs=2) runs
             several dumps in parallel first.
   pykdump   pykdump(cmds, dump="vmcore.elf") -> stdout of
-            `build/pykdump -c CMD... VMLINUX DUMP`; skips the test when the
+            `build/pykdump -c CMD... VMLINUX DUMP`; fails the test when the
             program is not built.  pykdump.run(...) gives the CompletedProcess.
   compare   compare(ours, ref, allow=(), what="", strict_allow=False):
             asserts that two outputs agree line by line after collapsing
@@ -239,7 +239,7 @@ class Pykdump:
     def run(self, cmds, dump="vmcore.elf", vmlinux=True, extra=(),
             timeout=600, env=None):
         if not (self.bin.is_file() and os.access(self.bin, os.X_OK)):
-            pytest.skip(f"{self.bin} is not built (make build)")
+            pytest.fail(f"{self.bin} is not built (make build)")
         return subprocess.run(self.argv(cmds, dump, vmlinux, extra),
                               capture_output=True, text=True,
                               errors="replace", timeout=timeout,

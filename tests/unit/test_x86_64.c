@@ -241,7 +241,7 @@ static void test_find_kaslr(void **state)
 	uint64_t s, pb;
 	assert_null(kd_x86_64_find_kaslr(&pr, read_phys, m, &s, &pb));
 	assert_int_equal(s, slide);
-	assert_int_equal(pb, DATA * PG - (text_link - 0xffffffff80000000ULL));
+	assert_int_equal(pb, DATA * PG - (text_link + slide - 0xffffffff80000000ULL));
 	/* A different banner is not found: a clear error. */
 	pr.banner = "Linux version 5.x";
 	pr.banner_len = 17;
