@@ -4,12 +4,16 @@
 
 #include "command.h"
 
+extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
+	&kd_cmd_bt,
 	&kd_cmd_dumpinfo,
+	&kd_cmd_foreach,
 	&kd_cmd_help,
 	NULL,
 };

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel stack backtraces (x86_64, ORC unwinder) as structured data.
+ *
+ * Where a backtrace starts:
+ *   - a task active on a CPU at the crash (rq->curr, the panic task too):
+ *     from that CPU's NT_PRSTATUS registers (rip/rsp/rbp + the rest);
+ *   - any other task: from task->thread.sp, whose struct
+ *     inactive_task_frame holds the return address into __schedule and
+ *     the saved rbp (as the kernel's own unwind_start() does).
+ * Each step looks the ip up in the ORC tables (vmlinux, and loaded
+ * modules' struct module.arch tables) and finds the caller's sp, bp and
+ * return address; ORC REGS / REGS_PARTIAL entries cross a pt_regs frame
+ * (interrupt, exception, NMI, syscall entry): the frame then carries the
+ * registers, and unwinding goes on at the interrupted context unless it
+ * was user mode.  Stacks known: the task's stack (task->stack,
+ * THREAD_SIZE), each CPU's IRQ stack (hardirq_stack_ptr) and exception
+ * stacks (cea_exception_stacks: DF, NMI, DB, MCE, VC).
+ *
+ * Where ORC has no entry for an ip, one frame-pointer step is tried
+ * (KD_FRAME_FP), then a scan up the stack for a word that is a return
+ * address (follows a call instruction; KD_FRAME_SCAN).  Every walk is
+ * bounded: at most max frames, every stack address must lie in a known
+ * stack, sp must grow within a stack, a stack is left at most once.  A
+ * walk that stops for any other reason than reaching the end of the
+ * stack says why in kd_backtrace.error (a clear marker, never a hang).
+ *
+ * Frame convention (crash's): frame 0 is where the walk starts (ip = the
+ * start rip, sp = the start rsp, or for a sleeping task the address of
+ * the saved return address); frame N > 0 has ip = a return address and
+ * sp = the stack address it was read from.  The Python layer can turn a
+ * kd_backtrace into a list of dicts one-to-one.
+ */
+#ifndef PYKDUMP_UNWIND_H
+#define PYKDUMP_UNWIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pykdump/dump.h>
+#include <pykdump/error.h>
+
+struct kd_session;
+
+/* kd_frame.flags */
+#define KD_FRAME_ORC		0x01	/* found through an ORC entry */
+#define KD_FRAME_FP		0x02	/* frame-pointer fallback (no ORC entry) */
+#define KD_FRAME_SCAN		0x04	/* stack-scan fallback: a guess */
+#define KD_FRAME_START		0x08	/* frame 0: from registers / thread.sp */
+#define KD_FRAME_EXCEPTION	0x10	/* ip is an exception RIP (interrupted
+					 * kernel context), not a return address */
+#define KD_FRAME_REGS		0x20	/* regs[] holds the pt_regs read after
+					 * this frame (an exception frame) */
+#define KD_FRAME_REGS_PARTIAL	0x40	/* ... of which only the iret part is
+					 * reliable (REGS_PARTIAL) */
+#define KD_FRAME_USER_REGS	0x80	/* those regs are user mode: the end */
+
+struct kd_frame {
+	uint64_t sp;		/* stack address (see the convention above) */
+	uint64_t ip;		/* return address, or the start / exception RIP */
+	/* Symbol of ip: NULL when unknown.  Points into the symbol table. */
+	const char *function;
+	uint64_t offset;	/* ip - function's address */
+	const char *module;	/* NULL for vmlinux, else the module's name */
+	unsigned flags;		/* KD_FRAME_* */
+	/* The stack sp lies on: "" (the task's own stack), "IRQ stack",
+	 * "NMI exception stack", ... */
+	const char *stack;
+	/* With KD_FRAME_REGS: a pt_regs, in kd_x86_64_reg order (the order
+	 * of NT_PRSTATUS), as read from the stack at regs_addr. */
+	uint64_t regs_addr;
+	uint64_t regs[KD_NR_X86_64_REGS];
+};
+
+struct kd_backtrace {
+	uint64_t task;		/* task_struct address */
+	int pid;
+	int cpu;		/* task's CPU (crash's CPU: column) */
+	int active;		/* running on cpu at the crash */
+	int panic;		/* the panic task */
+	char comm[17];
+	struct kd_frame *frames;
+	size_t nframes;
+	/* NULL when the walk reached the end of the stack (kernel thread
+	 * entry, user-mode pt_regs); else why it stopped ("no ORC entry for
+	 * ip ffffffff81234567", "stack pointer ... left the known stacks",
+	 * "frame limit (256) reached", "cannot read stack at ..."). */
+	char *error;
+};
+
+/* Options for kd_unwind_task (NULL = defaults). */
+struct kd_unwind_options {
+	size_t max_frames;	/* 0: 256 */
+	int no_fallback;	/* stop where ORC has no entry */
+};
+
+/* The backtrace of one task (its task_struct address). */
+KD_PUBLIC struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
+					  const struct kd_unwind_options *opts,
+					  struct kd_backtrace **ret)
+	KD_WARN_UNUSED;
+KD_PUBLIC void kd_backtrace_destroy(struct kd_backtrace *bt);
+
+/* Source file and line of a text address (vmlinux DWARF line tables);
+ * file points into libdw's data, valid for the session. */
+KD_PUBLIC int kd_unwind_srcline(struct kd_session *s, uint64_t addr,
+				const char **file, int *line);
+
+/* 1 when the bytes before ra are a call instruction (e8 rel32, or ff /2
+ * with any ModRM form), read from the dump's memory. */
+KD_PUBLIC int kd_unwind_is_call_site(struct kd_session *s, uint64_t ra);
+
+/* ---- tasks ---- */
+
+struct kd_task_ref {
+	uint64_t task;
+	int pid;
+	int cpu;		/* task_cpu() */
+	int active;		/* rq->curr of cpu */
+	char comm[17];
+};
+
+/*
+ * Every task, in crash's order: the per-CPU idle tasks (swapper/N) by CPU,
+ * then the others by pid (threads included: init_task.tasks, then each
+ * leader's thread list).  *ret is malloc'd (free()).
+ */
+KD_PUBLIC struct kd_error *kd_unwind_tasks(struct kd_session *s,
+					   struct kd_task_ref **ret,
+					   size_t *n) KD_WARN_UNUSED;
+/* One task's pid, CPU, command and whether it is active. */
+KD_PUBLIC struct kd_error *kd_unwind_task_ref(struct kd_session *s,
+					      uint64_t task,
+					      struct kd_task_ref *ret)
+	KD_WARN_UNUSED;
+/* The task active on cpu (rq->curr): 0 if unknown. */
+KD_PUBLIC uint64_t kd_unwind_active_task(struct kd_session *s, int cpu);
+/* The CPU that panicked (dump header, else panic_cpu / crashing_cpu,
+ * else the CPU whose registers are in the crash path): -1 if unknown. */
+KD_PUBLIC int kd_unwind_panic_cpu(struct kd_session *s);
+/* Number of CPUs with a runqueue (possible CPUs). */
+KD_PUBLIC int kd_unwind_nr_cpus(struct kd_session *s);
+
+#endif /* PYKDUMP_UNWIND_H */

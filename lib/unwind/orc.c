@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ORC entries: decoding a packed entry with the layout read from DWARF,
+ * and finding the entry that covers an address (binary search over the
+ * sorted relative ips; the kernel's orc_lookup block index only speeds
+ * that up and is not needed here).  See orc.h for the table format.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "orc.h"
+
+void kd_orc_layout_default(struct kd_orc_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->entry_size = 6;
+	l->sp_reg = (struct kd_orc_field){ 32, 4 };
+	l->bp_reg = (struct kd_orc_field){ 36, 4 };
+	l->type = (struct kd_orc_field){ 40, 2 };
+	l->end = (struct kd_orc_field){ 42, 1 };
+}
+
+static unsigned get_bits(const uint8_t *p, size_t size,
+			 struct kd_orc_field f)
+{
+	if (!f.width || f.bit + f.width > size * 8)
+		return 0;
+	uint64_t v = 0;
+	for (size_t i = 0; i < size && i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);	/* little-endian bitfields */
+	return (unsigned)((v >> f.bit) & ((1u << f.width) - 1));
+}
+
+static enum kd_orc_type old_type(unsigned type, unsigned sp_reg, unsigned end)
+{
+	/* <= 6.2: an undefined sp_reg is the end of the stack when the end
+	 * bit is set, and a hole in the table otherwise. */
+	if (sp_reg == KD_ORC_REG_UNDEFINED)
+		return end ? KD_ORC_END : KD_ORC_UNDEFINED;
+	switch (type) {
+	case 0: return KD_ORC_CALL;
+	case 1: return KD_ORC_REGS;
+	case 2: return KD_ORC_REGS_PARTIAL;
+	default: return KD_ORC_UNDEFINED;
+	}
+}
+
+static enum kd_orc_type new_type(unsigned type)
+{
+	switch (type) {
+	case 1: return KD_ORC_END;
+	case 2: return KD_ORC_CALL;
+	case 3: return KD_ORC_REGS;
+	case 4: return KD_ORC_REGS_PARTIAL;
+	default: return KD_ORC_UNDEFINED;
+	}
+}
+
+void kd_orc_decode(const struct kd_orc_layout *l, const struct kd_orc_table *t,
+		   size_t i, struct kd_orc_entry *e)
+{
+	const uint8_t *p = t->entries + i * l->entry_size;
+	e->sp_offset = (int16_t)(p[0] | p[1] << 8);
+	e->bp_offset = (int16_t)(p[2] | p[3] << 8);
+	e->sp_reg = get_bits(p, l->entry_size, l->sp_reg);
+	e->bp_reg = get_bits(p, l->entry_size, l->bp_reg);
+	unsigned type = get_bits(p, l->entry_size, l->type);
+	e->signal = (int)get_bits(p, l->entry_size, l->signal);
+	if (l->new_types) {
+		e->type = new_type(type);
+		if (e->type == KD_ORC_CALL && e->sp_reg == KD_ORC_REG_UNDEFINED)
+			e->type = KD_ORC_UNDEFINED;
+	} else {
+		e->type = old_type(type, e->sp_reg,
+				   get_bits(p, l->entry_size, l->end));
+	}
+	/* Before the signal bit existed, regs frames implied it. */
+	if (!l->signal.width)
+		e->signal = e->type == KD_ORC_REGS ||
+			    e->type == KD_ORC_REGS_PARTIAL;
+}
+
+int kd_orc_find(const struct kd_orc_layout *l, const struct kd_orc_table *t,
+		uint64_t ip, struct kd_orc_entry *e)
+{
+	if (!t || !t->n || ip < t->text_lo || ip >= t->text_hi)
+		return 0;
+	if (ip < kd_orc_ip(t, 0))
+		return 0;
+	size_t lo = 0, hi = t->n;	/* last i with ip(i) <= ip */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kd_orc_ip(t, mid) <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	kd_orc_decode(l, t, lo, e);
+	return 1;
+}
+
+void kd_orc_table_free(struct kd_orc_table *t)
+{
+	if (!t)
+		return;
+	free(t->ips);
+	free(t->entries);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-session unwinding context (session slot KD_SLOT_UNWIND): what
+ * every backtrace needs, derived once from DWARF, symbols and memory.
+ */
+#ifndef PYKDUMP_UNWIND_INTERNAL_H
+#define PYKDUMP_UNWIND_INTERNAL_H
+
+#include <pykdump/session.h>
+#include <pykdump/symbols.h>
+#include <pykdump/types.h>
+#include <pykdump/unwind.h>
+
+#include "orc.h"
+#include "unwinder.h"
+
+#define KD_NO_OFFSET UINT64_MAX
+
+struct kd_unwind_module;
+
+struct kd_unwind_ctx {
+	struct kd_session *s;
+	struct kd_symtab *st;
+	struct kd_types *types;
+	/* struct task_struct */
+	uint64_t off_pid, off_comm, off_stack, off_thread_sp, off_tasks;
+	uint64_t off_cpu;		/* task->cpu or thread_info.cpu */
+	uint64_t off_signal, off_thread_node, off_sig_thread_head;
+	uint64_t off_thread_group;	/* older kernels */
+	uint64_t thread_size;
+	/* struct inactive_task_frame */
+	uint64_t itf_size, itf_bp, itf_ret;
+	uint32_t ptregs_size, ptregs_ip_off;
+	uint64_t ret_from_fork;
+	uint64_t text_lo, text_hi, inittext_lo, inittext_hi;
+	/* ORC */
+	struct kd_orc_layout layout;
+	struct kd_orc_table vmlinux_orc;
+	char *orc_problem;		/* why there is no vmlinux table */
+	struct kd_unwind_module *modules;
+	size_t nmodules;
+	int modules_loaded;
+	/* CPUs */
+	int ncpus;
+	uint64_t *percpu_off;
+	uint64_t rq_off, rq_curr, rq_idle;	/* KD_NO_OFFSET when unknown */
+	struct kd_stack_range *stacks;	/* IRQ and exception stacks */
+	size_t nstacks;
+	char **names;			/* stack names not in the static map */
+	size_t nnames;
+};
+
+struct kd_unwind_module {
+	char name[64];
+	uint64_t mod;			/* struct module address */
+	uint64_t text_lo, text_hi;
+	struct kd_orc_table orc;
+	int orc_tried;
+};
+
+struct kd_error *kd_unwind_ctx_get(struct kd_session *s,
+				   struct kd_unwind_ctx **ret) KD_WARN_UNUSED;
+/* Offset of a member path in a struct, or KD_NO_OFFSET. */
+uint64_t kd_unwind_member_off(struct kd_unwind_ctx *c, const char *type,
+			      const char *path);
+/* The ORC entry for ip in vmlinux or a module: 1 found, 0 none. */
+int kd_unwind_orc_lookup(struct kd_unwind_ctx *c, uint64_t ip,
+			 struct kd_orc_entry *e);
+/* The module whose text holds ip, or NULL. */
+const struct kd_unwind_module *kd_unwind_module_of(struct kd_unwind_ctx *c,
+						   uint64_t ip);
+/* Sets up the ORC layout and the vmlinux table (orc_load.c). */
+void kd_unwind_orc_init(struct kd_unwind_ctx *c);
+void kd_unwind_orc_fini(struct kd_unwind_ctx *c);
+/* IRQ and exception stacks of every CPU (stacks.c). */
+struct kd_error *kd_unwind_stacks_init(struct kd_unwind_ctx *c) KD_WARN_UNUSED;
+int kd_unwind_is_text(struct kd_unwind_ctx *c, uint64_t ip);
+
+#endif /* PYKDUMP_UNWIND_INTERNAL_H */
