@@ -63,9 +63,9 @@ static void print_name(FILE *out, const struct kd_frame *f, unsigned flags)
 
 static void print_line(struct kd_cmd_ctx *ctx, uint64_t ip)
 {
-	const char *file;
+	char file[1024];
 	int line;
-	if (kd_unwind_srcline(ctx->s, ip, &file, &line))
+	if (kd_unwind_srcline(ctx->s, ip, file, sizeof(file), &line))
 		fprintf(ctx->out, "    %s: %d\n", file, line);
 }
 

@@ -101,10 +101,11 @@ KD_PUBLIC struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
 	KD_WARN_UNUSED;
 KD_PUBLIC void kd_backtrace_destroy(struct kd_backtrace *bt);
 
-/* Source file and line of a text address (vmlinux DWARF line tables);
- * file points into libdw's data, valid for the session. */
+/* Source file and line of a text address (vmlinux DWARF line tables),
+ * as crash (gdb) shows them: 1 and file (truncated to size) and *line,
+ * or 0 when unknown. */
 KD_PUBLIC int kd_unwind_srcline(struct kd_session *s, uint64_t addr,
-				const char **file, int *line);
+				char *file, size_t size, int *line);
 
 /* 1 when the bytes before ra are a call instruction (e8 rel32, or ff /2
  * with any ModRM form), read from the dump's memory. */
