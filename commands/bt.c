@@ -138,6 +138,11 @@ static void print_frames(struct kd_cmd_ctx *ctx, const struct kd_backtrace *bt,
 				bt->frames[i - 1].stack);
 		if (f->flags & KD_FRAME_EXCEPTION)
 			continue;	/* shown as [exception RIP: ...] */
+		if ((f->flags & KD_FRAME_START) &&
+		    (f->flags & KD_FRAME_USER_REGS)) {
+			print_regs(ctx->out, f);	/* stopped in user mode */
+			continue;
+		}
 		print_frame(ctx, f, level++, flags);
 		if (flags & KD_BT_LINES)
 			print_line(ctx, f->ip);

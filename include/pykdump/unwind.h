@@ -25,6 +25,9 @@
  * walk that stops for any other reason than reaching the end of the
  * stack says why in kd_backtrace.error (a clear marker, never a hang).
  *
+ * A task whose CPU stopped in user mode has one frame: KD_FRAME_START |
+ * KD_FRAME_REGS | KD_FRAME_USER_REGS with the registers.
+ *
  * Frame convention (crash's): frame 0 is where the walk starts (ip = the
  * start rip, sp = the start rsp, or for a sleeping task the address of
  * the saved return address); frame N > 0 has ip = a return address and

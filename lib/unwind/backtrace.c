@@ -164,6 +164,24 @@ static void symbolize(struct kd_unwind_ctx *c, struct kd_frame *f)
 	}
 }
 
+/* A CPU stopped in user mode (an NMI'd CPU running user code): nothing
+ * on the kernel stack, the registers are the whole story. */
+static struct kd_error *user_mode_only(const struct kd_unwind_start *st,
+				       struct kd_backtrace *bt)
+{
+	bt->frames = calloc(1, sizeof(*bt->frames));
+	if (!bt->frames)
+		return &kd_error_nomem;
+	struct kd_frame *f = bt->frames;
+	bt->nframes = 1;
+	f->sp = st->sp;
+	f->ip = st->ip;
+	f->stack = "";
+	f->flags = KD_FRAME_START | KD_FRAME_REGS | KD_FRAME_USER_REGS;
+	memcpy(f->regs, st->regs, sizeof(f->regs));
+	return NULL;
+}
+
 static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 				  const struct kd_unwind_options *opts,
 				  struct kd_backtrace *bt)
@@ -175,6 +193,8 @@ static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 		err = start_from_thread(r, t->task, &st);
 	if (err)
 		return err;
+	if (st.full_regs && (st.regs[KD_CS] & 3))
+		return user_mode_only(&st, bt);
 	struct kd_unwind_env env = {
 		.arg = r, .read = env_read, .stack_of = env_stack_of,
 		.orc = env_orc, .is_text = env_is_text,
