@@ -59,7 +59,7 @@ static void put_entry(struct rd *r, uint64_t v)
 	struct kd_symbol s;
 	uint64_t off;
 	if (r->fmt == RD_SYM && r->bits == 64 &&
-	    kd_symtab_by_addr(kd_session_symtab(r->ctx->s), v, &s, &off)) {
+	    kd_cmd_symbol_at(kd_session_symtab(r->ctx->s), v, &s, &off)) {
 		if (off)
 			snprintf(sym, sizeof(sym), "%s+%" PRIu64, s.name, off);
 		else

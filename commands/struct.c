@@ -152,6 +152,8 @@ static int print_objects(struct req *r, const char *addr_arg,
 		}
 		if (err)
 			return kd_cmd_fail(r->ctx, err);
+		if (count > 1)
+			fputc('\n', r->ctx->out);
 	}
 	return 0;
 }

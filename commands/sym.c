@@ -86,7 +86,7 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 {
 	struct kd_symbol sym;
 	uint64_t off;
-	if (!kd_symtab_by_addr(st, addr, &sym, &off)) {
+	if (!kd_cmd_symbol_at(st, addr, &sym, &off)) {
 		fprintf(ctx->out, "%s: invalid address: %s\n", ctx->name, arg);
 		return 1;
 	}
