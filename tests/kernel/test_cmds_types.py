@@ -299,3 +299,15 @@ def test_corrupt_vmlinux(sample, pykdump, tmp_path):
     r = pykdump.run(["sym schedule"], dump=DUMP, vmlinux=bad)
     assert r.returncode != 0 and r.returncode < 128
     assert str(bad) in r.stderr + r.stdout or "vmlinux" in r.stderr + r.stdout
+
+
+def test_unreadable_addresses(layout, crash, pykdump, compare):
+    """An address with no page-table entry gives crash's per-address read
+    error, and the commands after it still run."""
+    hole = (layout["vmalloc"][1] & ~0xfff)
+    cmds = [f"rd {hole:x}", f"rd -8 {hole:x} 4", f"rd -32 {hole:x} 2",
+            f"struct list_head {hole:x}", "rd jiffies"]
+    compare_all(compare, crash, pykdump, cmds)
+    ours = split_ours(pykdump, [f"vtop {hole:x}"])[f"vtop {hole:x}"]
+    # crash prints a meaningless physical address here; we say so
+    assert "(not mapped)" in ours and "PAGE DIRECTORY:" in ours
