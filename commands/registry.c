@@ -5,22 +5,26 @@
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
+extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
 extern const struct kd_command kd_cmd_mod;
 extern const struct kd_command kd_cmd_mount;
+extern const struct kd_command kd_cmd_net;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
+	&kd_cmd_dev,
 	&kd_cmd_dumpinfo,
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
 	&kd_cmd_mod,
 	&kd_cmd_mount,
+	&kd_cmd_net,
 	NULL,
 };
 

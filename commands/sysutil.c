@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/log.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
@@ -99,15 +100,24 @@ const char *su_symbol(struct kd_session *s, uint64_t addr, char *buf,
 {
 	struct kd_symtab *st = kd_session_symtab(s);
 	struct kd_symbol sym;
+	char modsym[256];
+	const char *name;
 	uint64_t off;
-	if (!st || !addr || !kd_symtab_by_addr(st, addr, &sym, &off))
+	if (!st || !addr)
+		return NULL;
+	if (kd_symtab_by_addr(st, addr, &sym, &off))
+		name = sym.name;
+	else if (kd_kmodules_symbol(s, addr, modsym, sizeof(modsym), &off,
+				    NULL, 0))
+		name = modsym;
+	else
 		return NULL;
 	if (exact && off)
 		return NULL;
 	if (off)
-		snprintf(buf, size, "%s+%" PRIu64, sym.name, off);
+		snprintf(buf, size, "%s+%" PRIu64, name, off);
 	else
-		snprintf(buf, size, "%s", sym.name);
+		snprintf(buf, size, "%s", name);
 	return buf;
 }
 
