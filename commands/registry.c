@@ -13,6 +13,7 @@ extern const struct kd_command kd_cmd_help;
 extern const struct kd_command kd_cmd_mod;
 extern const struct kd_command kd_cmd_mount;
 extern const struct kd_command kd_cmd_net;
+extern const struct kd_command kd_cmd_runq;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
@@ -25,6 +26,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_mod,
 	&kd_cmd_mount,
 	&kd_cmd_net,
+	&kd_cmd_runq,
 	NULL,
 };
 
