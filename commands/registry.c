@@ -14,6 +14,7 @@ extern const struct kd_command kd_cmd_mod;
 extern const struct kd_command kd_cmd_mount;
 extern const struct kd_command kd_cmd_net;
 extern const struct kd_command kd_cmd_runq;
+extern const struct kd_command kd_cmd_timer;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
@@ -27,6 +28,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_mount,
 	&kd_cmd_net,
 	&kd_cmd_runq,
+	&kd_cmd_timer,
 	NULL,
 };
 
