@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/cancel.h>
 #include <pykdump/kmodules.h>
 
 #include "sysutil.h"
@@ -46,6 +47,8 @@ static int mod_list(struct kd_cmd_ctx *ctx)
 			m[i].name, m[i].base, m[i].size,
 			m[i].kallsyms ? "  [CONFIG_KALLSYMS]" : "");
 	free(m);
+	if (truncated && kd_cancel_pending())
+		return 1;	/* stopped: the shell says why */
 	if (truncated)
 		return su_error(ctx, "module list is broken: %zu modules shown",
 				n);

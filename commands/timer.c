@@ -212,6 +212,8 @@ static int timer_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		if (!bases)
 			return su_error(ctx, "cannot find timer_bases of CPU %d",
 					cpu);
+		if (kd_cancel_pending())
+			return 1;	/* the shell reports it */
 		fputc('\n', ctx->out);
 		for (int b = 0; b < t.nbases; b++)
 			print_base(&t, cpu, b, bases + b * t.base_size);
