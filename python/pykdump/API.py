@@ -402,6 +402,8 @@ _nsproxy = None
 def set_nsproxy(pid=None):
     """Use the namespaces of process pid (None: init's)."""
     global _nsproxy
+    if pid is not None:
+        crash._needs_dump("set_nsproxy()")
     _nsproxy = pid
 
 

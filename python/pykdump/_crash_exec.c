@@ -21,7 +21,7 @@ static PyObject *exec_cmd(PyObject *self, PyObject *args)
 	double timeout = 0;
 	if (!PyArg_ParseTuple(args, "s|d", &line, &timeout))
 		return NULL;
-	struct kd_session *s = kdpy_require_session("exec_crash_command");
+	struct kd_session *s = kdpy_require_session("exec_crash_command()");
 	if (!s)
 		return NULL;
 	char *buf = NULL;

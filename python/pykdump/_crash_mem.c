@@ -25,7 +25,7 @@ static uint64_t uv_pgd;
 
 int kdpy_read(uint64_t addr, void *buf, size_t len)
 {
-	struct kd_session *s = kdpy_require_session("reading memory");
+	struct kd_session *s = kdpy_require_session("readmem()");
 	if (!s)
 		return -1;
 	struct kd_error *err = kd_read_kvaddr(s, addr, buf, len);
@@ -44,7 +44,7 @@ int kdpy_read_ptr(uint64_t addr, uint64_t *ret)
 
 static int read_typed(uint64_t addr, void *buf, size_t len, long mtype)
 {
-	struct kd_session *s = kdpy_require_session("readmem");
+	struct kd_session *s = kdpy_require_session("readmem()");
 	if (!s)
 		return -1;
 	if (addr == 0 && mtype != MT_PHYSADDR) {
@@ -216,7 +216,7 @@ static PyObject *var_info(PyObject *self, PyObject *arg)
 {
 	(void)self;
 	const char *name = PyUnicode_AsUTF8(arg);
-	struct kd_session *s = name ? kdpy_require_session("whatis") : NULL;
+	struct kd_session *s = name ? kdpy_require_session("readSymbol()") : NULL;
 	if (!s)
 		return NULL;
 	struct kd_types *types;

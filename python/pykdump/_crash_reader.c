@@ -52,7 +52,7 @@ static void field_dealloc(PyObject *o)
 
 static struct kd_types *session_types(void)
 {
-	struct kd_session *s = kdpy_require_session("reading types");
+	struct kd_session *s = kdpy_require_session("type information (TypeInfo, SUInfo, readSU ...)");
 	if (!s)
 		return NULL;
 	struct kd_types *types;

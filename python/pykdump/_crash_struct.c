@@ -228,6 +228,22 @@ static PyNumberMethods sr_as_number = {
 	.nb_add = sr_add,
 };
 
+static PyObject *read_su(PyObject *self, PyObject *args);
+
+/* StructResult("struct T", addr) is readSU: a bare int(...) constructor
+ * would make one without a type. */
+static PyObject *sr_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+	(void)type;
+	if (kw && PyDict_GET_SIZE(kw)) {
+		PyErr_SetString(PyExc_TypeError, "StructResult(stype, addr)");
+		return NULL;
+	}
+	if (!kdpy_require_session("StructResult()"))
+		return NULL;
+	return read_su(NULL, args);
+}
+
 PyTypeObject kdpy_struct_type = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "pykdump._crash.StructResult",
@@ -235,6 +251,7 @@ PyTypeObject kdpy_struct_type = {
 	.tp_repr = sr_repr,
 	.tp_str = sr_repr,
 	.tp_getattro = sr_getattro,
+	.tp_new = sr_new,
 	.tp_as_sequence = &sr_as_sequence,
 	.tp_as_number = &sr_as_number,
 	.tp_flags = Py_TPFLAGS_DEFAULT,

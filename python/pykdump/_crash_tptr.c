@@ -93,11 +93,21 @@ static PySequenceMethods tp_as_sequence = {
 	.sq_item = tp_item,
 };
 
+static PyObject *make_tptr(PyObject *self, PyObject *args);
+
+static PyObject *tp_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+	(void)type;
+	(void)kw;
+	return make_tptr(NULL, args);
+}
+
 PyTypeObject kdpy_tptr_type = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "pykdump._crash.tPtr",
 	.tp_dealloc = kdpy_intsub_dealloc,
 	.tp_repr = tp_repr,
+	.tp_new = tp_new,
 	.tp_as_sequence = &tp_as_sequence,
 	.tp_flags = Py_TPFLAGS_DEFAULT,
 	.tp_doc = "A typed pointer: an int with .Deref, p[i], .ptype, "

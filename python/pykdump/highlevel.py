@@ -107,6 +107,22 @@ def set_machine_globals(m):
              readULong=ru[lsz])
 
 
+def _sized_reader(name, signed, which):
+    def read(addr, mtype=_crash.KVADDR):
+        _crash._needs_dump(name + "()")
+        set_machine_globals(_crash._machine())
+        return globals()[name](addr, mtype)
+    read.__name__ = name
+    return read
+
+
+# Until a dump is open (then set_machine_globals puts the C readers here).
+readInt = _sized_reader("readInt", True, "int")
+readUInt = _sized_reader("readUInt", False, "int")
+readLong = _sized_reader("readLong", True, "long")
+readULong = _sized_reader("readULong", False, "long")
+
+
 def sLong(v):
     """An unsigned long reinterpreted as signed."""
     bits = 8 * globals().get("LONG_SIZE", 8)
@@ -508,7 +524,7 @@ if _crash.dump_is_open():
 _MACHINE_NAMES = (
     "pointersize", "PTR_SIZE", "INT_MASK", "INT_SIZE", "BITS_PER_INT",
     "INT_MAX", "uInt", "LONG_MASK", "LONG_SIZE", "BITS_PER_LONG",
-    "LONG_MAX", "uLong", "readInt", "readUInt", "readLong", "readULong")
+    "LONG_MAX", "uLong")
 # Without a dump the machine's names are absent from `import *` (reading
 # one raises crash.NoDumpError); pykdump.open() puts them in place.
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in (

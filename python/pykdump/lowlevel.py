@@ -288,6 +288,7 @@ def newDereferencer(obj):
 
 def __getattr__(name):
     if name == "pointersize":
-        return 8
+        _crash._needs_dump("lowlevel.pointersize")
+        return _crash._machine()["ptr_size"]
     raise AttributeError("module {!r} has no attribute {!r}".format(
         __name__, name))
