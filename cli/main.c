@@ -16,6 +16,7 @@
 #include <pykdump/cancel.h>
 #include <pykdump/session.h>
 
+#include "cli_epython.h"
 #include "command.h"
 #include "shell.h"
 
@@ -182,6 +183,7 @@ int main(int argc, char **argv)
 
 	struct kd_shell sh = { .s = s, .timeout = cli.timeout };
 	kd_shell_init(&sh);
+	kd_cli_epython_init();
 	rc = 0;
 	for (size_t i = 0; i < cli.ncmds; i++)
 		rc = kd_shell_run_line(&sh, cli.cmds[i]);
@@ -191,6 +193,7 @@ int main(int argc, char **argv)
 		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
 					  : kd_shell_run_stream(&sh, stdin);
 	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
 	kd_session_close(s);
 	free(cli.cmds);
 	free(cli.files);

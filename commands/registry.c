@@ -6,6 +6,7 @@
 
 extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
 
@@ -13,6 +14,7 @@ extern const struct kd_command kd_cmd_help;
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
 	&kd_cmd_dumpinfo,
+	&kd_cmd_epython,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
 	NULL,

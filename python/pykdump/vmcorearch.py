@@ -105,14 +105,16 @@ def _sys_command_fields():
 def fill_sys_info():
     """(Re)compute sys_info and the module constants for the open dump."""
     m = _crash._machine()
-    sys_info.clear()
+    for k in list(sys_info):
+        del sys_info[k]
     fields = _computed_fields(m)
     if _crash._has_command("sys"):
         try:
             fields.update(_sys_command_fields())
         except _crash.error:
             pass
-    sys_info.update(fields)
+    for k, v in fields.items():
+        sys_info[k] = v         # Bunch: keys are attributes too
     sys_info.CPUS_str = fields.get("CPUS")
     sys_info.CPUS = m["cpus_present"]
     sys_info.livedump = bool(m["live"])
