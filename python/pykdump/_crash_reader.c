@@ -28,6 +28,9 @@ PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
 static PyObject *by_type;	/* PyLong(kd_type *) -> reader */
 static PyObject *by_name;	/* "struct task_struct" -> reader */
 static kdpy_reader *void_reader;
+/* structSetAttr pseudo-members by type name: the same struct seen from
+ * different compilation units has several readers, all must see them. */
+static PyObject *pseudo_by_name;	/* name -> {alias: callable} */
 
 /* The CHARPTR limit: the original stopped at 256 bytes; a sane bound. */
 #define KDPY_CSTRING_MAX 4096
@@ -257,7 +260,12 @@ static PyObject *member_resolve(kdpy_reader *r, PyObject *name)
 	PyObject *v;
 	if (err && err->code == KD_ERR_NOT_FOUND) {
 		kd_error_destroy(err);
-		v = Py_NewRef(Py_None);
+		PyObject *ps = pseudo_by_name ?
+			PyDict_GetItemWithError(pseudo_by_name, r->name) : NULL;
+		v = ps ? PyDict_GetItemWithError(ps, name) : NULL;
+		if (!v && PyErr_Occurred())
+			return NULL;
+		v = Py_NewRef(v ? v : Py_None);
 	} else if (err) {
 		return kdpy_raise(err);
 	} else if (!(v = (PyObject *)field_create(&m))) {
@@ -627,8 +635,28 @@ static PyObject *reader_set_pseudo(PyObject *o, PyObject *args)
 		PyErr_SetString(PyExc_TypeError, "not a struct or union");
 		return NULL;
 	}
-	if (PyDict_SetItem(r->fields, alias, fn) < 0)
+	if (!pseudo_by_name && !(pseudo_by_name = PyDict_New()))
 		return NULL;
+	PyObject *ps = PyDict_GetItemWithError(pseudo_by_name, r->name);
+	if (!ps) {
+		if (PyErr_Occurred() || !(ps = PyDict_New()))
+			return NULL;
+		int rc = PyDict_SetItem(pseudo_by_name, r->name, ps);
+		Py_DECREF(ps);	/* pseudo_by_name holds it */
+		if (rc < 0)
+			return NULL;
+	}
+	if (PyDict_SetItem(ps, alias, fn) < 0)
+		return NULL;
+	/* every reader of that struct already built */
+	PyObject *key, *other;
+	Py_ssize_t pos = 0;
+	while (by_type && PyDict_Next(by_type, &pos, &key, &other)) {
+		kdpy_reader *o = (kdpy_reader *)other;
+		if (o->fields && PyUnicode_Compare(o->name, r->name) == 0 &&
+		    PyDict_SetItem(o->fields, alias, fn) < 0)
+			return NULL;
+	}
 	Py_RETURN_NONE;
 }
 
