@@ -50,6 +50,7 @@ from . import datatypes as Dat
 from .Generic import (Bunch, DCache, TrueOnce, iterN, LazyEval,  # noqa: F401
                       KernelRev, funcToMethod, getCurrentModule,
                       registerModuleAttr, registerObjAttrHandler)
+from .datatypes import *  # noqa: F401,F403 (TYPE_CODE_* as in the original)
 from .datatypes import ArtStructInfo, EnumInfo  # noqa: F401
 from .memocaches import (memoize_cond, purge_memoize_cache,  # noqa: F401
                          PY_select_purge, CU_LIVE, CU_LOAD, CU_PYMOD,
