@@ -347,13 +347,36 @@ static PyObject *read_scalar(kdpy_reader *r, uint64_t addr)
 	return wrap_int(r, int_from_bytes(buf, size, r->is_signed));
 }
 
+static int set_slot(PyObject *o, const char *name, PyObject *v)
+{
+	int rc = v ? PyObject_SetAttrString(o, name, v) : -1;
+	Py_XDECREF(v);
+	return rc;
+}
+
+/* SmartString built here without its Python __new__ (the hot path of
+ * char arrays): the text up to the first NUL, non-ASCII bytes escaped
+ * as b2str does, then the slots. */
 static PyObject *smart_string(PyObject *bytes, uint64_t addr, uint64_t ptr)
 {
 	if (!kdpy_SmartString)
 		return Py_NewRef(bytes);
-	return PyObject_CallFunction(kdpy_SmartString, "OKK", bytes,
-				     (unsigned long long)addr,
-				     (unsigned long long)ptr);
+	const char *b = PyBytes_AS_STRING(bytes);
+	const char *nul = memchr(b, 0, (size_t)PyBytes_GET_SIZE(bytes));
+	Py_ssize_t n = nul ? nul - b : PyBytes_GET_SIZE(bytes);
+	PyObject *text = PyUnicode_DecodeASCII(b, n, "backslashreplace");
+	PyObject *args = text ? PyTuple_Pack(1, text) : NULL;
+	Py_XDECREF(text);
+	if (!args)
+		return NULL;
+	PyObject *o = PyUnicode_Type.tp_new((PyTypeObject *)kdpy_SmartString,
+					    args, NULL);
+	Py_DECREF(args);
+	if (o && (set_slot(o, "ByteArray", Py_NewRef(bytes)) < 0 ||
+		  set_slot(o, "addr", PyLong_FromUnsignedLongLong(addr)) < 0 ||
+		  set_slot(o, "ptr", PyLong_FromUnsignedLongLong(ptr)) < 0))
+		Py_CLEAR(o);
+	return o;
 }
 
 static PyObject *read_char_array(kdpy_reader *r, uint64_t addr)

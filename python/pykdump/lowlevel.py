@@ -34,6 +34,7 @@ class SmartString(str):
     """A C string: the text up to the first NUL; .ByteArray holds all the
     bytes read, .addr where they are, .ptr the char * they came through
     (0 for char arrays)."""
+    __slots__ = ("ByteArray", "addr", "ptr")
 
     def __new__(cls, s, addr=None, ptr=None):
         if isinstance(s, (bytes, bytearray)):
