@@ -24,6 +24,7 @@
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
 
+#include "machine_internal.h"
 #include "session_internal.h"
 
 /* 1 when path is an ELF executable (a vmlinux), 0 otherwise. */
@@ -150,6 +151,7 @@ void kd_session_close(struct kd_session *s)
 	for (int i = KD_SLOT_NR - 1; i >= 0; i--)
 		if (s->slots[i].destroy)
 			s->slots[i].destroy(s->slots[i].data);
+	kd_machine_state_destroy(s->machine);
 	kd_arch_destroy(s->arch);
 	kd_debuginfo_close(s->di);
 	kd_dump_close(s->dump);

@@ -26,6 +26,7 @@ struct kd_session {
 	uint64_t phys_base;
 	uint64_t page_offset_base;
 	int l5;
+	struct kd_machine_state *machine;	/* lib/machine.c, on first use */
 	struct kd_session_slot_entry slots[KD_SLOT_NR];
 };
 

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * gdb's value printing as crash configures it ("set print pretty on",
+ * no repeat compression, 256 elements per array).  A value is read once
+ * into a buffer; members, elements and bitfields are taken from it.
+ * Only pointed-to strings (char *) read more memory.
+ *
+ * gdb facts relied on (gdb 10, which crash 8.0 embeds):
+ *   - a struct prints "{" then each member on its own line indented
+ *     2 * (level + 1), "name = value" (anonymous members without the
+ *     name), members separated by ",", then "}" indented 2 * level;
+ *     arrays print their elements at level + 1 after "{", separated by
+ *     ", " (so arrays of structs give "{{ ... }, { ... }}");
+ *   - a char array prints as a string of all its elements with the
+ *     last one dropped if it is NUL; non-printable bytes as \ooo;
+ *   - a pointer prints as 0x... followed by " <sym+off>" when the msymbol
+ *     lookup finds one (zero-sized data symbols and addresses past the
+ *     end of a sized symbol give none); char * is followed by the string.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/memory.h>
+#include <pykdump/session.h>
+#include <pykdump/symbols.h>
+#include <pykdump/types.h>
+#include <pykdump/value_format.h>
+
+#define MAX_ELEMENTS	256	/* crash's "set print elements" */
+#define MAX_STRING	256
+#define MAX_VALUE_SIZE	(16u << 20)
+
+struct vf {
+	struct kd_session *s;
+	unsigned flags;
+	FILE *out;
+};
+
+static struct kd_error *print_value(struct vf *v, struct kd_type *t,
+				    const uint8_t *buf, uint64_t addr,
+				    int depth);
+
+static void indent(FILE *out, int n)
+{
+	fprintf(out, "%*s", n, "");
+}
+
+/* ---------------------------------------------------------------- symbols */
+
+static int is_text(const struct kd_symbol *sym)
+{
+	return sym->type == 'T' || sym->type == 't' || (sym->flags & KD_SYM_FUNC);
+}
+
+/* Among the symbols at sym's address, gdb prefers one with a size. */
+static void prefer_sized(const struct kd_symtab *st, struct kd_symbol *sym)
+{
+	struct kd_symbol o;
+	for (size_t i = sym->index; i-- > 0;) {
+		if (!kd_symtab_get(st, i, &o) || o.value != sym->value)
+			break;
+		if (o.size && !sym->size)
+			*sym = o;
+	}
+	for (size_t i = sym->index + 1; kd_symtab_get(st, i, &o); i++) {
+		if (o.value != sym->value)
+			break;
+		if (o.size && !sym->size)
+			*sym = o;
+	}
+}
+
+int kd_value_symbolic(struct kd_session *s, uint64_t addr, char *buf,
+		      size_t size)
+{
+	struct kd_symtab *st = kd_session_symtab(s);
+	struct kd_symbol sym;
+	uint64_t off;
+	if (!st || !addr || !kd_symtab_by_addr(st, addr, &sym, &off))
+		return 0;
+	prefer_sized(st, &sym);
+	off = addr - sym.value;
+	if (sym.size ? off >= sym.size : !is_text(&sym))
+		return 0;
+	if (off)
+		snprintf(buf, size, "%s+%" PRIu64, sym.raw_name, off);
+	else
+		snprintf(buf, size, "%s", sym.raw_name);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+static uint64_t load_uint(const uint8_t *p, uint64_t size)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, size > 8 ? 8 : size);	/* little-endian target */
+	return v;
+}
+
+static int64_t sign_extend(uint64_t v, unsigned bits)
+{
+	if (bits >= 64)
+		return (int64_t)v;
+	uint64_t m = 1ULL << (bits - 1);
+	v &= (1ULL << bits) - 1;
+	return (int64_t)((v ^ m) - m);
+}
+
+/* One character the way gdb escapes it inside quote q. */
+static void put_char(FILE *out, unsigned char c, char q)
+{
+	static const char esc[] = "\aa\bb\ff\nn\rr\tt\vv";
+	if (c == (unsigned char)q || c == '\\') {
+		fprintf(out, "\\%c", c);
+		return;
+	}
+	if (c >= 0x20 && c < 0x7f) {
+		fputc(c, out);
+		return;
+	}
+	for (const char *e = esc; *e; e += 2)
+		if ((unsigned char)e[0] == c) {
+			fprintf(out, "\\%c", e[1]);
+			return;
+		}
+	fprintf(out, "\\%03o", c);
+}
+
+static void print_int(struct vf *v, struct kd_type *t, uint64_t raw,
+		      uint64_t size, unsigned bits)
+{
+	int sgn = kd_type_is_signed(t);
+	if (bits < 64)
+		raw &= (1ULL << bits) - 1;
+	if (v->flags & KD_VF_HEX) {
+		fprintf(v->out, "0x%" PRIx64, raw);
+		return;
+	}
+	int64_t sv = sgn ? sign_extend(raw, bits) : (int64_t)raw;
+	if (sgn)
+		fprintf(v->out, "%" PRId64, sv);
+	else
+		fprintf(v->out, "%" PRIu64, raw);
+	if (kd_type_is_char(t) && size == 1) {
+		fputs(" '", v->out);
+		put_char(v->out, (unsigned char)raw, '\'');
+		fputc('\'', v->out);
+	}
+}
+
+static struct kd_error *print_enum(struct vf *v, struct kd_type *t,
+				   uint64_t raw, unsigned bits)
+{
+	const struct kd_enumerator *e;
+	size_t n;
+	struct kd_error *err = kd_type_enumerators(t, &e, &n);
+	if (err)
+		return err;
+	int64_t val = kd_type_is_signed(t) ? sign_extend(raw, bits)
+					   : (int64_t)(bits < 64 ? raw & ((1ULL << bits) - 1) : raw);
+	for (size_t i = 0; i < n; i++)
+		if (e[i].value == val) {
+			fputs(e[i].name, v->out);
+			return NULL;
+		}
+	fprintf(v->out, "%" PRId64, val);
+	return NULL;
+}
+
+static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
+			 uint64_t bit_off, unsigned bit_size)
+{
+	struct kd_type *st = kd_type_strip(t, KD_STRIP_ALL);
+	uint64_t size = kd_type_size(st);
+	uint64_t raw;
+	unsigned bits = bit_size ? bit_size : (unsigned)(size * 8);
+	if (bit_size) {
+		uint8_t tmp[16] = { 0 };
+		memcpy(tmp, buf + bit_off / 8, (bit_off % 8 + bit_size + 7) / 8);
+		raw = load_uint(tmp, 8) >> (bit_off % 8);
+		if (bit_off % 8 + bit_size > 64)
+			raw |= (uint64_t)tmp[8] << (64 - bit_off % 8);
+	} else {
+		raw = load_uint(buf + bit_off / 8, size);
+	}
+	switch (kd_type_kind(st)) {
+	case KD_TYPE_BOOL:
+		if (v->flags & KD_VF_HEX)
+			fprintf(v->out, "0x%" PRIx64, raw & 0xff);
+		else if ((raw & 0xff) <= 1)
+			fputs(raw & 1 ? "true" : "false", v->out);
+		else
+			fprintf(v->out, "%" PRIu64, raw);
+		break;
+	case KD_TYPE_ENUM: {
+		struct kd_error *err = print_enum(v, st, raw, bits);
+		if (err) {
+			kd_error_destroy(err);
+			fprintf(v->out, "%" PRIu64, raw);
+		}
+		break;
+	}
+	case KD_TYPE_FLOAT: {
+		if (size == 4) {
+			float f;
+			memcpy(&f, buf + bit_off / 8, 4);
+			fprintf(v->out, "%g", f);
+		} else {
+			double d;
+			memcpy(&d, buf + bit_off / 8, 8);
+			fprintf(v->out, "%g", d);
+		}
+		break;
+	}
+	default:
+		print_int(v, st, raw, size, bits);
+	}
+}
+
+/* ---------------------------------------------------------------- pointers */
+
+static int is_char_type(struct kd_type *t)
+{
+	t = kd_type_strip(t, KD_STRIP_ALL);
+	return t && kd_type_kind(t) == KD_TYPE_INT && kd_type_size(t) == 1 &&
+	       kd_type_is_char(t);
+}
+
+static void print_string_at(struct vf *v, uint64_t addr)
+{
+	char buf[MAX_STRING + 1];
+	size_t len = 0;
+	struct kd_error *err = kd_read_cstring(v->s, addr, buf, sizeof(buf),
+					       &len);
+	if (err) {
+		fprintf(v->out, " <error: Cannot access memory at address 0x%"
+			PRIx64 ">", addr);
+		kd_error_destroy(err);
+		return;
+	}
+	fputs(" \"", v->out);
+	for (size_t i = 0; i < len && i < MAX_STRING; i++)
+		put_char(v->out, (unsigned char)buf[i], '"');
+	fputc('"', v->out);
+	if (len >= MAX_STRING)
+		fputs("...", v->out);
+}
+
+static void print_address(struct vf *v, uint64_t val)
+{
+	char sym[256];
+	fprintf(v->out, "0x%" PRIx64, val);
+	if (kd_value_symbolic(v->s, val, sym, sizeof(sym)))
+		fprintf(v->out, " <%s>", sym);
+}
+
+static struct kd_error *print_type_prefix(struct vf *v, struct kd_type *t)
+{
+	char *decl;
+	struct kd_error *err = kd_type_format(t, NULL, &decl);
+	if (err)
+		return err;
+	fprintf(v->out, "(%s) ", decl);
+	free(decl);
+	return NULL;
+}
+
+static struct kd_error *print_pointer(struct vf *v, struct kd_type *t,
+				      const uint8_t *buf)
+{
+	struct kd_type *st = kd_type_strip(t, KD_STRIP_ALL);
+	uint64_t val = load_uint(buf, kd_type_size(st));
+	if (v->flags & KD_VF_TOPLEVEL) {
+		struct kd_error *err = print_type_prefix(v, t);
+		if (err)
+			return err;
+	}
+	print_address(v, val);
+	if (val && is_char_type(kd_type_target(st)))
+		print_string_at(v, val);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- aggregates */
+
+static void print_char_array(struct vf *v, const uint8_t *buf, uint64_t n)
+{
+	if (n && buf[n - 1] == 0)
+		n--;
+	fputc('"', v->out);
+	for (uint64_t i = 0; i < n; i++)
+		put_char(v->out, buf[i], '"');
+	fputc('"', v->out);
+}
+
+static struct kd_error *print_array(struct vf *v, struct kd_type *t,
+				    const uint8_t *buf, uint64_t addr,
+				    int depth)
+{
+	struct kd_type *elem = kd_type_target(t);
+	uint64_t n = 0;
+	if (!kd_type_array_count(t, &n) || n == 0) {
+		fprintf(v->out, "0x%" PRIx64, addr);	/* flexible: its address */
+		return NULL;
+	}
+	uint64_t esize = kd_type_size(elem);
+	if (is_char_type(elem)) {
+		print_char_array(v, buf, n);
+		return NULL;
+	}
+	fputc('{', v->out);
+	for (uint64_t i = 0; i < n; i++) {
+		if (i == MAX_ELEMENTS) {
+			fputs("...", v->out);
+			break;
+		}
+		if (i)
+			fputs(", ", v->out);
+		struct kd_error *err = print_value(v, elem, buf + i * esize,
+						   addr + i * esize, depth + 1);
+		if (err)
+			return err;
+	}
+	fputc('}', v->out);
+	return NULL;
+}
+
+static struct kd_error *print_struct(struct vf *v, struct kd_type *t,
+				     const uint8_t *buf, uint64_t addr,
+				     int depth)
+{
+	const struct kd_member *m;
+	size_t n;
+	struct kd_error *err = kd_type_members(t, &m, &n);
+	if (err)
+		return err;
+	if (!n) {
+		fputs("{<No data fields>}", v->out);
+		return NULL;
+	}
+	fputc('{', v->out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n" : "\n", v->out);
+		indent(v->out, 2 * (depth + 1));
+		if (m[i].name)
+			fprintf(v->out, "%s = ", m[i].name);
+		if (m[i].bit_size) {
+			print_scalar(v, m[i].type, buf, m[i].bit_offset,
+				     m[i].bit_size);
+			continue;
+		}
+		uint64_t off = m[i].bit_offset / 8;
+		err = print_value(v, m[i].type, buf + off, addr + off,
+				  depth + 1);
+		if (err)
+			return err;
+	}
+	fputc('\n', v->out);
+	indent(v->out, 2 * depth);
+	fputc('}', v->out);
+	return NULL;
+}
+
+static struct kd_error *print_value(struct vf *v, struct kd_type *t,
+				    const uint8_t *buf, uint64_t addr,
+				    int depth)
+{
+	struct kd_type *st = kd_type_strip(t, KD_STRIP_ALL);
+	unsigned flags = v->flags;
+	struct kd_error *err = NULL;
+	if (depth > 0)	/* only the outermost value gets a type prefix */
+		v->flags &= ~KD_VF_TOPLEVEL;
+	switch (kd_type_kind(st)) {
+	case KD_TYPE_STRUCT:
+	case KD_TYPE_UNION:
+		err = print_struct(v, st, buf, addr, depth);
+		break;
+	case KD_TYPE_ARRAY:
+		err = print_array(v, st, buf, addr, depth);
+		break;
+	case KD_TYPE_POINTER:
+		err = print_pointer(v, t, buf);
+		break;
+	case KD_TYPE_FUNCTION:
+		print_address(v, addr);
+		break;
+	case KD_TYPE_VOID:
+		fputs("void", v->out);
+		break;
+	default:
+		print_scalar(v, t, buf, 0, 0);
+	}
+	v->flags = flags;
+	return err;
+}
+
+struct kd_error *kd_value_format(struct kd_session *s, struct kd_type *type,
+				 uint64_t addr, const void *buf, unsigned flags,
+				 int depth, FILE *out)
+{
+	struct vf v = { .s = s, .flags = flags, .out = out };
+	struct kd_type *st = kd_type_strip(type, KD_STRIP_ALL);
+	uint64_t size = kd_type_size(st);
+	if (kd_type_kind(st) == KD_TYPE_FUNCTION) {
+		/* gdb: {type} address <symbol> */
+		char *decl;
+		struct kd_error *err = kd_type_format(type, NULL, &decl);
+		if (err)
+			return err;
+		fprintf(out, "{%s} ", decl);
+		free(decl);
+		print_address(&v, addr);
+		return NULL;
+	}
+	if (size > MAX_VALUE_SIZE)
+		return kd_error_create(KD_ERR_LIMIT,
+				       "value of %" PRIu64 " bytes is too large to print",
+				       size);
+	uint8_t *copy = NULL;
+	if (!buf) {
+		copy = malloc(size ? size : 1);
+		if (!copy)
+			return &kd_error_nomem;
+		struct kd_error *err = kd_read_kvaddr(s, addr, copy, size);
+		if (err) {
+			free(copy);
+			return err;
+		}
+		buf = copy;
+	}
+	struct kd_error *err = print_value(&v, type, buf, addr, depth);
+	free(copy);
+	return err;
+}
