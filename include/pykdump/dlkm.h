@@ -92,6 +92,14 @@ KD_PUBLIC struct kd_error *kd_modules_load_debuginfo(struct kd_session *s,
 						     const char *name,
 						     const char *file)
 	KD_WARN_UNUSED;
+/* Loads the debuginfo of every module found in dir (NULL: the search
+ * path), one directory walk for all; report (may be NULL) is told of
+ * each module's failure (err is destroyed after the call); modules
+ * without a file are skipped silently.  Returns how many were loaded. */
+typedef void kd_modules_report_fn(void *arg, const char *module,
+				  const struct kd_error *err);
+KD_PUBLIC size_t kd_modules_load_all(struct kd_session *s, const char *dir,
+				     kd_modules_report_fn *report, void *arg);
 /* Unloads it (NOT_FOUND when none is loaded). */
 KD_PUBLIC struct kd_error *kd_modules_unload_debuginfo(struct kd_session *s,
 						       const char *name)

@@ -287,3 +287,37 @@ void kd_modules_unload_all(struct kd_session *s)
 	if (any)
 		purge(s);
 }
+
+size_t kd_modules_load_all(struct kd_session *s, const char *dir,
+			   kd_modules_report_fn *report, void *arg)
+{
+	struct kd_dlkm *dl;
+	size_t loaded = 0;
+	struct kd_error *err = kd_dlkm_get(s, &dl);
+	const char **names = err ? NULL : calloc(dl->nmods + 1, sizeof(*names));
+	char **paths = err ? NULL : calloc(dl->nmods + 1, sizeof(*paths));
+	if (!err && (!names || !paths))
+		err = &kd_error_nomem;
+	for (size_t i = 0; !err && i < dl->nmods; i++)
+		names[i] = dl->mods[i].name;
+	if (!err)
+		err = kd_dlkm_search(dl, dir, names, paths, dl->nmods);
+	if (err && report)
+		report(arg, NULL, err);
+	kd_error_destroy(err);
+	for (size_t i = 0; !err && i < dl->nmods; i++) {
+		if (!paths[i])
+			continue;
+		struct kd_error *e = kd_modules_load_debuginfo(s, names[i],
+							       paths[i]);
+		if (e && report)
+			report(arg, names[i], e);
+		loaded += !e;
+		kd_error_destroy(e);
+	}
+	for (size_t i = 0; paths && i < dl->nmods; i++)
+		free(paths[i]);
+	free(paths);
+	free(names);
+	return loaded;
+}
