@@ -46,13 +46,21 @@ const char *kd_mod_objfile(struct kd_session *s, const char *name)
 
 static int fail(struct kd_cmd_ctx *ctx, struct kd_error *err)
 {
-	int usage_too = err->code == KD_ERR_FORMAT ||
-			err->code == KD_ERR_TRUNCATED;
 	fprintf(ctx->out, "mod: %s\n", err->message);
 	kd_error_destroy(err);
-	if (usage_too)
-		fputs(usage, ctx->out);
 	return 1;
+}
+
+/* A file that is no usable object: crash's line and usage, with our
+ * reason between them. */
+static int bad_object(struct kd_cmd_ctx *ctx, const char *file,
+		      struct kd_error *err)
+{
+	fprintf(ctx->out, "mod: %s: not an ELF format object file\n", file);
+	if (err->code != KD_ERR_FORMAT)
+		fprintf(ctx->out, "mod: %s\n", err->message);
+	kd_error_destroy(err);
+	return print_usage(ctx);
 }
 
 /* crash's wording for a file that is no ELF object. */
@@ -68,8 +76,7 @@ static struct kd_error *check_elf_file(const char *file)
 	int zst = strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".zst");
 	int xz = strlen(file) > 3 && !strcmp(file + strlen(file) - 3, ".xz");
 	if (!zst && !xz && (n != 4 || memcmp(magic, "\177ELF", 4) != 0))
-		return kd_error_create(KD_ERR_FORMAT, "%s: not an ELF format "
-				       "object file", file);
+		return kd_error_create(KD_ERR_FORMAT, "%s: no ELF magic", file);
 	return NULL;
 }
 
@@ -85,9 +92,14 @@ static int load_one(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		return print_usage(ctx);
 	}
 	if (argc == 2 && (err = check_elf_file(argv[1])))
-		return fail(ctx, err);
+		return err->code == KD_ERR_FORMAT ? bad_object(ctx, argv[1], err) :
+			fail(ctx, err);
 	err = kd_modules_load_debuginfo(ctx->s, argv[0],
 					argc == 2 ? argv[1] : NULL);
+	if (err && argc == 2 && (err->code == KD_ERR_TRUNCATED ||
+				 err->code == KD_ERR_CORRUPT ||
+				 err->code == KD_ERR_FORMAT))
+		return bad_object(ctx, argv[1], err);
 	if (err)
 		return fail(ctx, err);
 	return table(ctx, argv[0]);

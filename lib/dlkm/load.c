@@ -239,7 +239,7 @@ struct kd_error *kd_modules_load_debuginfo(struct kd_session *s,
 			kd_debuginfo_hide_source(di, m->name, old, 0);
 		free(path);
 		purge(s);
-		return kd_error_prefix(err, "mod -s %s", m->name);
+		return kd_error_prefix(err, "module %s", m->name);
 	}
 	free(old);
 	m->debuginfo = path;

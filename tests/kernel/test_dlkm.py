@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Kernel modules on the sample: symbols from the modules' kallsyms with
+no debuginfo, `mod -s/-S/-d/-D`, module types/variables/functions once
+their debuginfo is loaded, and refused files; all compared with crash
+8.0.6 after its own `mod -s` (crash-ref --prelude)."""
+import re
+import time
+
+import pytest
+
+DUMP = "vmcore.kdump"
+
+# module -> (a function, a module-only struct or None, globals to print)
+MODULES = {
+    "loop": ("loop_add", "loop_device", ["max_loop", "loop_misc"]),
+    "dummy": ("dummy_dev_init", None, ["numdummies", "dummy_link_ops"]),
+    "qemu_fw_cfg": ("fw_cfg_sysfs_probe", "fw_cfg_sysfs_entry",
+                    ["fw_cfg_rev", "fw_cfg_reg_ctrl"]),
+}
+
+
+def ko(sample, name):
+    found = sorted(sample.modules.rglob(f"{name}.ko"))
+    assert found, f"{name}.ko not under {sample.modules}"
+    return str(found[0])
+
+
+def normalize_history(text):
+    """crash's `p` numbers its values ($1, $2 ...) per session."""
+    return re.sub(r"\$\d+ = ", "$N = ", text)
+
+
+def run_ours(pykdump, prelude, cmds):
+    """Our output of cmds after prelude, in one session, prelude output
+    cut off (its lines are counted from a run of the prelude alone)."""
+    head = ours_text(pykdump, prelude) if prelude else ""
+    out = ours_text(pykdump, list(prelude) + list(cmds))
+    assert out.startswith(head)
+    return out[len(head):]
+
+
+def ours_text(pykdump, cmds):
+    """stdout of one run; the exit status is the last command's, which
+    may be an expected failure, so only a crash (signal) is an error."""
+    r = pykdump.run(cmds, dump=DUMP)
+    assert r.returncode in (0, 1), r.stderr[-3000:]
+    return r.stdout
+
+
+def check(pykdump, crash, compare, prelude, cmds, allow=(), what=""):
+    ref = crash(cmds, dump=DUMP, prelude=prelude)
+    ours = run_ours(pykdump, prelude, cmds)
+    compare(normalize_history(ours),
+            normalize_history("".join(ref[c] if ref[c].endswith("\n") or
+                                      not ref[c] else ref[c] + "\n"
+                                      for c in cmds)),
+            allow=allow, what=what or " ; ".join(cmds))
+
+
+def test_module_symbols_without_debuginfo(sample, pykdump, crash, compare):
+    """Module symbols from kallsyms: by name, and an address inside a
+    function (taken from crash, never hard-coded)."""
+    names = [v[0] for v in MODULES.values()]
+    ref = crash([f"sym {n}" for n in names], dump=DUMP)
+    cmds = []
+    for n in names:
+        m = re.match(r"([0-9a-f]+) \(t\) " + n + r" \[", ref[f"sym {n}"])
+        assert m, ref[f"sym {n}"]
+        cmds += [f"sym {n}", f"sym {int(m.group(1), 16) + 0x10:x}"]
+    check(pykdump, crash, compare, [], ["mod"] + cmds)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_mod_s(sample, pykdump, crash, compare, name):
+    """mod -s NAME FILE: its row, then mod, sym (with the source line),
+    struct -o of a module-only type and p of module globals."""
+    func, struct, globs = MODULES[name]
+    path = ko(sample, name)
+    cmds = ["mod", f"sym {func}"]
+    if struct:
+        cmds.append(f"struct -o {struct}")
+    cmds += [f"p {g}" for g in globs]
+    ref = crash([f"mod -s {name} {path}"], dump=DUMP)
+    compare(ours_text(pykdump, [f"mod -s {name} {path}"]),
+            ref[f"mod -s {name} {path}"], what=f"mod -s {name}")
+    check(pykdump, crash, compare, [f"mod -s {name} {path}"], cmds)
+
+
+def test_unload_and_reload_drop_cached_types(sample, pykdump, crash,
+                                              compare):
+    """A type and a variable looked up (and cached) while loop's debuginfo
+    is loaded are gone after mod -d, back after mod -s again."""
+    path = ko(sample, "loop")
+    cmds = ["struct -o loop_device", "p max_loop", "sym loop_add", "mod"]
+    load = f"mod -s loop {path}"
+    ref_loaded = crash(cmds, dump=DUMP, prelude=[load])
+    ref_unloaded = crash(cmds, dump=DUMP, prelude=[load, "mod -d loop"])
+    assert "invalid data structure reference" in \
+        ref_unloaded["struct -o loop_device"]
+    ours = run_ours(pykdump, [], [load] + cmds + ["mod -d loop"] + cmds +
+                    [load] + cmds)
+    head = ours_text(pykdump, [load])
+    want = head + "".join(ref_loaded[c] for c in cmds) + \
+        "".join(ref_unloaded[c] for c in cmds) + head + \
+        "".join(ref_loaded[c] for c in cmds)
+    compare(normalize_history(ours), normalize_history(want),
+            what="load, unload, reload")
+
+
+def test_mod_S_and_D(sample, pykdump, crash, compare):
+    d = str(sample.modules)
+    check(pykdump, crash, compare, [], [f"mod -S {d}"])
+    check(pykdump, crash, compare, [f"mod -S {d}"],
+          ["mod", "sym dummy_dev_init", "p fw_cfg_rev", "p max_loop"])
+    check(pykdump, crash, compare, [f"mod -S {d}", "mod -D"],
+          ["mod", "sym dummy_dev_init", "struct -o loop_device"])
+
+
+def test_mod_s_searches_the_dump_directory(sample, pykdump, crash, compare):
+    """Without a file, the module is found under the dump's directory."""
+    check(pykdump, crash, compare, [], ["mod -s dummy"])
+
+
+def test_mod_errors(sample, pykdump, crash, compare):
+    check(pykdump, crash, compare, [],
+          ["mod -s nosuchmod", "mod -S /nonexistent"])
+
+
+@pytest.fixture(scope="module")
+def bad_files(sample, tmp_path_factory):
+    """A truncated loop.ko, and dummy.ko under the name loop.ko.  A fixed
+    directory keeps crash's cached outputs valid across runs."""
+    d = sample.path.parent / "dlkm-test"
+    (d / "other").mkdir(parents=True, exist_ok=True)
+    data = open(ko(sample, "loop"), "rb").read()
+    trunc = d / "truncated-loop.ko"
+    if not trunc.exists() or trunc.read_bytes() != data[:100000]:
+        trunc.write_bytes(data[:100000])
+    other = d / "other" / "loop.ko"
+    dummy = open(ko(sample, "dummy"), "rb").read()
+    if not other.exists() or other.read_bytes() != dummy:
+        other.write_bytes(dummy)
+    return str(trunc), str(other)
+
+
+def test_truncated_ko(sample, pykdump, crash, compare, bad_files):
+    """crash's message, and the session goes on as before."""
+    trunc, _ = bad_files
+    check(pykdump, crash, compare, [],
+          [f"mod -s loop {trunc}", "mod", "sym loop_add"],
+          allow=[compare.Known(ours=r"^mod: module loop: .*truncated\?",
+                               reason="our reason, after crash's line")])
+
+
+def test_ko_of_another_module_refused(sample, pykdump, crash, compare,
+                                      bad_files):
+    """crash 8.0.6 loads dummy.ko as loop without a word; we refuse it
+    (the build-id in memory differs) and the session goes on as crash's
+    without any load."""
+    _, other = bad_files
+    out = ours_text(pykdump, [f"mod -s loop {other}", "mod", "sym loop_add",
+                              "struct -o loop_device"])
+    first, rest = out.split("\n", 1)
+    assert re.match(r"mod: .*loop\.ko: (build-id [0-9a-f]+ does not match "
+                    r"module loop|this is module dummy, not loop)", first), \
+        first
+    ref = crash(["mod", "sym loop_add", "struct -o loop_device"], dump=DUMP)
+    compare(rest, "".join(ref[c] if ref[c].endswith("\n") else ref[c] + "\n"
+                          for c in ["mod", "sym loop_add",
+                                    "struct -o loop_device"]),
+            what="after a refused file")
+
+
+def test_mod_S_time(sample, pykdump):
+    """mod -S for all modules stays well under a second (crash needs
+    seconds; bench/modules.sh measures both)."""
+    t = time.monotonic()
+    ours_text(pykdump, [f"mod -S {sample.modules}"])
+    assert time.monotonic() - t < 5
