@@ -109,17 +109,18 @@ static char **search_dirs(struct kd_dlkm *dl)
 	if (!v)
 		return NULL;
 	const char *dump = kd_session_dump_path(dl->s);
-	if (dump) {
-		char *d = strdup(dump), *sp = strchr(d ? d : "", ' ');
-		if (sp)
-			*sp = '\0';	/* a split set: the first file's */
-		char *sl = d ? strrchr(d, '/') : NULL;
-		if (sl)
-			*sl = '\0';
-		v[n++] = d && sl ? d : strdup(".");
-		if (!sl)
-			free(d);
+	char *d = dump ? strdup(dump) : NULL;
+	char *sp = d ? strchr(d, ' ') : NULL;
+	if (sp)
+		*sp = '\0';	/* a split set: the first file's */
+	char *sl = d ? strrchr(d, '/') : NULL;
+	if (sl)
+		*sl = '\0';
+	if (d) {	/* absolute, as crash shows the files it found */
+		v[n] = realpath(sl ? d : ".", NULL);
+		n += v[n] != NULL;
 	}
+	free(d);
 	const char *env = getenv("PYKDUMP_DEBUGDIR");
 	char *envc = env ? strdup(env) : NULL, *save = NULL;
 	for (char *t = envc ? strtok_r(envc, ":", &save) : NULL; t && n < 40;
