@@ -47,6 +47,8 @@ struct kd_error *kd_dlkm_get(struct kd_session *s, struct kd_dlkm **ret)
 		if (err) {
 			for (size_t i = 0; i < dl->nmods; i++)
 				kd_dlkm_module_free(&dl->mods[i]);
+			free(dl->mods);
+			dl->mods = NULL;
 			dl->nmods = 0;
 			return err;
 		}

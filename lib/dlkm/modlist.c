@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The module list, read from memory.  Kernel facts relied on:
- *   - `modules` is a list_head; every struct module is linked through
- *     its `list` member; `name` is a char array.
- *   - memory layout, by which member exists:
+ * Each module's symbols, sections and init area, read from memory.  The
+ * list itself (address, name, core base and size) is lib/kmodules.c's,
+ * in its order (by base address).  Kernel facts relied on:
+ *   - init area, by which member exists:
  *       mem[MOD_MEM_NUM_TYPES] of struct module_memory {base, size}
  *         (6.4+; enumerators MOD_INIT_* are the init areas);
  *       core_layout / init_layout, struct module_layout {base, size}
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
@@ -36,11 +37,10 @@
  * when the member does not exist). */
 struct mod_layout {
 	uint64_t size;
-	int64_t list, name, name_size;
 	int64_t mem, mem_stride, mem_base, mem_size;	/* 6.4+ */
 	size_t mem_n;
 	uint8_t mem_init[16];		/* mem[i] is an init area */
-	int64_t core_base, core_size, init_base, init_size;
+	int64_t init_base, init_size;
 	int64_t kallsyms;		/* pointer to struct mod_kallsyms */
 	int64_t ks_symtab, ks_num, ks_strtab;	/* in mod_kallsyms or module */
 	int64_t sect_attrs, sa_n, sa_attrs, sa_stride, sa_addr, sa_name;
@@ -107,21 +107,16 @@ static void layout_mem(struct kd_types *ts, struct mod_layout *l)
 	}
 }
 
-static void layout_core(struct kd_types *ts, struct mod_layout *l)
+static void layout_init(struct kd_types *ts, struct mod_layout *l)
 {
-	int64_t core = member_off(ts, "struct module", "core_layout");
 	int64_t init = member_off(ts, "struct module", "init_layout");
 	int64_t base = member_off(ts, "struct module_layout", "base");
 	int64_t size = member_off(ts, "struct module_layout", "size");
-	if (core >= 0 && base >= 0 && size >= 0) {
-		l->core_base = core + base;
-		l->core_size = core + size;
-		l->init_base = init >= 0 ? init + base : -1;
-		l->init_size = init >= 0 ? init + size : -1;
+	if (init >= 0 && base >= 0 && size >= 0) {
+		l->init_base = init + base;
+		l->init_size = init + size;
 		return;
 	}
-	l->core_base = member_off(ts, "struct module", "module_core");
-	l->core_size = member_off(ts, "struct module", "core_size");
 	l->init_base = member_off(ts, "struct module", "module_init");
 	l->init_size = member_off(ts, "struct module", "init_size");
 }
@@ -153,19 +148,12 @@ static struct kd_error *get_layout(struct kd_session *s, struct mod_layout *l)
 		return err;
 	memset(l, 0, sizeof(*l));
 	l->size = type_size(ts, "struct module");
-	l->list = member_off(ts, "struct module", "list");
-	l->name = member_off(ts, "struct module", "name");
-	struct kd_type *t;
-	struct kd_member m;
-	if (!kd_types_find(ts, "struct module", &t) &&
-	    !kd_type_find_member(t, "name", &m))
-		l->name_size = (int64_t)kd_type_size(m.type);
-	if (!l->size || l->list < 0 || l->name < 0 || l->name_size <= 0)
+	if (!l->size)
 		return kd_error_create(KD_ERR_NOT_FOUND,
-				       "struct module (list, name) not in the "
-				       "debuginfo: cannot read the module list");
+				       "struct module not in the debuginfo: "
+				       "cannot read the modules");
 	layout_mem(ts, l);
-	layout_core(ts, l);
+	layout_init(ts, l);
 	layout_syms(ts, l);
 	return NULL;
 }
@@ -186,29 +174,26 @@ static uint32_t get_u32(const uint8_t *buf, uint64_t size, int64_t off)
 	return v;
 }
 
-static void module_areas(const struct mod_layout *l, const uint8_t *buf,
-			 struct kd_module_info *mi)
+/* The init area (core base and size come with the list). */
+static void module_init_area(const struct mod_layout *l, const uint8_t *buf,
+			     struct kd_module_info *mi)
 {
 	if (l->mem >= 0) {
 		for (size_t i = 0; i < l->mem_n; i++) {
 			int64_t e = l->mem + (int64_t)i * l->mem_stride;
 			uint64_t base = get_u64(buf, l->size, e + l->mem_base);
 			uint64_t size = get_u32(buf, l->size, e + l->mem_size);
-			if (!base || !size)
+			if (!l->mem_init[i] || !base || !size)
 				continue;
-			uint64_t *b = l->mem_init[i] ? &mi->init_base : &mi->base;
-			uint64_t *sz = l->mem_init[i] ? &mi->init_size : &mi->size;
-			if (!*b || (i == 0 && !l->mem_init[i]))
-				*b = base;	/* MOD_TEXT is the base */
-			*sz += size;
+			if (!mi->init_base)
+				mi->init_base = base;
+			mi->init_size += size;
 		}
 		return;
 	}
-	mi->base = get_u64(buf, l->size, l->core_base);
-	mi->size = get_u32(buf, l->size, l->core_size);
 	mi->init_base = get_u64(buf, l->size, l->init_base);
-	mi->init_size = get_u32(buf, l->size, l->init_base < 0 ? -1 :
-				l->init_size);
+	mi->init_size = l->init_base < 0 ? 0 :
+		get_u32(buf, l->size, l->init_size);
 }
 
 static int in_module(const struct kd_module_info *mi, uint64_t a)
@@ -417,25 +402,27 @@ static void note_error(struct kd_dlkm_module *m, const char *what,
 }
 
 static struct kd_error *read_module(struct kd_session *s,
-				    const struct mod_layout *l, uint64_t addr,
+				    const struct mod_layout *l,
+				    const struct kd_kmodule *km,
 				    struct kd_dlkm_module *m)
 {
+	uint64_t addr = km->addr;
 	uint8_t *buf = malloc(l->size);
 	if (!buf)
 		return &kd_error_nomem;
-	struct kd_error *err = kd_read_kvaddr(s, addr, buf, l->size);
-	if (err) {
-		free(buf);
-		return kd_error_prefix(err, "struct module at %#llx",
-				       (unsigned long long)addr);
-	}
-	size_t nl = (size_t)l->name_size < sizeof(m->name) ?
-		(size_t)l->name_size : sizeof(m->name) - 1;
-	memcpy(m->name, buf + l->name, nl);
-	m->name[nl] = '\0';
+	snprintf(m->name, sizeof(m->name), "%s", km->name);
 	m->info.addr = addr;
 	m->info.name = m->name;
-	module_areas(l, buf, &m->info);
+	m->info.base = km->base;
+	m->info.size = km->size;
+	struct kd_error *err = kd_read_kvaddr(s, addr, buf, l->size);
+	if (err) {	/* listed, without symbols */
+		note_error(m, "struct module", err);
+		m->info.symbols_note = m->note;
+		free(buf);
+		return NULL;
+	}
+	module_init_area(l, buf, &m->info);
 	if (l->percpu >= 0)
 		m->percpu = get_u64(buf, l->size, l->percpu);
 	if ((err = read_syms(s, l, buf, m)))
@@ -458,56 +445,23 @@ void kd_dlkm_module_free(struct kd_dlkm_module *m)
 	free(m->debuginfo);
 }
 
-static struct kd_error *add_module(struct kd_dlkm *dl, size_t *cap,
-				   struct kd_dlkm_module **ret)
-{
-	if (dl->nmods == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		void *v = realloc(dl->mods, nc * sizeof(*dl->mods));
-		if (!v)
-			return &kd_error_nomem;
-		dl->mods = v;
-		*cap = nc;
-	}
-	*ret = &dl->mods[dl->nmods];
-	memset(*ret, 0, sizeof(**ret));
-	return NULL;
-}
-
 struct kd_error *kd_dlkm_read_list(struct kd_dlkm *dl)
 {
-	struct kd_session *s = dl->s;
 	struct mod_layout l;
-	uint64_t head, next;
-	size_t cap = 0;
-	struct kd_error *err = get_layout(s, &l);
+	struct kd_kmodule *km = NULL;
+	size_t n = 0;
+	int truncated = 0;
+	struct kd_error *err = get_layout(dl->s, &l);
 	if (!err)
-		err = kd_symbol_addr(s, "modules", &head);
-	if (!err)
-		err = kd_read_ptr(s, head, &next);
-	uint64_t first = next;
-	while (!err && next != head) {
-		struct kd_dlkm_module *m;
-		if (dl->nmods && next == first)
-			return kd_error_create(KD_ERR_CYCLE, "module list: "
-					       "cycle after %zu modules",
-					       dl->nmods);
-		if (dl->nmods >= KD_DLKM_MAX_MODULES)
-			return kd_error_create(KD_ERR_LIMIT, "module list: more "
-					       "than %d entries (corrupt list?)",
-					       KD_DLKM_MAX_MODULES);
-		if (!next || (err = kd_cancel_check()))
+		err = kd_kmodules_list(dl->s, &km, &n, &truncated);
+	if (!err && n && !(dl->mods = calloc(n, sizeof(*dl->mods))))
+		err = &kd_error_nomem;
+	for (size_t i = 0; !err && i < n; i++) {
+		if ((err = kd_cancel_check()))
 			break;
-		err = add_module(dl, &cap, &m);
-		if (!err)
-			err = read_module(s, &l, next - (uint64_t)l.list, m);
-		if (err)
-			break;
-		dl->nmods++;
-		err = kd_read_ptr(s, next, &next);
+		err = read_module(dl->s, &l, &km[i], &dl->mods[i]);
+		dl->nmods += !err;
 	}
-	if (!err && !next)
-		err = kd_error_create(KD_ERR_CORRUPT, "module list: NULL next "
-				      "pointer after %zu modules", dl->nmods);
+	free(km);
 	return err ? kd_error_prefix(err, "module list") : NULL;
 }
