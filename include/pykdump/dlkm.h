@@ -64,16 +64,16 @@ KD_PUBLIC int kd_modules_by_addr(struct kd_session *s, uint64_t addr,
 
 /* ---- debuginfo ---- */
 
-/* Extra directories searched for module debuginfo (after the dump's own
- * directory and before the standard ones); copied. */
+/* Extra directories searched for module debuginfo (before the dump's
+ * own directory and the standard ones); copied. */
 KD_PUBLIC struct kd_error *kd_modules_add_search_dir(struct kd_session *s,
 						     const char *dir)
 	KD_WARN_UNUSED;
 
 /* Finds module name's debuginfo: in dir only when dir is not NULL, else
- * in the search path: the dump's directory, $PYKDUMP_DEBUGDIR (':'
- * separated), the session's debug dirs and kd_modules_add_search_dir()
- * ones, /usr/lib/debug/lib/modules/<release>/, /lib/modules/<release>/;
+ * in the search path: $PYKDUMP_DEBUGDIR (':' separated), the session's
+ * debug dirs, kd_modules_add_search_dir() ones, the dump's directory,
+ * /usr/lib/debug/lib/modules/<release>/, /lib/modules/<release>/;
  * each searched recursively for name.ko.debug, name.o.debug, name.ko,
  * name.o, name.ko.xz, name.ko.zst (name with '-' and '_' both tried).
  * *ret is malloc'd. */

@@ -24,7 +24,7 @@ static void dlkm_destroy(void *data)
 	free(dl);
 }
 
-static struct kd_dlkm *dlkm_state(struct kd_session *s)
+struct kd_dlkm *kd_dlkm_state(struct kd_session *s)
 {
 	struct kd_dlkm *dl = kd_session_slot(s, KD_SLOT_MODULES);
 	if (dl)
@@ -39,7 +39,7 @@ static struct kd_dlkm *dlkm_state(struct kd_session *s)
 
 struct kd_error *kd_dlkm_get(struct kd_session *s, struct kd_dlkm **ret)
 {
-	struct kd_dlkm *dl = dlkm_state(s);
+	struct kd_dlkm *dl = kd_dlkm_state(s);
 	if (!dl)
 		return &kd_error_nomem;
 	if (!dl->have_list) {

@@ -50,7 +50,9 @@ struct kd_dlkm {
 	size_t ndirs;
 };
 
-/* The session's module state, reading the list on first use. */
+/* The session's module state, created on first call (NULL: no memory). */
+struct kd_dlkm *kd_dlkm_state(struct kd_session *s);
+/* The same, reading the list on first use. */
 struct kd_error *kd_dlkm_get(struct kd_session *s, struct kd_dlkm **ret)
 	KD_WARN_UNUSED;
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Finding a module's debuginfo file.  Directories, in order: the dump's
- * own directory, $PYKDUMP_DEBUGDIR (':' separated), the session's debug
- * dirs (--debug-dir), directories added with kd_modules_add_search_dir()
- * (--mod-dir, sys_info.debuginfo), /usr/lib/debug/lib/modules/<release>,
+ * Finding a module's debuginfo file.  Directories, in order: the ones
+ * the user named ($PYKDUMP_DEBUGDIR, ':' separated; the session's debug
+ * dirs, --debug-dir; kd_modules_add_search_dir(), --mod-dir), then the
+ * dump's own directory, /usr/lib/debug/lib/modules/<release>,
  * /lib/modules/<release>.  Each is searched recursively (not following
  * symbolic links to directories, at most 12 levels deep); the first
  * directory with a match wins, and within it the best name:
@@ -108,6 +108,16 @@ static char **search_dirs(struct kd_dlkm *dl)
 	char **v = calloc(cap + 1, sizeof(*v));
 	if (!v)
 		return NULL;
+	const char *env = getenv("PYKDUMP_DEBUGDIR");
+	char *envc = env ? strdup(env) : NULL, *save = NULL;
+	for (char *t = envc ? strtok_r(envc, ":", &save) : NULL; t && n < 40;
+	     t = strtok_r(NULL, ":", &save))
+		v[n++] = strdup(t);
+	free(envc);
+	for (size_t i = 0; i < dl->s->opts.ndebug_dirs && n < 48; i++)
+		v[n++] = strdup(dl->s->opts.debug_dirs[i]);
+	for (size_t i = 0; i < dl->ndirs; i++)
+		v[n++] = strdup(dl->dirs[i]);
 	const char *dump = kd_session_dump_path(dl->s);
 	char *d = dump ? strdup(dump) : NULL;
 	char *sp = d ? strchr(d, ' ') : NULL;
@@ -121,16 +131,6 @@ static char **search_dirs(struct kd_dlkm *dl)
 		n += v[n] != NULL;
 	}
 	free(d);
-	const char *env = getenv("PYKDUMP_DEBUGDIR");
-	char *envc = env ? strdup(env) : NULL, *save = NULL;
-	for (char *t = envc ? strtok_r(envc, ":", &save) : NULL; t && n < 40;
-	     t = strtok_r(NULL, ":", &save))
-		v[n++] = strdup(t);
-	free(envc);
-	for (size_t i = 0; i < dl->s->opts.ndebug_dirs && n < 48; i++)
-		v[n++] = strdup(dl->s->opts.debug_dirs[i]);
-	for (size_t i = 0; i < dl->ndirs; i++)
-		v[n++] = strdup(dl->dirs[i]);
 	const char *rel = kd_dump_release(kd_session_dump(dl->s));
 	if (rel && !strchr(rel, '/')) {
 		char *p;
@@ -208,10 +208,9 @@ struct kd_error *kd_modules_find_debuginfo(struct kd_session *s,
 struct kd_error *kd_modules_add_search_dir(struct kd_session *s,
 					   const char *dir)
 {
-	struct kd_dlkm *dl;
-	struct kd_error *err = kd_dlkm_get(s, &dl);
-	if (err)
-		return err;
+	struct kd_dlkm *dl = kd_dlkm_state(s);	/* the list is not needed */
+	if (!dl)
+		return &kd_error_nomem;
 	for (size_t i = 0; i < dl->ndirs; i++)
 		if (strcmp(dl->dirs[i], dir) == 0)
 			return NULL;

@@ -177,3 +177,28 @@ def test_mod_S_time(sample, pykdump):
     t = time.monotonic()
     ours_text(pykdump, [f"mod -S {sample.modules}"])
     assert time.monotonic() - t < 5
+
+
+def test_mod_dir_search(sample, pykdump, crash, compare, bad_files):
+    """--mod-dir comes before the dump's directory; '-' in a file name
+    stands for '_' in the module's; a foreign file found by the search is
+    refused and the session goes on."""
+    d = sample.path.parent / "dlkm-test" / "moddir"
+    d.mkdir(parents=True, exist_ok=True)
+    want = {"qemu-fw-cfg.ko": ko(sample, "qemu_fw_cfg"),
+            "loop.ko": ko(sample, "dummy")}
+    for fn, src in want.items():
+        data = open(src, "rb").read()
+        if not (d / fn).exists() or (d / fn).read_bytes() != data:
+            (d / fn).write_bytes(data)
+    r = pykdump.run(["mod -s qemu_fw_cfg", "p fw_cfg_rev", "mod -s loop",
+                     "sym loop_add"], dump=DUMP, extra=["--mod-dir", str(d)])
+    lines = r.stdout.splitlines()
+    assert lines[1].split()[-1] == str(d / "qemu-fw-cfg.ko"), lines[1]
+    ref = crash(["p fw_cfg_rev", "sym loop_add"], dump=DUMP,
+                prelude=[f"mod -s qemu_fw_cfg {ko(sample, 'qemu_fw_cfg')}"])
+    compare(normalize_history(lines[2]),
+            normalize_history(ref["p fw_cfg_rev"]), what="p fw_cfg_rev")
+    assert re.match(r"mod: module loop: .*loop\.ko: this is module dummy",
+                    lines[3]), lines[3]
+    compare(lines[4], ref["sym loop_add"], what="sym after a refused file")
