@@ -54,10 +54,10 @@ static int fail(struct kd_cmd_ctx *ctx, struct kd_error *err)
 /* A file that is no usable object: crash's line and usage, with our
  * reason between them. */
 static int bad_object(struct kd_cmd_ctx *ctx, const char *file,
-		      struct kd_error *err)
+		      struct kd_error *err, int why)
 {
 	fprintf(ctx->out, "mod: %s: not an ELF format object file\n", file);
-	if (err->code != KD_ERR_FORMAT)
+	if (why)
 		fprintf(ctx->out, "mod: %s\n", err->message);
 	kd_error_destroy(err);
 	return print_usage(ctx);
@@ -92,14 +92,14 @@ static int load_one(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		return print_usage(ctx);
 	}
 	if (argc == 2 && (err = check_elf_file(argv[1])))
-		return err->code == KD_ERR_FORMAT ? bad_object(ctx, argv[1], err) :
-			fail(ctx, err);
+		return err->code == KD_ERR_FORMAT ?
+			bad_object(ctx, argv[1], err, 0) : fail(ctx, err);
 	err = kd_modules_load_debuginfo(ctx->s, argv[0],
 					argc == 2 ? argv[1] : NULL);
 	if (err && argc == 2 && (err->code == KD_ERR_TRUNCATED ||
 				 err->code == KD_ERR_CORRUPT ||
 				 err->code == KD_ERR_FORMAT))
-		return bad_object(ctx, argv[1], err);
+		return bad_object(ctx, argv[1], err, 1);
 	if (err)
 		return fail(ctx, err);
 	return table(ctx, argv[0]);

@@ -212,6 +212,14 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "%s: only 64-bit little-endian kernels are "
 				       "supported", src->path);
+	if (eh.e_shoff > src->file_size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > src->file_size - eh.e_shoff)
+		return kd_error_create(KD_ERR_TRUNCATED,
+				       "%s: section headers (offset 0x%llx) "
+				       "extend past the end of the file (size "
+				       "0x%llx): truncated?", src->path,
+				       (unsigned long long)eh.e_shoff,
+				       (unsigned long long)src->file_size);
 	struct kd_error *err = check_sections(src->elf, src->path,
 					      src->file_size);
 	if (!err && eh.e_type == ET_REL && src->secaddr)

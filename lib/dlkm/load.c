@@ -155,6 +155,12 @@ static struct kd_error *check_modinfo(const char *path, const char *name)
 				      "(corrupt or truncated?)", path);
 		goto out_close;
 	}
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(elf, &eh) || eh.e_type != ET_REL) {
+		err = kd_error_create(KD_ERR_FORMAT, "%s: not a kernel module "
+				      "(not a relocatable object)", path);
+		goto out_close;
+	}
 	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
 		GElf_Shdr sh;
 		const char *sn;
