@@ -16,6 +16,7 @@
 
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
+#include <pykdump/symbols.h>
 #include <pykdump/types.h>
 
 #include "cmdutil.h"
@@ -59,6 +60,18 @@ int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret)
 	return 1;
 }
 
+int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
+		     struct kd_symbol *sym, uint64_t *offset)
+{
+	if (!st || !kd_symtab_by_addr(st, addr, sym, offset))
+		return 0;
+	struct kd_symbol next;
+	while (*offset && kd_symtab_get(st, sym->index + 1, &next) &&
+	       next.value == sym->value)
+		*sym = next;
+	return 1;
+}
+
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx)
 {
 	struct kd_types *types;
@@ -82,8 +95,26 @@ int kd_cmd_fail(struct kd_cmd_ctx *ctx, struct kd_error *err)
 struct layout {
 	FILE *out;
 	int offsets;
+	struct kd_type *top;	/* the type printed */
 	int width;	/* of the "[offset]" column */
 };
+
+/* crash shows the offset it finds by looking the member's name up in
+ * the outer type (through anonymous members): members of a named
+ * member of anonymous type ("} d_u;") get none unless their name is
+ * reachable that way too. */
+static int64_t lookup_offset(struct layout *l, const char *name)
+{
+	struct kd_member m;
+	if (!name)
+		return -1;
+	struct kd_error *err = kd_type_find_member(l->top, name, &m);
+	if (err) {
+		kd_error_destroy(err);
+		return -1;
+	}
+	return (int64_t)(m.bit_offset / 8);
+}
 
 static void lead(struct layout *l, int level, int64_t off)
 {
@@ -107,6 +138,31 @@ static int is_anonymous_aggregate(struct kd_type *t)
 static struct kd_error *print_members(struct layout *l, struct kd_type *t,
 				      uint64_t base, int level);
 
+/* gdb spells an anonymous enum out: "enum {A, B} name". */
+static struct kd_error *member_decl(const struct kd_member *m, char **ret)
+{
+	struct kd_type *st = kd_type_strip(m->type, KD_STRIP_QUAL);
+	const struct kd_enumerator *e;
+	size_t n;
+	if (kd_type_kind(st) != KD_TYPE_ENUM || kd_type_name(st))
+		return kd_type_format(m->type, m->name, ret);
+	struct kd_error *err = kd_type_enumerators(st, &e, &n);
+	if (err)
+		return err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return &kd_error_nomem;
+	fputs("enum {", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", e[i].name);
+	fprintf(f, "} %s", m->name ? m->name : "");
+	fclose(f);
+	*ret = buf;
+	return buf ? NULL : &kd_error_nomem;
+}
+
 static struct kd_error *print_member(struct layout *l, const struct kd_member *m,
 				     uint64_t base, int level)
 {
@@ -119,16 +175,16 @@ static struct kd_error *print_member(struct layout *l, const struct kd_member *m
 		struct kd_error *err = print_members(l, st, off, level + 1);
 		if (err)
 			return err;
-		lead(l, level, -1);
+		lead(l, level, lookup_offset(l, m->name));
 		fprintf(l->out, "}%s%s;\n", m->name ? " " : "",
 			m->name ? m->name : "");
 		return NULL;
 	}
 	char *decl;
-	struct kd_error *err = kd_type_format(m->type, m->name, &decl);
+	struct kd_error *err = member_decl(m, &decl);
 	if (err)
 		return err;
-	lead(l, level, (int64_t)(off / 8));
+	lead(l, level, lookup_offset(l, m->name));
 	if (m->bit_size)
 		fprintf(l->out, "%s : %u;\n", decl, m->bit_size);
 	else
@@ -186,7 +242,7 @@ struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 		return NULL;
 	}
 	char sz[32];
-	struct layout l = { .out = out, .offsets = offsets,
+	struct layout l = { .out = out, .offsets = offsets, .top = t,
 			    .width = snprintf(sz, sizeof(sz), "[%" PRIu64 "]",
 					      kd_type_size(t)) + 2 };
 	const char *kw = k == KD_TYPE_UNION ? "union" : "struct";

@@ -19,6 +19,13 @@ int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret);
 /* Only a hexadecimal number ("ffff...", "0x1000"). */
 int kd_cmd_parse_hex(const char *arg, uint64_t *ret);
 
+/* crash's value_search(): the symbol at or below addr; of several at
+ * the same address the first for an exact hit, the last otherwise. */
+struct kd_symtab;
+struct kd_symbol;
+int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
+		     struct kd_symbol *sym, uint64_t *offset);
+
 /* The session's types; prints "NAME: message" and returns NULL on error. */
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
 /* Prints "NAME: message" for err and destroys it; returns 1. */

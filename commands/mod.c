@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/cancel.h>
 #include <pykdump/kmodules.h>
 
 #include "mod_load.h"
@@ -56,6 +57,8 @@ static int mod_list(struct kd_cmd_ctx *ctx, const char *only)
 				"  [CONFIG_KALLSYMS]" : "");
 	}
 	free(m);
+	if (truncated && kd_cancel_pending())
+		return 1;	/* stopped: the shell says why */
 	if (truncated)
 		return su_error(ctx, "module list is broken: %zu modules shown",
 				n);

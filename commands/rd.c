@@ -8,7 +8,7 @@
  * (no ASCII column), -x drops the ASCII column, -d/-D print signed/
  * unsigned decimal, -p reads physical memory, -a prints the string at
  * the address, 60 characters a line.  A read that fails ends the dump
- * with crash's "seek error" line.
+ * with crash's "read error" line.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -44,11 +44,16 @@ static struct kd_error *rd_read(struct rd *r, uint64_t addr, void *buf,
 		       : kd_read_kvaddr(r->ctx->s, addr, buf, len);
 }
 
-static void seek_error(struct rd *r, uint64_t addr, const char *type)
+/* crash: "invalid" when the address does not translate, "read error"
+ * when its page is not in the dump. */
+static void read_error(struct rd *r, struct kd_error *err, uint64_t addr,
+		       const char *type)
 {
-	fprintf(r->ctx->out, "%s: seek error: %s address: %" PRIx64
-		"  type: \"%s\"\n", r->ctx->name,
+	int invalid = !r->phys && err->code == KD_ERR_FAULT;
+	fprintf(r->ctx->out, "%s: %s %s address: %" PRIx64 "  type: \"%s\"\n",
+		r->ctx->name, invalid ? "invalid" : "read error:",
 		r->phys ? "physical" : "kernel virtual", addr, type);
+	kd_error_destroy(err);
 }
 
 static void put_entry(struct rd *r, uint64_t v)
@@ -59,7 +64,7 @@ static void put_entry(struct rd *r, uint64_t v)
 	struct kd_symbol s;
 	uint64_t off;
 	if (r->fmt == RD_SYM && r->bits == 64 &&
-	    kd_symtab_by_addr(kd_session_symtab(r->ctx->s), v, &s, &off)) {
+	    kd_cmd_symbol_at(kd_session_symtab(r->ctx->s), v, &s, &off)) {
 		if (off)
 			snprintf(sym, sizeof(sym), "%s+%" PRIu64, s.name, off);
 		else
@@ -99,8 +104,7 @@ static int dump_words(struct rd *r, uint64_t addr, uint64_t count)
 		if (!err)
 			err = rd_read(r, addr, line, n * esize);
 		if (err) {
-			kd_error_destroy(err);
-			seek_error(r, addr, type);
+			read_error(r, err, addr, type);
 			return 1;
 		}
 		fprintf(out, "%16" PRIx64 ":  ", addr);
@@ -129,8 +133,7 @@ static int dump_ascii(struct rd *r, uint64_t addr, uint64_t count)
 		size_t len = 0;
 		struct kd_error *err = rd_read(r, addr, buf, n);
 		if (err) {
-			kd_error_destroy(err);
-			seek_error(r, addr, "ascii");
+			read_error(r, err, addr, "ascii");
 			return 1;
 		}
 		while (len < n && buf[len])

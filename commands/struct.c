@@ -118,7 +118,8 @@ static struct kd_error *print_object(struct req *r, uint64_t addr)
 		struct kd_error *err = kd_value_format(r->ctx->s, r->type, addr,
 						       NULL, r->vflags, 0,
 						       r->ctx->out);
-		fputc('\n', r->ctx->out);
+		if (!err)
+			fputc('\n', r->ctx->out);
 		return err;
 	}
 	for (int i = 0; i < r->nmembers; i++) {
@@ -144,14 +145,19 @@ static int print_objects(struct req *r, const char *addr_arg,
 	for (uint64_t i = 0; i < count; i++) {
 		struct kd_error *err = print_object(r, addr + i * size);
 		if (err && kd_error_is_fault(err)) {
-			fprintf(r->ctx->out, "%s: invalid kernel virtual address: "
+			/* after the "struct NAME " already printed, as crash */
+			fprintf(r->ctx->out, "%s: %s kernel virtual address: "
 				"%" PRIx64 "  type: \"gdb_readmem_callback\"\n",
-				r->ctx->name, err->addr ? err->addr : addr);
+				r->ctx->name, err->code == KD_ERR_FAULT ?
+				"invalid" : "read error:",
+				err->addr ? err->addr : addr);
 			kd_error_destroy(err);
 			return 1;
 		}
 		if (err)
 			return kd_cmd_fail(r->ctx, err);
+		if (count > 1)
+			fputc('\n', r->ctx->out);
 	}
 	return 0;
 }

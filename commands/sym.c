@@ -112,7 +112,7 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 	struct kd_symbol sym;
 	uint64_t off;
 	struct kd_ksym ks;
-	if (!kd_symtab_by_addr(st, addr, &sym, &off)) {
+	if (!kd_cmd_symbol_at(st, addr, &sym, &off)) {
 		if (kd_ksym_by_addr(ctx->s, addr, &ks, &off) && ks.module) {
 			show_module(ctx, &ks, off);
 			return 0;

@@ -2,15 +2,18 @@
 /* Readers shared by the system commands: see sysutil.h. */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/log.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/types.h>
+#include <pykdump/unwind.h>
 
 #include "sysutil.h"
 
@@ -97,15 +100,24 @@ const char *su_symbol(struct kd_session *s, uint64_t addr, char *buf,
 {
 	struct kd_symtab *st = kd_session_symtab(s);
 	struct kd_symbol sym;
+	char modsym[256];
+	const char *name;
 	uint64_t off;
-	if (!st || !addr || !kd_symtab_by_addr(st, addr, &sym, &off))
+	if (!st || !addr)
+		return NULL;
+	if (kd_symtab_by_addr(st, addr, &sym, &off))
+		name = sym.name;
+	else if (kd_kmodules_symbol(s, addr, modsym, sizeof(modsym), &off,
+				    NULL, 0))
+		name = modsym;
+	else
 		return NULL;
 	if (exact && off)
 		return NULL;
 	if (off)
-		snprintf(buf, size, "%s+%" PRIu64, sym.name, off);
+		snprintf(buf, size, "%s+%" PRIu64, name, off);
 	else
-		snprintf(buf, size, "%s", sym.name);
+		snprintf(buf, size, "%s", name);
 	return buf;
 }
 
@@ -196,8 +208,8 @@ int su_error_value(struct kd_cmd_ctx *ctx, const char *what,
 int su_bad_option(struct kd_cmd_ctx *ctx, int opt)
 {
 	const struct kd_command *c = kd_command_find(ctx->name);
-	fprintf(ctx->out, "%s: invalid option -- '%c'\n", ctx->name,
-		opt == '?' ? '?' : opt);
+	/* crash's getopt says this on stderr, the usage on the output */
+	fprintf(stderr, "%s: invalid option -- '%c'\n", ctx->name, opt);
 	if (c && c->usage) {
 		const char *syn = strstr(c->usage, "SYNOPSIS\n");
 		if (syn) {
@@ -208,4 +220,70 @@ int su_bad_option(struct kd_cmd_ctx *ctx, int opt)
 	}
 	fprintf(ctx->out, "Enter \"help %s\" for details.\n", ctx->name);
 	return 1;
+}
+
+uint64_t su_current_task(struct kd_session *s)
+{
+	int cpu = kd_unwind_panic_cpu(s);
+	uint64_t t = cpu >= 0 ? kd_unwind_active_task(s, cpu) : 0;
+	if (!t && !kd_symbol_try_addr(s, "init_task", &t))
+		t = 0;
+	return t;
+}
+
+static int parse_task_arg(const char *arg, int *pid, uint64_t *addr)
+{
+	char *end;
+	*pid = -1;
+	*addr = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (*arg && !*end && v < (1u << 31)) {
+		*pid = (int)v;
+		return 0;
+	}
+	v = strtoull(arg, &end, 16);
+	if (*arg && !*end && v) {
+		*addr = v;
+		return 0;
+	}
+	return -1;
+}
+
+int su_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
+		  struct kd_task_ref **ret, size_t *nret)
+{
+	int pid;
+	uint64_t addr;
+	*ret = NULL;
+	*nret = 0;
+	if (parse_task_arg(arg, &pid, &addr) < 0) {
+		fprintf(ctx->out, "%s: invalid task or pid value: %s\n",
+			ctx->name, arg);
+		return -1;
+	}
+	struct kd_task_ref *v;
+	size_t n, found = 0;
+	struct kd_error *err = kd_unwind_tasks(ctx->s, &v, &n);
+	if (err) {
+		su_error_value(ctx, "cannot read the task list", err);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((pid >= 0 && v[i].pid == pid) || (addr && v[i].task == addr))
+			v[found++] = v[i];
+	if (!found) {
+		free(v);
+		fprintf(ctx->out, "%s: invalid task or pid value: %s\n",
+			ctx->name, arg);
+		return -1;
+	}
+	*ret = v;
+	*nret = found;
+	return pid >= 0 ? 1 : 0;
+}
+
+void su_task_header(FILE *out, const struct kd_task_ref *t)
+{
+	fprintf(out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  COMMAND: \"%s\"\n",
+		t->pid, t->task, t->cpu, t->comm);
 }

@@ -69,4 +69,19 @@ int su_error_value(struct kd_cmd_ctx *ctx, const char *what,
  * the usage line; returns 1. */
 int su_bad_option(struct kd_cmd_ctx *ctx, int opt);
 
+
+/* Tasks (lib/unwind's task list). */
+struct kd_task_ref;
+/* The task crash's commands default to: the one active on the panic CPU,
+ * else init_task.  0 when none can be found. */
+uint64_t su_current_task(struct kd_session *s);
+/* The tasks a PID (decimal: every thread of that pid, e.g. the idle
+ * tasks for 0) or a task_struct address (hex) names; *ret malloc'd.
+ * Returns 1 for a PID, 0 for an address, -1 and a crash-style message
+ * on ctx->out when there is none. */
+int su_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
+		  struct kd_task_ref **ret, size_t *n);
+/* "PID: 1        TASK: ffff...  CPU: 1    COMMAND: "init"" */
+void su_task_header(FILE *out, const struct kd_task_ref *t);
+
 #endif /* PYKDUMP_CMD_SYSUTIL_H */

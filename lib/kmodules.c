@@ -9,6 +9,7 @@
  * The walk is bounded and cancellable; a cycle or an unreadable node
  * ends it with the modules read so far.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,13 @@ static uint64_t read_u32_or0(struct kd_session *s, uint64_t addr)
 	return err ? 0 : v;
 }
 
+/* 1 (error destroyed) when err is an error. */
+static int kd_error_destroy_ok(struct kd_error *err)
+{
+	kd_error_destroy(err);
+	return err != NULL;
+}
+
 static struct kd_error *read_module(struct kd_session *s,
 				    const struct mod_layout *l, uint64_t mod,
 				    struct kd_kmodule *m)
@@ -111,14 +119,23 @@ static struct kd_error *read_module(struct kd_session *s,
 	if (err)
 		return err;
 	if (l->nmem) {
-		for (int i = 0; i < l->nmem; i++)
-			m->size += read_u32_or0(s, mod + l->size +
-						i * l->mem_stride);
+		for (int i = 0; i < l->nmem && i < 8; i++) {
+			uint64_t at = mod + i * l->mem_stride;
+			m->region[i].size = read_u32_or0(s, at + l->size);
+			m->size += m->region[i].size;
+			if (kd_error_destroy_ok(kd_read_ptr(s, at + l->base,
+							    &m->region[i].base)))
+				m->region[i].size = 0;
+		}
+		m->nregion = l->nmem < 8 ? l->nmem : 8;
 		m->text_size = read_u32_or0(s, mod + l->text_size);
 	} else {
 		m->size = read_u32_or0(s, mod + l->size);
 		if (l->text_size != NO_OFF)
 			m->text_size = read_u32_or0(s, mod + l->text_size);
+		m->region[0].base = m->base;
+		m->region[0].size = m->size;
+		m->nregion = 1;
 	}
 	uint64_t ks = 0;
 	if (l->kallsyms != NO_OFF) {
@@ -203,4 +220,116 @@ struct kd_error *kd_kmodules_list(struct kd_session *s,
 	if (truncated)
 		*truncated = broken;
 	return NULL;
+}
+
+/* ---- module symbols ---- */
+
+#define MAX_MODSYMS (1u << 20)
+#define ELF64_SYM_SIZE 24
+
+struct ksym_layout {
+	uint64_t kallsyms, symtab, num, strtab;	/* kallsyms NO_OFF: in module */
+};
+
+static int ksym_layout(struct kd_session *s, struct ksym_layout *k)
+{
+	struct kd_types *types;
+	struct kd_type *t;
+	struct kd_error *err = kd_session_types(s, &types);
+	if (!err)
+		err = kd_types_find(types, "struct module", &t);
+	if (kd_error_destroy_ok(err))
+		return 0;
+	k->kallsyms = member_off(t, "kallsyms");
+	if (k->kallsyms != NO_OFF) {
+		err = kd_types_find(types, "struct mod_kallsyms", &t);
+		if (kd_error_destroy_ok(err))
+			return 0;
+	}
+	k->symtab = member_off(t, "symtab");
+	k->num = member_off(t, "num_symtab");
+	k->strtab = member_off(t, "strtab");
+	return k->symtab != NO_OFF && k->num != NO_OFF && k->strtab != NO_OFF;
+}
+
+static int in_module(const struct kd_kmodule *m, uint64_t addr)
+{
+	for (int i = 0; i < m->nregion; i++)
+		if (addr >= m->region[i].base &&
+		    addr - m->region[i].base < m->region[i].size)
+			return 1;
+	return 0;
+}
+
+/* Best symbol <= addr in one module's table: its index, or -1. */
+static long best_symbol(const unsigned char *tab, uint32_t num, uint64_t addr,
+			uint64_t *value)
+{
+	long best = -1;
+	for (uint32_t i = 1; i < num; i++) {
+		const unsigned char *e = tab + (size_t)i * ELF64_SYM_SIZE;
+		uint64_t v;
+		uint32_t st_name;
+		memcpy(&st_name, e, 4);
+		memcpy(&v, e + 8, 8);
+		if (!st_name || v > addr || (best >= 0 && v <= *value))
+			continue;
+		best = i;
+		*value = v;
+	}
+	return best;
+}
+
+static int module_symbol(struct kd_session *s, const struct ksym_layout *k,
+			 const struct kd_kmodule *m, uint64_t addr, char *name,
+			 size_t size, uint64_t *offset)
+{
+	uint64_t ks = m->addr, symtab, strtab, value = 0;
+	uint32_t num;
+	if (k->kallsyms != NO_OFF &&
+	    kd_error_destroy_ok(kd_read_ptr(s, m->addr + k->kallsyms, &ks)))
+		return 0;
+	if (!ks || kd_error_destroy_ok(kd_read_ptr(s, ks + k->symtab, &symtab)) ||
+	    kd_error_destroy_ok(kd_read_u32(s, ks + k->num, &num)) ||
+	    kd_error_destroy_ok(kd_read_ptr(s, ks + k->strtab, &strtab)) ||
+	    num == 0 || num > MAX_MODSYMS)
+		return 0;
+	unsigned char *tab = malloc((size_t)num * ELF64_SYM_SIZE);
+	if (!tab)
+		return 0;
+	long i = -1;
+	if (!kd_error_destroy_ok(kd_read_kvaddr(s, symtab, tab,
+						(size_t)num * ELF64_SYM_SIZE)))
+		i = best_symbol(tab, num, addr, &value);
+	uint32_t st_name = 0;
+	if (i >= 0)
+		memcpy(&st_name, tab + (size_t)i * ELF64_SYM_SIZE, 4);
+	free(tab);
+	if (i < 0 || kd_error_destroy_ok(kd_read_cstring(s, strtab + st_name,
+							 name, size, NULL)))
+		return 0;
+	*offset = addr - value;
+	return 1;
+}
+
+int kd_kmodules_symbol(struct kd_session *s, uint64_t addr, char *name,
+		       size_t size, uint64_t *offset, char *modname,
+		       size_t modsize)
+{
+	struct ksym_layout k;
+	struct kd_kmodule *v;
+	size_t n;
+	int found = 0;
+	if (!size || !ksym_layout(s, &k) ||
+	    kd_error_destroy_ok(kd_kmodules_list(s, &v, &n, NULL)))
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (!in_module(&v[i], addr))
+			continue;
+		found = module_symbol(s, &k, &v[i], addr, name, size, offset);
+		if (found && modname && modsize)
+			snprintf(modname, modsize, "%s", v[i].name);
+	}
+	free(v);
+	return found;
 }

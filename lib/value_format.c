@@ -314,7 +314,7 @@ static struct kd_error *print_array(struct vf *v, struct kd_type *t,
 	struct kd_type *elem = kd_type_target(t);
 	uint64_t n = 0;
 	if (!kd_type_array_count(t, &n) || n == 0) {
-		fprintf(v->out, "0x%" PRIx64, addr);	/* flexible: its address */
+		print_address(v, addr);	/* flexible: its address */
 		return NULL;
 	}
 	uint64_t esize = kd_type_size(elem);

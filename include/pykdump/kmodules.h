@@ -30,6 +30,10 @@ struct kd_kmodule {
 	uint64_t size;		/* core size, as crash's mod SIZE column */
 	uint64_t text_size;	/* core text size */
 	int kallsyms;		/* the module carries its own symbol table */
+	/* The module's core memory regions: one (core_layout) before 6.4,
+	 * the core mem[] regions after. */
+	struct { uint64_t base, size; } region[8];
+	int nregion;
 };
 
 /*
@@ -41,5 +45,16 @@ struct kd_kmodule {
 KD_PUBLIC struct kd_error *kd_kmodules_list(struct kd_session *s,
 					    struct kd_kmodule **ret, size_t *n,
 					    int *truncated) KD_WARN_UNUSED;
+
+/*
+ * The module symbol (from the module's own kallsyms table: Elf_Sym
+ * symtab/strtab of struct mod_kallsyms, or symtab/strtab in struct
+ * module before 4.5) at or nearest below addr, when addr lies in a
+ * module's core memory: 1, name (truncated to size), *offset and the
+ * module's name (modname may be NULL); 0 otherwise.
+ */
+KD_PUBLIC int kd_kmodules_symbol(struct kd_session *s, uint64_t addr,
+				 char *name, size_t size, uint64_t *offset,
+				 char *modname, size_t modsize);
 
 #endif /* PYKDUMP_KMODULES_H */
