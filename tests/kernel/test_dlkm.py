@@ -202,3 +202,35 @@ def test_mod_dir_search(sample, pykdump, crash, compare, bad_files):
     assert re.match(r"mod: module loop: .*loop\.ko: this is module dummy",
                     lines[3]), lines[3]
     compare(lines[4], ref["sym loop_add"], what="sym after a refused file")
+
+
+def test_cached_reader_follows_load_and_unload(sample, crash):
+    """A struct reader (lib/readers.c) and a variable read through the
+    types (DWARF address + KASLR offset) before, after loading, after
+    unloading and after reloading loop's debuginfo: the purge on each
+    step makes the reader cache follow, with crash's size, offset and
+    value while loaded."""
+    import os
+    import subprocess
+    from pathlib import Path
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).parents[2] / "build"))
+    tool = build / "tests/tools/dlkm_probe"
+    assert tool.exists(), f"{tool} not built"
+    out = subprocess.run([str(tool), str(sample.vmlinux),
+                          str(sample.dump(DUMP)), "loop", ko(sample, "loop"),
+                          "struct loop_device", "lo_disk", "max_loop"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    ref = crash(["struct -o loop_device", "p max_loop"], dump=DUMP,
+                prelude=[f"mod -s loop {ko(sample, 'loop')}"])
+    size = re.search(r"SIZE: (\d+)", ref["struct -o loop_device"]).group(1)
+    off = re.search(r"\[(\d+)\] struct gendisk \*lo_disk;",
+                    ref["struct -o loop_device"]).group(1)
+    val = re.search(r"= (-?\d+)\s*$", ref["p max_loop"]).group(1)
+    loaded = f"size {size} lo_disk {off} max_loop {val}"
+    gens = [int(g) for g in re.findall(r"gen (\d+)", out.stdout)]
+    assert gens == sorted(set(gens)) and len(gens) == 4, out.stdout
+    lines = [re.sub(r"gen \d+ ", "", ln) for ln in out.stdout.splitlines()]
+    assert lines == ["before: no reader", "loaded: " + loaded,
+                     "unloaded: no reader", "reloaded: " + loaded]
