@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/dlkm.h>
 #include <pykdump/session.h>
 
 #include "cli_epython.h"
@@ -39,6 +40,8 @@ static void usage(FILE *out)
 		"      --no-vmlinux    open the dump alone (dumpinfo only)\n"
 		"      --cache-dir DIR where the DWARF index cache lives\n"
 		"      --no-index-cache build the DWARF index in memory only\n"
+		"      --mod-dir DIR   look for module debuginfo in DIR (mod -s,\n"
+		"                      mod -S; repeatable)\n"
 		"  -h, --help          this text, then the list of commands\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -53,6 +56,8 @@ struct cli {
 	const char **cmds;
 	size_t ncmds;
 	const char **debug_dirs;
+	const char **mod_dirs;
+	size_t nmod_dirs;
 	const char *input;
 	double timeout;
 };
@@ -60,7 +65,7 @@ struct cli {
 static int parse_args(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_ZERO = 256, OPT_TIMEOUT, OPT_DEBUG_DIR, OPT_FORCE,
-	       OPT_NO_VMLINUX, OPT_CACHE_DIR, OPT_NO_INDEX_CACHE };
+	       OPT_NO_VMLINUX, OPT_CACHE_DIR, OPT_NO_INDEX_CACHE, OPT_MOD_DIR };
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "input", required_argument, NULL, 'i' },
@@ -71,6 +76,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{ "no-vmlinux", no_argument, NULL, OPT_NO_VMLINUX },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
+		{ "mod-dir", required_argument, NULL, OPT_MOD_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -78,8 +84,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	cli->cmds = calloc(argc, sizeof(*cli->cmds));
 	cli->files = calloc(argc, sizeof(*cli->files));
 	cli->debug_dirs = calloc(argc, sizeof(*cli->debug_dirs));
+	cli->mod_dirs = calloc(argc, sizeof(*cli->mod_dirs));
 	cli->opts.debug_dirs = cli->debug_dirs;
-	if (!cli->cmds || !cli->files || !cli->debug_dirs)
+	if (!cli->cmds || !cli->files || !cli->debug_dirs || !cli->mod_dirs)
 		return 2;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:i:hV", longopts, NULL)) != -1) {
@@ -110,6 +117,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_NO_INDEX_CACHE:
 			cli->opts.no_index_cache = 1;
+			break;
+		case OPT_MOD_DIR:
+			cli->mod_dirs[cli->nmod_dirs++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -231,6 +241,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	for (size_t i = 0; i < cli.nmod_dirs && !err; i++)
+		err = kd_modules_add_search_dir(s, cli.mod_dirs[i]);
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+	}
+
 	struct kd_shell sh = { .s = s, .timeout = cli.timeout };
 	kd_shell_init(&sh);
 	kd_cli_epython_init();
@@ -248,5 +265,6 @@ int main(int argc, char **argv)
 	free(cli.cmds);
 	free(cli.files);
 	free(cli.debug_dirs);
+	free(cli.mod_dirs);
 	return rc;
 }

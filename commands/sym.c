@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <pykdump/ksyms.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
@@ -49,6 +50,23 @@ static void show(struct kd_cmd_ctx *ctx, const struct kd_symbol *sym,
 	fputc('\n', ctx->out);
 }
 
+static void show_module(struct kd_cmd_ctx *ctx, const struct kd_ksym *ks,
+			uint64_t off)
+{
+	fprintf(ctx->out, "%" PRIx64 " (%c) %s", ks->value + off, ks->type,
+		ks->name);
+	if (off)
+		fprintf(ctx->out, "+%" PRIu64, off);
+	fprintf(ctx->out, " [%s] ", ks->module);
+	char file[1024];
+	int line;
+	if ((ks->type == 't' || ks->type == 'T') &&
+	    kd_unwind_srcline(ctx->s, ks->value + off, file, sizeof(file),
+			      &line))
+		fprintf(ctx->out, "%s: %d", file, line);
+	fputc('\n', ctx->out);
+}
+
 static void list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		     const char *substr)
 {
@@ -67,6 +85,13 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		show(ctx, &syms[i], 0, 1);
 	if (n)
 		return 0;
+	struct kd_ksym ks;
+	struct kd_error *err = kd_ksym_by_name(ctx->s, name, &ks);
+	if (!err) {
+		show_module(ctx, &ks, 0);
+		return 0;
+	}
+	kd_error_destroy(err);
 	fprintf(ctx->out, "symbol not found: %s\npossible alternatives:\n", name);
 	struct kd_symbol sym;
 	size_t found = 0;
@@ -86,7 +111,12 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 {
 	struct kd_symbol sym;
 	uint64_t off;
+	struct kd_ksym ks;
 	if (!kd_cmd_symbol_at(st, addr, &sym, &off)) {
+		if (kd_ksym_by_addr(ctx->s, addr, &ks, &off) && ks.module) {
+			show_module(ctx, &ks, off);
+			return 0;
+		}
 		fprintf(ctx->out, "%s: invalid address: %s\n", ctx->name, arg);
 		return 1;
 	}
@@ -118,7 +148,12 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		uint64_t addr;
 		struct kd_symbol sym;
+		struct kd_ksym ks;
 		struct kd_error *err = kd_symtab_lookup(st, argv[i], &sym);
+		if (err) {
+			kd_error_destroy(err);
+			err = kd_ksym_by_name(ctx->s, argv[i], &ks);
+		}
 		int is_name = !err;
 		kd_error_destroy(err);
 		if (!is_name && kd_cmd_parse_hex(argv[i], &addr))

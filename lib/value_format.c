@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
@@ -76,7 +77,17 @@ int kd_value_symbolic(struct kd_session *s, uint64_t addr, char *buf,
 {
 	struct kd_symtab *st = kd_session_symtab(s);
 	struct kd_symbol sym;
+	struct kd_ksym ks;
 	uint64_t off;
+	if (st && addr && !kd_symtab_by_addr(st, addr, &sym, &off) &&
+	    kd_ksym_by_addr(s, addr, &ks, &off) && ks.module) {
+		/* in a module: the nearest of its symbols, as gdb names it */
+		if (off)
+			snprintf(buf, size, "%s+%" PRIu64, ks.name, off);
+		else
+			snprintf(buf, size, "%s", ks.name);
+		return 1;
+	}
 	if (!st || !addr || !kd_symtab_by_addr(st, addr, &sym, &off))
 		return 0;
 	prefer_sized(st, &sym);
