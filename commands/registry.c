@@ -8,6 +8,11 @@ extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_kmem;
+extern const struct kd_command kd_cmd_log;
+extern const struct kd_command kd_cmd_ps;
+extern const struct kd_command kd_cmd_sys;
+extern const struct kd_command kd_cmd_task;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
@@ -15,6 +20,11 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_dumpinfo,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_kmem,
+	&kd_cmd_log,
+	&kd_cmd_ps,
+	&kd_cmd_sys,
+	&kd_cmd_task,
 	NULL,
 };
 
