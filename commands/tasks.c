@@ -151,31 +151,37 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	return ok;
 }
 
-/* RSS per mm: the mm's counters plus every sharing thread's delta. */
+/* RSS per mm: the mm's counters plus every sharing thread's delta.
+ * Tasks are grouped by mm through a sorted index (threads share one). */
+static int by_mm(const void *a, const void *b)
+{
+	const struct cmd_task *x = *(const struct cmd_task *const *)a;
+	const struct cmd_task *y = *(const struct cmd_task *const *)b;
+	if (x->mm != y->mm)
+		return x->mm < y->mm ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 static void fill_rss(struct kd_session *s, const struct layout *l,
 		     struct cmd_task_table *tt)
 {
-	for (size_t i = 0; i < tt->n; i++) {
-		struct cmd_task *t = &tt->v[i];
-		if (!t->mm || t->kthread)
-			continue;
-		size_t first = i;
-		for (size_t j = 0; j < i; j++)
-			if (tt->v[j].mm == t->mm) {
-				first = j;
-				break;
-			}
-		if (first != i) {
-			t->rss = tt->v[first].rss;
-			continue;
-		}
+	struct cmd_task **ix = malloc((tt->n ? tt->n : 1) * sizeof(*ix));
+	size_t n = 0;
+	if (!ix)
+		return;
+	for (size_t i = 0; i < tt->n; i++)
+		if (tt->v[i].mm && !tt->v[i].kthread)
+			ix[n++] = &tt->v[i];
+	qsort(ix, n, sizeof(*ix), by_mm);
+	for (size_t i = 0, j; i < n; i = j) {
 		int ok = 1;
-		int64_t rss = mm_rss_pages(s, l, t->mm, &ok);
-		for (size_t j = i; j < tt->n; j++)
-			if (tt->v[j].mm == t->mm)
-				rss += task_rss_delta(s, l, tt->v[j].task, &ok);
-		t->rss = rss < 0 ? 0 : (uint64_t)rss;
+		int64_t rss = mm_rss_pages(s, l, ix[i]->mm, &ok);
+		for (j = i; j < n && ix[j]->mm == ix[i]->mm; j++)
+			rss += task_rss_delta(s, l, ix[j]->task, &ok);
+		for (size_t k = i; k < j; k++)
+			ix[k]->rss = rss < 0 ? 0 : (uint64_t)rss;
 	}
+	free(ix);
 }
 
 struct kd_error *cmd_tasks_collect(struct kd_session *s,
