@@ -170,13 +170,3 @@ int kr_enumerator(struct kd_session *s, const char *name, int64_t *ret,
 		*enum_name = kd_type_name(ev.type);
 	return 1;
 }
-
-uint64_t kr_percpu_offset(struct kd_session *s, int cpu)
-{
-	uint64_t base, off = 0;
-	if (cpu < 0 || !kd_symbol_try_addr(s, "__per_cpu_offset", &base))
-		return 0;
-	struct kd_error *err = kd_read_u64(s, base + 8 * (uint64_t)cpu, &off);
-	kd_error_destroy(err);
-	return err ? 0 : off;
-}

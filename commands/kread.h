@@ -2,8 +2,7 @@
 /*
  * Small typed reads for the commands (internal to commands/): member
  * offsets from the type model, integers and pointers at an address plus
- * a member path.  They stand in until the shared readers
- * (include/pykdump/readers.h) are available; a missing member is an
+ * a member path, over the type model; a missing member is an
  * answer ("no such member", KR_NONE), not a failure, so that callers can
  * branch on kernel layout versions.
  */
@@ -52,8 +51,5 @@ int kr_symbol_uint(struct kd_session *s, const char *name, unsigned size,
  * enum_name, if not NULL, receives the enumeration's name. */
 int kr_enumerator(struct kd_session *s, const char *name, int64_t *ret,
 		  const char **enum_name);
-
-/* The per-CPU offset of cpu (__per_cpu_offset[cpu]); 0 when unknown. */
-uint64_t kr_percpu_offset(struct kd_session *s, int cpu);
 
 #endif /* PYKDUMP_COMMANDS_KREAD_H */

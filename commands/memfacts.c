@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pykdump/highlevel.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
@@ -79,25 +80,23 @@ int cmd_vmstat(struct kd_session *s, const char *item, uint64_t *ret)
 int64_t cmd_percpu_counter(struct kd_session *s, uint64_t addr)
 {
 	uint64_t count = 0, counters = 0;
-	const struct kd_machine *m;
+	const uint64_t *offs;
+	unsigned ncpus;
 	struct kd_error *err = kr_read_member(s, addr, "percpu_counter",
 					      "count", &count);
 	if (!err)
 		err = kd_read_u64(s, addr + kr_offset(s, "percpu_counter",
 						      "counters"), &counters);
 	if (!err)
-		err = kd_session_machine(s, &m);
+		err = kd_percpu_offsets(s, &offs, &ncpus);
 	if (err) {
 		kd_error_destroy(err);
 		return (int64_t)count;
 	}
 	int64_t sum = (int64_t)count;
-	for (unsigned cpu = 0; counters && cpu < m->nr_cpu_ids; cpu++) {
+	for (unsigned cpu = 0; counters && cpu < ncpus; cpu++) {
 		uint32_t v;
-		uint64_t off = kr_percpu_offset(s, (int)cpu);
-		if (!off && cpu)
-			continue;
-		err = kd_read_u32(s, counters + off, &v);
+		err = kd_read_u32(s, counters + offs[cpu], &v);
 		if (err)
 			kd_error_destroy(err);
 		else
