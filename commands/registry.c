@@ -11,14 +11,19 @@ extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_kmem;
+extern const struct kd_command kd_cmd_log;
 extern const struct kd_command kd_cmd_mod;
 extern const struct kd_command kd_cmd_mount;
 extern const struct kd_command kd_cmd_net;
 extern const struct kd_command kd_cmd_p;
+extern const struct kd_command kd_cmd_ps;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
 extern const struct kd_command kd_cmd_struct;
 extern const struct kd_command kd_cmd_sym;
+extern const struct kd_command kd_cmd_sys;
+extern const struct kd_command kd_cmd_task;
 extern const struct kd_command kd_cmd_timer;
 extern const struct kd_command kd_cmd_union;
 extern const struct kd_command kd_cmd_vtop;
@@ -33,14 +38,19 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_kmem,
+	&kd_cmd_log,
 	&kd_cmd_mod,
 	&kd_cmd_mount,
 	&kd_cmd_net,
 	&kd_cmd_p,
+	&kd_cmd_ps,
 	&kd_cmd_rd,
 	&kd_cmd_runq,
 	&kd_cmd_struct,
 	&kd_cmd_sym,
+	&kd_cmd_sys,
+	&kd_cmd_task,
 	&kd_cmd_timer,
 	&kd_cmd_union,
 	&kd_cmd_vtop,

@@ -110,7 +110,10 @@ def fill_sys_info():
     fields = _computed_fields(m)
     if _crash._has_command("sys"):
         try:
-            fields.update(_sys_command_fields())
+            # KERNEL/DUMPFILE stay the paths: crash's lines may end in
+            # "  [PARTIAL DUMP]" / "  [TAINTED]"
+            fields.update({k: v for k, v in _sys_command_fields().items()
+                           if k not in ("KERNEL", "DUMPFILE")})
         except _crash.error:
             pass
     for k, v in fields.items():
