@@ -40,6 +40,7 @@ def api(sample):
     pykdump.open(str(sample / DUMP), str(sample.vmlinux))
     import pykdump.API as api
     yield api
+    pykdump.close()     # later tests (tests/python) expect no dump open
 
 
 def crash_p(crash, names):
