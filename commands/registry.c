@@ -8,6 +8,8 @@ extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_list;
+extern const struct kd_command kd_cmd_tree;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
@@ -15,6 +17,8 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_dumpinfo,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_list,
+	&kd_cmd_tree,
 	NULL,
 };
 
