@@ -11,6 +11,8 @@ struct kd_shell {
 	struct kd_session *s;
 	double timeout;		/* per-command budget, 0 = none */
 	int last_status;
+	int scroll;		/* page output through $PAGER on a terminal */
+	char *history_file;	/* ~/.pykdump_history, or NULL */
 };
 
 void kd_shell_init(struct kd_shell *sh);

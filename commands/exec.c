@@ -71,7 +71,8 @@ static int split_words(const char *line, struct words *w, const char **tail)
 			} else if (*p == '\'' || *p == '"') {
 				quote = *p;
 			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
-				   *p == '|' || *p == '>') {
+				   *p == '|' || (*p == '>' && !(len && word[len - 1] == '-'))) {
+				/* "->" inside a word is C's arrow (p a->b) */
 				break;
 			} else {
 				word[len++] = *p;

@@ -23,6 +23,10 @@ static int help_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (const struct kd_command *const *c = kd_commands; *c; c++)
 		fprintf(ctx->out, "%-12s %s\n", (*c)->name, (*c)->summary);
+	fprintf(ctx->out, "\nIn the shell: \"set scroll on|off\" pages output "
+		"through $PAGER on a terminal;\n\"CMD | shell-command\", "
+		"\"CMD > file\", \"CMD >> file\" redirect; q, quit or exit "
+		"leaves.\n");
 	return 0;
 }
 

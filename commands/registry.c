@@ -5,20 +5,48 @@
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
+extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
 extern const struct kd_command kd_cmd_list;
+extern const struct kd_command kd_cmd_mod;
+extern const struct kd_command kd_cmd_mount;
+extern const struct kd_command kd_cmd_net;
+extern const struct kd_command kd_cmd_p;
+extern const struct kd_command kd_cmd_rd;
+extern const struct kd_command kd_cmd_runq;
+extern const struct kd_command kd_cmd_struct;
+extern const struct kd_command kd_cmd_sym;
+extern const struct kd_command kd_cmd_timer;
 extern const struct kd_command kd_cmd_tree;
+extern const struct kd_command kd_cmd_union;
+extern const struct kd_command kd_cmd_vtop;
+extern const struct kd_command kd_cmd_whatis;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
+	&kd_cmd_dev,
 	&kd_cmd_dumpinfo,
+	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
 	&kd_cmd_list,
+	&kd_cmd_mod,
+	&kd_cmd_mount,
+	&kd_cmd_net,
+	&kd_cmd_p,
+	&kd_cmd_rd,
+	&kd_cmd_runq,
+	&kd_cmd_struct,
+	&kd_cmd_sym,
+	&kd_cmd_timer,
 	&kd_cmd_tree,
+	&kd_cmd_union,
+	&kd_cmd_vtop,
+	&kd_cmd_whatis,
 	NULL,
 };
 

@@ -272,13 +272,14 @@ static struct kd_error *print_pointer(struct vf *v, struct kd_type *t,
 {
 	struct kd_type *st = kd_type_strip(t, KD_STRIP_ALL);
 	uint64_t val = load_uint(buf, kd_type_size(st));
-	if (v->flags & KD_VF_TOPLEVEL) {
+	struct kd_type *target = kd_type_target(st);
+	if ((v->flags & KD_VF_TOPLEVEL) && !is_char_type(target)) {
 		struct kd_error *err = print_type_prefix(v, t);
 		if (err)
 			return err;
 	}
 	print_address(v, val);
-	if (val && is_char_type(kd_type_target(st)))
+	if (val && is_char_type(target))
 		print_string_at(v, val);
 	return NULL;
 }
@@ -302,7 +303,7 @@ static struct kd_error *print_array(struct vf *v, struct kd_type *t,
 	struct kd_type *elem = kd_type_target(t);
 	uint64_t n = 0;
 	if (!kd_type_array_count(t, &n) || n == 0) {
-		fprintf(v->out, "0x%" PRIx64, addr);	/* flexible: its address */
+		print_address(v, addr);	/* flexible: its address */
 		return NULL;
 	}
 	uint64_t esize = kd_type_size(elem);

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * whatis [-o] [struct|union|enum] NAME | symbol     (crash's whatis)
+ *
+ * A variable or function prints its declaration ("volatile unsigned
+ * long jiffies;", "void schedule(void);"); a type name its definition
+ * as `struct` prints it (typedefs as "typedef ... NAME;" then SIZE, with
+ * gdb's ptype resolving every typedef level of the target).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/types.h>
+
+#include "cmdutil.h"
+#include "command.h"
+
+static int usage(struct kd_cmd_ctx *ctx)
+{
+	fprintf(ctx->out,
+		"Usage:\n  whatis [[-o] [struct | union | typedef | symbol]] | \n"
+		"         [[-r [size|range]] [-m member]]\n"
+		"Enter \"help whatis\" for details.\n");
+	return 1;
+}
+
+static int print_decl(struct kd_cmd_ctx *ctx, struct kd_type *t,
+		      const char *name)
+{
+	char *decl;
+	struct kd_error *err = kd_type_format(t, name, &decl);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	fprintf(ctx->out, "%s;\n", decl);
+	free(decl);
+	return 0;
+}
+
+/* 1 if name was a variable or function (printed), 0 if neither. */
+static int symbol_decl(struct kd_cmd_ctx *ctx, struct kd_types *types,
+		       const char *name, int *rc)
+{
+	struct kd_variable var;
+	struct kd_function fn;
+	struct kd_error *err = kd_types_find_variable(types, name, &var);
+	if (!err) {
+		*rc = print_decl(ctx, var.type, name);
+		return 1;
+	}
+	kd_error_destroy(err);
+	err = kd_types_find_function(types, name, &fn);
+	if (!err) {
+		*rc = print_decl(ctx, fn.type, name);
+		return 1;
+	}
+	kd_error_destroy(err);
+	return 0;
+}
+
+static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	int c, offsets = 0, rc = 0;
+	while ((c = getopt(argc, argv, "o")) != -1) {
+		if (c != 'o')
+			return usage(ctx);
+		offsets = 1;
+	}
+	if (optind >= argc)
+		return usage(ctx);
+	struct kd_types *types = kd_cmd_types(ctx);
+	if (!types)
+		return 1;
+	/* "struct foo" arrives as two words */
+	char name[512];
+	const char *kw = argv[optind];
+	if ((!strcmp(kw, "struct") || !strcmp(kw, "union") ||
+	     !strcmp(kw, "enum")) && optind + 1 < argc)
+		snprintf(name, sizeof(name), "%s %s", kw, argv[optind + 1]);
+	else
+		snprintf(name, sizeof(name), "%s", kw);
+	if (!strchr(name, ' ') && symbol_decl(ctx, types, name, &rc))
+		return rc;
+	struct kd_type *t;
+	struct kd_error *err = kd_types_find(types, name, &t);
+	if (err) {
+		kd_error_destroy(err);
+		fprintf(ctx->out, "whatis: cannot resolve: %s\n", name);
+		return usage(ctx);
+	}
+	err = kd_cmd_print_definition(ctx->out, t, offsets);
+	return err ? kd_cmd_fail(ctx, err) : 0;
+}
+
+const struct kd_command kd_cmd_whatis = {
+	.name = "whatis",
+	.summary = "search symbol table for data or type information",
+	.usage = "whatis [-o] [struct | union | typedef | symbol]",
+	.run = run,
+	.needs_vmlinux = 1,
+};
