@@ -155,8 +155,12 @@ static int print_entries(struct kd_cmd_ctx *ctx, const struct list_args *a,
 	for (size_t i = 0; i < l->n; i++) {
 		fprintf(ctx->out, "%" PRIx64 "\n", l->addrs[i]);
 		for (int k = 0; k < a->nspecs; k++)
-			kd_show_print(ctx, &a->specs[k], l->addrs[i],
-				      a->vf_flags);
+			if (a->specs[k].bad_struct &&
+			    kd_show_print(ctx, &a->specs[k], 0, 0))
+				return -1;	/* crash stops there */
+			else
+				kd_show_print(ctx, &a->specs[k], l->addrs[i],
+					      a->vf_flags);
 	}
 	return 0;
 }
@@ -206,9 +210,10 @@ static int run_list(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	struct kd_error *err = walk(ctx, &a, &l);
 	if (a.head_ptr && !err && l.n == 0)
 		fprintf(ctx->out, "(empty)\n");
-	print_entries(ctx, &a, &l);
-	print_error(ctx, &a, &l, err);
-	rc = err ? 1 : 0;
+	int printed = print_entries(ctx, &a, &l) == 0;
+	if (printed)
+		print_error(ctx, &a, &l, err);
+	rc = err || !printed ? 1 : 0;
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
 out_specs:

@@ -58,6 +58,8 @@ static int member_is_last(struct kd_reader *r, const char *path)
 	return last_in(container, dot ? dot + 1 : path) == 1;
 }
 
+/* A member crash cannot show (unknown, or through a pointer) is kept
+ * with m NULL: list reports it at each entry, tree refuses it. */
 static int add_member(struct kd_cmd_ctx *ctx, struct kd_show_spec *spec,
 		      const char *path)
 {
@@ -66,18 +68,17 @@ static int add_member(struct kd_cmd_ctx *ctx, struct kd_show_spec *spec,
 		fprintf(ctx->out, "%s: too many members\n", ctx->name);
 		return -1;
 	}
-	struct kd_error *err = kd_reader_member(spec->reader, path, &sm->m);
-	if (err) {
-		fprintf(ctx->out, "%s: invalid data structure member: %s\n",
-			ctx->name, path);
-		kd_error_destroy(err);
-		return -1;
-	}
 	sm->path = strdup(path);
 	if (!sm->path)
 		return -1;
-	sm->last = member_is_last(spec->reader, path);
 	spec->nmembers++;
+	struct kd_error *err = kd_reader_member(spec->reader, path, &sm->m);
+	if (err || sm->m->nhops) {
+		kd_error_destroy(err);
+		sm->m = NULL;
+		return 0;
+	}
+	sm->last = member_is_last(spec->reader, path);
 	return 0;
 }
 
@@ -99,8 +100,7 @@ static int find_reader(struct kd_cmd_ctx *ctx, struct kd_show_spec *spec,
 		kd_error_destroy(err);
 	}
 	if (!quiet)
-		fprintf(ctx->out, "%s: invalid data structure reference: %s\n",
-			ctx->name, name);
+		spec->bad_struct = strdup(name);
 	return -1;
 }
 
@@ -115,6 +115,10 @@ int kd_show_parse(struct kd_cmd_ctx *ctx, const char *arg,
 	if (dot)
 		*dot = '\0';
 	int rc = find_reader(ctx, ret, copy, 0);
+	if (rc && ret->bad_struct) {
+		free(copy);
+		return 0;	/* reported when printing, as crash does */
+	}
 	char *save = NULL;
 	for (char *tok = dot ? strtok_r(dot + 1, ",", &save) : NULL;
 	     tok && rc == 0; tok = strtok_r(NULL, ",", &save))
@@ -130,6 +134,7 @@ void kd_show_free(struct kd_show_spec *spec)
 	for (size_t i = 0; i < spec->nmembers; i++)
 		free(spec->members[i].path);
 	free(spec->type_name);
+	free(spec->bad_struct);
 	memset(spec, 0, sizeof(*spec));
 }
 
@@ -155,6 +160,11 @@ static int print_member(struct kd_cmd_ctx *ctx, const struct kd_show_member *sm,
 			uint64_t addr, unsigned vf_flags)
 {
 	uint64_t maddr;
+	if (!sm->m) {
+		fprintf(ctx->out, "%s: invalid data structure member "
+			"reference: %s\n", ctx->name, sm->path);
+		return 0;
+	}
 	struct kd_error *err = kd_member_addr(ctx->s, sm->m, addr, &maddr);
 	fprintf(ctx->out, "  %s = ", sm->path);
 	if (!err && sm->m->kind == KD_RK_BITFIELD)
@@ -171,9 +181,33 @@ static int print_member(struct kd_cmd_ctx *ctx, const struct kd_show_member *sm,
 	return 0;
 }
 
+int kd_show_check(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec)
+{
+	if (spec->bad_struct) {
+		fprintf(ctx->out, "%s: invalid structure name: %s\n",
+			ctx->name, spec->bad_struct);
+		return -1;
+	}
+	for (size_t i = 0; i < spec->nmembers; i++) {
+		if (spec->members[i].m)
+			continue;
+		const char *sp = strchr(spec->type_name, ' ');
+		fprintf(ctx->out, "%s: Can't get offset of '%s.%s'\n",
+			ctx->name, sp ? sp + 1 : spec->type_name,
+			spec->members[i].path);
+		return -1;
+	}
+	return 0;
+}
+
 int kd_show_print(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec,
 		  uint64_t addr, unsigned vf_flags)
 {
+	if (spec->bad_struct) {
+		fprintf(ctx->out, "%s: invalid structure name: %s\n",
+			ctx->name, spec->bad_struct);
+		return -1;
+	}
 	if (spec->nmembers == 0) {
 		fprintf(ctx->out, "%s ", spec->type_name);
 		struct kd_error *err = kd_value_format(ctx->s, spec->type,

@@ -24,23 +24,28 @@ struct kd_type;
 
 struct kd_show_member {
 	char *path;		/* "core_layout.size" */
-	const struct kd_rmember *m;
+	const struct kd_rmember *m;	/* NULL: not showable */
 	int last;		/* last member of its container: no comma */
 };
 
 struct kd_show_spec {
 	char *type_name;	/* "struct module" */
+	char *bad_struct;	/* a struct name not found (crash reports it
+				   at the first entry) */
 	struct kd_type *type;
 	struct kd_reader *reader;
 	struct kd_show_member members[KD_SHOW_MAX_MEMBERS];
 	size_t nmembers;	/* 0: the whole struct */
 };
 
-/* Parse "module.core_layout.size,taints" (or "module"); on failure
- * prints crash's message on ctx->out and returns -1. */
+/* Parse "module.core_layout.size,taints" (or "module").  Unknown names
+ * are recorded for kd_show_print / kd_show_check to report. */
 int kd_show_parse(struct kd_cmd_ctx *ctx, const char *arg,
 		  struct kd_show_spec *ret);
 void kd_show_free(struct kd_show_spec *spec);
+/* tree's up-front check: crash refuses an unknown struct or member
+ * before walking.  -1 (message printed) when one is bad. */
+int kd_show_check(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec);
 /* Print the entry at addr; vf_flags KD_VF_HEX for -x.  -1 when it could
  * not be read (message printed). */
 int kd_show_print(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec,

@@ -152,6 +152,9 @@ static int run_tree(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	int rc = 1;
 	if (parse(ctx, argc, argv, &a) || !type_exists(ctx, a.type))
 		goto out_specs;
+	for (int k = 0; k < a.nspecs; k++)
+		if (kd_show_check(ctx, &a.specs[k]))
+			goto out_specs;
 	struct kd_addr_list l;
 	struct kd_error *err = walk(ctx, &a, &l);
 	for (size_t i = 0; i < l.n; i++) {
