@@ -67,7 +67,7 @@ def test_task_list_matches_ps(outputs, crash):
     ps = crash("ps", dump="vmcore.kdump")["ps"]
     # thread-group leaders and kernel threads are on tasks; ps lists
     # threads too and the idle tasks of other CPUs, so: a subset check
-    ps_pids = {ln.split()[0].lstrip(">") for ln in ps.splitlines()[1:]
+    ps_pids = {ln.lstrip("> ").split()[0] for ln in ps.splitlines()[1:]
                if ln.strip()}
     assert pids and pids <= ps_pids | {"0"}
     assert "1" in pids
@@ -79,3 +79,70 @@ def test_module_list_other_format(pykdump, crash, compare):
     cmd = "list -H modules -o module.list -s module.name"
     ref = crash(cmd, dump="vmcore.elf")[cmd]
     compare(pykdump([cmd], dump="vmcore.elf"), ref, what=cmd)
+
+
+# ------------------------------------------------ the C API (tests/tools/walkdump)
+
+@pytest.fixture(scope="module")
+def walkdump(sample):
+    import os
+    import subprocess
+    from pathlib import Path
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).parents[2] / "build"))
+    tool = build / "tests/tools/walkdump"
+    assert tool.exists(), f"{tool} not built"
+    out = subprocess.run([str(tool), str(sample.dump("vmcore.kdump"))],
+                         capture_output=True, text=True, check=True).stdout
+    facts = {}
+    for ln in out.splitlines():
+        kind, rest = ln.split(" ", 1)
+        facts.setdefault(kind, []).append(rest)
+    return facts
+
+
+def test_idr_walk(walkdump, crash):
+    """kd_idr_walk on init_pid_ns.idr: ids and struct pid addresses as
+    crash's xarray walk with positions gives them."""
+    cmd = "tree -t xarray -r pid_namespace.idr -p init_pid_ns"
+    ref = crash(cmd, dump="vmcore.kdump")[cmd].split("\n")
+    want = []
+    for addr, pos in zip(ref[0::2], ref[1::2]):
+        m = re.match(r"\s*index: (\d+)", pos)
+        if m:
+            want.append(f"{m.group(1)} {addr.strip()}")
+    assert want and walkdump["idr"] == want
+
+
+def test_percpu(walkdump, crash):
+    """__per_cpu_offset as crash's kmem -o, and per-CPU runqueues as runq
+    finds them (crash's `p &runqueues` adds the KASLR offset to the
+    per-CPU offset, so it is no reference)."""
+    out = crash(["kmem -o", "runq"], dump="vmcore.kdump")
+    offs = re.findall(r"CPU (\d+): ([0-9a-f]+)", out["kmem -o"])
+    assert offs and walkdump["percpu"] == [f"{c} {o}" for c, o in offs]
+    rqs = re.findall(r"CPU (\d+) RUNQUEUE: ([0-9a-f]+)", out["runq"])
+    assert rqs and walkdump["runqueues"] == [f"{c} {a}" for c, a in rqs]
+
+
+def test_task_reads(walkdump, crash):
+    """kd_list_walk + kd_member_read_u64/_string against crash's -s."""
+    cmd = "list task_struct.tasks -s task_struct.pid,comm -h init_task"
+    ref = crash(cmd, dump="vmcore.kdump")[cmd]
+    pids = re.findall(r"pid = (\d+),", ref)
+    comms = [c.split("\\000")[0] for c in re.findall(r'comm = "(.*)",', ref)]
+    assert pids and walkdump["task"] == [f"{p} {c}"
+                                         for p, c in zip(pids, comms)]
+
+
+def test_enums_and_globals(walkdump, crash):
+    cmds = ["p (int)PIDTYPE_PID", "p (int)PIDTYPE_SID", "p (int)PIDTYPE_MAX",
+            "p jiffies", "p nr_cpu_ids", "p max_pfn", "p nr_threads"]
+    out = crash(cmds, dump="vmcore.kdump")
+    val = {c: re.search(r"= (-?\d+)\s*$", out[c]).group(1) for c in cmds}
+    enums = dict(e.split(" ", 1) for e in walkdump["enum"])
+    for name in ("PIDTYPE_PID", "PIDTYPE_SID", "PIDTYPE_MAX"):
+        assert enums[val[f"p (int){name}"]] == name
+    glob = dict(g.split(" ", 1) for g in walkdump["global"])
+    for name in ("jiffies", "nr_cpu_ids", "max_pfn", "nr_threads"):
+        assert glob[name] == val[f"p {name}"], name
