@@ -16,6 +16,7 @@
 #include <pykdump/cancel.h>
 #include <pykdump/session.h>
 
+#include "cli_epython.h"
 #include "command.h"
 #include "shell.h"
 
@@ -23,6 +24,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: pykdump [OPTIONS] [VMLINUX] VMCORE [VMCORE...]\n"
+		"       pykdump run [VMLINUX] VMCORE program[.py] [args]\n"
 		"\n"
 		"Analyse a Linux kernel crash dump.  Several VMCORE files form a\n"
 		"split dump set.\n"
@@ -156,9 +158,58 @@ static int dump_only_commands(const struct cli *cli)
 	return 1;
 }
 
+/* The program of "pykdump run [VMLINUX] VMCORE prog.py args": the first
+ * argument ending in .py or naming no file (a program found by name). */
+static int run_prog_index(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if ((n > 3 && strcmp(argv[i] + n - 3, ".py") == 0) ||
+		    access(argv[i], F_OK) != 0)
+			return i;
+	}
+	return -1;
+}
+
+/* pykdump run [VMLINUX] VMCORE... PROG[.py] [ARGS]: open the dump and
+ * run one PyKdump program, as epython would in the shell. */
+static int run_program(int argc, char **argv)
+{
+	int p = run_prog_index(argc, argv);
+	if (p < 3) {
+		fprintf(stderr, "Usage: pykdump run [VMLINUX] VMCORE "
+			"program[.py] [args]\n");
+		return 2;
+	}
+	struct kd_session_options opts = {
+		.files = (const char *const *)argv + 2,
+		.nfiles = (size_t)(p - 2),
+	};
+	struct kd_session *s;
+	struct kd_error *err = kd_session_open(&opts, &s);
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+	struct kd_shell sh = { .s = s };
+	kd_shell_init(&sh);
+	kd_cli_epython_init();
+	argv[p - 1] = "epython";
+	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "epython" };
+	int rc = kd_command_find("epython")->run(&ctx, argc - (p - 1),
+						 argv + p - 1);
+	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
+	kd_session_close(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return run_program(argc, argv);
 	int rc = parse_args(&cli, argc, argv);
 	if (rc)
 		return rc;
@@ -182,6 +233,7 @@ int main(int argc, char **argv)
 
 	struct kd_shell sh = { .s = s, .timeout = cli.timeout };
 	kd_shell_init(&sh);
+	kd_cli_epython_init();
 	rc = 0;
 	for (size_t i = 0; i < cli.ncmds; i++)
 		rc = kd_shell_run_line(&sh, cli.cmds[i]);
@@ -191,6 +243,7 @@ int main(int argc, char **argv)
 		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
 					  : kd_shell_run_stream(&sh, stdin);
 	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
 	kd_session_close(s);
 	free(cli.cmds);
 	free(cli.files);

@@ -7,6 +7,7 @@
 extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
@@ -30,6 +31,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
 	&kd_cmd_dev,
 	&kd_cmd_dumpinfo,
+	&kd_cmd_epython,
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,

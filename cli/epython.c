@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The shell's epython: CPython embedded in build/pykdump.  The C module
+ * pykdump._crash is compiled into this program (one copy of the engine
+ * in the process, sharing the shell's session) and registered before the
+ * interpreter starts; the package's Python modules come from the build
+ * tree (or the install directory).  Each run is driven by
+ * pykdump/_epython.py: program lookup, argv, the API's per-run hooks,
+ * SystemExit and tracebacks.
+ *
+ * The interpreter starts on the first epython and lives until exit, so
+ * module and type caches carry over from one program to the next, as in
+ * the original under crash.
+ */
+#include <Python.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <pykdump/cancel.h>
+
+#include "_crash.h"
+#include "cli_epython.h"
+#include "epython.h"
+
+PyMODINIT_FUNC PyInit__crash(void);
+
+static int py_started;
+
+/* sys.path gets the build tree's package first, then the installed one;
+ * sys.modules gets our built-in _crash under its package name. */
+static int py_bootstrap(void)
+{
+	PyObject *m = PyImport_ImportModule("_pykdump_crash");
+	if (!m)
+		return -1;
+	PyObject *mods = PyImport_GetModuleDict();
+	int rc = PyDict_SetItemString(mods, "pykdump._crash", m);
+	Py_DECREF(m);
+	if (rc < 0)
+		return -1;
+	return PyRun_SimpleString(
+		"import sys\n"
+		"sys._pykdump_epython = True\n"
+		"sys._pykdump_progs = '" KD_PROGS_DIR "'\n"
+		"for _p in ('" KD_PY_INSTALLDIR "', '" KD_PY_BUILDDIR "'):\n"
+		"    if _p and _p not in sys.path:\n"
+		"        sys.path.insert(0, _p)\n"
+		"del _p\n");
+}
+
+static int py_start(void)
+{
+	if (py_started)
+		return 0;
+	if (PyImport_AppendInittab("_pykdump_crash", PyInit__crash) < 0)
+		return -1;
+	PyConfig config;
+	PyConfig_InitPythonConfig(&config);
+	/* Ctrl-C stays the shell's (it cancels commands, not the shell). */
+	config.install_signal_handlers = 0;
+	config.parse_argv = 0;
+	/* Debian's interpreter: its prefix and standard library. */
+	PyStatus st = PyConfig_SetBytesString(&config, &config.program_name,
+					      "/usr/bin/python3");
+	if (!PyStatus_Exception(st))
+		st = Py_InitializeFromConfig(&config);
+	PyConfig_Clear(&config);
+	if (PyStatus_Exception(st))
+		return -1;
+	py_started = 1;
+	if (py_bootstrap() < 0) {
+		PyErr_Print();
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *argv_list(int argc, char **argv)
+{
+	PyObject *l = PyList_New(0);
+	for (int i = 1; l && i < argc; i++) {
+		PyObject *s = PyUnicode_DecodeFSDefault(argv[i]);
+		if (!s || PyList_Append(l, s) < 0)
+			Py_CLEAR(l);
+		Py_XDECREF(s);
+	}
+	return l;
+}
+
+static int run_program(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	if (kdpy_session_set(ctx->s) < 0)
+		return -1;
+	PyObject *mod = PyImport_ImportModule("pykdump._epython");
+	PyObject *args = mod ? argv_list(argc, argv) : NULL;
+	PyObject *rc = args ? PyObject_CallMethod(mod, "run", "O", args)
+			    : NULL;
+	Py_XDECREF(mod);
+	Py_XDECREF(args);
+	if (!rc)
+		return -1;
+	long status = PyLong_AsLong(rc);
+	Py_DECREF(rc);
+	return (int)status;
+}
+
+/* Python writes to fd 1: point it at the command's stream for
+ * "epython x | grep" and "> file". */
+static int redirect_stdout(FILE *out)
+{
+	fflush(stdout);
+	fflush(out);
+	int fd = fileno(out);
+	if (out == stdout || fd < 0 || fd == STDOUT_FILENO)
+		return -1;
+	int saved = dup(STDOUT_FILENO);
+	if (saved >= 0)
+		dup2(fd, STDOUT_FILENO);
+	return saved;
+}
+
+static void restore_stdout(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	if (py_start() < 0) {
+		fprintf(ctx->out, "%s: cannot start Python\n", ctx->name);
+		return 1;
+	}
+	int saved = redirect_stdout(ctx->out);
+	/* A program is not a command: its commands get their own budgets
+	 * (exec_crash_command_bg), the shell's does not cover the run. */
+	kd_cancel_end();
+	PyGILState_STATE g = PyGILState_Ensure();
+	int rc = run_program(ctx, argc, argv);
+	if (rc < 0) {
+		PyErr_Print();
+		rc = 1;
+	}
+	PyRun_SimpleString("import sys\nsys.stdout.flush()\n"
+			   "sys.stderr.flush()\n");
+	PyGILState_Release(g);
+	kd_cancel_begin(0);
+	restore_stdout(saved);
+	return rc;
+}
+
+void kd_cli_epython_init(void)
+{
+	kd_epython_set_runner(epython_runner);
+}
+
+void kd_cli_epython_fini(void)
+{
+	if (!py_started)
+		return;
+	kdpy_session_set(NULL);
+	Py_FinalizeEx();
+	py_started = 0;
+}
