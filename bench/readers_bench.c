@@ -2,7 +2,9 @@
 /*
  * readers_bench: list walks and field reads on a real dump.
  *
- *   readers_bench [--rounds N] DUMP [VMLINUX]
+ *   readers_bench [--rounds N] DUMP|SAMPLE_DIR [VMLINUX]
+ *
+ * A directory means its vmcore.kdump (bench/run passes the sample dir).
  *
  * Prints, best of N rounds (default 20):
  *   - list entries/s: the task list (init_task.tasks) walked with
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <pykdump/highlevel.h>
@@ -136,7 +139,12 @@ int main(int argc, char **argv)
 				"[VMLINUX]\n");
 		return 2;
 	}
-	const char *files[] = { argv[a] };
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s", argv[a]);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(path, sizeof(path), "%s/vmcore.kdump", argv[a]);
+	const char *files[] = { path };
 	struct kd_session_options o = { .files = files, .nfiles = 1,
 					.vmlinux = a + 1 < argc ? argv[a + 1]
 								: NULL };

@@ -12,6 +12,7 @@ extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
 extern const struct kd_command kd_cmd_kmem;
+extern const struct kd_command kd_cmd_list;
 extern const struct kd_command kd_cmd_log;
 extern const struct kd_command kd_cmd_mod;
 extern const struct kd_command kd_cmd_mount;
@@ -25,6 +26,7 @@ extern const struct kd_command kd_cmd_sym;
 extern const struct kd_command kd_cmd_sys;
 extern const struct kd_command kd_cmd_task;
 extern const struct kd_command kd_cmd_timer;
+extern const struct kd_command kd_cmd_tree;
 extern const struct kd_command kd_cmd_union;
 extern const struct kd_command kd_cmd_vtop;
 extern const struct kd_command kd_cmd_whatis;
@@ -39,6 +41,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_foreach,
 	&kd_cmd_help,
 	&kd_cmd_kmem,
+	&kd_cmd_list,
 	&kd_cmd_log,
 	&kd_cmd_mod,
 	&kd_cmd_mount,
@@ -52,6 +55,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_sys,
 	&kd_cmd_task,
 	&kd_cmd_timer,
+	&kd_cmd_tree,
 	&kd_cmd_union,
 	&kd_cmd_vtop,
 	&kd_cmd_whatis,

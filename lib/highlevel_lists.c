@@ -113,13 +113,27 @@ static struct kd_error *step_checks(const struct kd_walk_links *w,
 	return NULL;
 }
 
+/* An entry whose link cannot be read is not part of the result; the
+ * error keeps the memory error's code and the address tried. */
+static struct kd_error *link_error(struct kd_error *err, uint64_t entry,
+				   uint64_t link)
+{
+	enum kd_error_code code = err->code;
+	struct kd_error *e = kd_error_fault(code, link,
+					    "invalid list entry %llx: %s",
+					    (unsigned long long)entry,
+					    err->message);
+	kd_error_destroy(err);
+	return e;
+}
+
 struct kd_error *kd_walk_links_src(const struct kd_memsrc *src,
 				   const struct kd_walk_links *w,
 				   struct kd_addr_list *ret)
 {
 	struct kd_error *err;
 	size_t base = ret->n, power = 1, lambda = 0;
-	uint64_t x = w->first, saved = 0, steps = 0;
+	uint64_t x = w->first, next, saved = 0, steps = 0;
 	int have_saved = 0;
 	for (;;) {
 		if (x == 0)
@@ -133,6 +147,9 @@ struct kd_error *kd_walk_links_src(const struct kd_memsrc *src,
 			return cycle_error(ret, base, lambda + 1);
 		if ((err = step_checks(w, ret, ++steps)))
 			return err;
+		if ((err = kd_memsrc_read_ptr(src, x + w->link_off, &next)))
+			return link_error(err, x - w->entry_off,
+					  x + w->link_off);
 		if ((err = kd_addr_list_push(ret, x - w->entry_off)))
 			return err;
 		if (++lambda == power) {
@@ -141,9 +158,7 @@ struct kd_error *kd_walk_links_src(const struct kd_memsrc *src,
 			power *= 2;
 			lambda = 0;
 		}
-		if ((err = kd_memsrc_read_ptr(src, x + w->link_off, &x)))
-			return kd_error_prefix(err, "invalid list entry %llx",
-					       (unsigned long long)(x - w->entry_off));
+		x = next;
 	}
 }
 

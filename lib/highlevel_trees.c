@@ -148,10 +148,11 @@ static struct kd_error *rb_preorder(struct rb_walk *w, uint64_t root)
 	struct kd_error *err = push(w, root);
 	while (!err && w->sp) {
 		uint64_t node = w->stack[--w->sp], left, right;
-		if ((err = visit(&w->seen, node, "rb")) || (err = emit(w, node)))
-			break;
-		if ((err = rb_child(w, node, 0, &left)) ||
-		    (err = rb_child(w, node, 1, &right)))
+		/* a node is an entry only when it could be read */
+		if ((err = visit(&w->seen, node, "rb")) ||
+		    (err = rb_child(w, node, 0, &left)) ||
+		    (err = rb_child(w, node, 1, &right)) ||
+		    (err = emit(w, node)))
 			break;
 		if (!(err = push(w, right)))
 			err = push(w, left);
