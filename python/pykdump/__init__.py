@@ -87,8 +87,19 @@ def open(vmcore, vmlinux=None, debug_dirs=()):  # noqa: A001 (by design)
 
 
 def close():
-    """Close the dump pykdump.open() opened."""
+    """Close the dump pykdump.open() opened, and forget what the imported
+    modules derived from it (sys_info, the machine's sizes)."""
     _crash._close()
+    from . import vmcorearch, highlevel
+    vmcorearch.sys_info.clear()
+    for mod, names in ((vmcorearch, vmcorearch._NAMES),
+                       (highlevel, highlevel._MACHINE_NAMES)):
+        for n in names:
+            mod.__dict__.pop(n, None)
+    api = sys.modules.get("pykdump.API")
+    if api is not None:
+        for n in highlevel._MACHINE_NAMES + tuple(vmcorearch._NAMES):
+            api.__dict__.pop(n, None)
 
 
 def _dump_opened():
