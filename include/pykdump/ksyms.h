@@ -5,7 +5,9 @@
  * debuginfo needed).  Address lookups find the symbol at or nearest
  * below an address in the kernel image or inside a module's core/init
  * area; name lookups try the vmlinux first, then the modules in list
- * order.  Module symbol types are crash's: the kallsyms letter when the
+ * order.  Several symbols at one address: an address equal to it names
+ * the first, one past it the last (crash's value_search: "loop_exit",
+ * "cleanup_module+3").  Module symbol types are crash's: the kallsyms letter when the
  * kernel stored one in st_info, else 't'/'T' for local/global functions
  * and '?' for anything else.
  */

@@ -3,8 +3,10 @@
  * Session-wide symbols (include/pykdump/ksyms.h): the vmlinux table for
  * the kernel image and per-CPU data, the modules' kallsyms copies for
  * addresses inside a module (binary search in the module's sorted
- * array).  When several symbols share an address the first in kallsyms
- * order is given.
+ * array).  When several symbols share an address, crash's value_search
+ * rule decides: an address equal to it gets the first of them (kallsyms
+ * order), an address past it the last ("loop_exit" but
+ * "cleanup_module+3").
  */
 #include <string.h>
 
@@ -25,7 +27,8 @@ static void from_module(const struct kd_dlkm_module *m, size_t i,
 	ret->module = m->name;
 }
 
-/* Index of the first symbol of the highest value <= addr, or -1. */
+/* Index of the symbol of the highest value <= addr (the first of those
+ * at that value when it is addr, else the last), or -1. */
 static long module_sym_at(const struct kd_dlkm_module *m, uint64_t addr)
 {
 	size_t lo = 0, hi = m->nsyms;
@@ -39,7 +42,8 @@ static long module_sym_at(const struct kd_dlkm_module *m, uint64_t addr)
 	if (lo == 0)
 		return -1;
 	long i = (long)lo - 1;
-	while (i > 0 && m->syms[i - 1].value == m->syms[i].value)
+	while (m->syms[i].value == addr && i > 0 &&
+	       m->syms[i - 1].value == addr)
 		i--;
 	return i;
 }
@@ -48,9 +52,12 @@ static int vmlinux_by_addr(struct kd_session *s, uint64_t addr,
 			   struct kd_ksym *sym, uint64_t *off)
 {
 	struct kd_symtab *st = kd_session_symtab(s);
-	struct kd_symbol ks;
+	struct kd_symbol ks, next;
 	if (!st || !kd_symtab_by_addr(st, addr, &ks, off))
 		return 0;
+	while (*off && kd_symtab_get(st, ks.index + 1, &next) &&
+	       next.value == ks.value)
+		ks = next;
 	sym->name = ks.name;
 	sym->value = ks.value;
 	sym->size = ks.size;

@@ -252,6 +252,18 @@ static struct kd_error *read_strtab(struct kd_session *s,
 	return err;
 }
 
+/* crash names GCC clones by their origin: "foo" for "foo.isra.0" and
+ * "foo.part.1" (as for vmlinux symbols).  Cut in place: each kallsyms
+ * name is its own string in the module's strtab. */
+static void strip_clone(char *name)
+{
+	char *p = strstr(name, ".isra.");
+	if (!p)
+		p = strstr(name, ".part.");
+	if (p && p > name)
+		*p = '\0';
+}
+
 static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 				  const Elf64_Sym *es, uint32_t n)
 {
@@ -269,6 +281,7 @@ static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 		ks->size = i;
 		ks->name = e->st_name;
 		ks->type = sym_letter(e->st_info);
+		strip_clone(m->strtab + e->st_name);
 	}
 	qsort(m->syms, m->nsyms, sizeof(*m->syms), cmp_sym);
 	for (size_t i = 0; i < m->nsyms; i++)
