@@ -20,18 +20,6 @@ DUMPS = ["vmcore.kdump", "vmcore.elf"]
 ENV = {"TZ": os.environ.get("TZ", "UTC")}
 
 
-# gdb (inside crash) stops printing a char array after 200 characters
-# ("..."), and prints a flexible u8 array member as an address and an
-# empty string; our value printer (lib/value_format.c, not this layer)
-# does neither yet.  Only those two members of struct fregs_state /
-# struct xregs_state in thread.fpu differ.
-VALUE_PRINTER_KNOWN = [
-    ("^__padding = \"", "gdb's 200-element limit for char arrays"),
-    (r'^extended_state_area = 0x[0-9a-f]+( ".*")?,?$',
-     "gdb prints a flexible char array member as pointer + string"),
-]
-
-
 @pytest.fixture(scope="module")
 def ref(crash):
     crash.prefetch(CMDS, DUMPS)
@@ -58,9 +46,6 @@ def allow_for(cmd, dump, compare):
                     "test_sys_paths)")
                   for k, n in (("KERNEL", "vmlinux"),
                                ("DUMPFILE", re.escape(dump)))]
-    if cmd.startswith("task"):
-        allow += [K(ref=r, ours=r, reason=why)
-                  for r, why in VALUE_PRINTER_KNOWN]
     return allow
 
 
@@ -117,3 +102,19 @@ def test_errors(pykdump):
     assert r.returncode == 0
     r = pykdump.run(["sys", "task 99999"], dump="vmcore.kdump", env=ENV)
     assert r.returncode != 0
+
+
+def test_struct_task_struct_matches_crash(crash, pykdump, compare):
+    """`struct task_struct ADDR` of the panic task as crash prints it,
+    thread.fpu included: gdb cuts a char array (__padding) after 256
+    characters with "...", escapes a digit after an octal escape
+    ("\\000\\066"), and prints the flexible u8 extended_state_area as
+    its address and the string there."""
+    ps = crash(["ps 1"], dump="vmcore.kdump")["ps 1"]
+    task = re.search(r"^>?\s*1\s+0\s+\d+\s+([0-9a-f]{16})\s", ps, re.M).group(1)
+    cmd = f"struct task_struct {task}"
+    ref = crash([cmd], dump="vmcore.kdump")[cmd]
+    assert re.search(r'^\s+__padding = ".*"\.\.\.,?$', ref, re.M)
+    assert re.search(r'^\s+extended_state_area = 0x[0-9a-f]+ ".*"$', ref,
+                     re.M)
+    compare(pykdump([cmd], dump="vmcore.kdump"), ref, what=cmd)
