@@ -14,6 +14,7 @@
  */
 #include <Python.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -22,10 +23,35 @@
 #include "_crash.h"
 #include "cli_epython.h"
 #include "epython.h"
+#include "shell.h"
 
 PyMODINIT_FUNC PyInit__crash(void);
 
 static int py_started;
+
+/*
+ * Ctrl-C in a program: the shell's SIGINT handler stays installed (it
+ * cancels engine work), and while a program runs it also calls
+ * PyErr_SetInterrupt(), async-signal-safe, so Python raises
+ * KeyboardInterrupt at its next check.  Python only acts on that when
+ * its own record of the SIGINT handler is a Python callable, so
+ * default_int_handler is recorded there (signal.signal) and the shell's
+ * handler put back at the OS level right after.
+ */
+static void interrupt_python(void)
+{
+	PyErr_SetInterrupt();
+}
+
+static int py_record_sigint(void)
+{
+	struct sigaction shell;
+	sigaction(SIGINT, NULL, &shell);
+	int rc = PyRun_SimpleString("import signal\n"
+		"signal.signal(signal.SIGINT, signal.default_int_handler)\n");
+	sigaction(SIGINT, &shell, NULL);
+	return rc;
+}
 
 /* sys.path gets the build tree's package first, then the installed one;
  * sys.modules gets our built-in _crash under its package name. */
@@ -69,7 +95,7 @@ static int py_start(void)
 	if (PyStatus_Exception(st))
 		return -1;
 	py_started = 1;
-	if (py_bootstrap() < 0) {
+	if (py_bootstrap() < 0 || py_record_sigint() < 0) {
 		PyErr_Print();
 		return -1;
 	}
@@ -140,7 +166,10 @@ static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	 * (exec_crash_command_bg), the shell's does not cover the run. */
 	kd_cancel_end();
 	PyGILState_STATE g = PyGILState_Ensure();
+	(void)PyOS_InterruptOccurred();	/* a Ctrl-C from before the run */
+	kd_shell_set_interrupt_hook(interrupt_python);
 	int rc = run_program(ctx, argc, argv);
+	kd_shell_set_interrupt_hook(NULL);
 	if (rc < 0) {
 		PyErr_Print();
 		rc = 1;
@@ -163,6 +192,10 @@ void kd_cli_epython_fini(void)
 	if (!py_started)
 		return;
 	kdpy_session_set(NULL);
+	/* Finalizing resets SIGINT to SIG_DFL; the shell's handler stays. */
+	struct sigaction shell;
+	sigaction(SIGINT, NULL, &shell);
 	Py_FinalizeEx();
+	sigaction(SIGINT, &shell, NULL);
 	py_started = 0;
 }

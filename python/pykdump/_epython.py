@@ -78,7 +78,9 @@ def run(argv):
     except SystemExit as e:
         status = _exit_status(e)
     except KeyboardInterrupt:
-        print("\n*** interrupted", file=sys.stderr)
+        # Ctrl-C (the shell's SIGINT handler interrupts Python code too)
+        traceback.print_exc()
+        print("*** interrupted", file=sys.stderr)
         status = 130
     except BaseException:
         traceback.print_exc()
