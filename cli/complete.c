@@ -65,15 +65,22 @@ static char *command_gen(const char *text, int state)
 {
 	static const struct kd_command *const *c;
 	static const char *const extra[] = { "quit", "exit", "q", NULL };
-	static int e;
+	static int e, in_registered;
 	size_t len = strlen(text);
 	if (!state) {
 		c = kd_commands;
 		e = 0;
+		in_registered = 0;
 	}
-	for (; *c; c++)
-		if (strncmp((*c)->name, text, len) == 0)
-			return strdup((*c++)->name);
+	for (;;) {
+		for (; *c; c++)
+			if (strncmp((*c)->name, text, len) == 0)
+				return strdup((*c++)->name);
+		if (in_registered)
+			break;
+		in_registered = 1;
+		c = kd_commands_registered();
+	}
 	for (; extra[e]; e++)
 		if (strncmp(extra[e], text, len) == 0)
 			return strdup(extra[e++]);

@@ -29,12 +29,21 @@
 #define HISTORY_MAX 1000
 
 static volatile sig_atomic_t at_prompt;
+static kd_shell_interrupt_fn *volatile interrupt_hook;
+
+void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn)
+{
+	interrupt_hook = fn;
+}
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	if (!at_prompt) {
+		kd_shell_interrupt_fn *hook = interrupt_hook;
 		kd_cancel_request();
+		if (hook)
+			hook();
 		return;
 	}
 	/* At the prompt: drop the line being typed, prompt again. */

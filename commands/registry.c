@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The table of built-in commands. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
@@ -62,10 +63,78 @@ const struct kd_command *const kd_commands[] = {
 	NULL,
 };
 
-const struct kd_command *kd_command_find(const char *name)
+/* Run-time registrations: few (a dozen programs), kept sorted. */
+static const struct kd_command **registered;
+static size_t nregistered;
+static const struct kd_command *const no_commands[] = { NULL };
+
+static const struct kd_command *builtin_find(const char *name)
 {
 	for (const struct kd_command *const *c = kd_commands; *c; c++)
 		if (strcmp((*c)->name, name) == 0)
 			return *c;
 	return NULL;
+}
+
+static size_t registered_pos(const char *name, int *found)
+{
+	size_t i = 0;
+	while (i < nregistered && strcmp(registered[i]->name, name) < 0)
+		i++;
+	*found = i < nregistered && strcmp(registered[i]->name, name) == 0;
+	return i;
+}
+
+const struct kd_command *kd_command_find(const char *name)
+{
+	const struct kd_command *c = builtin_find(name);
+	int found;
+	size_t i = c ? 0 : registered_pos(name, &found);
+	return c ? c : found ? registered[i] : NULL;
+}
+
+int kd_command_register(const struct kd_command *cmd,
+			const struct kd_command **old)
+{
+	int found;
+	*old = NULL;
+	if (builtin_find(cmd->name))
+		return 1;
+	size_t i = registered_pos(cmd->name, &found);
+	if (found) {
+		*old = registered[i];
+		registered[i] = cmd;
+		return 0;
+	}
+	/* one spare slot for the NULL end */
+	const struct kd_command **v = realloc(registered,
+					      (nregistered + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	registered = v;
+	memmove(v + i + 1, v + i, (nregistered - i) * sizeof(*v));
+	v[i] = cmd;
+	v[++nregistered] = NULL;
+	return 0;
+}
+
+const struct kd_command *kd_command_unregister(const char *name)
+{
+	int found;
+	size_t i = registered_pos(name, &found);
+	if (!found)
+		return NULL;
+	const struct kd_command *c = registered[i];
+	memmove(registered + i, registered + i + 1,
+		(nregistered - i) * sizeof(*registered));	/* with NULL */
+	if (--nregistered == 0) {
+		free(registered);
+		registered = NULL;
+	}
+	return c;
+}
+
+const struct kd_command *const *kd_commands_registered(void)
+{
+	return registered ? registered : no_commands;
 }

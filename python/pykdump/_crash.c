@@ -27,6 +27,7 @@ static const struct kdpy_part {
 	{ "struct", kdpy_struct_init },
 	{ "tptr", kdpy_tptr_init },
 	{ "mem", kdpy_mem_init },
+	{ "vm", kdpy_vm_init },
 	{ "exec", kdpy_exec_init },
 };
 

@@ -7,10 +7,12 @@
 #include "_crash.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <pykdump/cancel.h>
 
 #include "command.h"
+#include "epython.h"
 
 /* _exec(cmdline, timeout) -> (status, output, timed_out); timeout <= 0:
  * no budget. */
@@ -51,7 +53,32 @@ static PyObject *has_command(PyObject *self, PyObject *arg)
 	return PyBool_FromLong(kd_command_find(name) != NULL);
 }
 
+/* register_epython_prog(cmd, help, shorthelp="", longhelp=""): program
+ * cmd (found by name as epython finds it) becomes command cmd, listed
+ * by help with `help` as its summary (the original's signature). */
+static PyObject *register_prog(PyObject *self, PyObject *args)
+{
+	(void)self;
+	const char *name, *help, *shorthelp = "", *longhelp = "";
+	if (!PyArg_ParseTuple(args, "ss|ss", &name, &help, &shorthelp,
+			      &longhelp))
+		return NULL;
+	size_t n = strlen(name) + strlen(shorthelp) + strlen(longhelp) + 32;
+	char *usage = malloc(n);
+	if (!usage)
+		return PyErr_NoMemory();
+	snprintf(usage, n, "SYNOPSIS\n  %s %s\n%s", name, shorthelp, longhelp);
+	int rc = kd_epython_register_prog(name, help, usage);
+	free(usage);
+	if (rc < 0)
+		return PyErr_NoMemory();
+	return PyBool_FromLong(rc == 0);
+}
+
 static PyMethodDef exec_functions[] = {
+	{ "register_epython_prog", register_prog, METH_VARARGS,
+	  "register_epython_prog(cmd, help, shorthelp='', longhelp=''): "
+	  "run program cmd as a command of that name." },
 	{ "_exec", exec_cmd, METH_VARARGS, NULL },
 	{ "_has_command", has_command, METH_O, NULL },
 	{ NULL, NULL, 0, NULL },

@@ -443,7 +443,8 @@ static PyObject *machine(PyObject *self, PyObject *noargs)
 		put_str(d, "banner", m->banner) | put_int(d, "live", m->live) |
 		put_str(d, "dump_path", m->dump_path) |
 		put_str(d, "vmlinux_path", m->vmlinux_path) |
-		put_int(d, "panic_cpu", m->panic_cpu);
+		put_int(d, "panic_cpu", m->panic_cpu) |
+		put_int(d, "vmemmap_base", (long long)m->vmemmap_base);
 	if (rc) {
 		Py_DECREF(d);
 		return NULL;

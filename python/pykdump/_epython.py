@@ -56,8 +56,26 @@ def _api_hook(name):
         getattr(api, name)()
 
 
-def run(argv):
-    """Run a program; returns its exit status."""
+class _Writer(object):
+    """sys.stdout of a program run from another one: its text goes to the
+    command's output stream (captured by exec_crash_command)."""
+
+    def __init__(self, write):
+        self.write = write
+
+    def flush(self):
+        pass
+
+
+_depth = 0
+
+
+def run(argv, write=None):
+    """Run a program; returns its exit status.  write: where its output
+    goes when the command's stream has no descriptor.  A program run from
+    another (exec_crash_command("NAME")) shares that run's problem log and
+    options: no per-run hooks, sys.argv and sys.stdout restored after."""
+    global _depth
     # Options may come before the program name (epython --maxel=5 prog).
     lead = []
     while argv and argv[0].startswith("--"):
@@ -70,24 +88,37 @@ def run(argv):
         print("epython: cannot find {} (looked in {})".format(
             argv[0], ", ".join(search_dirs())), file=sys.stderr)
         return 1
+    saved = sys.argv, sys.stdout
+    nested = _depth > 0
     sys.argv = [prog] + lead + argv[1:]
+    if write is not None:
+        sys.stdout.flush()
+        sys.stdout = _Writer(write)
     status = 0
+    _depth += 1
     try:
-        _api_hook("enter_epython")
+        if not nested:
+            _api_hook("enter_epython")
         runpy.run_path(prog, run_name="__main__")
     except SystemExit as e:
         status = _exit_status(e)
     except KeyboardInterrupt:
-        print("\n*** interrupted", file=sys.stderr)
+        # Ctrl-C (the shell's SIGINT handler interrupts Python code too)
+        traceback.print_exc()
+        print("*** interrupted", file=sys.stderr)
         status = 130
     except BaseException:
         traceback.print_exc()
         status = 1
     finally:
+        _depth -= 1
         try:
-            _api_hook("exit_epython")
+            if not nested:
+                _api_hook("exit_epython")
         except BaseException:
             traceback.print_exc()
         sys.stdout.flush()
         sys.stderr.flush()
+        if nested or write is not None:
+            sys.argv, sys.stdout = saved
     return status

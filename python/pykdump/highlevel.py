@@ -462,16 +462,11 @@ def readProcessMem(taskaddr, uvaddr, size):
 
 
 def get_pathname(dentry, vfsmnt):
-    """The path of a dentry: names up to the mount's root."""
-    names = []
-    d = readSU("struct dentry", int(dentry))
-    for _ in range(256):
-        parent = d.d_parent
-        if int(parent) == int(d) or not parent:
-            break
-        names.append(str(d.d_name.name))
-        d = parent
-    return "/" + "/".join(reversed(names))
+    """The path of a dentry seen through a struct vfsmount *, across
+    mount points up to the root of the mount tree (as d_path() and
+    crash's `files` build it).  Without vfsmnt (0): up to the dentry's
+    own root only."""
+    return _crash._get_pathname(int(dentry), int(vfsmnt or 0))
 
 
 # ------------------------------------------------------------ commands
@@ -511,11 +506,30 @@ def exec_command(cmdline):
 
 
 def uvtop(taskaddr, vaddr):
-    raise _crash.error("uvtop: not available yet")
+    """The physical address of user address vaddr of a task (through its
+    mm's page tables); crash.error when it is not mapped, or the task
+    has no mm (a kernel thread)."""
+    mm = readSU("struct task_struct", int(taskaddr)).mm
+    if not mm:
+        raise _crash.error("uvtop: task {:#x} has no user address "
+                           "space".format(int(taskaddr)))
+    return _crash._uvtop(int(mm.pgd), int(vaddr))
 
 
 def phys_to_page(paddr):
-    raise _crash.error("phys_to_page: not available yet")
+    """The struct page address of the frame holding physical address
+    paddr: the vmemmap array (SPARSEMEM_VMEMMAP), else the flat mem_map."""
+    m = _crash._machine()
+    pfn = int(paddr) >> m["page_shift"]
+    size = struct_size("struct page")
+    base = m.get("vmemmap_base", 0) & 0xffffffffffffffff
+    if not base:
+        mem_map = sym2addr("mem_map")
+        base = readPtr(mem_map) if mem_map else 0
+    if not base or size <= 0:
+        raise _crash.error("phys_to_page: no vmemmap or mem_map in "
+                           "this kernel's debuginfo")
+    return base + pfn * size
 
 
 if _crash.dump_is_open():

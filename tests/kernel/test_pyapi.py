@@ -117,9 +117,14 @@ def test_sys_info_vs_sys(api, crash):
     assert si.CPUS == int(ref["CPUS"].split()[0])
     assert os.path.basename(si.KERNEL) == ref["KERNEL"]
     assert os.path.basename(si.DUMPFILE) == ref["DUMPFILE"].split()[0]
-    for key in ("MEMORY", "PANIC"):      # only from a built-in `sys`
-        if key in si:
-            assert si[key] == ref[key]
+    for key in ("MEMORY", "PANIC"):      # from the built-in `sys`
+        assert si[key] == ref[key], key
+    # every field crash's sys shows is there, equal (the paths as given)
+    for key, want in ref.items():
+        if key in ("KERNEL", "DUMPFILE"):
+            continue
+        got = si.CPUS_str if key == "CPUS" else si[key]
+        assert got == want, key
     assert si.kernel >= "6.1" and si.kernel < "6.2"
     assert api.HZ == si.HZ == 250 and api.PAGESIZE == 4096
     assert not si.livedump
