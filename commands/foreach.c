@@ -78,7 +78,9 @@ static int run_foreach(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	struct kd_task_ref *tasks;
 	size_t n;
-	struct kd_error *err = kd_unwind_tasks(ctx->s, &tasks, &n);
+	struct kd_error *problem;
+	struct kd_error *err = kd_unwind_tasks_partial(ctx->s, &tasks, &n,
+						       &problem);
 	if (err) {
 		fprintf(ctx->out, "foreach: %s\n", err->message);
 		kd_error_destroy(err);
@@ -95,6 +97,12 @@ static int run_foreach(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		rc |= kd_bt_print_task(&bt_ctx, tasks[i].task, flags);
 	}
 	free(tasks);
+	if (problem) {
+		fprintf(ctx->out, "%sforeach: task list incomplete: %s\n",
+			printed ? "\n" : "", problem->message);
+		kd_error_destroy(problem);
+		rc = 1;
+	}
 	return rc;
 }
 

@@ -165,6 +165,11 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			print_task(ctx->out, &tt, &tt.v[i]);
 	if (tt.unreadable)
 		rc = 1;
+	if (tt.problem) {
+		fprintf(ctx->out, "%s: task list incomplete: %s\n", ctx->name,
+			tt.problem);
+		rc = 1;
+	}
 	cmd_tasks_free(&tt);
 	return rc;
 }

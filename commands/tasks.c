@@ -189,10 +189,15 @@ struct kd_error *cmd_tasks_collect(struct kd_session *s,
 {
 	struct kd_task_ref *refs;
 	size_t n;
+	struct kd_error *problem;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_unwind_tasks(s, &refs, &n);
+	struct kd_error *err = kd_unwind_tasks_partial(s, &refs, &n, &problem);
 	if (err)
 		return kd_error_prefix(err, "cannot walk the task list");
+	if (problem) {
+		ret->problem = strdup(problem->message);
+		kd_error_destroy(problem);
+	}
 	ret->v = calloc(n ? n : 1, sizeof(*ret->v));
 	if (!ret->v) {
 		free(refs);
@@ -224,7 +229,9 @@ void cmd_tasks_free(struct cmd_task_table *t)
 	if (!t)
 		return;
 	free(t->v);
+	free(t->problem);
 	t->v = NULL;
+	t->problem = NULL;
 	t->n = 0;
 }
 

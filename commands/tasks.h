@@ -33,9 +33,11 @@ struct cmd_task_table {
 	uint64_t total_pages;	/* crash's vt->total_pages, for %MEM */
 	uint64_t page_size;
 	size_t unreadable;	/* tasks whose details could not be read */
+	char *problem;		/* why the task list is incomplete, or NULL */
 };
 
 /* Problems reading single tasks are logged (kd_session_log) and counted;
+ * a list broken part-way gives the tasks before the break and ->problem;
  * only a task list that cannot be walked at all is an error. */
 struct kd_error *cmd_tasks_collect(struct kd_session *s,
 				   struct cmd_task_table *ret) KD_WARN_UNUSED;

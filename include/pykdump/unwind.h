@@ -139,6 +139,16 @@ struct kd_task_ref {
 KD_PUBLIC struct kd_error *kd_unwind_tasks(struct kd_session *s,
 					   struct kd_task_ref **ret,
 					   size_t *n) KD_WARN_UNUSED;
+/* The same, but a task list broken part-way (an unreadable link, a cycle,
+ * a thread list that cannot be read) is no error: *ret holds the tasks
+ * found, *problem says what stopped the walk (NULL when none; the caller
+ * destroys it) and it is logged to kd_session_log.  kd_unwind_tasks is
+ * this with the problem dropped. */
+KD_PUBLIC struct kd_error *kd_unwind_tasks_partial(struct kd_session *s,
+						   struct kd_task_ref **ret,
+						   size_t *n,
+						   struct kd_error **problem)
+	KD_WARN_UNUSED;
 /* One task's pid, CPU, command and whether it is active. */
 KD_PUBLIC struct kd_error *kd_unwind_task_ref(struct kd_session *s,
 					      uint64_t task,

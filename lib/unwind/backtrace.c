@@ -200,6 +200,14 @@ static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 	struct kd_error *err = NULL;
 	if (!start_from_cpu(r, t, &st))
 		err = start_from_thread(r, t->task, &st);
+	if (kd_error_is_fault(err)) {
+		/* A corrupt saved state (thread.sp, the frame it points to):
+		 * a trace with no frames that says why, so that bt still
+		 * prints the task's header as crash does. */
+		bt->error = strdup(err->message);
+		kd_error_destroy(err);
+		return bt->error ? NULL : &kd_error_nomem;
+	}
 	if (err)
 		return err;
 	if (st.full_regs && (st.regs[KD_CS] & 3))

@@ -9,13 +9,15 @@
  *     runqueue; rq->curr is the task running there;
  *   - panic() stores its CPU in panic_cpu (atomic_t, -1 when none);
  *     crash_kexec / NMI shootdown use crashing_cpu.
- * Walks are bounded (MAX_TASKS) and cancellable.
+ * Walks are bounded (MAX_TASKS), stop at a cycle (Brent) and are
+ * cancellable; a list broken part-way gives the tasks found so far.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/cancel.h>
 #include <pykdump/dump.h>
+#include <pykdump/log.h>
 #include <pykdump/memory.h>
 
 #include "unwind_internal.h"
@@ -134,17 +136,45 @@ static int push(struct kd_unwind_ctx *c, struct task_vec *tv, uint64_t task)
 	return 1;
 }
 
-/* Appends every entry of the list at head (task = node - off) but skip. */
+/* Brent's cycle detection over the link values seen by a walk: a corrupt
+ * list whose link points back into itself is found within about twice
+ * its length, in constant memory. */
+struct brent {
+	uint64_t tortoise;
+	size_t power, lam;
+};
+
+static int brent_step(struct brent *b, uint64_t next)
+{
+	if (next == b->tortoise)
+		return 1;
+	if (++b->lam == b->power) {
+		b->tortoise = next;
+		b->power *= 2;
+		b->lam = 0;
+	}
+	return 0;
+}
+
+/* Appends every entry of the list at head (task = node - off) but skip.
+ * A cycle stops the walk (entries of the loop may be pushed twice:
+ * all_tasks drops duplicates); so do an unreadable link and MAX_TASKS. */
 static struct kd_error *walk(struct kd_unwind_ctx *c, uint64_t head,
 			     uint64_t off, struct task_vec *tv, uint64_t skip)
 {
 	uint64_t next;
+	struct brent b = { .tortoise = head, .power = 1 };
 	struct kd_error *err = kd_read_u64(c->s, head, &next);
 	for (size_t i = 0; !err && next != head; i++) {
 		if (i >= MAX_TASKS)
 			return kd_error_create(KD_ERR_LIMIT,
 					       "task list longer than %u: "
 					       "corrupt?", MAX_TASKS);
+		if (brent_step(&b, next))
+			return kd_error_create(KD_ERR_CYCLE,
+					       "list at %llx loops back to "
+					       "%llx", (unsigned long long)head,
+					       (unsigned long long)next);
 		if ((err = kd_cancel_check()))
 			return err;
 		if (next - off != skip && !push(c, tv, next - off))
@@ -181,7 +211,37 @@ static int by_pid(const void *a, const void *b)
 	return x->task < y->task ? -1 : x->task > y->task;
 }
 
-static struct kd_error *all_tasks(struct kd_unwind_ctx *c, struct task_vec *tv)
+/* Errors that end a walk for good: anything else (an unreadable link, a
+ * cycle, the limit) leaves the tasks found so far usable. */
+static int fatal(const struct kd_error *err)
+{
+	return err && (err->code == KD_ERR_NOMEM ||
+		       err->code == KD_ERR_INTERRUPTED ||
+		       err->code == KD_ERR_TIMEOUT);
+}
+
+/* Keep the first problem of a walk, forget the others. */
+static void note(struct kd_error **problem, struct kd_error *err)
+{
+	if (!*problem)
+		*problem = err;
+	else
+		kd_error_destroy(err);
+}
+
+/* Sorted by pid, then address: a task pushed twice (a cycle's loop walked
+ * before it was noticed) is adjacent to itself. */
+static void drop_duplicates(struct task_vec *tv, size_t from)
+{
+	size_t o = from;
+	for (size_t i = from; i < tv->n; i++)
+		if (o == from || tv->v[o - 1].task != tv->v[i].task)
+			tv->v[o++] = tv->v[i];
+	tv->n = o;
+}
+
+static struct kd_error *all_tasks(struct kd_unwind_ctx *c, struct task_vec *tv,
+				  struct kd_error **problem)
 {
 	uint64_t init = 0;
 	if (!kd_symbol_try_addr(c->s, "init_task", &init) ||
@@ -196,30 +256,57 @@ static struct kd_error *all_tasks(struct kd_unwind_ctx *c, struct task_vec *tv)
 	}
 	size_t nidle = tv->n;
 	struct kd_error *err = walk(c, init + c->off_tasks, c->off_tasks, tv, 0);
+	if (fatal(err))
+		return err;
+	if (err)
+		note(problem, kd_error_prefix(err, "init_task.tasks"));
 	size_t nleaders = tv->n;
-	for (size_t i = nidle; !err && i < nleaders; i++)
+	for (size_t i = nidle; i < nleaders; i++) {
 		err = threads_of(c, tv->v[i].task, tv);
-	if (!err)
-		qsort(tv->v + nidle, tv->n - nidle, sizeof(*tv->v), by_pid);
-	return err;
+		if (fatal(err))
+			return err;
+		if (err)
+			note(problem, kd_error_prefix(err, "threads of task %llx",
+				(unsigned long long)tv->v[i].task));
+	}
+	qsort(tv->v + nidle, tv->n - nidle, sizeof(*tv->v), by_pid);
+	drop_duplicates(tv, nidle);
+	return NULL;
+}
+
+struct kd_error *kd_unwind_tasks_partial(struct kd_session *s,
+					 struct kd_task_ref **ret, size_t *n,
+					 struct kd_error **problem)
+{
+	struct kd_unwind_ctx *c;
+	*problem = NULL;
+	struct kd_error *err = kd_unwind_ctx_get(s, &c);
+	if (err)
+		return err;
+	struct task_vec tv = { 0 };
+	err = all_tasks(c, &tv, problem);
+	if (err) {
+		kd_error_destroy(*problem);
+		*problem = NULL;
+		free(tv.v);
+		return err;
+	}
+	if (*problem)
+		kd_error_destroy(kd_log_error(kd_session_log(s),
+					      "task list incomplete: %s",
+					      (*problem)->message));
+	*ret = tv.v;
+	*n = tv.n;
+	return NULL;
 }
 
 struct kd_error *kd_unwind_tasks(struct kd_session *s, struct kd_task_ref **ret,
 				 size_t *n)
 {
-	struct kd_unwind_ctx *c;
-	struct kd_error *err = kd_unwind_ctx_get(s, &c);
-	if (err)
-		return err;
-	struct task_vec tv = { 0 };
-	err = all_tasks(c, &tv);
-	if (err) {
-		free(tv.v);
-		return err;
-	}
-	*ret = tv.v;
-	*n = tv.n;
-	return NULL;
+	struct kd_error *problem;
+	struct kd_error *err = kd_unwind_tasks_partial(s, ret, n, &problem);
+	kd_error_destroy(problem);
+	return err;
 }
 
 struct kd_error *kd_unwind_task_ref(struct kd_session *s, uint64_t task,
