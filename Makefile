@@ -44,10 +44,15 @@ $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 	  -Db_lundef=false -Dpython=disabled
 
-asan: deps $(ASAN_BUILD)/build.ninja
+# The corrupt-dump tests run on the sanitized CLI too (test_corrupt.py's
+# [asan] cases; the plain ones run under pytest).
+asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py -k asan
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \

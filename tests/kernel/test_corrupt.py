@@ -428,6 +428,7 @@ def test_broken_task_list(run, broken_tasks, cmd):
         assert error_lines("ps", out, err), out + err
 
 
+@pytest.mark.parametrize("run", ["cli"], indirect=True)  # epython
 def test_broken_task_list_pyapi(run, broken_tasks, tmp_path):
     dump, before, _after = broken_tasks
     prog = tmp_path / "walk.py"
@@ -474,6 +475,7 @@ def test_cyclic_task_list(run, cyclic_tasks, cmd):
         assert error_lines("ps", out, err), out + err
 
 
+@pytest.mark.parametrize("run", ["cli"], indirect=True)  # epython
 def test_cyclic_task_list_pyapi(run, cyclic_tasks, tmp_path):
     dump, tasks = cyclic_tasks
     prog = tmp_path / "cycle.py"
