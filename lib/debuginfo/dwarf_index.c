@@ -584,6 +584,13 @@ static void set_note(struct kd_index_info *info, const char *what,
 	kd_error_destroy(err);
 }
 
+struct kd_error *kd_cache_mkdir_for(const char *file)
+{
+	if (mkdir_parents(file) < 0)
+		return kd_error_os(errno, file, "cannot create directory for");
+	return NULL;
+}
+
 /* Saves the image and maps the saved file back (its pages can then be
  * dropped by the kernel instead of staying in our heap). */
 static void save(const char *cache_file, void **image, size_t size,
@@ -591,8 +598,7 @@ static void save(const char *cache_file, void **image, size_t size,
 		 struct kd_dwarf_index **ret, struct kd_index_info *info)
 {
 	struct kd_error *err = NULL;
-	if (mkdir_parents(cache_file) < 0)
-		err = kd_error_os(errno, cache_file, "cannot create directory for");
+	err = kd_cache_mkdir_for(cache_file);
 	if (!err)
 		err = kd_dwarf_index_write(cache_file, *image, size);
 	if (err) {

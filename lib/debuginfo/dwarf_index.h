@@ -53,6 +53,19 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx);
 /* Writes the image to path atomically (a temporary file, then rename). */
 struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
 				      size_t size) KD_WARN_UNUSED;
+/* Creates the directories a cache file goes in. */
+struct kd_error *kd_cache_mkdir_for(const char *file) KD_WARN_UNUSED;
+/* Maps a whole cache file read-only (at least min_size bytes). */
+struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
+				   void **map, size_t *size) KD_WARN_UNUSED;
+/* Does a cache image's source identity match id?  what names the image
+ * in the message. */
+struct kd_error *kd_cache_check_source(const char *what,
+				       const uint8_t *build_id,
+				       size_t build_id_len, uint64_t size,
+				       int64_t mtime_ns,
+				       const struct kd_index_source_id *id)
+	KD_WARN_UNUSED;
 /* Maps path and validates it against id. */
 struct kd_error *kd_dwarf_index_map(const char *path,
 				    const struct kd_index_source_id *id,

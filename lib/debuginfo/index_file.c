@@ -92,18 +92,29 @@ static struct kd_error *check_layout(const struct kd_index_header *h,
 	return NULL;
 }
 
+struct kd_error *kd_cache_check_source(const char *what,
+				       const uint8_t *build_id,
+				       size_t build_id_len, uint64_t size,
+				       int64_t mtime_ns,
+				       const struct kd_index_source_id *id)
+{
+	if (build_id_len != id->build_id_len ||
+	    memcmp(build_id, id->build_id, id->build_id_len) != 0)
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: made for another build-id", what);
+	if (size != id->size || mtime_ns != id->mtime_ns)
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: the debuginfo file changed "
+				       "(size or mtime differ)", what);
+	return NULL;
+}
+
 static struct kd_error *check_source(const struct kd_index_header *h,
 				     const struct kd_index_source_id *id)
 {
-	if (h->build_id_len != id->build_id_len ||
-	    memcmp(h->build_id, id->build_id, id->build_id_len) != 0)
-		return kd_error_create(KD_ERR_MISMATCH,
-				       "DWARF index: made for another build-id");
-	if (h->source_size != id->size || h->source_mtime_ns != id->mtime_ns)
-		return kd_error_create(KD_ERR_MISMATCH,
-				       "DWARF index: the debuginfo file changed "
-				       "(size or mtime differ)");
-	return NULL;
+	return kd_cache_check_source("DWARF index", h->build_id,
+				     h->build_id_len, h->source_size,
+				     h->source_mtime_ns, id);
 }
 
 struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
@@ -265,9 +276,8 @@ out_free:
 	return err;
 }
 
-struct kd_error *kd_dwarf_index_map(const char *path,
-				    const struct kd_index_source_id *id,
-				    struct kd_dwarf_index **ret)
+struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
+				   void **map, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -278,19 +288,33 @@ struct kd_error *kd_dwarf_index_map(const char *path,
 		close(fd);
 		return err;
 	}
-	if (st.st_size < (off_t)sizeof(struct kd_index_header)) {
+	if (st.st_size < (off_t)min_size) {
 		close(fd);
 		return kd_error_create(KD_ERR_TRUNCATED,
-				       "%s: DWARF index: file too short", path);
+				       "%s: cache file too short", path);
 	}
-	size_t size = (size_t)st.st_size;
-	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	*size = (size_t)st.st_size;
+	/* Populated: the whole file is read for its checksum anyway, and
+	 * one call maps it more cheaply than a fault per 16 pages. */
+	*map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
-	if (map == MAP_FAILED)
+	if (*map == MAP_FAILED)
 		return kd_error_os(errno, path, "cannot map");
-	struct kd_error *err = kd_dwarf_index_open_image(map, size, id,
-							 KD_INDEX_OWN_MMAP,
-							 ret);
+	return NULL;
+}
+
+struct kd_error *kd_dwarf_index_map(const char *path,
+				    const struct kd_index_source_id *id,
+				    struct kd_dwarf_index **ret)
+{
+	void *map;
+	size_t size;
+	struct kd_error *err = kd_cache_file_map(path,
+						 sizeof(struct kd_index_header),
+						 &map, &size);
+	if (err)
+		return err;
+	err = kd_dwarf_index_open_image(map, size, id, KD_INDEX_OWN_MMAP, ret);
 	if (err) {
 		munmap(map, size);
 		return kd_error_prefix(err, "%s", path);

@@ -60,6 +60,47 @@ struct kd_index_entry {
 };
 static_assert(sizeof(struct kd_index_entry) == 16, "index entry layout");
 
+/*
+ * The symbol table image (file <build-id>.symtab next to the index):
+ *
+ *   offset  size                  what
+ *   0       168                   struct kd_symtab_image_header
+ *   ents    24 * nents            struct kd_sym_ent (symtab_internal.h),
+ *                                 the kept symbols in link-address order
+ *   hash    4 * hash_cap          open addressing over crash names:
+ *                                 position in ents + 1, 0 = empty slot
+ *   names   names_size            stripped clone names, NUL-terminated
+ *
+ * Entries refer to the vmlinux's .symtab by index (nsyms must match it);
+ * checked like the index: magic, version, header checksum, layout, the
+ * source, the body checksum; per-use values (symbol indexes, name
+ * offsets, hash slots) are bounds-checked where used.
+ */
+#define KD_SYMTAB_IMAGE_MAGIC "PYKDSYM\x01"
+#define KD_SYMTAB_IMAGE_VERSION 1
+
+struct kd_symtab_image_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	uint64_t file_size;
+	uint64_t source_size;
+	int64_t source_mtime_ns;
+	uint32_t build_id_len;
+	uint8_t build_id[KD_INDEX_MAX_BUILD_ID];
+	uint32_t nents;
+	uint32_t hash_cap;
+	uint32_t nsyms;		/* entries of the ELF .symtab indexed */
+	uint64_t ents_off;
+	uint64_t hash_off;
+	uint64_t names_off;
+	uint64_t names_size;
+	uint64_t body_checksum;		/* bytes [header_size, file_size) */
+	uint64_t header_checksum;	/* the header with this field 0 */
+};
+static_assert(sizeof(struct kd_symtab_image_header) == 168,
+	      "symtab image header layout");
+
 uint64_t kd_index_checksum(const void *data, size_t len);
 uint64_t kd_index_header_checksum(const struct kd_index_header *h);
 
