@@ -302,8 +302,13 @@ static size_t dedup_bucket(const struct kd_scan_entry **e, size_t n)
 		if (same_group && prev->key == e[i]->key &&
 		    (prev->flags & KD_DIX_DECL) == (e[i]->flags & KD_DIX_DECL))
 			continue;	/* the same entity seen by two workers */
-		if (same_group && (e[i]->flags & KD_DIX_DECL))
-			continue;	/* a definition or a declaration is kept */
+		if (same_group && (e[i]->flags & KD_DIX_DECL)) {
+			/* a definition or one declaration is kept: the
+			 * first one in the file */
+			if ((prev->flags & KD_DIX_DECL) && e[i]->die < prev->die)
+				e[out - 1] = e[i];
+			continue;
+		}
 		e[out++] = e[i];
 	}
 	if (out > 1)

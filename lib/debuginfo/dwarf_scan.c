@@ -33,9 +33,18 @@
 #include "dwarf_cursor.h"
 #include "dwarf_scan.h"
 
+/* What read_attrs does with an attribute (decided once per abbreviation). */
+enum attr_action {
+	A_SKIP,
+	A_NAME, A_DECL, A_EXTERNAL, A_FILE, A_LINE, A_SIZE, A_CONST,
+	A_SIBLING, A_SPEC, A_LOW_PC, A_RANGES, A_LOCATION,
+};
+
 struct attr_spec {
 	uint16_t attr;
 	uint16_t form;
+	int8_t size;		/* form_size: fixed size, or -1 */
+	uint8_t action;		/* enum attr_action */
 	int64_t implicit;	/* DW_FORM_implicit_const value */
 };
 
@@ -48,6 +57,8 @@ struct abbrev {
 	uint8_t kind;		/* enum kd_dix_kind, 0 = not indexed */
 	int32_t fixed;		/* total size when all forms are fixed, else -1 */
 	int32_t sibling;	/* spec index of DW_AT_sibling, else -1 */
+	int32_t sibling_at;	/* its byte offset when the forms before it
+				 * are fixed, else -1 */
 };
 
 /* A named variable/function DIE of the current unit, for specifications. */
@@ -80,6 +91,23 @@ struct kd_scan_state {
 	size_t nnamed, named_cap;
 	struct pending_spec *pending;
 	size_t npending, pending_cap;
+	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
+};
+
+/*
+ * Length and hash of a name by its address.  Most names are DW_FORM_strp
+ * into the merged .debug_str, so every unit naming "list_head" points at
+ * the same bytes: a small direct-mapped cache (it fits in L2 with the
+ * index's own filter) saves finding the end of the string and hashing it
+ * for ~85% of the names reported.
+ */
+#define NAME_CACHE_BITS 14
+#define NAME_CACHE_SLOTS (1u << NAME_CACHE_BITS)
+
+struct name_slot {
+	const char *name;
+	uint64_t hash;
+	size_t len;
 };
 
 /* Parameters of the unit being scanned. */
@@ -100,7 +128,9 @@ struct value {
 /* Attributes of an indexed DIE. */
 struct die_attrs {
 	const char *name;
-	size_t name_len;
+	size_t name_len;	/* NAME_LEN_UNKNOWN until resolve_name */
+	size_t name_max;	/* bytes from name to the end of its section */
+	uint64_t name_hash;
 	uint64_t file, line, size, addr, sibling, spec;
 	int64_t const_value;
 	uint8_t decl, external, has_addr, has_sibling, has_spec;
@@ -125,10 +155,19 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 
 #define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+#define NAME_LEN_UNKNOWN SIZE_MAX
+
 struct kd_error *kd_scan_state_create(struct kd_scan_state **ret)
 {
-	*ret = calloc(1, sizeof(**ret));
-	return *ret ? NULL : &kd_error_nomem;
+	struct kd_scan_state *st = calloc(1, sizeof(*st));
+	if (st)
+		st->name_cache = calloc(NAME_CACHE_SLOTS, sizeof(*st->name_cache));
+	if (!st || !st->name_cache) {
+		free(st);
+		return &kd_error_nomem;
+	}
+	*ret = st;
+	return NULL;
 }
 
 void kd_scan_state_destroy(struct kd_scan_state *st)
@@ -142,6 +181,7 @@ void kd_scan_state_destroy(struct kd_scan_state *st)
 	free(st->dirs);
 	free(st->named);
 	free(st->pending);
+	free(st->name_cache);
 	free(st);
 }
 
@@ -325,6 +365,45 @@ static const char *form_string(const struct unit *u, unsigned form,
 	return (const char *)base + off;
 }
 
+/* A DW_AT_name value: like form_string, but the end of a string in a
+ * string section is left to resolve_name (most are cached). */
+static void name_string(const struct unit *u, unsigned form,
+			const struct value *v, struct die_attrs *d)
+{
+	const struct kd_dwarf_sections *s = u->s;
+	d->name = NULL;
+	if (form == DW_FORM_strp && s->str && v->u < s->str_size) {
+		d->name = (const char *)s->str + v->u;
+		d->name_len = NAME_LEN_UNKNOWN;
+		d->name_max = s->str_size - v->u;
+		return;
+	}
+	d->name = form_string(u, form, v, &d->name_len);
+}
+
+/* Sets name_len and name_hash; 0 (no name) for an unterminated one. */
+static int resolve_name(struct kd_scan_state *st, struct die_attrs *d)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d->name * 0x9e3779b97f4a7c15ull;
+	struct name_slot *slot = &st->name_cache[h >> (64 - NAME_CACHE_BITS)];
+	if (slot->name == d->name) {
+		d->name_len = slot->len;
+		d->name_hash = slot->hash;
+		return 1;
+	}
+	if (d->name_len == NAME_LEN_UNKNOWN) {
+		const char *nul = memchr(d->name, 0, d->name_max);
+		if (!nul)
+			return 0;
+		d->name_len = (size_t)(nul - d->name);
+	}
+	d->name_hash = kd_name_hash(d->name, d->name_len);
+	slot->name = d->name;
+	slot->len = d->name_len;
+	slot->hash = d->name_hash;
+	return 1;
+}
+
 /* ---- abbreviations ---- */
 
 static uint8_t tag_kind(unsigned tag)
@@ -350,16 +429,39 @@ static uint8_t tag_kind(unsigned tag)
 	}
 }
 
+static uint8_t attr_action(unsigned attr)
+{
+	switch (attr) {
+	case DW_AT_name: return A_NAME;
+	case DW_AT_declaration: return A_DECL;
+	case DW_AT_external: return A_EXTERNAL;
+	case DW_AT_decl_file: return A_FILE;
+	case DW_AT_decl_line: return A_LINE;
+	case DW_AT_byte_size: return A_SIZE;
+	case DW_AT_const_value: return A_CONST;
+	case DW_AT_sibling: return A_SIBLING;
+	case DW_AT_specification: return A_SPEC;
+	case DW_AT_low_pc: return A_LOW_PC;
+	case DW_AT_ranges: return A_RANGES;
+	case DW_AT_location: return A_LOCATION;
+	default: return A_SKIP;
+	}
+}
+
 static void finish_abbrev(struct kd_scan_state *st, struct abbrev *a,
 			  const struct unit *u)
 {
 	int fixed = 0;
-	a->sibling = -1;
+	a->sibling = a->sibling_at = -1;
 	for (uint32_t i = 0; i < a->nspecs; i++) {
-		const struct attr_spec *sp = &st->specs[a->first + i];
+		struct attr_spec *sp = &st->specs[a->first + i];
 		int size = form_size(sp->form, u);
-		if (sp->attr == DW_AT_sibling && a->sibling < 0)
+		sp->size = (int8_t)(size < 0 ? -1 : size);
+		sp->action = attr_action(sp->attr);
+		if (sp->attr == DW_AT_sibling && a->sibling < 0) {
 			a->sibling = (int32_t)i;
+			a->sibling_at = fixed;
+		}
 		if (size < 0 || fixed < 0)
 			fixed = -1;
 		else
@@ -603,66 +705,110 @@ static uint64_t file_hash(const struct kd_scan_state *st, uint64_t file)
 
 /* ---- DIEs ---- */
 
+/* One attribute's value: the fixed sizes up to 8 bytes directly. */
+static int read_value(struct kd_cursor *c, const struct attr_spec *sp,
+		      const struct unit *u, struct value *v)
+{
+	if (sp->size > 0 && sp->size <= 8) {
+		v->u = kd_cursor_uint(c, (unsigned)sp->size);
+		v->block = NULL;
+		v->len = 0;
+		return 1;
+	}
+	return read_form(c, sp->form, u, sp->implicit, v);
+}
+
+static int skip_value(struct kd_cursor *c, const struct attr_spec *sp,
+		      const struct unit *u)
+{
+	if (sp->size >= 0)
+		return kd_cursor_skip(c, (uint64_t)sp->size);
+	switch (sp->form) {	/* the variable-size forms GCC uses most */
+	case DW_FORM_udata: case DW_FORM_sdata: case DW_FORM_ref_udata:
+	case DW_FORM_strx: case DW_FORM_addrx: case DW_FORM_loclistx:
+	case DW_FORM_rnglistx:
+		kd_cursor_skip_leb(c);
+		return !c->bad;
+	case DW_FORM_exprloc: case DW_FORM_block:
+		return kd_cursor_skip(c, kd_cursor_uleb(c)) && !c->bad;
+	case DW_FORM_string:
+		return kd_cursor_cstr(c, NULL) != NULL;
+	default:
+		return skip_form(c, sp->form, u);
+	}
+}
+
+static void use_value(const struct unit *u, const struct attr_spec *sp,
+		      const struct value *v, struct die_attrs *d)
+{
+	switch (sp->action) {
+	case A_NAME:
+		name_string(u, sp->form, v, d);
+		break;
+	case A_DECL:
+		d->decl = v->u != 0;
+		break;
+	case A_EXTERNAL:
+		d->external = v->u != 0;
+		break;
+	case A_FILE:
+		d->file = v->u;
+		break;
+	case A_LINE:
+		d->line = v->u;
+		break;
+	case A_SIZE:
+		d->size = v->u;
+		break;
+	case A_CONST:
+		d->const_value = (int64_t)v->u;
+		break;
+	case A_SIBLING:
+		d->sibling = v->u + u->off;
+		d->has_sibling = sp->form != DW_FORM_ref_addr;
+		break;
+	case A_SPEC:
+		d->spec = sp->form == DW_FORM_ref_addr ? v->u : v->u + u->off;
+		d->has_spec = 1;
+		break;
+	case A_LOW_PC:
+		d->addr = v->u;
+		d->has_addr = 1;
+		break;
+	case A_RANGES:
+		d->has_addr = 1;
+		break;
+	case A_LOCATION:
+		d->has_addr = 1;
+		/* DW_OP_addr <address> is what a static variable has */
+		if (v->block && v->len == 1u + u->addr_size &&
+		    v->block[0] == DW_OP_addr) {
+			struct kd_cursor e;
+			kd_cursor_init(&e, v->block + 1, u->addr_size);
+			d->addr = kd_cursor_uint(&e, u->addr_size);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 static int read_attrs(const struct unit *u, const struct kd_scan_state *st,
 		      const struct abbrev *a, struct kd_cursor *c,
 		      struct die_attrs *d)
 {
 	memset(d, 0, sizeof(*d));
-	for (uint32_t i = 0; i < a->nspecs; i++) {
-		const struct attr_spec *sp = &st->specs[a->first + i];
+	const struct attr_spec *sp = &st->specs[a->first];
+	for (uint32_t i = 0; i < a->nspecs; i++, sp++) {
 		struct value v;
-		if (!read_form(c, sp->form, u, sp->implicit, &v))
-			return 0;
-		switch (sp->attr) {
-		case DW_AT_name:
-			d->name = form_string(u, sp->form, &v, &d->name_len);
-			break;
-		case DW_AT_declaration:
-			d->decl = v.u != 0;
-			break;
-		case DW_AT_external:
-			d->external = v.u != 0;
-			break;
-		case DW_AT_decl_file:
-			d->file = v.u;
-			break;
-		case DW_AT_decl_line:
-			d->line = v.u;
-			break;
-		case DW_AT_byte_size:
-			d->size = v.u;
-			break;
-		case DW_AT_const_value:
-			d->const_value = (int64_t)v.u;
-			break;
-		case DW_AT_sibling:
-			d->sibling = v.u + u->off;
-			d->has_sibling = sp->form != DW_FORM_ref_addr;
-			break;
-		case DW_AT_specification:
-			d->spec = sp->form == DW_FORM_ref_addr ? v.u : v.u + u->off;
-			d->has_spec = 1;
-			break;
-		case DW_AT_low_pc:
-			d->addr = v.u;
-			d->has_addr = 1;
-			break;
-		case DW_AT_ranges:
-			d->has_addr = 1;
-			break;
-		case DW_AT_location:
-			d->has_addr = 1;
-			/* DW_OP_addr <address> is what a static variable has */
-			if (v.block && v.len == 1u + u->addr_size &&
-			    v.block[0] == DW_OP_addr) {
-				struct kd_cursor e;
-				kd_cursor_init(&e, v.block + 1, u->addr_size);
-				d->addr = kd_cursor_uint(&e, u->addr_size);
-			}
-			break;
-		default:
-			break;
+		if (sp->action == A_SKIP) {
+			if (!skip_value(c, sp, u))
+				return 0;
+			continue;
 		}
+		if (!read_value(c, sp, u, &v))
+			return 0;
+		use_value(u, sp, &v, d);
 	}
 	return !c->bad;
 }
@@ -675,7 +821,7 @@ static void skip_attrs(const struct unit *u, const struct kd_scan_state *st,
 		return;
 	}
 	for (uint32_t i = 0; i < a->nspecs && !c->bad; i++) {
-		if (!skip_form(c, st->specs[a->first + i].form, u))
+		if (!skip_value(c, &st->specs[a->first + i], u))
 			c->bad = 1;
 	}
 }
@@ -685,13 +831,17 @@ static uint64_t read_sibling(const struct unit *u,
 			     const struct kd_scan_state *st,
 			     const struct abbrev *a, struct kd_cursor *c)
 {
-	for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
-		if (!skip_form(c, st->specs[a->first + i].form, u))
-			c->bad = 1;
+	if (a->sibling_at >= 0) {
+		kd_cursor_skip(c, (uint64_t)a->sibling_at);
+	} else {
+		for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
+			if (!skip_value(c, &st->specs[a->first + i], u))
+				c->bad = 1;
+		}
 	}
 	const struct attr_spec *sp = &st->specs[a->first + a->sibling];
 	struct value v;
-	if (c->bad || !read_form(c, sp->form, u, sp->implicit, &v) ||
+	if (c->bad || !read_value(c, sp, u, &v) ||
 	    sp->form == DW_FORM_ref_addr)
 		return 0;
 	return v.u + u->off;
@@ -749,12 +899,14 @@ static int emit_entry(const struct die_attrs *d, uint8_t kind, uint8_t flags,
 	e.kind = kind;
 	e.flags = flags;
 	e.die = die;
-	e.name_hash = kd_name_hash(d->name, d->name_len);
-	uint64_t k = kd_hash_mix(e.name_hash, kind | (uint64_t)flags << 8);
-	k = kd_hash_mix(k, file_hash(st, d->file));
-	k = kd_hash_mix(k, d->line);
-	k = kd_hash_mix(k, d->size);
-	e.key = kd_hash_mix(k, key_extra);
+	e.name_hash = d->name_hash;
+	/* The identity key (in memory only, never stored): three mixing
+	 * rounds over the name, kind, flags, file, line, size and extra. */
+	uint64_t k = kd_hash_mix(e.name_hash ^ (kind | (uint64_t)flags << 8),
+				 file_hash(st, d->file) +
+				 d->line * 0x9e3779b97f4a7c15ull);
+	k = kd_hash_mix(k, d->size ^ key_extra * 0xbf58476d1ce4e5b9ull);
+	e.key = k;
 	return emit(arg, &e);
 }
 
@@ -774,6 +926,7 @@ static int remember_named(struct kd_scan_state *st, const struct die_attrs *d,
 	n->die = die;
 	n->name = d->name;
 	n->name_len = (uint32_t)d->name_len;
+	n->name_hash = d->name_hash;
 	n->kind = kind;
 	n->flags = die_flags(d);
 	n->file = d->file;
@@ -799,7 +952,7 @@ static int remember_spec(struct kd_scan_state *st, const struct die_attrs *d,
 
 /* Scans the enumerators of the enumeration type just read. */
 static struct kd_error *scan_enumerators(const struct unit *u,
-					 const struct kd_scan_state *st,
+					 struct kd_scan_state *st,
 					 struct kd_cursor *c,
 					 const struct die_attrs *enum_d,
 					 uint64_t enum_die,
@@ -820,7 +973,8 @@ static struct kd_error *scan_enumerators(const struct unit *u,
 				       "DIE uses an undefined abbreviation");
 		if (!read_attrs(u, st, a, c, &d))
 			return corrupt(u, ".debug_info", at, "bad attribute");
-		if (a->tag == DW_TAG_enumerator && d.name) {
+		if (a->tag == DW_TAG_enumerator && d.name &&
+		    resolve_name(st, &d)) {
 			d.file = enum_d->file;
 			d.line = enum_d->line;
 			d.size = 0;
@@ -848,6 +1002,8 @@ static struct kd_error *scan_indexed(struct kd_scan_state *st,
 		return corrupt(u, ".debug_info", die, "bad attribute");
 	uint8_t kind = a->kind;
 	int is_obj = kind == KD_DIX_VARIABLE || kind == KD_DIX_FUNCTION;
+	if (d.name && !resolve_name(st, &d))
+		d.name = NULL;
 	if (d.name) {
 		if (is_obj && !remember_named(st, &d, kind, die))
 			return &kd_error_nomem;
@@ -889,6 +1045,7 @@ static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 		memset(&d, 0, sizeof(d));
 		d.name = n->name;
 		d.name_len = n->name_len;
+		d.name_hash = n->name_hash;
 		d.file = p->file ? p->file : n->file;
 		d.line = p->line ? p->line : n->line;
 		uint8_t flags = (uint8_t)((n->flags | p->flags) & ~KD_DIX_DECL);
