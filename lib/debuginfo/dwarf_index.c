@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,22 @@
 
 struct build;
 
+/*
+ * A direct-mapped filter in front of a worker's set: ~80% of what the
+ * scanner reports was seen before (every unit repeats its headers' types),
+ * and the set and entry array are too big for the CPU caches.  A slot
+ * remembers one entry that is in the set, under the name address it was
+ * last reported with (names are compared by address here: equal addresses
+ * are equal names; different ones go on to the set, which compares text).
+ */
+#define FILTER_BITS 14
+
+struct filter_slot {
+	uint64_t key;
+	const char *name;
+	uint64_t die_kind;	/* the kept entry's DIE offset << 8 | kind */
+};
+
 struct worker {
 	struct build *b;
 	pthread_t thread;
@@ -43,8 +60,50 @@ struct worker {
 	size_t n, cap;
 	uint32_t *set;		/* open addressing: index into v + 1 */
 	size_t set_cap;
+	struct filter_slot *filter;	/* 1 << FILTER_BITS */
+	struct name_block *names;	/* copies of names in .debug_info */
 	struct kd_error *err;
 };
+
+/* Names that are not in a string section (DW_FORM_string, in
+ * .debug_info) are copied when kept, so that the merge does not fault
+ * the scanned (and released) pages back in.  A list of blocks: kept
+ * entries point into them. */
+#define NAME_BLOCK 65536
+
+struct name_block {
+	struct name_block *next;
+	size_t used, size;
+	char data[];
+};
+
+static int in_section(const char *p, const uint8_t *sec, size_t size)
+{
+	return sec && (const uint8_t *)p >= sec &&
+	       (const uint8_t *)p < sec + size;
+}
+
+/* e->name copied into w's blocks, or NULL without memory. */
+static const char *copy_name(struct worker *w, const struct kd_scan_entry *e)
+{
+	struct name_block *b = w->names;
+	size_t need = (size_t)e->name_len + 1;
+	if (!b || b->size - b->used < need) {
+		size_t size = need > NAME_BLOCK ? need : NAME_BLOCK;
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->next = w->names;
+		b->used = 0;
+		b->size = size;
+		w->names = b;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, e->name, e->name_len);
+	p[e->name_len] = '\0';
+	b->used += need;
+	return p;
+}
 
 struct build {
 	const struct kd_dwarf_sections *s;
@@ -52,6 +111,10 @@ struct build {
 	size_t nunits;
 	atomic_size_t next;
 	atomic_size_t done;
+	/* Dropping scanned pages (see release_scanned), under lock: */
+	uint8_t *unit_done;
+	size_t frontier;	/* units below it are all scanned */
+	uint64_t released;	/* .debug_info offset released up to */
 	atomic_int stop;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -72,7 +135,8 @@ static int same_name(const struct kd_scan_entry *a,
 		     const struct kd_scan_entry *b)
 {
 	return a->name_len == b->name_len &&
-	       memcmp(a->name, b->name, a->name_len) == 0;
+	       (a->name == b->name ||
+		memcmp(a->name, b->name, a->name_len) == 0);
 }
 
 static int set_grow(struct worker *w)
@@ -93,10 +157,30 @@ static int set_grow(struct worker *w)
 	return 1;
 }
 
-/* The scanner's callback: keeps entries this worker has not seen. */
+static struct filter_slot *filter_slot(struct worker *w,
+				       const struct kd_scan_entry *e)
+{
+	return &w->filter[(e->key >> 32) & ((1u << FILTER_BITS) - 1)];
+}
+
+static void filter_set(struct worker *w, const struct kd_scan_entry *e,
+		       const struct kd_scan_entry *kept)
+{
+	struct filter_slot *f = filter_slot(w, e);
+	f->key = e->key;
+	f->name = e->name;
+	f->die_kind = kept->die << 8 | kept->kind;
+}
+
+/* The scanner's callback: keeps entries this worker has not seen (and
+ * of equal ones the first DIE). */
 static int worker_emit(void *arg, const struct kd_scan_entry *e)
 {
 	struct worker *w = arg;
+	const struct filter_slot *f = filter_slot(w, e);
+	if (f->key == e->key && f->name == e->name &&
+	    (f->die_kind & 0xff) == e->kind && f->die_kind >> 8 <= e->die)
+		return 0;
 	if ((w->n + 1) * 2 > w->set_cap && !set_grow(w))
 		goto out_nomem;
 	size_t mask = w->set_cap - 1, j = e->key & mask;
@@ -106,6 +190,7 @@ static int worker_emit(void *arg, const struct kd_scan_entry *e)
 			continue;
 		if (e->die < o->die)
 			*o = *e;
+		filter_set(w, e, o);
 		return 0;
 	}
 	if (w->n == w->cap) {
@@ -116,13 +201,66 @@ static int worker_emit(void *arg, const struct kd_scan_entry *e)
 		w->v = v;
 		w->cap = cap;
 	}
-	w->v[w->n++] = *e;
+	w->v[w->n] = *e;
+	const struct kd_dwarf_sections *s = w->b->s;
+	if (!in_section(e->name, s->str, s->str_size) &&
+	    !in_section(e->name, s->line_str, s->line_str_size) &&
+	    !(w->v[w->n].name = copy_name(w, e)))
+		goto out_nomem;
+	w->n++;
 	w->set[j] = (uint32_t)w->n;
+	filter_set(w, e, e);
 	return 0;
 
 out_nomem:
 	w->err = &kd_error_nomem;
 	return 1;
+}
+
+/*
+ * Keeping peak memory down: each page fault on the file mapping maps up
+ * to 16 neighbouring pages and nothing unmaps them, so a scan would end
+ * with all of .debug_info (160+ MB for a distro kernel) and most of
+ * .debug_line (whose file tables sit ~all over it) resident.  Pages below
+ * the frontier of finished units are dropped every few MB (they stay in
+ * the page cache), with a margin for fault-around near the frontier;
+ * .debug_abbrev and .debug_line are dropped whole at the same time (the
+ * parts still in use fault back in).
+ */
+#define RELEASE_STEP (4u << 20)
+#define RELEASE_MARGIN (128u << 10)
+
+static void drop_pages(const struct kd_dwarf_sections *s, const uint8_t *p,
+		       size_t n)
+{
+	if (!s->file_map || !p || p < s->file_map ||
+	    n > (size_t)(s->file_map + s->file_map_size - p))
+		return;
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+static void release_scanned(struct build *b, size_t unit)
+{
+	const struct kd_dwarf_sections *s = b->s;
+	pthread_mutex_lock(&b->lock);
+	b->unit_done[unit] = 1;
+	while (b->frontier < b->nunits && b->unit_done[b->frontier])
+		b->frontier++;
+	uint64_t safe = b->frontier < b->nunits ? b->units[b->frontier].off :
+			s->info_size;
+	safe = safe > RELEASE_MARGIN ? safe - RELEASE_MARGIN : 0;
+	if (safe >= b->released + RELEASE_STEP) {
+		uint64_t from = b->released > RELEASE_MARGIN ?
+				b->released - RELEASE_MARGIN : 0;
+		drop_pages(s, s->info + from, safe - from);
+		drop_pages(s, s->abbrev, s->abbrev_size);
+		drop_pages(s, s->line, s->line_size);
+		b->released = safe;
+	}
+	pthread_mutex_unlock(&b->lock);
 }
 
 static void report(struct build *b, int force)
@@ -153,6 +291,8 @@ static void work(struct worker *w, int is_caller)
 						    worker_emit, w);
 		if (w->err)
 			break;
+		if (b->unit_done)
+			release_scanned(b, i);
 		atomic_fetch_add(&b->done, 1);
 		if (is_caller)
 			report(b, 0);
@@ -213,6 +353,9 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 		w[i].b = b;
 		if (!err)
 			err = kd_scan_state_create(&w[i].st);
+		if (!err && !(w[i].filter = calloc(1u << FILTER_BITS,
+						   sizeof(*w[i].filter))))
+			err = &kd_error_nomem;
 	}
 	if (err)
 		return err;
@@ -538,6 +681,8 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	}
 	pthread_mutex_init(&b.lock, NULL);
 	pthread_cond_init(&b.cond, NULL);
+	if (s->file_map)	/* without it: just no early release */
+		b.unit_done = calloc(b.nunits + 1, 1);
 	err = run_workers(&b, w, nw);
 	struct merged m = { 0 };
 	if (!err)
@@ -552,10 +697,17 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 		kd_scan_state_destroy(w[i].st);
 		free(w[i].v);
 		free(w[i].set);
+		free(w[i].filter);
+		while (w[i].names) {
+			struct name_block *next = w[i].names->next;
+			free(w[i].names);
+			w[i].names = next;
+		}
 	}
 	free(w);
 	pthread_cond_destroy(&b.cond);
 	pthread_mutex_destroy(&b.lock);
+	free(b.unit_done);
 	free(b.units);
 	return err;
 }

@@ -29,6 +29,7 @@
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dwarf_cursor.h"
 #include "dwarf_scan.h"
@@ -1057,8 +1058,11 @@ static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 
 /* ---- units ---- */
 
-static int read_unit_header(struct kd_cursor *c, struct unit *u,
-			    uint64_t *abbrev_off)
+/* The unit header at c; c may be a copy of the bytes at .debug_info
+ * offset base (positions are base + cursor position) of a section of
+ * size bytes. */
+static int read_unit_header(struct kd_cursor *c, uint64_t base, uint64_t size,
+			    struct unit *u, uint64_t *abbrev_off)
 {
 	uint64_t length = kd_cursor_u32(c);
 	u->offset_size = 4;
@@ -1068,10 +1072,10 @@ static int read_unit_header(struct kd_cursor *c, struct unit *u,
 	} else if (length >= 0xfffffff0) {
 		return 0;
 	}
-	uint64_t left = kd_cursor_left(c);
-	if (c->bad || length > left)
+	uint64_t at = base + kd_cursor_pos(c);
+	if (c->bad || at > size || length > size - at)
 		return 0;
-	u->end = kd_cursor_pos(c) + length;
+	u->end = at + length;
 	u->version = kd_cursor_u16(c);
 	if (u->version < 2 || u->version > 5)
 		return 0;
@@ -1090,22 +1094,43 @@ static int read_unit_header(struct kd_cursor *c, struct unit *u,
 		*abbrev_off = kd_cursor_uint(c, u->offset_size);
 		u->addr_size = kd_cursor_u8(c);
 	}
-	u->die_start = kd_cursor_pos(c);
+	u->die_start = base + kd_cursor_pos(c);
 	return !c->bad && u->die_start <= u->end &&
 	       (u->addr_size == 4 || u->addr_size == 8);
+}
+
+/* Reads the unit header at off: from the file when there is one (a
+ * pread does not fault in, with its neighbours, the pages around every
+ * header of the section), else from the mapped section. */
+static int header_at(const struct kd_dwarf_sections *s, uint64_t off,
+		     struct unit *u)
+{
+	uint8_t buf[64];
+	struct kd_cursor c;
+	uint64_t abbrev_off;
+	if (s->file_map && s->fd >= 0 && s->info >= s->file_map) {
+		size_t want = s->info_size - off < sizeof(buf) ?
+			      (size_t)(s->info_size - off) : sizeof(buf);
+		off_t at = (off_t)(s->info - s->file_map) + (off_t)off;
+		if (pread(s->fd, buf, want, at) == (ssize_t)want) {
+			kd_cursor_init(&c, buf, want);
+			return read_unit_header(&c, off, s->info_size, u,
+						&abbrev_off);
+		}
+	}
+	kd_cursor_init(&c, s->info, s->info_size);
+	kd_cursor_seek(&c, off);
+	return read_unit_header(&c, 0, s->info_size, u, &abbrev_off);
 }
 
 struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 				     struct kd_scan_unit **units, size_t *n)
 {
-	struct kd_cursor c;
 	struct kd_scan_unit *v = NULL;
 	size_t nv = 0, cap = 0;
-	kd_cursor_init(&c, s->info, s->info_size);
-	while (kd_cursor_left(&c) > 0) {
-		struct unit u = { .s = s, .off = kd_cursor_pos(&c) };
-		uint64_t abbrev_off;
-		if (!read_unit_header(&c, &u, &abbrev_off)) {
+	for (uint64_t off = 0; off < s->info_size;) {
+		struct unit u = { .s = s, .off = off };
+		if (!header_at(s, off, &u)) {
 			free(v);
 			return corrupt(&u, ".debug_info", u.off,
 				       "bad unit header");
@@ -1116,7 +1141,7 @@ struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 		}
 		v[nv].off = u.off;
 		v[nv++].end = u.end;
-		kd_cursor_seek(&c, u.end);
+		off = u.end;
 	}
 	*units = v;
 	*n = nv;
@@ -1200,7 +1225,7 @@ struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 	uint64_t abbrev_off;
 	kd_cursor_init(&c, s->info, s->info_size);
 	kd_cursor_seek(&c, su->off);
-	if (!read_unit_header(&c, &u, &abbrev_off))
+	if (!read_unit_header(&c, 0, s->info_size, &u, &abbrev_off))
 		return corrupt(&u, ".debug_info", su->off, "bad unit header");
 	if (u.unit_type != DW_UT_compile && u.unit_type != DW_UT_partial)
 		return NULL;		/* type and skeleton units: not indexed */

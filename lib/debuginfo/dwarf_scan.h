@@ -26,6 +26,12 @@ struct kd_dwarf_sections {
 	const uint8_t *info, *abbrev, *str, *line_str, *str_offsets, *line;
 	size_t info_size, abbrev_size, str_size, line_str_size,
 	       str_offsets_size, line_size;
+	/* The read-only mapping of the whole file the sections lie in, when
+	 * their pages may be dropped from the resident set, and the file
+	 * (NULL, and fd unused: some are in memory with no file behind). */
+	const uint8_t *file_map;
+	size_t file_map_size;
+	int fd;
 };
 
 /* Kinds of index entries (stored in the cache file: never renumber). */

@@ -110,6 +110,13 @@ static struct kd_error *find_debug_sections(struct kd_dwarf_source *src)
 		}
 	}
 	src->secs.path = src->path;
+	size_t raw_size;
+	const char *raw = src->dwfl ? NULL : elf_rawfile(src->elf, &raw_size);
+	if (raw) {
+		src->secs.file_map = (const uint8_t *)raw;
+		src->secs.file_map_size = raw_size;
+		src->secs.fd = src->fd;
+	}
 	if (!src->secs.info || src->secs.info_size == 0)
 		return kd_error_create(KD_ERR_FORMAT,
 				       "%s: no DWARF debuginfo (.debug_info missing); "
