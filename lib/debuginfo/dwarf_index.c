@@ -44,7 +44,7 @@ struct build;
  * last reported with (names are compared by address here: equal addresses
  * are equal names; different ones go on to the set, which compares text).
  */
-#define FILTER_BITS 14
+#define FILTER_BITS 16
 
 struct filter_slot {
 	uint64_t key;
@@ -62,6 +62,8 @@ struct worker {
 	size_t set_cap;
 	struct filter_slot *filter;	/* 1 << FILTER_BITS */
 	struct name_block *names;	/* copies of names in .debug_info */
+	struct kd_scan_entry *batch;	/* the current unit's entries */
+	size_t nbatch, batch_cap;
 	struct kd_error *err;
 };
 
@@ -139,9 +141,14 @@ static int same_name(const struct kd_scan_entry *a,
 		memcmp(a->name, b->name, a->name_len) == 0);
 }
 
-static int set_grow(struct worker *w)
+/* Makes room for need entries at a load factor of at most 1/2. */
+static int set_reserve(struct worker *w, size_t need)
 {
-	size_t cap = w->set_cap ? w->set_cap * 2 : 4096;
+	if (need * 2 <= w->set_cap)
+		return 1;
+	size_t cap = w->set_cap ? w->set_cap : 4096;
+	while (need * 2 > cap)
+		cap *= 2;
 	uint32_t *set = calloc(cap, sizeof(*set));
 	if (!set)
 		return 0;
@@ -172,17 +179,18 @@ static void filter_set(struct worker *w, const struct kd_scan_entry *e,
 	f->die_kind = kept->die << 8 | kept->kind;
 }
 
-/* The scanner's callback: keeps entries this worker has not seen (and
- * of equal ones the first DIE). */
-static int worker_emit(void *arg, const struct kd_scan_entry *e)
+static int filter_hit(const struct worker *w, const struct kd_scan_entry *e)
 {
-	struct worker *w = arg;
-	const struct filter_slot *f = filter_slot(w, e);
-	if (f->key == e->key && f->name == e->name &&
-	    (f->die_kind & 0xff) == e->kind && f->die_kind >> 8 <= e->die)
-		return 0;
-	if ((w->n + 1) * 2 > w->set_cap && !set_grow(w))
-		goto out_nomem;
+	const struct filter_slot *f = &w->filter[(e->key >> 32) &
+						 ((1u << FILTER_BITS) - 1)];
+	return f->key == e->key && f->name == e->name &&
+	       (f->die_kind & 0xff) == e->kind && f->die_kind >> 8 <= e->die;
+}
+
+/* Adds e to the set unless an equal entry is there (then keeps the
+ * first DIE); the set has room.  0 without memory. */
+static int set_add(struct worker *w, const struct kd_scan_entry *e)
+{
 	size_t mask = w->set_cap - 1, j = e->key & mask;
 	for (; w->set[j]; j = (j + 1) & mask) {
 		struct kd_scan_entry *o = &w->v[w->set[j] - 1];
@@ -191,13 +199,13 @@ static int worker_emit(void *arg, const struct kd_scan_entry *e)
 		if (e->die < o->die)
 			*o = *e;
 		filter_set(w, e, o);
-		return 0;
+		return 1;
 	}
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 4096;
 		void *v = realloc(w->v, cap * sizeof(*w->v));
 		if (!v || cap > UINT32_MAX)
-			goto out_nomem;
+			return 0;
 		w->v = v;
 		w->cap = cap;
 	}
@@ -206,14 +214,60 @@ static int worker_emit(void *arg, const struct kd_scan_entry *e)
 	if (!in_section(e->name, s->str, s->str_size) &&
 	    !in_section(e->name, s->line_str, s->line_str_size) &&
 	    !(w->v[w->n].name = copy_name(w, e)))
-		goto out_nomem;
+		return 0;
 	w->n++;
 	w->set[j] = (uint32_t)w->n;
 	filter_set(w, e, e);
-	return 0;
+	return 1;
+}
 
-out_nomem:
-	w->err = &kd_error_nomem;
+/* The scanner's callback: collects a unit's entries for add_batch. */
+static int worker_emit(void *arg, const struct kd_scan_entry *e)
+{
+	struct worker *w = arg;
+	if (w->nbatch == w->batch_cap) {
+		size_t cap = w->batch_cap ? w->batch_cap * 2 : 1024;
+		void *v = realloc(w->batch, cap * sizeof(*w->batch));
+		if (!v) {
+			w->err = &kd_error_nomem;
+			return 1;
+		}
+		w->batch = v;
+		w->batch_cap = cap;
+	}
+	w->batch[w->nbatch++] = *e;
+	return 0;
+}
+
+/*
+ * Keeps the entries of the unit just scanned that this worker has not
+ * seen (and of equal ones the first DIE), in two passes so that the
+ * filter and set slots a few entries ahead can be prefetched: the tables
+ * do not fit in the CPU caches and the probes are random.
+ */
+#define AHEAD 8
+
+static int add_batch(struct worker *w)
+{
+	struct kd_scan_entry *e = w->batch;
+	size_t n = w->nbatch, m = 0;
+	w->nbatch = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(&w->filter[(e[i + AHEAD].key >> 32) &
+						      ((1u << FILTER_BITS) - 1)]);
+		if (!filter_hit(w, &e[i]))
+			e[m++] = e[i];
+	}
+	if (!set_reserve(w, w->n + m + 1))
+		return 0;
+	size_t mask = w->set_cap - 1;
+	for (size_t i = 0; i < m; i++) {
+		if (i + AHEAD < m)
+			__builtin_prefetch(&w->set[e[i + AHEAD].key & mask]);
+		if (!set_add(w, &e[i]))
+			return 0;
+	}
 	return 1;
 }
 
@@ -286,9 +340,16 @@ static void work(struct worker *w, int is_caller)
 			w->err = kd_cancel_check();
 			break;
 		}
+		/* worker_emit sets w->err when it stops the scan */
+		struct kd_error *err = kd_dwarf_scan_unit(w->st, b->s,
+							  &b->units[i],
+							  worker_emit, w);
 		if (!w->err)
-			w->err = kd_dwarf_scan_unit(w->st, b->s, &b->units[i],
-						    worker_emit, w);
+			w->err = err;
+		else
+			kd_error_destroy(err);
+		if (!w->err && !add_batch(w))
+			w->err = &kd_error_nomem;
 		if (w->err)
 			break;
 		if (b->unit_done)
@@ -698,6 +759,7 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 		free(w[i].v);
 		free(w[i].set);
 		free(w[i].filter);
+		free(w[i].batch);
 		while (w[i].names) {
 			struct name_block *next = w[i].names->next;
 			free(w[i].names);
