@@ -406,6 +406,19 @@ static unsigned pick_threads(unsigned want, size_t nunits)
 	return want;
 }
 
+/* What a worker needs only while scanning. */
+static void free_lookup(struct worker *w)
+{
+	kd_scan_state_destroy(w->st);
+	free(w->set);
+	free(w->filter);
+	free(w->batch);
+	w->st = NULL;
+	w->set = NULL;
+	w->filter = NULL;
+	w->batch = NULL;
+}
+
 static struct kd_error *run_workers(struct build *b, struct worker *w,
 				    unsigned n)
 {
@@ -451,9 +464,15 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 
 /* ---- merge ---- */
 
+/* Entries are compared by name hash first: names differ in it almost
+ * always, and it is in the entry (the name is elsewhere in memory). */
 static int cmp_name(const struct kd_scan_entry *a,
 		    const struct kd_scan_entry *b)
 {
+	if (a->name_hash != b->name_hash)
+		return a->name_hash < b->name_hash ? -1 : 1;
+	if (a->name == b->name && a->name_len == b->name_len)
+		return 0;
 	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
 	int c = memcmp(a->name, b->name, n);
 	if (c)
@@ -466,8 +485,7 @@ static int cmp_name(const struct kd_scan_entry *a,
 /* name, kind, definitions first, identity, DIE offset */
 static int cmp_dedup(const void *pa, const void *pb)
 {
-	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
-	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	const struct kd_scan_entry *a = pa, *b = pb;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
@@ -481,8 +499,7 @@ static int cmp_dedup(const void *pa, const void *pb)
 /* name, kind, definitions first, with an address first, DIE offset */
 static int cmp_final(const void *pa, const void *pb)
 {
-	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
-	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	const struct kd_scan_entry *a = pa, *b = pb;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
@@ -493,51 +510,46 @@ static int cmp_final(const void *pa, const void *pb)
 	return 0;
 }
 
-/* Deduplicates one bucket in place; returns the new length. */
-static size_t dedup_bucket(const struct kd_scan_entry **e, size_t n)
+/* Buckets hold a few entries: insertion sort, qsort for big ones. */
+static void sort_entries(struct kd_scan_entry *e, size_t n,
+			 int (*cmp)(const void *, const void *))
 {
-	if (n > 1)
-		qsort(e, n, sizeof(*e), cmp_dedup);
+	if (n > 16) {
+		qsort(e, n, sizeof(*e), cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct kd_scan_entry x = e[i];
+		size_t j = i;
+		for (; j > 0 && cmp(&e[j - 1], &x) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
+/* Deduplicates one bucket in place; returns the new length. */
+static size_t dedup_bucket(struct kd_scan_entry *e, size_t n)
+{
+	sort_entries(e, n, cmp_dedup);
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct kd_scan_entry *prev = out ? e[out - 1] : NULL;
-		int same_group = prev && prev->kind == e[i]->kind &&
-				 same_name(prev, e[i]);
-		if (same_group && prev->key == e[i]->key &&
-		    (prev->flags & KD_DIX_DECL) == (e[i]->flags & KD_DIX_DECL))
+		struct kd_scan_entry *prev = out ? &e[out - 1] : NULL;
+		int same_group = prev && prev->kind == e[i].kind &&
+				 same_name(prev, &e[i]);
+		if (same_group && prev->key == e[i].key &&
+		    (prev->flags & KD_DIX_DECL) == (e[i].flags & KD_DIX_DECL))
 			continue;	/* the same entity seen by two workers */
-		if (same_group && (e[i]->flags & KD_DIX_DECL)) {
+		if (same_group && (e[i].flags & KD_DIX_DECL)) {
 			/* a definition or one declaration is kept: the
 			 * first one in the file */
-			if ((prev->flags & KD_DIX_DECL) && e[i]->die < prev->die)
-				e[out - 1] = e[i];
+			if ((prev->flags & KD_DIX_DECL) && e[i].die < prev->die)
+				*prev = e[i];
 			continue;
 		}
 		e[out++] = e[i];
 	}
-	if (out > 1)
-		qsort(e, out, sizeof(*e), cmp_final);
+	sort_entries(e, out, cmp_final);
 	return out;
-}
-
-/* Stable counting sort of in[0..n) into out by name_hash & mask. */
-static int bucket_sort(const struct kd_scan_entry **in,
-		       const struct kd_scan_entry **out, size_t n,
-		       uint32_t nbuckets, uint32_t *starts)
-{
-	memset(starts, 0, (nbuckets + 1) * sizeof(*starts));
-	for (size_t i = 0; i < n; i++)
-		starts[(in[i]->name_hash & (nbuckets - 1)) + 1]++;
-	for (uint32_t b = 0; b < nbuckets; b++)
-		starts[b + 1] += starts[b];
-	uint32_t *fill = malloc(nbuckets * sizeof(*fill));
-	if (!fill)
-		return 0;
-	memcpy(fill, starts, nbuckets * sizeof(*fill));
-	for (size_t i = 0; i < n; i++)
-		out[fill[in[i]->name_hash & (nbuckets - 1)]++] = in[i];
-	free(fill);
-	return 1;
 }
 
 static uint32_t pow2_at_least(size_t n)
@@ -548,8 +560,9 @@ static uint32_t pow2_at_least(size_t n)
 	return p;
 }
 
+/* The merged entries: grouped by bucket (starts[b] .. starts[b + 1]). */
 struct merged {
-	const struct kd_scan_entry **e;
+	struct kd_scan_entry *e;
 	size_t n;
 	uint32_t nbuckets;
 	uint32_t *starts;
@@ -557,7 +570,7 @@ struct merged {
 
 struct dedup_job {
 	pthread_t thread;
-	const struct kd_scan_entry **e;
+	struct kd_scan_entry *e;
 	const uint32_t *starts;
 	uint32_t *kept;		/* per bucket: entries left at its start */
 	uint32_t lo, hi;	/* bucket range */
@@ -574,9 +587,8 @@ static void *dedup_range(void *arg)
 }
 
 /* Deduplicates every bucket, the bucket ranges split among threads. */
-static void dedup_buckets(const struct kd_scan_entry **e,
-			  const uint32_t *starts, uint32_t nb, uint32_t *kept,
-			  unsigned nthreads)
+static void dedup_buckets(struct kd_scan_entry *e, const uint32_t *starts,
+			  uint32_t nb, uint32_t *kept, unsigned nthreads)
 {
 	struct dedup_job jobs[64];
 	unsigned n = nthreads < 64 ? nthreads : 64, started = 0;
@@ -601,6 +613,33 @@ static void dedup_buckets(const struct kd_scan_entry **e,
 		pthread_join(jobs[i].thread, NULL);
 }
 
+static void count_bucket(uint32_t *starts, uint32_t mask,
+			 const struct kd_scan_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		starts[(e[i].name_hash & mask) + 1]++;
+}
+
+static void scatter(struct kd_scan_entry *out, uint32_t *fill, uint32_t mask,
+		    const struct kd_scan_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[fill[e[i].name_hash & mask]++] = e[i];
+}
+
+static void prefix_sums(uint32_t *starts, uint32_t nb, uint32_t *fill)
+{
+	for (uint32_t b = 0; b < nb; b++)
+		starts[b + 1] += starts[b];
+	memcpy(fill, starts, nb * sizeof(*fill));
+}
+
+/*
+ * Copies every worker's entries, grouped by name-hash bucket (a stable
+ * counting sort, freeing each worker's array once copied), deduplicates
+ * the buckets, then groups the survivors by the final, smaller bucket
+ * count (entries of one name stay together: the sort is stable).
+ */
 static struct kd_error *merge(struct worker *w, unsigned nw,
 			      struct merged *m)
 {
@@ -609,46 +648,51 @@ static struct kd_error *merge(struct worker *w, unsigned nw,
 		total += w[i].n;
 	if (total >= UINT32_MAX)
 		return kd_error_create(KD_ERR_LIMIT, "DWARF index: too many names");
-	const struct kd_scan_entry **a = malloc((total + 1) * sizeof(*a));
-	const struct kd_scan_entry **b = malloc((total + 1) * sizeof(*b));
-	uint32_t nb = pow2_at_least(total);
-	uint32_t *starts = malloc(((size_t)nb + 1) * sizeof(*starts));
-	uint32_t *kept = malloc((size_t)nb * sizeof(*kept));
-	struct kd_error *err = &kd_error_nomem;
-	if (!a || !b || !starts || !kept)
-		goto out_free;
-	size_t k = 0;
+	uint32_t nb = pow2_at_least(total), mask = nb - 1;
+	struct kd_scan_entry *a = malloc((total + 1) * sizeof(*a));
+	uint32_t *starts = calloc((size_t)nb + 1, sizeof(*starts));
+	uint32_t *fill = malloc(((size_t)nb + 1) * sizeof(*fill));
+	if (!a || !starts || !fill) {
+		free(a);
+		free(starts);
+		free(fill);
+		return &kd_error_nomem;
+	}
 	for (unsigned i = 0; i < nw; i++)
-		for (size_t j = 0; j < w[i].n; j++)
-			a[k++] = &w[i].v[j];
-	if (!bucket_sort(a, b, total, nb, starts))
-		goto out_free;
-	dedup_buckets(b, starts, nb, kept, nw);
+		count_bucket(starts, mask, w[i].v, w[i].n);
+	prefix_sums(starts, nb, fill);
+	for (unsigned i = 0; i < nw; i++) {
+		scatter(a, fill, mask, w[i].v, w[i].n);
+		free(w[i].v);
+		w[i].v = NULL;
+		w[i].n = w[i].cap = 0;
+	}
+	uint32_t *kept = fill;		/* reused: one count per bucket */
+	dedup_buckets(a, starts, nb, kept, nw);
 	size_t out = 0;
 	for (uint32_t bk = 0; bk < nb; bk++) {
-		memcpy(a + out, b + starts[bk], kept[bk] * sizeof(*a));
+		memmove(a + out, a + starts[bk], kept[bk] * sizeof(*a));
 		out += kept[bk];
 	}
-	free(kept);
-	kept = NULL;
-	/* Re-bucket for the final count: entries of one name stay together
-	 * because the counting sort is stable. */
 	uint32_t nb2 = pow2_at_least(out ? out : 1);
-	if (!bucket_sort(a, b, out, nb2, starts))
-		goto out_free;
+	struct kd_scan_entry *b = malloc((out + 1) * sizeof(*b));
+	if (!b) {
+		free(a);
+		free(starts);
+		free(fill);
+		return &kd_error_nomem;
+	}
+	memset(starts, 0, ((size_t)nb2 + 1) * sizeof(*starts));
+	count_bucket(starts, nb2 - 1, a, out);
+	prefix_sums(starts, nb2, fill);
+	scatter(b, fill, nb2 - 1, a, out);
+	free(a);
+	free(fill);
 	m->e = b;
 	m->n = out;
 	m->nbuckets = nb2;
 	m->starts = starts;
-	free(a);
 	return NULL;
-
-out_free:
-	free(a);
-	free(b);
-	free(starts);
-	free(kept);
-	return err;
 }
 
 /* ---- layout ---- */
@@ -662,8 +706,8 @@ static size_t strings_size(const struct merged *m)
 {
 	size_t size = 1;	/* offset 0: the empty string */
 	for (size_t i = 0; i < m->n; i++) {
-		if (i == 0 || !same_name(m->e[i - 1], m->e[i]))
-			size += m->e[i]->name_len + 1;
+		if (i == 0 || !same_name(&m->e[i - 1], &m->e[i]))
+			size += m->e[i].name_len + 1;
 	}
 	return size;
 }
@@ -688,8 +732,8 @@ static struct kd_error *lay_out(const struct merged *m,
 	size_t pos = 1;
 	uint32_t name_off = 0;
 	for (size_t i = 0; i < m->n; i++) {
-		const struct kd_scan_entry *e = m->e[i];
-		if (i == 0 || !same_name(m->e[i - 1], e)) {
+		const struct kd_scan_entry *e = &m->e[i];
+		if (i == 0 || !same_name(&m->e[i - 1], e)) {
 			name_off = (uint32_t)pos;
 			memcpy(str + pos, e->name, e->name_len);
 			pos += e->name_len + 1;
@@ -745,6 +789,8 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	if (s->file_map)	/* without it: just no early release */
 		b.unit_done = calloc(b.nunits + 1, 1);
 	err = run_workers(&b, w, nw);
+	for (unsigned i = 0; i < nw; i++)
+		free_lookup(&w[i]);	/* not needed by the merge */
 	struct merged m = { 0 };
 	if (!err)
 		err = merge(w, nw, &m);
@@ -755,11 +801,7 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	free(m.e);
 	free(m.starts);
 	for (unsigned i = 0; i < nw; i++) {
-		kd_scan_state_destroy(w[i].st);
 		free(w[i].v);
-		free(w[i].set);
-		free(w[i].filter);
-		free(w[i].batch);
 		while (w[i].names) {
 			struct name_block *next = w[i].names->next;
 			free(w[i].names);

@@ -10,7 +10,8 @@
  *                                 [buckets[b], buckets[b+1])
  *   entries 16 * nentries         struct kd_index_entry, grouped by bucket
  *                                 (bucket = name_hash & (nbuckets - 1)),
- *                                 then by name, kind, preference
+ *                                 then by name (name hash first), kind,
+ *                                 preference
  *   strings strings_size          NUL-terminated names; the last byte is 0
  *
  * Invariants checked when an image is opened: magic, version, header
