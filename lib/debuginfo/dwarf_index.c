@@ -64,6 +64,8 @@ struct worker {
 	struct name_block *names;	/* copies of names in .debug_info */
 	struct kd_scan_entry *batch;	/* the current unit's entries */
 	size_t nbatch, batch_cap;
+	uint8_t *copy;			/* the current unit's bytes */
+	size_t copy_cap;
 	struct kd_error *err;
 };
 
@@ -170,12 +172,21 @@ static struct filter_slot *filter_slot(struct worker *w,
 	return &w->filter[(e->key >> 32) & ((1u << FILTER_BITS) - 1)];
 }
 
+/* Names in a string section have a fixed address; others may be in the
+ * unit copy, whose bytes change with the next unit. */
+static int stable_name(const struct worker *w, const char *name)
+{
+	const struct kd_dwarf_sections *s = w->b->s;
+	return in_section(name, s->str, s->str_size) ||
+	       in_section(name, s->line_str, s->line_str_size);
+}
+
 static void filter_set(struct worker *w, const struct kd_scan_entry *e,
-		       const struct kd_scan_entry *kept)
+		       const struct kd_scan_entry *kept, int stable)
 {
 	struct filter_slot *f = filter_slot(w, e);
 	f->key = e->key;
-	f->name = e->name;
+	f->name = stable ? e->name : NULL;	/* NULL: never matches */
 	f->die_kind = kept->die << 8 | kept->kind;
 }
 
@@ -192,13 +203,17 @@ static int filter_hit(const struct worker *w, const struct kd_scan_entry *e)
 static int set_add(struct worker *w, const struct kd_scan_entry *e)
 {
 	size_t mask = w->set_cap - 1, j = e->key & mask;
+	int stable = stable_name(w, e->name);
 	for (; w->set[j]; j = (j + 1) & mask) {
 		struct kd_scan_entry *o = &w->v[w->set[j] - 1];
 		if (o->key != e->key || o->kind != e->kind || !same_name(o, e))
 			continue;
-		if (e->die < o->die)
+		if (e->die < o->die) {
+			const char *name = o->name;	/* a stable copy */
 			*o = *e;
-		filter_set(w, e, o);
+			o->name = name;
+		}
+		filter_set(w, e, o, stable);
 		return 1;
 	}
 	if (w->n == w->cap) {
@@ -210,14 +225,11 @@ static int set_add(struct worker *w, const struct kd_scan_entry *e)
 		w->cap = cap;
 	}
 	w->v[w->n] = *e;
-	const struct kd_dwarf_sections *s = w->b->s;
-	if (!in_section(e->name, s->str, s->str_size) &&
-	    !in_section(e->name, s->line_str, s->line_str_size) &&
-	    !(w->v[w->n].name = copy_name(w, e)))
+	if (!stable && !(w->v[w->n].name = copy_name(w, e)))
 		return 0;
 	w->n++;
 	w->set[j] = (uint32_t)w->n;
-	filter_set(w, e, e);
+	filter_set(w, e, e, stable);
 	return 1;
 }
 
@@ -329,6 +341,40 @@ static void report(struct build *b, int force)
 		    b->nunits);
 }
 
+/*
+ * Scans a unit from a copy read with pread when the file is at hand:
+ * copying the bytes costs less than faulting the pages in (16 at a time),
+ * unmapping them again to bound the memory used, and the TLB shootdowns
+ * that come with it when several threads share the mapping.
+ */
+static struct kd_error *scan_one(struct worker *w, const struct kd_scan_unit *u)
+{
+	const struct kd_dwarf_sections *s = w->b->s;
+	size_t size = (size_t)(u->end - u->off);
+	if (!s->file_map || s->fd < 0 || s->info < s->file_map)
+		return kd_dwarf_scan_unit(w->st, s, u, worker_emit, w);
+	if (size > w->copy_cap) {
+		free(w->copy);
+		w->copy_cap = size > 65536 ? size : 65536;
+		if (!(w->copy = malloc(w->copy_cap))) {
+			w->copy_cap = 0;
+			return &kd_error_nomem;
+		}
+	}
+	off_t at = (off_t)(s->info - s->file_map) + (off_t)u->off;
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = pread(s->fd, w->copy + got, size - got,
+				  at + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* the mapping may still work */
+			return kd_dwarf_scan_unit(w->st, s, u, worker_emit, w);
+		got += (size_t)n;
+	}
+	return kd_dwarf_scan_unit_copy(w->st, s, u, w->copy, worker_emit, w);
+}
+
 static void work(struct worker *w, int is_caller)
 {
 	struct build *b = w->b;
@@ -341,9 +387,7 @@ static void work(struct worker *w, int is_caller)
 			break;
 		}
 		/* worker_emit sets w->err when it stops the scan */
-		struct kd_error *err = kd_dwarf_scan_unit(w->st, b->s,
-							  &b->units[i],
-							  worker_emit, w);
+		struct kd_error *err = scan_one(w, &b->units[i]);
 		if (!w->err)
 			w->err = err;
 		else
@@ -413,6 +457,8 @@ static void free_lookup(struct worker *w)
 	free(w->set);
 	free(w->filter);
 	free(w->batch);
+	free(w->copy);
+	w->copy = NULL;
 	w->st = NULL;
 	w->set = NULL;
 	w->filter = NULL;
@@ -853,7 +899,8 @@ struct kd_error *kd_cache_mkdir_for(const char *file)
 }
 
 /* Saves the image and maps the saved file back (its pages can then be
- * dropped by the kernel instead of staying in our heap). */
+ * dropped by the kernel instead of staying in our heap; it was written
+ * from this image: no checksum pass). */
 static void save(const char *cache_file, void **image, size_t size,
 		 const struct kd_index_source_id *id,
 		 struct kd_dwarf_index **ret, struct kd_index_info *info)
@@ -868,7 +915,8 @@ static void save(const char *cache_file, void **image, size_t size,
 	}
 	info->origin = KD_INDEX_BUILT;
 	struct kd_dwarf_index *mapped;
-	if (kd_dwarf_index_map(cache_file, id, &mapped) == NULL) {
+	if (kd_dwarf_index_map(cache_file, id, KD_INDEX_NO_CHECKSUM,
+			       &mapped) == NULL) {
 		kd_dwarf_index_destroy(*ret);	/* frees the image */
 		*image = NULL;
 		*ret = mapped;
@@ -886,7 +934,7 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 	memset(info, 0, sizeof(*info));
 	snprintf(info->path, sizeof(info->path), "%s", cache_file ? cache_file : "");
 	if (cache_file && !opts->rebuild) {
-		struct kd_error *err = kd_dwarf_index_map(cache_file, id, ret);
+		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
 		if (!err) {
 			info->origin = KD_INDEX_LOADED;
 			goto out_done;

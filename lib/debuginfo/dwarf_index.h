@@ -55,9 +55,11 @@ struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
 				      size_t size) KD_WARN_UNUSED;
 /* Creates the directories a cache file goes in. */
 struct kd_error *kd_cache_mkdir_for(const char *file) KD_WARN_UNUSED;
-/* Maps a whole cache file read-only (at least min_size bytes). */
+/* Maps a whole cache file read-only (at least min_size bytes), all of
+ * it at once when populate. */
 struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
-				   void **map, size_t *size) KD_WARN_UNUSED;
+				   int populate, void **map, size_t *size)
+	KD_WARN_UNUSED;
 /* Does a cache image's source identity match id?  what names the image
  * in the message. */
 struct kd_error *kd_cache_check_source(const char *what,
@@ -66,10 +68,11 @@ struct kd_error *kd_cache_check_source(const char *what,
 				       int64_t mtime_ns,
 				       const struct kd_index_source_id *id)
 	KD_WARN_UNUSED;
-/* Maps path and validates it against id. */
+/* Maps path and validates it against id (flags: KD_INDEX_NO_CHECKSUM). */
 struct kd_error *kd_dwarf_index_map(const char *path,
 				    const struct kd_index_source_id *id,
-				    struct kd_dwarf_index **ret) KD_WARN_UNUSED;
+				    unsigned flags, struct kd_dwarf_index **ret)
+	KD_WARN_UNUSED;
 
 /* Everything: use the cache file when valid, else build and save. */
 struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,

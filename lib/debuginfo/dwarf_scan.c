@@ -93,6 +93,7 @@ struct kd_scan_state {
 	struct pending_spec *pending;
 	size_t npending, pending_cap;
 	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
+	uint64_t base;			/* the unit's u.base */
 };
 
 /*
@@ -111,9 +112,13 @@ struct name_slot {
 	size_t len;
 };
 
-/* Parameters of the unit being scanned. */
+/* Parameters of the unit being scanned.  Offsets are positions in the
+ * bytes scanned (the section, or a copy of the unit), which start at
+ * .debug_info offset base: DIE offsets reported and DW_FORM_ref_addr
+ * values are section offsets, the others are local. */
 struct unit {
 	const struct kd_dwarf_sections *s;
+	uint64_t base;
 	uint64_t off, end, die_start;
 	uint16_t version;
 	uint8_t addr_size, offset_size, unit_type;
@@ -189,10 +194,12 @@ void kd_scan_state_destroy(struct kd_scan_state *st)
 static struct kd_error *corrupt(const struct unit *u, const char *section,
 				uint64_t off, const char *what)
 {
+	if (strcmp(section, ".debug_info") == 0)
+		off += u->base;
 	return kd_error_create(KD_ERR_CORRUPT,
 			       "%s: %s: %s (unit at 0x%llx, offset 0x%llx)",
 			       u->s->path, section, what,
-			       (unsigned long long)u->off,
+			       (unsigned long long)(u->base + u->off),
 			       (unsigned long long)off);
 }
 
@@ -382,9 +389,15 @@ static void name_string(const struct unit *u, unsigned form,
 	d->name = form_string(u, form, v, &d->name_len);
 }
 
-/* Sets name_len and name_hash; 0 (no name) for an unterminated one. */
+/* Sets name_len and name_hash; 0 (no name) for an unterminated one.
+ * Only names in a string section (length still unknown) are cached by
+ * address: others may be in a buffer that is reused for the next unit. */
 static int resolve_name(struct kd_scan_state *st, struct die_attrs *d)
 {
+	if (d->name_len != NAME_LEN_UNKNOWN) {
+		d->name_hash = kd_name_hash(d->name, d->name_len);
+		return 1;
+	}
 	uint64_t h = (uint64_t)(uintptr_t)d->name * 0x9e3779b97f4a7c15ull;
 	struct name_slot *slot = &st->name_cache[h >> (64 - NAME_CACHE_BITS)];
 	if (slot->name == d->name) {
@@ -392,12 +405,10 @@ static int resolve_name(struct kd_scan_state *st, struct die_attrs *d)
 		d->name_hash = slot->hash;
 		return 1;
 	}
-	if (d->name_len == NAME_LEN_UNKNOWN) {
-		const char *nul = memchr(d->name, 0, d->name_max);
-		if (!nul)
-			return 0;
-		d->name_len = (size_t)(nul - d->name);
-	}
+	const char *nul = memchr(d->name, 0, d->name_max);
+	if (!nul)
+		return 0;
+	d->name_len = (size_t)(nul - d->name);
 	d->name_hash = kd_name_hash(d->name, d->name_len);
 	slot->name = d->name;
 	slot->len = d->name_len;
@@ -449,16 +460,13 @@ static uint8_t attr_action(unsigned attr)
 	}
 }
 
-static void finish_abbrev(struct kd_scan_state *st, struct abbrev *a,
-			  const struct unit *u)
+static void finish_abbrev(struct kd_scan_state *st, struct abbrev *a)
 {
 	int fixed = 0;
 	a->sibling = a->sibling_at = -1;
 	for (uint32_t i = 0; i < a->nspecs; i++) {
-		struct attr_spec *sp = &st->specs[a->first + i];
-		int size = form_size(sp->form, u);
-		sp->size = (int8_t)(size < 0 ? -1 : size);
-		sp->action = attr_action(sp->attr);
+		const struct attr_spec *sp = &st->specs[a->first + i];
+		int size = sp->size;
 		if (sp->attr == DW_AT_sibling && a->sibling < 0) {
 			a->sibling = (int32_t)i;
 			a->sibling_at = fixed;
@@ -509,15 +517,18 @@ static struct kd_error *read_abbrevs(struct kd_scan_state *st,
 			sp->form = (uint16_t)form;
 			sp->implicit = form == DW_FORM_implicit_const ?
 				       kd_cursor_sleb(&c) : 0;
-			if (form_size(sp->form, u) == -2 || attr > 0xffff)
+			int size = form_size(sp->form, u);
+			if (size == -2 || attr > 0xffff)
 				return corrupt(u, ".debug_abbrev",
 					       kd_cursor_pos(&c),
 					       "unknown attribute form");
+			sp->size = (int8_t)(size < 0 ? -1 : size);
+			sp->action = attr_action(sp->attr);
 		}
 		a->nspecs = (uint32_t)(st->nspecs - a->first);
 	}
 	for (size_t i = 0; i < st->nabbrevs; i++)
-		finish_abbrev(st, &st->abbrevs[i], u);
+		finish_abbrev(st, &st->abbrevs[i]);
 	return NULL;
 }
 
@@ -769,7 +780,10 @@ static void use_value(const struct unit *u, const struct attr_spec *sp,
 		d->has_sibling = sp->form != DW_FORM_ref_addr;
 		break;
 	case A_SPEC:
-		d->spec = sp->form == DW_FORM_ref_addr ? v->u : v->u + u->off;
+		if (sp->form != DW_FORM_ref_addr)
+			d->spec = v->u + u->off;
+		else	/* outside the unit: never one of its DIEs */
+			d->spec = v->u >= u->base ? v->u - u->base : UINT64_MAX;
 		d->has_spec = 1;
 		break;
 	case A_LOW_PC:
@@ -899,7 +913,7 @@ static int emit_entry(const struct die_attrs *d, uint8_t kind, uint8_t flags,
 	e.name_len = (uint32_t)d->name_len;
 	e.kind = kind;
 	e.flags = flags;
-	e.die = die;
+	e.die = st->base + die;
 	e.name_hash = d->name_hash;
 	/* The identity key (in memory only, never stored): three mixing
 	 * rounds over the name, kind, flags, file, line, size and extra. */
@@ -1215,6 +1229,41 @@ static struct kd_error *scan_top_level(struct kd_scan_state *st,
 	return NULL;
 }
 
+/* Scans the unit whose header is at c's position. */
+static struct kd_error *scan_unit(struct kd_scan_state *st, struct unit *u,
+				  struct kd_cursor *c, uint64_t size,
+				  kd_scan_emit_fn *emit, void *arg)
+{
+	const struct kd_dwarf_sections *s = u->s;
+	uint64_t abbrev_off;
+	if (!read_unit_header(c, 0, size, u, &abbrev_off))
+		return corrupt(u, ".debug_info", u->off, "bad unit header");
+	if (u->unit_type != DW_UT_compile && u->unit_type != DW_UT_partial)
+		return NULL;		/* type and skeleton units: not indexed */
+	if (!s->abbrev)
+		return corrupt(u, ".debug_abbrev", 0, "section missing");
+	c->end = c->start + u->end;	/* the unit's DIEs only */
+	struct kd_error *err = read_abbrevs(st, u, abbrev_off);
+	if (!err)
+		err = map_abbrevs(st);
+	if (err)
+		return err;
+	uint64_t code = kd_cursor_uleb(c);
+	const struct abbrev *a = find_abbrev(st, code);
+	if (c->bad || !a)
+		return code == 0 && !c->bad ? NULL :
+		       corrupt(u, ".debug_info", u->die_start, "bad unit DIE");
+	err = scan_unit_die(st, u, a, c);
+	if (err || !a->children)
+		return err;
+	st->nnamed = st->npending = 0;
+	st->base = u->base;
+	err = scan_top_level(st, u, c, emit, arg);
+	if (!err && st->npending)
+		resolve_specs(st, emit, arg);
+	return err;
+}
+
 struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 				    const struct kd_dwarf_sections *s,
 				    const struct kd_scan_unit *su,
@@ -1222,32 +1271,20 @@ struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 {
 	struct kd_cursor c;
 	struct unit u = { .s = s, .off = su->off };
-	uint64_t abbrev_off;
 	kd_cursor_init(&c, s->info, s->info_size);
 	kd_cursor_seek(&c, su->off);
-	if (!read_unit_header(&c, 0, s->info_size, &u, &abbrev_off))
-		return corrupt(&u, ".debug_info", su->off, "bad unit header");
-	if (u.unit_type != DW_UT_compile && u.unit_type != DW_UT_partial)
-		return NULL;		/* type and skeleton units: not indexed */
-	if (!s->abbrev)
-		return corrupt(&u, ".debug_abbrev", 0, "section missing");
-	c.end = c.start + u.end;	/* the unit's DIEs only */
-	struct kd_error *err = read_abbrevs(st, &u, abbrev_off);
-	if (!err)
-		err = map_abbrevs(st);
-	if (err)
-		return err;
-	uint64_t code = kd_cursor_uleb(&c);
-	const struct abbrev *a = find_abbrev(st, code);
-	if (c.bad || !a)
-		return code == 0 && !c.bad ? NULL :
-		       corrupt(&u, ".debug_info", u.die_start, "bad unit DIE");
-	err = scan_unit_die(st, &u, a, &c);
-	if (err || !a->children)
-		return err;
-	st->nnamed = st->npending = 0;
-	err = scan_top_level(st, &u, &c, emit, arg);
-	if (!err && st->npending)
-		resolve_specs(st, emit, arg);
-	return err;
+	return scan_unit(st, &u, &c, s->info_size, emit, arg);
+}
+
+struct kd_error *kd_dwarf_scan_unit_copy(struct kd_scan_state *st,
+					 const struct kd_dwarf_sections *s,
+					 const struct kd_scan_unit *su,
+					 const uint8_t *bytes,
+					 kd_scan_emit_fn *emit, void *arg)
+{
+	struct kd_cursor c;
+	struct unit u = { .s = s, .base = su->off };
+	uint64_t size = su->end - su->off;
+	kd_cursor_init(&c, bytes, size);
+	return scan_unit(st, &u, &c, size, emit, arg);
 }

@@ -87,6 +87,17 @@ struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 				    kd_scan_emit_fn *emit, void *arg)
 	KD_WARN_UNUSED;
 
+/* The same over a copy of the unit's bytes, [su->off, su->end) of
+ * .debug_info (read from the file: no page faults, nothing left mapped).
+ * Names reported may point into the copy: they are valid until it is
+ * reused. */
+struct kd_error *kd_dwarf_scan_unit_copy(struct kd_scan_state *st,
+					 const struct kd_dwarf_sections *s,
+					 const struct kd_scan_unit *su,
+					 const uint8_t *bytes,
+					 kd_scan_emit_fn *emit, void *arg)
+	KD_WARN_UNUSED;
+
 /* The name hash used by the scanner and the index file (stable: it is
  * part of the cache format).  Eight bytes at a time: names are short and
  * hashed millions of times during an index build. */

@@ -277,7 +277,7 @@ out_free:
 }
 
 struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
-				   void **map, size_t *size)
+				   int populate, void **map, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -294,9 +294,10 @@ struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
 				       "%s: cache file too short", path);
 	}
 	*size = (size_t)st.st_size;
-	/* Populated: the whole file is read for its checksum anyway, and
+	/* Populated when the whole file is read for its checksum anyway:
 	 * one call maps it more cheaply than a fault per 16 pages. */
-	*map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	*map = mmap(NULL, *size, PROT_READ,
+		    MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
 	close(fd);
 	if (*map == MAP_FAILED)
 		return kd_error_os(errno, path, "cannot map");
@@ -305,16 +306,18 @@ struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
 
 struct kd_error *kd_dwarf_index_map(const char *path,
 				    const struct kd_index_source_id *id,
-				    struct kd_dwarf_index **ret)
+				    unsigned flags, struct kd_dwarf_index **ret)
 {
 	void *map;
 	size_t size;
 	struct kd_error *err = kd_cache_file_map(path,
 						 sizeof(struct kd_index_header),
+						 !(flags & KD_INDEX_NO_CHECKSUM),
 						 &map, &size);
 	if (err)
 		return err;
-	err = kd_dwarf_index_open_image(map, size, id, KD_INDEX_OWN_MMAP, ret);
+	err = kd_dwarf_index_open_image(map, size, id,
+					flags | KD_INDEX_OWN_MMAP, ret);
 	if (err) {
 		munmap(map, size);
 		return kd_error_prefix(err, "%s", path);
