@@ -94,6 +94,9 @@ struct kd_scan_state {
 	size_t npending, pending_cap;
 	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
 	uint64_t base;			/* the unit's u.base */
+	uint64_t *enums;		/* enumerations reported (see
+					 * scan_enumerators), 0 = empty */
+	size_t nenums, enums_cap;
 };
 
 /*
@@ -188,6 +191,7 @@ void kd_scan_state_destroy(struct kd_scan_state *st)
 	free(st->named);
 	free(st->pending);
 	free(st->name_cache);
+	free(st->enums);
 	free(st);
 }
 
@@ -965,7 +969,82 @@ static int remember_spec(struct kd_scan_state *st, const struct die_attrs *d,
 	return 1;
 }
 
-/* Scans the enumerators of the enumeration type just read. */
+/* Adds id to the set of enumerations reported; 0 if it was there. */
+static int enum_add(struct kd_scan_state *st, uint64_t id)
+{
+	id = id ? id : 1;
+	if ((st->nenums + 1) * 2 > st->enums_cap) {
+		size_t cap = st->enums_cap ? st->enums_cap * 2 : 4096;
+		uint64_t *set = calloc(cap, sizeof(*set));
+		if (!set)
+			return 1;	/* just report it again */
+		for (size_t i = 0; i < st->enums_cap; i++) {
+			size_t j = st->enums[i] & (cap - 1);
+			while (st->enums[i] && set[j])
+				j = (j + 1) & (cap - 1);
+			if (st->enums[i])
+				set[j] = st->enums[i];
+		}
+		free(st->enums);
+		st->enums = set;
+		st->enums_cap = cap;
+	}
+	size_t mask = st->enums_cap - 1, j = id & mask;
+	for (; st->enums[j]; j = (j + 1) & mask) {
+		if (st->enums[j] == id)
+			return 0;
+	}
+	st->enums[j] = id;
+	st->nenums++;
+	return 1;
+}
+
+/* Walks the enumerators after c, hashing what their entries are made of:
+ * name (by address: only .debug_str names, else *hashable = 0) and value. */
+static struct kd_error *hash_enumerators(const struct unit *u,
+					 struct kd_scan_state *st,
+					 struct kd_cursor *c, uint64_t *hash,
+					 int *hashable)
+{
+	uint64_t h = 0x6a09e667f3bcc908ull;
+	*hashable = 1;
+	for (;;) {
+		uint64_t at = kd_cursor_pos(c);
+		uint64_t code = kd_cursor_uleb(c);
+		if (c->bad || at >= u->end)
+			return corrupt(u, ".debug_info", at,
+				       "enumeration runs past the end of its unit");
+		if (code == 0)
+			break;
+		const struct abbrev *a = find_abbrev(st, code);
+		struct die_attrs d;
+		if (!a)
+			return corrupt(u, ".debug_info", at,
+				       "DIE uses an undefined abbreviation");
+		if (!read_attrs(u, st, a, c, &d))
+			return corrupt(u, ".debug_info", at, "bad attribute");
+		if (a->tag == DW_TAG_enumerator && d.name) {
+			*hashable &= d.name_len == NAME_LEN_UNKNOWN;
+			h = kd_hash_mix(h, (uintptr_t)d.name);
+			h = kd_hash_mix(h, (uint64_t)d.const_value);
+		}
+		if (a->children) {
+			struct kd_error *err = skip_children(u, st, c);
+			if (err)
+				return err;
+		}
+	}
+	*hash = h;
+	return NULL;
+}
+
+/*
+ * Scans the enumerators of the enumeration type just read.  Every unit
+ * that includes a header repeats its enumerations, and enumerators are a
+ * third of all names: an enumeration this state has reported before (same
+ * name, declaration, size and enumerators) is not reported again; its
+ * entries would only repeat earlier ones with a larger DIE offset.
+ */
 static struct kd_error *scan_enumerators(const struct unit *u,
 					 struct kd_scan_state *st,
 					 struct kd_cursor *c,
@@ -973,6 +1052,19 @@ static struct kd_error *scan_enumerators(const struct unit *u,
 					 uint64_t enum_die,
 					 kd_scan_emit_fn *emit, void *arg)
 {
+	struct kd_cursor start = *c;
+	uint64_t h = 0;
+	int hashable = 0;
+	struct kd_error *err = hash_enumerators(u, st, c, &h, &hashable);
+	if (err)
+		return err;
+	uint64_t id = kd_hash_mix(enum_d->name ? enum_d->name_hash : 0,
+				  file_hash(st, enum_d->file) +
+				  enum_d->line * 0x9e3779b97f4a7c15ull);
+	id = kd_hash_mix(id ^ enum_d->size, h);
+	if (hashable && !enum_add(st, id))
+		return NULL;	/* c is past the enumerators */
+	*c = start;
 	for (;;) {
 		uint64_t at = kd_cursor_pos(c);
 		uint64_t code = kd_cursor_uleb(c);

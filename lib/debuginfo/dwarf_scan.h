@@ -9,7 +9,11 @@
  * DWARF (types, members, locations) is read lazily through libdw.
  *
  * The scanner is reentrant: workers scan different units in parallel,
- * each with its own struct kd_scan_state.
+ * each with its own struct kd_scan_state.  A state remembers the
+ * enumeration types it has reported: one that comes again, identical
+ * (name, declaration, size, enumerators), in a later unit scanned with
+ * the same state has its enumerators reported only once (the index keeps
+ * the first DIE of equal entries anyway; units are scanned in order).
  */
 #ifndef PYKDUMP_DWARF_SCAN_H
 #define PYKDUMP_DWARF_SCAN_H
