@@ -44,7 +44,7 @@ struct build;
  * last reported with (names are compared by address here: equal addresses
  * are equal names; different ones go on to the set, which compares text).
  */
-#define FILTER_BITS 16
+#define FILTER_BITS 14	/* 384 KB a worker: fits in L2 */
 
 struct filter_slot {
 	uint64_t key;
@@ -166,7 +166,7 @@ static int set_reserve(struct worker *w, size_t need)
 	return 1;
 }
 
-static struct filter_slot *filter_slot(struct worker *w,
+static struct filter_slot *filter_slot(const struct worker *w,
 				       const struct kd_scan_entry *e)
 {
 	return &w->filter[(e->key >> 32) & ((1u << FILTER_BITS) - 1)];
@@ -192,8 +192,7 @@ static void filter_set(struct worker *w, const struct kd_scan_entry *e,
 
 static int filter_hit(const struct worker *w, const struct kd_scan_entry *e)
 {
-	const struct filter_slot *f = &w->filter[(e->key >> 32) &
-						 ((1u << FILTER_BITS) - 1)];
+	const struct filter_slot *f = filter_slot(w, e);
 	return f->key == e->key && f->name == e->name &&
 	       (f->die_kind & 0xff) == e->kind && f->die_kind >> 8 <= e->die;
 }
@@ -266,8 +265,7 @@ static int add_batch(struct worker *w)
 	w->nbatch = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (i + AHEAD < n)
-			__builtin_prefetch(&w->filter[(e[i + AHEAD].key >> 32) &
-						      ((1u << FILTER_BITS) - 1)]);
+			__builtin_prefetch(filter_slot(w, &e[i + AHEAD]));
 		if (!filter_hit(w, &e[i]))
 			e[m++] = e[i];
 	}
@@ -285,13 +283,14 @@ static int add_batch(struct worker *w)
 
 /*
  * Keeping peak memory down: each page fault on the file mapping maps up
- * to 16 neighbouring pages and nothing unmaps them, so a scan would end
- * with all of .debug_info (160+ MB for a distro kernel) and most of
- * .debug_line (whose file tables sit ~all over it) resident.  Pages below
- * the frontier of finished units are dropped every few MB (they stay in
- * the page cache), with a margin for fault-around near the frontier;
- * .debug_abbrev and .debug_line are dropped whole at the same time (the
- * parts still in use fault back in).
+ * to 16 neighbouring pages and nothing unmaps them, so a scan through the
+ * mapping would end with all of .debug_info (160+ MB for a distro kernel)
+ * and most of .debug_line (whose file tables sit ~all over it) resident.
+ * Units are read with pread when the file is at hand (scan_one); what is
+ * still read through the mapping is dropped every few MB of progress
+ * (the pages stay in the page cache): .debug_info below the frontier of
+ * finished units, with a margin for fault-around near it (the fallback),
+ * and .debug_abbrev and .debug_line whole (parts in use fault back in).
  */
 #define RELEASE_STEP (4u << 20)
 #define RELEASE_MARGIN (128u << 10)
