@@ -475,6 +475,11 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 		if (!err && !(w[i].filter = calloc(1u << FILTER_BITS,
 						   sizeof(*w[i].filter))))
 			err = &kd_error_nomem;
+		/* Sized for what the section holds (a distro kernel keeps
+		 * ~1 name per 400 bytes of .debug_info, spread over the
+		 * workers), so that the set rarely grows and rehashes. */
+		if (!err && !set_reserve(&w[i], b->s->info_size / 400 / n))
+			err = &kd_error_nomem;
 	}
 	if (err)
 		return err;
