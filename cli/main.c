@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/dlkm.h>
 #include <pykdump/session.h>
 
+#include "cli_epython.h"
 #include "command.h"
 #include "shell.h"
 
@@ -23,6 +25,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: pykdump [OPTIONS] [VMLINUX] VMCORE [VMCORE...]\n"
+		"       pykdump run [VMLINUX] VMCORE program[.py] [args]\n"
 		"\n"
 		"Analyse a Linux kernel crash dump.  Several VMCORE files form a\n"
 		"split dump set.\n"
@@ -37,6 +40,8 @@ static void usage(FILE *out)
 		"      --no-vmlinux    open the dump alone (dumpinfo only)\n"
 		"      --cache-dir DIR where the DWARF index cache lives\n"
 		"      --no-index-cache build the DWARF index in memory only\n"
+		"      --mod-dir DIR   look for module debuginfo in DIR (mod -s,\n"
+		"                      mod -S; repeatable)\n"
 		"  -h, --help          this text, then the list of commands\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -51,6 +56,8 @@ struct cli {
 	const char **cmds;
 	size_t ncmds;
 	const char **debug_dirs;
+	const char **mod_dirs;
+	size_t nmod_dirs;
 	const char *input;
 	double timeout;
 };
@@ -58,7 +65,7 @@ struct cli {
 static int parse_args(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_ZERO = 256, OPT_TIMEOUT, OPT_DEBUG_DIR, OPT_FORCE,
-	       OPT_NO_VMLINUX, OPT_CACHE_DIR, OPT_NO_INDEX_CACHE };
+	       OPT_NO_VMLINUX, OPT_CACHE_DIR, OPT_NO_INDEX_CACHE, OPT_MOD_DIR };
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "input", required_argument, NULL, 'i' },
@@ -69,6 +76,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{ "no-vmlinux", no_argument, NULL, OPT_NO_VMLINUX },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
+		{ "mod-dir", required_argument, NULL, OPT_MOD_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -76,8 +84,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	cli->cmds = calloc(argc, sizeof(*cli->cmds));
 	cli->files = calloc(argc, sizeof(*cli->files));
 	cli->debug_dirs = calloc(argc, sizeof(*cli->debug_dirs));
+	cli->mod_dirs = calloc(argc, sizeof(*cli->mod_dirs));
 	cli->opts.debug_dirs = cli->debug_dirs;
-	if (!cli->cmds || !cli->files || !cli->debug_dirs)
+	if (!cli->cmds || !cli->files || !cli->debug_dirs || !cli->mod_dirs)
 		return 2;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:i:hV", longopts, NULL)) != -1) {
@@ -108,6 +117,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_NO_INDEX_CACHE:
 			cli->opts.no_index_cache = 1;
+			break;
+		case OPT_MOD_DIR:
+			cli->mod_dirs[cli->nmod_dirs++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -156,9 +168,58 @@ static int dump_only_commands(const struct cli *cli)
 	return 1;
 }
 
+/* The program of "pykdump run [VMLINUX] VMCORE prog.py args": the first
+ * argument ending in .py or naming no file (a program found by name). */
+static int run_prog_index(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if ((n > 3 && strcmp(argv[i] + n - 3, ".py") == 0) ||
+		    access(argv[i], F_OK) != 0)
+			return i;
+	}
+	return -1;
+}
+
+/* pykdump run [VMLINUX] VMCORE... PROG[.py] [ARGS]: open the dump and
+ * run one PyKdump program, as epython would in the shell. */
+static int run_program(int argc, char **argv)
+{
+	int p = run_prog_index(argc, argv);
+	if (p < 3) {
+		fprintf(stderr, "Usage: pykdump run [VMLINUX] VMCORE "
+			"program[.py] [args]\n");
+		return 2;
+	}
+	struct kd_session_options opts = {
+		.files = (const char *const *)argv + 2,
+		.nfiles = (size_t)(p - 2),
+	};
+	struct kd_session *s;
+	struct kd_error *err = kd_session_open(&opts, &s);
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+	struct kd_shell sh = { .s = s };
+	kd_shell_init(&sh);
+	kd_cli_epython_init();
+	argv[p - 1] = "epython";
+	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "epython" };
+	int rc = kd_command_find("epython")->run(&ctx, argc - (p - 1),
+						 argv + p - 1);
+	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
+	kd_session_close(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return run_program(argc, argv);
 	int rc = parse_args(&cli, argc, argv);
 	if (rc)
 		return rc;
@@ -180,8 +241,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	for (size_t i = 0; i < cli.nmod_dirs && !err; i++)
+		err = kd_modules_add_search_dir(s, cli.mod_dirs[i]);
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+	}
+
 	struct kd_shell sh = { .s = s, .timeout = cli.timeout };
 	kd_shell_init(&sh);
+	kd_cli_epython_init();
 	rc = 0;
 	for (size_t i = 0; i < cli.ncmds; i++)
 		rc = kd_shell_run_line(&sh, cli.cmds[i]);
@@ -191,9 +260,11 @@ int main(int argc, char **argv)
 		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
 					  : kd_shell_run_stream(&sh, stdin);
 	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
 	kd_session_close(s);
 	free(cli.cmds);
 	free(cli.files);
 	free(cli.debug_dirs);
+	free(cli.mod_dirs);
 	return rc;
 }

@@ -1,60 +1,165 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The command loop.  Ctrl-C stops the running command (through
- * kd_cancel_request), never the shell; each command runs under the
- * --timeout budget.
+ * kd_cancel_request), never the shell: at the prompt it clears the line.
+ * Each command runs under the --timeout budget; one that runs out is
+ * stopped cooperatively, keeps the output it printed, and the timeout is
+ * reported on stderr and kept in the session's problem log.  The
+ * interactive shell prompts "crash> " as crash does, keeps its history
+ * in ~/.pykdump_history, completes with Tab (complete.c) and, with
+ * "set scroll on" (the default on a terminal), pages each command's
+ * output through $PAGER (else "less -E -X").
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/log.h>
 #include <pykdump/session.h>
 
 #include "command.h"
+#include "complete.h"
 #include "shell.h"
+
+#define HISTORY_MAX 1000
+
+static volatile sig_atomic_t at_prompt;
+static kd_shell_interrupt_fn *volatile interrupt_hook;
+
+void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn)
+{
+	interrupt_hook = fn;
+}
 
 static void on_sigint(int sig)
 {
 	(void)sig;
-	kd_cancel_request();
+	if (!at_prompt) {
+		kd_shell_interrupt_fn *hook = interrupt_hook;
+		kd_cancel_request();
+		if (hook)
+			hook();
+		return;
+	}
+	/* At the prompt: drop the line being typed, prompt again. */
+	(void)!write(STDOUT_FILENO, "\n", 1);
+	rl_on_new_line();
+	rl_replace_line("", 0);
+	rl_redisplay();
 }
 
 void kd_shell_init(struct kd_shell *sh)
 {
 	struct sigaction sa = { .sa_handler = on_sigint };
 	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* "| head" may close early */
 	sh->last_status = 0;
+	sh->scroll = 0;		/* the interactive shell turns it on */
+	sh->history_file = NULL;
 }
 
 void kd_shell_fini(struct kd_shell *sh)
 {
-	(void)sh;
 	fflush(stdout);
+	free(sh->history_file);
+	sh->history_file = NULL;
+}
+
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
 }
 
 static int is_quit(const char *line)
 {
-	while (*line == ' ' || *line == '\t')
-		line++;
+	line = skip_blanks(line);
 	size_t n = strcspn(line, " \t\n");
 	return (n == 4 && strncmp(line, "quit", 4) == 0) ||
 	       (n == 4 && strncmp(line, "exit", 4) == 0) ||
 	       (n == 1 && line[0] == 'q');
 }
 
+/* "set scroll [on|off]": the shell's own setting; 1 if line was one. */
+static int set_scroll(struct kd_shell *sh, const char *line, int *rc)
+{
+	char word[16] = "", arg[16] = "", extra[2] = "";
+	line = skip_blanks(line);
+	if (strncmp(line, "set", 3) || (line[3] != ' ' && line[3] != '\t'))
+		return 0;
+	if (sscanf(line + 3, " %15s %15s %1s", word, arg, extra) < 1 ||
+	    strcmp(word, "scroll"))
+		return 0;
+	*rc = 0;
+	if (!arg[0])
+		printf("scroll: %s\n", sh->scroll ? "on" : "off");
+	else if (!strcmp(arg, "on") && !extra[0])
+		sh->scroll = 1;
+	else if (!strcmp(arg, "off") && !extra[0])
+		sh->scroll = 0;
+	else {
+		printf("set: invalid scroll setting: %s (on or off)\n", arg);
+		*rc = 1;
+	}
+	return 1;
+}
+
+/* Page only a terminal's output, and not when the line redirects it. */
+static FILE *open_pager(const struct kd_shell *sh, const char *line)
+{
+	if (!sh->scroll || !isatty(STDOUT_FILENO) || strpbrk(line, "|>"))
+		return NULL;
+	const char *pager = getenv("PAGER");
+	if (!pager || !*pager)
+		pager = "less -E -X";
+	fflush(stdout);
+	return popen(pager, "w");
+}
+
+static void report_cancel(struct kd_shell *sh, const char *line, int why)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(skip_blanks(line),
+							  " \t\n"),
+		 skip_blanks(line));
+	if (why == KD_ERR_TIMEOUT) {
+		fprintf(stderr, "%s: timed out after %g s (output is partial)\n",
+			cmd, sh->timeout);
+		struct kd_error *e = kd_log_timeout(kd_session_log(sh->s),
+						    "%s: timed out after %g s",
+						    cmd, sh->timeout);
+		(void)e;	/* only the static nomem error */
+	} else {
+		fprintf(stderr, "%s: interrupted\n", cmd);
+	}
+}
+
 int kd_shell_run_line(struct kd_shell *sh, const char *line)
 {
+	int rc;
+	if (set_scroll(sh, line, &rc))
+		return sh->last_status = rc;
+	FILE *pager = open_pager(sh, line);
 	kd_cancel_begin(sh->timeout);
-	sh->last_status = kd_command_exec(sh->s, line, stdout);
+	rc = kd_command_exec(sh->s, line, pager ? pager : stdout);
+	int why = kd_cancel_pending();
 	kd_cancel_end();
+	if (pager)
+		pclose(pager);
 	fflush(stdout);
-	return sh->last_status;
+	if (why) {
+		report_cancel(sh, line, why);
+		rc = 1;
+	}
+	return sh->last_status = rc;
 }
 
 int kd_shell_run_stream(struct kd_shell *sh, FILE *in)
@@ -82,18 +187,58 @@ int kd_shell_run_file(struct kd_shell *sh, const char *path)
 	return rc;
 }
 
+static void history_open(struct kd_shell *sh)
+{
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return;
+	size_t n = strlen(home) + sizeof("/.pykdump_history");
+	sh->history_file = malloc(n);
+	if (!sh->history_file)
+		return;
+	snprintf(sh->history_file, n, "%s/.pykdump_history", home);
+	using_history();
+	stifle_history(HISTORY_MAX);
+	read_history(sh->history_file);	/* absent the first time */
+}
+
+static void history_save(const struct kd_shell *sh)
+{
+	if (sh->history_file && write_history(sh->history_file) == 0)
+		history_truncate_file(sh->history_file, HISTORY_MAX);
+}
+
 int kd_shell_interactive(struct kd_shell *sh)
 {
 	char *line;
-	while ((line = readline("pykdump> ")) != NULL) {
-		if (*line)
-			add_history(line);
+	history_open(sh);
+	kd_complete_init(sh->s);
+	sh->scroll = 1;
+	rl_catch_signals = 0;	/* our handler, also while reading */
+	for (;;) {
+		at_prompt = 1;
+		line = readline("crash> ");
+		at_prompt = 0;
+		if (!line) {
+			putchar('\n');
+			break;
+		}
+		const char *p = skip_blanks(line);
+		if (*p) {
+			HIST_ENTRY *last = history_get(history_base +
+						       history_length - 1);
+			if (!last || strcmp(last->line, line))
+				add_history(line);
+		}
 		if (is_quit(line)) {
 			free(line);
 			break;
 		}
-		kd_shell_run_line(sh, line);
+		if (*p)
+			kd_shell_run_line(sh, line);
 		free(line);
 	}
+	history_save(sh);
+	kd_complete_fini();
 	return sh->last_status;
 }

@@ -108,8 +108,8 @@ static void print_exception(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
 	print_regs(ctx->out, f);
 }
 
-static void print_frame(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
-			int level, unsigned flags)
+void kd_bt_print_frame(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
+		       int level, unsigned flags)
 {
 	fprintf(ctx->out, "%s#%d [%016" PRIx64 "] ", level < 10 ? " " : "",
 		level, f->sp);
@@ -143,7 +143,7 @@ static void print_frames(struct kd_cmd_ctx *ctx, const struct kd_backtrace *bt,
 			print_regs(ctx->out, f);	/* stopped in user mode */
 			continue;
 		}
-		print_frame(ctx, f, level++, flags);
+		kd_bt_print_frame(ctx, f, level++, flags);
 		if (flags & KD_BT_LINES)
 			print_line(ctx, f->ip);
 		if (f->flags & KD_FRAME_REGS)

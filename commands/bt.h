@@ -15,4 +15,10 @@
  * unwound at all (the message is printed). */
 int kd_bt_print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags);
 
+/* One numbered frame line: " #N [sp] func at ip [module]" (func+off
+ * with KD_BT_OFFSETS), as crash prints it. */
+struct kd_frame;
+void kd_bt_print_frame(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
+		       int level, unsigned flags);
+
 #endif /* PYKDUMP_COMMANDS_BT_H */

@@ -30,7 +30,22 @@ struct kd_command {
 /* NULL-terminated table of every built-in command, sorted by name. */
 extern const struct kd_command *const kd_commands[];
 
+/* A built-in command, else one registered at run time. */
 const struct kd_command *kd_command_find(const char *name);
+
+/*
+ * Commands added at run time (PyKdump programs registered by name, as
+ * the original registers crashinfo, xportshow ...).  The caller keeps
+ * cmd alive until kd_command_unregister.  A built-in's name is refused
+ * (returns 1); registering a name again replaces the earlier entry
+ * (which the caller then owns again: *old, may be NULL).  -1: no memory.
+ */
+int kd_command_register(const struct kd_command *cmd,
+			const struct kd_command **old);
+/* Remove name's entry; returns it (the caller frees it) or NULL. */
+const struct kd_command *kd_command_unregister(const char *name);
+/* NULL-terminated, sorted by name; valid until the next (un)register. */
+const struct kd_command *const *kd_commands_registered(void);
 
 /*
  * Run one command line: split into words (quotes honoured), look the

@@ -23,6 +23,15 @@ static int help_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (const struct kd_command *const *c = kd_commands; *c; c++)
 		fprintf(ctx->out, "%-12s %s\n", (*c)->name, (*c)->summary);
+	const struct kd_command *const *r = kd_commands_registered();
+	if (*r)
+		fprintf(ctx->out, "\nPyKdump programs (also: epython NAME):\n");
+	for (; *r; r++)
+		fprintf(ctx->out, "%-12s %s\n", (*r)->name, (*r)->summary);
+	fprintf(ctx->out, "\nIn the shell: \"set scroll on|off\" pages output "
+		"through $PAGER on a terminal;\n\"CMD | shell-command\", "
+		"\"CMD > file\", \"CMD >> file\" redirect; q, quit or exit "
+		"leaves.\n");
 	return 0;
 }
 

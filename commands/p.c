@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <pykdump/machine.h>
+#include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
 #include <pykdump/types.h>
 #include <pykdump/value_format.h>
@@ -198,6 +199,21 @@ static int emit(struct kd_cmd_ctx *ctx, const char *prefix,
 	return 0;
 }
 
+/* A vmlinux symbol, else a module's (its kallsyms, include/pykdump/ksyms.h). */
+static int symbol_addr(struct kd_session *s, const char *name, uint64_t *addr)
+{
+	struct kd_ksym ks;
+	if (kd_symbol_try_addr(s, name, addr))
+		return 1;
+	struct kd_error *err = kd_ksym_by_name(s, name, &ks);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	*addr = ks.value;
+	return 1;
+}
+
 static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 {
 	struct kd_types *types = kd_cmd_types(ctx);
@@ -217,7 +233,7 @@ static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 	struct kd_error *err = kd_types_find_variable(types, name, &var);
 	if (!err) {
 		v.type = var.type;
-		if (!kd_symbol_try_addr(ctx->s, name, &v.addr))
+		if (!symbol_addr(ctx->s, name, &v.addr))
 			return fprintf(ctx->out, "p: no address for %s\n", name), 1;
 		if (var.is_percpu && !p[n] && !address_of && !contents)
 			return percpu(ctx, var.type, name, v.addr);
@@ -230,7 +246,7 @@ static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 			return 1;
 		}
 		v.type = fn.type;
-		if (!kd_symbol_try_addr(ctx->s, name, &v.addr))
+		if (!symbol_addr(ctx->s, name, &v.addr))
 			return fprintf(ctx->out, "p: no address for %s\n", name), 1;
 	}
 	err = walk(ctx, &v, p + n);

@@ -1,17 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The table of built-in commands. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
+extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dumpinfo;
+extern const struct kd_command kd_cmd_epython;
+extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_kmem;
+extern const struct kd_command kd_cmd_list;
+extern const struct kd_command kd_cmd_log;
+extern const struct kd_command kd_cmd_mod;
+extern const struct kd_command kd_cmd_mount;
+extern const struct kd_command kd_cmd_net;
 extern const struct kd_command kd_cmd_p;
+extern const struct kd_command kd_cmd_ps;
 extern const struct kd_command kd_cmd_rd;
+extern const struct kd_command kd_cmd_runq;
 extern const struct kd_command kd_cmd_struct;
 extern const struct kd_command kd_cmd_sym;
+extern const struct kd_command kd_cmd_sys;
+extern const struct kd_command kd_cmd_task;
+extern const struct kd_command kd_cmd_timer;
+extern const struct kd_command kd_cmd_tree;
 extern const struct kd_command kd_cmd_union;
 extern const struct kd_command kd_cmd_vtop;
 extern const struct kd_command kd_cmd_whatis;
@@ -19,23 +35,106 @@ extern const struct kd_command kd_cmd_whatis;
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
+	&kd_cmd_dev,
 	&kd_cmd_dumpinfo,
+	&kd_cmd_epython,
+	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_kmem,
+	&kd_cmd_list,
+	&kd_cmd_log,
+	&kd_cmd_mod,
+	&kd_cmd_mount,
+	&kd_cmd_net,
 	&kd_cmd_p,
+	&kd_cmd_ps,
 	&kd_cmd_rd,
+	&kd_cmd_runq,
 	&kd_cmd_struct,
 	&kd_cmd_sym,
+	&kd_cmd_sys,
+	&kd_cmd_task,
+	&kd_cmd_timer,
+	&kd_cmd_tree,
 	&kd_cmd_union,
 	&kd_cmd_vtop,
 	&kd_cmd_whatis,
 	NULL,
 };
 
-const struct kd_command *kd_command_find(const char *name)
+/* Run-time registrations: few (a dozen programs), kept sorted. */
+static const struct kd_command **registered;
+static size_t nregistered;
+static const struct kd_command *const no_commands[] = { NULL };
+
+static const struct kd_command *builtin_find(const char *name)
 {
 	for (const struct kd_command *const *c = kd_commands; *c; c++)
 		if (strcmp((*c)->name, name) == 0)
 			return *c;
 	return NULL;
+}
+
+static size_t registered_pos(const char *name, int *found)
+{
+	size_t i = 0;
+	while (i < nregistered && strcmp(registered[i]->name, name) < 0)
+		i++;
+	*found = i < nregistered && strcmp(registered[i]->name, name) == 0;
+	return i;
+}
+
+const struct kd_command *kd_command_find(const char *name)
+{
+	const struct kd_command *c = builtin_find(name);
+	int found;
+	size_t i = c ? 0 : registered_pos(name, &found);
+	return c ? c : found ? registered[i] : NULL;
+}
+
+int kd_command_register(const struct kd_command *cmd,
+			const struct kd_command **old)
+{
+	int found;
+	*old = NULL;
+	if (builtin_find(cmd->name))
+		return 1;
+	size_t i = registered_pos(cmd->name, &found);
+	if (found) {
+		*old = registered[i];
+		registered[i] = cmd;
+		return 0;
+	}
+	/* one spare slot for the NULL end */
+	const struct kd_command **v = realloc(registered,
+					      (nregistered + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	registered = v;
+	memmove(v + i + 1, v + i, (nregistered - i) * sizeof(*v));
+	v[i] = cmd;
+	v[++nregistered] = NULL;
+	return 0;
+}
+
+const struct kd_command *kd_command_unregister(const char *name)
+{
+	int found;
+	size_t i = registered_pos(name, &found);
+	if (!found)
+		return NULL;
+	const struct kd_command *c = registered[i];
+	memmove(registered + i, registered + i + 1,
+		(nregistered - i) * sizeof(*registered));	/* with NULL */
+	if (--nregistered == 0) {
+		free(registered);
+		registered = NULL;
+	}
+	return c;
+}
+
+const struct kd_command *const *kd_commands_registered(void)
+{
+	return registered ? registered : no_commands;
 }

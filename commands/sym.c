@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sym [-l] [-q string] [symbol | vaddr] ...   (crash's sym)
+ * sym [-l] [-m module] [-q string] [symbol | vaddr] ...   (crash's sym)
  *
  *   sym NAME      every symbol of that name: "ADDR (T) NAME", text ones
  *                 followed by their source file and line from the DWARF
  *                 line tables (" path: line")
  *   sym VADDR     the symbol at or below it: "VADDR (T) NAME+OFF" (+line)
- *   sym -l        every symbol in address order (per-CPU ones first)
- *   sym -q STR    every symbol whose name contains STR
+ *   sym -l        every symbol in address order (per-CPU ones first),
+ *                 then each module's (by base address) between
+ *                 "ADDR MODULE START: name" and "ADDR MODULE END: name"
+ *   sym -m NAME   that module's part of sym -l
+ *   sym -q STR    every symbol whose name contains STR, module ones
+ *                 followed by " [module]"
  * Addresses print as "%lx" (per-CPU offsets are small numbers).  Module
- * symbols are not listed here (module symbol tables are another layer).
+ * symbols come from the modules' kallsyms (ksyms.h).
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include <pykdump/cancel.h>
+#include <pykdump/dlkm.h>
+#include <pykdump/ksyms.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
@@ -49,13 +57,122 @@ static void show(struct kd_cmd_ctx *ctx, const struct kd_symbol *sym,
 	fputc('\n', ctx->out);
 }
 
+static void show_module(struct kd_cmd_ctx *ctx, const struct kd_ksym *ks,
+			uint64_t off)
+{
+	fprintf(ctx->out, "%" PRIx64 " (%c) %s", ks->value + off, ks->type,
+		ks->name);
+	if (off)
+		fprintf(ctx->out, "+%" PRIu64, off);
+	fprintf(ctx->out, " [%s] ", ks->module);
+	char file[1024];
+	int line;
+	if ((ks->type == 't' || ks->type == 'T') &&
+	    kd_unwind_srcline(ctx->s, ks->value + off, file, sizeof(file),
+			      &line))
+		fprintf(ctx->out, "%s: %d", file, line);
+	fputc('\n', ctx->out);
+}
+
+struct mod_ref {
+	size_t index;
+	struct kd_module_info info;
+};
+
+static int by_base(const void *a, const void *b)
+{
+	const struct mod_ref *x = a, *y = b;
+	return (x->info.base > y->info.base) - (x->info.base < y->info.base);
+}
+
+/* The modules in crash's order (by base address); NULL when none. */
+static struct mod_ref *modules_by_base(struct kd_session *s, size_t *n)
+{
+	struct kd_error *err = kd_modules_count(s, n);
+	struct mod_ref *m = NULL;
+	if (!err && *n && !(m = calloc(*n, sizeof(*m))))
+		err = &kd_error_nomem;
+	for (size_t i = 0; !err && i < *n; i++) {
+		m[i].index = i;
+		err = kd_modules_get(s, i, &m[i].info);
+	}
+	if (err) {	/* no module list: vmlinux symbols only */
+		kd_error_destroy(err);
+		free(m);
+		*n = 0;
+		return NULL;
+	}
+	qsort(m, *n, sizeof(*m), by_base);
+	return m;
+}
+
+/* One module's symbols: all of them framed by MODULE START / END lines,
+ * or (substr) those whose name contains it, tagged with the module. */
+static size_t list_module(struct kd_cmd_ctx *ctx, const struct mod_ref *m,
+			  const char *substr)
+{
+	size_t shown = 0;
+	const char *name = m->info.name;
+	struct kd_ksym ks;
+	if (!substr)
+		fprintf(ctx->out, "%" PRIx64 " MODULE START: %s\n",
+			m->info.base, name);
+	size_t n = kd_ksym_module_count(ctx->s, m->index);
+	for (size_t i = 0; i < n; i++) {
+		if (!kd_ksym_module_get(ctx->s, m->index, i, &ks) ||
+		    (substr && !strstr(ks.name, substr)))
+			continue;
+		fprintf(ctx->out, "%" PRIx64 " (%c) %s", ks.value, ks.type,
+			ks.name);
+		fprintf(ctx->out, substr ? " [%s]\n" : "\n", name);
+		shown++;
+	}
+	if (!substr)
+		fprintf(ctx->out, "%" PRIx64 " MODULE END: %s\n",
+			m->info.base + m->info.size, name);
+	return shown;
+}
+
+/* only: one module's listing (sym -m), nothing when there is none.
+ * Returns the number of symbols shown. */
+static size_t list_modules(struct kd_cmd_ctx *ctx, const char *substr,
+			   const char *only)
+{
+	size_t n, want = 0, shown = 0;
+	if (only) {
+		struct kd_error *err = kd_modules_find(ctx->s, only, &want);
+		if (err) {
+			kd_error_destroy(err);
+			return 0;
+		}
+	}
+	struct mod_ref *m = modules_by_base(ctx->s, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct kd_error *err = kd_cancel_check();
+		if (err) {
+			kd_cmd_fail(ctx, err);
+			break;
+		}
+		if (!only || m[i].index == want)
+			shown += list_module(ctx, &m[i], substr);
+	}
+	free(m);
+	return shown;
+}
+
 static void list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		     const char *substr)
 {
 	struct kd_symbol sym;
+	size_t shown = 0;
 	for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
-		if (!substr || strstr(sym.name, substr))
+		if (!substr || strstr(sym.name, substr)) {
 			show(ctx, &sym, 0, 0);
+			shown++;
+		}
+	shown += list_modules(ctx, substr, NULL);
+	if (substr && !shown)
+		fprintf(ctx->out, "(none found)\n");
 }
 
 static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
@@ -67,6 +184,13 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		show(ctx, &syms[i], 0, 1);
 	if (n)
 		return 0;
+	struct kd_ksym ks;
+	struct kd_error *err = kd_ksym_by_name(ctx->s, name, &ks);
+	if (!err) {
+		show_module(ctx, &ks, 0);
+		return 0;
+	}
+	kd_error_destroy(err);
 	fprintf(ctx->out, "symbol not found: %s\npossible alternatives:\n", name);
 	struct kd_symbol sym;
 	size_t found = 0;
@@ -86,7 +210,12 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 {
 	struct kd_symbol sym;
 	uint64_t off;
+	struct kd_ksym ks;
 	if (!kd_cmd_symbol_at(st, addr, &sym, &off)) {
+		if (kd_ksym_by_addr(ctx->s, addr, &ks, &off) && ks.module) {
+			show_module(ctx, &ks, off);
+			return 0;
+		}
 		fprintf(ctx->out, "%s: invalid address: %s\n", ctx->name, arg);
 		return 1;
 	}
@@ -102,10 +231,13 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "%s: no symbols (no vmlinux)\n", ctx->name);
 		return 1;
 	}
-	while ((c = getopt(argc, argv, "lq:")) != -1) {
+	while ((c = getopt(argc, argv, "lm:q:")) != -1) {
 		switch (c) {
 		case 'l':
 			list_all(ctx, st, NULL);
+			return 0;
+		case 'm':
+			list_modules(ctx, NULL, optarg);
 			return 0;
 		case 'q':
 			list_all(ctx, st, optarg);
@@ -118,7 +250,12 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		uint64_t addr;
 		struct kd_symbol sym;
+		struct kd_ksym ks;
 		struct kd_error *err = kd_symtab_lookup(st, argv[i], &sym);
+		if (err) {
+			kd_error_destroy(err);
+			err = kd_ksym_by_name(ctx->s, argv[i], &ks);
+		}
 		int is_name = !err;
 		kd_error_destroy(err);
 		if (!is_name && kd_cmd_parse_hex(argv[i], &addr))
@@ -132,7 +269,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 const struct kd_command kd_cmd_sym = {
 	.name = "sym",
 	.summary = "translate a symbol to its virtual address, or vice-versa",
-	.usage = "sym [-l] | [-q string] | [symbol | vaddr]...",
+	.usage = "sym [-l] | [-m module] | [-q string] | [symbol | vaddr]...",
 	.run = run,
 	.needs_vmlinux = 1,
 };

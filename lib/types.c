@@ -673,6 +673,8 @@ static int find_entry(struct kd_types *ts, const char *name, unsigned kind,
 	struct kd_debuginfo *di = ts->di;
 	for (size_t i = 0; i < di->nsources; i++) {
 		struct kd_dwarf_index *idx;
+		if (di->sources[i]->hidden)
+			continue;	/* an unloaded module */
 		struct kd_error *err = kd_debuginfo_source_index(di, i, &idx);
 		if (err) {
 			kd_error_destroy(err);
@@ -1116,7 +1118,8 @@ struct kd_error *kd_types_find_enumerator(struct kd_types *ts,
 		struct kd_dwarf_index *idx;
 		struct kd_index_hit hit;
 		struct kd_index_iter it;
-		if (kd_debuginfo_source_index(di, i, &idx) != NULL)
+		if (di->sources[i]->hidden ||
+		    kd_debuginfo_source_index(di, i, &idx) != NULL)
 			continue;
 		kd_dwarf_index_find(idx, name, KD_DIX_MASK(KD_DIX_ENUMERATOR), &it);
 		while (kd_dwarf_index_next(&it, &hit)) {

@@ -11,8 +11,11 @@
  *     name), members separated by ",", then "}" indented 2 * level;
  *     arrays print their elements at level + 1 after "{", separated by
  *     ", " (so arrays of structs give "{{ ... }, { ... }}");
- *   - a char array prints as a string of all its elements with the
- *     last one dropped if it is NUL; non-printable bytes as \ooo;
+ *   - a char array prints as a string of its elements with the last one
+ *     dropped if it is NUL, cut after 256 characters ("..."; see
+ *     print_char_array); non-printable bytes as \ooo, and a digit right
+ *     after such an escape escaped too; a flexible char array as its
+ *     address and the string there;
  *   - a pointer prints as 0x... followed by " <sym+off>" when the msymbol
  *     lookup finds one (zero-sized data symbols and addresses past the
  *     end of a sized symbol give none); char * is followed by the string.
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
@@ -76,7 +80,17 @@ int kd_value_symbolic(struct kd_session *s, uint64_t addr, char *buf,
 {
 	struct kd_symtab *st = kd_session_symtab(s);
 	struct kd_symbol sym;
+	struct kd_ksym ks;
 	uint64_t off;
+	if (st && addr && !kd_symtab_by_addr(st, addr, &sym, &off) &&
+	    kd_ksym_by_addr(s, addr, &ks, &off) && ks.module) {
+		/* in a module: the nearest of its symbols, as gdb names it */
+		if (off)
+			snprintf(buf, size, "%s+%" PRIu64, ks.name, off);
+		else
+			snprintf(buf, size, "%s", ks.name);
+		return 1;
+	}
 	if (!st || !addr || !kd_symtab_by_addr(st, addr, &sym, &off))
 		return 0;
 	prefer_sized(st, &sym);
@@ -108,15 +122,19 @@ static int64_t sign_extend(uint64_t v, unsigned bits)
 	return (int64_t)((v ^ m) - m);
 }
 
-/* One character the way gdb escapes it inside quote q. */
-static void put_char(FILE *out, unsigned char c, char q)
+/* One character the way gdb escapes it inside quote q.  *octal says the
+ * previous character was an octal escape: gdb then escapes a digit too,
+ * so that "\0006" reads back as two characters ("\000\066"). */
+static void put_char(FILE *out, unsigned char c, char q, int *octal)
 {
 	static const char esc[] = "\aa\bb\ff\nn\rr\tt\vv";
+	int after_octal = *octal;
+	*octal = 0;
 	if (c == (unsigned char)q || c == '\\') {
 		fprintf(out, "\\%c", c);
 		return;
 	}
-	if (c >= 0x20 && c < 0x7f) {
+	if (c >= 0x20 && c < 0x7f && !(after_octal && c >= '0' && c <= '9')) {
 		fputc(c, out);
 		return;
 	}
@@ -126,6 +144,7 @@ static void put_char(FILE *out, unsigned char c, char q)
 			return;
 		}
 	fprintf(out, "\\%03o", c);
+	*octal = 1;
 }
 
 static void print_int(struct vf *v, struct kd_type *t, uint64_t raw,
@@ -145,7 +164,7 @@ static void print_int(struct vf *v, struct kd_type *t, uint64_t raw,
 		fprintf(v->out, "%" PRIu64, raw);
 	if (kd_type_is_char(t) && size == 1) {
 		fputs(" '", v->out);
-		put_char(v->out, (unsigned char)raw, '\'');
+		put_char(v->out, (unsigned char)raw, '\'', &(int){ 0 });
 		fputc('\'', v->out);
 	}
 }
@@ -241,8 +260,9 @@ static void print_string_at(struct vf *v, uint64_t addr)
 		return;
 	}
 	fputs(" \"", v->out);
+	int octal = 0;
 	for (size_t i = 0; i < len && i < MAX_STRING; i++)
-		put_char(v->out, (unsigned char)buf[i], '"');
+		put_char(v->out, (unsigned char)buf[i], '"', &octal);
 	fputc('"', v->out);
 	if (len >= MAX_STRING)
 		fputs("...", v->out);
@@ -286,14 +306,30 @@ static struct kd_error *print_pointer(struct vf *v, struct kd_type *t,
 
 /* ---------------------------------------------------------------- aggregates */
 
+/*
+ * gdb's generic_printstr: a trailing NUL is dropped, then characters are
+ * taken a run of equal ones at a time while fewer than "print elements"
+ * (MAX_ELEMENTS) are taken, so the last run is printed whole; "..."
+ * follows when the string did not end there.
+ */
 static void print_char_array(struct vf *v, const uint8_t *buf, uint64_t n)
 {
 	if (n && buf[n - 1] == 0)
 		n--;
+	uint64_t taken = 0;
+	while (taken < n && taken < MAX_ELEMENTS) {
+		uint64_t run = 1;
+		while (taken + run < n && buf[taken + run] == buf[taken])
+			run++;
+		taken += run;
+	}
+	int octal = 0;
 	fputc('"', v->out);
-	for (uint64_t i = 0; i < n; i++)
-		put_char(v->out, buf[i], '"');
+	for (uint64_t i = 0; i < taken; i++)
+		put_char(v->out, buf[i], '"', &octal);
 	fputc('"', v->out);
+	if (taken < n)
+		fputs("...", v->out);
 }
 
 static struct kd_error *print_array(struct vf *v, struct kd_type *t,
@@ -303,7 +339,11 @@ static struct kd_error *print_array(struct vf *v, struct kd_type *t,
 	struct kd_type *elem = kd_type_target(t);
 	uint64_t n = 0;
 	if (!kd_type_array_count(t, &n) || n == 0) {
-		print_address(v, addr);	/* flexible: its address */
+		/* flexible (or [0]): gdb prints it as a pointer to its first
+		 * element, a char one followed by the string there */
+		print_address(v, addr);
+		if (is_char_type(elem))
+			print_string_at(v, addr);
 		return NULL;
 	}
 	uint64_t esize = kd_type_size(elem);

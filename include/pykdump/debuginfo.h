@@ -113,6 +113,33 @@ KD_PUBLIC struct kd_error *kd_debuginfo_add_source(struct kd_debuginfo *di,
 						   const char *path)
 	KD_WARN_UNUSED;
 
+/* A kernel module's debuginfo (an ET_REL .ko) relocated to where the
+ * kernel loaded it: secaddr gives an allocated section's address in the
+ * DWARF address space (runtime address minus the KASLR offset), 1 if
+ * known, 0 if the section was not loaded; it is only called during this
+ * call.  When both the file and build_id (build_id_len > 0: the one in
+ * memory) have a build-id they must match (else KD_ERR_MISMATCH).  The
+ * file is indexed at once: a corrupt file fails here and is not added. */
+typedef int kd_section_addr_fn(void *arg, const char *section,
+			       uint64_t *addr);
+KD_PUBLIC struct kd_error *kd_debuginfo_add_module(struct kd_debuginfo *di,
+						   const char *name,
+						   const char *path,
+						   kd_section_addr_fn *secaddr,
+						   void *arg,
+						   const uint8_t *build_id,
+						   size_t build_id_len)
+	KD_WARN_UNUSED;
+/* Hides (hide=1) the module sources of that name (and path, unless
+ * NULL) from every lookup, or shows one hidden copy again; hidden
+ * sources stay mapped, so types already handed out remain valid.
+ * Returns how many changed. */
+KD_PUBLIC int kd_debuginfo_hide_source(struct kd_debuginfo *di,
+				       const char *name, const char *path,
+				       int hide);
+KD_PUBLIC int kd_debuginfo_source_hidden(const struct kd_debuginfo *di,
+					 size_t i);
+
 /* The cache directory that would be used with these options (malloc'd). */
 KD_PUBLIC char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts);
 

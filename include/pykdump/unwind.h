@@ -104,6 +104,13 @@ KD_PUBLIC struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
 	KD_WARN_UNUSED;
 KD_PUBLIC void kd_backtrace_destroy(struct kd_backtrace *bt);
 
+/* Names f->ip as bt does: f->function, f->offset (ip - symbol) and
+ * f->module (NULL for vmlinux) from the vmlinux symbols, else the
+ * symbols of the module holding ip (its kallsyms in memory); a module
+ * without symbols gives only its name, offset from its text start. */
+KD_PUBLIC void kd_unwind_frame_symbol(struct kd_session *s,
+				      struct kd_frame *f);
+
 /* Source file and line of a text address (vmlinux DWARF line tables),
  * as crash (gdb) shows them: 1 and file (truncated to size) and *line,
  * or 0 when unknown. */

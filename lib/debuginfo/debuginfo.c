@@ -241,19 +241,103 @@ struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
 	return NULL;
 }
 
-struct kd_error *kd_debuginfo_add_source(struct kd_debuginfo *di,
-					 const char *name, const char *path)
+static struct kd_error *add_source(struct kd_debuginfo *di, const char *name,
+				   const char *path, kd_section_addr_fn *secaddr,
+				   void *arg)
 {
 	struct kd_dwarf_source *src;
 	void *v = realloc(di->sources, (di->nsources + 1) * sizeof(*di->sources));
 	if (!v)
 		return &kd_error_nomem;
 	di->sources = v;
-	struct kd_error *err = kd_dwarf_source_open(name, path, &src);
+	struct kd_error *err = kd_dwarf_source_open(name, path, secaddr, arg,
+						    &src);
 	if (err)
 		return err;
 	di->sources[di->nsources++] = src;
 	if (di->types)
 		kd_types_sources_changed(di->types);
 	return NULL;
+}
+
+struct kd_error *kd_debuginfo_add_source(struct kd_debuginfo *di,
+					 const char *name, const char *path)
+{
+	return add_source(di, name, path, NULL, NULL);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n && i < 64; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * (n < 64 ? n : 64)] = '\0';
+}
+
+/* The new source's build-id against the expected one, then its index. */
+static struct kd_error *check_module(struct kd_debuginfo *di,
+				     struct kd_dwarf_source *src,
+				     const uint8_t *want, size_t want_len)
+{
+	if (want_len && src->build_id_len &&
+	    (want_len != src->build_id_len ||
+	     memcmp(want, src->build_id, want_len) != 0)) {
+		char w[129];
+		hex(want, want_len, w);
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: build-id %s does not match module "
+				       "%s in the dump (build-id %s): wrong file "
+				       "or another kernel build", src->path,
+				       src->build_id_hex, src->name, w);
+	}
+	struct kd_dwarf_index *idx;
+	return kd_debuginfo_source_index(di, di->nsources - 1, &idx);
+}
+
+struct kd_error *kd_debuginfo_add_module(struct kd_debuginfo *di,
+					 const char *name, const char *path,
+					 kd_section_addr_fn *secaddr, void *arg,
+					 const uint8_t *build_id,
+					 size_t build_id_len)
+{
+	struct kd_error *err = add_source(di, name, path, secaddr, arg);
+	if (err)
+		return err;
+	struct kd_dwarf_source *src = di->sources[di->nsources - 1];
+	src->secaddr = NULL;	/* the callback's arg is not ours to keep */
+	src->secaddr_arg = NULL;
+	/* errors belong to the load, not to a later lookup; nothing can
+	 * refer to the new source yet, so it can go again */
+	err = check_module(di, src, build_id, build_id_len);
+	if (err) {
+		kd_dwarf_source_close(src);
+		di->nsources--;
+		if (di->types)
+			kd_types_sources_changed(di->types);
+	}
+	return err;
+}
+
+int kd_debuginfo_hide_source(struct kd_debuginfo *di, const char *name,
+			     const char *path, int hide)
+{
+	int n = 0;
+	for (size_t i = 1; i < di->nsources; i++) {
+		struct kd_dwarf_source *src = di->sources[i];
+		if (strcmp(src->name, name) != 0 ||
+		    (path && strcmp(src->path, path) != 0) ||
+		    src->hidden == !!hide)
+			continue;
+		src->hidden = !!hide;
+		n++;
+		if (!hide)
+			break;	/* show one copy only */
+	}
+	if (n && di->types)
+		kd_types_sources_changed(di->types);
+	return n;
+}
+
+int kd_debuginfo_source_hidden(const struct kd_debuginfo *di, size_t i)
+{
+	return i < di->nsources && di->sources[i]->hidden;
 }

@@ -30,6 +30,11 @@ struct kd_dwarf_source {
 	struct kd_dwarf_index *index;	/* NULL until loaded */
 	uint64_t libdw_frontier;	/* .debug_info libdw has walked to */
 	struct kd_index_info info;
+	/* modules loaded at known addresses (kd_debuginfo_add_module) */
+	kd_section_addr_fn *secaddr;
+	void *secaddr_arg;
+	int private_map;		/* relocated in our private mapping */
+	int hidden;			/* unloaded: skipped by lookups */
 };
 
 struct kd_debuginfo {
@@ -58,9 +63,14 @@ struct kd_error *kd_symtab_create(Elf *elf, const char *path,
 	KD_WARN_UNUSED;
 void kd_symtab_destroy(struct kd_symtab *st);
 
-/* Maps a whole DWARF file: ELF checks, sections, build-id, libdw. */
+/* Maps a whole DWARF file: ELF checks, sections, build-id, libdw.  With
+ * secaddr (may be NULL), an ET_REL file is relocated to those section
+ * addresses (lib/debuginfo/dwarf_reloc.c) rather than by libdwfl. */
 struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
+				      kd_section_addr_fn *secaddr, void *arg,
 				      struct kd_dwarf_source **ret)
+	KD_WARN_UNUSED;
+struct kd_error *kd_dwarf_source_relocate(struct kd_dwarf_source *src)
 	KD_WARN_UNUSED;
 void kd_dwarf_source_close(struct kd_dwarf_source *src);
 

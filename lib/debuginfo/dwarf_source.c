@@ -179,6 +179,19 @@ static struct kd_error *open_relocated(struct kd_dwarf_source *src)
 	return NULL;
 }
 
+/* Reopens the file as a private copy-on-write mapping and relocates its
+ * debug sections there to the caller's section addresses. */
+static struct kd_error *open_private(struct kd_dwarf_source *src)
+{
+	elf_end(src->elf);
+	src->elf = elf_begin(src->fd, ELF_C_READ_MMAP_PRIVATE, NULL);
+	if (!src->elf)
+		return kd_error_create(KD_ERR_FORMAT, "%s: %s", src->path,
+				       elf_errmsg(-1));
+	src->private_map = 1;
+	return kd_dwarf_source_relocate(src);
+}
+
 static struct kd_error *open_elf(struct kd_dwarf_source *src)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -206,20 +219,33 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "%s: only 64-bit little-endian kernels are "
 				       "supported", src->path);
+	if (eh.e_shoff > src->file_size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > src->file_size - eh.e_shoff)
+		return kd_error_create(KD_ERR_TRUNCATED,
+				       "%s: section headers (offset 0x%llx) "
+				       "extend past the end of the file (size "
+				       "0x%llx): truncated?", src->path,
+				       (unsigned long long)eh.e_shoff,
+				       (unsigned long long)src->file_size);
 	struct kd_error *err = check_sections(src->elf, src->path,
 					      src->file_size);
-	if (!err && eh.e_type == ET_REL)
+	if (!err && eh.e_type == ET_REL && src->secaddr)
+		err = open_private(src);
+	else if (!err && eh.e_type == ET_REL)
 		err = open_relocated(src);
 	return err;
 }
 
 struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
+				      kd_section_addr_fn *secaddr, void *arg,
 				      struct kd_dwarf_source **ret)
 {
 	struct kd_dwarf_source *src = calloc(1, sizeof(*src));
 	if (!src)
 		return &kd_error_nomem;
 	src->fd = -1;
+	src->secaddr = secaddr;
+	src->secaddr_arg = arg;
 	src->name = strdup(name);
 	src->path = strdup(path);
 	struct kd_error *err = NULL;
@@ -247,12 +273,14 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 }
 
 /* Only pages of libelf's read-only file mapping may be dropped: data that
- * was decompressed or relocated lives in memory with no file behind it. */
+ * was decompressed or relocated lives in memory with no file behind it
+ * (a private mapping's dropped pages would lose our relocations). */
 static void release_data(const struct kd_dwarf_source *src,
 			 const uint8_t *data, size_t size)
 {
 	size_t raw_size;
-	const char *raw = src->dwfl ? NULL : elf_rawfile(src->elf, &raw_size);
+	const char *raw = src->dwfl || src->private_map ? NULL :
+		elf_rawfile(src->elf, &raw_size);
 	const char *p = (const char *)data;
 	long page = sysconf(_SC_PAGESIZE);
 	if (!raw || !data || page <= 0 || p < raw || p + size > raw + raw_size)

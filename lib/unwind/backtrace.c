@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <pykdump/dump.h>
+#include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
 
 #include "unwind_internal.h"
@@ -148,13 +149,21 @@ static struct kd_error *start_from_thread(struct run *r, uint64_t task,
 	return NULL;
 }
 
-static void symbolize(struct kd_unwind_ctx *c, struct kd_frame *f)
+/* vmlinux symbols, then the modules' kallsyms (as crash names module
+ * frames: "func at addr [module]"); a module without symbols still gets
+ * its name, the offset then counted from its text. */
+void kd_unwind_frame_symbol(struct kd_session *s, struct kd_frame *f)
 {
-	struct kd_symbol sym;
-	uint64_t off;
-	if (kd_symtab_by_addr(c->st, f->ip, &sym, &off)) {
-		f->function = sym.name;
-		f->offset = off;
+	f->function = NULL;
+	f->offset = 0;
+	f->module = NULL;
+	if (kd_ksym_lookup_addr(s, f->ip, &f->function, &f->offset,
+				&f->module))
+		return;
+	struct kd_unwind_ctx *c;
+	struct kd_error *err = kd_unwind_ctx_get(s, &c);
+	if (err) {
+		kd_error_destroy(err);
 		return;
 	}
 	const struct kd_unwind_module *m = kd_unwind_module_of(c, f->ip);
@@ -207,7 +216,7 @@ static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 	err = kd_unwinder_run(&env, &st, &bt->frames, &bt->nframes,
 			      &bt->error);
 	for (size_t i = 0; i < bt->nframes; i++)
-		symbolize(c, &bt->frames[i]);
+		kd_unwind_frame_symbol(c->s, &bt->frames[i]);
 	if (!bt->error && c->orc_problem && bt->nframes &&
 	    !(bt->frames[bt->nframes - 1].flags & KD_FRAME_USER_REGS))
 		bt->error = strdup(c->orc_problem);

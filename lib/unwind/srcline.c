@@ -42,19 +42,31 @@ static Dwarf_Line *best_row(Dwarf_Lines *lines, size_t n, Dwarf_Addr addr)
 	return best;
 }
 
+/* The unit holding link: the vmlinux's, else a loaded module's (their
+ * DWARF addresses are in the same space: lib/dlkm/load.c). */
+static int unit_at(struct kd_debuginfo *di, Dwarf_Addr link, Dwarf_Die *cu)
+{
+	for (size_t i = 0; i < di->nsources; i++) {
+		if (di->sources[i]->hidden || !di->sources[i]->dwarf)
+			continue;
+		if (dwarf_addrdie(di->sources[i]->dwarf, link, cu))
+			return 1;
+	}
+	return 0;
+}
+
 int kd_unwind_srcline(struct kd_session *s, uint64_t addr, char *file,
 		      size_t size, int *line)
 {
 	struct kd_debuginfo *di = kd_session_debuginfo(s);
 	struct kd_symtab *st = kd_session_symtab(s);
-	if (!di || !st || !di->nsources || !di->sources[0]->dwarf || !size)
+	if (!di || !st || !di->nsources || !size)
 		return 0;
 	Dwarf_Addr link = addr - kd_symtab_relocation(st);
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
 	size_t n;
-	if (!dwarf_addrdie(di->sources[0]->dwarf, link, &cu) ||
-	    dwarf_getsrclines(&cu, &lines, &n) != 0)
+	if (!unit_at(di, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0)
 		return 0;
 	Dwarf_Line *l = best_row(lines, n, link);
 	const char *f = l ? dwarf_linesrc(l, NULL, NULL) : NULL;

@@ -50,6 +50,7 @@ from . import datatypes as Dat
 from .Generic import (Bunch, DCache, TrueOnce, iterN, LazyEval,  # noqa: F401
                       KernelRev, funcToMethod, getCurrentModule,
                       registerModuleAttr, registerObjAttrHandler)
+from .datatypes import *  # noqa: F401,F403 (TYPE_CODE_* as in the original)
 from .datatypes import ArtStructInfo, EnumInfo  # noqa: F401
 from .memocaches import (memoize_cond, purge_memoize_cache,  # noqa: F401
                          PY_select_purge, CU_LIVE, CU_LOAD, CU_PYMOD,
@@ -62,7 +63,7 @@ from .vmcorearch import sys_info  # noqa: F401
 from .dlkmload import (loadModule, delModule, lsModules,  # noqa: F401
                        possibleModuleNames)
 from .Misc import AA_Node, EmbeddedFrames, Box  # noqa: F401
-from ._pending import define_pending, module_getattr
+from . import vmcorearch
 
 long = int                  # for programs written for Python 2
 pp = pprint.PrettyPrinter(indent=4)
@@ -396,15 +397,57 @@ class __PYKD_reader(object):
 
 PYKD = __PYKD_reader()
 
-define_pending(globals(), [
-    "get_nsproxy", "set_nsproxy", "get_task_mem_usage", "is_percpu_symbol",
-    "_doSys",
-])
-__getattr__ = module_getattr(__name__, [
-    "HZ", "PAGESIZE", "PAGE_CACHE_SHIFT", "pointersize", "PTR_SIZE",
-    "INT_MASK", "INT_SIZE", "BITS_PER_INT", "INT_MAX", "uInt",
-    "LONG_MASK", "LONG_SIZE", "BITS_PER_LONG", "LONG_MAX", "uLong",
-])
+_nsproxy = None
+
+
+def set_nsproxy(pid=None):
+    """Use the namespaces of process pid (None: init's)."""
+    global _nsproxy
+    if pid is not None:
+        crash._needs_dump("set_nsproxy()")
+    _nsproxy = pid
+
+
+def get_nsproxy():
+    return _nsproxy
+
+
+def is_percpu_symbol(name):
+    info = _crash._var_info(name)
+    return bool(info and info[2])
+
+
+def get_task_mem_usage(taskaddr):
+    """(rss pages, total_vm pages) of a task, (0, 0) for kernel threads."""
+    t = readSU("struct task_struct", int(taskaddr))  # noqa: F405
+    mm = t.mm
+    if not mm:
+        return (0, 0)
+    rss = sum(int(c.count) if hasattr(c, "count") else int(c)
+              for c in mm.rss_stat) if mm.hasField("rss_stat") else 0
+    return (rss, int(mm.total_vm))
+
+
+def _doSys():
+    return vmcorearch.fill_sys_info()
+
+
+_MACHINE_NAMES = ("HZ", "PAGESIZE", "PAGE_CACHE_SHIFT") + \
+    highlevel._MACHINE_NAMES
+
+
+def __getattr__(name):
+    if name in ("HZ", "PAGESIZE", "PAGE_CACHE_SHIFT"):
+        return getattr(vmcorearch, name)
+    if name in highlevel._MACHINE_NAMES:
+        return getattr(highlevel, name)
+    raise AttributeError("module {!r} has no attribute {!r}".format(
+        __name__, name))
+
+
+if crash.dump_is_open():
+    for _n in _MACHINE_NAMES:
+        globals()[_n] = __getattr__(_n)
 
 # The first import starts the first run; a shell running programs one
 # after another calls these hooks for the next runs.

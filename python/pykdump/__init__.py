@@ -75,12 +75,43 @@ require_cmod_version(minimal_cmod_version)
 sys.modules["crash"] = _crash
 
 
-def open(vmcore, vmlinux=None):  # noqa: A001 (pykdump.open, by design)
-    """Open a dump for the API to work on, from any Python program.
+def open(vmcore, vmlinux=None, debug_dirs=()):  # noqa: A001 (by design)
+    """Open a dump for the API to work on, from any Python program:
+    vmcore is a path (or a list of paths of a split dump); vmlinux is found
+    from the dump's release and build-id when not given.  Replaces the
+    dump opened before.  Then use the API as usual
+    (from pykdump.API import *)."""
+    files = [vmcore] if isinstance(vmcore, str) else list(vmcore)
+    _crash._open([str(f) for f in files], vmlinux, list(debug_dirs))
+    _dump_opened()
 
-    Not available yet: opening dumps from Python waits for the engine's
-    session layer (sessions, typed readers).  Until then this raises
-    crash.NoDumpError, as does every function that needs a dump."""
-    raise _crash.NoDumpError(
-        "pykdump.open({!r}): opening a dump from Python is not wired to the "
-        "engine yet".format(vmcore))
+
+def close():
+    """Close the dump pykdump.open() opened, and forget what the imported
+    modules derived from it (sys_info, the machine's sizes)."""
+    _crash._close()
+    from . import vmcorearch, highlevel
+    vmcorearch.sys_info.clear()
+    for mod, names in ((vmcorearch, vmcorearch._NAMES),
+                       (highlevel, highlevel._MACHINE_NAMES)):
+        for n in names:
+            mod.__dict__.pop(n, None)
+    api = sys.modules.get("pykdump.API")
+    if api is not None:
+        for n in highlevel._MACHINE_NAMES + tuple(vmcorearch._NAMES):
+            api.__dict__.pop(n, None)
+
+
+def _dump_opened():
+    """Refresh what the already imported modules derived from the dump:
+    sys_info, HZ/PAGESIZE, the machine's sizes (also in pykdump.API, for
+    programs that did `from pykdump.API import *` before opening)."""
+    from . import vmcorearch, highlevel
+    vmcorearch.fill_sys_info()
+    highlevel.set_machine_globals(_crash._machine())
+    api = sys.modules.get("pykdump.API")
+    if api is not None:
+        for n in highlevel._MACHINE_NAMES:
+            setattr(api, n, getattr(highlevel, n))
+        for n in ("HZ", "PAGESIZE", "PAGE_CACHE_SHIFT"):
+            setattr(api, n, getattr(vmcorearch, n))

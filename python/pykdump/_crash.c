@@ -23,7 +23,60 @@ static const struct kdpy_part {
 	{ "memocache", kdpy_memocache_init },
 	{ "tparser", kdpy_tparser_init },
 	{ "asciiart", kdpy_asciiart_init },
+	{ "reader", kdpy_reader_init },
+	{ "struct", kdpy_struct_init },
+	{ "tptr", kdpy_tptr_init },
+	{ "mem", kdpy_mem_init },
+	{ "vm", kdpy_vm_init },
+	{ "exec", kdpy_exec_init },
 };
+
+/* Where the C data of an int subclass sits: after room for the digits of
+ * any value up to 2**90 (we store 64-bit addresses). */
+static Py_ssize_t intsub_offset(void)
+{
+	Py_ssize_t off = PyLong_Type.tp_basicsize + 3 * PyLong_Type.tp_itemsize;
+	return (off + 7) & ~(Py_ssize_t)7;
+}
+
+int kdpy_intsub_ready(PyTypeObject *type)
+{
+	type->tp_base = &PyLong_Type;
+	type->tp_basicsize = intsub_offset() + sizeof(struct kdpy_intsub_data);
+	type->tp_itemsize = PyLong_Type.tp_itemsize;
+	return PyType_Ready(type);
+}
+
+struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o)
+{
+	return (struct kdpy_intsub_data *)((char *)o + intsub_offset());
+}
+
+PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
+			  struct kdpy_reader *r)
+{
+	PyObject *val = PyLong_FromUnsignedLongLong(v);
+	if (!val)
+		return NULL;
+	PyObject *args = PyTuple_Pack(1, val);
+	Py_DECREF(val);
+	if (!args)
+		return NULL;
+	/* int's own constructor sizes and fills the digits. */
+	PyObject *o = PyLong_Type.tp_new(type, args, NULL);
+	Py_DECREF(args);
+	if (!o)
+		return NULL;
+	Py_XINCREF(r);
+	kdpy_intsub_data(o)->r = r;
+	return o;
+}
+
+void kdpy_intsub_dealloc(PyObject *o)
+{
+	Py_CLEAR(kdpy_intsub_data(o)->r);
+	Py_TYPE(o)->tp_free(o);
+}
 
 int kdpy_add_type(PyObject *m, PyTypeObject *type)
 {

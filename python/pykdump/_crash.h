@@ -47,6 +47,12 @@ int kdpy_log_init(PyObject *m);		/* _crash_log.c: problem log */
 int kdpy_memocache_init(PyObject *m);	/* _crash_memocache.c: caches */
 int kdpy_tparser_init(PyObject *m);	/* _crash_tparser.c: CDefine/CEnum */
 int kdpy_asciiart_init(PyObject *m);	/* _crash_asciiart.c: Misc trees */
+int kdpy_reader_init(PyObject *m);	/* _crash_reader.c: per-type readers */
+int kdpy_struct_init(PyObject *m);	/* _crash_struct.c: StructResult */
+int kdpy_tptr_init(PyObject *m);	/* _crash_tptr.c: tPtr */
+int kdpy_mem_init(PyObject *m);		/* _crash_mem.c: memory, symbols, lists */
+int kdpy_vm_init(PyObject *m);		/* _crash_vm.c: uvtop, get_pathname */
+int kdpy_exec_init(PyObject *m);	/* _crash_exec.c: built-in commands */
 
 /* ---- errors (_crash_error.c) ---- */
 
@@ -98,5 +104,99 @@ int kdpy_add_type(PyObject *m, PyTypeObject *type);
  * returned. */
 typedef struct kd_error *kdpy_print_fn(FILE *out, void *arg);
 PyObject *kdpy_capture(kdpy_print_fn *print_fn, void *arg);
+
+/* crash.NotFoundError (KeyError and AttributeError): a missing member. */
+PyObject *kdpy_not_found(const char *fmt, ...);
+
+/* ---- int subclasses with C data (_crash.c) ----
+ * StructResult and tPtr are ints (the address) carrying a pointer to
+ * their type's reader.  CPython ints are variable-size, so a C subclass
+ * cannot simply append fields; ours reserve room for the digits of any
+ * 64-bit value (3 digits of 30 bits) and keep their data at a fixed offset
+ * after that.  kdpy_intsub_ready() sizes the type before PyType_Ready. */
+struct kdpy_reader;
+struct kdpy_intsub_data {
+	struct kdpy_reader *r;	/* owned reference */
+};
+int kdpy_intsub_ready(PyTypeObject *type);
+struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o);
+/* A new instance of type with value v and reader r (a new reference to
+ * r is taken). */
+PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
+			  struct kdpy_reader *r);
+void kdpy_intsub_dealloc(PyObject *o);
+
+/* ---- readers (_crash_reader.c) ---- */
+
+/* What a value of one C type becomes in Python. */
+enum kdpy_rkind {
+	KDPY_R_INT, KDPY_R_BOOL, KDPY_R_FLOAT, KDPY_R_ENUM,
+	KDPY_R_CHARARRAY,	/* char[N] -> SmartString */
+	KDPY_R_ARRAY,		/* T[N] -> list */
+	KDPY_R_ZEROARRAY,	/* T[0], T[] -> indexable int (the address) */
+	KDPY_R_SU,		/* struct/union -> StructResult at the address */
+	KDPY_R_SUPTR,		/* struct T * -> StructResult at the pointer */
+	KDPY_R_CHARPTR,		/* char * -> SmartString or None */
+	KDPY_R_PTR,		/* other pointers -> tPtr */
+	KDPY_R_FUNCPTR,		/* function pointers -> int */
+	KDPY_R_FUNC,		/* a function -> its address */
+	KDPY_R_VOID,
+};
+
+/* One per C type (interned by struct kd_type *), built on first use.
+ * Struct readers also hold their members' fields, filled lazily. */
+typedef struct kdpy_reader {
+	PyObject_HEAD
+	enum kdpy_rkind kind;
+	struct kd_type *type;		/* as declared (typedefs kept) */
+	struct kd_type *base;		/* typedefs and qualifiers stripped */
+	uint64_t size;
+	int is_signed;
+	uint64_t count;			/* arrays: element count */
+	struct kdpy_reader *target;	/* arrays: element; pointers: pointee
+					 * (filled lazily, may stay NULL) */
+	PyObject *fields;		/* SU: dict name -> field, pseudo or None */
+	PyObject *name;			/* str: "struct task_struct", "int *" */
+	PyObject *enuminfo;		/* ENUM: for tEnum, set lazily */
+} kdpy_reader;
+
+/* A struct member: where it is and how to read it. */
+typedef struct kdpy_field {
+	PyObject_HEAD
+	uint64_t offset;		/* bytes from the struct's start */
+	uint32_t bit_shift, bit_size;	/* bitfields: bit_size > 0 */
+	kdpy_reader *r;
+} kdpy_field;
+
+extern PyTypeObject kdpy_reader_type;
+extern PyTypeObject kdpy_field_type;
+
+/* Borrowed references, valid while the session and caches last. */
+kdpy_reader *kdpy_reader_for_type(struct kd_type *t);
+kdpy_reader *kdpy_reader_for_name(const char *name);
+/* The reader of what r points to or holds (lazily), or NULL with an
+ * exception. */
+kdpy_reader *kdpy_reader_target(kdpy_reader *r);
+/* The member `name` of a struct/union reader: a field (borrowed), or
+ * Py_None when there is none, or a pseudo-attribute callable; NULL with
+ * an exception on errors. */
+PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name);
+/* The value of r's type at addr, as a Python object. */
+PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr);
+/* The value of a member of the struct at addr. */
+PyObject *kdpy_read_field(kdpy_field *f, uint64_t addr);
+/* Drop every cached reader (session change, module debuginfo loaded). */
+void kdpy_readers_clear(void);
+/* Python classes the readers build (set by lowlevel.py). */
+extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
+
+/* ---- memory (_crash_mem.c) ---- */
+int kdpy_read(uint64_t addr, void *buf, size_t len);	/* -1 + exception */
+int kdpy_read_ptr(uint64_t addr, uint64_t *ret);
+
+extern PyTypeObject kdpy_struct_type;
+extern PyTypeObject kdpy_tptr_type;
+PyObject *kdpy_struct_new(uint64_t addr, kdpy_reader *r);
+PyObject *kdpy_tptr_new(uint64_t addr, kdpy_reader *r);
 
 #endif /* PYKDUMP_CRASH_H */

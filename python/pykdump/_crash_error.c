@@ -27,6 +27,7 @@
  */
 #include "_crash.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 PyObject *kdpy_Error;
@@ -228,4 +229,17 @@ int kdpy_error_init(PyObject *m)
 			return -1;
 	}
 	return PyModule_AddFunctions(m, error_methods);
+}
+
+PyObject *kdpy_not_found(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	PyObject *msg = PyUnicode_FromFormatV(fmt, ap);
+	va_end(ap);
+	if (!msg)
+		return NULL;
+	PyErr_SetObject(kdpy_NotFoundError, msg);
+	Py_DECREF(msg);
+	return NULL;
 }

@@ -10,17 +10,14 @@ through ``from pykdump.API import *``:
     member_offset, member_size, getStructInfo, container_of ...
   * built-in commands: exec_crash_command, exec_crash_command_bg,
     exec_gdb_command, exec_command
+  * per-CPU data: get_cpu_var, percpu_ptr, percpu_counter_sum
 
-They read the dump through the C engine (lib/memory.c, lib/lists.c,
-readers, commands).  Until the engine's session is wired to Python each
-raises crash.NoDumpError naming itself, and the machine's sizes
-(pointersize, INT_SIZE, LONG_MAX ...) raise it when read; the helpers that
-need no dump (ALIGN, unsigned*, atomic_t, setListMaxel,
-SuppressCrashErrors) work.
+Reading goes through the C extension (per-type readers, the C list walk);
+this module is thin glue.  The machine's sizes (INT_SIZE, LONG_MAX ...)
+become module globals when a dump is open (set_machine_globals).
 """
 
 from . import _crash
-from ._pending import define_pending, module_getattr
 from .Generic import (getCurrentModule, registerObjAttrHandler,  # noqa: F401
                       registerModuleAttr, patch_default_kw,
                       unsigned16, unsigned32, unsigned64)
@@ -30,7 +27,8 @@ from .lowlevel import (StructResult, tPtr, SmartString, tEnum,  # noqa: F401
                        AttrSetter, printObject, readmem, readPtr, mem2long,
                        FD_ISSET)
 from .datatypes import (TypeInfo, SUInfo, ArtStructInfo,  # noqa: F401
-                        EnumInfo, type_length)
+                        EnumInfo, VarInfo, type_length)
+from .memocaches import memoize_typeinfo, memoize_cond, CU_LIVE, CU_LOAD
 
 pylog = PyLog()
 
@@ -40,9 +38,20 @@ _MAXEL = 10000
 # Set from API's --experimental.
 experimental = 0
 
-# The default command time budget in seconds (--timeout); the engine's
-# commands read it from here when they run under exec_crash_command_bg.
+# The default command time budget in seconds (--timeout).
 _crash.default_timeout = 120
+
+readU8 = _crash.readU8
+readU16 = _crash.readU16
+readU32 = _crash.readU32
+readU64 = _crash.readU64
+readS8 = _crash.readS8
+readS16 = _crash.readS16
+readS32 = _crash.readS32
+readS64 = _crash.readS64
+readSU = _crash.readSU
+sym2addr = _crash.sym2addr
+sym2alladdr = _crash.sym2alladdr
 
 
 def ALIGN(addr, align):
@@ -51,8 +60,7 @@ def ALIGN(addr, align):
 
 
 def atomic_t(o):
-    """o.counter for an atomic_t, o itself for a plain integer (kernels
-    differ in which they use)."""
+    """o.counter for an atomic_t, o itself for a plain integer."""
     try:
         return o.counter
     except AttributeError:
@@ -67,10 +75,8 @@ def setListMaxel(newval):
 
 
 class SuppressCrashErrors(object):
-    """with SuppressCrashErrors(): ... -- in the original, crash's error
-    messages went to outfile meanwhile.  The engine never prints errors
-    outside a command's own output (they come back as exceptions), so
-    there is nothing to redirect; kept for programs that use it."""
+    """with SuppressCrashErrors(): ... -- the engine never prints errors
+    outside a command's own output, so there is nothing to redirect."""
 
     def __init__(self, outfile="/dev/null"):
         self.newf = outfile
@@ -82,38 +88,468 @@ class SuppressCrashErrors(object):
         return False
 
 
-_PENDING = [
-    "readU8", "readU16", "readU32", "readS32", "readU64", "readS64",
-    "readInt", "readUInt", "readLong", "readULong",
-    "readSymbol", "readSU", "readSUArray", "readProcessMem",
-    "sLong", "le32_to_cpu", "cpu_to_le32", "le16_to_cpu",
-    "readList", "readBadList", "getListSize", "readListByHead",
-    "list_for_each_entry", "ListHead", "LH_isempty", "hlist_for_each_entry",
-    "readSUListFromHead", "readStructNext",
-    "getStructInfo", "getFullBuckets", "getFullBucketsH",
-    "struct_exists", "symbol_exists", "noncached_symbol_exists",
-    "sym2addr", "addr2sym", "sym2alladdr", "addr2mod",
-    "get_pathname", "is_task_active", "pid_to_task", "task_to_pid",
-    "uvtop", "phys_to_page", "set_readmem_task",
-    "struct_size", "union_size", "member_offset", "member_size",
-    "enumerator_value", "getSizeOf", "container_of", "whatis", "funcargs",
-    "exec_gdb_command", "exec_crash_command", "exec_crash_command_bg",
-    "exec_crash_command_bg2", "exec_command",
-]
-define_pending(globals(), _PENDING)
+# ------------------------------------------------------- machine sizes
 
-# The dumped machine's sizes and masks, known once a dump is open.
-_MACHINE = ["pointersize", "PTR_SIZE", "INT_MASK", "INT_SIZE",
-            "BITS_PER_INT", "INT_MAX", "uInt", "LONG_MASK", "LONG_SIZE",
-            "BITS_PER_LONG", "LONG_MAX", "uLong"]
-__getattr__ = module_getattr(__name__, _MACHINE)
+def set_machine_globals(m):
+    """Module globals for the dumped machine (called when a dump opens)."""
+    g = globals()
+    isz, lsz = m["int_size"], m["long_size"]
+    g.update(pointersize=m["ptr_size"], PTR_SIZE=m["ptr_size"],
+             INT_SIZE=isz, BITS_PER_INT=8 * isz, INT_MASK=(1 << 8 * isz) - 1,
+             INT_MAX=(1 << (8 * isz - 1)) - 1,
+             LONG_SIZE=lsz, BITS_PER_LONG=8 * lsz,
+             LONG_MASK=(1 << 8 * lsz) - 1, LONG_MAX=(1 << (8 * lsz - 1)) - 1)
+    g["uInt"] = lambda v: v & g["INT_MASK"]
+    g["uLong"] = lambda v: v & g["LONG_MASK"]
+    ri = {4: readS32, 8: readS64}
+    ru = {4: readU32, 8: readU64}
+    g.update(readInt=ri[isz], readUInt=ru[isz], readLong=ri[lsz],
+             readULong=ru[lsz])
 
-__all__ = _PENDING + [
-    "TypeInfo", "SUInfo", "ArtStructInfo", "EnumInfo", "type_length",
-    "ALIGN", "unsigned16", "unsigned32", "unsigned64", "setListMaxel",
-    "Addr", "Deref", "tPtr", "SmartString", "StructResult", "tEnum",
-    "readmem", "readPtr", "mem2long", "FD_ISSET", "printObject",
-    "structSetAttr", "structSetProcAttr", "AttrSetter",
-    "getCurrentModule", "registerObjAttrHandler", "registerModuleAttr",
-    "atomic_t", "SuppressCrashErrors",
-]
+
+def _sized_reader(name, signed, which):
+    def read(addr, mtype=_crash.KVADDR):
+        _crash._needs_dump(name + "()")
+        set_machine_globals(_crash._machine())
+        return globals()[name](addr, mtype)
+    read.__name__ = name
+    return read
+
+
+# Until a dump is open (then set_machine_globals puts the C readers here).
+readInt = _sized_reader("readInt", True, "int")
+readUInt = _sized_reader("readUInt", False, "int")
+readLong = _sized_reader("readLong", True, "long")
+readULong = _sized_reader("readULong", False, "long")
+
+
+def sLong(v):
+    """An unsigned long reinterpreted as signed."""
+    bits = 8 * globals().get("LONG_SIZE", 8)
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
+
+
+def le32_to_cpu(v):
+    return v & 0xffffffff
+
+
+cpu_to_le32 = le32_to_cpu
+
+
+def le16_to_cpu(v):
+    return v & 0xffff
+
+
+# ------------------------------------------------------ symbols, types
+
+def whatis(name):
+    """VarInfo of a global (.ti, .addr); TypeError when there is none."""
+    info = _crash._var_info(name)
+    if info is None:
+        raise TypeError("There's no symbol {!r}".format(name))
+    addr, reader, percpu = info
+    vi = VarInfo(name, TypeInfo(reader), addr)
+    vi.is_percpu = percpu
+    return vi
+
+
+def readSymbol(symbol, art=None):
+    """The typed value of a global variable."""
+    info = _crash._var_info(symbol)
+    if info is None:
+        raise TypeError("There's no symbol {!r}".format(symbol))
+    addr, reader, _percpu = info
+    return reader.read(addr)
+
+
+def symbol_exists(name):
+    return 1 if sym2addr(name) else 0
+
+
+noncached_symbol_exists = symbol_exists
+
+
+def addr2sym(addr, loose_match=0):
+    """Exact: the symbol at addr or None.  Loose: (name, offset) of the
+    nearest symbol at or below addr, or (None, 0)."""
+    hit = _crash._addr2sym(int(addr))
+    if loose_match:
+        return hit if hit is not None else (None, 0)
+    if hit is None or hit[1] != 0:
+        return None
+    return hit[0]
+
+
+def addr2mod(addr):
+    """The module an address belongs to (module text/data), or None."""
+    try:
+        mods = readSUListFromHead(sym2addr("modules"), "list",  # noqa
+                                  "struct module")
+    except Exception:
+        return None
+    addr = int(addr)
+    for m in mods:
+        for base, size in _module_ranges(m):
+            if base <= addr < base + size:
+                return str(m.name)
+    return None
+
+
+def _module_ranges(m):
+    if m.hasField("mem"):
+        return [(int(r.base), int(r.size)) for r in m.mem]
+    out = []
+    for f in ("core_layout", "init_layout"):
+        if m.hasField(f):
+            lay = getattr(m, f)
+            out.append((int(lay.base), int(lay.size)))
+    return out
+
+
+def struct_exists(sname):
+    return 1 if type_length(sname) > 0 else 0
+
+
+def struct_size(sname):
+    return type_length(sname)
+
+
+union_size = getSizeOf = struct_size
+
+
+def member_offset(sname, member):
+    """Offset in bytes of a member ("a.b.c" through embedded members),
+    -1 when there is none."""
+    mp = _crash._member_path(sname, member)
+    if mp is None or mp[3] is not None:
+        return -1
+    return mp[0] // 8
+
+
+def member_size(sname, member):
+    mp = _crash._member_path(sname, member)
+    if mp is None or mp[3] is not None:
+        return -1
+    return mp[2].size
+
+
+def enumerator_value(name):
+    return _crash._enumerator(name)
+
+
+@memoize_typeinfo
+def getStructInfo(sname):
+    return SUInfo(sname)
+
+
+def container_of(ptr, ctype, member):
+    """The ctype that contains member at ptr."""
+    off = member_offset(ctype, member)
+    if off < 0:
+        raise KeyError("{} has no member {}".format(ctype, member))
+    return readSU(ctype, int(ptr) - off)
+
+
+def funcargs(fname):
+    """Not available: function prototypes are not exposed yet."""
+    return None
+
+
+# -------------------------------------------------------------- lists
+
+def readBadList(start, offset=0, maxel=None, inchead=True):
+    """(addresses, error or None): follow *(p + offset) from start until
+    NULL or back at start."""
+    if maxel is None:
+        maxel = _MAXEL
+    addrs, stop, where = _crash._walk(int(start), offset, maxel, inchead)
+    if stop is None or stop == "maxel":
+        return addrs, None
+    return addrs, "{} at 0x{:x}".format(stop, where)
+
+
+def readList(start, offset=0, maxel=None, inchead=True, warn=True):
+    """Addresses of a list linked through *(p + offset); a cycle or an
+    unreadable pointer ends it with a logged error."""
+    addrs, err = readBadList(start, offset, maxel, inchead)
+    if err and warn:
+        pylog.error("readList from 0x{:x}: {}".format(int(start), err))
+    return addrs
+
+
+def getListSize(addr, offset, maxel=None):
+    return len(readList(addr, offset, maxel, inchead=False, warn=False))
+
+
+def readListByHead(start, offset=0, maxel=None):
+    """Addresses of the list_heads on the list headed at start (the
+    containers are not computed)."""
+    return readList(start, offset, maxel, inchead=False)
+
+
+list_for_each_entry = readListByHead
+
+
+def LH_isempty(lh):
+    return int(lh.next) == int(lh) or int(lh.next) == 0
+
+
+class ListHead(list):
+    """ListHead(addr, "struct T"): the list headed at addr.  lh.field is
+    the list of struct T linked through their member `field`; without a
+    type the elements are the list_heads themselves."""
+
+    def __init__(self, lhaddr, sname=None, maxel=None):
+        self.sname = sname
+        self.lhaddr = int(lhaddr)
+        addrs = readList(self.lhaddr, 0, maxel, inchead=False)
+        if sname is None:
+            list.__init__(self, (readSU("struct list_head", a)
+                                 for a in addrs))
+        else:
+            list.__init__(self, addrs)
+
+    def __getattr__(self, field):
+        if field.startswith("__") or self.sname is None:
+            raise AttributeError(field)
+        off = member_offset(self.sname, field)
+        if off < 0:
+            raise KeyError("{} has no member {}".format(self.sname, field))
+        return _crash._structs_at(_crash.type_reader(self.sname), self,
+                                  -off)
+
+
+def readSUListFromHead(headaddr, listfieldname, mystruct, maxel=None,
+                       inchead=False, warn=True):
+    """The structs mystruct linked through listfieldname on the list
+    headed at headaddr (an address or a symbol name)."""
+    if isinstance(headaddr, str):
+        headaddr = sym2addr(headaddr)
+    off = member_offset(mystruct, listfieldname)
+    if off < 0:
+        raise KeyError("{} has no member {}".format(mystruct, listfieldname))
+    addrs = readList(headaddr, 0, maxel, inchead, warn)
+    return _crash._structs_at(_crash.type_reader(mystruct), addrs, -off)
+
+
+def readStructNext(shead, namefield, maxel=None, inchead=True):
+    """Structs linked through a plain `namefield` pointer, from shead."""
+    sname = shead.PYT_symbol
+    off = member_offset(sname, namefield)
+    addrs = readList(int(shead), off, maxel, inchead)
+    return [readSU(sname, a) for a in addrs]
+
+
+def hlist_for_each_entry(emtype, head, member, maxel=None):
+    """Generator of the emtype linked through their hlist_node member on
+    the hlist headed at head."""
+    off = member_offset(emtype, member)
+    first = readPtr(int(head))
+    if not first:
+        return
+    for a in readList(first, 0, maxel, inchead=True):
+        yield readSU(emtype, a - off)
+
+
+def getFullBuckets(start, bsize, items, chain_off=0):
+    """The non-NULL chain pointers of a hash table of `items` buckets of
+    bsize bytes at start."""
+    out = []
+    for i in range(items):
+        p = readPtr(int(start) + i * bsize + chain_off)
+        if p:
+            out.append(p)
+    return out
+
+
+def getFullBucketsH(start, bsize, items, chain_off=0):
+    return getFullBuckets(start, bsize, items, chain_off)
+
+
+def readSUArray(suname, startaddr, dim=0):
+    """dim structs suname at startaddr: a list, or a generator without
+    end when dim is 0."""
+    r = _crash.type_reader(suname)
+    size = r.size
+    if dim:
+        return [readSU(suname, int(startaddr) + i * size)
+                for i in range(dim)]
+
+    def gen():
+        i = 0
+        while True:
+            yield readSU(suname, int(startaddr) + i * size)
+            i += 1
+    return gen()
+
+
+# ------------------------------------------------------------- per-CPU
+
+def _percpu_offsets():
+    n = _crash._machine()["nr_cpu_ids"] or 1
+    offs = readSymbol("__per_cpu_offset")
+    return [int(o) for o in offs[:n]]
+
+
+def get_cpu_var(varname):
+    """The per-CPU addresses of a per-CPU variable, one per CPU."""
+    base = sym2addr(varname)
+    return [base + o for o in _percpu_offsets()]
+
+
+def percpu_ptr(ptr, cpu):
+    """A __percpu pointer's address on one CPU (same type)."""
+    addr = int(ptr) + _percpu_offsets()[cpu]
+    if isinstance(ptr, StructResult):
+        return readSU(ptr.PYT_symbol, addr)
+    return addr
+
+
+def percpu_counter_sum(c):
+    """A struct percpu_counter's value: count plus every CPU's delta."""
+    total = int(c.count)
+    counters = int(c.counters)
+    for o in _percpu_offsets():
+        total += readS32(counters + o)
+    return total
+
+
+# --------------------------------------------------------------- tasks
+
+def _tasks():
+    init = readSymbol("init_task")
+    return [init] + ListHead(Addr(init, "tasks"), "struct task_struct").tasks
+
+
+def pid_to_task(pid):
+    """The task_struct address of a thread-group leader's pid, or 0."""
+    for t in _tasks():
+        if t.pid == pid:
+            return int(t)
+    return 0
+
+
+def task_to_pid(task):
+    return readSU("struct task_struct", int(task)).pid
+
+
+def is_task_active(task):
+    """True when the task is the current one on some CPU."""
+    try:
+        return any(int(readSU("struct rq", a).curr) == int(task)
+                   for a in get_cpu_var("runqueues"))
+    except Exception:
+        return False
+
+
+def set_readmem_task(taskaddr):
+    """readmem(..., UVADDR) reads this task's user space (0: none)."""
+    if not taskaddr:
+        _crash._set_uv_pgd(0)
+        return
+    mm = readSU("struct task_struct", int(taskaddr)).mm
+    _crash._set_uv_pgd(int(mm.pgd) if mm else 0)
+
+
+def readProcessMem(taskaddr, uvaddr, size):
+    """size bytes of a task's user memory at uvaddr."""
+    set_readmem_task(taskaddr)
+    try:
+        return readmem(uvaddr, size, _crash.UVADDR)
+    finally:
+        set_readmem_task(0)
+
+
+def get_pathname(dentry, vfsmnt):
+    """The path of a dentry seen through a struct vfsmount *, across
+    mount points up to the root of the mount tree (as d_path() and
+    crash's `files` build it).  Without vfsmnt (0): up to the dentry's
+    own root only."""
+    return _crash._get_pathname(int(dentry), int(vfsmnt or 0))
+
+
+# ------------------------------------------------------------ commands
+
+def exec_crash_command(cmd, no_stdout=0):
+    """The output of one of our built-in commands; crash.error when it
+    fails (empty output is not a failure)."""
+    rc, out, _to = _crash._exec(cmd, 0)
+    if rc != 0:
+        raise _crash.error(out.strip() or "{}: failed".format(cmd))
+    return out
+
+
+def exec_crash_command_bg(cmd, timeout=None):
+    """The same under a time budget (--timeout by default); on timeout the
+    problem is logged and the partial output returned."""
+    if timeout is None:
+        timeout = _crash.default_timeout
+    rc, out, timed_out = _crash._exec(cmd, float(timeout))
+    if timed_out:
+        pylog.timeout("<{}> failed to complete within the timeout "
+                      "period of {}s".format(cmd, timeout))
+    return out
+
+
+exec_crash_command_bg2 = exec_crash_command_bg
+
+
+def exec_gdb_command(cmd):
+    """p/ptype/whatis style requests, answered by our commands."""
+    return exec_crash_command(cmd)
+
+
+def exec_command(cmdline):
+    """Run a command and print its output."""
+    print(exec_crash_command(cmdline), end="")
+
+
+def uvtop(taskaddr, vaddr):
+    """The physical address of user address vaddr of a task (through its
+    mm's page tables); crash.error when it is not mapped, or the task
+    has no mm (a kernel thread)."""
+    mm = readSU("struct task_struct", int(taskaddr)).mm
+    if not mm:
+        raise _crash.error("uvtop: task {:#x} has no user address "
+                           "space".format(int(taskaddr)))
+    return _crash._uvtop(int(mm.pgd), int(vaddr))
+
+
+def phys_to_page(paddr):
+    """The struct page address of the frame holding physical address
+    paddr: the vmemmap array (SPARSEMEM_VMEMMAP), else the flat mem_map."""
+    m = _crash._machine()
+    pfn = int(paddr) >> m["page_shift"]
+    size = struct_size("struct page")
+    base = m.get("vmemmap_base", 0) & 0xffffffffffffffff
+    if not base:
+        mem_map = sym2addr("mem_map")
+        base = readPtr(mem_map) if mem_map else 0
+    if not base or size <= 0:
+        raise _crash.error("phys_to_page: no vmemmap or mem_map in "
+                           "this kernel's debuginfo")
+    return base + pfn * size
+
+
+if _crash.dump_is_open():
+    set_machine_globals(_crash._machine())
+
+_MACHINE_NAMES = (
+    "pointersize", "PTR_SIZE", "INT_MASK", "INT_SIZE", "BITS_PER_INT",
+    "INT_MAX", "uInt", "LONG_MASK", "LONG_SIZE", "BITS_PER_LONG",
+    "LONG_MAX", "uLong")
+# Without a dump the machine's names are absent from `import *` (reading
+# one raises crash.NoDumpError); pykdump.open() puts them in place.
+__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in (
+    "getCurrentModule", "patch_default_kw", "memoize_typeinfo",
+    "memoize_cond", "CU_LIVE", "CU_LOAD", "PyLog")]
+
+
+def __getattr__(name):
+    if name in _MACHINE_NAMES:
+        _crash._needs_dump(name)
+        set_machine_globals(_crash._machine())
+        return globals()[name]
+    raise AttributeError("module {!r} has no attribute {!r}".format(
+        __name__, name))

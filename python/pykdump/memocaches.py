@@ -58,6 +58,7 @@ def _on_purge(flags, type_name):
             del _memoize_cache[k]
         if flags & CU_LOAD:
             _typeinfo_cache.clear()
+            _crash._readers_clear()
         return
     # One type: what was derived from it (untagged CU_LOAD results stay,
     # as the C store keeps its untagged entries).

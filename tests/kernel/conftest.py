@@ -146,25 +146,31 @@ def sample():
 # ------------------------------------------------------------------ crash
 
 class Crash:
-    """crash(cmds, dump="vmcore.elf") -> {cmd: output} via crash-ref."""
+    """crash(cmds, dump="vmcore.elf", prelude=()) -> {cmd: output} via
+    crash-ref; prelude commands run first in the same crash session
+    (state such as 'mod -s NAME FILE') and key the cache."""
 
     def __init__(self, sample):
         self.sample = sample
         self.memo = {}
 
-    def _start(self, cmds, dump, vmlinux):
+    def _start(self, cmds, dump, vmlinux, prelude=()):
         """Start crash-ref for the commands not known yet; returns
         (memo, todo, Popen or None, path)."""
         if isinstance(cmds, str):
             cmds = [cmds]
         path = Path(dump) if os.path.isabs(dump) else self.sample.dump(dump)
         vml = Path(vmlinux) if vmlinux else self.sample.vmlinux
-        memo = self.memo.setdefault((str(path), str(vml)), {})
+        memo = self.memo.setdefault((str(path), str(vml), tuple(prelude)),
+                                    {})
         todo = [c for c in dict.fromkeys(cmds) if c not in memo]
         proc = None
         if todo:
             argv = [PYTHON, str(SCRIPTS / "crash-ref"), "--json",
-                    "--vmlinux", str(vml), str(path)]
+                    "--vmlinux", str(vml)]
+            for p in prelude:
+                argv += ["--prelude", p]
+            argv.append(str(path))
             with tempfile.TemporaryFile("w+") as cmdfile:
                 cmdfile.write("\n".join(todo) + "\n")
                 cmdfile.seek(0)
@@ -186,10 +192,10 @@ class Crash:
             raise AssertionError(f"crash-ref failed ({proc.returncode}) on "
                                  f"{path.name}:\n{stderr[-3000:]}")
 
-    def __call__(self, cmds, dump="vmcore.elf", vmlinux=None):
+    def __call__(self, cmds, dump="vmcore.elf", vmlinux=None, prelude=()):
         if isinstance(cmds, str):
             cmds = [cmds]
-        started = self._start(cmds, dump, vmlinux)
+        started = self._start(cmds, dump, vmlinux, prelude)
         self._finish(*started)
         return {c: started[0][c] for c in cmds}
 

@@ -220,3 +220,65 @@ def test_bt_through_shell(pykdump):
     out = subprocess.run([str(pykdump.bin), "--help"], capture_output=True,
                          text=True).stdout
     assert re.search(r"^\s+bt\s", out, re.M) and re.search(r"^\s+foreach\s", out, re.M)
+
+
+def test_module_frames_named_as_crash(crash, sample):
+    """Module text addresses named by bt's code path (kd_unwind_frame_symbol
+    + the frame printer, through tests/tools/btframe: no stack in the
+    sample holds a module frame) as crash names them: `sym ADDR` gives
+    name+off [module], and bt prints "func at addr [module]" (-s:
+    func+off).  Addresses: a few bytes into every text symbol of every
+    loaded module (crash's `sym -m`), and a vmlinux one."""
+    import os
+    from pathlib import Path
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).parents[2] / "build"))
+    tool = build / "tests/tools/btframe"
+    assert tool.exists(), f"{tool} not built"
+    mods = re.findall(r"^[0-9a-f]+\s+(\S+)\s+[0-9a-f]+\s+\d+",
+                      crash(["mod"], dump=DUMP)["mod"], re.M)
+    assert len(mods) >= 3
+    syms = crash([f"sym -m {m}" for m in mods], dump=DUMP)
+    addrs = []
+    for m in mods:
+        text = re.findall(r"^([0-9a-f]+) \([tT]\) (\S+)$", syms[f"sym -m {m}"],
+                          re.M)
+        assert text, f"crash lists no text symbols for {m}"
+        addrs += sorted({f"{int(a, 16) + 3:x}" for a, _ in text})
+    sched = crash(["sym schedule"], dump=DUMP)["sym schedule"]
+    addrs.append(f"{int(sched.split()[0], 16) + 3:x}")
+    ref = crash([f"sym {a}" for a in addrs], dump=DUMP)
+    out = subprocess.run([str(tool), str(sample.vmlinux),
+                          str(sample.dump(DUMP))] + addrs,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2 * len(addrs)
+    for i, a in enumerate(addrs):
+        m = re.match(r"^[0-9a-f]+ \(.\) (\S+?)(\+(\d+))?( \[(\S+)\])?(\s.*)?$",
+                     ref[f"sym {a}"])
+        assert m, ref[f"sym {a}"]
+        name, off, mod = m.group(1), m.group(3), m.group(5)
+        tail = f" at {int(a, 16):016x}" + (f" [{mod}]" if mod else "")
+        assert lines[2 * i] == f" #0 [{0:016x}] {name}{tail}"
+        plus = f"+{off}" if off else ""
+        assert lines[2 * i + 1] == f" #0 [{0:016x}] {name}{plus}{tail}"
+
+
+def test_sym_module_addresses_match_crash(crash, pykdump, compare):
+    """`sym ADDR` a few bytes into (and at) every module text symbol: the
+    same name as crash, also where two symbols share an address (crash
+    names an exact address by the first, an address past it by the last:
+    loop_exit, cleanup_module+3) and for GCC clones (.isra./.part. cut)."""
+    mods = re.findall(r"^[0-9a-f]+\s+(\S+)\s+[0-9a-f]+\s+\d+",
+                      crash(["mod"], dump=DUMP)["mod"], re.M)
+    syms = crash([f"sym -m {m}" for m in mods], dump=DUMP)
+    addrs = []
+    for m in mods:
+        for a in sorted(set(re.findall(r"^([0-9a-f]+) \([tT]\) ",
+                                       syms[f"sym -m {m}"], re.M))):
+            addrs += [a, f"{int(a, 16) + 3:x}"]
+    cmds = [f"sym {a}" for a in addrs]
+    ref = crash(cmds, dump=DUMP)
+    ours = pykdump(cmds, dump=DUMP)
+    compare(ours, "".join(ref[c] for c in cmds), what="sym ADDR (modules)")

@@ -161,12 +161,25 @@ def test_sym_names_and_addresses(layout, crash, pykdump, compare):
 
 
 def test_sym_list(crash, pykdump):
-    ref = crash(["sym -l"], dump=DUMP)["sym -l"]
-    ref = [ln for ln in ref.splitlines()
-           if "MODULE" not in ln and not ln.startswith("ffffffffc")]
-    ours = pykdump(["sym -l"], dump=DUMP).splitlines()
-    # module symbols are another layer's; everything else line for line
-    assert ours == ref
+    """sym -l line for line, the modules' symbols after vmlinux's (each
+    module between MODULE START / END lines, by base address)."""
+    ref = crash(["sym -l"], dump=DUMP)["sym -l"].splitlines()
+    assert any("MODULE START: " in ln for ln in ref)
+    assert pykdump(["sym -l"], dump=DUMP).splitlines() == ref
+
+
+def test_sym_module_options(crash, pykdump, compare):
+    """sym -m MODULE (and a module that is not loaded: nothing) and
+    sym -q, whose module matches end with " [module]"."""
+    mods = re.findall(r"^[0-9a-f]+\s+(\S+)\s+[0-9a-f]+\s+\d+",
+                      crash(["mod"], dump=DUMP)["mod"], re.M)
+    assert mods
+    cmds = [f"sym -m {m}" for m in mods] + ["sym -m no_such_module"]
+    cmds += [f"sym -q {m[:5]}" for m in mods] + ["sym -q zz_no_such_zz"]
+    ref = crash(cmds, dump=DUMP)
+    assert any("[" in ref[c] for c in cmds if c.startswith("sym -q"))
+    for c in cmds:
+        compare(pykdump([c], dump=DUMP), ref[c], what=c)
 
 
 # ------------------------------------------------------------------ rd

@@ -178,8 +178,10 @@ def test_no_dump_open():
     with pytest.raises(crash.NoDumpError,
                        match=r"^readSymbol\(\) needs an open dump"):
         crash._needs_dump("readSymbol()")
-    with pytest.raises(crash.NoDumpError, match="not wired to the engine"):
-        pykdump.open("/tmp/vmcore")
+    # Opening a file that is not there says so (an OSError).
+    with pytest.raises(crash.FileError, match="/nonexistent/vmcore"):
+        pykdump.open("/nonexistent/vmcore")
+    assert crash.dump_is_open() is False
 
 
 def test_datatypes_names():
@@ -188,10 +190,12 @@ def test_datatypes_names():
     assert D.TYPE_CODE_PTR == crash.TYPE_CODE_PTR
     for name in ("TypeInfo", "VarInfo", "SUInfo", "EnumInfo",
                  "ArtStructInfo"):
-        with pytest.raises(crash.NoDumpError, match=name):
+        if name in ("VarInfo", "ArtStructInfo"):
+            continue        # records built by the program, no dump involved
+        with pytest.raises(crash.NoDumpError, match="needs an open dump"):
             getattr(D, name)("struct task_struct")
     assert issubclass(D.SUInfo, dict) and issubclass(D.EnumInfo, dict)
-    with pytest.raises(crash.NoDumpError, match=r"type_length\(\)"):
+    with pytest.raises(crash.NoDumpError, match="needs an open dump"):
         D.type_length("int")
 
 
@@ -201,6 +205,8 @@ def test_lowlevel_names():
     assert issubclass(L.SmartString, str) and issubclass(L.tEnum, int)
     with pytest.raises(crash.NoDumpError, match="StructResult"):
         L.StructResult("struct page", 0x1000)
+    with pytest.raises(crash.NoDumpError, match=r"readmem\(\)"):
+        L.readPtr(0xffffffff81000000)
     with pytest.raises(crash.NoDumpError, match=r"readmem\(\)"):
         L.readmem(0xffffffff81000000, 8)
     with pytest.raises(crash.NoDumpError, match="lowlevel.pointersize"):

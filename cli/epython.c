@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The shell's epython: CPython embedded in build/pykdump.  The C module
+ * pykdump._crash is compiled into this program (one copy of the engine
+ * in the process, sharing the shell's session) and registered before the
+ * interpreter starts; the package's Python modules come from the build
+ * tree (or the install directory).  Each run is driven by
+ * pykdump/_epython.py: program lookup, argv, the API's per-run hooks,
+ * SystemExit and tracebacks.
+ *
+ * The interpreter starts on the first epython and lives until exit, so
+ * module and type caches carry over from one program to the next, as in
+ * the original under crash.
+ */
+#include <Python.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pykdump/cancel.h>
+
+#include "_crash.h"
+#include "cli_epython.h"
+#include "epython.h"
+#include "shell.h"
+
+PyMODINIT_FUNC PyInit__crash(void);
+
+static int py_started;
+
+/*
+ * Ctrl-C in a program: the shell's SIGINT handler stays installed (it
+ * cancels engine work), and while a program runs it also calls
+ * PyErr_SetInterrupt(), async-signal-safe, so Python raises
+ * KeyboardInterrupt at its next check.  Python only acts on that when
+ * its own record of the SIGINT handler is a Python callable, so
+ * default_int_handler is recorded there (signal.signal) and the shell's
+ * handler put back at the OS level right after.
+ */
+static void interrupt_python(void)
+{
+	PyErr_SetInterrupt();
+}
+
+static int py_record_sigint(void)
+{
+	struct sigaction shell;
+	sigaction(SIGINT, NULL, &shell);
+	int rc = PyRun_SimpleString("import signal\n"
+		"signal.signal(signal.SIGINT, signal.default_int_handler)\n");
+	sigaction(SIGINT, &shell, NULL);
+	return rc;
+}
+
+/* sys.path gets the build tree's package first, then the installed one;
+ * sys.modules gets our built-in _crash under its package name. */
+static int py_bootstrap(void)
+{
+	PyObject *m = PyImport_ImportModule("_pykdump_crash");
+	if (!m)
+		return -1;
+	PyObject *mods = PyImport_GetModuleDict();
+	int rc = PyDict_SetItemString(mods, "pykdump._crash", m);
+	Py_DECREF(m);
+	if (rc < 0)
+		return -1;
+	return PyRun_SimpleString(
+		"import sys\n"
+		"sys._pykdump_epython = True\n"
+		"sys._pykdump_progs = '" KD_PROGS_DIR "'\n"
+		"for _p in ('" KD_PY_INSTALLDIR "', '" KD_PY_BUILDDIR "'):\n"
+		"    if _p and _p not in sys.path:\n"
+		"        sys.path.insert(0, _p)\n"
+		"del _p\n");
+}
+
+static int py_start(void)
+{
+	if (py_started)
+		return 0;
+	if (PyImport_AppendInittab("_pykdump_crash", PyInit__crash) < 0)
+		return -1;
+	PyConfig config;
+	PyConfig_InitPythonConfig(&config);
+	/* Ctrl-C stays the shell's (it cancels commands, not the shell). */
+	config.install_signal_handlers = 0;
+	config.parse_argv = 0;
+	/* Debian's interpreter: its prefix and standard library. */
+	PyStatus st = PyConfig_SetBytesString(&config, &config.program_name,
+					      "/usr/bin/python3");
+	if (!PyStatus_Exception(st))
+		st = Py_InitializeFromConfig(&config);
+	PyConfig_Clear(&config);
+	if (PyStatus_Exception(st))
+		return -1;
+	py_started = 1;
+	if (py_bootstrap() < 0 || py_record_sigint() < 0) {
+		PyErr_Print();
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *argv_list(int argc, char **argv)
+{
+	PyObject *l = PyList_New(0);
+	for (int i = 1; l && i < argc; i++) {
+		PyObject *s = PyUnicode_DecodeFSDefault(argv[i]);
+		if (!s || PyList_Append(l, s) < 0)
+			Py_CLEAR(l);
+		Py_XDECREF(s);
+	}
+	return l;
+}
+
+/* write(text) onto a stream with no descriptor (exec_crash_command's
+ * memory stream): how a program run from Python gets its output captured. */
+static PyObject *stream_write(PyObject *cap, PyObject *arg)
+{
+	FILE *f = PyCapsule_GetPointer(cap, "pykdump.FILE");
+	Py_ssize_t n;
+	const char *s = f ? PyUnicode_AsUTF8AndSize(arg, &n) : NULL;
+	if (!s)
+		return NULL;
+	fwrite(s, 1, (size_t)n, f);
+	return PyLong_FromSsize_t(n);
+}
+
+static PyMethodDef stream_write_def = { "write", stream_write, METH_O, NULL };
+
+static PyObject *stream_writer(FILE *out)
+{
+	if (fileno(out) >= 0)
+		Py_RETURN_NONE;		/* redirect_stdout handles it */
+	PyObject *cap = PyCapsule_New(out, "pykdump.FILE", NULL);
+	PyObject *fn = cap ? PyCFunction_New(&stream_write_def, cap) : NULL;
+	Py_XDECREF(cap);
+	return fn;
+}
+
+static int run_program(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	if (kdpy_session_set(ctx->s) < 0)
+		return -1;
+	PyObject *mod = PyImport_ImportModule("pykdump._epython");
+	PyObject *args = mod ? argv_list(argc, argv) : NULL;
+	PyObject *w = args ? stream_writer(ctx->out) : NULL;
+	PyObject *rc = w ? PyObject_CallMethod(mod, "run", "OO", args, w)
+			 : NULL;
+	Py_XDECREF(mod);
+	Py_XDECREF(args);
+	Py_XDECREF(w);
+	if (!rc)
+		return -1;
+	long status = PyLong_AsLong(rc);
+	Py_DECREF(rc);
+	return (int)status;
+}
+
+/* Python writes to fd 1: point it at the command's stream for
+ * "epython x | grep" and "> file". */
+static int redirect_stdout(FILE *out)
+{
+	fflush(stdout);
+	fflush(out);
+	int fd = fileno(out);
+	if (out == stdout || fd < 0 || fd == STDOUT_FILENO)
+		return -1;
+	int saved = dup(STDOUT_FILENO);
+	if (saved >= 0)
+		dup2(fd, STDOUT_FILENO);
+	return saved;
+}
+
+static void restore_stdout(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	if (py_start() < 0) {
+		fprintf(ctx->out, "%s: cannot start Python\n", ctx->name);
+		return 1;
+	}
+	int saved = redirect_stdout(ctx->out);
+	/* A program is not a command: its commands get their own budgets
+	 * (exec_crash_command_bg), the shell's does not cover the run. */
+	kd_cancel_end();
+	PyGILState_STATE g = PyGILState_Ensure();
+	/* depth > 0: run from a program (exec_crash_command("NAME")) */
+	static int depth;
+	if (depth++ == 0) {
+		(void)PyOS_InterruptOccurred();	/* a Ctrl-C from before */
+		kd_shell_set_interrupt_hook(interrupt_python);
+	}
+	int rc = run_program(ctx, argc, argv);
+	if (--depth == 0)
+		kd_shell_set_interrupt_hook(NULL);
+	if (rc < 0) {
+		PyErr_Print();
+		rc = 1;
+	}
+	PyRun_SimpleString("import sys\nsys.stdout.flush()\n"
+			   "sys.stderr.flush()\n");
+	PyGILState_Release(g);
+	kd_cancel_begin(0);
+	restore_stdout(saved);
+	return rc;
+}
+
+/* The summary of a program: the first line of its module docstring,
+ * or NULL.  Looked for in the first lines only (comments come first). */
+static char *prog_summary(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], *res = NULL;
+	for (int i = 0; f && i < 40 && fgets(line, sizeof(line), f); i++) {
+		char *p = line + strspn(line, " \t");
+		if (strncmp(p, "\"\"\"", 3))
+			continue;
+		p += 3;
+		if (!p[strspn(p, " \t\r\n")]) {	/* text on the next line */
+			if (!fgets(line, sizeof(line), f))
+				break;
+			p = line + strspn(line, " \t");
+		}
+		p[strcspn(p, "\r\n")] = '\0';
+		char *q = strstr(p, "\"\"\"");
+		if (q)
+			*q = '\0';
+		res = *p ? strdup(p) : NULL;
+		break;
+	}
+	if (f)
+		fclose(f);
+	return res;
+}
+
+/* Every progs/NAME.py shipped (not _private.py) becomes command NAME,
+ * as the original registers its programs (crashinfo, xportshow ...). */
+static void register_shipped_progs(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 4 || n > 200 || e->d_name[0] == '_' ||
+		    e->d_name[0] == '.' || strcmp(e->d_name + n - 3, ".py"))
+			continue;
+		char name[256], path[4096], usage[1024];
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 3), e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		snprintf(usage, sizeof(usage), "SYNOPSIS\n  %s [args ...]\n\n"
+			 "  Runs %s/%s as \"epython %s\" does.\n", name, dir,
+			 e->d_name, name);
+		char *summary = prog_summary(path);
+		(void)kd_epython_register_prog(name, summary, usage);
+		free(summary);
+	}
+	if (d)
+		closedir(d);
+}
+
+void kd_cli_epython_init(void)
+{
+	kd_epython_set_runner(epython_runner);
+	register_shipped_progs(KD_PROGS_DIR);
+}
+
+void kd_cli_epython_fini(void)
+{
+	kd_epython_unregister_progs();
+	if (!py_started)
+		return;
+	kdpy_session_set(NULL);
+	/* Finalizing resets SIGINT to SIG_DFL; the shell's handler stays. */
+	struct sigaction shell;
+	sigaction(SIGINT, NULL, &shell);
+	Py_FinalizeEx();
+	sigaction(SIGINT, &shell, NULL);
+	py_started = 0;
+}

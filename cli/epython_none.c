@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Built with -Dpython=disabled: epython says Python support was not built
+ * (commands/epython.c, no runner installed). */
+#include "cli_epython.h"
+
+void kd_cli_epython_init(void)
+{
+}
+
+void kd_cli_epython_fini(void)
+{
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kmem -i: the memory summary as crash 8.0.6 prints it (the other kmem
+ * options are not implemented).
+ *
+ *                  PAGES        TOTAL      PERCENTAGE
+ *     TOTAL MEM    55847     218.2 MB         ----
+ *          FREE    47741     186.5 MB   85% of TOTAL MEM
+ *
+ * Kernel facts relied on:
+ *   TOTAL MEM   _totalram_pages (atomic_long_t, 5.0+) or totalram_pages
+ *   FREE        vmstat NR_FREE_PAGES; USED = TOTAL - FREE
+ *   SHARED      pages of the memory map with a reference count > 1,
+ *               not reserved (crash scans the mem_map too)
+ *   BUFFERS     nr_blockdev_pages(): the page-cache pages of every block
+ *               device inode (blockdev_superblock->s_inodes)
+ *   CACHED      NR_FILE_PAGES - swap cache (NR_SWAPCACHE) - BUFFERS
+ *   SLAB        NR_SLAB_RECLAIMABLE_B + NR_SLAB_UNRECLAIMABLE_B (5.9+;
+ *               without _B before)
+ *   HUGE        hstates[0 .. hugetlb_max_hstate): nr_huge_pages and
+ *               free_huge_pages, each << order
+ *   SWAP        total_swap_pages; nr_swap_pages free
+ *   COMMIT      sysctl_overcommit_kbytes, else (TOTAL - huge) *
+ *               sysctl_overcommit_ratio / 100, plus swap; committed is
+ *               the percpu_counter vm_committed_as
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/cancel.h>
+#include <pykdump/log.h>
+#include <pykdump/machine.h>
+#include <pykdump/memory.h>
+#include <pykdump/session.h>
+
+#include "command.h"
+#include "kread.h"
+#include "memfacts.h"
+
+#define MAX_INODES (1u << 24)
+
+struct kmem_row {
+	const char *name;
+	uint64_t pages;
+	uint64_t base;		/* for the percentage; 0: "----" */
+	const char *of;		/* "TOTAL MEM" ... */
+};
+
+static void print_row(FILE *out, uint64_t ps, const struct kmem_row *r)
+{
+	char size[64];
+	cmd_pages_to_size(r->pages, ps, size, sizeof(size));
+	fprintf(out, "%13s  %7" PRIu64 "  %11s  ", r->name, r->pages, size);
+	if (!r->of)
+		fprintf(out, "       ----\n");
+	else
+		fprintf(out, "%3" PRIu64 "%% of %s\n",
+			r->base ? r->pages * 100 / r->base : 0, r->of);
+}
+
+static uint64_t sym_u64(struct kd_session *s, const char *name)
+{
+	uint64_t v = 0;
+	kr_symbol_uint(s, name, 8, &v);
+	return (int64_t)v < 0 ? 0 : v;
+}
+
+static uint64_t vmstat(struct kd_session *s, const char *item,
+		       const char *old_item)
+{
+	uint64_t v = 0;
+	if (!cmd_vmstat(s, item, &v) && old_item)
+		cmd_vmstat(s, old_item, &v);
+	return v;
+}
+
+/* Page-cache pages of block device inodes (nr_blockdev_pages()). */
+static uint64_t blockdev_pages(struct kd_session *s)
+{
+	uint64_t sb, head, next, total = 0;
+	uint64_t off_list = kr_offset(s, "super_block", "s_inodes");
+	uint64_t off_node = kr_offset(s, "inode", "i_sb_list");
+	uint64_t off_map = kr_offset(s, "inode", "i_mapping");
+	if (!kr_symbol_uint(s, "blockdev_superblock", 8, &sb) || !sb ||
+	    off_list == KR_NONE || off_node == KR_NONE || off_map == KR_NONE)
+		return 0;
+	head = sb + off_list;
+	struct kd_error *err = kd_read_u64(s, head, &next);
+	for (unsigned n = 0; !err && next != head && n < MAX_INODES; n++) {
+		uint64_t mapping = 0;
+		if ((err = kd_cancel_check()) ||
+		    (err = kd_read_u64(s, next - off_node + off_map, &mapping)))
+			break;
+		if (mapping)
+			total += kr_member_or0(s, mapping, "address_space",
+					       "nrpages");
+		err = kd_read_u64(s, next, &next);
+	}
+	if (err)
+		kd_log_warning(kd_session_log(s), "kmem: block device inodes: %s",
+			       err->message);
+	kd_error_destroy(err);
+	return total;
+}
+
+/*
+ * SHARED as crash counts it: pages of the mem_map whose reference count
+ * is above one, reserved pages left out.  struct page array at
+ * vmemmap_base (SPARSEMEM_VMEMMAP, x86_64), read a section's worth at a
+ * time; ranges that cannot be read (holes) are skipped.  1 on success.
+ */
+#define SCAN_PAGES 4096
+
+static int shared_pages(struct kd_session *s, uint64_t *ret)
+{
+	const struct kd_machine *m;
+	uint64_t max_pfn, psz = kr_type_size(s, "struct page");
+	uint64_t ref = kr_offset(s, "page", "_refcount");
+	uint64_t flags = kr_offset(s, "page", "flags");
+	int64_t reserved;
+	struct kd_error *err = kd_session_machine(s, &m);
+	kd_error_destroy(err);
+	if (ref == KR_NONE)
+		ref = kr_offset(s, "page", "_count");
+	if (err || !m->vmemmap_base || !psz || psz > 1024 || ref == KR_NONE ||
+	    flags == KR_NONE || !kr_symbol_uint(s, "max_pfn", 8, &max_pfn) ||
+	    !kr_enumerator(s, "PG_reserved", &reserved, NULL) ||
+	    reserved < 0 || reserved > 63)
+		return 0;
+	uint8_t *buf = malloc(SCAN_PAGES * psz);
+	if (!buf)
+		return 0;
+	uint64_t shared = 0;
+	for (uint64_t pfn = 0; pfn < max_pfn; pfn += SCAN_PAGES) {
+		uint64_t n = max_pfn - pfn < SCAN_PAGES ? max_pfn - pfn : SCAN_PAGES;
+		if ((err = kd_cancel_check()))
+			break;
+		err = kd_read_kvaddr(s, m->vmemmap_base + pfn * psz, buf, n * psz);
+		if (err) {	/* a hole in the memory map */
+			kd_error_destroy(err);
+			err = NULL;
+			continue;
+		}
+		for (uint64_t i = 0; i < n; i++) {
+			const uint8_t *p = buf + i * psz;
+			uint64_t fl;
+			int32_t count;
+			memcpy(&fl, p + flags, 8);
+			memcpy(&count, p + ref, 4);
+			if (!((fl >> reserved) & 1) && count > 1)
+				shared++;
+		}
+	}
+	free(buf);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	*ret = shared;
+	return 1;
+}
+
+static void huge_pages(struct kd_session *s, uint64_t *total, uint64_t *free)
+{
+	uint64_t arr, n = 0;
+	uint64_t size = kr_type_size(s, "struct hstate");
+	*total = *free = 0;
+	if (!size || !kd_symbol_try_addr(s, "hstates", &arr) ||
+	    !kr_symbol_uint(s, "hugetlb_max_hstate", 4, &n) || n > 64)
+		return;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t h = arr + i * size;
+		uint64_t order = kr_member_or0(s, h, "hstate", "order");
+		if (order > 40)
+			continue;
+		*total += kr_member_or0(s, h, "hstate", "nr_huge_pages") << order;
+		*free += kr_member_or0(s, h, "hstate", "free_huge_pages") << order;
+	}
+}
+
+static uint64_t commit_limit(struct kd_session *s, uint64_t totalram,
+			     uint64_t huge, uint64_t swap, uint64_t ps)
+{
+	uint64_t kbytes = 0, ratio = 50;
+	kr_symbol_uint(s, "sysctl_overcommit_kbytes", 8, &kbytes);
+	if (kbytes)
+		return kbytes / (ps / 1024) + swap;
+	kr_symbol_uint(s, "sysctl_overcommit_ratio", 4, &ratio);
+	return (totalram - (huge < totalram ? huge : totalram)) * ratio / 100 +
+	       swap;
+}
+
+static int kmem_info(struct kd_cmd_ctx *ctx)
+{
+	struct kd_session *s = ctx->s;
+	uint64_t ps = cmd_page_size(s);
+	uint64_t total = sym_u64(s, "_totalram_pages");
+	if (!total)
+		total = sym_u64(s, "totalram_pages");
+	if (!total) {
+		fprintf(ctx->out, "kmem: cannot determine the total RAM pages "
+			"(_totalram_pages / totalram_pages)\n");
+		kd_log_error(kd_session_log(s), "kmem -i: no totalram_pages");
+		return 1;
+	}
+	uint64_t freep = vmstat(s, "NR_FREE_PAGES", NULL);
+	uint64_t buffers = blockdev_pages(s);
+	uint64_t file = vmstat(s, "NR_FILE_PAGES", NULL);
+	uint64_t swapcache = vmstat(s, "NR_SWAPCACHE", NULL);
+	uint64_t cached = file > swapcache + buffers ?
+			  file - swapcache - buffers : 0;
+	uint64_t slab = vmstat(s, "NR_SLAB_RECLAIMABLE_B", "NR_SLAB_RECLAIMABLE") +
+			vmstat(s, "NR_SLAB_UNRECLAIMABLE_B", "NR_SLAB_UNRECLAIMABLE");
+	uint64_t htotal, hfree;
+	huge_pages(s, &htotal, &hfree);
+	uint64_t swap = sym_u64(s, "total_swap_pages");
+	uint64_t swap_free = sym_u64(s, "nr_swap_pages");
+	uint64_t limit = commit_limit(s, total, htotal, swap, ps);
+	uint64_t committed = 0, vca;
+	/* the counter's global count, as crash reads it (and as
+	 * percpu_counter_read_positive() does) */
+	if (kd_symbol_try_addr(s, "vm_committed_as", &vca)) {
+		committed = kr_member_or0(s, vca, "percpu_counter", "count");
+		committed = (int64_t)committed < 0 ? 0 : committed;
+	}
+	uint64_t shared;
+	if (!shared_pages(s, &shared)) {
+		kd_log_warning(kd_session_log(s), "kmem -i: the memory map "
+			       "cannot be scanned; SHARED is NR_SHMEM");
+		shared = vmstat(s, "NR_SHMEM", NULL);
+	}
+	const struct kmem_row rows[] = {
+		{ "TOTAL MEM", total, 0, NULL },
+		{ "FREE", freep, total, "TOTAL MEM" },
+		{ "USED", total > freep ? total - freep : 0, total, "TOTAL MEM" },
+		{ "SHARED", shared, total, "TOTAL MEM" },
+		{ "BUFFERS", buffers, total, "TOTAL MEM" },
+		{ "CACHED", cached, total, "TOTAL MEM" },
+		{ "SLAB", slab, total, "TOTAL MEM" },
+		{ NULL, 0, 0, NULL },
+		{ "TOTAL HUGE", htotal, 0, NULL },
+		{ "HUGE FREE", hfree, htotal, "TOTAL HUGE" },
+		{ NULL, 0, 0, NULL },
+		{ "TOTAL SWAP", swap, 0, NULL },
+		{ "SWAP USED", swap > swap_free ? swap - swap_free : 0, swap,
+		  "TOTAL SWAP" },
+		{ "SWAP FREE", swap_free, swap, "TOTAL SWAP" },
+		{ NULL, 0, 0, NULL },
+		{ "COMMIT LIMIT", limit, 0, NULL },
+		{ "COMMITTED", committed, limit, "TOTAL LIMIT" },
+	};
+	fprintf(ctx->out, "                 PAGES        TOTAL      PERCENTAGE\n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].name)
+			print_row(ctx->out, ps, &rows[i]);
+		else
+			fputc('\n', ctx->out);
+	}
+	return 0;
+}
+
+static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	int c, info = 0;
+	while ((c = getopt(argc, argv, "i")) != -1) {
+		if (c != 'i') {
+			fprintf(ctx->out, "kmem: only -i is supported\n");
+			return 1;
+		}
+		info = 1;
+	}
+	if (!info || optind < argc) {
+		fprintf(ctx->out, "Usage: kmem -i\n");
+		return 1;
+	}
+	return kmem_info(ctx);
+}
+
+const struct kd_command kd_cmd_kmem = {
+	.name = "kmem",
+	.summary = "kernel memory",
+	.usage = "SYNOPSIS\n  kmem -i\n\n"
+		 "  -i  general memory usage: totals, free, used, shared,\n"
+		 "      buffers, cached, slab, huge pages, swap, commit limit.\n",
+	.run = kmem_run,
+	.needs_vmlinux = 1,
+};

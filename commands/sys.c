@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sys: the system summary as crash 8.0.6 prints it:
+ *
+ *       KERNEL: vmlinux
+ *     DUMPFILE: vmcore.kdump  [PARTIAL DUMP]
+ *         CPUS: 2 [OFFLINE: 1]
+ *         DATE: Thu Nov 26 16:37:33 UTC 2026
+ *       UPTIME: 00:00:04
+ * LOAD AVERAGE: 0.00, 0.00, 0.00
+ *        TASKS: 60
+ *     NODENAME: (none)
+ *      RELEASE: 6.1.0-56-cloud-amd64
+ *      VERSION: #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)
+ *      MACHINE: x86_64  (2594 Mhz)
+ *       MEMORY: 255.5 MB
+ *        PANIC: "Kernel panic - not syncing: sysrq triggered crash"
+ *
+ * Where each comes from: KERNEL/DUMPFILE the paths as given ([TAINTED]
+ * when tainted_mask is set, [PARTIAL DUMP] for a filtered dump); CPUS the
+ * present CPUs and those not online; DATE and UPTIME see clock.c; LOAD
+ * AVERAGE avenrun[] (fixed point, FSHIFT 11); TASKS the task table
+ * (idle tasks included); utsname from memory;
+ * MHz cpu_khz / 1000; MEMORY the nodes' present pages (rounded up to the
+ * next GB when within 64 MB of it, as crash does); PANIC the first log
+ * line matching crash's panic patterns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/dump.h>
+#include <pykdump/log.h>
+#include <pykdump/machine.h>
+#include <pykdump/memory.h>
+#include <pykdump/session.h>
+
+#include "clock.h"
+#include "command.h"
+#include "kread.h"
+#include "memfacts.h"
+#include "printk.h"
+#include "tasks.h"
+
+#define FSHIFT 11
+#define FIXED_1 (1u << FSHIFT)
+
+static void print_loadavg(struct kd_cmd_ctx *ctx)
+{
+	uint64_t addr, v[3] = { 0 };
+	if (kd_symbol_try_addr(ctx->s, "avenrun", &addr))
+		for (int i = 0; i < 3; i++) {
+			struct kd_error *err = kd_read_u64(ctx->s, addr + 8 * i,
+							   &v[i]);
+			kd_error_destroy(err);
+		}
+	fprintf(ctx->out, "LOAD AVERAGE: ");
+	for (int i = 0; i < 3; i++)
+		fprintf(ctx->out, "%s%llu.%02llu", i ? ", " : "",
+			(unsigned long long)(v[i] >> FSHIFT),
+			(unsigned long long)(((v[i] & (FIXED_1 - 1)) * 100) >>
+					     FSHIFT));
+	fputc('\n', ctx->out);
+}
+
+static void print_memory(struct kd_cmd_ctx *ctx)
+{
+	uint64_t spanned, present;
+	uint64_t ps = cmd_page_size(ctx->s);
+	const uint64_t gb = 1ULL << 30, mb64 = 64ULL << 20;
+	char buf[64];
+	if (!cmd_node_pages(ctx->s, &spanned, &present)) {
+		fprintf(ctx->out, "      MEMORY: (unknown)\n");
+		return;
+	}
+	uint64_t total = present * ps;
+	uint64_t next_gig = (total + gb - 1) / gb * gb;
+	if (next_gig - total <= mb64)
+		total = next_gig;
+	fprintf(ctx->out, "      MEMORY: %s\n",
+		cmd_pages_to_size(total / ps, ps, buf, sizeof(buf)));
+}
+
+/* ---------------------------------------------------------------- panic */
+
+struct text_sink {
+	FILE *f;
+};
+
+static int collect_text(void *arg, const struct cmd_printk_rec *r)
+{
+	struct text_sink *t = arg;
+	if (!r->dataless)
+		fwrite(r->text, 1, r->len, t->f);
+	fputc('\n', t->f);
+	return 0;
+}
+
+/* crash's get_panicmsg(): pattern groups in order, first line matching
+ * a group wins; an Oops is shown with a hint to read the log. */
+static const char *const panic_patterns[][4] = {
+	{ "general protection fault: ", "double fault: ", "divide error: ",
+	  "stack segment: " },
+	{ "SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash" },
+	{ "BUG: unable to handle kernel ", "Unable to handle kernel ",
+	  "kernel BUG at " },
+	{ "Oops: " },
+	{ "Kernel panic: ", "Kernel panic - " },
+};
+
+static const char *find_panic_line(char *text, int *oops)
+{
+	size_t ngroups = sizeof(panic_patterns) / sizeof(panic_patterns[0]);
+	for (size_t g = 0; g < ngroups; g++) {
+		for (char *line = text; line && *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			int hit = 0;
+			for (int k = 0; k < 4 && panic_patterns[g][k]; k++)
+				hit |= strstr(line, panic_patterns[g][k]) != NULL;
+			if (nl)
+				*nl = '\n';
+			if (hit) {
+				if (nl)
+					*nl = '\0';
+				*oops = g == 3;
+				return line;
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+static void print_panic(struct kd_cmd_ctx *ctx)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct text_sink t = { open_memstream(&text, &len) };
+	if (!t.f) {
+		fprintf(ctx->out, "       PANIC: \"\"\n");
+		return;
+	}
+	struct kd_error *err = cmd_printk_walk(ctx->s, collect_text, &t);
+	fclose(t.f);
+	if (err) {
+		kd_log_warning(kd_session_log(ctx->s),
+			       "sys: no panic message: %s", err->message);
+		kd_error_destroy(err);
+	}
+	int oops = 0;
+	const char *line = text ? find_panic_line(text, &oops) : NULL;
+	if (line && oops)
+		fprintf(ctx->out, "       PANIC: \"%s\" (check log for details)\n",
+			line);
+	else
+		fprintf(ctx->out, "       PANIC: \"%s\"\n", line ? line : "");
+	free(text);
+}
+
+/* ------------------------------------------------------------- the rest */
+
+static void print_files(struct kd_cmd_ctx *ctx, const struct kd_machine *m)
+{
+	uint64_t tainted = 0;
+	kr_symbol_uint(ctx->s, "tainted_mask", 8, &tainted);
+	fprintf(ctx->out, "      KERNEL: %s%s\n",
+		m->vmlinux_path ? m->vmlinux_path : "(none)",
+		tainted ? "  [TAINTED]" : "");
+	fprintf(ctx->out, "    DUMPFILE: %s%s\n", m->dump_path,
+		kd_dump_level(kd_session_dump(ctx->s)) > 0 ?
+		"  [PARTIAL DUMP]" : "");
+	unsigned cpus = m->cpus_present ? m->cpus_present : m->cpus_possible;
+	fprintf(ctx->out, "        CPUS: %u", cpus);
+	if (m->cpus_online && m->cpus_online < cpus)
+		fprintf(ctx->out, " [OFFLINE: %u]", cpus - m->cpus_online);
+	fputc('\n', ctx->out);
+}
+
+static void print_times(struct kd_cmd_ctx *ctx)
+{
+	char buf[128];
+	uint64_t j;
+	fprintf(ctx->out, "        DATE: %s\n",
+		cmd_ctime_tz(cmd_crash_date(ctx->s), buf, sizeof(buf)));
+	if (cmd_uptime_jiffies(ctx->s, &j))
+		cmd_convert_time(j, cmd_hz(ctx->s), buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "(unknown)");
+	fprintf(ctx->out, "      UPTIME: %s\n", buf);
+}
+
+/* crash's RUNNING_TASKS: every task, the per-CPU idle tasks included. */
+static int print_tasks(struct kd_cmd_ctx *ctx)
+{
+	struct cmd_task_table tt;
+	struct kd_error *err = cmd_tasks_collect(ctx->s, &tt);
+	if (err) {
+		fprintf(ctx->out, "       TASKS: (unknown)\n");
+		kd_log_error(kd_session_log(ctx->s), "sys: %s", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+	fprintf(ctx->out, "       TASKS: %zu\n", tt.n);
+	cmd_tasks_free(&tt);
+	return 0;
+}
+
+static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct kd_machine *m;
+	(void)argv;
+	if (argc > 1) {
+		fprintf(ctx->out, "Usage: sys\n");
+		return 1;
+	}
+	struct kd_error *err = kd_session_machine(ctx->s, &m);
+	if (err) {
+		fprintf(ctx->out, "sys: %s\n", err->message);
+		kd_log_error(kd_session_log(ctx->s), "sys: %s", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+	print_files(ctx, m);
+	print_times(ctx);
+	print_loadavg(ctx);
+	int rc = print_tasks(ctx);
+	fprintf(ctx->out, "    NODENAME: %s\n", m->nodename);
+	fprintf(ctx->out, "     RELEASE: %s\n", m->release);
+	fprintf(ctx->out, "     VERSION: %s\n", m->version);
+	uint64_t khz = 0;
+	fprintf(ctx->out, "     MACHINE: %s  ", m->machine);
+	if (kr_symbol_uint(ctx->s, "cpu_khz", 4, &khz) && khz >= 1000)
+		fprintf(ctx->out, "(%llu Mhz)\n", (unsigned long long)khz / 1000);
+	else
+		fprintf(ctx->out, "(unknown Mhz)\n");
+	print_memory(ctx);
+	print_panic(ctx);
+	return rc;
+}
+
+const struct kd_command kd_cmd_sys = {
+	.name = "sys",
+	.summary = "system data",
+	.usage = "SYNOPSIS\n  sys\n\n"
+		 "  Kernel, dump file, CPUs, crash date, uptime, load average,\n"
+		 "  task count, utsname, processor speed, memory size and the\n"
+		 "  panic message.\n",
+	.run = sys_run,
+	.needs_vmlinux = 1,
+};

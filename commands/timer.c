@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * timer: the pending timers of each CPU's timer wheel bases (4.8+), as
+ * crash 8.0.6 prints them:
+ *
+ *   JIFFIES
+ *   4294893459
+ *
+ *   TIMER_BASES[0][BASE_STD]: ffff89740f620980
+ *     EXPIRES        TTE        TIMER_LIST     FUNCTION
+ *     4294893476      17  ffffffff9d40c3e0  ffffffff9b85db90  <tcp_orphan_update>
+ *
+ * Kernel facts: timer_bases is a per-CPU array of struct timer_base, one
+ * per enumerator before NR_BASES (BASE_STD, BASE_DEF; 6.9+ BASE_LOCAL,
+ * BASE_GLOBAL, BASE_DEF); each base's vectors[] are hlist_heads of
+ * timer_list.entry.  Timers are shown by expiry; TTE = expires - jiffies.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/cancel.h>
+#include <pykdump/memory.h>
+#include <pykdump/session.h>
+#include <pykdump/types.h>
+
+#include "sysutil.h"
+
+#define MAX_TIMERS (1u << 20)
+#define MAX_BASES 8
+
+struct tmr {
+	uint64_t expires, addr, func;
+	size_t seq;		/* wheel order, to keep equal expiries stable */
+};
+
+struct timer_ctx {
+	struct kd_cmd_ctx *ctx;
+	uint64_t jiffies;
+	uint64_t base_size, vectors, nvectors, entry, expires, function;
+	const char *base_name[MAX_BASES];
+	int nbases;
+};
+
+static int by_expiry(const void *a, const void *b)
+{
+	const struct tmr *x = a, *y = b;
+	if (x->expires != y->expires)
+		return x->expires < y->expires ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Every timer of one base, in wheel order; -1 when the wheel broke. */
+static int collect(struct timer_ctx *t, uint64_t base, struct tmr **v,
+		   size_t *n)
+{
+	struct kd_session *s = t->ctx->s;
+	size_t cap = 0;
+	*v = NULL;
+	*n = 0;
+	for (uint64_t i = 0; i < t->nvectors; i++) {
+		uint64_t node;
+		if (su_ptr(s, base + t->vectors + 8 * i, &node) < 0)
+			return -1;
+		for (; node; ) {
+			if (*n >= MAX_TIMERS || kd_cancel_pending())
+				return -1;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct tmr *nv = realloc(*v, cap * sizeof(**v));
+				if (!nv)
+					return -1;
+				*v = nv;
+			}
+			struct tmr *e = &(*v)[(*n)++];
+			e->addr = node - t->entry;
+			e->seq = *n;
+			if (su_u64(s, e->addr + t->expires, &e->expires) < 0 ||
+			    su_ptr(s, e->addr + t->function, &e->func) < 0 ||
+			    su_ptr(s, node, &node) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_base(struct timer_ctx *t, int cpu, int b, uint64_t base)
+{
+	FILE *out = t->ctx->out;
+	struct tmr *v;
+	size_t n;
+	int broken = collect(t, base, &v, &n);
+	qsort(v, n, sizeof(*v), by_expiry);
+	fprintf(out, "TIMER_BASES[%d][%s]: %016" PRIx64 "\n", cpu,
+		t->base_name[b], base);
+	int ew = 7, tw = 4;
+	for (size_t i = 0; i < n; i++) {
+		int64_t tte = (int64_t)(v[i].expires - t->jiffies);
+		if (digits(v[i].expires) > ew)
+			ew = digits(v[i].expires);
+		if (digits(tte < 0 ? -(uint64_t)tte : (uint64_t)tte) + 1 > tw)
+			tw = digits(tte < 0 ? -(uint64_t)tte : (uint64_t)tte) + 1;
+	}
+	/* crash keeps "TTE" at its usual place and widens the gap after it */
+	fprintf(out, "  %-*s  %*s%*s        TIMER_LIST     FUNCTION\n", ew,
+		"EXPIRES", tw < 6 ? tw : 6, "TTE", tw > 6 ? tw - 6 : 0, "");
+	for (size_t i = 0; i < n; i++) {
+		char sym[256];
+		const char *name = su_symbol(t->ctx->s, v[i].func, sym,
+					     sizeof(sym), 0);
+		fprintf(out, "  %-*" PRIu64 "  %*" PRId64 "  %016" PRIx64
+			"  %016" PRIx64 "  <%s>\n", ew, v[i].expires, tw,
+			(int64_t)(v[i].expires - t->jiffies), v[i].addr,
+			v[i].func, name ? name : "?");
+	}
+	if (broken)
+		su_error(t->ctx, "TIMER_BASES[%d][%s]: timer wheel could not be "
+			 "read entirely", cpu, t->base_name[b]);
+	free(v);
+}
+
+/*
+ * The bases: as many as timer_bases' array holds.  Their names are
+ * #defines in kernel/time/timer.c (no DWARF): BASE_STD and BASE_DEF
+ * (NO_HZ_COMMON), BASE_STD alone without it, and BASE_LOCAL,
+ * BASE_GLOBAL, BASE_DEF from 6.9.
+ */
+static int base_names(struct kd_session *s, struct timer_ctx *t)
+{
+	static const char *const names[][3] = {
+		{ "BASE_STD" },
+		{ "BASE_STD", "BASE_DEF" },
+		{ "BASE_LOCAL", "BASE_GLOBAL", "BASE_DEF" },
+	};
+	struct kd_types *types;
+	struct kd_variable var;
+	uint64_t count = 0;
+	struct kd_error *err = kd_session_types(s, &types);
+	if (!err)
+		err = kd_types_find_variable(types, "timer_bases", &var);
+	if (err) {
+		kd_error_destroy(err);
+		return -1;
+	}
+	struct kd_type *at = kd_type_strip(var.type, KD_STRIP_ALL);
+	if (!kd_type_array_count(at, &count) || count < 1 || count > 3)
+		return -1;
+	t->nbases = (int)count;
+	for (int i = 0; i < t->nbases; i++)
+		t->base_name[i] = names[count - 1][i];
+	return 0;
+}
+
+static int layout_get(struct kd_session *s, struct timer_ctx *t)
+{
+	t->base_size = su_sizeof(s, "struct timer_base");
+	t->vectors = su_off(s, "struct timer_base", "vectors");
+	uint64_t v1 = su_off(s, "struct timer_base", "vectors[1]");
+	t->entry = su_off(s, "struct timer_list", "entry");
+	t->expires = su_off(s, "struct timer_list", "expires");
+	t->function = su_off(s, "struct timer_list", "function");
+	if (!t->base_size || t->vectors == SU_NONE || v1 == SU_NONE ||
+	    t->entry == SU_NONE || t->expires == SU_NONE ||
+	    t->function == SU_NONE)
+		return -1;
+	/* vectors[] runs to the end of the struct or to the next member;
+	 * WHEEL_SIZE = LVL_SIZE * LVL_DEPTH, derived from the DWARF bound */
+	struct kd_types *types;
+	struct kd_type *bt;
+	struct kd_member m;
+	struct kd_error *err = kd_session_types(s, &types);
+	if (!err)
+		err = kd_types_find(types, "struct timer_base", &bt);
+	if (!err)
+		err = kd_type_find_member(bt, "vectors", &m);
+	if (err || !kd_type_array_count(m.type, &t->nvectors)) {
+		kd_error_destroy(err);
+		return -1;
+	}
+	return base_names(s, t);
+}
+
+static int timer_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct timer_ctx t = { .ctx = ctx };
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "")) != -1)
+		return su_bad_option(ctx, optopt ? optopt : c);
+	if (layout_get(ctx->s, &t) < 0)
+		return su_error(ctx, "no timer wheel (struct timer_base, "
+				"timer_bases) in this kernel");
+	struct kd_error *err = kd_read_symbol(ctx->s, "jiffies", &t.jiffies, 8);
+	if (err)
+		return su_error_value(ctx, "jiffies", err);
+	fprintf(ctx->out, "%-*s\n%" PRIu64 "\n", digits(t.jiffies), "JIFFIES",
+		t.jiffies);
+	int ncpus = su_ncpus(ctx->s);
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		uint64_t bases = su_percpu_symbol(ctx->s, "timer_bases", cpu);
+		if (!bases)
+			return su_error(ctx, "cannot find timer_bases of CPU %d",
+					cpu);
+		if (kd_cancel_pending())
+			return 1;	/* the shell reports it */
+		fputc('\n', ctx->out);
+		for (int b = 0; b < t.nbases; b++)
+			print_base(&t, cpu, b, bases + b * t.base_size);
+	}
+	return 0;
+}
+
+const struct kd_command kd_cmd_timer = {
+	.name = "timer",
+	.summary = "timer queue data",
+	.usage =
+		"SYNOPSIS\n"
+		"  timer\n"
+		"\n"
+		"DESCRIPTION\n"
+		"  Shows jiffies, then for each CPU and timer wheel base\n"
+		"  (TIMER_BASES[cpu][BASE_STD], [BASE_DEF] ...) its pending\n"
+		"  timers by expiry: the expiry in jiffies, the time to expiry\n"
+		"  (TTE, negative when overdue), the struct timer_list and its\n"
+		"  function.\n",
+	.run = timer_run,
+	.needs_vmlinux = 1,
+};

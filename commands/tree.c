@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tree [-t rbtree|radix|xarray] [-r offset] [-o offset]
+ *      [-s struct[.member[,member]]] [-l] [-x|-d] start
+ *
+ * crash's tree walker (lib/highlevel_trees.c underneath):
+ *   rbtree  start (+ -r offset) is an rb_root; entries are (rb_node
+ *           address - -o offset), in crash's order: pre-order (node,
+ *           left subtree, right subtree), or in-order with -l;
+ *   xarray  start (+ -r offset) is a struct xarray; entries are the
+ *           stored pointers in index order;
+ *   radix   the same on a radix_tree_root (kernels before 4.20: from 4.20
+ *           radix trees are xarrays and crash refuses -t radix).
+ * Not supported: maple trees, -N (start at a node) and -p (positions).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/highlevel.h>
+#include <pykdump/readers.h>
+#include <pykdump/value_format.h>
+
+#include "struct_show.h"
+
+#define MAX_SPECS 8
+
+enum tree_type { TREE_RBTREE, TREE_RADIX, TREE_XARRAY };
+
+struct tree_args {
+	enum tree_type type;
+	uint64_t start, root_off, node_off;
+	int inorder;
+	unsigned vf_flags;
+	struct kd_show_spec specs[MAX_SPECS];
+	int nspecs;
+};
+
+static int usage(struct kd_cmd_ctx *ctx)
+{
+	fprintf(ctx->out, "Usage:\n  tree [-t [radix|xarray|rbtree]] [-r "
+		"offset] [-[s|S] struct[.member[,member]]] \n       -[x|d] "
+		"[-o offset] [-l] start\n");
+	return 1;
+}
+
+static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
+		      enum tree_type *ret)
+{
+	static const struct { const char *name, *abbrev; enum tree_type t; }
+	types[] = {
+		{ "rbtree", "rb", TREE_RBTREE },
+		{ "radix", "ra", TREE_RADIX },
+		{ "xarray", "x", TREE_XARRAY },
+	};
+	for (size_t i = 0; i < KD_ARRAY_SIZE(types); i++) {
+		if (!strcmp(arg, types[i].name) || !strcmp(arg, types[i].abbrev)) {
+			*ret = types[i].t;
+			return 0;
+		}
+	}
+	if (!strcmp(arg, "maple") || !strcmp(arg, "m"))
+		fprintf(ctx->out, "%s: maple trees are not supported\n",
+			ctx->name);
+	else
+		fprintf(ctx->out, "%s: invalid tree type: %s\n", ctx->name, arg);
+	return -1;
+}
+
+static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
+{
+	switch (c) {
+	case 't': return parse_type(ctx, optarg, &a->type);
+	case 'r': return kd_show_parse_offset(ctx, optarg, &a->root_off);
+	case 'o': return kd_show_parse_offset(ctx, optarg, &a->node_off);
+	case 'l': a->inorder = 1; return 0;
+	case 'x': a->vf_flags |= KD_VF_HEX; return 0;
+	case 'd': a->vf_flags &= ~KD_VF_HEX; return 0;
+	case 's':
+	case 'S':
+		if (a->nspecs == MAX_SPECS ||
+		    kd_show_parse(ctx, optarg, &a->specs[a->nspecs]))
+			return -1;
+		a->nspecs++;
+		return 0;
+	case 'N':
+	case 'p':
+		fprintf(ctx->out, "%s: option -%c is not supported\n",
+			ctx->name, c);
+		return -1;
+	default:
+		fprintf(ctx->out, "%s: invalid option -- '%c'\n", ctx->name,
+			optopt);
+		usage(ctx);
+		return -1;
+	}
+}
+
+static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
+		 struct tree_args *a)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "t:r:o:s:S:lxdNp")) != -1)
+		if (parse_opt(ctx, c, a))
+			return -1;
+	if (optind != argc - 1) {
+		usage(ctx);
+		return -1;
+	}
+	if (!kd_show_parse_addr(ctx, argv[optind], &a->start)) {
+		fprintf(ctx->out, "%s: invalid start argument: %s\n",
+			ctx->name, argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* crash refuses a tree type the kernel does not have. */
+static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
+{
+	const char *type = t == TREE_RADIX ? "struct radix_tree_root"
+					   : "struct xarray";
+	struct kd_reader *r;
+	if (t == TREE_RBTREE)
+		return 1;
+	struct kd_error *err = kd_reader_get(ctx->s, type, &r);
+	if (!err)
+		return 1;
+	kd_error_destroy(err);
+	fprintf(ctx->out, "%s: %s do not exist or have changed their format\n",
+		ctx->name, t == TREE_RADIX ? "radix trees" : "xarrays");
+	return 0;
+}
+
+static struct kd_error *walk(struct kd_cmd_ctx *ctx, const struct tree_args *a,
+			     struct kd_addr_list *l)
+{
+	uint64_t root = a->start + a->root_off;
+	if (a->type == TREE_RBTREE)
+		return kd_rbtree_walk(ctx->s, root, a->node_off,
+				      KD_WALK_NOLOG |
+				      (a->inorder ? KD_WALK_INORDER : 0),
+				      0, l);
+	return kd_xarray_walk(ctx->s, root, KD_WALK_NOLOG, 0, l);
+}
+
+static int run_tree(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct tree_args a = { .type = TREE_RBTREE };
+	int rc = 1;
+	if (parse(ctx, argc, argv, &a) || !type_exists(ctx, a.type))
+		goto out_specs;
+	for (int k = 0; k < a.nspecs; k++)
+		if (kd_show_check(ctx, &a.specs[k]))
+			goto out_specs;
+	struct kd_addr_list l;
+	struct kd_error *err = walk(ctx, &a, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		fprintf(ctx->out, "%" PRIx64 "\n", l.addrs[i]);
+		for (int k = 0; k < a.nspecs; k++)
+			kd_show_print(ctx, &a.specs[k], l.addrs[i], a.vf_flags);
+	}
+	if (err)
+		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
+	rc = err ? 1 : 0;
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+out_specs:
+	for (int k = 0; k < a.nspecs; k++)
+		kd_show_free(&a.specs[k]);
+	return rc;
+}
+
+const struct kd_command kd_cmd_tree = {
+	.name = "tree",
+	.summary = "display radix tree, XArray or red-black tree",
+	.usage =
+	"tree [-t [radix|xarray|rbtree]] [-r offset] [-[s|S] struct[.member"
+	"[,member]]]\n     -[x|d] [-o offset] [-l] start\n"
+	"  Print the entries of a tree.\n"
+	"    -t type    rbtree (default), radix or xarray\n"
+	"    -r offset  offset of the root in the struct at start\n"
+	"    -o offset  rbtree: offset of the rb_node in each entry\n"
+	"    -s struct  print each entry as struct, or some of its members\n"
+	"    -l         rbtree: in linear (sorted) order\n"
+	"    -x|-d      hexadecimal / decimal integers\n"
+	"  Offsets are bytes or struct.member.  Maple trees, -N and -p are\n"
+	"  not supported.\n",
+	.run = run_tree,
+	.needs_vmlinux = 1,
+};

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Tree walks: red-black trees (pre-order as crash's `tree`, or in-order)
+ * and xarrays / radix trees (index order), and the IDR on top of them.
+ *
+ * Kernel facts relied on (layouts come from DWARF, these encodings are
+ * not in it):
+ *   - rb_node: rb_left/rb_right are plain pointers (the parent pointer
+ *     carries the colour, we never follow it).
+ *   - xarray (4.20+): an entry with (e & 3) == 2 is internal; an internal
+ *     entry above 4096 is a node pointer + 2; below are sibling, retry
+ *     and zero entries (skipped).  A node's shift is 0 for the leaves, and
+ *     slot i of a node at base index b covers b + (i << shift).
+ *   - radix tree (4.7 .. 4.19): (e & 1) marks an internal node pointer
+ *     + 1; small internal values are retry entries.
+ * Nodes seen twice (a cycle in corrupt memory) stop the walk with
+ * KD_ERR_CYCLE; depth is bounded by the shift decreasing at each level.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/cancel.h>
+#include <pykdump/highlevel.h>
+#include <pykdump/readers.h>
+#include <pykdump/types.h>
+
+#include "walk_internal.h"
+
+/* ---- a visited set (open addressing, never holds 0) ---- */
+
+struct addr_set {
+	uint64_t *v;
+	size_t cap, n;
+};
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static int set_insert(struct addr_set *s, uint64_t a);
+
+static int set_grow(struct addr_set *s)
+{
+	struct addr_set old = *s;
+	s->cap = old.cap ? old.cap * 2 : 256;
+	s->v = calloc(s->cap, sizeof(*s->v));
+	s->n = 0;
+	if (!s->v)
+		return -1;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.v[i])
+			set_insert(s, old.v[i]);
+	free(old.v);
+	return 0;
+}
+
+/* 1 inserted, 0 already present, -1 no memory. */
+static int set_insert(struct addr_set *s, uint64_t a)
+{
+	if ((s->n + 1) * 2 > s->cap && set_grow(s))
+		return -1;
+	size_t i = mix(a) & (s->cap - 1);
+	while (s->v[i]) {
+		if (s->v[i] == a)
+			return 0;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->v[i] = a;
+	s->n++;
+	return 1;
+}
+
+static struct kd_error *visit(struct addr_set *seen, uint64_t node,
+			      const char *what)
+{
+	int r = set_insert(seen, node);
+	if (r < 0)
+		return &kd_error_nomem;
+	if (r == 0)
+		return kd_error_create(KD_ERR_CYCLE,
+				       "%s node %llx seen twice (a cycle)",
+				       what, (unsigned long long)node);
+	if (seen->n % KD_WALK_CANCEL_EVERY == 0)
+		return kd_cancel_check();
+	return NULL;
+}
+
+static struct kd_error *limit_check(const struct kd_addr_list *l,
+				    size_t maxel)
+{
+	size_t max = maxel ? maxel : KD_MAXEL_DEFAULT;
+	if (l->n >= max)
+		return kd_error_create(KD_ERR_LIMIT,
+				       "tree has more than %zu entries", max);
+	return NULL;
+}
+
+/* ---- rbtree ---- */
+
+struct rb_walk {
+	const struct kd_memsrc *src;
+	const struct kd_rb_layout *lay;
+	uint64_t entry_off;
+	size_t maxel;
+	struct addr_set seen;
+	struct kd_addr_list *out;
+	uint64_t *stack;
+	size_t sp, scap;
+};
+
+static struct kd_error *push(struct rb_walk *w, uint64_t node)
+{
+	if (!node)
+		return NULL;
+	if (w->sp == w->scap) {
+		size_t cap = w->scap ? w->scap * 2 : 64;
+		uint64_t *st = realloc(w->stack, cap * sizeof(*st));
+		if (!st)
+			return &kd_error_nomem;
+		w->stack = st;
+		w->scap = cap;
+	}
+	w->stack[w->sp++] = node;
+	return NULL;
+}
+
+static struct kd_error *rb_child(struct rb_walk *w, uint64_t node, int right,
+				 uint64_t *ret)
+{
+	uint64_t off = right ? w->lay->right_off : w->lay->left_off;
+	struct kd_error *err = kd_memsrc_read_ptr(w->src, node + off, ret);
+	return err ? kd_error_prefix(err, "rb_node %llx",
+				     (unsigned long long)node) : NULL;
+}
+
+static struct kd_error *emit(struct rb_walk *w, uint64_t node)
+{
+	struct kd_error *err = limit_check(w->out, w->maxel);
+	return err ? err : kd_addr_list_push(w->out, node - w->entry_off);
+}
+
+static struct kd_error *rb_preorder(struct rb_walk *w, uint64_t root)
+{
+	struct kd_error *err = push(w, root);
+	while (!err && w->sp) {
+		uint64_t node = w->stack[--w->sp], left, right;
+		/* a node is an entry only when it could be read */
+		if ((err = visit(&w->seen, node, "rb")) ||
+		    (err = rb_child(w, node, 0, &left)) ||
+		    (err = rb_child(w, node, 1, &right)) ||
+		    (err = emit(w, node)))
+			break;
+		if (!(err = push(w, right)))
+			err = push(w, left);
+	}
+	return err;
+}
+
+static struct kd_error *rb_inorder(struct rb_walk *w, uint64_t root)
+{
+	struct kd_error *err = NULL;
+	uint64_t node = root;
+	while (!err && (node || w->sp)) {
+		if (node) {
+			if (!(err = visit(&w->seen, node, "rb")) &&
+			    !(err = push(w, node)))
+				err = rb_child(w, node, 0, &node);
+			continue;
+		}
+		node = w->stack[--w->sp];
+		if (!(err = emit(w, node)))
+			err = rb_child(w, node, 1, &node);
+	}
+	return err;
+}
+
+struct kd_error *kd_rbtree_walk_src(const struct kd_memsrc *src,
+				    const struct kd_rb_layout *lay,
+				    uint64_t root, uint64_t entry_off,
+				    unsigned flags, size_t maxel,
+				    struct kd_addr_list *ret)
+{
+	struct rb_walk w = { .src = src, .lay = lay, .entry_off = entry_off,
+			     .maxel = maxel, .out = ret };
+	uint64_t node;
+	struct kd_error *err = kd_memsrc_read_ptr(src, root + lay->root_off,
+						  &node);
+	if (err)
+		return kd_error_prefix(err, "rb_root %llx",
+				       (unsigned long long)root);
+	err = flags & KD_WALK_INORDER ? rb_inorder(&w, node)
+				      : rb_preorder(&w, node);
+	free(w.stack);
+	free(w.seen.v);
+	return err;
+}
+
+/* ---- xarray / radix tree ---- */
+
+struct xa_walk {
+	const struct kd_memsrc *src;
+	const struct kd_xa_layout *lay;
+	size_t maxel;
+	struct addr_set seen;
+	struct kd_addr_list *out;
+	uint64_t *slots;	/* one node's slots, reused per level */
+};
+
+static int xa_is_node(const struct kd_xa_layout *lay, uint64_t e)
+{
+	if (lay->radix)
+		return (e & 1) && e > 4096;
+	return (e & 3) == 2 && e > 4096;
+}
+
+static int xa_is_internal(const struct kd_xa_layout *lay, uint64_t e)
+{
+	return lay->radix ? (e & 1) : (e & 3) == 2;
+}
+
+static uint64_t xa_to_node(const struct kd_xa_layout *lay, uint64_t e)
+{
+	return e - (lay->radix ? 1 : 2);
+}
+
+static struct kd_error *xa_node(struct xa_walk *w, uint64_t node,
+				uint64_t base, int parent_shift, int depth);
+
+static struct kd_error *xa_slot(struct xa_walk *w, uint64_t e, uint64_t index,
+				int shift, int depth)
+{
+	if (!e)
+		return NULL;
+	if (xa_is_node(w->lay, e)) {
+		if (shift == 0)
+			return kd_error_create(KD_ERR_CORRUPT,
+					       "xarray leaf slot %llx holds a "
+					       "node", (unsigned long long)e);
+		return xa_node(w, xa_to_node(w->lay, e), index, shift,
+			       depth + 1);
+	}
+	if (xa_is_internal(w->lay, e))
+		return NULL;	/* sibling, retry or zero entry */
+	struct kd_error *err = limit_check(w->out, w->maxel);
+	return err ? err : kd_addr_list_push_index(w->out, e, index);
+}
+
+static struct kd_error *xa_node(struct xa_walk *w, uint64_t node,
+				uint64_t base, int parent_shift, int depth)
+{
+	unsigned chunk = w->lay->chunk;
+	uint8_t shift;
+	struct kd_error *err = visit(&w->seen, node, "xarray");
+	if (!err)
+		err = kd_memsrc_read(w->src, node + w->lay->shift_off, &shift, 1);
+	if (err || (err = kd_memsrc_read(w->src, node + w->lay->slots_off,
+					 w->slots + (size_t)depth * chunk,
+					 chunk * sizeof(uint64_t))))
+		return kd_error_prefix(err, "xa_node %llx",
+				       (unsigned long long)node);
+	if ((parent_shift >= 0 && shift >= parent_shift) || shift >= 64)
+		return kd_error_create(KD_ERR_CORRUPT,
+				       "xa_node %llx: shift %u under shift %d",
+				       (unsigned long long)node, shift,
+				       parent_shift);
+	for (unsigned i = 0; i < chunk && !err; i++) {
+		uint64_t e = w->slots[(size_t)depth * chunk + i];
+		err = xa_slot(w, e, base + ((uint64_t)i << shift), shift,
+			      depth);
+	}
+	return err;
+}
+
+struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
+				    const struct kd_xa_layout *lay,
+				    uint64_t root, size_t maxel,
+				    struct kd_addr_list *ret)
+{
+	struct xa_walk w = { .src = src, .lay = lay, .maxel = maxel,
+			     .out = ret };
+	uint64_t head;
+	if (!lay->chunk || lay->chunk > 4096)
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "xarray node with %u slots", lay->chunk);
+	struct kd_error *err = kd_memsrc_read_ptr(src, root + lay->head_off,
+						  &head);
+	if (err)
+		return kd_error_prefix(err, "xarray %llx",
+				       (unsigned long long)root);
+	/* shifts drop by at least 1 per level: at most 65 levels */
+	w.slots = malloc((size_t)66 * lay->chunk * sizeof(uint64_t));
+	if (!w.slots)
+		return &kd_error_nomem;
+	if (xa_is_node(lay, head))
+		err = xa_node(&w, xa_to_node(lay, head), 0, -1, 0);
+	else if (head && !xa_is_internal(lay, head))
+		err = kd_addr_list_push_index(ret, head, 0);
+	free(w.slots);
+	free(w.seen.v);
+	return err;
+}
+
+/* ---- the session forms ---- */
+
+static struct kd_error *off_of(struct kd_session *s, const char *type,
+			       const char *member, uint64_t *ret)
+{
+	const struct kd_rmember *m;
+	struct kd_error *err = kd_member_get(s, type, member, &m);
+	if (!err)
+		*ret = m->offset;
+	return err;
+}
+
+struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
+				uint64_t entry_off, unsigned flags,
+				size_t maxel, struct kd_addr_list *ret)
+{
+	struct kd_rb_layout lay;
+	struct kd_memsrc src = kd_memsrc_session(s);
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = off_of(s, "struct rb_root", "rb_node",
+				      &lay.root_off);
+	if (!err)
+		err = off_of(s, "struct rb_node", "rb_left", &lay.left_off);
+	if (!err)
+		err = off_of(s, "struct rb_node", "rb_right", &lay.right_off);
+	if (!err)
+		err = kd_rbtree_walk_src(&src, &lay, root, entry_off, flags,
+					 maxel, ret);
+	kd_walk_log(s, flags, "rbtree", err);
+	return err;
+}
+
+static struct kd_error *node_layout(struct kd_session *s, const char *node,
+				    struct kd_xa_layout *lay)
+{
+	const struct kd_rmember *m;
+	struct kd_error *err = kd_member_get(s, node, "shift", &m);
+	if (err)
+		return kd_error_prefix(err, "unsupported %s layout", node);
+	lay->shift_off = m->offset;
+	if ((err = kd_member_get(s, node, "slots", &m)))
+		return err;
+	lay->slots_off = m->offset;
+	lay->chunk = m->ndims ? (unsigned)m->dims[0] : 0;
+	return NULL;
+}
+
+/* The xarray layout, or the radix tree's when the kernel has no xarray. */
+static struct kd_error *xa_layout(struct kd_session *s,
+				  struct kd_xa_layout *lay)
+{
+	memset(lay, 0, sizeof(*lay));
+	struct kd_error *err = off_of(s, "struct xarray", "xa_head",
+				      &lay->head_off);
+	if (!err)
+		return node_layout(s, "struct xa_node", lay);
+	kd_error_destroy(err);
+	lay->radix = 1;
+	if ((err = off_of(s, "struct radix_tree_root", "rnode",
+			  &lay->head_off)))
+		return kd_error_prefix(err, "neither xarray nor radix tree");
+	return node_layout(s, "struct radix_tree_node", lay);
+}
+
+struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
+				unsigned flags, size_t maxel,
+				struct kd_addr_list *ret)
+{
+	struct kd_xa_layout lay;
+	struct kd_memsrc src = kd_memsrc_session(s);
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = xa_layout(s, &lay);
+	if (!err)
+		err = kd_xarray_walk_src(&src, &lay, root, maxel, ret);
+	kd_walk_log(s, flags, "xarray", err);
+	return err;
+}
+
+struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
+			     unsigned flags, size_t maxel,
+			     struct kd_addr_list *ret)
+{
+	const struct kd_rmember *rt, *base;
+	struct kd_value v = { .u = 0 };
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = kd_member_get(s, "struct idr", "idr_rt", &rt);
+	if (err) {
+		kd_walk_log(s, flags, "idr", err);
+		return err;
+	}
+	/* idr_base appeared in 4.16; ids start at 0 before it */
+	struct kd_error *nobase = kd_member_get(s, "struct idr", "idr_base",
+						&base);
+	if (!nobase)
+		err = kd_member_read(s, base, idr, &v);
+	kd_error_destroy(nobase);
+	if (!err)
+		err = kd_xarray_walk(s, idr + rt->offset, flags | KD_WALK_NOLOG,
+				     maxel, ret);
+	for (size_t i = 0; ret->index && i < ret->n; i++)
+		ret->index[i] += v.u;
+	kd_walk_log(s, flags, "idr", err);
+	return err;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Built-in commands from Python: exec_crash_command runs one of our
+ * commands in-process (commands/exec.c) with its output captured in
+ * memory, under a time budget when asked (exec_crash_command_bg).
+ */
+#include "_crash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/cancel.h>
+
+#include "command.h"
+#include "epython.h"
+
+/* _exec(cmdline, timeout) -> (status, output, timed_out); timeout <= 0:
+ * no budget. */
+static PyObject *exec_cmd(PyObject *self, PyObject *args)
+{
+	(void)self;
+	const char *line;
+	double timeout = 0;
+	if (!PyArg_ParseTuple(args, "s|d", &line, &timeout))
+		return NULL;
+	struct kd_session *s = kdpy_require_session("exec_crash_command()");
+	if (!s)
+		return NULL;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	if (!out)
+		return PyErr_NoMemory();
+	kd_cancel_begin(timeout);
+	int rc = kd_command_exec(s, line, out);
+	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
+	kd_cancel_end();
+	fclose(out);
+	PyObject *text = PyUnicode_DecodeUTF8(buf ? buf : "", (Py_ssize_t)size,
+					      "backslashreplace");
+	free(buf);
+	if (!text)
+		return NULL;
+	return Py_BuildValue("(iNi)", rc, text, timed_out);
+}
+
+static PyObject *has_command(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	const char *name = PyUnicode_AsUTF8(arg);
+	if (!name)
+		return NULL;
+	return PyBool_FromLong(kd_command_find(name) != NULL);
+}
+
+/* register_epython_prog(cmd, help, shorthelp="", longhelp=""): program
+ * cmd (found by name as epython finds it) becomes command cmd, listed
+ * by help with `help` as its summary (the original's signature). */
+static PyObject *register_prog(PyObject *self, PyObject *args)
+{
+	(void)self;
+	const char *name, *help, *shorthelp = "", *longhelp = "";
+	if (!PyArg_ParseTuple(args, "ss|ss", &name, &help, &shorthelp,
+			      &longhelp))
+		return NULL;
+	size_t n = strlen(name) + strlen(shorthelp) + strlen(longhelp) + 32;
+	char *usage = malloc(n);
+	if (!usage)
+		return PyErr_NoMemory();
+	snprintf(usage, n, "SYNOPSIS\n  %s %s\n%s", name, shorthelp, longhelp);
+	int rc = kd_epython_register_prog(name, help, usage);
+	free(usage);
+	if (rc < 0)
+		return PyErr_NoMemory();
+	return PyBool_FromLong(rc == 0);
+}
+
+static PyMethodDef exec_functions[] = {
+	{ "register_epython_prog", register_prog, METH_VARARGS,
+	  "register_epython_prog(cmd, help, shorthelp='', longhelp=''): "
+	  "run program cmd as a command of that name." },
+	{ "_exec", exec_cmd, METH_VARARGS, NULL },
+	{ "_has_command", has_command, METH_O, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+int kdpy_exec_init(PyObject *m)
+{
+	return PyModule_AddFunctions(m, exec_functions);
+}
