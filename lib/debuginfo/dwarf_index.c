@@ -350,7 +350,7 @@ static struct kd_error *scan_one(struct worker *w, const struct kd_scan_unit *u)
 {
 	const struct kd_dwarf_sections *s = w->b->s;
 	size_t size = (size_t)(u->end - u->off);
-	if (!s->file_map || s->fd < 0 || s->info < s->file_map)
+	if (!kd_sections_info_in_file(s))
 		return kd_dwarf_scan_unit(w->st, s, u, worker_emit, w);
 	if (size > w->copy_cap) {
 		free(w->copy);

@@ -1214,7 +1214,7 @@ static int header_at(const struct kd_dwarf_sections *s, uint64_t off,
 	uint8_t buf[64];
 	struct kd_cursor c;
 	uint64_t abbrev_off;
-	if (s->file_map && s->fd >= 0 && s->info >= s->file_map) {
+	if (kd_sections_info_in_file(s)) {
 		size_t want = s->info_size - off < sizeof(buf) ?
 			      (size_t)(s->info_size - off) : sizeof(buf);
 		off_t at = (off_t)(s->info - s->file_map) + (off_t)off;

@@ -30,13 +30,25 @@ struct kd_dwarf_sections {
 	const uint8_t *info, *abbrev, *str, *line_str, *str_offsets, *line;
 	size_t info_size, abbrev_size, str_size, line_str_size,
 	       str_offsets_size, line_size;
-	/* The read-only mapping of the whole file the sections lie in, when
-	 * their pages may be dropped from the resident set, and the file
-	 * (NULL, and fd unused: some are in memory with no file behind). */
+	/* The read-only mapping of the whole file, when pages of sections
+	 * inside it may be dropped from the resident set (they fault back
+	 * in from the file), and the file; NULL (and fd unused) when the
+	 * mapping holds changes (relocations in a private copy).  Sections
+	 * outside it (inflated ones) are left alone. */
 	const uint8_t *file_map;
 	size_t file_map_size;
 	int fd;
 };
+
+/* Can .debug_info be read from the file (pread at its offset in the
+ * mapping)?  Not when it was inflated or relocated into other memory. */
+static inline int kd_sections_info_in_file(const struct kd_dwarf_sections *s)
+{
+	return s->file_map && s->fd >= 0 && s->info &&
+	       s->info >= s->file_map &&
+	       s->info_size <= s->file_map_size &&
+	       (size_t)(s->info - s->file_map) <= s->file_map_size - s->info_size;
+}
 
 /* Kinds of index entries (stored in the cache file: never renumber). */
 enum kd_dix_kind {

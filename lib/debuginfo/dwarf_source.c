@@ -110,8 +110,11 @@ static struct kd_error *find_debug_sections(struct kd_dwarf_source *src)
 		}
 	}
 	src->secs.path = src->path;
+	/* not a private mapping: dropped pages would lose the relocations
+	 * and the file does not have them */
 	size_t raw_size;
-	const char *raw = src->dwfl ? NULL : elf_rawfile(src->elf, &raw_size);
+	const char *raw = src->dwfl || src->private_map ? NULL :
+		elf_rawfile(src->elf, &raw_size);
 	if (raw) {
 		src->secs.file_map = (const uint8_t *)raw;
 		src->secs.file_map_size = raw_size;
