@@ -29,6 +29,7 @@ struct kd_dwarf_source {
 	struct kd_dwarf_sections secs;
 	struct kd_dwarf_index *index;	/* NULL until loaded */
 	uint64_t libdw_frontier;	/* .debug_info libdw has walked to */
+	int no_populate;		/* MADV_POPULATE_READ unsupported */
 	struct kd_index_info info;
 	/* modules loaded at known addresses (kd_debuginfo_add_module) */
 	kd_section_addr_fn *secaddr;

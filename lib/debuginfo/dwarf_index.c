@@ -763,6 +763,7 @@ static size_t strings_size(const struct merged *m)
 }
 
 static struct kd_error *lay_out(const struct merged *m,
+				const struct kd_scan_unit *units, size_t nunits,
 				const struct kd_index_source_id *id,
 				void **image, size_t *size)
 {
@@ -770,7 +771,8 @@ static struct kd_error *lay_out(const struct merged *m,
 	size_t buckets_off = sizeof(struct kd_index_header);
 	size_t entries_off = align8(buckets_off + 4 * ((size_t)m->nbuckets + 1));
 	size_t strings_off = entries_off + 16 * m->n;
-	size_t total = align8(strings_off + nstr);
+	size_t units_off = align8(strings_off + nstr);
+	size_t total = units_off + 8 * nunits;
 	if (nstr > UINT32_MAX)
 		return kd_error_create(KD_ERR_LIMIT, "DWARF index: names too large");
 	uint8_t *img = calloc(1, total);
@@ -809,7 +811,12 @@ static struct kd_error *lay_out(const struct merged *m,
 	h->buckets_off = buckets_off;
 	h->entries_off = entries_off;
 	h->strings_off = strings_off;
-	h->strings_size = total - strings_off;
+	h->strings_size = units_off - strings_off;
+	h->units_off = units_off;
+	h->nunits = nunits;
+	uint64_t *uoff = (uint64_t *)(img + units_off);
+	for (size_t i = 0; i < nunits; i++)
+		uoff[i] = units[i].off;
 	h->body_checksum = kd_index_checksum(img + sizeof(*h), total - sizeof(*h));
 	h->header_checksum = kd_index_header_checksum(h);
 	*image = img;
@@ -845,7 +852,7 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	if (!err)
 		err = merge(w, nw, &m);
 	if (!err)
-		err = lay_out(&m, id, image, size);
+		err = lay_out(&m, b.units, b.nunits, id, image, size);
 	if (nunits)
 		*nunits = b.nunits;
 	free(m.e);

@@ -83,6 +83,9 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 				     struct kd_index_info *info) KD_WARN_UNUSED;
 
 uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx);
+/* The .debug_info offsets of the units, in order (hints: unchecked). */
+const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
+				     size_t *n);
 size_t kd_dwarf_index_size(const struct kd_dwarf_index *idx);
 
 struct kd_index_hit {

@@ -27,6 +27,8 @@ struct kd_dwarf_index {
 	const char *strings;
 	uint64_t strings_size;
 	uint32_t nentries, nbuckets;
+	const uint64_t *units;
+	size_t nunits;
 };
 
 /* Four independent multiply-xor lanes over 8-byte words: several GB/s. */
@@ -89,6 +91,8 @@ static struct kd_error *check_layout(const struct kd_index_header *h,
 		return bad_image("string table outside the file");
 	if (h->build_id_len > KD_INDEX_MAX_BUILD_ID)
 		return bad_image("bad build-id length");
+	if (!in_file(h->units_off, h->nunits, 8, size) || h->units_off % 8)
+		return bad_image("unit table outside the file");
 	return NULL;
 }
 
@@ -157,6 +161,8 @@ struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
 	idx->strings_size = h->strings_size;
 	idx->nentries = h->nentries;
 	idx->nbuckets = h->nbuckets;
+	idx->units = (const uint64_t *)(base + h->units_off);
+	idx->nunits = (size_t)h->nunits;
 	*ret = idx;
 	return NULL;
 }
@@ -170,6 +176,13 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx)
 	if (idx->flags & KD_INDEX_OWN_MMAP)
 		munmap((void *)idx->base, idx->size);
 	free(idx);
+}
+
+const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
+				     size_t *n)
+{
+	*n = idx ? idx->nunits : 0;
+	return idx ? idx->units : NULL;
 }
 
 uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx)

@@ -4,7 +4,7 @@
  * file is a machine-local cache):
  *
  *   offset  size                  what
- *   0       168                   struct kd_index_header
+ *   0       184                   struct kd_index_header
  *   buckets 4 * (nbuckets + 1)    u32 start of each hash bucket in the
  *                                 entry array; bucket b holds entries
  *                                 [buckets[b], buckets[b+1])
@@ -13,10 +13,13 @@
  *                                 then by name (name hash first), kind,
  *                                 preference
  *   strings strings_size          NUL-terminated names; the last byte is 0
+ *   units   8 * nunits            u64 .debug_info offset of every unit, in
+ *                                 order (where libdw will read headers)
  *
  * Invariants checked when an image is opened: magic, version, header
  * checksum, sizes and offsets inside the file, nbuckets a power of two,
- * strings ending in NUL, and (unless skipped) the body checksum.  Values
+ * strings ending in NUL, and (unless skipped) the body checksum.  Unit
+ * offsets are only hints (used to map pages ahead of libdw).  Values
  * read per lookup (bucket bounds, name offsets) are checked where used,
  * so a damaged image gives wrong answers at worst, never a bad access.
  */
@@ -28,7 +31,7 @@
 #include <stdint.h>
 
 #define KD_INDEX_MAGIC "PYKDIDX\x01"
-#define KD_INDEX_VERSION 2
+#define KD_INDEX_VERSION 3
 #define KD_INDEX_MAX_BUILD_ID 64
 
 struct kd_index_header {
@@ -47,10 +50,12 @@ struct kd_index_header {
 	uint64_t entries_off;
 	uint64_t strings_off;
 	uint64_t strings_size;
+	uint64_t units_off;		/* v3 */
+	uint64_t nunits;
 	uint64_t body_checksum;		/* bytes [header_size, file_size) */
 	uint64_t header_checksum;	/* the header with this field 0 */
 };
-static_assert(sizeof(struct kd_index_header) == 168, "index header layout");
+static_assert(sizeof(struct kd_index_header) == 184, "index header layout");
 
 struct kd_index_entry {
 	uint32_t name;		/* offset in strings */
