@@ -383,7 +383,7 @@ static int load_image(struct kd_symtab *st, const char *cache_file,
 	size_t size;
 	*why = kd_cache_file_map(cache_file,
 				 sizeof(struct kd_symtab_image_header), 1,
-				 &map, &size);
+				 &map, &size, NULL);
 	if (*why)
 		return 0;
 	*why = kd_symtab_image_open(st, map, size, id, 0);
