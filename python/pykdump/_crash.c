@@ -68,12 +68,16 @@ PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
 	if (!o)
 		return NULL;
 	Py_XINCREF(r);
-	kdpy_intsub_data(o)->r = r;
+	struct kdpy_intsub_data *d = kdpy_intsub_data(o);
+	d->r = r;
+	d->buf = NULL;
+	d->reads = 0;
 	return o;
 }
 
 void kdpy_intsub_dealloc(PyObject *o)
 {
+	kdpy_structbuf_free(kdpy_intsub_data(o));
 	Py_CLEAR(kdpy_intsub_data(o)->r);
 	Py_TYPE(o)->tp_free(o);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * StructResult: readSU("struct T", addr).  An int (the address) that
- * carries its type's reader; s.field reads the member from the dump on
- * every access (nothing but the reader is cached).
+ * carries its type's reader; s.field decodes the member from the struct's
+ * bytes, read from the dump once per object (_crash_structbuf.c) — never
+ * a decoded value, which is built anew on each access.
  *
  * Attribute lookup, in order:
  *   1. the type's member table (a field, a structSetAttr pseudo-member,
@@ -34,8 +35,14 @@ static uint64_t sr_addr(PyObject *o)
 
 static PyObject *sr_member_value(PyObject *self, PyObject *v)
 {
-	if (Py_TYPE(v) == &kdpy_field_type)
-		return kdpy_read_field((kdpy_field *)v, sr_addr(self));
+	if (Py_TYPE(v) == &kdpy_field_type) {
+		kdpy_field *f = (kdpy_field *)v;
+		uint64_t addr = sr_addr(self);
+		const unsigned char *pre = f->nbytes ?
+			kdpy_structbuf_get(kdpy_intsub_data(self), addr,
+					   f->offset, f->nbytes) : NULL;
+		return kdpy_decode_field(f, addr, pre);
+	}
 	return PyObject_CallOneArg(v, self);	/* pseudo-member */
 }
 
