@@ -364,11 +364,39 @@ static PyObject *read_scalar(kdpy_reader *r, uint64_t addr,
 	return wrap_int(r, int_from_bytes(buf, size, r->is_signed));
 }
 
-static int set_slot(PyObject *o, const char *name, PyObject *v)
+/* Where SmartString's __slots__ live in an instance (member descriptor
+ * offsets), found once when lowlevel.py hands us the class: setting them
+ * by name cost as much as building the string. */
+static Py_ssize_t ss_slot_off[3];
+static const char *const ss_slot_name[3] = { "ByteArray", "addr", "ptr" };
+
+static int find_slots(PyObject *cls)
 {
-	int rc = v ? PyObject_SetAttrString(o, name, v) : -1;
-	Py_XDECREF(v);
-	return rc;
+	for (int i = 0; i < 3; i++) {
+		ss_slot_off[i] = 0;
+		PyObject *d = PyObject_GetAttrString(cls, ss_slot_name[i]);
+		if (!d)
+			return -1;
+		if (Py_TYPE(d) == &PyMemberDescr_Type &&
+		    ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
+			ss_slot_off[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+		Py_DECREF(d);
+	}
+	return 0;
+}
+
+/* Set slot i of a new SmartString to v (stolen). */
+static int set_slot(PyObject *o, int i, PyObject *v)
+{
+	if (!v)
+		return -1;
+	if (!ss_slot_off[i]) {
+		int rc = PyObject_SetAttrString(o, ss_slot_name[i], v);
+		Py_DECREF(v);
+		return rc;
+	}
+	Py_XSETREF(*(PyObject **)((char *)o + ss_slot_off[i]), v);
+	return 0;
 }
 
 /* SmartString built here without its Python __new__ (the hot path of
@@ -389,9 +417,9 @@ static PyObject *smart_string(PyObject *bytes, uint64_t addr, uint64_t ptr)
 	PyObject *o = PyUnicode_Type.tp_new((PyTypeObject *)kdpy_SmartString,
 					    args, NULL);
 	Py_DECREF(args);
-	if (o && (set_slot(o, "ByteArray", Py_NewRef(bytes)) < 0 ||
-		  set_slot(o, "addr", PyLong_FromUnsignedLongLong(addr)) < 0 ||
-		  set_slot(o, "ptr", PyLong_FromUnsignedLongLong(ptr)) < 0))
+	if (o && (set_slot(o, 0, Py_NewRef(bytes)) < 0 ||
+		  set_slot(o, 1, PyLong_FromUnsignedLongLong(addr)) < 0 ||
+		  set_slot(o, 2, PyLong_FromUnsignedLongLong(ptr)) < 0))
 		Py_CLEAR(o);
 	return o;
 }
@@ -847,6 +875,8 @@ static PyObject *set_classes(PyObject *self, PyObject *args)
 	(void)self;
 	PyObject *ss, *te, *za;
 	if (!PyArg_ParseTuple(args, "OOO", &ss, &te, &za))
+		return NULL;
+	if (find_slots(ss) < 0)
 		return NULL;
 	Py_XSETREF(kdpy_SmartString, Py_NewRef(ss));
 	Py_XSETREF(kdpy_tEnum, Py_NewRef(te));
