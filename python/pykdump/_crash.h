@@ -38,6 +38,8 @@ struct kd_memocache;
 
 /* For METH_VARARGS | METH_KEYWORDS entries of a PyMethodDef table. */
 #define KDPY_KWFUNC(f) ((PyCFunction)(void (*)(void))(f))
+/* For METH_FASTCALL entries. */
+#define KDPY_FASTFUNC(f) ((PyCFunction)(void (*)(void))(f))
 
 /* ---- parts, set up in this order by PyInit__crash ---- */
 int kdpy_error_init(PyObject *m);	/* _crash_error.c: exceptions */
@@ -198,6 +200,9 @@ PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 			    const unsigned char *pre);
 /* Drop every cached reader (session change, module debuginfo loaded). */
 void kdpy_readers_clear(void);
+/* Changes whenever the readers are dropped: a reader pointer kept by a
+ * caller is valid while this stays the same. */
+unsigned kdpy_readers_generation(void);
 /* Python classes the readers build (set by lowlevel.py). */
 extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
 

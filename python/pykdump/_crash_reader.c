@@ -175,8 +175,16 @@ static int caches_ready(void)
 	return 0;
 }
 
+static unsigned readers_gen;
+
+unsigned kdpy_readers_generation(void)
+{
+	return readers_gen;
+}
+
 void kdpy_readers_clear(void)
 {
+	readers_gen++;
 	if (by_type)
 		PyDict_Clear(by_type);
 	if (by_name)
