@@ -2,11 +2,12 @@
 # bench/startup.sh [BUILD_DIR] [SAMPLE_DIR]: start-up until the kernel
 # release (and, with `sys`, the panic string) is printed, with pykdump,
 # crash 8.0.6 and drgn on the same dump, in one run.  Prints wall-clock
-# seconds (best of 3) and peak RSS (/usr/bin/time -v "Maximum resident
-# set size") and the ratios to pykdump.  Nothing is asserted.
+# seconds (best of 3; RUNS=N for more) and peak RSS (/usr/bin/time -v
+# "Maximum resident set size") and the ratios to pykdump.  Nothing is
+# asserted.
 #
 #   pykdump cold   no cached DWARF index: an empty PYKDUMP_CACHE_DIR each run
-#   pykdump warm   the index cached by the run before
+#   pykdump warm   the index and symbol table cached by the run before
 #   crash          crash -s VMLINUX DUMP, "sys" then "quit" (crash has no
 #                  persistent cache: cold and warm are the same)
 #   drgn           drgn -q -c DUMP -s VMLINUX script printing
@@ -37,15 +38,22 @@ printf 'print(prog["init_uts_ns"].name.release)\n' > "$tmp/drgn.py"
 printf 'sys\nquit\n' > "$tmp/crash.in"
 cat "$vmlinux" "$dump" > /dev/null
 
-# measure NAME CMD...: best-of-3 seconds and the peak RSS (KB) of that run
+# measure NAME CMD...: best-of-$runs seconds and the peak RSS (KB) of that
+# run.  The wall clock is read around the run (GNU time's own "Elapsed"
+# has a 10 ms resolution, too coarse for a warm start); it includes
+# starting /usr/bin/time, about a millisecond.
+runs=${RUNS:-3}
 measure() {
 	name=$1; shift
 	best=""; rss=""
-	for i in 1 2 3; do
+	i=0
+	while [ $i -lt "$runs" ]; do
+		i=$((i + 1))
 		[ "$name" = cold ] && rm -rf "$tmp/cache" && mkdir "$tmp/cache"
+		t0=$(date +%s%N)
 		/usr/bin/time -v -o "$tmp/time" "$@" < "$tmp/stdin" > "$tmp/out" 2>&1 || true
-		t=$(sed -n 's/.*Elapsed (wall clock) time.*: \(.*\)/\1/p' "$tmp/time" |
-		    awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+		t1=$(date +%s%N)
+		t=$(echo "($t1 - $t0) / 1000000000" | bc -l)
 		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
 			best=$t; rss=$r

@@ -94,19 +94,6 @@ const char *kd_debuginfo_build_id_hex(const struct kd_debuginfo *di)
 	return di->sources[0]->build_id_hex;
 }
 
-struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
-				     struct kd_symtab **ret)
-{
-	if (!di->symtab) {
-		struct kd_dwarf_source *src = di->sources[0];
-		struct kd_error *err = kd_symtab_create(src->elf, src->path,
-							&di->symtab);
-		if (err)
-			return err;
-	}
-	*ret = di->symtab;
-	return NULL;
-}
 
 /* Copies the NUL-terminated string at link address addr from the file. */
 static char *read_string_at(Elf *elf, uint64_t addr, uint64_t max)
@@ -168,17 +155,47 @@ static char *cache_file(const struct kd_debuginfo *di,
 	return r < 0 ? NULL : path;
 }
 
+static struct kd_index_source_id source_id(const struct kd_dwarf_source *src)
+{
+	struct kd_index_source_id id = {
+		.build_id = src->build_id,
+		.build_id_len = src->build_id_len,
+		.size = src->file_size,
+		.mtime_ns = src->mtime_ns,
+	};
+	return id;
+}
+
+struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
+				     struct kd_symtab **ret)
+{
+	if (!di->symtab) {
+		struct kd_dwarf_source *src = di->sources[0];
+		struct kd_index_source_id id = source_id(src);
+		char *index = cache_file(di, src), *file = NULL;
+		if (index && asprintf(&file, "%s.symtab", index) < 0)
+			file = NULL;
+		free(index);
+		if (di->cache_dir && !file)
+			return &kd_error_nomem;
+		struct kd_error *err = kd_symtab_create(src->elf, src->path,
+							file, &id,
+							di->opts.rebuild,
+							&di->symtab);
+		free(file);
+		if (err)
+			return err;
+	}
+	*ret = di->symtab;
+	return NULL;
+}
+
 struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 					   struct kd_dwarf_index **ret)
 {
 	struct kd_dwarf_source *src = di->sources[i];
 	if (!src->index) {
-		struct kd_index_source_id id = {
-			.build_id = src->build_id,
-			.build_id_len = src->build_id_len,
-			.size = src->file_size,
-			.mtime_ns = src->mtime_ns,
-		};
+		struct kd_index_source_id id = source_id(src);
 		char *file = cache_file(di, src);
 		if (di->cache_dir && !file)
 			return &kd_error_nomem;

@@ -29,6 +29,7 @@ struct kd_dwarf_source {
 	struct kd_dwarf_sections secs;
 	struct kd_dwarf_index *index;	/* NULL until loaded */
 	uint64_t libdw_frontier;	/* .debug_info libdw has walked to */
+	int no_populate;		/* MADV_POPULATE_READ unsupported */
 	struct kd_index_info info;
 	/* modules loaded at known addresses (kd_debuginfo_add_module) */
 	kd_section_addr_fn *secaddr;
@@ -53,8 +54,14 @@ struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 					   struct kd_dwarf_index **ret)
 	KD_WARN_UNUSED;
 
+/* The symbol table of elf: mapped from cache_file when that is a valid
+ * image for id (and !rebuild), else built and saved there (cache_file
+ * NULL: built, not saved). */
 struct kd_error *kd_symtab_create(Elf *elf, const char *path,
-				  struct kd_symtab **ret) KD_WARN_UNUSED;
+				  const char *cache_file,
+				  const struct kd_index_source_id *id,
+				  int rebuild, struct kd_symtab **ret)
+	KD_WARN_UNUSED;
 void kd_symtab_destroy(struct kd_symtab *st);
 
 /* Maps a whole DWARF file: ELF checks, sections, build-id, libdw.  With

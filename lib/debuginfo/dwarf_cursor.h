@@ -111,15 +111,28 @@ static inline uint64_t kd_cursor_uint(struct kd_cursor *c, unsigned size)
 		c->p = c->end;
 		return 0;
 	}
+	const uint8_t *p = c->p;
 	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)c->p[i] << (8 * i);
 	c->p += size;
-	return v;
+	switch (size) {		/* the common sizes as single loads */
+	case 1:
+		return p[0];
+	case 2:
+		return p[0] | (uint64_t)p[1] << 8;
+	case 4:
+		return p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+		       (uint64_t)p[3] << 24;
+	default:
+		for (unsigned i = 0; i < size; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+		return v;
+	}
 }
 
 static inline uint64_t kd_cursor_uleb(struct kd_cursor *c)
 {
+	if (c->p < c->end && !(*c->p & 0x80))
+		return *c->p++;		/* most values fit in one byte */
 	uint64_t v = 0;
 	unsigned shift = 0;
 	while (c->p < c->end) {

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,22 @@
 
 struct build;
 
+/*
+ * A direct-mapped filter in front of a worker's set: ~80% of what the
+ * scanner reports was seen before (every unit repeats its headers' types),
+ * and the set and entry array are too big for the CPU caches.  A slot
+ * remembers one entry that is in the set, under the name address it was
+ * last reported with (names are compared by address here: equal addresses
+ * are equal names; different ones go on to the set, which compares text).
+ */
+#define FILTER_BITS 14	/* 384 KB a worker: fits in L2 */
+
+struct filter_slot {
+	uint64_t key;
+	const char *name;
+	uint64_t die_kind;	/* the kept entry's DIE offset << 8 | kind */
+};
+
 struct worker {
 	struct build *b;
 	pthread_t thread;
@@ -43,8 +60,54 @@ struct worker {
 	size_t n, cap;
 	uint32_t *set;		/* open addressing: index into v + 1 */
 	size_t set_cap;
+	struct filter_slot *filter;	/* 1 << FILTER_BITS */
+	struct name_block *names;	/* copies of names in .debug_info */
+	struct kd_scan_entry *batch;	/* the current unit's entries */
+	size_t nbatch, batch_cap;
+	uint8_t *copy;			/* the current unit's bytes */
+	size_t copy_cap;
 	struct kd_error *err;
 };
+
+/* Names that are not in a string section (DW_FORM_string, in
+ * .debug_info) are copied when kept, so that the merge does not fault
+ * the scanned (and released) pages back in.  A list of blocks: kept
+ * entries point into them. */
+#define NAME_BLOCK 65536
+
+struct name_block {
+	struct name_block *next;
+	size_t used, size;
+	char data[];
+};
+
+static int in_section(const char *p, const uint8_t *sec, size_t size)
+{
+	return sec && (const uint8_t *)p >= sec &&
+	       (const uint8_t *)p < sec + size;
+}
+
+/* e->name copied into w's blocks, or NULL without memory. */
+static const char *copy_name(struct worker *w, const struct kd_scan_entry *e)
+{
+	struct name_block *b = w->names;
+	size_t need = (size_t)e->name_len + 1;
+	if (!b || b->size - b->used < need) {
+		size_t size = need > NAME_BLOCK ? need : NAME_BLOCK;
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->next = w->names;
+		b->used = 0;
+		b->size = size;
+		w->names = b;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, e->name, e->name_len);
+	p[e->name_len] = '\0';
+	b->used += need;
+	return p;
+}
 
 struct build {
 	const struct kd_dwarf_sections *s;
@@ -52,6 +115,10 @@ struct build {
 	size_t nunits;
 	atomic_size_t next;
 	atomic_size_t done;
+	/* Dropping scanned pages (see release_scanned), under lock: */
+	uint8_t *unit_done;
+	size_t frontier;	/* units below it are all scanned */
+	uint64_t released;	/* .debug_info offset released up to */
 	atomic_int stop;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -72,12 +139,18 @@ static int same_name(const struct kd_scan_entry *a,
 		     const struct kd_scan_entry *b)
 {
 	return a->name_len == b->name_len &&
-	       memcmp(a->name, b->name, a->name_len) == 0;
+	       (a->name == b->name ||
+		memcmp(a->name, b->name, a->name_len) == 0);
 }
 
-static int set_grow(struct worker *w)
+/* Makes room for need entries at a load factor of at most 1/2. */
+static int set_reserve(struct worker *w, size_t need)
 {
-	size_t cap = w->set_cap ? w->set_cap * 2 : 4096;
+	if (need * 2 <= w->set_cap)
+		return 1;
+	size_t cap = w->set_cap ? w->set_cap : 4096;
+	while (need * 2 > cap)
+		cap *= 2;
 	uint32_t *set = calloc(cap, sizeof(*set));
 	if (!set)
 		return 0;
@@ -93,36 +166,166 @@ static int set_grow(struct worker *w)
 	return 1;
 }
 
-/* The scanner's callback: keeps entries this worker has not seen. */
-static int worker_emit(void *arg, const struct kd_scan_entry *e)
+static struct filter_slot *filter_slot(const struct worker *w,
+				       const struct kd_scan_entry *e)
 {
-	struct worker *w = arg;
-	if ((w->n + 1) * 2 > w->set_cap && !set_grow(w))
-		goto out_nomem;
+	return &w->filter[(e->key >> 32) & ((1u << FILTER_BITS) - 1)];
+}
+
+/* Names in a string section have a fixed address; others may be in the
+ * unit copy, whose bytes change with the next unit. */
+static int stable_name(const struct worker *w, const char *name)
+{
+	const struct kd_dwarf_sections *s = w->b->s;
+	return in_section(name, s->str, s->str_size) ||
+	       in_section(name, s->line_str, s->line_str_size);
+}
+
+static void filter_set(struct worker *w, const struct kd_scan_entry *e,
+		       const struct kd_scan_entry *kept, int stable)
+{
+	struct filter_slot *f = filter_slot(w, e);
+	f->key = e->key;
+	f->name = stable ? e->name : NULL;	/* NULL: never matches */
+	f->die_kind = kept->die << 8 | kept->kind;
+}
+
+static int filter_hit(const struct worker *w, const struct kd_scan_entry *e)
+{
+	const struct filter_slot *f = filter_slot(w, e);
+	return f->key == e->key && f->name == e->name &&
+	       (f->die_kind & 0xff) == e->kind && f->die_kind >> 8 <= e->die;
+}
+
+/* Adds e to the set unless an equal entry is there (then keeps the
+ * first DIE); the set has room.  0 without memory. */
+static int set_add(struct worker *w, const struct kd_scan_entry *e)
+{
 	size_t mask = w->set_cap - 1, j = e->key & mask;
+	int stable = stable_name(w, e->name);
 	for (; w->set[j]; j = (j + 1) & mask) {
 		struct kd_scan_entry *o = &w->v[w->set[j] - 1];
 		if (o->key != e->key || o->kind != e->kind || !same_name(o, e))
 			continue;
-		if (e->die < o->die)
+		if (e->die < o->die) {
+			const char *name = o->name;	/* a stable copy */
 			*o = *e;
-		return 0;
+			o->name = name;
+		}
+		filter_set(w, e, o, stable);
+		return 1;
 	}
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 4096;
 		void *v = realloc(w->v, cap * sizeof(*w->v));
 		if (!v || cap > UINT32_MAX)
-			goto out_nomem;
+			return 0;
 		w->v = v;
 		w->cap = cap;
 	}
-	w->v[w->n++] = *e;
+	w->v[w->n] = *e;
+	if (!stable && !(w->v[w->n].name = copy_name(w, e)))
+		return 0;
+	w->n++;
 	w->set[j] = (uint32_t)w->n;
-	return 0;
-
-out_nomem:
-	w->err = &kd_error_nomem;
+	filter_set(w, e, e, stable);
 	return 1;
+}
+
+/* The scanner's callback: collects a unit's entries for add_batch. */
+static int worker_emit(void *arg, const struct kd_scan_entry *e)
+{
+	struct worker *w = arg;
+	if (w->nbatch == w->batch_cap) {
+		size_t cap = w->batch_cap ? w->batch_cap * 2 : 1024;
+		void *v = realloc(w->batch, cap * sizeof(*w->batch));
+		if (!v) {
+			w->err = &kd_error_nomem;
+			return 1;
+		}
+		w->batch = v;
+		w->batch_cap = cap;
+	}
+	w->batch[w->nbatch++] = *e;
+	return 0;
+}
+
+/*
+ * Keeps the entries of the unit just scanned that this worker has not
+ * seen (and of equal ones the first DIE), in two passes so that the
+ * filter and set slots a few entries ahead can be prefetched: the tables
+ * do not fit in the CPU caches and the probes are random.
+ */
+#define AHEAD 8
+
+static int add_batch(struct worker *w)
+{
+	struct kd_scan_entry *e = w->batch;
+	size_t n = w->nbatch, m = 0;
+	w->nbatch = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(filter_slot(w, &e[i + AHEAD]));
+		if (!filter_hit(w, &e[i]))
+			e[m++] = e[i];
+	}
+	if (!set_reserve(w, w->n + m + 1))
+		return 0;
+	size_t mask = w->set_cap - 1;
+	for (size_t i = 0; i < m; i++) {
+		if (i + AHEAD < m)
+			__builtin_prefetch(&w->set[e[i + AHEAD].key & mask]);
+		if (!set_add(w, &e[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Keeping peak memory down: each page fault on the file mapping maps up
+ * to 16 neighbouring pages and nothing unmaps them, so a scan through the
+ * mapping would end with all of .debug_info (160+ MB for a distro kernel)
+ * and most of .debug_line (whose file tables sit ~all over it) resident.
+ * Units are read with pread when the file is at hand (scan_one); what is
+ * still read through the mapping is dropped every few MB of progress
+ * (the pages stay in the page cache): .debug_info below the frontier of
+ * finished units, with a margin for fault-around near it (the fallback),
+ * and .debug_abbrev and .debug_line whole (parts in use fault back in).
+ */
+#define RELEASE_STEP (4u << 20)
+#define RELEASE_MARGIN (128u << 10)
+
+static void drop_pages(const struct kd_dwarf_sections *s, const uint8_t *p,
+		       size_t n)
+{
+	if (!s->file_map || !p || p < s->file_map ||
+	    n > (size_t)(s->file_map + s->file_map_size - p))
+		return;
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+static void release_scanned(struct build *b, size_t unit)
+{
+	const struct kd_dwarf_sections *s = b->s;
+	pthread_mutex_lock(&b->lock);
+	b->unit_done[unit] = 1;
+	while (b->frontier < b->nunits && b->unit_done[b->frontier])
+		b->frontier++;
+	uint64_t safe = b->frontier < b->nunits ? b->units[b->frontier].off :
+			s->info_size;
+	safe = safe > RELEASE_MARGIN ? safe - RELEASE_MARGIN : 0;
+	if (safe >= b->released + RELEASE_STEP) {
+		uint64_t from = b->released > RELEASE_MARGIN ?
+				b->released - RELEASE_MARGIN : 0;
+		drop_pages(s, s->info + from, safe - from);
+		drop_pages(s, s->abbrev, s->abbrev_size);
+		drop_pages(s, s->line, s->line_size);
+		b->released = safe;
+	}
+	pthread_mutex_unlock(&b->lock);
 }
 
 static void report(struct build *b, int force)
@@ -137,6 +340,40 @@ static void report(struct build *b, int force)
 		    b->nunits);
 }
 
+/*
+ * Scans a unit from a copy read with pread when the file is at hand:
+ * copying the bytes costs less than faulting the pages in (16 at a time),
+ * unmapping them again to bound the memory used, and the TLB shootdowns
+ * that come with it when several threads share the mapping.
+ */
+static struct kd_error *scan_one(struct worker *w, const struct kd_scan_unit *u)
+{
+	const struct kd_dwarf_sections *s = w->b->s;
+	size_t size = (size_t)(u->end - u->off);
+	if (!kd_sections_info_in_file(s))
+		return kd_dwarf_scan_unit(w->st, s, u, worker_emit, w);
+	if (size > w->copy_cap) {
+		free(w->copy);
+		w->copy_cap = size > 65536 ? size : 65536;
+		if (!(w->copy = malloc(w->copy_cap))) {
+			w->copy_cap = 0;
+			return &kd_error_nomem;
+		}
+	}
+	off_t at = (off_t)(s->info - s->file_map) + (off_t)u->off;
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = pread(s->fd, w->copy + got, size - got,
+				  at + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* the mapping may still work */
+			return kd_dwarf_scan_unit(w->st, s, u, worker_emit, w);
+		got += (size_t)n;
+	}
+	return kd_dwarf_scan_unit_copy(w->st, s, u, w->copy, worker_emit, w);
+}
+
 static void work(struct worker *w, int is_caller)
 {
 	struct build *b = w->b;
@@ -148,11 +385,18 @@ static void work(struct worker *w, int is_caller)
 			w->err = kd_cancel_check();
 			break;
 		}
+		/* worker_emit sets w->err when it stops the scan */
+		struct kd_error *err = scan_one(w, &b->units[i]);
 		if (!w->err)
-			w->err = kd_dwarf_scan_unit(w->st, b->s, &b->units[i],
-						    worker_emit, w);
+			w->err = err;
+		else
+			kd_error_destroy(err);
+		if (!w->err && !add_batch(w))
+			w->err = &kd_error_nomem;
 		if (w->err)
 			break;
+		if (b->unit_done)
+			release_scanned(b, i);
 		atomic_fetch_add(&b->done, 1);
 		if (is_caller)
 			report(b, 0);
@@ -205,6 +449,21 @@ static unsigned pick_threads(unsigned want, size_t nunits)
 	return want;
 }
 
+/* What a worker needs only while scanning. */
+static void free_lookup(struct worker *w)
+{
+	kd_scan_state_destroy(w->st);
+	free(w->set);
+	free(w->filter);
+	free(w->batch);
+	free(w->copy);
+	w->copy = NULL;
+	w->st = NULL;
+	w->set = NULL;
+	w->filter = NULL;
+	w->batch = NULL;
+}
+
 static struct kd_error *run_workers(struct build *b, struct worker *w,
 				    unsigned n)
 {
@@ -213,6 +472,14 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 		w[i].b = b;
 		if (!err)
 			err = kd_scan_state_create(&w[i].st);
+		if (!err && !(w[i].filter = calloc(1u << FILTER_BITS,
+						   sizeof(*w[i].filter))))
+			err = &kd_error_nomem;
+		/* Sized for what the section holds (a distro kernel keeps
+		 * ~1 name per 400 bytes of .debug_info, spread over the
+		 * workers), so that the set rarely grows and rehashes. */
+		if (!err && !set_reserve(&w[i], b->s->info_size / 400 / n))
+			err = &kd_error_nomem;
 	}
 	if (err)
 		return err;
@@ -247,9 +514,15 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 
 /* ---- merge ---- */
 
+/* Entries are compared by name hash first: names differ in it almost
+ * always, and it is in the entry (the name is elsewhere in memory). */
 static int cmp_name(const struct kd_scan_entry *a,
 		    const struct kd_scan_entry *b)
 {
+	if (a->name_hash != b->name_hash)
+		return a->name_hash < b->name_hash ? -1 : 1;
+	if (a->name == b->name && a->name_len == b->name_len)
+		return 0;
 	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
 	int c = memcmp(a->name, b->name, n);
 	if (c)
@@ -262,8 +535,7 @@ static int cmp_name(const struct kd_scan_entry *a,
 /* name, kind, definitions first, identity, DIE offset */
 static int cmp_dedup(const void *pa, const void *pb)
 {
-	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
-	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	const struct kd_scan_entry *a = pa, *b = pb;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
@@ -277,8 +549,7 @@ static int cmp_dedup(const void *pa, const void *pb)
 /* name, kind, definitions first, with an address first, DIE offset */
 static int cmp_final(const void *pa, const void *pb)
 {
-	const struct kd_scan_entry *a = *(const struct kd_scan_entry *const *)pa;
-	const struct kd_scan_entry *b = *(const struct kd_scan_entry *const *)pb;
+	const struct kd_scan_entry *a = pa, *b = pb;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
@@ -289,46 +560,46 @@ static int cmp_final(const void *pa, const void *pb)
 	return 0;
 }
 
-/* Deduplicates one bucket in place; returns the new length. */
-static size_t dedup_bucket(const struct kd_scan_entry **e, size_t n)
+/* Buckets hold a few entries: insertion sort, qsort for big ones. */
+static void sort_entries(struct kd_scan_entry *e, size_t n,
+			 int (*cmp)(const void *, const void *))
 {
-	if (n > 1)
-		qsort(e, n, sizeof(*e), cmp_dedup);
-	size_t out = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct kd_scan_entry *prev = out ? e[out - 1] : NULL;
-		int same_group = prev && prev->kind == e[i]->kind &&
-				 same_name(prev, e[i]);
-		if (same_group && prev->key == e[i]->key &&
-		    (prev->flags & KD_DIX_DECL) == (e[i]->flags & KD_DIX_DECL))
-			continue;	/* the same entity seen by two workers */
-		if (same_group && (e[i]->flags & KD_DIX_DECL))
-			continue;	/* a definition or a declaration is kept */
-		e[out++] = e[i];
+	if (n > 16) {
+		qsort(e, n, sizeof(*e), cmp);
+		return;
 	}
-	if (out > 1)
-		qsort(e, out, sizeof(*e), cmp_final);
-	return out;
+	for (size_t i = 1; i < n; i++) {
+		struct kd_scan_entry x = e[i];
+		size_t j = i;
+		for (; j > 0 && cmp(&e[j - 1], &x) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
 }
 
-/* Stable counting sort of in[0..n) into out by name_hash & mask. */
-static int bucket_sort(const struct kd_scan_entry **in,
-		       const struct kd_scan_entry **out, size_t n,
-		       uint32_t nbuckets, uint32_t *starts)
+/* Deduplicates one bucket in place; returns the new length. */
+static size_t dedup_bucket(struct kd_scan_entry *e, size_t n)
 {
-	memset(starts, 0, (nbuckets + 1) * sizeof(*starts));
-	for (size_t i = 0; i < n; i++)
-		starts[(in[i]->name_hash & (nbuckets - 1)) + 1]++;
-	for (uint32_t b = 0; b < nbuckets; b++)
-		starts[b + 1] += starts[b];
-	uint32_t *fill = malloc(nbuckets * sizeof(*fill));
-	if (!fill)
-		return 0;
-	memcpy(fill, starts, nbuckets * sizeof(*fill));
-	for (size_t i = 0; i < n; i++)
-		out[fill[in[i]->name_hash & (nbuckets - 1)]++] = in[i];
-	free(fill);
-	return 1;
+	sort_entries(e, n, cmp_dedup);
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct kd_scan_entry *prev = out ? &e[out - 1] : NULL;
+		int same_group = prev && prev->kind == e[i].kind &&
+				 same_name(prev, &e[i]);
+		if (same_group && prev->key == e[i].key &&
+		    (prev->flags & KD_DIX_DECL) == (e[i].flags & KD_DIX_DECL))
+			continue;	/* the same entity seen by two workers */
+		if (same_group && (e[i].flags & KD_DIX_DECL)) {
+			/* a definition or one declaration is kept: the
+			 * first one in the file */
+			if ((prev->flags & KD_DIX_DECL) && e[i].die < prev->die)
+				*prev = e[i];
+			continue;
+		}
+		e[out++] = e[i];
+	}
+	sort_entries(e, out, cmp_final);
+	return out;
 }
 
 static uint32_t pow2_at_least(size_t n)
@@ -339,8 +610,9 @@ static uint32_t pow2_at_least(size_t n)
 	return p;
 }
 
+/* The merged entries: grouped by bucket (starts[b] .. starts[b + 1]). */
 struct merged {
-	const struct kd_scan_entry **e;
+	struct kd_scan_entry *e;
 	size_t n;
 	uint32_t nbuckets;
 	uint32_t *starts;
@@ -348,7 +620,7 @@ struct merged {
 
 struct dedup_job {
 	pthread_t thread;
-	const struct kd_scan_entry **e;
+	struct kd_scan_entry *e;
 	const uint32_t *starts;
 	uint32_t *kept;		/* per bucket: entries left at its start */
 	uint32_t lo, hi;	/* bucket range */
@@ -365,9 +637,8 @@ static void *dedup_range(void *arg)
 }
 
 /* Deduplicates every bucket, the bucket ranges split among threads. */
-static void dedup_buckets(const struct kd_scan_entry **e,
-			  const uint32_t *starts, uint32_t nb, uint32_t *kept,
-			  unsigned nthreads)
+static void dedup_buckets(struct kd_scan_entry *e, const uint32_t *starts,
+			  uint32_t nb, uint32_t *kept, unsigned nthreads)
 {
 	struct dedup_job jobs[64];
 	unsigned n = nthreads < 64 ? nthreads : 64, started = 0;
@@ -392,6 +663,33 @@ static void dedup_buckets(const struct kd_scan_entry **e,
 		pthread_join(jobs[i].thread, NULL);
 }
 
+static void count_bucket(uint32_t *starts, uint32_t mask,
+			 const struct kd_scan_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		starts[(e[i].name_hash & mask) + 1]++;
+}
+
+static void scatter(struct kd_scan_entry *out, uint32_t *fill, uint32_t mask,
+		    const struct kd_scan_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[fill[e[i].name_hash & mask]++] = e[i];
+}
+
+static void prefix_sums(uint32_t *starts, uint32_t nb, uint32_t *fill)
+{
+	for (uint32_t b = 0; b < nb; b++)
+		starts[b + 1] += starts[b];
+	memcpy(fill, starts, nb * sizeof(*fill));
+}
+
+/*
+ * Copies every worker's entries, grouped by name-hash bucket (a stable
+ * counting sort, freeing each worker's array once copied), deduplicates
+ * the buckets, then groups the survivors by the final, smaller bucket
+ * count (entries of one name stay together: the sort is stable).
+ */
 static struct kd_error *merge(struct worker *w, unsigned nw,
 			      struct merged *m)
 {
@@ -400,46 +698,51 @@ static struct kd_error *merge(struct worker *w, unsigned nw,
 		total += w[i].n;
 	if (total >= UINT32_MAX)
 		return kd_error_create(KD_ERR_LIMIT, "DWARF index: too many names");
-	const struct kd_scan_entry **a = malloc((total + 1) * sizeof(*a));
-	const struct kd_scan_entry **b = malloc((total + 1) * sizeof(*b));
-	uint32_t nb = pow2_at_least(total);
-	uint32_t *starts = malloc(((size_t)nb + 1) * sizeof(*starts));
-	uint32_t *kept = malloc((size_t)nb * sizeof(*kept));
-	struct kd_error *err = &kd_error_nomem;
-	if (!a || !b || !starts || !kept)
-		goto out_free;
-	size_t k = 0;
+	uint32_t nb = pow2_at_least(total), mask = nb - 1;
+	struct kd_scan_entry *a = malloc((total + 1) * sizeof(*a));
+	uint32_t *starts = calloc((size_t)nb + 1, sizeof(*starts));
+	uint32_t *fill = malloc(((size_t)nb + 1) * sizeof(*fill));
+	if (!a || !starts || !fill) {
+		free(a);
+		free(starts);
+		free(fill);
+		return &kd_error_nomem;
+	}
 	for (unsigned i = 0; i < nw; i++)
-		for (size_t j = 0; j < w[i].n; j++)
-			a[k++] = &w[i].v[j];
-	if (!bucket_sort(a, b, total, nb, starts))
-		goto out_free;
-	dedup_buckets(b, starts, nb, kept, nw);
+		count_bucket(starts, mask, w[i].v, w[i].n);
+	prefix_sums(starts, nb, fill);
+	for (unsigned i = 0; i < nw; i++) {
+		scatter(a, fill, mask, w[i].v, w[i].n);
+		free(w[i].v);
+		w[i].v = NULL;
+		w[i].n = w[i].cap = 0;
+	}
+	uint32_t *kept = fill;		/* reused: one count per bucket */
+	dedup_buckets(a, starts, nb, kept, nw);
 	size_t out = 0;
 	for (uint32_t bk = 0; bk < nb; bk++) {
-		memcpy(a + out, b + starts[bk], kept[bk] * sizeof(*a));
+		memmove(a + out, a + starts[bk], kept[bk] * sizeof(*a));
 		out += kept[bk];
 	}
-	free(kept);
-	kept = NULL;
-	/* Re-bucket for the final count: entries of one name stay together
-	 * because the counting sort is stable. */
 	uint32_t nb2 = pow2_at_least(out ? out : 1);
-	if (!bucket_sort(a, b, out, nb2, starts))
-		goto out_free;
+	struct kd_scan_entry *b = malloc((out + 1) * sizeof(*b));
+	if (!b) {
+		free(a);
+		free(starts);
+		free(fill);
+		return &kd_error_nomem;
+	}
+	memset(starts, 0, ((size_t)nb2 + 1) * sizeof(*starts));
+	count_bucket(starts, nb2 - 1, a, out);
+	prefix_sums(starts, nb2, fill);
+	scatter(b, fill, nb2 - 1, a, out);
+	free(a);
+	free(fill);
 	m->e = b;
 	m->n = out;
 	m->nbuckets = nb2;
 	m->starts = starts;
-	free(a);
 	return NULL;
-
-out_free:
-	free(a);
-	free(b);
-	free(starts);
-	free(kept);
-	return err;
 }
 
 /* ---- layout ---- */
@@ -453,13 +756,14 @@ static size_t strings_size(const struct merged *m)
 {
 	size_t size = 1;	/* offset 0: the empty string */
 	for (size_t i = 0; i < m->n; i++) {
-		if (i == 0 || !same_name(m->e[i - 1], m->e[i]))
-			size += m->e[i]->name_len + 1;
+		if (i == 0 || !same_name(&m->e[i - 1], &m->e[i]))
+			size += m->e[i].name_len + 1;
 	}
 	return size;
 }
 
 static struct kd_error *lay_out(const struct merged *m,
+				const struct kd_scan_unit *units, size_t nunits,
 				const struct kd_index_source_id *id,
 				void **image, size_t *size)
 {
@@ -467,7 +771,8 @@ static struct kd_error *lay_out(const struct merged *m,
 	size_t buckets_off = sizeof(struct kd_index_header);
 	size_t entries_off = align8(buckets_off + 4 * ((size_t)m->nbuckets + 1));
 	size_t strings_off = entries_off + 16 * m->n;
-	size_t total = align8(strings_off + nstr);
+	size_t units_off = align8(strings_off + nstr);
+	size_t total = units_off + 8 * nunits;
 	if (nstr > UINT32_MAX)
 		return kd_error_create(KD_ERR_LIMIT, "DWARF index: names too large");
 	uint8_t *img = calloc(1, total);
@@ -479,8 +784,8 @@ static struct kd_error *lay_out(const struct merged *m,
 	size_t pos = 1;
 	uint32_t name_off = 0;
 	for (size_t i = 0; i < m->n; i++) {
-		const struct kd_scan_entry *e = m->e[i];
-		if (i == 0 || !same_name(m->e[i - 1], e)) {
+		const struct kd_scan_entry *e = &m->e[i];
+		if (i == 0 || !same_name(&m->e[i - 1], e)) {
 			name_off = (uint32_t)pos;
 			memcpy(str + pos, e->name, e->name_len);
 			pos += e->name_len + 1;
@@ -506,7 +811,12 @@ static struct kd_error *lay_out(const struct merged *m,
 	h->buckets_off = buckets_off;
 	h->entries_off = entries_off;
 	h->strings_off = strings_off;
-	h->strings_size = total - strings_off;
+	h->strings_size = units_off - strings_off;
+	h->units_off = units_off;
+	h->nunits = nunits;
+	uint64_t *uoff = (uint64_t *)(img + units_off);
+	for (size_t i = 0; i < nunits; i++)
+		uoff[i] = units[i].off;
 	h->body_checksum = kd_index_checksum(img + sizeof(*h), total - sizeof(*h));
 	h->header_checksum = kd_index_header_checksum(h);
 	*image = img;
@@ -533,24 +843,32 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	}
 	pthread_mutex_init(&b.lock, NULL);
 	pthread_cond_init(&b.cond, NULL);
+	if (s->file_map)	/* without it: just no early release */
+		b.unit_done = calloc(b.nunits + 1, 1);
 	err = run_workers(&b, w, nw);
+	for (unsigned i = 0; i < nw; i++)
+		free_lookup(&w[i]);	/* not needed by the merge */
 	struct merged m = { 0 };
 	if (!err)
 		err = merge(w, nw, &m);
 	if (!err)
-		err = lay_out(&m, id, image, size);
+		err = lay_out(&m, b.units, b.nunits, id, image, size);
 	if (nunits)
 		*nunits = b.nunits;
 	free(m.e);
 	free(m.starts);
 	for (unsigned i = 0; i < nw; i++) {
-		kd_scan_state_destroy(w[i].st);
 		free(w[i].v);
-		free(w[i].set);
+		while (w[i].names) {
+			struct name_block *next = w[i].names->next;
+			free(w[i].names);
+			w[i].names = next;
+		}
 	}
 	free(w);
 	pthread_cond_destroy(&b.cond);
 	pthread_mutex_destroy(&b.lock);
+	free(b.unit_done);
 	free(b.units);
 	return err;
 }
@@ -584,15 +902,22 @@ static void set_note(struct kd_index_info *info, const char *what,
 	kd_error_destroy(err);
 }
 
+struct kd_error *kd_cache_mkdir_for(const char *file)
+{
+	if (mkdir_parents(file) < 0)
+		return kd_error_os(errno, file, "cannot create directory for");
+	return NULL;
+}
+
 /* Saves the image and maps the saved file back (its pages can then be
- * dropped by the kernel instead of staying in our heap). */
+ * dropped by the kernel instead of staying in our heap; it was written
+ * from this image: no checksum pass). */
 static void save(const char *cache_file, void **image, size_t size,
 		 const struct kd_index_source_id *id,
 		 struct kd_dwarf_index **ret, struct kd_index_info *info)
 {
 	struct kd_error *err = NULL;
-	if (mkdir_parents(cache_file) < 0)
-		err = kd_error_os(errno, cache_file, "cannot create directory for");
+	err = kd_cache_mkdir_for(cache_file);
 	if (!err)
 		err = kd_dwarf_index_write(cache_file, *image, size);
 	if (err) {
@@ -601,7 +926,8 @@ static void save(const char *cache_file, void **image, size_t size,
 	}
 	info->origin = KD_INDEX_BUILT;
 	struct kd_dwarf_index *mapped;
-	if (kd_dwarf_index_map(cache_file, id, &mapped) == NULL) {
+	if (kd_dwarf_index_map(cache_file, id, KD_INDEX_NO_CHECKSUM,
+			       &mapped) == NULL) {
 		kd_dwarf_index_destroy(*ret);	/* frees the image */
 		*image = NULL;
 		*ret = mapped;
@@ -619,7 +945,7 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 	memset(info, 0, sizeof(*info));
 	snprintf(info->path, sizeof(info->path), "%s", cache_file ? cache_file : "");
 	if (cache_file && !opts->rebuild) {
-		struct kd_error *err = kd_dwarf_index_map(cache_file, id, ret);
+		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
 		if (!err) {
 			info->origin = KD_INDEX_LOADED;
 			goto out_done;

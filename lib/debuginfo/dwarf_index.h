@@ -53,10 +53,27 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx);
 /* Writes the image to path atomically (a temporary file, then rename). */
 struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
 				      size_t size) KD_WARN_UNUSED;
-/* Maps path and validates it against id. */
+/* Creates the directories a cache file goes in. */
+struct kd_error *kd_cache_mkdir_for(const char *file) KD_WARN_UNUSED;
+/* Maps a whole cache file read-only (at least min_size bytes), all of
+ * it at once when populate; the file stays open in *fd_ret (if not NULL,
+ * the caller closes it). */
+struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
+				   int populate, void **map, size_t *size,
+				   int *fd_ret) KD_WARN_UNUSED;
+/* Does a cache image's source identity match id?  what names the image
+ * in the message. */
+struct kd_error *kd_cache_check_source(const char *what,
+				       const uint8_t *build_id,
+				       size_t build_id_len, uint64_t size,
+				       int64_t mtime_ns,
+				       const struct kd_index_source_id *id)
+	KD_WARN_UNUSED;
+/* Maps path and validates it against id (flags: KD_INDEX_NO_CHECKSUM). */
 struct kd_error *kd_dwarf_index_map(const char *path,
 				    const struct kd_index_source_id *id,
-				    struct kd_dwarf_index **ret) KD_WARN_UNUSED;
+				    unsigned flags, struct kd_dwarf_index **ret)
+	KD_WARN_UNUSED;
 
 /* Everything: use the cache file when valid, else build and save. */
 struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
@@ -67,6 +84,9 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 				     struct kd_index_info *info) KD_WARN_UNUSED;
 
 uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx);
+/* The .debug_info offsets of the units, in order (hints: unchecked). */
+const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
+				     size_t *n);
 size_t kd_dwarf_index_size(const struct kd_dwarf_index *idx);
 
 struct kd_index_hit {

@@ -29,13 +29,23 @@
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dwarf_cursor.h"
 #include "dwarf_scan.h"
 
+/* What read_attrs does with an attribute (decided once per abbreviation). */
+enum attr_action {
+	A_SKIP,
+	A_NAME, A_DECL, A_EXTERNAL, A_FILE, A_LINE, A_SIZE, A_CONST,
+	A_SIBLING, A_SPEC, A_LOW_PC, A_RANGES, A_LOCATION,
+};
+
 struct attr_spec {
 	uint16_t attr;
 	uint16_t form;
+	int8_t size;		/* form_size: fixed size, or -1 */
+	uint8_t action;		/* enum attr_action */
 	int64_t implicit;	/* DW_FORM_implicit_const value */
 };
 
@@ -48,6 +58,8 @@ struct abbrev {
 	uint8_t kind;		/* enum kd_dix_kind, 0 = not indexed */
 	int32_t fixed;		/* total size when all forms are fixed, else -1 */
 	int32_t sibling;	/* spec index of DW_AT_sibling, else -1 */
+	int32_t sibling_at;	/* its byte offset when the forms before it
+				 * are fixed, else -1 */
 };
 
 /* A named variable/function DIE of the current unit, for specifications. */
@@ -80,11 +92,36 @@ struct kd_scan_state {
 	size_t nnamed, named_cap;
 	struct pending_spec *pending;
 	size_t npending, pending_cap;
+	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
+	uint64_t base;			/* the unit's u.base */
+	uint64_t *enums;		/* enumerations reported (see
+					 * scan_enumerators), 0 = empty */
+	size_t nenums, enums_cap;
 };
 
-/* Parameters of the unit being scanned. */
+/*
+ * Length and hash of a name by its address.  Most names are DW_FORM_strp
+ * into the merged .debug_str, so every unit naming "list_head" points at
+ * the same bytes: a small direct-mapped cache (it fits in L2 with the
+ * index's own filter) saves finding the end of the string and hashing it
+ * for ~85% of the names reported.
+ */
+#define NAME_CACHE_BITS 14
+#define NAME_CACHE_SLOTS (1u << NAME_CACHE_BITS)
+
+struct name_slot {
+	const char *name;
+	uint64_t hash;
+	size_t len;
+};
+
+/* Parameters of the unit being scanned.  Offsets are positions in the
+ * bytes scanned (the section, or a copy of the unit), which start at
+ * .debug_info offset base: DIE offsets reported and DW_FORM_ref_addr
+ * values are section offsets, the others are local. */
 struct unit {
 	const struct kd_dwarf_sections *s;
+	uint64_t base;
 	uint64_t off, end, die_start;
 	uint16_t version;
 	uint8_t addr_size, offset_size, unit_type;
@@ -100,7 +137,9 @@ struct value {
 /* Attributes of an indexed DIE. */
 struct die_attrs {
 	const char *name;
-	size_t name_len;
+	size_t name_len;	/* NAME_LEN_UNKNOWN until resolve_name */
+	size_t name_max;	/* bytes from name to the end of its section */
+	uint64_t name_hash;
 	uint64_t file, line, size, addr, sibling, spec;
 	int64_t const_value;
 	uint8_t decl, external, has_addr, has_sibling, has_spec;
@@ -125,10 +164,19 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 
 #define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+#define NAME_LEN_UNKNOWN SIZE_MAX
+
 struct kd_error *kd_scan_state_create(struct kd_scan_state **ret)
 {
-	*ret = calloc(1, sizeof(**ret));
-	return *ret ? NULL : &kd_error_nomem;
+	struct kd_scan_state *st = calloc(1, sizeof(*st));
+	if (st)
+		st->name_cache = calloc(NAME_CACHE_SLOTS, sizeof(*st->name_cache));
+	if (!st || !st->name_cache) {
+		free(st);
+		return &kd_error_nomem;
+	}
+	*ret = st;
+	return NULL;
 }
 
 void kd_scan_state_destroy(struct kd_scan_state *st)
@@ -142,16 +190,20 @@ void kd_scan_state_destroy(struct kd_scan_state *st)
 	free(st->dirs);
 	free(st->named);
 	free(st->pending);
+	free(st->name_cache);
+	free(st->enums);
 	free(st);
 }
 
 static struct kd_error *corrupt(const struct unit *u, const char *section,
 				uint64_t off, const char *what)
 {
+	if (strcmp(section, ".debug_info") == 0)
+		off += u->base;
 	return kd_error_create(KD_ERR_CORRUPT,
 			       "%s: %s: %s (unit at 0x%llx, offset 0x%llx)",
 			       u->s->path, section, what,
-			       (unsigned long long)u->off,
+			       (unsigned long long)(u->base + u->off),
 			       (unsigned long long)off);
 }
 
@@ -325,6 +377,49 @@ static const char *form_string(const struct unit *u, unsigned form,
 	return (const char *)base + off;
 }
 
+/* A DW_AT_name value: like form_string, but the end of a string in a
+ * string section is left to resolve_name (most are cached). */
+static void name_string(const struct unit *u, unsigned form,
+			const struct value *v, struct die_attrs *d)
+{
+	const struct kd_dwarf_sections *s = u->s;
+	d->name = NULL;
+	if (form == DW_FORM_strp && s->str && v->u < s->str_size) {
+		d->name = (const char *)s->str + v->u;
+		d->name_len = NAME_LEN_UNKNOWN;
+		d->name_max = s->str_size - v->u;
+		return;
+	}
+	d->name = form_string(u, form, v, &d->name_len);
+}
+
+/* Sets name_len and name_hash; 0 (no name) for an unterminated one.
+ * Only names in a string section (length still unknown) are cached by
+ * address: others may be in a buffer that is reused for the next unit. */
+static int resolve_name(struct kd_scan_state *st, struct die_attrs *d)
+{
+	if (d->name_len != NAME_LEN_UNKNOWN) {
+		d->name_hash = kd_name_hash(d->name, d->name_len);
+		return 1;
+	}
+	uint64_t h = (uint64_t)(uintptr_t)d->name * 0x9e3779b97f4a7c15ull;
+	struct name_slot *slot = &st->name_cache[h >> (64 - NAME_CACHE_BITS)];
+	if (slot->name == d->name) {
+		d->name_len = slot->len;
+		d->name_hash = slot->hash;
+		return 1;
+	}
+	const char *nul = memchr(d->name, 0, d->name_max);
+	if (!nul)
+		return 0;
+	d->name_len = (size_t)(nul - d->name);
+	d->name_hash = kd_name_hash(d->name, d->name_len);
+	slot->name = d->name;
+	slot->len = d->name_len;
+	slot->hash = d->name_hash;
+	return 1;
+}
+
 /* ---- abbreviations ---- */
 
 static uint8_t tag_kind(unsigned tag)
@@ -350,16 +445,36 @@ static uint8_t tag_kind(unsigned tag)
 	}
 }
 
-static void finish_abbrev(struct kd_scan_state *st, struct abbrev *a,
-			  const struct unit *u)
+static uint8_t attr_action(unsigned attr)
+{
+	switch (attr) {
+	case DW_AT_name: return A_NAME;
+	case DW_AT_declaration: return A_DECL;
+	case DW_AT_external: return A_EXTERNAL;
+	case DW_AT_decl_file: return A_FILE;
+	case DW_AT_decl_line: return A_LINE;
+	case DW_AT_byte_size: return A_SIZE;
+	case DW_AT_const_value: return A_CONST;
+	case DW_AT_sibling: return A_SIBLING;
+	case DW_AT_specification: return A_SPEC;
+	case DW_AT_low_pc: return A_LOW_PC;
+	case DW_AT_ranges: return A_RANGES;
+	case DW_AT_location: return A_LOCATION;
+	default: return A_SKIP;
+	}
+}
+
+static void finish_abbrev(struct kd_scan_state *st, struct abbrev *a)
 {
 	int fixed = 0;
-	a->sibling = -1;
+	a->sibling = a->sibling_at = -1;
 	for (uint32_t i = 0; i < a->nspecs; i++) {
 		const struct attr_spec *sp = &st->specs[a->first + i];
-		int size = form_size(sp->form, u);
-		if (sp->attr == DW_AT_sibling && a->sibling < 0)
+		int size = sp->size;
+		if (sp->attr == DW_AT_sibling && a->sibling < 0) {
 			a->sibling = (int32_t)i;
+			a->sibling_at = fixed;
+		}
 		if (size < 0 || fixed < 0)
 			fixed = -1;
 		else
@@ -406,15 +521,18 @@ static struct kd_error *read_abbrevs(struct kd_scan_state *st,
 			sp->form = (uint16_t)form;
 			sp->implicit = form == DW_FORM_implicit_const ?
 				       kd_cursor_sleb(&c) : 0;
-			if (form_size(sp->form, u) == -2 || attr > 0xffff)
+			int size = form_size(sp->form, u);
+			if (size == -2 || attr > 0xffff)
 				return corrupt(u, ".debug_abbrev",
 					       kd_cursor_pos(&c),
 					       "unknown attribute form");
+			sp->size = (int8_t)(size < 0 ? -1 : size);
+			sp->action = attr_action(sp->attr);
 		}
 		a->nspecs = (uint32_t)(st->nspecs - a->first);
 	}
 	for (size_t i = 0; i < st->nabbrevs; i++)
-		finish_abbrev(st, &st->abbrevs[i], u);
+		finish_abbrev(st, &st->abbrevs[i]);
 	return NULL;
 }
 
@@ -603,66 +721,113 @@ static uint64_t file_hash(const struct kd_scan_state *st, uint64_t file)
 
 /* ---- DIEs ---- */
 
+/* One attribute's value: the fixed sizes up to 8 bytes directly. */
+static int read_value(struct kd_cursor *c, const struct attr_spec *sp,
+		      const struct unit *u, struct value *v)
+{
+	if (sp->size > 0 && sp->size <= 8) {
+		v->u = kd_cursor_uint(c, (unsigned)sp->size);
+		v->block = NULL;
+		v->len = 0;
+		return 1;
+	}
+	return read_form(c, sp->form, u, sp->implicit, v);
+}
+
+static int skip_value(struct kd_cursor *c, const struct attr_spec *sp,
+		      const struct unit *u)
+{
+	if (sp->size >= 0)
+		return kd_cursor_skip(c, (uint64_t)sp->size);
+	switch (sp->form) {	/* the variable-size forms GCC uses most */
+	case DW_FORM_udata: case DW_FORM_sdata: case DW_FORM_ref_udata:
+	case DW_FORM_strx: case DW_FORM_addrx: case DW_FORM_loclistx:
+	case DW_FORM_rnglistx:
+		kd_cursor_skip_leb(c);
+		return !c->bad;
+	case DW_FORM_exprloc: case DW_FORM_block:
+		return kd_cursor_skip(c, kd_cursor_uleb(c)) && !c->bad;
+	case DW_FORM_string:
+		return kd_cursor_cstr(c, NULL) != NULL;
+	default:
+		return skip_form(c, sp->form, u);
+	}
+}
+
+static void use_value(const struct unit *u, const struct attr_spec *sp,
+		      const struct value *v, struct die_attrs *d)
+{
+	switch (sp->action) {
+	case A_NAME:
+		name_string(u, sp->form, v, d);
+		break;
+	case A_DECL:
+		d->decl = v->u != 0;
+		break;
+	case A_EXTERNAL:
+		d->external = v->u != 0;
+		break;
+	case A_FILE:
+		d->file = v->u;
+		break;
+	case A_LINE:
+		d->line = v->u;
+		break;
+	case A_SIZE:
+		d->size = v->u;
+		break;
+	case A_CONST:
+		d->const_value = (int64_t)v->u;
+		break;
+	case A_SIBLING:
+		d->sibling = v->u + u->off;
+		d->has_sibling = sp->form != DW_FORM_ref_addr;
+		break;
+	case A_SPEC:
+		if (sp->form != DW_FORM_ref_addr)
+			d->spec = v->u + u->off;
+		else	/* outside the unit: never one of its DIEs */
+			d->spec = v->u >= u->base ? v->u - u->base : UINT64_MAX;
+		d->has_spec = 1;
+		break;
+	case A_LOW_PC:
+		d->addr = v->u;
+		d->has_addr = 1;
+		break;
+	case A_RANGES:
+		d->has_addr = 1;
+		break;
+	case A_LOCATION:
+		d->has_addr = 1;
+		/* DW_OP_addr <address> is what a static variable has */
+		if (v->block && v->len == 1u + u->addr_size &&
+		    v->block[0] == DW_OP_addr) {
+			struct kd_cursor e;
+			kd_cursor_init(&e, v->block + 1, u->addr_size);
+			d->addr = kd_cursor_uint(&e, u->addr_size);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 static int read_attrs(const struct unit *u, const struct kd_scan_state *st,
 		      const struct abbrev *a, struct kd_cursor *c,
 		      struct die_attrs *d)
 {
 	memset(d, 0, sizeof(*d));
-	for (uint32_t i = 0; i < a->nspecs; i++) {
-		const struct attr_spec *sp = &st->specs[a->first + i];
+	const struct attr_spec *sp = &st->specs[a->first];
+	for (uint32_t i = 0; i < a->nspecs; i++, sp++) {
 		struct value v;
-		if (!read_form(c, sp->form, u, sp->implicit, &v))
-			return 0;
-		switch (sp->attr) {
-		case DW_AT_name:
-			d->name = form_string(u, sp->form, &v, &d->name_len);
-			break;
-		case DW_AT_declaration:
-			d->decl = v.u != 0;
-			break;
-		case DW_AT_external:
-			d->external = v.u != 0;
-			break;
-		case DW_AT_decl_file:
-			d->file = v.u;
-			break;
-		case DW_AT_decl_line:
-			d->line = v.u;
-			break;
-		case DW_AT_byte_size:
-			d->size = v.u;
-			break;
-		case DW_AT_const_value:
-			d->const_value = (int64_t)v.u;
-			break;
-		case DW_AT_sibling:
-			d->sibling = v.u + u->off;
-			d->has_sibling = sp->form != DW_FORM_ref_addr;
-			break;
-		case DW_AT_specification:
-			d->spec = sp->form == DW_FORM_ref_addr ? v.u : v.u + u->off;
-			d->has_spec = 1;
-			break;
-		case DW_AT_low_pc:
-			d->addr = v.u;
-			d->has_addr = 1;
-			break;
-		case DW_AT_ranges:
-			d->has_addr = 1;
-			break;
-		case DW_AT_location:
-			d->has_addr = 1;
-			/* DW_OP_addr <address> is what a static variable has */
-			if (v.block && v.len == 1u + u->addr_size &&
-			    v.block[0] == DW_OP_addr) {
-				struct kd_cursor e;
-				kd_cursor_init(&e, v.block + 1, u->addr_size);
-				d->addr = kd_cursor_uint(&e, u->addr_size);
-			}
-			break;
-		default:
-			break;
+		if (sp->action == A_SKIP) {
+			if (!skip_value(c, sp, u))
+				return 0;
+			continue;
 		}
+		if (!read_value(c, sp, u, &v))
+			return 0;
+		use_value(u, sp, &v, d);
 	}
 	return !c->bad;
 }
@@ -675,7 +840,7 @@ static void skip_attrs(const struct unit *u, const struct kd_scan_state *st,
 		return;
 	}
 	for (uint32_t i = 0; i < a->nspecs && !c->bad; i++) {
-		if (!skip_form(c, st->specs[a->first + i].form, u))
+		if (!skip_value(c, &st->specs[a->first + i], u))
 			c->bad = 1;
 	}
 }
@@ -685,13 +850,17 @@ static uint64_t read_sibling(const struct unit *u,
 			     const struct kd_scan_state *st,
 			     const struct abbrev *a, struct kd_cursor *c)
 {
-	for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
-		if (!skip_form(c, st->specs[a->first + i].form, u))
-			c->bad = 1;
+	if (a->sibling_at >= 0) {
+		kd_cursor_skip(c, (uint64_t)a->sibling_at);
+	} else {
+		for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
+			if (!skip_value(c, &st->specs[a->first + i], u))
+				c->bad = 1;
+		}
 	}
 	const struct attr_spec *sp = &st->specs[a->first + a->sibling];
 	struct value v;
-	if (c->bad || !read_form(c, sp->form, u, sp->implicit, &v) ||
+	if (c->bad || !read_value(c, sp, u, &v) ||
 	    sp->form == DW_FORM_ref_addr)
 		return 0;
 	return v.u + u->off;
@@ -748,13 +917,15 @@ static int emit_entry(const struct die_attrs *d, uint8_t kind, uint8_t flags,
 	e.name_len = (uint32_t)d->name_len;
 	e.kind = kind;
 	e.flags = flags;
-	e.die = die;
-	e.name_hash = kd_name_hash(d->name, d->name_len);
-	uint64_t k = kd_hash_mix(e.name_hash, kind | (uint64_t)flags << 8);
-	k = kd_hash_mix(k, file_hash(st, d->file));
-	k = kd_hash_mix(k, d->line);
-	k = kd_hash_mix(k, d->size);
-	e.key = kd_hash_mix(k, key_extra);
+	e.die = st->base + die;
+	e.name_hash = d->name_hash;
+	/* The identity key (in memory only, never stored): three mixing
+	 * rounds over the name, kind, flags, file, line, size and extra. */
+	uint64_t k = kd_hash_mix(e.name_hash ^ (kind | (uint64_t)flags << 8),
+				 file_hash(st, d->file) +
+				 d->line * 0x9e3779b97f4a7c15ull);
+	k = kd_hash_mix(k, d->size ^ key_extra * 0xbf58476d1ce4e5b9ull);
+	e.key = k;
 	return emit(arg, &e);
 }
 
@@ -774,6 +945,7 @@ static int remember_named(struct kd_scan_state *st, const struct die_attrs *d,
 	n->die = die;
 	n->name = d->name;
 	n->name_len = (uint32_t)d->name_len;
+	n->name_hash = d->name_hash;
 	n->kind = kind;
 	n->flags = die_flags(d);
 	n->file = d->file;
@@ -797,14 +969,102 @@ static int remember_spec(struct kd_scan_state *st, const struct die_attrs *d,
 	return 1;
 }
 
-/* Scans the enumerators of the enumeration type just read. */
+/* Adds id to the set of enumerations reported; 0 if it was there. */
+static int enum_add(struct kd_scan_state *st, uint64_t id)
+{
+	id = id ? id : 1;
+	if ((st->nenums + 1) * 2 > st->enums_cap) {
+		size_t cap = st->enums_cap ? st->enums_cap * 2 : 4096;
+		uint64_t *set = calloc(cap, sizeof(*set));
+		if (!set)
+			return 1;	/* just report it again */
+		for (size_t i = 0; i < st->enums_cap; i++) {
+			size_t j = st->enums[i] & (cap - 1);
+			while (st->enums[i] && set[j])
+				j = (j + 1) & (cap - 1);
+			if (st->enums[i])
+				set[j] = st->enums[i];
+		}
+		free(st->enums);
+		st->enums = set;
+		st->enums_cap = cap;
+	}
+	size_t mask = st->enums_cap - 1, j = id & mask;
+	for (; st->enums[j]; j = (j + 1) & mask) {
+		if (st->enums[j] == id)
+			return 0;
+	}
+	st->enums[j] = id;
+	st->nenums++;
+	return 1;
+}
+
+/* Walks the enumerators after c, hashing what their entries are made of:
+ * name (by address: only .debug_str names, else *hashable = 0) and value. */
+static struct kd_error *hash_enumerators(const struct unit *u,
+					 struct kd_scan_state *st,
+					 struct kd_cursor *c, uint64_t *hash,
+					 int *hashable)
+{
+	uint64_t h = 0x6a09e667f3bcc908ull;
+	*hashable = 1;
+	for (;;) {
+		uint64_t at = kd_cursor_pos(c);
+		uint64_t code = kd_cursor_uleb(c);
+		if (c->bad || at >= u->end)
+			return corrupt(u, ".debug_info", at,
+				       "enumeration runs past the end of its unit");
+		if (code == 0)
+			break;
+		const struct abbrev *a = find_abbrev(st, code);
+		struct die_attrs d;
+		if (!a)
+			return corrupt(u, ".debug_info", at,
+				       "DIE uses an undefined abbreviation");
+		if (!read_attrs(u, st, a, c, &d))
+			return corrupt(u, ".debug_info", at, "bad attribute");
+		if (a->tag == DW_TAG_enumerator && d.name) {
+			*hashable &= d.name_len == NAME_LEN_UNKNOWN;
+			h = kd_hash_mix(h, (uintptr_t)d.name);
+			h = kd_hash_mix(h, (uint64_t)d.const_value);
+		}
+		if (a->children) {
+			struct kd_error *err = skip_children(u, st, c);
+			if (err)
+				return err;
+		}
+	}
+	*hash = h;
+	return NULL;
+}
+
+/*
+ * Scans the enumerators of the enumeration type just read.  Every unit
+ * that includes a header repeats its enumerations, and enumerators are a
+ * third of all names: an enumeration this state has reported before (same
+ * name, declaration, size and enumerators) is not reported again; its
+ * entries would only repeat earlier ones with a larger DIE offset.
+ */
 static struct kd_error *scan_enumerators(const struct unit *u,
-					 const struct kd_scan_state *st,
+					 struct kd_scan_state *st,
 					 struct kd_cursor *c,
 					 const struct die_attrs *enum_d,
 					 uint64_t enum_die,
 					 kd_scan_emit_fn *emit, void *arg)
 {
+	struct kd_cursor start = *c;
+	uint64_t h = 0;
+	int hashable = 0;
+	struct kd_error *err = hash_enumerators(u, st, c, &h, &hashable);
+	if (err)
+		return err;
+	uint64_t id = kd_hash_mix(enum_d->name ? enum_d->name_hash : 0,
+				  file_hash(st, enum_d->file) +
+				  enum_d->line * 0x9e3779b97f4a7c15ull);
+	id = kd_hash_mix(id ^ enum_d->size, h);
+	if (hashable && !enum_add(st, id))
+		return NULL;	/* c is past the enumerators */
+	*c = start;
 	for (;;) {
 		uint64_t at = kd_cursor_pos(c);
 		uint64_t code = kd_cursor_uleb(c);
@@ -820,7 +1080,8 @@ static struct kd_error *scan_enumerators(const struct unit *u,
 				       "DIE uses an undefined abbreviation");
 		if (!read_attrs(u, st, a, c, &d))
 			return corrupt(u, ".debug_info", at, "bad attribute");
-		if (a->tag == DW_TAG_enumerator && d.name) {
+		if (a->tag == DW_TAG_enumerator && d.name &&
+		    resolve_name(st, &d)) {
 			d.file = enum_d->file;
 			d.line = enum_d->line;
 			d.size = 0;
@@ -848,6 +1109,8 @@ static struct kd_error *scan_indexed(struct kd_scan_state *st,
 		return corrupt(u, ".debug_info", die, "bad attribute");
 	uint8_t kind = a->kind;
 	int is_obj = kind == KD_DIX_VARIABLE || kind == KD_DIX_FUNCTION;
+	if (d.name && !resolve_name(st, &d))
+		d.name = NULL;
 	if (d.name) {
 		if (is_obj && !remember_named(st, &d, kind, die))
 			return &kd_error_nomem;
@@ -889,6 +1152,7 @@ static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 		memset(&d, 0, sizeof(d));
 		d.name = n->name;
 		d.name_len = n->name_len;
+		d.name_hash = n->name_hash;
 		d.file = p->file ? p->file : n->file;
 		d.line = p->line ? p->line : n->line;
 		uint8_t flags = (uint8_t)((n->flags | p->flags) & ~KD_DIX_DECL);
@@ -900,8 +1164,11 @@ static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 
 /* ---- units ---- */
 
-static int read_unit_header(struct kd_cursor *c, struct unit *u,
-			    uint64_t *abbrev_off)
+/* The unit header at c; c may be a copy of the bytes at .debug_info
+ * offset base (positions are base + cursor position) of a section of
+ * size bytes. */
+static int read_unit_header(struct kd_cursor *c, uint64_t base, uint64_t size,
+			    struct unit *u, uint64_t *abbrev_off)
 {
 	uint64_t length = kd_cursor_u32(c);
 	u->offset_size = 4;
@@ -911,10 +1178,10 @@ static int read_unit_header(struct kd_cursor *c, struct unit *u,
 	} else if (length >= 0xfffffff0) {
 		return 0;
 	}
-	uint64_t left = kd_cursor_left(c);
-	if (c->bad || length > left)
+	uint64_t at = base + kd_cursor_pos(c);
+	if (c->bad || at > size || length > size - at)
 		return 0;
-	u->end = kd_cursor_pos(c) + length;
+	u->end = at + length;
 	u->version = kd_cursor_u16(c);
 	if (u->version < 2 || u->version > 5)
 		return 0;
@@ -933,22 +1200,43 @@ static int read_unit_header(struct kd_cursor *c, struct unit *u,
 		*abbrev_off = kd_cursor_uint(c, u->offset_size);
 		u->addr_size = kd_cursor_u8(c);
 	}
-	u->die_start = kd_cursor_pos(c);
+	u->die_start = base + kd_cursor_pos(c);
 	return !c->bad && u->die_start <= u->end &&
 	       (u->addr_size == 4 || u->addr_size == 8);
+}
+
+/* Reads the unit header at off: from the file when there is one (a
+ * pread does not fault in, with its neighbours, the pages around every
+ * header of the section), else from the mapped section. */
+static int header_at(const struct kd_dwarf_sections *s, uint64_t off,
+		     struct unit *u)
+{
+	uint8_t buf[64];
+	struct kd_cursor c;
+	uint64_t abbrev_off;
+	if (kd_sections_info_in_file(s)) {
+		size_t want = s->info_size - off < sizeof(buf) ?
+			      (size_t)(s->info_size - off) : sizeof(buf);
+		off_t at = (off_t)(s->info - s->file_map) + (off_t)off;
+		if (pread(s->fd, buf, want, at) == (ssize_t)want) {
+			kd_cursor_init(&c, buf, want);
+			return read_unit_header(&c, off, s->info_size, u,
+						&abbrev_off);
+		}
+	}
+	kd_cursor_init(&c, s->info, s->info_size);
+	kd_cursor_seek(&c, off);
+	return read_unit_header(&c, 0, s->info_size, u, &abbrev_off);
 }
 
 struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 				     struct kd_scan_unit **units, size_t *n)
 {
-	struct kd_cursor c;
 	struct kd_scan_unit *v = NULL;
 	size_t nv = 0, cap = 0;
-	kd_cursor_init(&c, s->info, s->info_size);
-	while (kd_cursor_left(&c) > 0) {
-		struct unit u = { .s = s, .off = kd_cursor_pos(&c) };
-		uint64_t abbrev_off;
-		if (!read_unit_header(&c, &u, &abbrev_off)) {
+	for (uint64_t off = 0; off < s->info_size;) {
+		struct unit u = { .s = s, .off = off };
+		if (!header_at(s, off, &u)) {
 			free(v);
 			return corrupt(&u, ".debug_info", u.off,
 				       "bad unit header");
@@ -959,7 +1247,7 @@ struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 		}
 		v[nv].off = u.off;
 		v[nv++].end = u.end;
-		kd_cursor_seek(&c, u.end);
+		off = u.end;
 	}
 	*units = v;
 	*n = nv;
@@ -1033,6 +1321,41 @@ static struct kd_error *scan_top_level(struct kd_scan_state *st,
 	return NULL;
 }
 
+/* Scans the unit whose header is at c's position. */
+static struct kd_error *scan_unit(struct kd_scan_state *st, struct unit *u,
+				  struct kd_cursor *c, uint64_t size,
+				  kd_scan_emit_fn *emit, void *arg)
+{
+	const struct kd_dwarf_sections *s = u->s;
+	uint64_t abbrev_off;
+	if (!read_unit_header(c, 0, size, u, &abbrev_off))
+		return corrupt(u, ".debug_info", u->off, "bad unit header");
+	if (u->unit_type != DW_UT_compile && u->unit_type != DW_UT_partial)
+		return NULL;		/* type and skeleton units: not indexed */
+	if (!s->abbrev)
+		return corrupt(u, ".debug_abbrev", 0, "section missing");
+	c->end = c->start + u->end;	/* the unit's DIEs only */
+	struct kd_error *err = read_abbrevs(st, u, abbrev_off);
+	if (!err)
+		err = map_abbrevs(st);
+	if (err)
+		return err;
+	uint64_t code = kd_cursor_uleb(c);
+	const struct abbrev *a = find_abbrev(st, code);
+	if (c->bad || !a)
+		return code == 0 && !c->bad ? NULL :
+		       corrupt(u, ".debug_info", u->die_start, "bad unit DIE");
+	err = scan_unit_die(st, u, a, c);
+	if (err || !a->children)
+		return err;
+	st->nnamed = st->npending = 0;
+	st->base = u->base;
+	err = scan_top_level(st, u, c, emit, arg);
+	if (!err && st->npending)
+		resolve_specs(st, emit, arg);
+	return err;
+}
+
 struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 				    const struct kd_dwarf_sections *s,
 				    const struct kd_scan_unit *su,
@@ -1040,32 +1363,20 @@ struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 {
 	struct kd_cursor c;
 	struct unit u = { .s = s, .off = su->off };
-	uint64_t abbrev_off;
 	kd_cursor_init(&c, s->info, s->info_size);
 	kd_cursor_seek(&c, su->off);
-	if (!read_unit_header(&c, &u, &abbrev_off))
-		return corrupt(&u, ".debug_info", su->off, "bad unit header");
-	if (u.unit_type != DW_UT_compile && u.unit_type != DW_UT_partial)
-		return NULL;		/* type and skeleton units: not indexed */
-	if (!s->abbrev)
-		return corrupt(&u, ".debug_abbrev", 0, "section missing");
-	c.end = c.start + u.end;	/* the unit's DIEs only */
-	struct kd_error *err = read_abbrevs(st, &u, abbrev_off);
-	if (!err)
-		err = map_abbrevs(st);
-	if (err)
-		return err;
-	uint64_t code = kd_cursor_uleb(&c);
-	const struct abbrev *a = find_abbrev(st, code);
-	if (c.bad || !a)
-		return code == 0 && !c.bad ? NULL :
-		       corrupt(&u, ".debug_info", u.die_start, "bad unit DIE");
-	err = scan_unit_die(st, &u, a, &c);
-	if (err || !a->children)
-		return err;
-	st->nnamed = st->npending = 0;
-	err = scan_top_level(st, &u, &c, emit, arg);
-	if (!err && st->npending)
-		resolve_specs(st, emit, arg);
-	return err;
+	return scan_unit(st, &u, &c, s->info_size, emit, arg);
+}
+
+struct kd_error *kd_dwarf_scan_unit_copy(struct kd_scan_state *st,
+					 const struct kd_dwarf_sections *s,
+					 const struct kd_scan_unit *su,
+					 const uint8_t *bytes,
+					 kd_scan_emit_fn *emit, void *arg)
+{
+	struct kd_cursor c;
+	struct unit u = { .s = s, .base = su->off };
+	uint64_t size = su->end - su->off;
+	kd_cursor_init(&c, bytes, size);
+	return scan_unit(st, &u, &c, size, emit, arg);
 }

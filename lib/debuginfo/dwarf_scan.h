@@ -9,7 +9,11 @@
  * DWARF (types, members, locations) is read lazily through libdw.
  *
  * The scanner is reentrant: workers scan different units in parallel,
- * each with its own struct kd_scan_state.
+ * each with its own struct kd_scan_state.  A state remembers the
+ * enumeration types it has reported: one that comes again, identical
+ * (name, declaration, size, enumerators), in a later unit scanned with
+ * the same state has its enumerators reported only once (the index keeps
+ * the first DIE of equal entries anyway; units are scanned in order).
  */
 #ifndef PYKDUMP_DWARF_SCAN_H
 #define PYKDUMP_DWARF_SCAN_H
@@ -26,7 +30,25 @@ struct kd_dwarf_sections {
 	const uint8_t *info, *abbrev, *str, *line_str, *str_offsets, *line;
 	size_t info_size, abbrev_size, str_size, line_str_size,
 	       str_offsets_size, line_size;
+	/* The read-only mapping of the whole file, when pages of sections
+	 * inside it may be dropped from the resident set (they fault back
+	 * in from the file), and the file; NULL (and fd unused) when the
+	 * mapping holds changes (relocations in a private copy).  Sections
+	 * outside it (inflated ones) are left alone. */
+	const uint8_t *file_map;
+	size_t file_map_size;
+	int fd;
 };
+
+/* Can .debug_info be read from the file (pread at its offset in the
+ * mapping)?  Not when it was inflated or relocated into other memory. */
+static inline int kd_sections_info_in_file(const struct kd_dwarf_sections *s)
+{
+	return s->file_map && s->fd >= 0 && s->info &&
+	       s->info >= s->file_map &&
+	       s->info_size <= s->file_map_size &&
+	       (size_t)(s->info - s->file_map) <= s->file_map_size - s->info_size;
+}
 
 /* Kinds of index entries (stored in the cache file: never renumber). */
 enum kd_dix_kind {
@@ -79,6 +101,17 @@ struct kd_error *kd_dwarf_scan_unit(struct kd_scan_state *st,
 				    const struct kd_dwarf_sections *s,
 				    const struct kd_scan_unit *u,
 				    kd_scan_emit_fn *emit, void *arg)
+	KD_WARN_UNUSED;
+
+/* The same over a copy of the unit's bytes, [su->off, su->end) of
+ * .debug_info (read from the file: no page faults, nothing left mapped).
+ * Names reported may point into the copy: they are valid until it is
+ * reused. */
+struct kd_error *kd_dwarf_scan_unit_copy(struct kd_scan_state *st,
+					 const struct kd_dwarf_sections *s,
+					 const struct kd_scan_unit *su,
+					 const uint8_t *bytes,
+					 kd_scan_emit_fn *emit, void *arg)
 	KD_WARN_UNUSED;
 
 /* The name hash used by the scanner and the index file (stable: it is

@@ -110,6 +110,16 @@ static struct kd_error *find_debug_sections(struct kd_dwarf_source *src)
 		}
 	}
 	src->secs.path = src->path;
+	/* not a private mapping: dropped pages would lose the relocations
+	 * and the file does not have them */
+	size_t raw_size;
+	const char *raw = src->dwfl || src->private_map ? NULL :
+		elf_rawfile(src->elf, &raw_size);
+	if (raw) {
+		src->secs.file_map = (const uint8_t *)raw;
+		src->secs.file_map_size = raw_size;
+		src->secs.fd = src->fd;
+	}
 	if (!src->secs.info || src->secs.info_size == 0)
 		return kd_error_create(KD_ERR_FORMAT,
 				       "%s: no DWARF debuginfo (.debug_info missing); "
@@ -300,9 +310,59 @@ void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
 		release_data(src, s->info + from, to - from);
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
+
+/*
+ * To find the unit of a DIE, libdw reads every unit header up to it.
+ * Faulting those in would map 64 KB around each (fault-around): for a
+ * type near the end of a distro vmlinux, 2000+ faults and 100+ MB
+ * mapped for a few KB read.  The index knows where the units start, so
+ * the header pages are mapped ahead, one page each (two when a header
+ * may cross a page end).  Only hints: libdw reads what it reads either
+ * way; old kernels without MADV_POPULATE_READ just fault.
+ */
+static void map_unit_headers(struct kd_dwarf_source *src, uint64_t from,
+			     uint64_t to)
+{
+	const struct kd_dwarf_sections *s = &src->secs;
+	size_t n, lo = 0, hi;
+	const uint64_t *u = kd_dwarf_index_units(src->index, &n);
+	if (!u || src->no_populate || !kd_sections_info_in_file(s))
+		return;
+	for (hi = n; lo < hi;) {	/* the first unit at or after from */
+		size_t mid = lo + (hi - lo) / 2;
+		if (u[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const uintptr_t page = 4096;
+	uintptr_t done = 0, end = (uintptr_t)(s->info + s->info_size);
+	for (size_t i = lo; i < n && u[i] <= to && u[i] < s->info_size; i++) {
+		uintptr_t at = (uintptr_t)(s->info + u[i]);
+		uintptr_t start = at & ~(page - 1);
+		uintptr_t stop = ((at + 64 < end ? at + 64 : end) + page - 1) &
+				 ~(page - 1);
+		if (start < done)
+			start = done;
+		if (start >= stop)
+			continue;
+		if (madvise((void *)start, stop - start, MADV_POPULATE_READ) < 0 &&
+		    (errno == EINVAL || errno == ENOSYS)) {
+			src->no_populate = 1;
+			return;
+		}
+		done = stop;
+	}
+}
+
 Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
 				  Dwarf_Die *die)
 {
+	if (off > src->libdw_frontier)
+		map_unit_headers(src, src->libdw_frontier, off);
 	if (!dwarf_offdie(src->dwarf, off, die))
 		return NULL;
 	if (off <= src->libdw_frontier)

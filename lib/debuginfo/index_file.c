@@ -27,30 +27,99 @@ struct kd_dwarf_index {
 	const char *strings;
 	uint64_t strings_size;
 	uint32_t nentries, nbuckets;
+	const uint64_t *units;
+	size_t nunits;
 };
 
-/* Four independent multiply-xor lanes over 8-byte words: several GB/s. */
-uint64_t kd_index_checksum(const void *data, size_t len)
+/* Four independent multiply-xor lanes over 8-byte words: several GB/s.
+ * In pieces so that a file can be summed through a small buffer. */
+struct checksum {
+	uint64_t h[4];
+};
+
+static void checksum_init(struct checksum *c)
 {
-	const uint8_t *p = data;
-	uint64_t h[4] = { 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
-			  0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull };
+	static const uint64_t seed[4] = {
+		0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
+		0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull,
+	};
+	memcpy(c->h, seed, sizeof(seed));
+}
+
+/* len: a multiple of 32 */
+static void checksum_blocks(struct checksum *c, const uint8_t *p, size_t len)
+{
 	const uint64_t k = 0x9fb21c651e98df25ull;
-	size_t i = 0;
-	for (; i + 32 <= len; i += 32) {
+	for (size_t i = 0; i + 32 <= len; i += 32) {
 		for (int l = 0; l < 4; l++) {
 			uint64_t w;
 			memcpy(&w, p + i + 8 * l, 8);
-			h[l] = (h[l] ^ w) * k;
-			h[l] ^= h[l] >> 29;
+			c->h[l] = (c->h[l] ^ w) * k;
+			c->h[l] ^= c->h[l] >> 29;
 		}
 	}
+}
+
+/* tail: the last len % 32 bytes */
+static uint64_t checksum_end(const struct checksum *c, const uint8_t *tail,
+			     size_t len)
+{
 	uint64_t r = len;
-	for (; i < len; i++)
-		r = (r ^ p[i]) * 0x100000001b3ull;
+	for (size_t i = 0; i < len % 32; i++)
+		r = (r ^ tail[i]) * 0x100000001b3ull;
 	for (int l = 0; l < 4; l++)
-		r = kd_hash_mix(r, h[l]);
+		r = kd_hash_mix(r, c->h[l]);
 	return r;
+}
+
+uint64_t kd_index_checksum(const void *data, size_t len)
+{
+	struct checksum c;
+	size_t blocks = len & ~(size_t)31;
+	checksum_init(&c);
+	checksum_blocks(&c, data, blocks);
+	return checksum_end(&c, (const uint8_t *)data + blocks, len);
+}
+
+static int pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, (uint8_t *)buf + got, len - got,
+				  off + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+/* The checksum of len bytes of fd at off, read through a buffer (so that
+ * checking a mapped file does not make all of it resident); 0 on a read
+ * error (*ret untouched). */
+static int file_checksum(int fd, off_t off, size_t len, uint64_t *ret)
+{
+	enum { BUF = 256 * 1024 };	/* a multiple of 32 */
+	uint8_t *buf = malloc(BUF);
+	struct checksum c;
+	size_t done = 0, blocks = len & ~(size_t)31;
+	int ok = buf != NULL;
+	checksum_init(&c);
+	while (ok && done < blocks) {
+		size_t n = blocks - done < BUF ? blocks - done : BUF;
+		ok = pread_full(fd, buf, n, off + (off_t)done);
+		if (ok)
+			checksum_blocks(&c, buf, n);
+		done += n;
+	}
+	if (ok)
+		ok = pread_full(fd, buf, len - blocks, off + (off_t)blocks);
+	if (ok)
+		*ret = checksum_end(&c, buf, len);
+	free(buf);
+	return ok;
 }
 
 uint64_t kd_index_header_checksum(const struct kd_index_header *h)
@@ -89,21 +158,34 @@ static struct kd_error *check_layout(const struct kd_index_header *h,
 		return bad_image("string table outside the file");
 	if (h->build_id_len > KD_INDEX_MAX_BUILD_ID)
 		return bad_image("bad build-id length");
+	if (!in_file(h->units_off, h->nunits, 8, size) || h->units_off % 8)
+		return bad_image("unit table outside the file");
+	return NULL;
+}
+
+struct kd_error *kd_cache_check_source(const char *what,
+				       const uint8_t *build_id,
+				       size_t build_id_len, uint64_t size,
+				       int64_t mtime_ns,
+				       const struct kd_index_source_id *id)
+{
+	if (build_id_len != id->build_id_len ||
+	    memcmp(build_id, id->build_id, id->build_id_len) != 0)
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: made for another build-id", what);
+	if (size != id->size || mtime_ns != id->mtime_ns)
+		return kd_error_create(KD_ERR_MISMATCH,
+				       "%s: the debuginfo file changed "
+				       "(size or mtime differ)", what);
 	return NULL;
 }
 
 static struct kd_error *check_source(const struct kd_index_header *h,
 				     const struct kd_index_source_id *id)
 {
-	if (h->build_id_len != id->build_id_len ||
-	    memcmp(h->build_id, id->build_id, id->build_id_len) != 0)
-		return kd_error_create(KD_ERR_MISMATCH,
-				       "DWARF index: made for another build-id");
-	if (h->source_size != id->size || h->source_mtime_ns != id->mtime_ns)
-		return kd_error_create(KD_ERR_MISMATCH,
-				       "DWARF index: the debuginfo file changed "
-				       "(size or mtime differ)");
-	return NULL;
+	return kd_cache_check_source("DWARF index", h->build_id,
+				     h->build_id_len, h->source_size,
+				     h->source_mtime_ns, id);
 }
 
 struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
@@ -146,6 +228,8 @@ struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
 	idx->strings_size = h->strings_size;
 	idx->nentries = h->nentries;
 	idx->nbuckets = h->nbuckets;
+	idx->units = (const uint64_t *)(base + h->units_off);
+	idx->nunits = (size_t)h->nunits;
 	*ret = idx;
 	return NULL;
 }
@@ -159,6 +243,13 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx)
 	if (idx->flags & KD_INDEX_OWN_MMAP)
 		munmap((void *)idx->base, idx->size);
 	free(idx);
+}
+
+const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
+				     size_t *n)
+{
+	*n = idx ? idx->nunits : 0;
+	return idx ? idx->units : NULL;
 }
 
 uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx)
@@ -265,9 +356,9 @@ out_free:
 	return err;
 }
 
-struct kd_error *kd_dwarf_index_map(const char *path,
-				    const struct kd_index_source_id *id,
-				    struct kd_dwarf_index **ret)
+struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
+				   int populate, void **map, size_t *size,
+				   int *fd_ret)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -278,19 +369,56 @@ struct kd_error *kd_dwarf_index_map(const char *path,
 		close(fd);
 		return err;
 	}
-	if (st.st_size < (off_t)sizeof(struct kd_index_header)) {
+	if (st.st_size < (off_t)min_size) {
 		close(fd);
 		return kd_error_create(KD_ERR_TRUNCATED,
-				       "%s: DWARF index: file too short", path);
+				       "%s: cache file too short", path);
 	}
-	size_t size = (size_t)st.st_size;
-	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	*size = (size_t)st.st_size;
+	/* Populated when the whole file is read for its checksum anyway:
+	 * one call maps it more cheaply than a fault per 16 pages. */
+	*map = mmap(NULL, *size, PROT_READ,
+		    MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
+	int e = errno;
+	if (*map == MAP_FAILED || !fd_ret)
+		close(fd);
+	if (*map == MAP_FAILED)
+		return kd_error_os(e, path, "cannot map");
+	if (fd_ret)
+		*fd_ret = fd;
+	return NULL;
+}
+
+/* The index is checked through the file rather than the mapping: the
+ * lookups of a session touch a few of its pages, the checksum all. */
+struct kd_error *kd_dwarf_index_map(const char *path,
+				    const struct kd_index_source_id *id,
+				    unsigned flags, struct kd_dwarf_index **ret)
+{
+	void *map;
+	size_t size;
+	int fd;
+	struct kd_error *err = kd_cache_file_map(path,
+						 sizeof(struct kd_index_header),
+						 0, &map, &size, &fd);
+	if (err)
+		return err;
+	err = kd_dwarf_index_open_image(map, size, id,
+					flags | KD_INDEX_NO_CHECKSUM |
+					KD_INDEX_OWN_MMAP, ret);
+	if (!err && !(flags & KD_INDEX_NO_CHECKSUM)) {
+		const struct kd_index_header *h = map;
+		uint64_t sum = ~h->body_checksum;
+		if (!file_checksum(fd, (off_t)sizeof(*h), size - sizeof(*h),
+				   &sum) || sum != h->body_checksum) {
+			kd_dwarf_index_destroy(*ret);	/* unmaps */
+			close(fd);
+			return kd_error_prefix(bad_image("checksum mismatch "
+							 "(damaged file)"),
+					       "%s", path);
+		}
+	}
 	close(fd);
-	if (map == MAP_FAILED)
-		return kd_error_os(errno, path, "cannot map");
-	struct kd_error *err = kd_dwarf_index_open_image(map, size, id,
-							 KD_INDEX_OWN_MMAP,
-							 ret);
 	if (err) {
 		munmap(map, size);
 		return kd_error_prefix(err, "%s", path);

@@ -13,56 +13,43 @@
  *
  * Two views of the kept symbols: an array sorted by (relocated) value
  * for address lookups and listing, and an open-addressing hash of crash
- * names (GCC clone suffixes removed) for name lookups.
+ * names (GCC clone suffixes removed) for name lookups.  Both, built at
+ * link addresses, are saved in the cache directory and mapped on later
+ * starts (symtab_image.c).  Relocating keeps the order unless a symbol
+ * that moves passes one that does not (never for a real kernel: per-CPU
+ * offsets sort below the image), so usually it costs one pass.
  */
 #include <elf.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "debuginfo_internal.h"
 #include "dwarf_scan.h"		/* kd_name_hash */
-
-struct sym_ent {
-	uint64_t value;		/* relocated */
-	uint64_t link;		/* link-time value */
-	uint32_t sym;		/* index in .symtab */
-	uint32_t strip;		/* stripped name offset in names + 1, or 0 */
-	uint8_t flags;
-	char type;
-};
-
-struct kd_symtab {
-	const char *path;
-	const Elf64_Sym *syms;
-	size_t nsyms;
-	const char *strtab;
-	size_t strsz;
-	struct sym_ent *ents;
-	size_t n;
-	uint32_t *hash;		/* index into ents + 1 */
-	size_t hash_cap;
-	char *names;		/* stripped clone names */
-	size_t names_len, names_cap;
-	uint64_t reloc;
-	uint64_t img_start, img_end;	/* link addresses */
-	size_t nsecs;
-	char *sec_letter;	/* per section: t r b d n, 0 = unknown */
-	uint8_t *sec_percpu;
-	const char **sec_name;
-};
+#include "index_format.h"
+#include "symtab_internal.h"
 
 static const char *elf_name(const struct kd_symtab *st, const Elf64_Sym *s);
 
+/* Entries may come from a cache image: indexes are checked here. */
 static const char *sym_name(const struct kd_symtab *st, uint32_t i)
 {
-	return elf_name(st, &st->syms[i]);
+	return i < st->nsyms ? elf_name(st, &st->syms[i]) : "";
 }
 
 static const char *crash_name(const struct kd_symtab *st,
-			      const struct sym_ent *e)
+			      const struct kd_sym_ent *e)
 {
-	return e->strip ? st->names + e->strip - 1 : sym_name(st, e->sym);
+	if (e->strip && e->strip - 1 < st->names_len)
+		return st->names + e->strip - 1;
+	return sym_name(st, e->sym);
+}
+
+static uint64_t ent_value(const struct kd_symtab *st,
+			  const struct kd_sym_ent *e)
+{
+	return e->link + (e->flags & KD_SYM_RELOC ? st->reloc : 0);
 }
 
 /* ---- sections ---- */
@@ -209,14 +196,15 @@ static int candidate(const struct kd_symtab *st, const Elf64_Sym *s)
  * crash's x86_64 filter, applied in sorted order: nothing is kept before
  * _text (or _stext) but __per_cpu_start and, after it, the per-CPU data
  * symbols (names per_cpu*, __per_cpu_end, letters V/d/D); everything is
- * kept from _text on.  Compacts st->ents in place.
+ * kept from _text on.  Compacts the entries in place.
  */
 static void crash_filter(struct kd_symtab *st)
 {
+	struct kd_sym_ent *ents = st->own_ents;
 	int started = 0, percpu = 0;
 	size_t out = 0;
 	for (size_t i = 0; i < st->n; i++) {
-		const struct sym_ent *e = &st->ents[i];
+		const struct kd_sym_ent *e = &ents[i];
 		const char *name = crash_name(st, e);
 		int keep = started;
 		if (!started && (!strcmp(name, "_text") || !strcmp(name, "_stext"))) {
@@ -229,7 +217,7 @@ static void crash_filter(struct kd_symtab *st)
 			       e->type == 'V' || e->type == 'd' || e->type == 'D';
 		}
 		if (keep)
-			st->ents[out++] = *e;
+			ents[out++] = *e;
 	}
 	/* no _text at all (not a kernel): keep everything */
 	if (started)
@@ -237,27 +225,29 @@ static void crash_filter(struct kd_symtab *st)
 }
 
 /* Remembers "foo" for "foo.isra.0" / "foo.part.1" (crash strips them). */
-static int strip_clone(struct kd_symtab *st, struct sym_ent *e)
+static int strip_clone(struct kd_symtab *st, size_t *cap,
+		       struct kd_sym_ent *e)
 {
 	const char *name = sym_name(st, e->sym);
-	const char *p = strstr(name, ".isra.");
-	if (!p)
+	/* both suffixes start with ".": most names have none */
+	const char *p = strchr(name, '.');
+	if (p && !(p = strstr(p, ".isra.")))
 		p = strstr(name, ".part.");
 	if (!p)
 		return 1;
 	size_t len = (size_t)(p - name);
-	if (st->names_len + len + 1 > st->names_cap) {
-		size_t cap = st->names_cap ? st->names_cap * 2 : 65536;
-		while (cap < st->names_len + len + 1)
-			cap *= 2;
-		char *n = realloc(st->names, cap);
+	if (st->names_len + len + 1 > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 65536;
+		while (ncap < st->names_len + len + 1)
+			ncap *= 2;
+		char *n = realloc(st->own_names, ncap);
 		if (!n)
 			return 0;
-		st->names = n;
-		st->names_cap = cap;
+		st->names = st->own_names = n;
+		*cap = ncap;
 	}
-	memcpy(st->names + st->names_len, name, len);
-	st->names[st->names_len + len] = '\0';
+	memcpy(st->own_names + st->names_len, name, len);
+	st->own_names[st->names_len + len] = '\0';
 	e->strip = (uint32_t)st->names_len + 1;
 	st->names_len += len + 1;
 	return 1;
@@ -265,20 +255,22 @@ static int strip_clone(struct kd_symtab *st, struct sym_ent *e)
 
 static struct kd_error *collect(struct kd_symtab *st)
 {
-	st->ents = malloc((st->nsyms + 1) * sizeof(*st->ents));
-	if (!st->ents)
+	size_t names_cap = 0;
+	st->own_ents = calloc(st->nsyms + 1, sizeof(*st->own_ents));
+	if (!st->own_ents)
 		return &kd_error_nomem;
+	st->ents = st->own_ents;
 	for (size_t i = 1; i < st->nsyms; i++) {
 		const Elf64_Sym *s = &st->syms[i];
 		if (!candidate(st, s))
 			continue;
-		struct sym_ent *e = &st->ents[st->n++];
-		e->link = e->value = s->st_value;
+		struct kd_sym_ent *e = &st->own_ents[st->n++];
+		e->link = s->st_value;
 		e->sym = (uint32_t)i;
 		e->strip = 0;
 		e->flags = sym_flags(st, s);
 		e->type = type_letter(st, s);
-		if (!strip_clone(st, e))
+		if (!strip_clone(st, &names_cap, e))
 			return &kd_error_nomem;
 	}
 	return NULL;
@@ -286,37 +278,38 @@ static struct kd_error *collect(struct kd_symtab *st)
 
 /* ---- views ---- */
 
-static const struct kd_symtab *sorting;	/* qsort has no context argument */
-
 /* crash's order (nm's numeric sort): by value, then by name. */
-static int cmp_ent(const void *pa, const void *pb)
+static int cmp_ent(const void *pa, const void *pb, void *arg)
 {
-	const struct sym_ent *a = pa, *b = pb;
-	if (a->value != b->value)
-		return a->value < b->value ? -1 : 1;
-	int c = strcmp(sym_name(sorting, a->sym), sym_name(sorting, b->sym));
+	const struct kd_symtab *st = arg;
+	const struct kd_sym_ent *a = pa, *b = pb;
+	uint64_t va = ent_value(st, a), vb = ent_value(st, b);
+	if (va != vb)
+		return va < vb ? -1 : 1;
+	int c = strcmp(sym_name(st, a->sym), sym_name(st, b->sym));
 	return c ? c : (a->sym > b->sym) - (a->sym < b->sym);
 }
 
 /* Stable LSD radix sort by value, one byte per pass; passes where every
  * value has the same byte (most of a kernel address) are skipped. */
-static int radix_sort(struct sym_ent *ents, size_t n)
+static int radix_sort(const struct kd_symtab *st, struct kd_sym_ent *ents,
+		      size_t n)
 {
-	struct sym_ent *tmp = malloc(n * sizeof(*tmp));
+	struct kd_sym_ent *tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
 		return 0;
-	struct sym_ent *src = ents, *dst = tmp;
+	struct kd_sym_ent *src = ents, *dst = tmp;
 	for (unsigned shift = 0; shift < 64; shift += 8) {
 		size_t count[257] = { 0 };
 		for (size_t i = 0; i < n; i++)
-			count[((src[i].value >> shift) & 0xff) + 1]++;
-		if (n && count[((src[0].value >> shift) & 0xff) + 1] == n)
+			count[((ent_value(st, &src[i]) >> shift) & 0xff) + 1]++;
+		if (n && count[((ent_value(st, &src[0]) >> shift) & 0xff) + 1] == n)
 			continue;
 		for (int b = 0; b < 256; b++)
 			count[b + 1] += count[b];
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i].value >> shift) & 0xff]++] = src[i];
-		struct sym_ent *t = src;
+			dst[count[(ent_value(st, &src[i]) >> shift) & 0xff]++] = src[i];
+		struct kd_sym_ent *t = src;
 		src = dst;
 		dst = t;
 	}
@@ -326,54 +319,104 @@ static int radix_sort(struct sym_ent *ents, size_t n)
 	return 1;
 }
 
-static void sort_ents(const struct kd_symtab *st, struct sym_ent *ents)
+static void sort_ents(const struct kd_symtab *st, struct kd_sym_ent *ents)
 {
-	sorting = st;
-	if (!radix_sort(ents, st->n)) {
-		qsort(ents, st->n, sizeof(*ents), cmp_ent);
-	} else {
-		/* then names among equal values */
-		for (size_t i = 0, j; i < st->n; i = j) {
-			for (j = i + 1; j < st->n && ents[j].value == ents[i].value;)
-				j++;
-			if (j - i > 1)
-				qsort(ents + i, j - i, sizeof(*ents), cmp_ent);
-		}
+	void *arg = (void *)st;
+	if (!radix_sort(st, ents, st->n)) {
+		qsort_r(ents, st->n, sizeof(*ents), cmp_ent, arg);
+		return;
 	}
-	sorting = NULL;
+	/* then names among equal values */
+	for (size_t i = 0, j; i < st->n; i = j) {
+		uint64_t v = ent_value(st, &ents[i]);
+		for (j = i + 1; j < st->n && ent_value(st, &ents[j]) == v;)
+			j++;
+		if (j - i > 1)
+			qsort_r(ents + i, j - i, sizeof(*ents), cmp_ent, arg);
+	}
 }
 
-static struct kd_error *build_hash(struct kd_symtab *st)
+/* A new name hash over ents (positions in ents: matches come out in
+ * address order), or NULL without memory. */
+static uint32_t *make_hash(const struct kd_symtab *st,
+			   const struct kd_sym_ent *ents, size_t *capp)
 {
 	size_t cap = 16;
 	while (cap < st->n * 2)
 		cap *= 2;
-	free(st->hash);
-	st->hash = calloc(cap, sizeof(*st->hash));
-	if (!st->hash)
-		return &kd_error_nomem;
-	st->hash_cap = cap;
+	uint32_t *hash = calloc(cap, sizeof(*hash));
+	if (!hash)
+		return NULL;
 	for (size_t i = 0; i < st->n; i++) {
-		const char *name = crash_name(st, &st->ents[i]);
+		const char *name = crash_name(st, &ents[i]);
 		size_t j = kd_name_hash(name, strlen(name)) & (cap - 1);
-		while (st->hash[j])
+		while (hash[j])
 			j = (j + 1) & (cap - 1);
-		st->hash[j] = (uint32_t)i + 1;
+		hash[j] = (uint32_t)i + 1;
 	}
-	return NULL;
+	*capp = cap;
+	return hash;
 }
 
-/* Sorts, filters as crash does, and builds the name hash (which stores
- * positions in the sorted array, so that matches come in address order). */
+/* Sorts, filters as crash does, and builds the name hash. */
 static struct kd_error *index_symbols(struct kd_symtab *st)
 {
-	sort_ents(st, st->ents);
+	sort_ents(st, st->own_ents);
 	crash_filter(st);
-	return build_hash(st);
+	st->own_hash = make_hash(st, st->own_ents, &st->hash_cap);
+	st->hash = st->own_hash;
+	return st->hash ? NULL : &kd_error_nomem;
+}
+
+static struct kd_error *build(struct kd_symtab *st)
+{
+	struct kd_error *err = collect(st);
+	return err ? err : index_symbols(st);
+}
+
+/* The cached image when it is valid; why not in *why otherwise. */
+static int load_image(struct kd_symtab *st, const char *cache_file,
+		      const struct kd_index_source_id *id,
+		      struct kd_error **why)
+{
+	void *map;
+	size_t size;
+	*why = kd_cache_file_map(cache_file,
+				 sizeof(struct kd_symtab_image_header), 1,
+				 &map, &size, NULL);
+	if (*why)
+		return 0;
+	*why = kd_symtab_image_open(st, map, size, id, 0);
+	if (*why) {
+		munmap(map, size);
+		return 0;
+	}
+	st->map = map;
+	st->map_size = size;
+	return 1;
+}
+
+static void save_image(const struct kd_symtab *st, const char *cache_file,
+		       const struct kd_index_source_id *id)
+{
+	void *image;
+	size_t size;
+	/* A cache that cannot be written only costs time on the next start
+	 * (the DWARF index reports why in its note). */
+	struct kd_error *err = kd_symtab_image_make(st, id, &image, &size);
+	if (!err) {
+		err = kd_cache_mkdir_for(cache_file);
+		if (!err)
+			err = kd_dwarf_index_write(cache_file, image, size);
+		free(image);
+	}
+	kd_error_destroy(err);
 }
 
 struct kd_error *kd_symtab_create(Elf *elf, const char *path,
-				  struct kd_symtab **ret)
+				  const char *cache_file,
+				  const struct kd_index_source_id *id,
+				  int rebuild, struct kd_symtab **ret)
 {
 	struct kd_symtab *st = calloc(1, sizeof(*st));
 	if (!st)
@@ -382,14 +425,22 @@ struct kd_error *kd_symtab_create(Elf *elf, const char *path,
 	struct kd_error *err = read_sections(st, elf);
 	if (!err)
 		err = find_symtab(st, elf);
+	if (!err && cache_file && !rebuild) {
+		struct kd_error *why = NULL;
+		if (load_image(st, cache_file, id, &why)) {
+			*ret = st;
+			return NULL;
+		}
+		kd_error_destroy(why);
+	}
 	if (!err)
-		err = collect(st);
-	if (!err)
-		err = index_symbols(st);
+		err = build(st);
 	if (err) {
 		kd_symtab_destroy(st);
 		return err;
 	}
+	if (cache_file)
+		save_image(st, cache_file, id);
 	*ret = st;
 	return NULL;
 }
@@ -398,39 +449,59 @@ void kd_symtab_destroy(struct kd_symtab *st)
 {
 	if (!st)
 		return;
-	free(st->ents);
-	free(st->hash);
-	free(st->names);
+	free(st->own_ents);
+	free(st->own_hash);
+	free(st->own_names);
+	if (st->map)
+		munmap(st->map, st->map_size);
 	free(st->sec_letter);
 	free(st->sec_percpu);
 	free(st->sec_name);
 	free(st);
 }
 
+/* Is the current order still crash's at the current relocation?  Equal
+ * values of one kind (moving or not) keep their name order; a tie
+ * between the two kinds needs the names compared: sort then. */
+static int order_holds(const struct kd_symtab *st)
+{
+	for (size_t i = 1; i < st->n; i++) {
+		const struct kd_sym_ent *a = &st->ents[i - 1], *b = &st->ents[i];
+		uint64_t va = ent_value(st, a), vb = ent_value(st, b);
+		if (va > vb || (va == vb && ((a->flags ^ b->flags) & KD_SYM_RELOC)))
+			return 0;
+	}
+	return 1;
+}
+
 void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 {
 	if (st->reloc == offset)
 		return;
+	uint64_t old_reloc = st->reloc;
 	st->reloc = offset;
-	for (size_t i = 0; i < st->n; i++) {
-		struct sym_ent *e = &st->ents[i];
-		e->value = e->link + (e->flags & KD_SYM_RELOC ? offset : 0);
-	}
-	/* Only an allocation failure can fail here; the old hash stays
-	 * consistent with the old order in that case, so keep the order. */
-	struct sym_ent *copy = malloc(st->n * sizeof(*copy));
-	if (!copy)
+	if (order_holds(st))
 		return;
-	memcpy(copy, st->ents, st->n * sizeof(*copy));
-	sort_ents(st, copy);
-	struct sym_ent *old = st->ents;
-	st->ents = copy;
-	if (build_hash(st)) {
-		st->ents = old;
+	/* Only an allocation failure can fail here; then the old relocation
+	 * stays, with its consistent order and hash. */
+	struct kd_sym_ent *copy = malloc(st->n * sizeof(*copy) + 1);
+	size_t cap;
+	uint32_t *hash = NULL;
+	if (copy) {
+		memcpy(copy, st->ents, st->n * sizeof(*copy));
+		sort_ents(st, copy);
+		hash = make_hash(st, copy, &cap);
+	}
+	if (!hash) {
 		free(copy);
+		st->reloc = old_reloc;
 		return;
 	}
-	free(old);
+	free(st->own_ents);
+	free(st->own_hash);
+	st->ents = st->own_ents = copy;
+	st->hash = st->own_hash = hash;
+	st->hash_cap = cap;
 }
 
 uint64_t kd_symtab_relocation(const struct kd_symtab *st)
@@ -445,11 +516,11 @@ size_t kd_symtab_count(const struct kd_symtab *st)
 
 static void fill(const struct kd_symtab *st, size_t i, struct kd_symbol *sym)
 {
-	const struct sym_ent *e = &st->ents[i];
+	const struct kd_sym_ent *e = &st->ents[i];
 	sym->name = crash_name(st, e);
 	sym->raw_name = sym_name(st, e->sym);
-	sym->value = e->value;
-	sym->size = st->syms[e->sym].st_size;
+	sym->value = ent_value(st, e);
+	sym->size = e->sym < st->nsyms ? st->syms[e->sym].st_size : 0;
 	sym->type = e->type;
 	sym->flags = e->flags;
 	sym->index = (uint32_t)i;
@@ -468,10 +539,12 @@ size_t kd_symtab_lookup_all(const struct kd_symtab *st, const char *name,
 {
 	size_t found = 0, mask = st->hash_cap - 1;
 	size_t j = kd_name_hash(name, strlen(name)) & mask;
-	/* matches are found in insertion (address) order */
-	for (; st->hash[j]; j = (j + 1) & mask) {
+	/* matches are found in insertion (address) order; a damaged cached
+	 * hash may have no empty slot or bad positions */
+	for (size_t k = 0; k < st->hash_cap && st->hash[j];
+	     k++, j = (j + 1) & mask) {
 		size_t i = st->hash[j] - 1;
-		if (strcmp(crash_name(st, &st->ents[i]), name) != 0)
+		if (i >= st->n || strcmp(crash_name(st, &st->ents[i]), name) != 0)
 			continue;
 		if (found < max)
 			fill(st, i, &syms[found]);
@@ -494,7 +567,7 @@ static ssize_t last_at_or_below(const struct kd_symtab *st, uint64_t addr)
 	size_t lo = 0, hi = st->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (st->ents[mid].value <= addr)
+		if (ent_value(st, &st->ents[mid]) <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -506,7 +579,8 @@ static ssize_t last_at_or_below(const struct kd_symtab *st, uint64_t addr)
 static ssize_t first_of_value(const struct kd_symtab *st, ssize_t i,
 			      unsigned percpu)
 {
-	while (i > 0 && st->ents[i - 1].value == st->ents[i].value &&
+	while (i > 0 && ent_value(st, &st->ents[i - 1]) ==
+			ent_value(st, &st->ents[i]) &&
 	       (st->ents[i - 1].flags & KD_SYM_PERCPU) == percpu)
 		i--;
 	return i;

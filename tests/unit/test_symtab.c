@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The symbol table on the fixture ELF. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <pykdump/symbols.h>
@@ -112,7 +115,161 @@ static void test_banner_and_build_id(void **state)
 	kd_debuginfo_close(di);
 }
 
+/* ---- the cached image (<cache>/index/<build-id>.symtab) ---- */
+
+static struct kd_debuginfo *open_opts(int no_cache, int rebuild)
+{
+	struct kd_debuginfo_options opts = { .cache_dir = cache_dir,
+					     .no_cache = no_cache,
+					     .rebuild = rebuild };
+	struct kd_debuginfo *di;
+	assert_null(kd_debuginfo_open(fixture_path, &opts, &di));
+	return di;
+}
+
+static void image_path(char *buf, size_t size, struct kd_debuginfo *di)
+{
+	snprintf(buf, size, "%s/index/%s.symtab", cache_dir,
+		 kd_debuginfo_build_id_hex(di));
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	char *buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+/* Every symbol of a and b agrees, by position and by name. */
+static void assert_same_tables(struct kd_symtab *a, struct kd_symtab *b)
+{
+	assert_int_equal(kd_symtab_count(a), kd_symtab_count(b));
+	for (size_t i = 0; i < kd_symtab_count(a); i++) {
+		struct kd_symbol x, y, z[4];
+		assert_true(kd_symtab_get(a, i, &x));
+		assert_true(kd_symtab_get(b, i, &y));
+		assert_string_equal(x.name, y.name);
+		assert_string_equal(x.raw_name, y.raw_name);
+		assert_int_equal(x.value, y.value);
+		assert_int_equal(x.size, y.size);
+		assert_int_equal(x.type, y.type);
+		assert_int_equal(x.flags, y.flags);
+		size_t n = kd_symtab_lookup_all(b, x.name, z, 4);
+		assert_int_equal(n, kd_symtab_lookup_all(a, x.name, z, 0));
+		assert_true(n >= 1);
+	}
+}
+
+static void test_cached_table_equals_built(void **state)
+{
+	(void)state;
+	struct kd_debuginfo *plain = open_opts(1, 0);
+	struct kd_debuginfo *first = open_opts(0, 1);	/* builds, saves */
+	struct kd_debuginfo *second = open_opts(0, 0);	/* maps the image */
+	char path[256];
+	struct stat sb;
+	image_path(path, sizeof(path), first);
+	struct kd_symtab *p = symtab(plain), *f = symtab(first);
+	assert_int_equal(stat(path, &sb), 0);
+	struct kd_symtab *c = symtab(second);
+	struct stat sb2;	/* used, not rewritten (a rewrite renames) */
+	assert_int_equal(stat(path, &sb2), 0);
+	assert_int_equal(sb.st_ino, sb2.st_ino);
+	assert_same_tables(p, f);
+	assert_same_tables(p, c);
+	/* relocated the same way (the image holds link addresses) */
+	kd_symtab_set_relocation(p, 0x40000000);
+	kd_symtab_set_relocation(c, 0x40000000);
+	assert_same_tables(p, c);
+	kd_symtab_set_relocation(c, 0);
+	kd_symtab_set_relocation(p, 0);
+	assert_same_tables(p, c);
+	kd_debuginfo_close(plain);
+	kd_debuginfo_close(first);
+	kd_debuginfo_close(second);
+}
+
+/* A relocation that moves symbols past unmoved ones re-sorts. */
+static void test_relocation_reorders(void **state)
+{
+	(void)state;
+	struct kd_debuginfo *di = open_opts(0, 0);
+	struct kd_symtab *st = symtab(di);
+	struct kd_symbol func, percpu, x;
+	assert_null(kd_symtab_lookup(st, "fixture_func", &func));
+	assert_null(kd_symtab_lookup(st, "fixture_percpu", &percpu));
+	/* move the image below 0: it wraps to the top of the address
+	 * space in link order, so the order must change */
+	kd_symtab_set_relocation(st, (uint64_t)0 - func.value - 0x1000);
+	for (size_t i = 1; i < kd_symtab_count(st); i++) {
+		struct kd_symbol a, b;
+		assert_true(kd_symtab_get(st, i - 1, &a));
+		assert_true(kd_symtab_get(st, i, &b));
+		assert_true(a.value <= b.value);
+		assert_int_equal(b.index, i);
+	}
+	assert_null(kd_symtab_lookup(st, "fixture_percpu", &x));
+	assert_int_equal(x.value, percpu.value);
+	assert_true(kd_symtab_get(st, x.index, &x));
+	assert_string_equal(x.name, "fixture_percpu");
+	kd_debuginfo_close(di);
+}
+
+static void flip(const char *path, off_t off)
+{
+	int fd = open(path, O_RDWR);
+	unsigned char ch;
+	assert_true(fd >= 0);
+	if (off < 0)
+		off += lseek(fd, 0, SEEK_END);
+	assert_int_equal(pread(fd, &ch, 1, off), 1);
+	ch ^= 0x5a;
+	assert_int_equal(pwrite(fd, &ch, 1, off), 1);
+	close(fd);
+}
+
+/* A damaged or stale image is not used: the table is rebuilt (same
+ * answers) and the image rewritten. */
+static void test_damaged_image_is_rebuilt(void **state)
+{
+	(void)state;
+	static const off_t where[] = { 0, 60, 200, -1 };
+	struct kd_debuginfo *plain = open_opts(1, 0);
+	struct kd_debuginfo *di = open_opts(0, 1);
+	char path[256];
+	size_t len, len2;
+	image_path(path, sizeof(path), di);
+	(void)symtab(di);
+	kd_debuginfo_close(di);
+	char *good = slurp(path, &len);
+	for (size_t i = 0; i <= sizeof(where) / sizeof(where[0]); i++) {
+		if (i < sizeof(where) / sizeof(where[0]))
+			flip(path, where[i]);
+		else
+			assert_int_equal(truncate(path, (off_t)len / 2), 0);
+		di = open_opts(0, 0);
+		assert_same_tables(symtab(plain), symtab(di));
+		kd_debuginfo_close(di);
+		char *now = slurp(path, &len2);
+		assert_int_equal(len, len2);
+		assert_memory_equal(good, now, len);
+		free(now);
+	}
+	free(good);
+	kd_debuginfo_close(plain);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_cached_table_equals_built),
+	cmocka_unit_test(test_relocation_reorders),
+	cmocka_unit_test(test_damaged_image_is_rebuilt),
 	cmocka_unit_test(test_letters_and_flags),
 	cmocka_unit_test(test_duplicates_in_address_order),
 	cmocka_unit_test(test_address_lookup_and_relocation),
