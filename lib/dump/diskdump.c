@@ -146,11 +146,22 @@ static uint64_t bm_word(const uint8_t *bm, uint64_t nbits, uint64_t w)
 	return v;
 }
 
+/* Without -mpopcnt (the portable x86-64 baseline) __builtin_popcountll
+ * is a call into libgcc; rank() runs on every page read, so count the
+ * bits inline (SWAR). */
+static inline uint64_t popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
 /* Set bits of bitmap in [64w, pfn) for pfn inside word w or at its end. */
 static uint64_t popcount_below(uint64_t word, unsigned bits)
 {
-	return bits >= 64 ? (uint64_t)__builtin_popcountll(word) :
-	       (uint64_t)__builtin_popcountll(word & ((1ull << bits) - 1));
+	return bits >= 64 ? (uint64_t)popcount64(word) :
+	       (uint64_t)popcount64(word & ((1ull << bits) - 1));
 }
 
 /* Set bits of bitmap2 in [chunk0 * 512, pfn). */
@@ -160,7 +171,7 @@ static uint64_t rank(const struct dd_part *p, uint64_t pfn)
 	uint64_t r = p->prefix[chunk - p->chunk0];
 	uint64_t w = chunk << (DD_CHUNK_SHIFT - 6);
 	for (; w < pfn >> 6; w++)
-		r += __builtin_popcountll(bm_word(p->bitmap2, p->nbits, w));
+		r += popcount64(bm_word(p->bitmap2, p->nbits, w));
 	return r + popcount_below(bm_word(p->bitmap2, p->nbits, w), pfn & 63);
 }
 
@@ -181,7 +192,7 @@ static struct kd_error *build_prefix(struct dd_part *p)
 		p->prefix[i] = sum;
 		uint64_t w = (p->chunk0 + i) << (DD_CHUNK_SHIFT - 6);
 		for (int k = 0; k < 8; k++)
-			sum += __builtin_popcountll(bm_word(p->bitmap2, p->nbits,
+			sum += popcount64(bm_word(p->bitmap2, p->nbits,
 							    w + k));
 	}
 	p->rank_first = rank(p, p->first);
@@ -411,8 +422,8 @@ static struct kd_error *count_part(const struct kd_dump *d,
 			mask &= ~0ull >> (64 - (p->last & 63));
 		uint64_t b1 = bm_word(p->bitmap1, p->nbits, w) & mask;
 		uint64_t b2 = bm_word(p->bitmap2, p->nbits, w) & mask;
-		c->present += __builtin_popcountll(b1 | b2);
-		c->excluded += __builtin_popcountll(b1 & ~b2);
+		c->present += popcount64(b1 | b2);
+		c->excluded += popcount64(b1 & ~b2);
 		for (; b2; b2 &= b2 - 1, idx++) {
 			uint64_t pfn = (w << 6) + __builtin_ctzll(b2);
 			struct dd_desc desc;

@@ -52,9 +52,25 @@ struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o)
 	return (struct kdpy_intsub_data *)((char *)o + intsub_offset());
 }
 
-PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
-			  struct kdpy_reader *r)
+/* A new instance of int subclass type holding v.  CPython <= 3.11 ints
+ * are a signed digit count plus PyLong_SHIFT-bit digits, least
+ * significant first: we fill them directly (this is the hot path of list
+ * walks and readSU).  Later layouts go through int's constructor. */
+static PyObject *intsub_alloc(PyTypeObject *type, uint64_t v)
 {
+#if PY_VERSION_HEX < 0x030C0000
+	_Static_assert(3 * PyLong_SHIFT >= 64, "3 digits hold an address");
+	digit d[3];
+	Py_ssize_t n = 0;
+	for (; v; v >>= PyLong_SHIFT)
+		d[n++] = (digit)(v & PyLong_MASK);
+	PyObject *o = type->tp_alloc(type, n);
+	if (!o)
+		return NULL;
+	Py_SET_SIZE(o, n);
+	memcpy(((PyLongObject *)o)->ob_digit, d, (size_t)n * sizeof(digit));
+	return o;
+#else
 	PyObject *val = PyLong_FromUnsignedLongLong(v);
 	if (!val)
 		return NULL;
@@ -62,18 +78,29 @@ PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
 	Py_DECREF(val);
 	if (!args)
 		return NULL;
-	/* int's own constructor sizes and fills the digits. */
 	PyObject *o = PyLong_Type.tp_new(type, args, NULL);
 	Py_DECREF(args);
+	return o;
+#endif
+}
+
+PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
+			  struct kdpy_reader *r)
+{
+	PyObject *o = intsub_alloc(type, v);
 	if (!o)
 		return NULL;
 	Py_XINCREF(r);
-	kdpy_intsub_data(o)->r = r;
+	struct kdpy_intsub_data *d = kdpy_intsub_data(o);
+	d->r = r;
+	d->buf = NULL;
+	d->reads = 0;
 	return o;
 }
 
 void kdpy_intsub_dealloc(PyObject *o)
 {
+	kdpy_structbuf_free(kdpy_intsub_data(o));
 	Py_CLEAR(kdpy_intsub_data(o)->r);
 	Py_TYPE(o)->tp_free(o);
 }

@@ -38,6 +38,8 @@ struct kd_memocache;
 
 /* For METH_VARARGS | METH_KEYWORDS entries of a PyMethodDef table. */
 #define KDPY_KWFUNC(f) ((PyCFunction)(void (*)(void))(f))
+/* For METH_FASTCALL entries. */
+#define KDPY_FASTFUNC(f) ((PyCFunction)(void (*)(void))(f))
 
 /* ---- parts, set up in this order by PyInit__crash ---- */
 int kdpy_error_init(PyObject *m);	/* _crash_error.c: exceptions */
@@ -115,8 +117,11 @@ PyObject *kdpy_not_found(const char *fmt, ...);
  * 64-bit value (3 digits of 30 bits) and keep their data at a fixed offset
  * after that.  kdpy_intsub_ready() sizes the type before PyType_Ready. */
 struct kdpy_reader;
+struct kdpy_structbuf;
 struct kdpy_intsub_data {
 	struct kdpy_reader *r;	/* owned reference */
+	struct kdpy_structbuf *buf;	/* StructResult: bytes read, or NULL */
+	uint32_t reads;			/* StructResult: member reads (to 1) */
 };
 int kdpy_intsub_ready(PyTypeObject *type);
 struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o);
@@ -165,6 +170,7 @@ typedef struct kdpy_field {
 	PyObject_HEAD
 	uint64_t offset;		/* bytes from the struct's start */
 	uint32_t bit_shift, bit_size;	/* bitfields: bit_size > 0 */
+	uint64_t nbytes;		/* bytes read to decode it (0: none) */
 	kdpy_reader *r;
 } kdpy_field;
 
@@ -185,14 +191,37 @@ PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name);
 PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr);
 /* The value of a member of the struct at addr. */
 PyObject *kdpy_read_field(kdpy_field *f, uint64_t addr);
+/* The same decoded from bytes already read: pre points at the value's
+ * r->size bytes (the field's nbytes bytes from its offset), or is NULL
+ * to read them from the dump. */
+PyObject *kdpy_decode_value(kdpy_reader *r, uint64_t addr,
+			    const unsigned char *pre);
+PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
+			    const unsigned char *pre);
 /* Drop every cached reader (session change, module debuginfo loaded). */
 void kdpy_readers_clear(void);
+/* Changes whenever the readers are dropped: a reader pointer kept by a
+ * caller is valid while this stays the same. */
+unsigned kdpy_readers_generation(void);
 /* Python classes the readers build (set by lowlevel.py). */
 extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
 
 /* ---- memory (_crash_mem.c) ---- */
 int kdpy_read(uint64_t addr, void *buf, size_t len);	/* -1 + exception */
 int kdpy_read_ptr(uint64_t addr, uint64_t *ret);
+
+/* ---- a StructResult's copy of its struct (_crash_structbuf.c) ---- */
+
+/* The len bytes at off in the struct d describes (at addr), from the
+ * object's copy, read now if need be; NULL (no exception) when the caller
+ * must read the dump itself: the first member read of an object, a live
+ * kernel, a large member, or a window that could not be read. */
+const unsigned char *kdpy_structbuf_get(struct kdpy_intsub_data *d,
+					uint64_t addr, uint64_t off,
+					uint64_t len);
+void kdpy_structbuf_free(struct kdpy_intsub_data *d);
+/* Forget every copy (another dump is open). */
+void kdpy_structbuf_invalidate(void);
 
 extern PyTypeObject kdpy_struct_type;
 extern PyTypeObject kdpy_tptr_type;

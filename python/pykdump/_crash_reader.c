@@ -175,8 +175,16 @@ static int caches_ready(void)
 	return 0;
 }
 
+static unsigned readers_gen;
+
+unsigned kdpy_readers_generation(void)
+{
+	return readers_gen;
+}
+
 void kdpy_readers_clear(void)
 {
+	readers_gen++;
 	if (by_type)
 		PyDict_Clear(by_type);
 	if (by_name)
@@ -233,6 +241,8 @@ kdpy_reader *kdpy_reader_target(kdpy_reader *r)
 	return t;
 }
 
+static uint64_t value_bytes(const kdpy_reader *r);
+
 static kdpy_field *field_create(const struct kd_member *m)
 {
 	kdpy_reader *mr = kdpy_reader_for_type(m->type);
@@ -244,6 +254,8 @@ static kdpy_field *field_create(const struct kd_member *m)
 	f->offset = m->bit_offset / 8;
 	f->bit_shift = m->bit_size ? m->bit_offset % 8 : 0;
 	f->bit_size = m->bit_size;
+	f->nbytes = m->bit_size ? (f->bit_shift + f->bit_size + 7) / 8 :
+		value_bytes(mr);
 	Py_INCREF(mr);
 	f->r = mr;
 	return f;
@@ -291,6 +303,18 @@ PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name)
 
 /* ------------------------------------------------------------ reading */
 
+/* The bytes of a value: from pre when the caller already holds them (a
+ * StructResult's copy of its struct), else from the dump. */
+static int fetch(uint64_t addr, const unsigned char *pre, void *buf,
+		 size_t len)
+{
+	if (pre) {
+		memcpy(buf, pre, len);
+		return 0;
+	}
+	return kdpy_read(addr, buf, len);
+}
+
 static PyObject *int_from_bytes(const unsigned char *b, uint64_t size,
 				int is_signed)
 {
@@ -323,11 +347,12 @@ static PyObject *wrap_int(kdpy_reader *r, PyObject *v)
 	return v;
 }
 
-static PyObject *read_scalar(kdpy_reader *r, uint64_t addr)
+static PyObject *read_scalar(kdpy_reader *r, uint64_t addr,
+			       const unsigned char *pre)
 {
 	unsigned char buf[16] = { 0 };
 	uint64_t size = r->size > sizeof(buf) ? sizeof(buf) : r->size;
-	if (kdpy_read(addr, buf, size) < 0)
+	if (fetch(addr, pre, buf, size) < 0)
 		return NULL;
 	if (r->kind == KDPY_R_FLOAT) {
 		if (size == 4) {
@@ -347,11 +372,39 @@ static PyObject *read_scalar(kdpy_reader *r, uint64_t addr)
 	return wrap_int(r, int_from_bytes(buf, size, r->is_signed));
 }
 
-static int set_slot(PyObject *o, const char *name, PyObject *v)
+/* Where SmartString's __slots__ live in an instance (member descriptor
+ * offsets), found once when lowlevel.py hands us the class: setting them
+ * by name cost as much as building the string. */
+static Py_ssize_t ss_slot_off[3];
+static const char *const ss_slot_name[3] = { "ByteArray", "addr", "ptr" };
+
+static int find_slots(PyObject *cls)
 {
-	int rc = v ? PyObject_SetAttrString(o, name, v) : -1;
-	Py_XDECREF(v);
-	return rc;
+	for (int i = 0; i < 3; i++) {
+		ss_slot_off[i] = 0;
+		PyObject *d = PyObject_GetAttrString(cls, ss_slot_name[i]);
+		if (!d)
+			return -1;
+		if (Py_TYPE(d) == &PyMemberDescr_Type &&
+		    ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX)
+			ss_slot_off[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+		Py_DECREF(d);
+	}
+	return 0;
+}
+
+/* Set slot i of a new SmartString to v (stolen). */
+static int set_slot(PyObject *o, int i, PyObject *v)
+{
+	if (!v)
+		return -1;
+	if (!ss_slot_off[i]) {
+		int rc = PyObject_SetAttrString(o, ss_slot_name[i], v);
+		Py_DECREF(v);
+		return rc;
+	}
+	Py_XSETREF(*(PyObject **)((char *)o + ss_slot_off[i]), v);
+	return 0;
 }
 
 /* SmartString built here without its Python __new__ (the hot path of
@@ -372,19 +425,20 @@ static PyObject *smart_string(PyObject *bytes, uint64_t addr, uint64_t ptr)
 	PyObject *o = PyUnicode_Type.tp_new((PyTypeObject *)kdpy_SmartString,
 					    args, NULL);
 	Py_DECREF(args);
-	if (o && (set_slot(o, "ByteArray", Py_NewRef(bytes)) < 0 ||
-		  set_slot(o, "addr", PyLong_FromUnsignedLongLong(addr)) < 0 ||
-		  set_slot(o, "ptr", PyLong_FromUnsignedLongLong(ptr)) < 0))
+	if (o && (set_slot(o, 0, Py_NewRef(bytes)) < 0 ||
+		  set_slot(o, 1, PyLong_FromUnsignedLongLong(addr)) < 0 ||
+		  set_slot(o, 2, PyLong_FromUnsignedLongLong(ptr)) < 0))
 		Py_CLEAR(o);
 	return o;
 }
 
-static PyObject *read_char_array(kdpy_reader *r, uint64_t addr)
+static PyObject *read_char_array(kdpy_reader *r, uint64_t addr,
+				  const unsigned char *pre)
 {
 	PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)r->count);
 	if (!bytes)
 		return NULL;
-	if (kdpy_read(addr, PyBytes_AS_STRING(bytes), r->count) < 0) {
+	if (fetch(addr, pre, PyBytes_AS_STRING(bytes), r->count) < 0) {
 		Py_DECREF(bytes);
 		return NULL;
 	}
@@ -393,10 +447,10 @@ static PyObject *read_char_array(kdpy_reader *r, uint64_t addr)
 	return s;
 }
 
-static PyObject *read_char_ptr(uint64_t addr)
+static PyObject *read_char_ptr(uint64_t addr, const unsigned char *pre)
 {
-	uint64_t p;
-	if (kdpy_read_ptr(addr, &p) < 0)
+	uint64_t p = 0;
+	if (fetch(addr, pre, &p, 8) < 0)
 		return NULL;
 	if (p == 0)
 		Py_RETURN_NONE;
@@ -416,7 +470,8 @@ static PyObject *read_char_ptr(uint64_t addr)
 	return str;
 }
 
-static PyObject *read_array(kdpy_reader *r, uint64_t addr)
+static PyObject *read_array(kdpy_reader *r, uint64_t addr,
+			     const unsigned char *pre)
 {
 	kdpy_reader *elem = kdpy_reader_target(r);
 	if (!elem)
@@ -425,7 +480,9 @@ static PyObject *read_array(kdpy_reader *r, uint64_t addr)
 	if (!list)
 		return NULL;
 	for (uint64_t i = 0; i < r->count; i++) {
-		PyObject *v = kdpy_read_value(elem, addr + i * elem->size);
+		uint64_t off = i * elem->size;
+		PyObject *v = kdpy_decode_value(elem, addr + off,
+						pre ? pre + off : NULL);
 		if (!v) {
 			Py_DECREF(list);
 			return NULL;
@@ -435,10 +492,11 @@ static PyObject *read_array(kdpy_reader *r, uint64_t addr)
 	return list;
 }
 
-static PyObject *read_pointer(kdpy_reader *r, uint64_t addr)
+static PyObject *read_pointer(kdpy_reader *r, uint64_t addr,
+			       const unsigned char *pre)
 {
-	uint64_t p;
-	if (kdpy_read_ptr(addr, &p) < 0)
+	uint64_t p = 0;
+	if (fetch(addr, pre, &p, 8) < 0)
 		return NULL;
 	switch (r->kind) {
 	case KDPY_R_SUPTR: {
@@ -454,16 +512,22 @@ static PyObject *read_pointer(kdpy_reader *r, uint64_t addr)
 
 PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr)
 {
+	return kdpy_decode_value(r, addr, NULL);
+}
+
+PyObject *kdpy_decode_value(kdpy_reader *r, uint64_t addr,
+			    const unsigned char *pre)
+{
 	switch (r->kind) {
 	case KDPY_R_INT:
 	case KDPY_R_BOOL:
 	case KDPY_R_FLOAT:
 	case KDPY_R_ENUM:
-		return read_scalar(r, addr);
+		return read_scalar(r, addr, pre);
 	case KDPY_R_CHARARRAY:
-		return read_char_array(r, addr);
+		return read_char_array(r, addr, pre);
 	case KDPY_R_ARRAY:
-		return read_array(r, addr);
+		return read_array(r, addr, pre);
 	case KDPY_R_ZEROARRAY:
 		if (kdpy_ZeroArray)
 			return PyObject_CallFunction(kdpy_ZeroArray, "KO",
@@ -472,17 +536,18 @@ PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr)
 	case KDPY_R_SU:
 		return kdpy_struct_new(addr, r);
 	case KDPY_R_CHARPTR:
-		return read_char_ptr(addr);
+		return read_char_ptr(addr, pre);
 	case KDPY_R_SUPTR:
 	case KDPY_R_PTR:
 	case KDPY_R_FUNCPTR:
-		return read_pointer(r, addr);
+		return read_pointer(r, addr, pre);
 	default:
 		return PyLong_FromUnsignedLongLong(addr);
 	}
 }
 
-static PyObject *read_bitfield(kdpy_field *f, uint64_t addr)
+static PyObject *read_bitfield(kdpy_field *f, uint64_t addr,
+				const unsigned char *pre)
 {
 	unsigned nbytes = (f->bit_shift + f->bit_size + 7) / 8;
 	uint64_t raw = 0;
@@ -490,7 +555,7 @@ static PyObject *read_bitfield(kdpy_field *f, uint64_t addr)
 		PyErr_SetString(kdpy_Error, "bitfield wider than 64 bits");
 		return NULL;
 	}
-	if (kdpy_read(addr + f->offset, &raw, nbytes) < 0)
+	if (fetch(addr + f->offset, pre, &raw, nbytes) < 0)
 		return NULL;
 	uint64_t v = raw >> f->bit_shift;
 	if (f->bit_size < 64)
@@ -508,9 +573,40 @@ static PyObject *read_bitfield(kdpy_field *f, uint64_t addr)
 
 PyObject *kdpy_read_field(kdpy_field *f, uint64_t addr)
 {
+	return kdpy_decode_field(f, addr, NULL);
+}
+
+PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
+			    const unsigned char *pre)
+{
 	if (f->bit_size)
-		return read_bitfield(f, addr);
-	return kdpy_read_value(f->r, addr + f->offset);
+		return read_bitfield(f, addr, pre);
+	return kdpy_decode_value(f->r, addr + f->offset, pre);
+}
+
+/* How many bytes of the struct decoding this value looks at (0: none,
+ * the value is its address; arrays of structs need none either, but
+ * asking for them is harmless). */
+static uint64_t value_bytes(const kdpy_reader *r)
+{
+	switch (r->kind) {
+	case KDPY_R_INT:
+	case KDPY_R_BOOL:
+	case KDPY_R_FLOAT:
+	case KDPY_R_ENUM:
+		return r->size > 16 ? 16 : r->size;
+	case KDPY_R_CHARARRAY:
+		return r->count;
+	case KDPY_R_ARRAY:
+		return r->size;
+	case KDPY_R_CHARPTR:
+	case KDPY_R_SUPTR:
+	case KDPY_R_PTR:
+	case KDPY_R_FUNCPTR:
+		return 8;
+	default:
+		return 0;
+	}
 }
 
 /* ------------------------------------------------- TypeReader in Python */
@@ -787,6 +883,8 @@ static PyObject *set_classes(PyObject *self, PyObject *args)
 	(void)self;
 	PyObject *ss, *te, *za;
 	if (!PyArg_ParseTuple(args, "OOO", &ss, &te, &za))
+		return NULL;
+	if (find_slots(ss) < 0)
 		return NULL;
 	Py_XSETREF(kdpy_SmartString, Py_NewRef(ss));
 	Py_XSETREF(kdpy_tEnum, Py_NewRef(te));

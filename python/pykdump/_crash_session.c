@@ -29,6 +29,7 @@ int kdpy_session_set(struct kd_session *s)
 		return 0;
 	current_session = s;
 	kdpy_readers_clear();
+	kdpy_structbuf_invalidate();
 	if (owned_session && owned_session != s) {
 		kd_session_close(owned_session);
 		owned_session = NULL;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * StructResult: readSU("struct T", addr).  An int (the address) that
- * carries its type's reader; s.field reads the member from the dump on
- * every access (nothing but the reader is cached).
+ * carries its type's reader; s.field decodes the member from the struct's
+ * bytes, read from the dump once per object (_crash_structbuf.c) — never
+ * a decoded value, which is built anew on each access.
  *
  * Attribute lookup, in order:
  *   1. the type's member table (a field, a structSetAttr pseudo-member,
@@ -34,8 +35,14 @@ static uint64_t sr_addr(PyObject *o)
 
 static PyObject *sr_member_value(PyObject *self, PyObject *v)
 {
-	if (Py_TYPE(v) == &kdpy_field_type)
-		return kdpy_read_field((kdpy_field *)v, sr_addr(self));
+	if (Py_TYPE(v) == &kdpy_field_type) {
+		kdpy_field *f = (kdpy_field *)v;
+		uint64_t addr = sr_addr(self);
+		const unsigned char *pre = f->nbytes ?
+			kdpy_structbuf_get(kdpy_intsub_data(self), addr,
+					   f->offset, f->nbytes) : NULL;
+		return kdpy_decode_field(f, addr, pre);
+	}
 	return PyObject_CallOneArg(v, self);	/* pseudo-member */
 }
 
@@ -261,23 +268,52 @@ PyTypeObject kdpy_struct_type = {
 	.tp_getset = sr_getset,
 };
 
+/* The reader of a type named by a str: the by-name cache keyed by the
+ * str object itself (no C string round trip) in front of
+ * kdpy_reader_for_name. */
+static kdpy_reader *reader_by_str(PyObject *name)
+{
+	static PyObject *last_name;
+	static kdpy_reader *last;
+	static unsigned last_gen;
+	if (name == last_name && last_gen == kdpy_readers_generation())
+		return last;
+	const char *n = PyUnicode_AsUTF8(name);
+	if (!n)
+		return NULL;
+	kdpy_reader *r = kdpy_reader_for_name(n);
+	if (r) {
+		Py_XSETREF(last_name, Py_NewRef(name));
+		last = r;
+		last_gen = kdpy_readers_generation();
+	}
+	return r;
+}
+
 /* readSU(stype, addr) */
-static PyObject *read_su(PyObject *self, PyObject *args)
+static PyObject *read_su_fast(PyObject *self, PyObject *const *args,
+			      Py_ssize_t n)
 {
 	(void)self;
-	const char *name;
-	PyObject *addr_o;
-	if (!PyArg_ParseTuple(args, "sO", &name, &addr_o))
+	if (n != 2 || !PyUnicode_Check(args[0])) {
+		PyErr_SetString(PyExc_TypeError, "readSU(stype: str, addr)");
 		return NULL;
-	unsigned long long addr = PyLong_AsUnsignedLongLongMask(addr_o);
-	if (PyErr_Occurred())
+	}
+	unsigned long long addr = PyLong_AsUnsignedLongLongMask(args[1]);
+	if (addr == (unsigned long long)-1 && PyErr_Occurred())
 		return NULL;
-	kdpy_reader *r = kdpy_reader_for_name(name);
+	kdpy_reader *r = reader_by_str(args[0]);
 	if (!r)
 		return NULL;
 	if (r->kind != KDPY_R_SU)
 		return kdpy_read_value(r, addr);
 	return kdpy_struct_new(addr, r);
+}
+
+static PyObject *read_su(PyObject *self, PyObject *args)
+{
+	return read_su_fast(self, &PyTuple_GET_ITEM(args, 0),
+			    PyTuple_GET_SIZE(args));
 }
 
 /* _structs_at(reader, addrs, delta) -> [StructResult(a + delta)] */
@@ -312,7 +348,7 @@ static PyObject *structs_at(PyObject *self, PyObject *args)
 
 static PyMethodDef struct_functions[] = {
 	{ "_structs_at", structs_at, METH_VARARGS, NULL },
-	{ "readSU", read_su, METH_VARARGS,
+	{ "readSU", KDPY_FASTFUNC(read_su_fast), METH_FASTCALL,
 	  "readSU(stype, addr)\n--\n\nThe struct stype at addr." },
 	{ NULL, NULL, 0, NULL },
 };
