@@ -413,7 +413,7 @@ static void walk_towards(struct kd_dwarf_source *src, uint64_t off)
 {
 	size_t n, i = 0;
 	const uint64_t *u = kd_dwarf_index_units(src->index, &n);
-	while (u && off - src->libdw_frontier > WALK_STEP) {
+	while (u && off > src->libdw_frontier + WALK_STEP) {
 		uint64_t want = src->libdw_frontier + WALK_STEP;
 		while (i < n && u[i] < want)
 			i++;
