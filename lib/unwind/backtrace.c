@@ -225,7 +225,7 @@ static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 			      &bt->error);
 	for (size_t i = 0; i < bt->nframes; i++)
 		kd_unwind_frame_symbol(c->s, &bt->frames[i]);
-	if (!bt->error && c->orc_problem && bt->nframes &&
+	if (!bt->error && kd_unwind_orc_load(c) && bt->nframes &&
 	    !(bt->frames[bt->nframes - 1].flags & KD_FRAME_USER_REGS))
 		bt->error = strdup(c->orc_problem);
 	return err;

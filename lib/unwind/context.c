@@ -171,7 +171,6 @@ struct kd_error *kd_unwind_ctx_get(struct kd_session *s,
 	frame_offsets(c);
 	thread_size(c);
 	cpus(c);
-	kd_unwind_orc_init(c);
 	err = kd_unwind_stacks_init(c);
 	if (err) {
 		ctx_destroy(c);

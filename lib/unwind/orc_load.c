@@ -218,9 +218,23 @@ const struct kd_unwind_module *kd_unwind_module_of(struct kd_unwind_ctx *c,
 	return NULL;
 }
 
+/* The vmlinux table is read from the dump on the first unwind: listing
+ * tasks or the CPUs' current tasks needs no ORC, and on a compressed dump
+ * reading the table is most of a warm start-up. */
+const char *kd_unwind_orc_load(struct kd_unwind_ctx *c)
+{
+	if (!c->orc_loaded) {
+		c->orc_loaded = 1;
+		layout_from_dwarf(c);
+		vmlinux_table(c);
+	}
+	return c->orc_problem;
+}
+
 int kd_unwind_orc_lookup(struct kd_unwind_ctx *c, uint64_t ip,
 			 struct kd_orc_entry *e)
 {
+	kd_unwind_orc_load(c);
 	if (kd_orc_find(&c->layout, &c->vmlinux_orc, ip, e))
 		return 1;
 	struct kd_unwind_module *m =
@@ -230,12 +244,6 @@ int kd_unwind_orc_lookup(struct kd_unwind_ctx *c, uint64_t ip,
 	if (!m->orc_tried)
 		module_table(c, m);
 	return kd_orc_find(&c->layout, &m->orc, ip, e);
-}
-
-void kd_unwind_orc_init(struct kd_unwind_ctx *c)
-{
-	layout_from_dwarf(c);
-	vmlinux_table(c);
 }
 
 void kd_unwind_orc_fini(struct kd_unwind_ctx *c)

@@ -37,6 +37,7 @@ struct kd_unwind_ctx {
 	struct kd_orc_layout layout;
 	struct kd_orc_table vmlinux_orc;
 	char *orc_problem;		/* why there is no vmlinux table */
+	int orc_loaded;			/* layout and vmlinux table read */
 	struct kd_unwind_module *modules;
 	size_t nmodules;
 	int modules_loaded;
@@ -69,8 +70,9 @@ int kd_unwind_orc_lookup(struct kd_unwind_ctx *c, uint64_t ip,
 /* The module whose text holds ip, or NULL. */
 const struct kd_unwind_module *kd_unwind_module_of(struct kd_unwind_ctx *c,
 						   uint64_t ip);
-/* Sets up the ORC layout and the vmlinux table (orc_load.c). */
-void kd_unwind_orc_init(struct kd_unwind_ctx *c);
+/* Sets up the ORC layout and the vmlinux table on first use; returns why
+ * there is no vmlinux table, or NULL (orc_load.c). */
+const char *kd_unwind_orc_load(struct kd_unwind_ctx *c);
 void kd_unwind_orc_fini(struct kd_unwind_ctx *c);
 /* IRQ and exception stacks of every CPU (stacks.c). */
 struct kd_error *kd_unwind_stacks_init(struct kd_unwind_ctx *c) KD_WARN_UNUSED;
