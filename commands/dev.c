@@ -208,13 +208,8 @@ static int dev_list(struct kd_cmd_ctx *ctx)
 
 static int dev_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	int c;
-	opterr = 0;
-	while ((c = getopt(argc, argv, "")) != -1)
-		return su_bad_option(ctx, optopt ? optopt : c);
-	if (optind < argc)
-		return su_error(ctx, "arguments are not supported: %s",
-				argv[optind]);
+	if (su_no_options(ctx, argc, argv, 1))
+		return 1;
 	return dev_list(ctx);
 }
 

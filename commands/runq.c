@@ -187,10 +187,8 @@ static int layout_get(struct kd_session *s, struct runq *r)
 static int runq_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct runq r = { .ctx = ctx };
-	int c;
-	opterr = 0;
-	while ((c = getopt(argc, argv, "")) != -1)
-		return su_bad_option(ctx, optopt ? optopt : c);
+	if (su_no_options(ctx, argc, argv, 0))
+		return 1;
 	if (layout_get(ctx->s, &r) < 0)
 		return su_error(ctx, "unknown struct rq / scheduler layout");
 	int ncpus = su_ncpus(ctx->s);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pykdump/cancel.h>
 #include <pykdump/kmodules.h>
@@ -286,4 +287,16 @@ void su_task_header(FILE *out, const struct kd_task_ref *t)
 {
 	fprintf(out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  COMMAND: \"%s\"\n",
 		t->pid, t->task, t->cpu, t->comm);
+}
+
+int su_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv, int no_args)
+{
+	opterr = 0;
+	int c = getopt(argc, argv, "");
+	if (c != -1)
+		return su_bad_option(ctx, optopt ? optopt : c);
+	if (no_args && optind < argc)
+		return su_error(ctx, "arguments are not supported: %s",
+				argv[optind]);
+	return 0;
 }

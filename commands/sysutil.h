@@ -69,6 +69,11 @@ int su_error_value(struct kd_cmd_ctx *ctx, const char *what,
  * the usage line; returns 1. */
 int su_bad_option(struct kd_cmd_ctx *ctx, int opt);
 
+/* For commands that take no options: 0 when argv holds none, else
+ * su_bad_option()'s report and 1.  With no_args, extra words are refused
+ * too ("arguments are not supported: X"). */
+int su_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv, int no_args);
+
 
 /* Tasks (lib/unwind's task list). */
 struct kd_task_ref;

@@ -194,10 +194,8 @@ static int layout_get(struct kd_session *s, struct timer_ctx *t)
 static int timer_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct timer_ctx t = { .ctx = ctx };
-	int c;
-	opterr = 0;
-	while ((c = getopt(argc, argv, "")) != -1)
-		return su_bad_option(ctx, optopt ? optopt : c);
+	if (su_no_options(ctx, argc, argv, 0))
+		return 1;
 	if (layout_get(ctx->s, &t) < 0)
 		return su_error(ctx, "no timer wheel (struct timer_base, "
 				"timer_bases) in this kernel");
