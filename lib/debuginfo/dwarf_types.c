@@ -19,7 +19,8 @@
  *    unit of DW_AT_byte_size bytes at the member location (converted here
  *    for little-endian targets);
  *  - DW_AT_declaration marks an incomplete struct/union/enum: it is
- *    resolved by name to a definition from any indexed unit.
+ *    resolved by name to a definition from any indexed unit, when first
+ *    needed (kd_type_complete).
  */
 #include <dwarf.h>
 #include <stdlib.h>
@@ -301,13 +302,10 @@ struct kd_error *kd_dwarf_type(struct kd_types *ts, uint32_t src,
 		err = fill(ts, src, die, tag, t);
 	if (err)
 		return err;
-	if (t->is_decl && t->name) {
-		struct kd_type *def = kd_types_definition(ts, t->kind, t->name);
-		if (def && def != t) {
-			t->definition = def;
-			t = def;
-		}
-	}
+	/* A declaration ("struct tty_struct;") is resolved to its definition
+	 * only when something needs the size or members (kd_type_complete):
+	 * a struct's pointer members name dozens of such types in other
+	 * units, and most are never followed. */
 	*ret = t;
 	return NULL;
 }
