@@ -211,6 +211,7 @@ static int run_program(int argc, char **argv)
 						 argv + p - 1);
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
+	fflush(stdout);
 	kd_session_close(s);
 	return rc;
 }
@@ -261,6 +262,9 @@ int main(int argc, char **argv)
 					  : kd_shell_run_stream(&sh, stdin);
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
+	/* the output is complete: show it before the session waits for a
+	 * DWARF index still being built (it is saved for the next start) */
+	fflush(stdout);
 	kd_session_close(s);
 	free(cli.cmds);
 	free(cli.files);

@@ -90,6 +90,10 @@ static struct kd_error *open_kernel(struct kd_session *s, const char *vmlinux)
 	struct kd_error *err = kd_session_find_vmlinux(s, vmlinux);
 	if (err)
 		return err;
+	/* Without a cached index, its build starts now on threads of its
+	 * own, while the symbol table, page tables and first commands go
+	 * on; a failure shows again at the first type lookup. */
+	kd_error_destroy(kd_debuginfo_start_index(s->di));
 	err = kd_debuginfo_symtab(s->di, &s->symtab);
 	if (err)
 		return err;
@@ -137,6 +141,7 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 out:
 	free(dumps);
 	if (err) {
+		kd_debuginfo_stop_index(s->di);	/* not worth saving */
 		kd_session_close(s);
 		return err;
 	}

@@ -93,8 +93,18 @@ KD_PUBLIC struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
 					       struct kd_symtab **ret)
 	KD_WARN_UNUSED;
 
-/* Loads or builds the DWARF index of every source now (else it happens
- * on the first type lookup); info (may be NULL) describes the vmlinux's. */
+/* Starts the DWARF index of every source: mapped from the cache, or
+ * built in the background while lookups go on (they wait only for the
+ * part of the scan that can hold their answer).  Else it happens on the
+ * first type lookup. */
+KD_PUBLIC struct kd_error *kd_debuginfo_start_index(struct kd_debuginfo *di)
+	KD_WARN_UNUSED;
+/* Stops background index builds without saving them (a session that
+ * will not be used after all). */
+KD_PUBLIC void kd_debuginfo_stop_index(struct kd_debuginfo *di);
+
+/* Loads or builds the DWARF index of every source now, waiting for
+ * it; info (may be NULL) describes the vmlinux's. */
 KD_PUBLIC struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
 						   struct kd_index_info *info)
 	KD_WARN_UNUSED;

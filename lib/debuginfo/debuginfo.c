@@ -199,18 +199,35 @@ struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 		char *file = cache_file(di, src);
 		if (di->cache_dir && !file)
 			return &kd_error_nomem;
-		struct kd_error *err = kd_dwarf_index_load(&src->secs, &id, file,
-							   &di->opts,
-							   &src->index,
-							   &src->info);
+		/* a build runs in the background (and drops the pages it
+		 * read when it ends); lookups answer meanwhile */
+		struct kd_error *err = kd_dwarf_index_start(&src->secs, &id,
+							    file, &di->opts,
+							    &src->index,
+							    &src->info);
 		free(file);
 		if (err)
 			return err;
-		if (src->info.origin != KD_INDEX_LOADED)
-			kd_dwarf_source_release(src, 0, UINT64_MAX);
 	}
 	*ret = src->index;
 	return NULL;
+}
+
+struct kd_error *kd_debuginfo_start_index(struct kd_debuginfo *di)
+{
+	for (size_t i = 0; i < di->nsources; i++) {
+		struct kd_dwarf_index *idx;
+		struct kd_error *err = kd_debuginfo_source_index(di, i, &idx);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+void kd_debuginfo_stop_index(struct kd_debuginfo *di)
+{
+	for (size_t i = 0; di && i < di->nsources; i++)
+		kd_dwarf_index_abandon(di->sources[i]->index);
 }
 
 struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
@@ -219,6 +236,8 @@ struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
 	for (size_t i = 0; i < di->nsources; i++) {
 		struct kd_dwarf_index *idx;
 		struct kd_error *err = kd_debuginfo_source_index(di, i, &idx);
+		if (!err)
+			err = kd_dwarf_index_wait(idx);
 		if (err)
 			return err;
 	}
@@ -231,7 +250,7 @@ struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
 				    struct kd_types **ret)
 {
 	if (!di->types) {
-		struct kd_error *err = kd_debuginfo_load_index(di, NULL);
+		struct kd_error *err = kd_debuginfo_start_index(di);
 		if (!err)
 			err = kd_types_create(di, &di->types);
 		if (err)
@@ -290,7 +309,10 @@ static struct kd_error *check_module(struct kd_debuginfo *di,
 				       src->build_id_hex, src->name, w);
 	}
 	struct kd_dwarf_index *idx;
-	return kd_debuginfo_source_index(di, di->nsources - 1, &idx);
+	struct kd_error *err = kd_debuginfo_source_index(di, di->nsources - 1,
+							 &idx);
+	/* a module's index is small: its errors belong to the load */
+	return err ? err : kd_dwarf_index_wait(idx);
 }
 
 struct kd_error *kd_debuginfo_add_module(struct kd_debuginfo *di,

@@ -16,15 +16,19 @@
  *     defined in assembly), and the survivors are ordered by preference.
  *  4. Lay out the image (index_format.h).
  *
- * The calling thread reports progress while it works and waits.
+ * It all runs on threads of its own: the coordinator (also a worker)
+ * and the other workers; the session looks names up while it runs
+ * (kd_index_build_first) and takes the image when it ends.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +38,7 @@
 #include "dwarf_index.h"
 #include "index_format.h"
 
-struct build;
+struct kd_index_build;
 
 /*
  * A direct-mapped filter in front of a worker's set: ~80% of what the
@@ -53,7 +57,7 @@ struct filter_slot {
 };
 
 struct worker {
-	struct build *b;
+	struct kd_index_build *b;
 	pthread_t thread;
 	struct kd_scan_state *st;
 	struct kd_scan_entry *v;
@@ -67,6 +71,12 @@ struct worker {
 	uint8_t *copy;			/* the current unit's bytes */
 	size_t copy_cap;
 	struct kd_error *err;
+	/* Lookups while the build runs (kd_index_build_first): the kept
+	 * entries chained by name hash; qlock covers them and v. */
+	pthread_mutex_t qlock;
+	uint32_t *heads;		/* name hash -> index into v + 1 */
+	uint32_t *chain;		/* per entry of v: the next, + 1 */
+	uint32_t heads_mask;
 };
 
 /* Names that are not in a string section (DW_FORM_string, in
@@ -109,10 +119,28 @@ static const char *copy_name(struct worker *w, const struct kd_scan_entry *e)
 	return p;
 }
 
-struct build {
+enum build_state { B_SCANNING, B_MERGING, B_DONE };
+
+struct kd_index_build {
 	const struct kd_dwarf_sections *s;
 	struct kd_scan_unit *units;
 	size_t nunits;
+	uint64_t *unit_offs;	/* units[i].off, for kd_index_build_units */
+	struct worker *w;
+	unsigned nw;
+	int queryable;		/* keep the name chains */
+	pthread_t coordinator;
+	int started;		/* the coordinator runs (join it) */
+	char *cache_file;	/* where the image is saved, or NULL */
+	struct kd_index_source_id id;
+	/* Under lock: */
+	enum build_state state;
+	pthread_cond_t progress_cond;	/* frontier moved, or state */
+	/* The result, once state is B_DONE: */
+	struct kd_error *err;
+	void *image;
+	size_t size;
+	struct kd_error *save_err;	/* why it was not saved */
 	atomic_size_t next;
 	atomic_size_t done;
 	/* Dropping scanned pages (see release_scanned), under lock: */
@@ -123,9 +151,6 @@ struct build {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned running;
-	kd_progress_fn *progress;
-	void *progress_arg;
-	double last_report;
 };
 
 static double now(void)
@@ -217,15 +242,28 @@ static int set_add(struct worker *w, const struct kd_scan_entry *e)
 	}
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 4096;
+		if (cap > UINT32_MAX)
+			return 0;
 		void *v = realloc(w->v, cap * sizeof(*w->v));
-		if (!v || cap > UINT32_MAX)
+		if (!v)
 			return 0;
 		w->v = v;
+		if (w->heads) {
+			void *c = realloc(w->chain, cap * sizeof(*w->chain));
+			if (!c)
+				return 0;
+			w->chain = c;
+		}
 		w->cap = cap;
 	}
 	w->v[w->n] = *e;
 	if (!stable && !(w->v[w->n].name = copy_name(w, e)))
 		return 0;
+	if (w->heads) {
+		uint32_t *head = &w->heads[e->name_hash & w->heads_mask];
+		w->chain[w->n] = *head;
+		*head = (uint32_t)w->n + 1;
+	}
 	w->n++;
 	w->set[j] = (uint32_t)w->n;
 	filter_set(w, e, e, stable);
@@ -307,13 +345,20 @@ static void drop_pages(const struct kd_dwarf_sections *s, const uint8_t *p,
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
-static void release_scanned(struct build *b, size_t unit)
+static void release_scanned(struct kd_index_build *b, size_t unit)
 {
 	const struct kd_dwarf_sections *s = b->s;
 	pthread_mutex_lock(&b->lock);
 	b->unit_done[unit] = 1;
+	size_t was = b->frontier;
 	while (b->frontier < b->nunits && b->unit_done[b->frontier])
 		b->frontier++;
+	if (b->frontier != was)
+		pthread_cond_broadcast(&b->progress_cond);
+	if (!s->file_map) {
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
 	uint64_t safe = b->frontier < b->nunits ? b->units[b->frontier].off :
 			s->info_size;
 	safe = safe > RELEASE_MARGIN ? safe - RELEASE_MARGIN : 0;
@@ -326,18 +371,6 @@ static void release_scanned(struct build *b, size_t unit)
 		b->released = safe;
 	}
 	pthread_mutex_unlock(&b->lock);
-}
-
-static void report(struct build *b, int force)
-{
-	if (!b->progress)
-		return;
-	double t = now();
-	if (!force && t - b->last_report < 0.1)
-		return;
-	b->last_report = t;
-	b->progress(b->progress_arg, "indexing DWARF", atomic_load(&b->done),
-		    b->nunits);
 }
 
 /*
@@ -374,32 +407,53 @@ static struct kd_error *scan_one(struct worker *w, const struct kd_scan_unit *u)
 	return kd_dwarf_scan_unit_copy(w->st, s, u, w->copy, worker_emit, w);
 }
 
-static void work(struct worker *w, int is_caller)
+/*
+ * A background build yields to the session: its threads run at a lower
+ * priority (on Linux, per thread), so that the commands being typed or
+ * run meanwhile keep a whole CPU and the build takes what is left.
+ * Nothing runs at a lower priority than before, hence no privilege is
+ * needed, and a failure changes only the timing.
+ */
+#define BACKGROUND_NICE 10
+
+static void lower_priority(const struct kd_index_build *b)
 {
-	struct build *b = w->b;
+	if (!b->queryable)
+		return;
+	errno = 0;
+	int nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (nice_now == -1 && errno)
+		return;
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(),
+			nice_now + BACKGROUND_NICE > 19 ? 19 :
+			nice_now + BACKGROUND_NICE) < 0)
+		return;
+}
+
+static void work(struct worker *w)
+{
+	struct kd_index_build *b = w->b;
+	lower_priority(b);
 	while (!atomic_load(&b->stop)) {
 		size_t i = atomic_fetch_add(&b->next, 1);
 		if (i >= b->nunits)
 			break;
-		if (kd_cancel_pending()) {
-			w->err = kd_cancel_check();
-			break;
-		}
 		/* worker_emit sets w->err when it stops the scan */
 		struct kd_error *err = scan_one(w, &b->units[i]);
 		if (!w->err)
 			w->err = err;
 		else
 			kd_error_destroy(err);
+		if (b->queryable)
+			pthread_mutex_lock(&w->qlock);
 		if (!w->err && !add_batch(w))
 			w->err = &kd_error_nomem;
+		if (b->queryable)
+			pthread_mutex_unlock(&w->qlock);
 		if (w->err)
 			break;
-		if (b->unit_done)
-			release_scanned(b, i);
+		release_scanned(b, i);
 		atomic_fetch_add(&b->done, 1);
-		if (is_caller)
-			report(b, 0);
 	}
 	if (w->err)
 		atomic_store(&b->stop, 1);
@@ -408,7 +462,7 @@ static void work(struct worker *w, int is_caller)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	work(w, 0);
+	work(w);
 	pthread_mutex_lock(&w->b->lock);
 	w->b->running--;
 	pthread_cond_signal(&w->b->cond);
@@ -416,24 +470,20 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Waits for the other workers, reporting progress meanwhile. */
-static void wait_workers(struct build *b)
+static void wait_workers(struct kd_index_build *b)
 {
 	pthread_mutex_lock(&b->lock);
-	while (b->running > 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&b->cond, &b->lock, &ts);
-		pthread_mutex_unlock(&b->lock);
-		report(b, 0);
-		pthread_mutex_lock(&b->lock);
-	}
+	while (b->running > 0)
+		pthread_cond_wait(&b->cond, &b->lock);
 	pthread_mutex_unlock(&b->lock);
+}
+
+static uint32_t pow2_at_least(size_t n)
+{
+	uint32_t p = 1;
+	while (p < n && p < (1u << 31))
+		p <<= 1;
+	return p;
 }
 
 static unsigned pick_threads(unsigned want, size_t nunits)
@@ -457,6 +507,9 @@ static void free_lookup(struct worker *w)
 	free(w->filter);
 	free(w->batch);
 	free(w->copy);
+	free(w->heads);
+	free(w->chain);
+	w->heads = w->chain = NULL;
 	w->copy = NULL;
 	w->st = NULL;
 	w->set = NULL;
@@ -464,7 +517,7 @@ static void free_lookup(struct worker *w)
 	w->batch = NULL;
 }
 
-static struct kd_error *run_workers(struct build *b, struct worker *w,
+static struct kd_error *run_workers(struct kd_index_build *b, struct worker *w,
 				    unsigned n)
 {
 	struct kd_error *err = NULL;
@@ -478,8 +531,15 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 		/* Sized for what the section holds (a distro kernel keeps
 		 * ~1 name per 400 bytes of .debug_info, spread over the
 		 * workers), so that the set rarely grows and rehashes. */
-		if (!err && !set_reserve(&w[i], b->s->info_size / 400 / n))
+		size_t expect = b->s->info_size / 400 / n;
+		if (!err && !set_reserve(&w[i], expect))
 			err = &kd_error_nomem;
+		if (!err && b->queryable) {
+			uint32_t nh = pow2_at_least(expect > 1024 ? expect : 1024);
+			w[i].heads_mask = nh - 1;
+			if (!(w[i].heads = calloc(nh, sizeof(*w[i].heads))))
+				err = &kd_error_nomem;
+		}
 	}
 	if (err)
 		return err;
@@ -497,7 +557,7 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 		}
 		started++;
 	}
-	work(&w[0], 1);
+	work(&w[0]);
 	wait_workers(b);
 	for (unsigned i = 1; i <= started; i++)
 		pthread_join(w[i].thread, NULL);
@@ -508,7 +568,8 @@ static struct kd_error *run_workers(struct build *b, struct worker *w,
 			kd_error_destroy(w[i].err);
 		w[i].err = NULL;
 	}
-	report(b, 1);
+	if (!err && atomic_load(&b->stop))
+		err = kd_error_create(KD_ERR_INTERRUPTED, "DWARF index: build stopped");
 	return err;
 }
 
@@ -600,14 +661,6 @@ static size_t dedup_bucket(struct kd_scan_entry *e, size_t n)
 	}
 	sort_entries(e, out, cmp_final);
 	return out;
-}
-
-static uint32_t pow2_at_least(size_t n)
-{
-	uint32_t p = 1;
-	while (p < n && p < (1u << 31))
-		p <<= 1;
-	return p;
 }
 
 /* The merged entries: grouped by bucket (starts[b] .. starts[b + 1]). */
@@ -824,6 +877,299 @@ static struct kd_error *lay_out(const struct merged *m,
 	return NULL;
 }
 
+/* ---- the build as an object: started, queried while it runs, finished ---- */
+
+static void free_workers(struct kd_index_build *b)
+{
+	for (unsigned i = 0; b->w && i < b->nw; i++) {
+		free_lookup(&b->w[i]);
+		free(b->w[i].v);
+		b->w[i].v = NULL;
+		while (b->w[i].names) {
+			struct name_block *next = b->w[i].names->next;
+			free(b->w[i].names);
+			b->w[i].names = next;
+		}
+	}
+}
+
+/* What the scan read through the file mapping goes back to the page
+ * cache (the scan itself drops it as it goes; this is the rest). */
+static void drop_sections(const struct kd_dwarf_sections *s)
+{
+	drop_pages(s, s->info, s->info_size);
+	drop_pages(s, s->abbrev, s->abbrev_size);
+	drop_pages(s, s->str, s->str_size);
+	drop_pages(s, s->line_str, s->line_str_size);
+	drop_pages(s, s->line, s->line_size);
+}
+
+/* The build's own thread: scan (it is worker 0), merge, lay out, save. */
+static void *coordinate(void *arg)
+{
+	struct kd_index_build *b = arg;
+	struct kd_error *err = run_workers(b, b->w, b->nw);
+	pthread_mutex_lock(&b->lock);
+	b->state = B_MERGING;	/* lookups stop reading the workers' sets */
+	pthread_mutex_unlock(&b->lock);
+	for (unsigned i = 0; i < b->nw; i++)
+		free_lookup(&b->w[i]);	/* not needed by the merge */
+	struct merged m = { 0 };
+	if (!err)
+		err = merge(b->w, b->nw, &m);
+	if (!err)
+		err = lay_out(&m, b->units, b->nunits, &b->id, &b->image,
+			      &b->size);
+	free(m.e);
+	free(m.starts);
+	free_workers(b);
+	if (!err && b->cache_file) {
+		b->save_err = kd_cache_mkdir_for(b->cache_file);
+		if (!b->save_err)
+			b->save_err = kd_dwarf_index_write(b->cache_file,
+							   b->image, b->size);
+	}
+	drop_sections(b->s);
+	pthread_mutex_lock(&b->lock);
+	b->err = err;
+	b->state = B_DONE;
+	pthread_cond_broadcast(&b->progress_cond);
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+static void build_free(struct kd_index_build *b)
+{
+	if (!b)
+		return;
+	free_workers(b);
+	for (unsigned i = 0; b->w && i < b->nw; i++)
+		pthread_mutex_destroy(&b->w[i].qlock);
+	free(b->w);
+	pthread_cond_destroy(&b->cond);
+	pthread_cond_destroy(&b->progress_cond);
+	pthread_mutex_destroy(&b->lock);
+	kd_error_destroy(b->err);
+	kd_error_destroy(b->save_err);
+	free(b->image);
+	free(b->unit_done);
+	free(b->unit_offs);
+	free(b->units);
+	free(b->cache_file);
+	free(b);
+}
+
+struct kd_error *kd_index_build_start(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      const char *cache_file, unsigned nthreads,
+				      int queryable,
+				      struct kd_index_build **ret)
+{
+	struct kd_index_build *b = calloc(1, sizeof(*b));
+	if (!b)
+		return &kd_error_nomem;
+	b->s = s;
+	b->id = *id;
+	b->queryable = queryable;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	pthread_cond_init(&b->progress_cond, NULL);
+	struct kd_error *err = kd_dwarf_list_units(s, &b->units, &b->nunits);
+	if (err) {
+		build_free(b);
+		return err;
+	}
+	b->nw = pick_threads(nthreads, b->nunits);
+	b->w = calloc(b->nw, sizeof(*b->w));
+	b->unit_done = calloc(b->nunits + 1, 1);
+	b->unit_offs = malloc((b->nunits + 1) * sizeof(*b->unit_offs));
+	if (!b->w || !b->unit_done || !b->unit_offs ||
+	    (cache_file && !(b->cache_file = strdup(cache_file)))) {
+		build_free(b);
+		return &kd_error_nomem;
+	}
+	for (unsigned i = 0; i < b->nw; i++)
+		pthread_mutex_init(&b->w[i].qlock, NULL);
+	for (size_t i = 0; i < b->nunits; i++)
+		b->unit_offs[i] = b->units[i].off;
+	/* Signals (Ctrl-C) go to the session's threads, not to these. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int failed = pthread_create(&b->coordinator, NULL, coordinate, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (failed)
+		coordinate(b);	/* no thread: build here, still correct */
+	else
+		b->started = 1;
+	*ret = b;
+	return NULL;
+}
+
+int kd_index_build_done(struct kd_index_build *b)
+{
+	pthread_mutex_lock(&b->lock);
+	int done = b->state == B_DONE;
+	pthread_mutex_unlock(&b->lock);
+	return done;
+}
+
+const uint64_t *kd_index_build_units(const struct kd_index_build *b,
+				     size_t *n)
+{
+	*n = b->nunits;
+	return b->unit_offs;
+}
+
+/* Is e certainly ahead of every entry of its name and kind the scan has
+ * not reached (cmp_final's order)?  Definitions come first, and among
+ * variables and functions those with an address; the rest by offset. */
+static int first_class(const struct kd_scan_entry *e)
+{
+	if (e->flags & KD_DIX_DECL)
+		return 0;
+	if (e->kind == KD_DIX_VARIABLE || e->kind == KD_DIX_FUNCTION)
+		return !!(e->flags & KD_DIX_HAS_ADDR);
+	return 1;
+}
+
+int kd_index_build_first(struct kd_index_build *b, const char *name,
+			 unsigned kind, struct kd_index_hit *hit,
+			 size_t *frontier)
+{
+	if (!b->queryable)
+		return -1;
+	size_t len = strlen(name);
+	uint64_t h = kd_name_hash(name, len);
+	uint64_t best = UINT64_MAX;
+	uint8_t flags = 0;
+	pthread_mutex_lock(&b->lock);
+	if (b->state != B_SCANNING) {
+		pthread_mutex_unlock(&b->lock);
+		return -1;
+	}
+	/* every unit below the frontier is in the sets: an entry there
+	 * that is first-class comes before anything still unscanned */
+	*frontier = b->frontier;
+	uint64_t limit = b->frontier < b->nunits ?
+			 b->units[b->frontier].off : UINT64_MAX;
+	for (unsigned i = 0; i < b->nw; i++) {
+		struct worker *w = &b->w[i];
+		pthread_mutex_lock(&w->qlock);
+		for (uint32_t j = w->heads ? w->heads[h & w->heads_mask] : 0;
+		     j; j = w->chain[j - 1]) {
+			const struct kd_scan_entry *e = &w->v[j - 1];
+			if (e->name_hash != h || e->kind != kind ||
+			    e->name_len != len || e->die >= limit ||
+			    e->die >= best || !first_class(e) ||
+			    memcmp(e->name, name, len) != 0)
+				continue;
+			best = e->die;
+			flags = e->flags;
+		}
+		pthread_mutex_unlock(&w->qlock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (best == UINT64_MAX)
+		return 0;
+	hit->name = name;
+	hit->die = best;
+	hit->kind = (uint8_t)kind;
+	hit->flags = flags;
+	return 1;
+}
+
+static void deadline(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += ms * 1000000L;
+	ts->tv_sec += ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
+}
+
+int kd_index_build_wait_done(struct kd_index_build *b, long ms)
+{
+	struct timespec ts;
+	deadline(&ts, ms);
+	pthread_mutex_lock(&b->lock);
+	if (b->state != B_DONE && ms > 0)
+		pthread_cond_timedwait(&b->progress_cond, &b->lock, &ts);
+	int done = b->state == B_DONE;
+	pthread_mutex_unlock(&b->lock);
+	return done;
+}
+
+void kd_index_build_progress(struct kd_index_build *b, uint64_t *done,
+			     uint64_t *total)
+{
+	*done = atomic_load(&b->done);
+	*total = b->nunits;
+}
+
+void kd_index_build_wait(struct kd_index_build *b, size_t frontier)
+{
+	struct timespec ts;
+	deadline(&ts, 100);
+	pthread_mutex_lock(&b->lock);
+	if (b->state == B_SCANNING && b->frontier <= frontier)
+		pthread_cond_timedwait(&b->progress_cond, &b->lock, &ts);
+	pthread_mutex_unlock(&b->lock);
+}
+
+struct kd_error *kd_index_build_finish(struct kd_index_build *b,
+				       kd_progress_fn *progress, void *arg,
+				       struct kd_index_result *r)
+{
+	double t0 = now(), last = 0;
+	memset(r, 0, sizeof(*r));
+	r->nunits = b->nunits;
+	pthread_mutex_lock(&b->lock);
+	while (b->state != B_DONE) {
+		struct timespec ts;
+		deadline(&ts, 100);
+		pthread_cond_timedwait(&b->progress_cond, &b->lock, &ts);
+		if (b->state == B_DONE)
+			break;
+		pthread_mutex_unlock(&b->lock);
+		if (kd_cancel_pending())
+			atomic_store(&b->stop, 1);
+		double t = now();
+		if (progress && t - t0 >= 0.1 && t - last >= 0.1) {
+			last = t;
+			progress(arg, "indexing DWARF", atomic_load(&b->done),
+				 b->nunits);
+		}
+		pthread_mutex_lock(&b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (last > 0)
+		progress(arg, "indexing DWARF", b->nunits, b->nunits);
+	if (b->started)
+		pthread_join(b->coordinator, NULL);
+	struct kd_error *err = b->err;
+	b->err = NULL;
+	if (!err) {
+		r->image = b->image;
+		r->size = b->size;
+		b->image = NULL;
+		r->saved = b->cache_file && !b->save_err;
+		r->save_err = b->save_err;
+		b->save_err = NULL;
+	}
+	build_free(b);
+	return err;
+}
+
+void kd_index_build_abandon(struct kd_index_build *b)
+{
+	if (!b)
+		return;
+	atomic_store(&b->stop, 1);
+	if (b->started)
+		pthread_join(b->coordinator, NULL);
+	build_free(b);
+}
+
 struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 				      const struct kd_index_source_id *id,
 				      unsigned nthreads,
@@ -831,49 +1177,24 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 				      void **image, size_t *size,
 				      uint64_t *nunits)
 {
-	struct build b = { .s = s, .progress = progress, .progress_arg = arg };
-	struct kd_error *err = kd_dwarf_list_units(s, &b.units, &b.nunits);
+	struct kd_index_build *b;
+	struct kd_index_result r;
+	struct kd_error *err = kd_index_build_start(s, id, NULL, nthreads, 0,
+						    &b);
 	if (err)
 		return err;
-	unsigned nw = pick_threads(nthreads, b.nunits);
-	struct worker *w = calloc(nw, sizeof(*w));
-	if (!w) {
-		free(b.units);
-		return &kd_error_nomem;
-	}
-	pthread_mutex_init(&b.lock, NULL);
-	pthread_cond_init(&b.cond, NULL);
-	if (s->file_map)	/* without it: just no early release */
-		b.unit_done = calloc(b.nunits + 1, 1);
-	err = run_workers(&b, w, nw);
-	for (unsigned i = 0; i < nw; i++)
-		free_lookup(&w[i]);	/* not needed by the merge */
-	struct merged m = { 0 };
-	if (!err)
-		err = merge(w, nw, &m);
-	if (!err)
-		err = lay_out(&m, b.units, b.nunits, id, image, size);
+	err = kd_index_build_finish(b, progress, arg, &r);
 	if (nunits)
-		*nunits = b.nunits;
-	free(m.e);
-	free(m.starts);
-	for (unsigned i = 0; i < nw; i++) {
-		free(w[i].v);
-		while (w[i].names) {
-			struct name_block *next = w[i].names->next;
-			free(w[i].names);
-			w[i].names = next;
-		}
-	}
-	free(w);
-	pthread_cond_destroy(&b.cond);
-	pthread_mutex_destroy(&b.lock);
-	free(b.unit_done);
-	free(b.units);
-	return err;
+		*nunits = r.nunits;
+	kd_error_destroy(r.save_err);
+	if (err)
+		return err;
+	*image = r.image;
+	*size = r.size;
+	return NULL;
 }
 
-/* ---- cache policy ---- */
+/* ---- the cache directory ---- */
 
 static int mkdir_parents(const char *file)
 {
@@ -894,88 +1215,9 @@ static int mkdir_parents(const char *file)
 	return 0;
 }
 
-static void set_note(struct kd_index_info *info, const char *what,
-		     struct kd_error *err)
-{
-	snprintf(info->note, sizeof(info->note), "%s%s%s", what,
-		 err ? ": " : "", err ? err->message : "");
-	kd_error_destroy(err);
-}
-
 struct kd_error *kd_cache_mkdir_for(const char *file)
 {
 	if (mkdir_parents(file) < 0)
 		return kd_error_os(errno, file, "cannot create directory for");
-	return NULL;
-}
-
-/* Saves the image and maps the saved file back (its pages can then be
- * dropped by the kernel instead of staying in our heap; it was written
- * from this image: no checksum pass). */
-static void save(const char *cache_file, void **image, size_t size,
-		 const struct kd_index_source_id *id,
-		 struct kd_dwarf_index **ret, struct kd_index_info *info)
-{
-	struct kd_error *err = NULL;
-	err = kd_cache_mkdir_for(cache_file);
-	if (!err)
-		err = kd_dwarf_index_write(cache_file, *image, size);
-	if (err) {
-		set_note(info, "not saved", err);
-		return;
-	}
-	info->origin = KD_INDEX_BUILT;
-	struct kd_dwarf_index *mapped;
-	if (kd_dwarf_index_map(cache_file, id, KD_INDEX_NO_CHECKSUM,
-			       &mapped) == NULL) {
-		kd_dwarf_index_destroy(*ret);	/* frees the image */
-		*image = NULL;
-		*ret = mapped;
-	}
-}
-
-struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
-				     const struct kd_index_source_id *id,
-				     const char *cache_file,
-				     const struct kd_debuginfo_options *opts,
-				     struct kd_dwarf_index **ret,
-				     struct kd_index_info *info)
-{
-	double t0 = now();
-	memset(info, 0, sizeof(*info));
-	snprintf(info->path, sizeof(info->path), "%s", cache_file ? cache_file : "");
-	if (cache_file && !opts->rebuild) {
-		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
-		if (!err) {
-			info->origin = KD_INDEX_LOADED;
-			goto out_done;
-		}
-		if (err->code == KD_ERR_OS && err->errnum == ENOENT)
-			kd_error_destroy(err);
-		else
-			set_note(info, "rebuilt", err);
-	}
-	void *image;
-	size_t size;
-	struct kd_error *err = kd_dwarf_index_build(s, id, opts->nthreads,
-						    opts->progress,
-						    opts->progress_arg, &image,
-						    &size, &info->nunits);
-	if (err)
-		return err;
-	err = kd_dwarf_index_open_image(image, size, id,
-					KD_INDEX_OWN_MALLOC |
-					KD_INDEX_NO_CHECKSUM, ret);
-	if (err) {
-		free(image);
-		return err;
-	}
-	info->origin = KD_INDEX_BUILT_UNSAVED;
-	if (cache_file)
-		save(cache_file, &image, size, id, ret, info);
-out_done:
-	info->nentries = kd_dwarf_index_count(*ret);
-	info->size = kd_dwarf_index_size(*ret);
-	info->seconds = now() - t0;
 	return NULL;
 }

@@ -21,6 +21,14 @@
 
 struct kd_dwarf_index;
 
+struct kd_index_hit {
+	const char *name;
+	uint64_t die;
+	uint8_t kind;
+	uint8_t flags;
+};
+
+
 /* What a cache file must match to be used. */
 struct kd_index_source_id {
 	const uint8_t *build_id;
@@ -41,6 +49,53 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 				      kd_progress_fn *progress, void *arg,
 				      void **image, size_t *size,
 				      uint64_t *nunits) KD_WARN_UNUSED;
+
+/*
+ * A build running on threads of its own (the session goes on meanwhile).
+ * With queryable, kd_index_build_first answers lookups before it ends:
+ * workers take units in order, so once every unit below some offset is
+ * scanned, the first entry of a name in the finished index's order is
+ * known if it lies there (a definition; for variables and functions one
+ * with an address).  When it ends the image is saved to cache_file (if
+ * not NULL); kd_index_build_finish hands it over.
+ */
+struct kd_index_build;
+
+struct kd_index_result {
+	void *image;		/* malloc'd */
+	size_t size;
+	uint64_t nunits;
+	int saved;		/* written to the cache file */
+	struct kd_error *save_err;	/* why not, or NULL */
+};
+
+struct kd_error *kd_index_build_start(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      const char *cache_file, unsigned nthreads,
+				      int queryable,
+				      struct kd_index_build **ret) KD_WARN_UNUSED;
+/* 1: *hit is the first entry of name and kind in the finished index;
+ * 0: not known yet (*frontier: units scanned in order so far, for
+ * kd_index_build_wait); -1: ask the finished index. */
+int kd_index_build_first(struct kd_index_build *b, const char *name,
+			 unsigned kind, struct kd_index_hit *hit,
+			 size_t *frontier);
+/* Waits (at most 100 ms) for the scan to pass frontier units. */
+void kd_index_build_wait(struct kd_index_build *b, size_t frontier);
+/* Waits at most ms for the end; 1 when it has ended. */
+int kd_index_build_wait_done(struct kd_index_build *b, long ms);
+int kd_index_build_done(struct kd_index_build *b);
+void kd_index_build_progress(struct kd_index_build *b, uint64_t *done,
+			     uint64_t *total);
+const uint64_t *kd_index_build_units(const struct kd_index_build *b,
+				     size_t *n);
+/* Waits for the end (reporting progress after 0.1 s; Ctrl-C stops the
+ * build) and frees b: the build's error, or the image in *r. */
+struct kd_error *kd_index_build_finish(struct kd_index_build *b,
+				       kd_progress_fn *progress, void *arg,
+				       struct kd_index_result *r) KD_WARN_UNUSED;
+/* Stops the build without saving and frees it. */
+void kd_index_build_abandon(struct kd_index_build *b);
 
 /* Validates an image and wraps it; id NULL skips the source match. */
 struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
@@ -75,7 +130,23 @@ struct kd_error *kd_dwarf_index_map(const char *path,
 				    unsigned flags, struct kd_dwarf_index **ret)
 	KD_WARN_UNUSED;
 
-/* Everything: use the cache file when valid, else build and save. */
+/*
+ * The index of a source: the cache file when valid, else a pending index
+ * whose build runs in the background and is saved to cache_file when it
+ * ends.  info (which must outlive *ret) is filled when it is complete.
+ */
+struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      const char *cache_file,
+				      const struct kd_debuginfo_options *opts,
+				      struct kd_dwarf_index **ret,
+				      struct kd_index_info *info) KD_WARN_UNUSED;
+/* Waits until idx is complete; the build's error if it failed. */
+struct kd_error *kd_dwarf_index_wait(struct kd_dwarf_index *idx) KD_WARN_UNUSED;
+/* Stops a pending index's build: it stays empty and is not saved. */
+void kd_dwarf_index_abandon(struct kd_dwarf_index *idx);
+
+/* Start and wait: use the cache file when valid, else build and save. */
 struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 				     const struct kd_index_source_id *id,
 				     const char *cache_file,
@@ -83,27 +154,28 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 				     struct kd_dwarf_index **ret,
 				     struct kd_index_info *info) KD_WARN_UNUSED;
 
-uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx);
+/* These wait for a pending index to be complete. */
+uint64_t kd_dwarf_index_count(struct kd_dwarf_index *idx);
+size_t kd_dwarf_index_size(struct kd_dwarf_index *idx);
 /* The .debug_info offsets of the units, in order (hints: unchecked). */
-const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
-				     size_t *n);
-size_t kd_dwarf_index_size(const struct kd_dwarf_index *idx);
-
-struct kd_index_hit {
-	const char *name;
-	uint64_t die;
-	uint8_t kind;
-	uint8_t flags;
-};
+const uint64_t *kd_dwarf_index_units(struct kd_dwarf_index *idx, size_t *n);
 
 /* Entries of one name, in preference order: definitions before
  * declarations, with an address before without, then by DIE offset. */
 struct kd_index_iter {
-	const struct kd_dwarf_index *idx;
+	struct kd_dwarf_index *idx;
 	const char *name;
 	size_t len;
 	uint32_t pos, end;
 	unsigned kinds;		/* mask of 1u << kind */
+	int state;		/* KD_ITER_*: a pending index's answer */
+	struct kd_index_hit first;
+};
+
+enum {
+	KD_ITER_FIRST = 1,	/* give first, known before the build ended */
+	KD_ITER_REST,		/* then the rest from the complete index */
+	KD_ITER_SKIP,		/* ... skipping first there */
 };
 
 #define KD_DIX_MASK(kind) (1u << (kind))
@@ -111,12 +183,14 @@ struct kd_index_iter {
 		      KD_DIX_MASK(KD_DIX_UNION) | KD_DIX_MASK(KD_DIX_ENUM) | \
 		      KD_DIX_MASK(KD_DIX_TYPEDEF))
 
-void kd_dwarf_index_find(const struct kd_dwarf_index *idx, const char *name,
+/* On a pending index, a single kind is answered as soon as its first
+ * entry is certain; several kinds wait for the complete index. */
+void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
 			 unsigned kinds, struct kd_index_iter *it);
 /* 1 and *hit filled, or 0 at the end. */
 int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit);
 /* The i-th entry of the whole index (0 <= i < count); 0 if corrupt. */
-int kd_dwarf_index_entry(const struct kd_dwarf_index *idx, uint64_t i,
+int kd_dwarf_index_entry(struct kd_dwarf_index *idx, uint64_t i,
 			 struct kd_index_hit *hit);
 
 #endif /* PYKDUMP_DWARF_INDEX_H */

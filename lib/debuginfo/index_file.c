@@ -4,6 +4,14 @@
  * (layout in index_format.h).  Opening an image is O(1) apart from the
  * body checksum; names are found by hashing into a bucket and comparing
  * the few names there.
+ *
+ * An index can also be pending: built in the background (dwarf_index.c)
+ * while the session goes on.  A lookup of one kind is then answered from
+ * the units scanned so far when the answer is already certain, and waits
+ * for the scan to reach it otherwise; everything else waits for the end.
+ * A session's first commands usually need names from the first units
+ * (the core kernel is linked first), so they run while the drivers are
+ * still being indexed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +20,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <pykdump/cancel.h>
 
 #include "dwarf_index.h"
 #include "index_format.h"
@@ -29,7 +40,22 @@ struct kd_dwarf_index {
 	uint32_t nentries, nbuckets;
 	const uint64_t *units;
 	size_t nunits;
+	/* A pending index: the build, and what completing it needs. */
+	struct kd_index_build *build;
+	struct kd_error *err;		/* the build failed: no entries */
+	struct kd_index_info *info;	/* filled when complete */
+	struct kd_index_source_id id;
+	kd_progress_fn *progress;
+	void *progress_arg;
+	double t0;
 };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* Four independent multiply-xor lanes over 8-byte words: several GB/s.
  * In pieces so that a file can be summed through a small buffer. */
@@ -188,10 +214,11 @@ static struct kd_error *check_source(const struct kd_index_header *h,
 				     h->source_mtime_ns, id);
 }
 
-struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
-					   const struct kd_index_source_id *id,
-					   unsigned flags,
-					   struct kd_dwarf_index **ret)
+/* Validates image and points idx at its tables. */
+static struct kd_error *init_image(struct kd_dwarf_index *idx,
+				   const void *image, size_t size,
+				   const struct kd_index_source_id *id,
+				   unsigned flags)
 {
 	const struct kd_index_header *h = image;
 	struct kd_error *err;
@@ -215,9 +242,6 @@ struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
 	const uint8_t *base = image;
 	if (base[h->strings_off + h->strings_size - 1] != 0)
 		return bad_image("string table not terminated");
-	struct kd_dwarf_index *idx = calloc(1, sizeof(*idx));
-	if (!idx)
-		return &kd_error_nomem;
 	idx->base = base;
 	idx->size = size;
 	idx->flags = flags;
@@ -230,36 +254,253 @@ struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
 	idx->nbuckets = h->nbuckets;
 	idx->units = (const uint64_t *)(base + h->units_off);
 	idx->nunits = (size_t)h->nunits;
+	return NULL;
+}
+
+struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
+					   const struct kd_index_source_id *id,
+					   unsigned flags,
+					   struct kd_dwarf_index **ret)
+{
+	struct kd_dwarf_index *idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		return &kd_error_nomem;
+	struct kd_error *err = init_image(idx, image, size, id, flags);
+	if (err) {
+		free(idx);
+		return err;
+	}
 	*ret = idx;
 	return NULL;
+}
+
+static void release_image(struct kd_dwarf_index *idx)
+{
+	if (idx->flags & KD_INDEX_OWN_MALLOC)
+		free((void *)idx->base);
+	if (idx->flags & KD_INDEX_OWN_MMAP)
+		munmap((void *)idx->base, idx->size);
+	idx->base = NULL;
+	idx->flags = 0;
+}
+
+static void set_note(struct kd_index_info *info, const char *what,
+		     struct kd_error *err)
+{
+	snprintf(info->note, sizeof(info->note), "%s%s%s", what,
+		 err ? ": " : "", err ? err->message : "");
+	kd_error_destroy(err);
+}
+
+static void fill_info(struct kd_dwarf_index *idx)
+{
+	struct kd_index_info *info = idx->info;
+	if (!info)
+		return;
+	info->nentries = idx->nentries;
+	info->size = idx->base ? idx->size : 0;
+	info->seconds = now() - idx->t0;
+}
+
+/* The build has ended (or is stopped when abandon): take its image,
+ * preferably as the saved file mapped (its pages can then go back to
+ * the page cache instead of staying in our heap). */
+static void complete(struct kd_dwarf_index *idx, int abandon)
+{
+	struct kd_index_result r;
+	struct kd_error *err;
+	if (abandon) {
+		kd_index_build_abandon(idx->build);
+		memset(&r, 0, sizeof(r));
+		err = kd_error_create(KD_ERR_INTERRUPTED,
+				      "DWARF index: build stopped");
+	} else {
+		err = kd_index_build_finish(idx->build, idx->progress,
+					    idx->progress_arg, &r);
+	}
+	idx->build = NULL;
+	struct kd_index_info *info = idx->info;
+	if (!err) {
+		struct kd_dwarf_index *mapped;
+		if (r.saved && info && *info->path &&
+		    kd_dwarf_index_map(info->path, &idx->id,
+				       KD_INDEX_NO_CHECKSUM, &mapped) == NULL) {
+			free(r.image);
+			*idx = (struct kd_dwarf_index){
+				.base = mapped->base, .size = mapped->size,
+				.flags = mapped->flags, .hdr = mapped->hdr,
+				.buckets = mapped->buckets,
+				.entries = mapped->entries,
+				.strings = mapped->strings,
+				.strings_size = mapped->strings_size,
+				.nentries = mapped->nentries,
+				.nbuckets = mapped->nbuckets,
+				.units = mapped->units, .nunits = mapped->nunits,
+				.info = idx->info, .id = idx->id, .t0 = idx->t0,
+			};
+			free(mapped);
+		} else {
+			err = init_image(idx, r.image, r.size, &idx->id,
+					 KD_INDEX_OWN_MALLOC |
+					 KD_INDEX_NO_CHECKSUM);
+			if (err)
+				free(r.image);
+		}
+	}
+	if (info) {
+		info->origin = r.saved ? KD_INDEX_BUILT : KD_INDEX_BUILT_UNSAVED;
+		info->nunits = r.nunits;
+		if (r.save_err)
+			set_note(info, "not saved", r.save_err);
+		r.save_err = NULL;
+	}
+	kd_error_destroy(r.save_err);
+	idx->err = err;
+	fill_info(idx);
+}
+
+/* 1 when idx is complete (its build may have failed: then it is empty).
+ * With wait, blocks until then, with a progress line after 0.1 s; Ctrl-C
+ * gives up waiting (0), the build goes on. */
+static int settle(struct kd_dwarf_index *idx, int wait)
+{
+	if (!idx->build)
+		return 1;
+	double t0 = now(), last = 0;
+	while (!kd_index_build_wait_done(idx->build, wait ? 100 : 0)) {
+		if (!wait || kd_cancel_pending())
+			return 0;
+		double t = now();
+		if (idx->progress && t - t0 >= 0.1 && t - last >= 0.1) {
+			uint64_t done, total;
+			kd_index_build_progress(idx->build, &done, &total);
+			last = t;
+			idx->progress(idx->progress_arg, "indexing DWARF",
+				      done < total ? done : total - 1, total);
+		}
+	}
+	if (last > 0) {
+		uint64_t done, total;
+		kd_index_build_progress(idx->build, &done, &total);
+		idx->progress(idx->progress_arg, "indexing DWARF", total, total);
+	}
+	complete(idx, 0);
+	return 1;
+}
+
+struct kd_error *kd_dwarf_index_wait(struct kd_dwarf_index *idx)
+{
+	if (!settle(idx, 1))
+		return kd_error_create(KD_ERR_INTERRUPTED,
+				       "DWARF index: interrupted while waiting "
+				       "for it to be built");
+	if (idx->err)
+		return kd_error_create(idx->err->code, "%s", idx->err->message);
+	return NULL;
+}
+
+void kd_dwarf_index_abandon(struct kd_dwarf_index *idx)
+{
+	if (idx && idx->build)
+		complete(idx, 1);
 }
 
 void kd_dwarf_index_destroy(struct kd_dwarf_index *idx)
 {
 	if (!idx)
 		return;
-	if (idx->flags & KD_INDEX_OWN_MALLOC)
-		free((void *)idx->base);
-	if (idx->flags & KD_INDEX_OWN_MMAP)
-		munmap((void *)idx->base, idx->size);
+	if (idx->build)
+		complete(idx, 0);	/* finish and save it for next time */
+	release_image(idx);
+	kd_error_destroy(idx->err);
 	free(idx);
 }
 
-const uint64_t *kd_dwarf_index_units(const struct kd_dwarf_index *idx,
-				     size_t *n)
+struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
+				      const struct kd_index_source_id *id,
+				      const char *cache_file,
+				      const struct kd_debuginfo_options *opts,
+				      struct kd_dwarf_index **ret,
+				      struct kd_index_info *info)
 {
-	*n = idx ? idx->nunits : 0;
-	return idx ? idx->units : NULL;
+	double t0 = now();
+	memset(info, 0, sizeof(*info));
+	snprintf(info->path, sizeof(info->path), "%s", cache_file ? cache_file : "");
+	if (cache_file && !opts->rebuild) {
+		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
+		if (!err) {
+			info->origin = KD_INDEX_LOADED;
+			(*ret)->info = info;
+			(*ret)->t0 = t0;
+			fill_info(*ret);
+			(*ret)->info = NULL;
+			return NULL;
+		}
+		if (err->code == KD_ERR_OS && err->errnum == ENOENT)
+			kd_error_destroy(err);
+		else
+			set_note(info, "rebuilt", err);
+	}
+	struct kd_dwarf_index *idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		return &kd_error_nomem;
+	struct kd_error *err = kd_index_build_start(s, id, cache_file,
+						    opts->nthreads, 1,
+						    &idx->build);
+	if (err) {
+		free(idx);
+		return err;
+	}
+	idx->info = info;
+	idx->id = *id;
+	idx->progress = opts->progress;
+	idx->progress_arg = opts->progress_arg;
+	idx->t0 = t0;
+	*ret = idx;
+	return NULL;
 }
 
-uint64_t kd_dwarf_index_count(const struct kd_dwarf_index *idx)
+struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
+				     const struct kd_index_source_id *id,
+				     const char *cache_file,
+				     const struct kd_debuginfo_options *opts,
+				     struct kd_dwarf_index **ret,
+				     struct kd_index_info *info)
 {
-	return idx ? idx->nentries : 0;
+	struct kd_dwarf_index *idx;
+	struct kd_error *err = kd_dwarf_index_start(s, id, cache_file, opts,
+						    &idx, info);
+	if (err)
+		return err;
+	err = kd_dwarf_index_wait(idx);
+	if (err) {
+		kd_dwarf_index_destroy(idx);
+		return err;
+	}
+	idx->info = NULL;	/* the caller's, maybe on its stack */
+	*ret = idx;
+	return NULL;
 }
 
-size_t kd_dwarf_index_size(const struct kd_dwarf_index *idx)
+const uint64_t *kd_dwarf_index_units(struct kd_dwarf_index *idx, size_t *n)
 {
-	return idx ? idx->size : 0;
+	*n = 0;
+	if (!idx)
+		return NULL;
+	if (idx->build)
+		return kd_index_build_units(idx->build, n);
+	*n = idx->nunits;
+	return idx->units;
+}
+
+uint64_t kd_dwarf_index_count(struct kd_dwarf_index *idx)
+{
+	return idx && settle(idx, 1) ? idx->nentries : 0;
+}
+
+size_t kd_dwarf_index_size(struct kd_dwarf_index *idx)
+{
+	return idx && settle(idx, 1) && idx->base ? idx->size : 0;
 }
 
 static int fill_hit(const struct kd_dwarf_index *idx, uint32_t i,
@@ -276,43 +517,90 @@ static int fill_hit(const struct kd_dwarf_index *idx, uint32_t i,
 	return 1;
 }
 
-void kd_dwarf_index_find(const struct kd_dwarf_index *idx, const char *name,
+/* Points it at the bucket of its name in the complete index. */
+static void find_bucket(struct kd_index_iter *it)
+{
+	struct kd_dwarf_index *idx = it->idx;
+	it->pos = it->end = 0;
+	if (!idx->base)
+		return;		/* a failed build: nothing */
+	uint32_t b = (uint32_t)(kd_name_hash(it->name, it->len) &
+				(idx->nbuckets - 1));
+	uint32_t start = idx->buckets[b], end = idx->buckets[b + 1];
+	if (start > end || end > idx->nentries)
+		return;		/* damaged: nothing */
+	it->pos = start;
+	it->end = end;
+}
+
+void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
 			 unsigned kinds, struct kd_index_iter *it)
 {
 	memset(it, 0, sizeof(*it));
 	if (!idx)
 		return;
-	size_t len = strlen(name);
-	uint32_t b = (uint32_t)(kd_name_hash(name, len) & (idx->nbuckets - 1));
-	uint32_t start = idx->buckets[b], end = idx->buckets[b + 1];
-	if (start > end || end > idx->nentries)
-		return;		/* damaged: nothing */
 	it->idx = idx;
 	it->name = name;
-	it->len = len;
-	it->pos = start;
-	it->end = end;
+	it->len = strlen(name);
 	it->kinds = kinds;
+	if (!settle(idx, 0) && kinds && !(kinds & (kinds - 1))) {
+		unsigned kind = (unsigned)__builtin_ctz(kinds);
+		size_t frontier;
+		for (;;) {
+			int r = kd_index_build_first(idx->build, name, kind,
+						     &it->first, &frontier);
+			if (r > 0) {
+				it->state = KD_ITER_FIRST;
+				return;
+			}
+			if (r < 0)
+				break;
+			if (kd_cancel_pending())
+				return;		/* nothing */
+			kd_index_build_wait(idx->build, frontier);
+		}
+	}
+	if (!settle(idx, 1))
+		return;		/* interrupted: nothing */
+	find_bucket(it);
 }
 
 int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit)
 {
+	if (it->state == KD_ITER_FIRST) {
+		*hit = it->first;
+		it->state = KD_ITER_REST;
+		return 1;
+	}
+	if (it->state == KD_ITER_REST) {
+		/* the rest comes from the complete index, where the entry
+		 * already given is the first of its name and kind */
+		it->state = KD_ITER_SKIP;
+		if (!settle(it->idx, 1))
+			return 0;
+		find_bucket(it);
+	}
 	while (it->pos < it->end) {
 		uint32_t i = it->pos++;
 		if (!fill_hit(it->idx, i, hit))
 			continue;
 		if (!(it->kinds & KD_DIX_MASK(hit->kind)))
 			continue;
-		if (strcmp(hit->name, it->name) == 0)
-			return 1;
+		if (strcmp(hit->name, it->name) != 0)
+			continue;
+		if (it->state == KD_ITER_SKIP && hit->die == it->first.die) {
+			it->state = 0;
+			continue;
+		}
+		return 1;
 	}
 	return 0;
 }
 
-int kd_dwarf_index_entry(const struct kd_dwarf_index *idx, uint64_t i,
+int kd_dwarf_index_entry(struct kd_dwarf_index *idx, uint64_t i,
 			 struct kd_index_hit *hit)
 {
-	if (!idx || i >= idx->nentries)
+	if (!idx || !settle(idx, 1) || i >= idx->nentries)
 		return 0;
 	return fill_hit(idx, (uint32_t)i, hit);
 }

@@ -337,9 +337,12 @@ static void sort_ents(const struct kd_symtab *st, struct kd_sym_ent *ents)
 }
 
 /* A new name hash over ents (positions in ents: matches come out in
- * address order), or NULL without memory. */
+ * address order), or NULL without memory.  hashes (may be NULL): each
+ * name's kd_name_hash by ELF symbol index, computed beforehand in symbol
+ * order, which reads the string table in order rather than at random. */
 static uint32_t *make_hash(const struct kd_symtab *st,
-			   const struct kd_sym_ent *ents, size_t *capp)
+			   const struct kd_sym_ent *ents, size_t *capp,
+			   const uint64_t *hashes)
 {
 	size_t cap = 16;
 	while (cap < st->n * 2)
@@ -348,8 +351,13 @@ static uint32_t *make_hash(const struct kd_symtab *st,
 	if (!hash)
 		return NULL;
 	for (size_t i = 0; i < st->n; i++) {
-		const char *name = crash_name(st, &ents[i]);
-		size_t j = kd_name_hash(name, strlen(name)) & (cap - 1);
+		size_t j;
+		if (hashes && ents[i].sym < st->nsyms) {
+			j = hashes[ents[i].sym] & (cap - 1);
+		} else {
+			const char *name = crash_name(st, &ents[i]);
+			j = kd_name_hash(name, strlen(name)) & (cap - 1);
+		}
 		while (hash[j])
 			j = (j + 1) & (cap - 1);
 		hash[j] = (uint32_t)i + 1;
@@ -361,9 +369,17 @@ static uint32_t *make_hash(const struct kd_symtab *st,
 /* Sorts, filters as crash does, and builds the name hash. */
 static struct kd_error *index_symbols(struct kd_symtab *st)
 {
+	uint64_t *hashes = malloc(st->nsyms * sizeof(*hashes) + 1);
+	for (size_t i = 0; hashes && i < st->n; i++) {
+		const struct kd_sym_ent *e = &st->own_ents[i];
+		const char *name = crash_name(st, e);
+		if (e->sym < st->nsyms)
+			hashes[e->sym] = kd_name_hash(name, strlen(name));
+	}
 	sort_ents(st, st->own_ents);
 	crash_filter(st);
-	st->own_hash = make_hash(st, st->own_ents, &st->hash_cap);
+	st->own_hash = make_hash(st, st->own_ents, &st->hash_cap, hashes);
+	free(hashes);
 	st->hash = st->own_hash;
 	return st->hash ? NULL : &kd_error_nomem;
 }
@@ -490,7 +506,7 @@ void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 	if (copy) {
 		memcpy(copy, st->ents, st->n * sizeof(*copy));
 		sort_ents(st, copy);
-		hash = make_hash(st, copy, &cap);
+		hash = make_hash(st, copy, &cap, NULL);
 	}
 	if (!hash) {
 		free(copy);

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A session without a cached DWARF index builds it in the background
+while the commands run: a lookup is answered from the units scanned so
+far when its answer is already certain there, and waits for the scan
+otherwise.  Every answer must be the one the complete index gives, and
+the index must be saved by the time the process exits."""
+import os
+import subprocess
+
+DUMP = "vmcore.kdump"
+
+# Names from the first units (core kernel), from the last ones (drivers,
+# net), names defined in many units, names only declared, and names that
+# do not exist (these wait for the whole scan).
+COMMANDS = [
+    "sys",
+    "ps",
+    "struct task_struct -o",
+    "whatis init_task",
+    "p jiffies",
+    "p init_uts_ns.name.release",
+    "sym schedule",
+    "whatis struct list_head",
+    "whatis struct sk_buff",
+    "whatis struct virtio_device",
+    "whatis struct kmem_cache",
+    "whatis struct request_queue",
+    "whatis enum pid_type",
+    "p max_threads",
+    "p netdev_max_backlog",
+    "whatis struct no_such_struct_anywhere",
+    "p no_such_variable_anywhere",
+    "log | tail -n 3",
+    "mod",
+    "net",
+    "bt -a",
+]
+
+
+def run(pykdump, cache, cmds=COMMANDS):
+    r = subprocess.run(pykdump.argv(cmds, dump=DUMP), capture_output=True,
+                       text=True, errors="replace", timeout=600,
+                       env={**os.environ, "PYKDUMP_CACHE_DIR": str(cache)})
+    return r
+
+
+def index_files(cache):
+    d = cache / "index"
+    return sorted(p for p in d.iterdir()
+                  if not p.name.endswith(".symtab")) if d.is_dir() else []
+
+
+def test_cold_answers_equal_warm_and_index_is_saved(pykdump, tmp_path):
+    cache = tmp_path / "cache"
+    cold = run(pykdump, cache)
+    files = index_files(cache)
+    assert len(files) == 1, "the index was not saved at exit"
+    assert not any(p.name.count(".tmp.") for p in (cache / "index").iterdir())
+    stamp = files[0].stat().st_mtime_ns
+    warm = run(pykdump, cache)
+    assert index_files(cache)[0].stat().st_mtime_ns == stamp, \
+        "the saved index was not used"
+    assert cold.returncode == warm.returncode
+    assert cold.stdout == warm.stdout
+    assert "no_such_struct_anywhere" in cold.stdout
+    assert "RELEASE:" in cold.stdout and "PANIC:" in cold.stdout
+
+
+def test_python_program_on_a_cold_cache(pykdump, tmp_path, sample):
+    """The Python API on a session whose index is still being built."""
+    prog = tmp_path / "prog.py"
+    prog.write_text(
+        "from pykdump.API import *\n"
+        "t = readSymbol('init_task')\n"
+        "print(t.comm, t.pid, len(t.tasks))\n"
+        "print(struct_size('struct sk_buff'), member_offset('struct virtio_device', 'dev'))\n"
+        "print(readSU('struct task_struct', Addr(t)).comm)\n")
+    outs = []
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        r = subprocess.run(
+            [str(pykdump.bin), "run", str(sample.vmlinux),
+             str(sample.dump(DUMP)), str(prog)],
+            capture_output=True, text=True, timeout=600,
+            env={**os.environ, "PYKDUMP_CACHE_DIR": str(cache)})
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1] and "swapper" in outs[0]
+
+
+def test_early_answers_equal_the_complete_index(sample):
+    """tests/tools/index_prefix on the sample's vmlinux: every name the
+    running build answers before it ends is answered as the complete index
+    answers it, and the two builds' images are the same."""
+    import re
+    from pathlib import Path
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).parents[2] / "build"))
+    tool = build / "tests/tools/index_prefix"
+    assert tool.exists(), f"{tool} not built"
+    r = subprocess.run([str(tool), str(sample.vmlinux)], capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    early = int(re.search(r"early (\d+)", r.stdout).group(1))
+    # the scan takes ~0.1 s of two CPUs; names are asked ~1 per µs
+    assert early > 100, r.stdout
