@@ -52,7 +52,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py -k asan
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
+	  tests/kernel/test_index_background.py -k asan
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \

@@ -7,6 +7,8 @@ the index must be saved by the time the process exits."""
 import os
 import subprocess
 
+import pytest
+
 DUMP = "vmcore.kdump"
 
 # Names from the first units (core kernel), from the last ones (drivers,
@@ -37,10 +39,28 @@ COMMANDS = [
 ]
 
 
-def run(pykdump, cache, cmds=COMMANDS):
-    r = subprocess.run(pykdump.argv(cmds, dump=DUMP), capture_output=True,
-                       text=True, errors="replace", timeout=600,
-                       env={**os.environ, "PYKDUMP_CACHE_DIR": str(cache)})
+SANITIZER = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+             "ThreadSanitizer")
+
+
+# With PYKDUMP_ASAN_BIN (make asan), the sanitized CLI runs it too: the
+# build's threads, the lookups meanwhile and the wait at exit.
+@pytest.fixture(params=["cli"] + (["asan"] if os.environ.get(
+    "PYKDUMP_ASAN_BIN") else []))
+def binary(request, pykdump):
+    return {"cli": str(pykdump.bin),
+            "asan": os.environ.get("PYKDUMP_ASAN_BIN")}[request.param]
+
+
+def run(pykdump, cache, binary, cmds=COMMANDS):
+    argv = pykdump.argv(cmds, dump=DUMP)
+    argv[0] = binary
+    r = subprocess.run(argv, capture_output=True, text=True,
+                       errors="replace", timeout=600,
+                       env={**os.environ, "PYKDUMP_CACHE_DIR": str(cache),
+                            "ASAN_OPTIONS": "detect_leaks=1",
+                            "UBSAN_OPTIONS": "halt_on_error=1"})
+    assert not any(s in r.stderr for s in SANITIZER), r.stderr[-3000:]
     return r
 
 
@@ -50,14 +70,15 @@ def index_files(cache):
                   if not p.name.endswith(".symtab")) if d.is_dir() else []
 
 
-def test_cold_answers_equal_warm_and_index_is_saved(pykdump, tmp_path):
+def test_cold_answers_equal_warm_and_index_is_saved(pykdump, tmp_path,
+                                                    binary):
     cache = tmp_path / "cache"
-    cold = run(pykdump, cache)
+    cold = run(pykdump, cache, binary)
     files = index_files(cache)
     assert len(files) == 1, "the index was not saved at exit"
     assert not any(p.name.count(".tmp.") for p in (cache / "index").iterdir())
     stamp = files[0].stat().st_mtime_ns
-    warm = run(pykdump, cache)
+    warm = run(pykdump, cache, binary)
     assert index_files(cache)[0].stat().st_mtime_ns == stamp, \
         "the saved index was not used"
     assert cold.returncode == warm.returncode
