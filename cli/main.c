@@ -152,6 +152,13 @@ static void progress(void *arg, const char *what, uint64_t done,
 		(unsigned long long)total, done == total ? "\n" : "");
 }
 
+static void warn(void *arg, const char *message)
+{
+	(void)arg;
+	fflush(stdout);
+	fprintf(stderr, "pykdump: warning: %s\n", message);
+}
+
 /* 1 when every -c command works on the dump alone (dumpinfo). */
 static int dump_only_commands(const struct cli *cli)
 {
@@ -228,6 +235,7 @@ int main(int argc, char **argv)
 	struct kd_session *s;
 	if (isatty(STDERR_FILENO))
 		cli.opts.progress = progress;
+	cli.opts.warn = warn;
 	struct kd_error *err = kd_session_open(&cli.opts, &s);
 	if (err && err->code == KD_ERR_NOT_FOUND && !cli.opts.no_vmlinux &&
 	    dump_only_commands(&cli)) {

@@ -23,6 +23,7 @@
 
 #include <pykdump/debuginfo.h>
 #include <pykdump/dump.h>
+#include <pykdump/log.h>
 #include <pykdump/memory.h>
 #include <pykdump/vmcoreinfo.h>
 
@@ -94,13 +95,31 @@ static void list_candidates(const struct kd_session *s, const char *release,
 	}
 }
 
-static struct kd_debuginfo_options di_options(const struct kd_session *s)
+/* A problem the debuginfo found in the background: into the problem
+ * log, and to the caller's warn hook. */
+static void debuginfo_warning(void *arg, const char *message)
+{
+	struct kd_session *s = arg;
+	const char *path = s->vmlinux_path ? s->vmlinux_path : "vmlinux";
+	kd_error_destroy(kd_log_warning(s->log, "%s: %s", path, message));
+	if (s->opts.warn) {
+		char *text;
+		if (asprintf(&text, "%s: %s", path, message) >= 0) {
+			s->opts.warn(s->opts.warn_arg, text);
+			free(text);
+		}
+	}
+}
+
+static struct kd_debuginfo_options di_options(struct kd_session *s)
 {
 	struct kd_debuginfo_options o = {
 		.cache_dir = s->opts.cache_dir,
 		.no_cache = s->opts.no_index_cache,
 		.progress = s->opts.progress,
 		.progress_arg = s->opts.progress_arg,
+		.warn = debuginfo_warning,
+		.warn_arg = s,
 		.memocache = s->mc,
 	};
 	return o;

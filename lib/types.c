@@ -708,13 +708,34 @@ struct kd_type *kd_types_definition(struct kd_types *ts,
 	return t->is_decl ? NULL : t;
 }
 
+/* A name was not found: say so, and why it may be missing when an index
+ * could not be built (corrupt DWARF past what was scanned). */
+static struct kd_error *not_found(struct kd_types *ts, struct kd_error *err)
+{
+	struct kd_debuginfo *di = ts->di;
+	for (size_t i = 0; i < di->nsources; i++) {
+		const struct kd_error *why;
+		if (di->sources[i]->hidden ||
+		    !(why = kd_debuginfo_source_problem(di, i)))
+			continue;
+		struct kd_error *e = kd_error_create(why->code,
+						     "%s (the DWARF index is "
+						     "incomplete: %s)",
+						     err->message, why->message);
+		kd_error_destroy(err);
+		return e;
+	}
+	return err;
+}
+
 static struct kd_error *named_type(struct kd_types *ts, const char *name,
 				   unsigned kind, struct kd_type **ret)
 {
 	uint32_t src;
 	struct kd_index_hit hit;
 	if (!find_entry(ts, name, kind, 0, &src, &hit))
-		return kd_error_create(KD_ERR_NOT_FOUND, "no type %s", name);
+		return not_found(ts, kd_error_create(KD_ERR_NOT_FOUND,
+						     "no type %s", name));
 	return kd_dwarf_type_at(ts, src, hit.die, ret);
 }
 
@@ -966,10 +987,10 @@ static struct kd_error *object_die(struct kd_types *ts, const char *name,
 {
 	struct kd_index_hit hit;
 	if (!find_entry(ts, name, kind, 0, src, &hit))
-		return kd_error_create(KD_ERR_NOT_FOUND, "no %s %s",
+		return not_found(ts, kd_error_create(KD_ERR_NOT_FOUND, "no %s %s",
 				       kind == KD_DIX_FUNCTION ? "function" :
 				       kind == KD_DIX_VARIABLE ? "variable" :
-				       "enumerator", name);
+				       "enumerator", name));
 	*flags = hit.flags;
 	if (!kd_types_offdie(ts, *src, hit.die, die))
 		return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx",

@@ -38,6 +38,7 @@ struct kd_memocache;
 /* Progress of a long step: what ("indexing DWARF"), done of total units.
  * Called from the thread that started the step, at most ~10 times a
  * second, and once more with done == total at the end. */
+typedef void kd_warn_fn(void *arg, const char *message);
 typedef void kd_progress_fn(void *arg, const char *what, uint64_t done,
 			    uint64_t total);
 
@@ -48,6 +49,10 @@ struct kd_debuginfo_options {
 	int rebuild;			/* ignore an existing cache file */
 	kd_progress_fn *progress;
 	void *progress_arg;
+	/* Problems found in the background, e.g. DWARF units left out of
+	 * the index (corrupt); may be NULL. */
+	kd_warn_fn *warn;
+	void *warn_arg;
 	/* Caches register here (KD_CU_LOAD); may be NULL. */
 	struct kd_memocache *memocache;
 };

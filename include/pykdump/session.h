@@ -48,6 +48,10 @@ struct kd_session_options {
 	int no_index_cache;		/* build the DWARF index in memory only */
 	kd_session_progress_fn *progress;	/* index build progress, or NULL */
 	void *progress_arg;
+	/* Problems found in the background (DWARF units left out of the
+	 * index), as they are found; also kept in the problem log. */
+	void (*warn)(void *arg, const char *message);
+	void *warn_arg;
 };
 
 KD_PUBLIC struct kd_error *kd_session_open(const struct kd_session_options *opts,

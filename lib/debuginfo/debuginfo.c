@@ -209,8 +209,19 @@ struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 		if (err)
 			return err;
 	}
+	/* a failed build (corrupt DWARF) leaves an empty index: say why */
+	const struct kd_error *failed = kd_dwarf_index_failure(src->index);
 	*ret = src->index;
-	return NULL;
+	return failed ? kd_error_create(failed->code, "%s", failed->message) :
+			NULL;
+}
+
+const struct kd_error *kd_debuginfo_source_problem(struct kd_debuginfo *di,
+						  size_t i)
+{
+	struct kd_dwarf_index *idx = di->sources[i]->index;
+	const struct kd_error *e = kd_dwarf_index_failure(idx);
+	return e ? e : kd_dwarf_index_partial(idx);
 }
 
 struct kd_error *kd_debuginfo_start_index(struct kd_debuginfo *di)

@@ -49,6 +49,10 @@ struct kd_debuginfo {
 	struct kd_types *types;
 };
 
+/* Why source i's complete index is empty or partial, else NULL (does
+ * not wait for a pending one). */
+const struct kd_error *kd_debuginfo_source_problem(struct kd_debuginfo *di,
+						  size_t i);
 /* The index of source i, loading it if needed. */
 struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 					   struct kd_dwarf_index **ret)

@@ -141,6 +141,10 @@ struct kd_index_build {
 	void *image;
 	size_t size;
 	struct kd_error *save_err;	/* why it was not saved */
+	/* Units left out (unreadable), the first one's error: */
+	struct kd_error *skipped_err;
+	uint64_t skipped_off;
+	size_t nskipped;
 	atomic_size_t next;
 	atomic_size_t done;
 	/* Dropping scanned pages (see release_scanned), under lock: */
@@ -444,6 +448,23 @@ static void work(struct worker *w)
 			w->err = err;
 		else
 			kd_error_destroy(err);
+		if (w->err && w->err->code != KD_ERR_NOMEM) {
+			/* A unit that cannot be read (corrupt DWARF): the
+			 * index goes on without it, and says so. */
+			pthread_mutex_lock(&b->lock);
+			if (!b->skipped_err ||
+			    b->units[i].off < b->skipped_off) {
+				kd_error_destroy(b->skipped_err);
+				b->skipped_err = w->err;
+				b->skipped_off = b->units[i].off;
+			} else {
+				kd_error_destroy(w->err);
+			}
+			b->nskipped++;
+			pthread_mutex_unlock(&b->lock);
+			w->err = NULL;
+			w->nbatch = 0;
+		}
 		if (b->queryable)
 			pthread_mutex_lock(&w->qlock);
 		if (!w->err && !add_batch(w))
@@ -923,7 +944,13 @@ static void *coordinate(void *arg)
 	free(m.e);
 	free(m.starts);
 	free_workers(b);
-	if (!err && b->cache_file) {
+	if (!err && b->skipped_err) {
+		/* not saved: the next session reports it again */
+		b->save_err = kd_error_create(b->skipped_err->code,
+					      "%zu unit%s left out",
+					      b->nskipped,
+					      b->nskipped == 1 ? "" : "s");
+	} else if (!err && b->cache_file) {
 		b->save_err = kd_cache_mkdir_for(b->cache_file);
 		if (!b->save_err)
 			b->save_err = kd_dwarf_index_write(b->cache_file,
@@ -951,6 +978,7 @@ static void build_free(struct kd_index_build *b)
 	pthread_mutex_destroy(&b->lock);
 	kd_error_destroy(b->err);
 	kd_error_destroy(b->save_err);
+	kd_error_destroy(b->skipped_err);
 	free(b->image);
 	free(b->unit_done);
 	free(b->unit_offs);
@@ -1155,6 +1183,9 @@ struct kd_error *kd_index_build_finish(struct kd_index_build *b,
 		r->saved = b->cache_file && !b->save_err;
 		r->save_err = b->save_err;
 		b->save_err = NULL;
+		r->skipped_err = b->skipped_err;
+		r->nskipped = b->nskipped;
+		b->skipped_err = NULL;
 	}
 	build_free(b);
 	return err;
@@ -1187,6 +1218,7 @@ struct kd_error *kd_dwarf_index_build(const struct kd_dwarf_sections *s,
 	if (nunits)
 		*nunits = r.nunits;
 	kd_error_destroy(r.save_err);
+	kd_error_destroy(r.skipped_err);
 	if (err)
 		return err;
 	*image = r.image;

@@ -67,6 +67,10 @@ struct kd_index_result {
 	uint64_t nunits;
 	int saved;		/* written to the cache file */
 	struct kd_error *save_err;	/* why not, or NULL */
+	/* Units that could not be read (corrupt DWARF) are left out of the
+	 * image, which is then not saved: the first one's error. */
+	struct kd_error *skipped_err;
+	size_t nskipped;
 };
 
 struct kd_error *kd_index_build_start(const struct kd_dwarf_sections *s,
@@ -143,6 +147,10 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 				      struct kd_index_info *info) KD_WARN_UNUSED;
 /* Waits until idx is complete; the build's error if it failed. */
 struct kd_error *kd_dwarf_index_wait(struct kd_dwarf_index *idx) KD_WARN_UNUSED;
+/* Why a complete index is empty (its build failed), else NULL. */
+const struct kd_error *kd_dwarf_index_failure(const struct kd_dwarf_index *idx);
+/* Why a complete index lacks units (corrupt DWARF left out), else NULL. */
+const struct kd_error *kd_dwarf_index_partial(const struct kd_dwarf_index *idx);
 /* Stops a pending index's build: it stays empty and is not saved. */
 void kd_dwarf_index_abandon(struct kd_dwarf_index *idx);
 

@@ -43,10 +43,13 @@ struct kd_dwarf_index {
 	/* A pending index: the build, and what completing it needs. */
 	struct kd_index_build *build;
 	struct kd_error *err;		/* the build failed: no entries */
+	struct kd_error *partial;	/* units left out: why */
 	struct kd_index_info *info;	/* filled when complete */
 	struct kd_index_source_id id;
 	kd_progress_fn *progress;
 	void *progress_arg;
+	kd_warn_fn *warn;
+	void *warn_arg;
 	double t0;
 };
 
@@ -356,6 +359,16 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 	}
 	kd_error_destroy(r.save_err);
 	idx->err = err;
+	if (!err && r.skipped_err) {
+		idx->partial = kd_error_create(r.skipped_err->code,
+					       "%zu unit%s of .debug_info left "
+					       "out; the first: %s", r.nskipped,
+					       r.nskipped == 1 ? "" : "s",
+					       r.skipped_err->message);
+		if (idx->warn && idx->partial)
+			idx->warn(idx->warn_arg, idx->partial->message);
+	}
+	kd_error_destroy(r.skipped_err);
 	fill_info(idx);
 }
 
@@ -399,6 +412,16 @@ struct kd_error *kd_dwarf_index_wait(struct kd_dwarf_index *idx)
 	return NULL;
 }
 
+const struct kd_error *kd_dwarf_index_failure(const struct kd_dwarf_index *idx)
+{
+	return idx && !idx->build ? idx->err : NULL;
+}
+
+const struct kd_error *kd_dwarf_index_partial(const struct kd_dwarf_index *idx)
+{
+	return idx && !idx->build ? idx->partial : NULL;
+}
+
 void kd_dwarf_index_abandon(struct kd_dwarf_index *idx)
 {
 	if (idx && idx->build)
@@ -413,6 +436,7 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx)
 		complete(idx, 0);	/* finish and save it for next time */
 	release_image(idx);
 	kd_error_destroy(idx->err);
+	kd_error_destroy(idx->partial);
 	free(idx);
 }
 
@@ -455,6 +479,8 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 	idx->id = *id;
 	idx->progress = opts->progress;
 	idx->progress_arg = opts->progress_arg;
+	idx->warn = opts->warn;
+	idx->warn_arg = opts->warn_arg;
 	idx->t0 = t0;
 	*ret = idx;
 	return NULL;

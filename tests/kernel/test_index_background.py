@@ -5,6 +5,7 @@ far when its answer is already certain there, and waits for the scan
 otherwise.  Every answer must be the one the complete index gives, and
 the index must be saved by the time the process exits."""
 import os
+import re
 import subprocess
 
 import pytest
@@ -125,3 +126,55 @@ def test_early_answers_equal_the_complete_index(sample):
     early = int(re.search(r"early (\d+)", r.stdout).group(1))
     # the scan takes ~0.1 s of two CPUs; names are asked ~1 per µs
     assert early > 100, r.stdout
+
+
+def section(path, want):
+    """(file offset, size) of section want in an ELF64 file."""
+    import struct
+    with open(path, "rb") as f:
+        h = f.read(64)
+        shoff, = struct.unpack_from("<Q", h, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", h, 0x3a)
+        f.seek(shoff)
+        shdrs = [struct.unpack("<IIQQQQIIQQ", f.read(shentsize)[:64])
+                 for _ in range(shnum)]
+        f.seek(shdrs[shstrndx][4])
+        names = f.read(shdrs[shstrndx][5])
+    for sh in shdrs:
+        name = names[sh[0]:names.index(b"\0", sh[0])].decode()
+        if name == want:
+            return sh[4], sh[5]
+    raise AssertionError(f"no {want} in {path}")
+
+
+def test_corrupt_dwarf_found_by_the_background_build(pykdump, sample,
+                                                     tmp_path):
+    """Garbage inside a unit half-way through .debug_info, found by the
+    build while the session runs: that unit is left out with a warning
+    naming the file and offset, every other name still resolves (before
+    and after the build ends), the commands go on, and the partial index
+    is not saved (the next session reports it again)."""
+    import shutil
+    off, size = section(sample.vmlinux, ".debug_info")
+    bad = tmp_path / "vmlinux"
+    shutil.copyfile(sample.vmlinux, bad)
+    with open(bad, "r+b") as f:
+        f.seek(off + size // 2)
+        f.write(b"\xff" * 4096)
+    r = subprocess.run(
+        pykdump.argv(["whatis struct list_head",
+                      "whatis struct no_such_struct_anywhere",
+                      "whatis struct virtio_device", "sys"],
+                     dump=DUMP, vmlinux=bad),
+        capture_output=True, text=True, errors="replace", timeout=600,
+        env={**os.environ, "PYKDUMP_CACHE_DIR": str(tmp_path / "cache")})
+    both = r.stdout + r.stderr
+    assert "struct list_head {" in r.stdout, both[-3000:]
+    assert "struct virtio_device {" in r.stdout, both[-3000:]
+    warning = [x for x in r.stderr.splitlines() if "left out" in x]
+    assert warning and str(bad) in warning[0], both[-3000:]
+    assert re.search(r"offset 0x[0-9a-f]+", warning[0]), warning[0]
+    assert "PANIC: \"Kernel panic" in r.stdout, r.stdout
+    assert r.returncode < 128
+    assert not (tmp_path / "cache" / "index").is_dir() or not index_files(
+        tmp_path / "cache"), "a failed index must not be saved"
