@@ -26,7 +26,7 @@
 
 #define MAX_SYMS 4096
 
-static void exercise(const struct kd_dwarf_index *idx)
+static void exercise(struct kd_dwarf_index *idx)
 {
 	static const char *const names[] = { "outer", "inner", "int", "", "x" };
 	uint64_t n = kd_dwarf_index_count(idx);
