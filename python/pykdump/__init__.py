@@ -84,6 +84,23 @@ def open(vmcore, vmlinux=None, debug_dirs=()):  # noqa: A001 (by design)
     files = [vmcore] if isinstance(vmcore, str) else list(vmcore)
     _crash._open([str(f) for f in files], vmlinux, list(debug_dirs))
     _dump_opened()
+    global _close_registered
+    if not _close_registered:
+        # Closing at exit lets a DWARF index still being built in the
+        # background finish and be saved for the next start.
+        import atexit
+        atexit.register(_close_at_exit)
+        _close_registered = True
+
+
+_close_registered = False
+
+
+def _close_at_exit():
+    try:
+        _crash._close()
+    except Exception:  # noqa: BLE001 (nothing to report to at exit)
+        pass
 
 
 def close():

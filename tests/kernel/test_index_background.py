@@ -178,3 +178,25 @@ def test_corrupt_dwarf_found_by_the_background_build(pykdump, sample,
     assert r.returncode < 128
     assert not (tmp_path / "cache" / "index").is_dir() or not index_files(
         tmp_path / "cache"), "a failed index must not be saved"
+
+
+def test_standalone_python_saves_the_index_at_exit(sample, tmp_path):
+    """pykdump.open() from a plain Python program on a cold cache: the
+    program's answers come while the index is built, and the index is
+    saved when the interpreter exits (no explicit close)."""
+    import sys
+    from pathlib import Path
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).parents[2] / "build"))
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "import pykdump; pykdump.open(sys.argv[2], sys.argv[3])\n"
+            "from pykdump.API import *\n"
+            "print(readSymbol('init_uts_ns').name.release)\n")
+    cache = tmp_path / "cache"
+    r = subprocess.run([sys.executable, "-c", code, str(build / "python"),
+                        str(sample.dump(DUMP)), str(sample.vmlinux)],
+                       capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "PYKDUMP_CACHE_DIR": str(cache)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == sample.release, r.stdout
+    assert len(index_files(cache)) == 1, "the index was not saved at exit"
