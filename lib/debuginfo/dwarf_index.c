@@ -415,8 +415,8 @@ static struct kd_error *scan_one(struct worker *w, const struct kd_scan_unit *u)
  * A background build yields to the session: its threads run at a lower
  * priority (on Linux, per thread), so that the commands being typed or
  * run meanwhile keep a whole CPU and the build takes what is left.
- * Nothing runs at a lower priority than before, hence no privilege is
- * needed, and a failure changes only the timing.
+ * Lowering one's priority needs no privilege; a failure changes only
+ * the timing.
  */
 #define BACKGROUND_NICE 10
 
@@ -428,10 +428,8 @@ static void lower_priority(const struct kd_index_build *b)
 	int nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
 	if (nice_now == -1 && errno)
 		return;
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(),
-			nice_now + BACKGROUND_NICE > 19 ? 19 :
-			nice_now + BACKGROUND_NICE) < 0)
-		return;
+	int want = nice_now + BACKGROUND_NICE;
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), want > 19 ? 19 : want);
 }
 
 static void work(struct worker *w)
@@ -1034,14 +1032,6 @@ struct kd_error *kd_index_build_start(const struct kd_dwarf_sections *s,
 	return NULL;
 }
 
-int kd_index_build_done(struct kd_index_build *b)
-{
-	pthread_mutex_lock(&b->lock);
-	int done = b->state == B_DONE;
-	pthread_mutex_unlock(&b->lock);
-	return done;
-}
-
 const uint64_t *kd_index_build_units(const struct kd_index_build *b,
 				     size_t *n)
 {
@@ -1115,26 +1105,43 @@ static void deadline(struct timespec *ts, long ms)
 	ts->tv_nsec %= 1000000000L;
 }
 
-int kd_index_build_wait_done(struct kd_index_build *b, long ms)
+int kd_index_build_wait_end(struct kd_index_build *b, int block,
+			    int stop_on_cancel, kd_progress_fn *progress,
+			    void *arg)
 {
-	struct timespec ts;
-	deadline(&ts, ms);
+	double t0 = now(), last = 0;
 	pthread_mutex_lock(&b->lock);
-	if (b->state != B_DONE && ms > 0)
+	while (b->state != B_DONE && block) {
+		struct timespec ts;
+		deadline(&ts, 100);
 		pthread_cond_timedwait(&b->progress_cond, &b->lock, &ts);
+		if (b->state == B_DONE)
+			break;
+		pthread_mutex_unlock(&b->lock);
+		if (kd_cancel_pending()) {
+			if (!stop_on_cancel)
+				return 0;
+			atomic_store(&b->stop, 1);
+		}
+		double t = now();
+		if (progress && t - t0 >= 0.1 && t - last >= 0.1) {
+			/* the total comes only once it has ended */
+			size_t done = atomic_load(&b->done);
+			last = t;
+			progress(arg, "indexing DWARF",
+				 done < b->nunits ? done : b->nunits - 1,
+				 b->nunits);
+		}
+		pthread_mutex_lock(&b->lock);
+	}
 	int done = b->state == B_DONE;
 	pthread_mutex_unlock(&b->lock);
+	if (done && last > 0)
+		progress(arg, "indexing DWARF", b->nunits, b->nunits);
 	return done;
 }
 
-void kd_index_build_progress(struct kd_index_build *b, uint64_t *done,
-			     uint64_t *total)
-{
-	*done = atomic_load(&b->done);
-	*total = b->nunits;
-}
-
-void kd_index_build_wait(struct kd_index_build *b, size_t frontier)
+void kd_index_build_wait_frontier(struct kd_index_build *b, size_t frontier)
 {
 	struct timespec ts;
 	deadline(&ts, 100);
@@ -1148,30 +1155,9 @@ struct kd_error *kd_index_build_finish(struct kd_index_build *b,
 				       kd_progress_fn *progress, void *arg,
 				       struct kd_index_result *r)
 {
-	double t0 = now(), last = 0;
 	memset(r, 0, sizeof(*r));
 	r->nunits = b->nunits;
-	pthread_mutex_lock(&b->lock);
-	while (b->state != B_DONE) {
-		struct timespec ts;
-		deadline(&ts, 100);
-		pthread_cond_timedwait(&b->progress_cond, &b->lock, &ts);
-		if (b->state == B_DONE)
-			break;
-		pthread_mutex_unlock(&b->lock);
-		if (kd_cancel_pending())
-			atomic_store(&b->stop, 1);
-		double t = now();
-		if (progress && t - t0 >= 0.1 && t - last >= 0.1) {
-			last = t;
-			progress(arg, "indexing DWARF", atomic_load(&b->done),
-				 b->nunits);
-		}
-		pthread_mutex_lock(&b->lock);
-	}
-	pthread_mutex_unlock(&b->lock);
-	if (last > 0)
-		progress(arg, "indexing DWARF", b->nunits, b->nunits);
+	kd_index_build_wait_end(b, 1, 1, progress, arg);
 	if (b->started)
 		pthread_join(b->coordinator, NULL);
 	struct kd_error *err = b->err;

@@ -85,12 +85,13 @@ int kd_index_build_first(struct kd_index_build *b, const char *name,
 			 unsigned kind, struct kd_index_hit *hit,
 			 size_t *frontier);
 /* Waits (at most 100 ms) for the scan to pass frontier units. */
-void kd_index_build_wait(struct kd_index_build *b, size_t frontier);
-/* Waits at most ms for the end; 1 when it has ended. */
-int kd_index_build_wait_done(struct kd_index_build *b, long ms);
-int kd_index_build_done(struct kd_index_build *b);
-void kd_index_build_progress(struct kd_index_build *b, uint64_t *done,
-			     uint64_t *total);
+void kd_index_build_wait_frontier(struct kd_index_build *b, size_t frontier);
+/* 1 when the build has ended.  With block, waits for it, reporting
+ * progress once the wait lasts 0.1 s; on Ctrl-C, stop_on_cancel stops
+ * the build (and still waits for it), else the wait is given up (0). */
+int kd_index_build_wait_end(struct kd_index_build *b, int block,
+			    int stop_on_cancel, kd_progress_fn *progress,
+			    void *arg);
 const uint64_t *kd_index_build_units(const struct kd_index_build *b,
 				     size_t *n);
 /* Waits for the end (reporting progress after 0.1 s; Ctrl-C stops the

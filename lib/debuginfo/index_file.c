@@ -324,25 +324,20 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 	idx->build = NULL;
 	struct kd_index_info *info = idx->info;
 	if (!err) {
-		struct kd_dwarf_index *mapped;
-		if (r.saved && info && *info->path &&
-		    kd_dwarf_index_map(info->path, &idx->id,
-				       KD_INDEX_NO_CHECKSUM, &mapped) == NULL) {
+		struct kd_dwarf_index *mapped = NULL;
+		struct kd_error *e = NULL;
+		if (r.saved && info && *info->path)
+			e = kd_dwarf_index_map(info->path, &idx->id,
+					       KD_INDEX_NO_CHECKSUM, &mapped);
+		if (!e && mapped)
+			e = init_image(idx, mapped->base, mapped->size, NULL,
+				       mapped->flags | KD_INDEX_NO_CHECKSUM);
+		if (!e && mapped) {
 			free(r.image);
-			*idx = (struct kd_dwarf_index){
-				.base = mapped->base, .size = mapped->size,
-				.flags = mapped->flags, .hdr = mapped->hdr,
-				.buckets = mapped->buckets,
-				.entries = mapped->entries,
-				.strings = mapped->strings,
-				.strings_size = mapped->strings_size,
-				.nentries = mapped->nentries,
-				.nbuckets = mapped->nbuckets,
-				.units = mapped->units, .nunits = mapped->nunits,
-				.info = idx->info, .id = idx->id, .t0 = idx->t0,
-			};
-			free(mapped);
+			free(mapped);	/* idx owns its mapping now */
 		} else {
+			kd_error_destroy(e);
+			kd_dwarf_index_destroy(mapped);
 			err = init_image(idx, r.image, r.size, &idx->id,
 					 KD_INDEX_OWN_MALLOC |
 					 KD_INDEX_NO_CHECKSUM);
@@ -379,24 +374,9 @@ static int settle(struct kd_dwarf_index *idx, int wait)
 {
 	if (!idx->build)
 		return 1;
-	double t0 = now(), last = 0;
-	while (!kd_index_build_wait_done(idx->build, wait ? 100 : 0)) {
-		if (!wait || kd_cancel_pending())
-			return 0;
-		double t = now();
-		if (idx->progress && t - t0 >= 0.1 && t - last >= 0.1) {
-			uint64_t done, total;
-			kd_index_build_progress(idx->build, &done, &total);
-			last = t;
-			idx->progress(idx->progress_arg, "indexing DWARF",
-				      done < total ? done : total - 1, total);
-		}
-	}
-	if (last > 0) {
-		uint64_t done, total;
-		kd_index_build_progress(idx->build, &done, &total);
-		idx->progress(idx->progress_arg, "indexing DWARF", total, total);
-	}
+	if (!kd_index_build_wait_end(idx->build, wait, 0, idx->progress,
+				     idx->progress_arg))
+		return 0;
 	complete(idx, 0);
 	return 1;
 }
@@ -583,7 +563,7 @@ void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
 				break;
 			if (kd_cancel_pending())
 				return;		/* nothing */
-			kd_index_build_wait(idx->build, frontier);
+			kd_index_build_wait_frontier(idx->build, frontier);
 		}
 	}
 	if (!settle(idx, 1))
