@@ -80,8 +80,7 @@ struct kd_error *kd_dwarf_source_relocate(struct kd_dwarf_source *src)
 void kd_dwarf_source_close(struct kd_dwarf_source *src);
 
 /* Lets the kernel drop pages of the .debug_info range [from, to) from our
- * resident set (to = UINT64_MAX: every scanned section, after an index
- * build).  They stay in the page cache and fault back in when needed.
+ * resident set (an index build drops what it read itself).  They stay in the page cache and fault back in when needed.
  * Why: each page fault on a file mapping maps up to 16 neighbouring
  * pages, so the scanner, and libdw reading every unit header on its way
  * to a DIE, would otherwise leave 100+ MB resident for a few KB used. */

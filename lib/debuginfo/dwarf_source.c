@@ -298,14 +298,6 @@ void kd_dwarf_source_release(struct kd_dwarf_source *src, uint64_t from,
 			     uint64_t to)
 {
 	const struct kd_dwarf_sections *s = &src->secs;
-	if (to == UINT64_MAX) {
-		release_data(src, s->info, s->info_size);
-		release_data(src, s->abbrev, s->abbrev_size);
-		release_data(src, s->str, s->str_size);
-		release_data(src, s->line_str, s->line_str_size);
-		release_data(src, s->line, s->line_size);
-		return;
-	}
 	if (from < to && to <= s->info_size)
 		release_data(src, s->info + from, to - from);
 }

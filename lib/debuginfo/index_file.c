@@ -295,14 +295,14 @@ static void set_note(struct kd_index_info *info, const char *what,
 	kd_error_destroy(err);
 }
 
-static void fill_info(struct kd_dwarf_index *idx)
+static void fill_info(const struct kd_dwarf_index *idx,
+		      struct kd_index_info *info, double t0)
 {
-	struct kd_index_info *info = idx->info;
 	if (!info)
 		return;
 	info->nentries = idx->nentries;
 	info->size = idx->base ? idx->size : 0;
-	info->seconds = now() - idx->t0;
+	info->seconds = now() - t0;
 }
 
 /* The build has ended (or is stopped when abandon): take its image,
@@ -364,7 +364,7 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 			idx->warn(idx->warn_arg, idx->partial->message);
 	}
 	kd_error_destroy(r.skipped_err);
-	fill_info(idx);
+	fill_info(idx, info, idx->t0);
 }
 
 /* 1 when idx is complete (its build may have failed: then it is empty).
@@ -434,10 +434,7 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
 		if (!err) {
 			info->origin = KD_INDEX_LOADED;
-			(*ret)->info = info;
-			(*ret)->t0 = t0;
-			fill_info(*ret);
-			(*ret)->info = NULL;
+			fill_info(*ret, info, t0);
 			return NULL;
 		}
 		if (err->code == KD_ERR_OS && err->errnum == ENOENT)
