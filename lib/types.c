@@ -718,7 +718,8 @@ static struct kd_error *not_found(struct kd_types *ts, struct kd_error *err)
 		if (di->sources[i]->hidden ||
 		    !(why = kd_debuginfo_source_problem(di, i)))
 			continue;
-		struct kd_error *e = kd_error_create(why->code,
+		/* still NOT_FOUND: callers probe names (symbol_exists) */
+		struct kd_error *e = kd_error_create(err->code,
 						     "%s (the DWARF index is "
 						     "incomplete: %s)",
 						     err->message, why->message);

@@ -161,6 +161,18 @@ def test_corrupt_dwarf_found_by_the_background_build(pykdump, sample,
     with open(bad, "r+b") as f:
         f.seek(off + size // 2)
         f.write(b"\xff" * 4096)
+    prog = tmp_path / "probe.py"
+    prog.write_text("from pykdump.API import *\n"
+                    "print(enumerator_value('NO_SUCH_ENUMERATOR_ANYWHERE'),\n"
+                    "      struct_exists('struct no_such_struct_anywhere'),\n"
+                    "      readSymbol('jiffies') > 0)\n")
+    r = subprocess.run(
+        [str(pykdump.bin), "-c", "whatis struct no_such_struct_anywhere",
+         "-c", f"epython {prog}", str(bad), str(sample.dump(DUMP))],
+        capture_output=True, text=True, errors="replace", timeout=600,
+        env={**os.environ, "PYKDUMP_CACHE_DIR": str(tmp_path / "cache1")})
+    # a missing name is still "not found" to programs probing for it
+    assert "None 0 True" in r.stdout, r.stdout + r.stderr
     r = subprocess.run(
         pykdump.argv(["whatis struct list_head",
                       "whatis struct no_such_struct_anywhere",
