@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mod: the loaded modules (lib/kmodules.c) as crash 8.0.6 lists them
+ * mod: the loaded modules (lib/kernel/kmodules.c) as crash 8.0.6 lists them
  * when no module debuginfo is loaded:
  *
  *      MODULE       NAME         BASE         SIZE  OBJECT FILE

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "debuginfo_internal.h"
-#include "types_internal.h"
+#include "types/types_internal.h"
 
 char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts)
 {

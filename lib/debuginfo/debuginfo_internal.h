@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The debuginfo handle's parts, for lib/debuginfo and lib/types.c. */
+/* The debuginfo handle's parts, for lib/debuginfo and lib/types/types.c. */
 #ifndef PYKDUMP_DEBUGINFO_INTERNAL_H
 #define PYKDUMP_DEBUGINFO_INTERNAL_H
 

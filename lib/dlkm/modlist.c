@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Each module's symbols, sections and init area, read from memory.  The
- * list itself (address, name, core base and size) is lib/kmodules.c's,
+ * list itself (address, name, core base and size) is lib/kernel/kmodules.c's,
  * in its order (by base address).  Kernel facts relied on:
  *   - init area, by which member exists:
  *       mem[MOD_MEM_NUM_TYPES] of struct module_memory {base, size}

@@ -21,7 +21,7 @@
 #include <pykdump/dump.h>
 #include <pykdump/session.h>
 
-#include "../session_internal.h"
+#include "session/session_internal.h"
 #include "dlkm_internal.h"
 
 static const char *const suffixes[] = {

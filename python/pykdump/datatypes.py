@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Information about types, structs, enums and variables (PyKdump's
 datatypes.py): TypeInfo, SUInfo, VarInfo, EnumInfo over the C engine's
-type model (lib/types.c), seen through the extension's per-type readers
+type model (lib/types/types.c), seen through the extension's per-type readers
 (crash.TypeReader).  Results are memoized with the type caches (dropped
 when module debuginfo is loaded).
 """

@@ -205,7 +205,7 @@ def test_mod_dir_search(sample, pykdump, crash, compare, bad_files):
 
 
 def test_cached_reader_follows_load_and_unload(sample, crash):
-    """A struct reader (lib/readers.c) and a variable read through the
+    """A struct reader (lib/types/readers.c) and a variable read through the
     types (DWARF address + KASLR offset) before, after loading, after
     unloading and after reloading loop's debuginfo: the purge on each
     step makes the reader cache follow, with crash's size, offset and

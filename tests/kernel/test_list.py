@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """list and tree on the sample, compared with crash 8.0.6 run at test time
-on the same dump (lib/readers.c, lib/highlevel_*.c, commands/list.c,
-commands/tree.c)."""
+on the same dump (lib/types/readers.c, lib/kernel/highlevel_*.c,
+commands/list.c, commands/tree.c)."""
 import re
 
 import pytest

@@ -2,7 +2,7 @@
 /*
  * dlkm_probe VMLINUX DUMP MODULE FILE STRUCT MEMBER VARIABLE
  *
- * For tests/kernel/test_dlkm.py: a struct reader (lib/readers.c) asked
+ * For tests/kernel/test_dlkm.py: a struct reader (lib/types/readers.c) asked
  * for STRUCT before MODULE's debuginfo is loaded, after loading FILE,
  * after unloading and after loading again; each line says whether the
  * reader exists, its size and MEMBER's offset, the memocache generation,

@@ -13,7 +13,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
 
-#include "session_internal.h"
+#include "session/session_internal.h"
 
 int main(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/machine_internal.h"
+#include "session/machine_internal.h"
 
 static void test_hz_from_tick_nsec(void **state)
 {

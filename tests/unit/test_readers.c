@@ -17,7 +17,7 @@
 
 #include "debuginfo_test.h"
 #include "fixtures/readers_fixture.h"
-#include "readers_internal.h"
+#include "types/readers_internal.h"
 
 static struct kd_debuginfo *di;
 static struct kd_types *types;

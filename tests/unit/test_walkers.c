@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The walkers' cores (lib/highlevel_lists.c, lib/highlevel_trees.c) on
- * synthetic structures built in this process's memory: list_head lists
- * with and without the head, reversed, maxel limits, cycles found by
+ * The walkers' cores (lib/kernel/highlevel_lists.c,
+ * lib/kernel/highlevel_trees.c) on synthetic structures built in this
+ * process's memory: list_head lists with and without the head, reversed, maxel limits, cycles found by
  * Brent's method (cut to the distinct entries), unreadable and NULL
  * links (partial result + error); rbtrees in both orders; xarrays with
  * nodes, sibling and value entries, corrupt shifts and cycles.
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "walk_internal.h"
+#include "kernel/walk_internal.h"
 
 /* Addresses below 64 KiB fault (never mapped in this process). */
 static struct kd_error *read_self(void *arg, uint64_t addr, void *buf,

@@ -2,7 +2,7 @@
 /*
  * The type model (include/pykdump/types.h): the per-session type table,
  * interning, properties, member lookup and paths, and lookups by name.
- * DWARF decoding is in debuginfo/dwarf_types.c; C declarations in
+ * DWARF decoding is in dwarf_types.c; C declarations in
  * type_format.c.
  *
  * Interning: a map (source, DIE offset) -> type; derived types made
@@ -23,7 +23,7 @@
 #include "debuginfo/debuginfo_internal.h"
 #include "types_internal.h"
 
-/* Until lib/memocache.c is merged the symbol may be missing from the
+/* Until lib/support/memocache.c is merged the symbol may be missing from the
  * library: a weak reference keeps the shared library linkable. */
 extern __typeof__(kd_memocache_register) kd_memocache_register
 	__attribute__((weak));

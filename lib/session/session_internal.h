@@ -26,11 +26,11 @@ struct kd_session {
 	uint64_t phys_base;
 	uint64_t page_offset_base;
 	int l5;
-	struct kd_machine_state *machine;	/* lib/machine.c, on first use */
+	struct kd_machine_state *machine;	/* machine.c, on first use */
 	struct kd_session_slot_entry slots[KD_SLOT_NR];
 };
 
-/* lib/session_vmlinux.c: find (when not given) and open the vmlinux that
+/* session_vmlinux.c: find (when not given) and open the vmlinux that
  * matches the dump; sets s->di and s->vmlinux_path. */
 struct kd_error *kd_session_find_vmlinux(struct kd_session *s,
 					 const char *given);
@@ -38,7 +38,7 @@ struct kd_error *kd_session_find_vmlinux(struct kd_session *s,
  * translation works. */
 struct kd_error *kd_session_check_banner(struct kd_session *s);
 
-/* lib/session_arch.c: KASLR, phys_base, page tables -> s->arch. */
+/* session_arch.c: KASLR, phys_base, page tables -> s->arch. */
 struct kd_error *kd_session_setup_arch(struct kd_session *s);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include <pykdump/highlevel.h>
 
-#include "readers_internal.h"
+#include "types/readers_internal.h"
 
 /* Steps between two kd_cancel_check() calls. */
 #define KD_WALK_CANCEL_EVERY 4096

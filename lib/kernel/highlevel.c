@@ -17,7 +17,7 @@
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
-#include "readers_internal.h"
+#include "types/readers_internal.h"
 
 /* ---- globals ---- */
 

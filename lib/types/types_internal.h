@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The type model's internals, shared by lib/types.c (interning, name
- * lookups, member paths), lib/debuginfo/dwarf_types.c (DIE -> type) and
- * lib/type_format.c (C declarations).  Readers (lib/readers.c) may read
- * struct kd_type directly.
+ * The type model's internals, shared by types.c (interning, name lookups,
+ * member paths), dwarf_types.c (DIE -> type) and type_format.c (C
+ * declarations).  Readers (readers.c) may read struct kd_type directly.
  */
 #ifndef PYKDUMP_TYPES_INTERNAL_H
 #define PYKDUMP_TYPES_INTERNAL_H
