@@ -17,10 +17,9 @@
 #include <unistd.h>
 
 #include <pykdump/debuginfo.h>
+#include <pykdump/dwarf.h>
 #include <pykdump/symbols.h>
 #include <pykdump/types.h>
-
-#include "debuginfo/debuginfo_internal.h"
 
 static double now(void)
 {
@@ -96,7 +95,8 @@ int main(int argc, char **argv)
 	printf("warm_load %.4f s (index %.4f s)\nwarm_first_type %.4f s\n",
 	       t_warm, info.seconds, t_first);
 
-	struct kd_dwarf_index *idx = di->sources[0]->index;
+	struct kd_dwarf_index *idx;
+	check(kd_debuginfo_source_index(di, 0, &idx));
 	uint64_t count = kd_dwarf_index_count(idx), found = 0;
 	t0 = now();
 	for (uint64_t i = 0; i < count; i++) {

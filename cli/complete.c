@@ -12,14 +12,13 @@
 #include <readline/readline.h>
 
 #include <pykdump/debuginfo.h>
+#include <pykdump/dwarf.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/types.h>
 
 #include "command.h"
 #include "complete.h"
-#include "../lib/debuginfo/debuginfo_internal.h"
-#include "../lib/debuginfo/dwarf_index.h"
 
 static struct kd_session *session;
 

@@ -114,10 +114,14 @@ KD_PUBLIC struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
 						   struct kd_index_info *info)
 	KD_WARN_UNUSED;
 
-/* The type model (created on first call; loads the index). */
+/* The type model (created on first call, by lib/types, which keeps it
+ * here: see <pykdump/dwarf.h>; loads the index). */
 KD_PUBLIC struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
 					      struct kd_types **ret)
 	KD_WARN_UNUSED;
+/* The memocache of the options (NULL if none). */
+KD_PUBLIC struct kd_memocache *
+kd_debuginfo_memocache(const struct kd_debuginfo *di);
 
 /* Adds another DWARF file, searched after the ones before it: a kernel
  * module's debuginfo (.ko, relocatable: its relocations are applied in

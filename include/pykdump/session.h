@@ -62,6 +62,9 @@ KD_PUBLIC struct kd_dump *kd_session_dump(struct kd_session *s);
 /* The dump file name(s) as the user gave them, joined by spaces. */
 KD_PUBLIC const char *kd_session_dump_path(const struct kd_session *s);
 KD_PUBLIC const char *kd_session_vmlinux_path(const struct kd_session *s);
+/* The options it was opened with (their pointers are the caller's). */
+KD_PUBLIC const struct kd_session_options *
+kd_session_options(const struct kd_session *s);
 
 /* The layers.  NULL when the session was opened with no_vmlinux. */
 KD_PUBLIC struct kd_debuginfo *kd_session_debuginfo(struct kd_session *s);

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "debuginfo_internal.h"
-#include "types/types_internal.h"
 
 char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts)
 {
@@ -62,7 +61,8 @@ void kd_debuginfo_close(struct kd_debuginfo *di)
 {
 	if (!di)
 		return;
-	kd_types_destroy(di->types);
+	if (di->types)
+		di->types_ops->destroy(di->types);
 	kd_symtab_destroy(di->symtab);
 	for (size_t i = 0; i < di->nsources; i++)
 		kd_dwarf_source_close(di->sources[i]);
@@ -190,6 +190,27 @@ struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
 	return NULL;
 }
 
+size_t kd_debuginfo_nsources(const struct kd_debuginfo *di)
+{
+	return di->nsources;
+}
+
+Dwarf *kd_debuginfo_source_dwarf(const struct kd_debuginfo *di, size_t i)
+{
+	return di->sources[i]->dwarf;
+}
+
+Dwarf_Die *kd_debuginfo_source_offdie(struct kd_debuginfo *di, size_t i,
+				      uint64_t off, Dwarf_Die *die)
+{
+	return kd_dwarf_source_offdie(di->sources[i], off, die);
+}
+
+struct kd_memocache *kd_debuginfo_memocache(const struct kd_debuginfo *di)
+{
+	return di->opts.memocache;
+}
+
 struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
 					   struct kd_dwarf_index **ret)
 {
@@ -257,18 +278,24 @@ struct kd_error *kd_debuginfo_load_index(struct kd_debuginfo *di,
 	return NULL;
 }
 
-struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
-				    struct kd_types **ret)
+/* ---- the type model's place (kd_debuginfo_types is lib/types') ---- */
+
+struct kd_types *kd_debuginfo_attached_types(const struct kd_debuginfo *di)
 {
-	if (!di->types) {
-		struct kd_error *err = kd_debuginfo_start_index(di);
-		if (!err)
-			err = kd_types_create(di, &di->types);
-		if (err)
-			return err;
-	}
-	*ret = di->types;
-	return NULL;
+	return di->types;
+}
+
+void kd_debuginfo_attach_types(struct kd_debuginfo *di, struct kd_types *types,
+			       const struct kd_debuginfo_types_ops *ops)
+{
+	di->types = types;
+	di->types_ops = ops;
+}
+
+static void types_sources_changed(struct kd_debuginfo *di)
+{
+	if (di->types)
+		di->types_ops->sources_changed(di->types);
 }
 
 static struct kd_error *add_source(struct kd_debuginfo *di, const char *name,
@@ -285,8 +312,7 @@ static struct kd_error *add_source(struct kd_debuginfo *di, const char *name,
 	if (err)
 		return err;
 	di->sources[di->nsources++] = src;
-	if (di->types)
-		kd_types_sources_changed(di->types);
+	types_sources_changed(di);
 	return NULL;
 }
 
@@ -344,8 +370,7 @@ struct kd_error *kd_debuginfo_add_module(struct kd_debuginfo *di,
 	if (err) {
 		kd_dwarf_source_close(src);
 		di->nsources--;
-		if (di->types)
-			kd_types_sources_changed(di->types);
+		types_sources_changed(di);
 	}
 	return err;
 }
@@ -365,8 +390,8 @@ int kd_debuginfo_hide_source(struct kd_debuginfo *di, const char *name,
 		if (!hide)
 			break;	/* show one copy only */
 	}
-	if (n && di->types)
-		kd_types_sources_changed(di->types);
+	if (n)
+		types_sources_changed(di);
 	return n;
 }
 

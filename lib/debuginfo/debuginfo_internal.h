@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The debuginfo handle's parts, for lib/debuginfo and lib/types/types.c. */
+/* The debuginfo handle's parts, inside lib/debuginfo. */
 #ifndef PYKDUMP_DEBUGINFO_INTERNAL_H
 #define PYKDUMP_DEBUGINFO_INTERNAL_H
 
@@ -46,17 +46,10 @@ struct kd_debuginfo {
 	int machine;
 	char *banner;
 	struct kd_symtab *symtab;
+	/* the type model lib/types keeps here (kd_debuginfo_attach_types) */
 	struct kd_types *types;
+	const struct kd_debuginfo_types_ops *types_ops;
 };
-
-/* Why source i's complete index is empty or partial, else NULL (does
- * not wait for a pending one). */
-const struct kd_error *kd_debuginfo_source_problem(struct kd_debuginfo *di,
-						  size_t i);
-/* The index of source i, loading it if needed. */
-struct kd_error *kd_debuginfo_source_index(struct kd_debuginfo *di, size_t i,
-					   struct kd_dwarf_index **ret)
-	KD_WARN_UNUSED;
 
 /* The symbol table of elf: mapped from cache_file when that is a valid
  * image for id (and !rebuild), else built and saved there (cache_file

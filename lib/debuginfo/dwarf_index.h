@@ -15,18 +15,13 @@
 #include <stdint.h>
 
 #include <pykdump/debuginfo.h>
+#include <pykdump/dwarf.h>
 #include <pykdump/error.h>
 
 #include "dwarf_scan.h"
 
-struct kd_dwarf_index;
-
-struct kd_index_hit {
-	const char *name;
-	uint64_t die;
-	uint8_t kind;
-	uint8_t flags;
-};
+/* struct kd_dwarf_index, kd_index_hit and kd_index_iter, and lookups
+ * (kd_dwarf_index_find, _next, _count, _entry) are in <pykdump/dwarf.h>. */
 
 
 /* What a cache file must match to be used. */
@@ -163,43 +158,16 @@ struct kd_error *kd_dwarf_index_load(const struct kd_dwarf_sections *s,
 				     struct kd_dwarf_index **ret,
 				     struct kd_index_info *info) KD_WARN_UNUSED;
 
-/* These wait for a pending index to be complete. */
-uint64_t kd_dwarf_index_count(struct kd_dwarf_index *idx);
+/* Waits for a pending index to be complete. */
 size_t kd_dwarf_index_size(struct kd_dwarf_index *idx);
 /* The .debug_info offsets of the units, in order (hints: unchecked). */
 const uint64_t *kd_dwarf_index_units(struct kd_dwarf_index *idx, size_t *n);
 
-/* Entries of one name, in preference order: definitions before
- * declarations, with an address before without, then by DIE offset. */
-struct kd_index_iter {
-	struct kd_dwarf_index *idx;
-	const char *name;
-	size_t len;
-	uint32_t pos, end;
-	unsigned kinds;		/* mask of 1u << kind */
-	int state;		/* KD_ITER_*: a pending index's answer */
-	struct kd_index_hit first;
-};
-
+/* struct kd_index_iter's state: a pending index's answer. */
 enum {
 	KD_ITER_FIRST = 1,	/* give first, known before the build ended */
 	KD_ITER_REST,		/* then the rest from the complete index */
 	KD_ITER_SKIP,		/* ... skipping first there */
 };
-
-#define KD_DIX_MASK(kind) (1u << (kind))
-#define KD_DIX_TYPES (KD_DIX_MASK(KD_DIX_BASE) | KD_DIX_MASK(KD_DIX_STRUCT) | \
-		      KD_DIX_MASK(KD_DIX_UNION) | KD_DIX_MASK(KD_DIX_ENUM) | \
-		      KD_DIX_MASK(KD_DIX_TYPEDEF))
-
-/* On a pending index, a single kind is answered as soon as its first
- * entry is certain; several kinds wait for the complete index. */
-void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
-			 unsigned kinds, struct kd_index_iter *it);
-/* 1 and *hit filled, or 0 at the end. */
-int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit);
-/* The i-th entry of the whole index (0 <= i < count); 0 if corrupt. */
-int kd_dwarf_index_entry(struct kd_dwarf_index *idx, uint64_t i,
-			 struct kd_index_hit *hit);
 
 #endif /* PYKDUMP_DWARF_INDEX_H */

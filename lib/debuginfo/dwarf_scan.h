@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <pykdump/dwarf.h>
 #include <pykdump/error.h>
 
 /* The sections the scanner reads (absent ones have data == NULL). */
@@ -50,23 +51,8 @@ static inline int kd_sections_info_in_file(const struct kd_dwarf_sections *s)
 	       (size_t)(s->info - s->file_map) <= s->file_map_size - s->info_size;
 }
 
-/* Kinds of index entries (stored in the cache file: never renumber). */
-enum kd_dix_kind {
-	KD_DIX_BASE = 1,	/* DW_TAG_base_type (and unspecified_type) */
-	KD_DIX_STRUCT,
-	KD_DIX_UNION,
-	KD_DIX_ENUM,
-	KD_DIX_TYPEDEF,
-	KD_DIX_VARIABLE,
-	KD_DIX_FUNCTION,
-	KD_DIX_ENUMERATOR,	/* die is the enclosing enumeration_type */
-	KD_DIX_NKINDS
-};
-
-/* Entry flags (also stored on disk). */
-#define KD_DIX_DECL	0x1	/* DW_AT_declaration: not a definition */
-#define KD_DIX_EXTERNAL	0x2	/* DW_AT_external */
-#define KD_DIX_HAS_ADDR	0x4	/* variable with a location, function with code */
+/* The entry kinds and flags (enum kd_dix_kind, KD_DIX_*) and the hashes
+ * (kd_name_hash, kd_hash_mix) are in <pykdump/dwarf.h>. */
 
 struct kd_scan_entry {
 	const char *name;	/* points into the mapped sections */
@@ -113,35 +99,5 @@ struct kd_error *kd_dwarf_scan_unit_copy(struct kd_scan_state *st,
 					 const uint8_t *bytes,
 					 kd_scan_emit_fn *emit, void *arg)
 	KD_WARN_UNUSED;
-
-/* The name hash used by the scanner and the index file (stable: it is
- * part of the cache format).  Eight bytes at a time: names are short and
- * hashed millions of times during an index build. */
-static inline uint64_t kd_name_hash(const char *s, size_t len)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = len * k, w;
-	while (len >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * k;
-		h ^= h >> 31;
-		s += 8;
-		len -= 8;
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ (w * 0x94d049bb133111ebull)) * k;
-	h ^= h >> 29;
-	return h;
-}
-
-static inline uint64_t kd_hash_mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
 
 #endif /* PYKDUMP_DWARF_SCAN_H */

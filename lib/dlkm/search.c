@@ -21,7 +21,6 @@
 #include <pykdump/dump.h>
 #include <pykdump/session.h>
 
-#include "session/session_internal.h"
 #include "dlkm_internal.h"
 
 static const char *const suffixes[] = {
@@ -114,8 +113,9 @@ static char **search_dirs(struct kd_dlkm *dl)
 	     t = strtok_r(NULL, ":", &save))
 		v[n++] = strdup(t);
 	free(envc);
-	for (size_t i = 0; i < dl->s->opts.ndebug_dirs && n < 48; i++)
-		v[n++] = strdup(dl->s->opts.debug_dirs[i]);
+	const struct kd_session_options *o = kd_session_options(dl->s);
+	for (size_t i = 0; i < o->ndebug_dirs && n < 48; i++)
+		v[n++] = strdup(o->debug_dirs[i]);
 	for (size_t i = 0; i < dl->ndirs; i++)
 		v[n++] = strdup(dl->dirs[i]);
 	const char *dump = kd_session_dump_path(dl->s);

@@ -17,8 +17,6 @@
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
-#include "types/readers_internal.h"
-
 /* ---- globals ---- */
 
 struct kd_error *kd_global_get(struct kd_session *s, const char *name,

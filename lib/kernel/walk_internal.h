@@ -8,8 +8,7 @@
 #define PYKDUMP_WALK_INTERNAL_H
 
 #include <pykdump/highlevel.h>
-
-#include "types/readers_internal.h"
+#include <pykdump/memsrc.h>
 
 /* Steps between two kd_cancel_check() calls. */
 #define KD_WALK_CANCEL_EVERY 4096

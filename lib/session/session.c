@@ -177,6 +177,11 @@ const char *kd_session_dump_path(const struct kd_session *s)
 	return s->dump_path;
 }
 
+const struct kd_session_options *kd_session_options(const struct kd_session *s)
+{
+	return &s->opts;
+}
+
 const char *kd_session_vmlinux_path(const struct kd_session *s)
 {
 	return s->vmlinux_path;

@@ -1,39 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inside the readers and walkers: a reader cache that needs only a type
- * model (so unit tests build one on a fixture ELF), and a memory source
- * abstraction (so walkers run on synthetic memory in tests and on the
- * session's kernel virtual addresses otherwise).
+ * model (so unit tests build one on a fixture ELF), and member reads
+ * over a memory source (<pykdump/memsrc.h>: synthetic memory in tests,
+ * the session's kernel virtual addresses otherwise).
  */
 #ifndef PYKDUMP_READERS_INTERNAL_H
 #define PYKDUMP_READERS_INTERNAL_H
 
+#include <pykdump/memsrc.h>
 #include <pykdump/readers.h>
 
 struct kd_types;
 struct kd_memocache;
 struct kd_readers;
-
-/* Where memory comes from. */
-struct kd_memsrc {
-	struct kd_error *(*read)(void *arg, uint64_t addr, void *buf,
-				 size_t len);
-	void *arg;
-};
-
-/* Kernel virtual addresses of the session. */
-struct kd_memsrc kd_memsrc_session(struct kd_session *s);
-
-static inline struct kd_error *kd_memsrc_read(const struct kd_memsrc *src,
-					      uint64_t addr, void *buf,
-					      size_t len)
-{
-	return src->read(src->arg, addr, buf, len);
-}
-
-/* A pointer of the target's size (8: x86_64), zero-extended. */
-struct kd_error *kd_memsrc_read_ptr(const struct kd_memsrc *src,
-				    uint64_t addr, uint64_t *ret);
 
 /* The cache of reader tables over one type model.  mc may be NULL;
  * otherwise the cache registers there (KD_CU_LOAD) and retires its

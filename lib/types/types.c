@@ -18,9 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/dwarf.h>
 #include <pykdump/memocache.h>
+#include <pykdump/symbols.h>
 
-#include "debuginfo/debuginfo_internal.h"
 #include "types_internal.h"
 
 /* Until lib/support/memocache.c is merged the symbol may be missing from the
@@ -179,13 +180,13 @@ struct kd_error *kd_types_intern(struct kd_types *ts, uint32_t src,
 
 Dwarf *kd_types_dwarf(struct kd_types *ts, uint32_t src)
 {
-	return ts->di->sources[src]->dwarf;
+	return kd_debuginfo_source_dwarf(ts->di, src);
 }
 
 Dwarf_Die *kd_types_offdie(struct kd_types *ts, uint32_t src, uint64_t off,
 			   Dwarf_Die *die)
 {
-	return kd_dwarf_source_offdie(ts->di->sources[src], off, die);
+	return kd_debuginfo_source_offdie(ts->di, src, off, die);
 }
 
 /* ---- the table ---- */
@@ -212,7 +213,7 @@ struct kd_error *kd_types_create(struct kd_debuginfo *di,
 	}
 	ts->void_type->name = "void";
 	ts->void_type->parts_loaded = 1;
-	ts->mc = di->opts.memocache;
+	ts->mc = kd_debuginfo_memocache(di);
 	if (ts->mc && kd_memocache_register) {
 		struct kd_error *err = kd_memocache_register(ts->mc, KD_CU_LOAD,
 							     memocache_purge,
@@ -262,6 +263,29 @@ void kd_types_purge(struct kd_types *ts, const char *type_name)
 void kd_types_sources_changed(struct kd_types *ts)
 {
 	kd_types_purge(ts, NULL);
+}
+
+static const struct kd_debuginfo_types_ops debuginfo_ops = {
+	.sources_changed = kd_types_sources_changed,
+	.destroy = kd_types_destroy,
+};
+
+/* The debuginfo keeps its type model (and destroys it at close) without
+ * knowing what it is. */
+struct kd_error *kd_debuginfo_types(struct kd_debuginfo *di,
+				    struct kd_types **ret)
+{
+	struct kd_types *ts = kd_debuginfo_attached_types(di);
+	if (!ts) {
+		struct kd_error *err = kd_debuginfo_start_index(di);
+		if (!err)
+			err = kd_types_create(di, &ts);
+		if (err)
+			return err;
+		kd_debuginfo_attach_types(di, ts, &debuginfo_ops);
+	}
+	*ret = ts;
+	return NULL;
 }
 
 /* ---- properties ---- */
@@ -671,9 +695,9 @@ static int find_entry(struct kd_types *ts, const char *name, unsigned kind,
 		      struct kd_index_hit *hit)
 {
 	struct kd_debuginfo *di = ts->di;
-	for (size_t i = 0; i < di->nsources; i++) {
+	for (size_t i = 0; i < kd_debuginfo_nsources(di); i++) {
 		struct kd_dwarf_index *idx;
-		if (di->sources[i]->hidden)
+		if (kd_debuginfo_source_hidden(di, i))
 			continue;	/* an unloaded module */
 		struct kd_error *err = kd_debuginfo_source_index(di, i, &idx);
 		if (err) {
@@ -713,9 +737,9 @@ struct kd_type *kd_types_definition(struct kd_types *ts,
 static struct kd_error *not_found(struct kd_types *ts, struct kd_error *err)
 {
 	struct kd_debuginfo *di = ts->di;
-	for (size_t i = 0; i < di->nsources; i++) {
+	for (size_t i = 0; i < kd_debuginfo_nsources(di); i++) {
 		const struct kd_error *why;
-		if (di->sources[i]->hidden ||
+		if (kd_debuginfo_source_hidden(di, i) ||
 		    !(why = kd_debuginfo_source_problem(di, i)))
 			continue;
 		/* still NOT_FOUND: callers probe names (symbol_exists) */
@@ -1136,11 +1160,11 @@ struct kd_error *kd_types_find_enumerator(struct kd_types *ts,
 					  struct kd_enum_value *ret)
 {
 	struct kd_debuginfo *di = ts->di;
-	for (size_t i = 0; i < di->nsources; i++) {
+	for (size_t i = 0; i < kd_debuginfo_nsources(di); i++) {
 		struct kd_dwarf_index *idx;
 		struct kd_index_hit hit;
 		struct kd_index_iter it;
-		if (di->sources[i]->hidden ||
+		if (kd_debuginfo_source_hidden(di, i) ||
 		    kd_debuginfo_source_index(di, i, &idx) != NULL)
 			continue;
 		kd_dwarf_index_find(idx, name, KD_DIX_MASK(KD_DIX_ENUMERATOR), &it);

@@ -10,11 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <pykdump/dwarf.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
-
-#include "../debuginfo/debuginfo_internal.h"
 
 /* gdb's choice, which crash prints: the rows at the greatest address
  * <= addr (within one sequence), and of those the last that begins a
@@ -46,10 +45,11 @@ static Dwarf_Line *best_row(Dwarf_Lines *lines, size_t n, Dwarf_Addr addr)
  * DWARF addresses are in the same space: lib/dlkm/load.c). */
 static int unit_at(struct kd_debuginfo *di, Dwarf_Addr link, Dwarf_Die *cu)
 {
-	for (size_t i = 0; i < di->nsources; i++) {
-		if (di->sources[i]->hidden || !di->sources[i]->dwarf)
+	for (size_t i = 0; i < kd_debuginfo_nsources(di); i++) {
+		Dwarf *dw = kd_debuginfo_source_dwarf(di, i);
+		if (kd_debuginfo_source_hidden(di, i) || !dw)
 			continue;
-		if (dwarf_addrdie(di->sources[i]->dwarf, link, cu))
+		if (dwarf_addrdie(dw, link, cu))
 			return 1;
 	}
 	return 0;
@@ -60,7 +60,7 @@ int kd_unwind_srcline(struct kd_session *s, uint64_t addr, char *file,
 {
 	struct kd_debuginfo *di = kd_session_debuginfo(s);
 	struct kd_symtab *st = kd_session_symtab(s);
-	if (!di || !st || !di->nsources || !size)
+	if (!di || !st || !kd_debuginfo_nsources(di) || !size)
 		return 0;
 	Dwarf_Addr link = addr - kd_symtab_relocation(st);
 	Dwarf_Die cu;

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/debuginfo/debuginfo_internal.h"
-#include "lib/debuginfo/dwarf_index.h"
+#include "debuginfo/debuginfo_internal.h"
+#include "debuginfo/dwarf_index.h"
 
 int main(int argc, char **argv)
 {

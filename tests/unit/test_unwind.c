@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../lib/unwind/orc.h"
-#include "../../lib/unwind/unwinder.h"
+#include "unwind/orc.h"
+#include "unwind/unwinder.h"
 
 #define TEXT	0xffffffff81000000ull
 #define STACK	0xffffc90000010000ull	/* task stack [STACK, STACK+SZ) */
