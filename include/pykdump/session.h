@@ -78,18 +78,15 @@ KD_PUBLIC struct kd_error *kd_session_types(struct kd_session *s,
 KD_PUBLIC struct kd_memocache *kd_session_memocache(struct kd_session *s);
 KD_PUBLIC struct kd_log *kd_session_log(struct kd_session *s);
 
-/* Opaque per-session slots for upper layers (readers, python, modules)
- * so they can hang their state off the session without the session
- * knowing them.  destroy is called at close, in reverse order. */
+/* Opaque per-session slots for upper layers (readers, kernel objects,
+ * modules, the unwinder) so they can hang their state off the session
+ * without the session knowing them.  destroy is called at close, in
+ * reverse order.  A layer that needs one adds it here. */
 enum kd_session_slot {
 	KD_SLOT_READERS,
 	KD_SLOT_HIGHLEVEL,
 	KD_SLOT_MODULES,
 	KD_SLOT_UNWIND,
-	KD_SLOT_COMMANDS,
-	KD_SLOT_PYTHON,
-	KD_SLOT_MACHINE,
-	KD_SLOT_SYMBOLS,
 	KD_SLOT_NR
 };
 KD_PUBLIC void *kd_session_slot(struct kd_session *s, enum kd_session_slot slot);

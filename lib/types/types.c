@@ -24,13 +24,6 @@
 
 #include "types_internal.h"
 
-/* Until lib/support/memocache.c is merged the symbol may be missing from the
- * library: a weak reference keeps the shared library linkable. */
-extern __typeof__(kd_memocache_register) kd_memocache_register
-	__attribute__((weak));
-extern __typeof__(kd_memocache_unregister) kd_memocache_unregister
-	__attribute__((weak));
-
 struct map {
 	uint64_t *keys;		/* 0 = empty */
 	void **vals;
@@ -214,7 +207,7 @@ struct kd_error *kd_types_create(struct kd_debuginfo *di,
 	ts->void_type->name = "void";
 	ts->void_type->parts_loaded = 1;
 	ts->mc = kd_debuginfo_memocache(di);
-	if (ts->mc && kd_memocache_register) {
+	if (ts->mc) {
 		struct kd_error *err = kd_memocache_register(ts->mc, KD_CU_LOAD,
 							     memocache_purge,
 							     ts, &ts->mc_id);
@@ -240,7 +233,7 @@ void kd_types_destroy(struct kd_types *ts)
 {
 	if (!ts)
 		return;
-	if (ts->mc && ts->mc_id >= 0 && kd_memocache_unregister)
+	if (ts->mc && ts->mc_id >= 0)
 		kd_memocache_unregister(ts->mc, ts->mc_id);
 	names_clear(ts);
 	map_free(&ts->by_die);

@@ -13,7 +13,7 @@
  *   2. declare kdpy_<name>_init() below and list it in parts[] in _crash.c;
  *   3. add the file to crash_sources in python/pykdump/meson.build;
  *   4. in the Python module that owned the placeholder (lowlevel.py ...),
- *      take the name from _crash instead of _pending.
+ *      take the name from _crash.
  * Errors from the library (struct kd_error *) become Python exceptions
  * only through kdpy_raise() (the code -> exception table is in
  * _crash_error.c); functions that need a dump get it from
