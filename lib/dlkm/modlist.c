@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Each module's symbols, sections and init area, read from memory.  The
- * list itself (address, name, core base and size) is lib/kernel/kmodules.c's,
- * in its order (by base address).  Kernel facts relied on:
+ * list itself (address, name, core base and size) is
+ * lib/kernel/kmodules.c's, in its order (by base address).  Kernel facts relied on:
  *   - init area, by which member exists:
  *       mem[MOD_MEM_NUM_TYPES] of struct module_memory {base, size}
  *         (6.4+; enumerators MOD_INIT_* are the init areas);
