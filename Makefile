@@ -4,7 +4,11 @@
 #   make          build (build/pykdump, libpykdump, the Python extension)
 #   make demo     build, make the sample dump if missing, analyse it
 #   make test     build and run every test suite (unit, ASan/UBSan, fuzz smoke,
-#                 Python API, kernel tests against crash on the sample dump)
+#                 Python API, kernel tests against crash on the sample dump);
+#                 ends with the wall time of each stage
+#   make test-other-boot
+#                 a second boot of the sample kernel (another KASLR slide, in
+#                 SAMPLE_DIR-boot2) and the kernel tests against it
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
@@ -16,9 +20,16 @@ FUZZ_BUILD  := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
+OTHER_BOOT_DIR ?= $(SAMPLE_DIR)-boot2
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
+# pytest runs its test files on this many workers (python3-pytest-xdist):
+# the kernel tests mostly wait for crash and pykdump processes, one core each
+PYTEST_JOBS ?= $(shell nproc)
+PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
+TEST_STAGES := deps build sample unit asan fuzz-smoke pytest
 
-.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean
+.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean \
+	test-other-boot
 
 all: build
 
@@ -52,7 +63,7 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
+	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
 	  tests/kernel/test_index_background.py -k asan
 
 $(FUZZ_BUILD)/build.ninja: | deps
@@ -68,12 +79,26 @@ fuzz-smoke: fuzz-build
 fuzz: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# tests/meta: checks of the test suite itself (no boot-specific literals)
+# and of the scripts.  --dist loadfile keeps a file's tests on one worker,
+# so its module fixtures (crash's answers) are made once.
 pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python tests/kernel
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
+	  tests/meta tests/python tests/kernel
 
-# The order matters only for reading the log: pytest's summary line ends it.
-test: build sample unit asan fuzz-smoke pytest
+# Each stage in turn (run-stages stops at the first failure), then the
+# wall time of each.
+test:
+	@scripts/run-stages $(MAKE) $(TEST_STAGES)
+
+# The same kernel tests on another boot of the sample kernel: nothing in
+# them may depend on one boot's addresses, pids or CPUs.
+test-other-boot: build sample
+	scripts/make-sample-dump --out $(OTHER_BOOT_DIR) --new-boot-of $(SAMPLE_DIR)
+	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile tests/kernel
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)
