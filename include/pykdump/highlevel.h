@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include <pykdump/error.h>
+#include <pykdump/offsets.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,7 +52,7 @@ struct kd_addr_list {
 };
 KD_PUBLIC void kd_addr_list_free(struct kd_addr_list *l);
 
-/* ---- globals, strings, offsets ---- */
+/* ---- globals and strings (member offsets: offsets.h) ---- */
 
 struct kd_global {
 	uint64_t addr;		/* relocated */
@@ -69,17 +70,6 @@ KD_PUBLIC struct kd_error *kd_global_read_u64(struct kd_session *s,
 KD_PUBLIC struct kd_error *kd_read_string_alloc(struct kd_session *s,
 						uint64_t addr, size_t maxlen,
 						char **ret) KD_WARN_UNUSED;
-/* Byte offset of a member or path ("tasks", "se.run_node") in a type. */
-KD_PUBLIC struct kd_error *kd_member_offset(struct kd_session *s,
-					    const char *type_name,
-					    const char *path,
-					    uint64_t *ret) KD_WARN_UNUSED;
-/* addr of the member path inside a type_name -> address of the struct. */
-KD_PUBLIC struct kd_error *kd_container_of(struct kd_session *s, uint64_t addr,
-					   const char *type_name,
-					   const char *path,
-					   uint64_t *ret) KD_WARN_UNUSED;
-
 /* ---- lists ---- */
 
 /*

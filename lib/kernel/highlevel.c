@@ -81,32 +81,6 @@ struct kd_error *kd_read_string_alloc(struct kd_session *s, uint64_t addr,
 	return NULL;
 }
 
-struct kd_error *kd_member_offset(struct kd_session *s, const char *type_name,
-				  const char *path, uint64_t *ret)
-{
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, type_name, path, &m);
-	if (err)
-		return err;
-	if (m->nhops)
-		return kd_error_create(KD_ERR_INVALID,
-				       "%s.%s goes through a pointer: no offset",
-				       type_name, path);
-	*ret = m->offset;
-	return NULL;
-}
-
-struct kd_error *kd_container_of(struct kd_session *s, uint64_t addr,
-				 const char *type_name, const char *path,
-				 uint64_t *ret)
-{
-	uint64_t off;
-	struct kd_error *err = kd_member_offset(s, type_name, path, &off);
-	if (!err)
-		*ret = addr - off;
-	return err;
-}
-
 /* ---- per-CPU ---- */
 
 struct percpu_state {

@@ -18,6 +18,7 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/log.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
 
@@ -198,24 +199,23 @@ void kd_walk_log(struct kd_session *s, unsigned flags, const char *what,
 				      err->message));
 }
 
-static struct kd_error *member_off(struct kd_session *s, const char *type,
-				   const char *member, uint64_t *ret)
-{
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, type, member, &m);
-	if (!err)
-		*ret = m->offset;
-	return err;
-}
+static const struct kd_layout_field list_fields[] = {
+	KD_LF(struct kd_list_layout, next_off, "struct list_head", "next",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_list_layout, prev_off, "struct list_head", "prev",
+	      KD_LF_REQUIRED),
+};
 
-static struct kd_error *list_layout(struct kd_session *s,
-				    struct kd_list_layout *lay)
-{
-	struct kd_error *err = member_off(s, "struct list_head", "next",
-					  &lay->next_off);
-	return err ? err : member_off(s, "struct list_head", "prev",
-				      &lay->prev_off);
-}
+struct hlist_layout {
+	uint64_t first, next;
+};
+
+static const struct kd_layout_field hlist_fields[] = {
+	KD_LF(struct hlist_layout, first, "struct hlist_head", "first",
+	      KD_LF_REQUIRED),
+	KD_LF(struct hlist_layout, next, "struct hlist_node", "next",
+	      KD_LF_REQUIRED),
+};
 
 struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 			      uint64_t entry_off, unsigned flags,
@@ -224,7 +224,8 @@ struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 	struct kd_list_layout lay;
 	struct kd_memsrc src = kd_memsrc_session(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = list_layout(s, &lay);
+	struct kd_error *err = kd_layout_fill(s, list_fields,
+					      KD_ARRAY_SIZE(list_fields), &lay);
 	if (!err)
 		err = kd_list_walk_src(&src, &lay, head, entry_off, flags,
 				       maxel, ret);
@@ -260,14 +261,13 @@ struct kd_error *kd_hlist_walk(struct kd_session *s, uint64_t head,
 {
 	struct kd_memsrc src = kd_memsrc_session(s);
 	struct kd_walk_links w = { .entry_off = entry_off, .maxel = maxel };
-	uint64_t first_off = 0;
+	struct hlist_layout lay;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = member_off(s, "struct hlist_head", "first",
-					  &first_off);
+	struct kd_error *err = kd_layout_fill(s, hlist_fields,
+					      KD_ARRAY_SIZE(hlist_fields), &lay);
+	w.link_off = lay.next;
 	if (!err)
-		err = member_off(s, "struct hlist_node", "next", &w.link_off);
-	if (!err)
-		err = kd_memsrc_read_ptr(&src, head + first_off, &w.first);
+		err = kd_memsrc_read_ptr(&src, head + lay.first, &w.first);
 	if (!err)
 		err = kd_walk_links_src(&src, &w, ret);
 	kd_walk_log(s, flags, "hlist", err);

@@ -21,6 +21,7 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/highlevel.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/types.h>
 
@@ -306,15 +307,14 @@ struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
 
 /* ---- the session forms ---- */
 
-static struct kd_error *off_of(struct kd_session *s, const char *type,
-			       const char *member, uint64_t *ret)
-{
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, type, member, &m);
-	if (!err)
-		*ret = m->offset;
-	return err;
-}
+static const struct kd_layout_field rb_fields[] = {
+	KD_LF(struct kd_rb_layout, root_off, "struct rb_root", "rb_node",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_rb_layout, left_off, "struct rb_node", "rb_left",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_rb_layout, right_off, "struct rb_node", "rb_right",
+	      KD_LF_REQUIRED),
+};
 
 struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 				uint64_t entry_off, unsigned flags,
@@ -323,12 +323,8 @@ struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 	struct kd_rb_layout lay;
 	struct kd_memsrc src = kd_memsrc_session(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = off_of(s, "struct rb_root", "rb_node",
-				      &lay.root_off);
-	if (!err)
-		err = off_of(s, "struct rb_node", "rb_left", &lay.left_off);
-	if (!err)
-		err = off_of(s, "struct rb_node", "rb_right", &lay.right_off);
+	struct kd_error *err = kd_layout_fill(s, rb_fields,
+					      KD_ARRAY_SIZE(rb_fields), &lay);
 	if (!err)
 		err = kd_rbtree_walk_src(&src, &lay, root, entry_off, flags,
 					 maxel, ret);
@@ -336,36 +332,47 @@ struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 	return err;
 }
 
-static struct kd_error *node_layout(struct kd_session *s, const char *node,
-				    struct kd_xa_layout *lay)
-{
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, node, "shift", &m);
-	if (err)
-		return kd_error_prefix(err, "unsupported %s layout", node);
-	lay->shift_off = m->offset;
-	if ((err = kd_member_get(s, node, "slots", &m)))
-		return err;
-	lay->slots_off = m->offset;
-	lay->chunk = m->ndims ? (unsigned)m->dims[0] : 0;
-	return NULL;
-}
+/* The xarray (4.20+) or radix tree (4.7 - 4.19) layout, by which the
+ * kernel has. */
+struct xa_offsets {
+	uint64_t head, shift, slots, chunk;
+};
 
-/* The xarray layout, or the radix tree's when the kernel has no xarray. */
+#define XA_FIELDS(R, H, N) {						\
+	KD_LF(struct xa_offsets, head, R, H, KD_LF_REQUIRED),		\
+	KD_LF(struct xa_offsets, shift, N, "shift", KD_LF_REQUIRED),	\
+	KD_LF(struct xa_offsets, slots, N, "slots", KD_LF_REQUIRED),	\
+	KD_LF(struct xa_offsets, chunk, N, "slots", KD_LF_COUNT),	\
+}
+static const struct kd_layout_field xa_fields[] =
+	XA_FIELDS("struct xarray", "xa_head", "struct xa_node");
+static const struct kd_layout_field radix_fields[] =
+	XA_FIELDS("struct radix_tree_root", "rnode", "struct radix_tree_node");
+
 static struct kd_error *xa_layout(struct kd_session *s,
 				  struct kd_xa_layout *lay)
 {
+	struct xa_offsets o;
 	memset(lay, 0, sizeof(*lay));
-	struct kd_error *err = off_of(s, "struct xarray", "xa_head",
-				      &lay->head_off);
-	if (!err)
-		return node_layout(s, "struct xa_node", lay);
-	kd_error_destroy(err);
-	lay->radix = 1;
-	if ((err = off_of(s, "struct radix_tree_root", "rnode",
-			  &lay->head_off)))
-		return kd_error_prefix(err, "neither xarray nor radix tree");
-	return node_layout(s, "struct radix_tree_node", lay);
+	struct kd_error *err = kd_layout_fill(s, xa_fields,
+					      KD_ARRAY_SIZE(xa_fields), &o);
+	if (err && kd_has_member(s, "struct xarray", "xa_head"))
+		return kd_error_prefix(err, "unsupported struct xa_node layout");
+	if (err) {
+		kd_error_destroy(err);
+		lay->radix = 1;
+		err = kd_layout_fill(s, radix_fields,
+				     KD_ARRAY_SIZE(radix_fields), &o);
+		if (err)
+			return kd_error_prefix(err, "neither xarray nor radix "
+					       "tree");
+	}
+	lay->head_off = o.head;
+	lay->shift_off = o.shift;
+	lay->slots_off = o.slots;
+	lay->chunk = kd_present(o.chunk) && o.chunk <= UINT32_MAX ?
+		     (unsigned)o.chunk : 0;
+	return NULL;
 }
 
 struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
@@ -386,25 +393,21 @@ struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 			     unsigned flags, size_t maxel,
 			     struct kd_addr_list *ret)
 {
-	const struct kd_rmember *rt, *base;
-	struct kd_value v = { .u = 0 };
+	uint32_t base = 0;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_member_get(s, "struct idr", "idr_rt", &rt);
-	if (err) {
-		kd_walk_log(s, flags, "idr", err);
-		return err;
-	}
+	uint64_t rt = kd_offsetof(s, "struct idr", "idr_rt");
+	struct kd_error *err = kd_present(rt) ? NULL :
+		kd_error_create(KD_ERR_NOT_FOUND, "struct idr has no member "
+				"idr_rt");
 	/* idr_base appeared in 4.16; ids start at 0 before it */
-	struct kd_error *nobase = kd_member_get(s, "struct idr", "idr_base",
-						&base);
-	if (!nobase)
-		err = kd_member_read(s, base, idr, &v);
-	kd_error_destroy(nobase);
+	uint64_t base_off = kd_offsetof(s, "struct idr", "idr_base");
+	if (!err && kd_present(base_off))
+		err = kd_field_u32(s, idr, base_off, &base);
 	if (!err)
-		err = kd_xarray_walk(s, idr + rt->offset, flags | KD_WALK_NOLOG,
+		err = kd_xarray_walk(s, idr + rt, flags | KD_WALK_NOLOG,
 				     maxel, ret);
 	for (size_t i = 0; ret->index && i < ret->n; i++)
-		ret->index[i] += v.u;
+		ret->index[i] += base;
 	kd_walk_log(s, flags, "idr", err);
 	return err;
 }
