@@ -22,7 +22,7 @@
 #include <pykdump/readers.h>
 #include <pykdump/value_format.h>
 
-#include "struct_show.h"
+#include "cmd_util.h"
 
 #define MAX_SPECS 8
 
@@ -61,10 +61,9 @@ static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
 		}
 	}
 	if (!strcmp(arg, "maple") || !strcmp(arg, "m"))
-		fprintf(ctx->out, "%s: maple trees are not supported\n",
-			ctx->name);
+		kd_cmd_error(ctx, "maple trees are not supported");
 	else
-		fprintf(ctx->out, "%s: invalid tree type: %s\n", ctx->name, arg);
+		kd_cmd_error(ctx, "invalid tree type: %s", arg);
 	return -1;
 }
 
@@ -86,12 +85,10 @@ static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
 		return 0;
 	case 'N':
 	case 'p':
-		fprintf(ctx->out, "%s: option -%c is not supported\n",
-			ctx->name, c);
+		kd_cmd_error(ctx, "option -%c is not supported", c);
 		return -1;
 	default:
-		fprintf(ctx->out, "%s: invalid option -- '%c'\n", ctx->name,
-			optopt);
+		kd_cmd_error(ctx, "invalid option -- '%c'", optopt);
 		usage(ctx);
 		return -1;
 	}
@@ -110,8 +107,7 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		return -1;
 	}
 	if (!kd_show_parse_addr(ctx, argv[optind], &a->start)) {
-		fprintf(ctx->out, "%s: invalid start argument: %s\n",
-			ctx->name, argv[optind]);
+		kd_cmd_error(ctx, "invalid start argument: %s", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -129,8 +125,8 @@ static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 	if (!err)
 		return 1;
 	kd_error_destroy(err);
-	fprintf(ctx->out, "%s: %s do not exist or have changed their format\n",
-		ctx->name, t == TREE_RADIX ? "radix trees" : "xarrays");
+	kd_cmd_error(ctx, "%s do not exist or have changed their format",
+		     t == TREE_RADIX ? "radix trees" : "xarrays");
 	return 0;
 }
 
@@ -163,7 +159,7 @@ static int run_tree(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			kd_show_print(ctx, &a.specs[k], l.addrs[i], a.vf_flags);
 	}
 	if (err)
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
+		kd_cmd_error(ctx, "%s", err->message);
 	rc = err ? 1 : 0;
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);

@@ -21,8 +21,7 @@
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define PAGE_MASK_4K		0x000ffffffffff000ULL
 #define USER_TOP		0x0000800000000000ULL
@@ -176,14 +175,11 @@ static int vtop_one(struct kd_cmd_ctx *ctx, const char *arg)
 	uint64_t vaddr, paddr = 0;
 	FILE *out = ctx->out;
 	if (!kd_cmd_parse_hex(arg, &vaddr)) {
-		fprintf(out, "%s: invalid input: \"%s\"\n", ctx->name, arg);
-		return 1;
+		return kd_cmd_error(ctx, "invalid input: \"%s\"", arg);
 	}
-	if (vaddr < USER_TOP) {
-		fprintf(out, "%s: %s: user virtual addresses need a task context "
-			"(not supported)\n", ctx->name, arg);
-		return 1;
-	}
+	if (vaddr < USER_TOP)
+		return kd_cmd_error(ctx, "%s: user virtual addresses need a "
+				    "task context (not supported)", arg);
 	struct kd_arch *a = kd_session_arch(ctx->s);
 	struct kd_vtop_trace t;
 	memset(&t, 0, sizeof(t));

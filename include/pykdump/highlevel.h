@@ -66,6 +66,11 @@ KD_PUBLIC struct kd_error *kd_global_get(struct kd_session *s, const char *name,
 KD_PUBLIC struct kd_error *kd_global_read_u64(struct kd_session *s,
 					      const char *name,
 					      uint64_t *ret) KD_WARN_UNUSED;
+/* The first size (1, 2, 4 or 8) bytes of a global as an unsigned
+ * integer, whatever its type, DWARF or not: 1 and *ret, 0 (*ret
+ * untouched) when the symbol is missing or cannot be read. */
+KD_PUBLIC int kd_global_uint(struct kd_session *s, const char *name,
+			     unsigned size, uint64_t *ret);
 /* A NUL-terminated string of at most maxlen bytes at addr, malloc'd. */
 KD_PUBLIC struct kd_error *kd_read_string_alloc(struct kd_session *s,
 						uint64_t addr, size_t maxlen,
@@ -128,10 +133,13 @@ KD_PUBLIC struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 
 /* ---- per-CPU ---- */
 
-/* __per_cpu_offset[0 .. nr_cpu_ids-1], read once per session. */
+/* __per_cpu_offset[0 .. n-1], read once per session: the CPUs the
+ * kernel could use (nr_cpu_ids, at most NR_CPUS). */
 KD_PUBLIC struct kd_error *kd_percpu_offsets(struct kd_session *s,
 					     const uint64_t **offs,
 					     unsigned *n) KD_WARN_UNUSED;
+/* n of kd_percpu_offsets, 0 when it fails. */
+KD_PUBLIC unsigned kd_percpu_count(struct kd_session *s);
 /* The address of per-CPU pointer/variable addr for cpu. */
 KD_PUBLIC struct kd_error *kd_percpu_ptr(struct kd_session *s, uint64_t addr,
 					 unsigned cpu,

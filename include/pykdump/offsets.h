@@ -150,6 +150,21 @@ KD_PUBLIC struct kd_error *kd_field_string_at(struct kd_session *s,
 					      char *buf, size_t size)
 	KD_WARN_UNUSED;
 
+/* ---- reading a member by name ---- */
+
+/* The integer, enum, bool or pointer member path of the type_name
+ * struct at base, decoded by its type (the readers of lib/types:
+ * sign-extended when signed); KD_ERR_NOT_FOUND when it is absent. */
+KD_PUBLIC struct kd_error *kd_read_member_u64(struct kd_session *s,
+					      uint64_t base,
+					      const char *type_name,
+					      const char *path,
+					      uint64_t *ret) KD_WARN_UNUSED;
+/* The same, 0 on any failure (optional values). */
+KD_PUBLIC uint64_t kd_read_member_or0(struct kd_session *s, uint64_t base,
+				      const char *type_name,
+				      const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
+#include <pykdump/readers.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
@@ -385,4 +386,27 @@ struct kd_error *kd_field_string_at(struct kd_session *s, uint64_t base,
 	if (err || !p)
 		return err;
 	return kd_read_cstring(s, p, buf, size, NULL);
+}
+
+struct kd_error *kd_read_member_u64(struct kd_session *s, uint64_t base,
+				    const char *type_name, const char *path,
+				    uint64_t *ret)
+{
+	const struct kd_rmember *m;
+	*ret = 0;
+	if (is_hidden(type_name, path))
+		return kd_error_create(KD_ERR_NOT_FOUND, "%s has no member %s",
+				       type_name, path);
+	struct kd_error *err = kd_member_get(s, type_name, path, &m);
+	return err ? err : kd_member_read_u64(s, m, base, ret);
+}
+
+uint64_t kd_read_member_or0(struct kd_session *s, uint64_t base,
+			    const char *type_name, const char *path)
+{
+	uint64_t v;
+	struct kd_error *err = kd_read_member_u64(s, base, type_name, path,
+						  &v);
+	kd_error_destroy(err);
+	return err ? 0 : v;
 }

@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Highlevel reads: typed globals, bounded strings, member offsets and
- * container_of, per-CPU addresses and enum names.
- *
- * Per-CPU: a per-CPU variable's symbol value is its offset in the
- * per-CPU area; CPU n's copy is at that offset + __per_cpu_offset[n]
- * (x86_64, and the generic SMP layout).  The offsets of the first
- * nr_cpu_ids CPUs are read once per session (KD_SLOT_HIGHLEVEL).
+ * Globals: a variable's running address and DWARF type, integer globals
+ * decoded by their type, bounded strings, and enums by name or value.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
@@ -66,6 +62,21 @@ struct kd_error *kd_global_read_u64(struct kd_session *s, const char *name,
 	return err;
 }
 
+int kd_global_uint(struct kd_session *s, const char *name, unsigned size,
+		   uint64_t *ret)
+{
+	uint64_t addr, v;
+	if (!kd_symbol_try_addr(s, name, &addr))
+		return 0;
+	struct kd_error *err = kd_field_uint(s, addr, 0, size, &v);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	*ret = v;
+	return 1;
+}
+
 struct kd_error *kd_read_string_alloc(struct kd_session *s, uint64_t addr,
 				      size_t maxlen, char **ret)
 {
@@ -79,97 +90,6 @@ struct kd_error *kd_read_string_alloc(struct kd_session *s, uint64_t addr,
 	}
 	*ret = buf;
 	return NULL;
-}
-
-/* ---- per-CPU ---- */
-
-struct percpu_state {
-	uint64_t *offs;
-	unsigned n;
-};
-
-static void percpu_destroy(void *data)
-{
-	struct percpu_state *p = data;
-	free(p->offs);
-	free(p);
-}
-
-/* nr_cpu_ids from memory; else the bound of __per_cpu_offset[]. */
-static unsigned ncpus(struct kd_session *s, struct kd_global *g)
-{
-	uint64_t n = 0, count = 0;
-	struct kd_error *err = kd_global_read_u64(s, "nr_cpu_ids", &n);
-	kd_error_destroy(err);
-	struct kd_type *st = kd_type_strip(g->type, KD_STRIP_ALL);
-	if (kd_type_kind(st) == KD_TYPE_ARRAY)
-		kd_type_array_count(st, &count);
-	if (err || n == 0 || (count && n > count))
-		n = count;
-	return n > 65536 ? 65536 : (unsigned)n;
-}
-
-static struct kd_error *percpu_load(struct kd_session *s,
-				    struct percpu_state **ret)
-{
-	struct kd_global g;
-	struct kd_error *err = kd_global_get(s, "__per_cpu_offset", &g);
-	if (err)
-		return err;
-	unsigned n = ncpus(s, &g);
-	if (!n)
-		return kd_error_create(KD_ERR_NOT_FOUND,
-				       "cannot tell the number of CPUs");
-	struct percpu_state *p = calloc(1, sizeof(*p));
-	if (!p || !(p->offs = calloc(n, sizeof(*p->offs)))) {
-		free(p);
-		return &kd_error_nomem;
-	}
-	p->n = n;
-	if ((err = kd_read_kvaddr(s, g.addr, p->offs, n * sizeof(*p->offs)))) {
-		percpu_destroy(p);
-		return kd_error_prefix(err, "__per_cpu_offset");
-	}
-	*ret = p;
-	return NULL;
-}
-
-struct kd_error *kd_percpu_offsets(struct kd_session *s, const uint64_t **offs,
-				   unsigned *n)
-{
-	struct percpu_state *p = kd_session_slot(s, KD_SLOT_HIGHLEVEL);
-	if (!p) {
-		struct kd_error *err = percpu_load(s, &p);
-		if (err)
-			return err;
-		kd_session_set_slot(s, KD_SLOT_HIGHLEVEL, p, percpu_destroy);
-	}
-	*offs = p->offs;
-	*n = p->n;
-	return NULL;
-}
-
-struct kd_error *kd_percpu_ptr(struct kd_session *s, uint64_t addr,
-			       unsigned cpu, uint64_t *ret)
-{
-	const uint64_t *offs;
-	unsigned n;
-	struct kd_error *err = kd_percpu_offsets(s, &offs, &n);
-	if (err)
-		return err;
-	if (cpu >= n)
-		return kd_error_create(KD_ERR_INVALID,
-				       "cpu %u out of range (%u CPUs)", cpu, n);
-	*ret = addr + offs[cpu];
-	return NULL;
-}
-
-struct kd_error *kd_percpu_symbol(struct kd_session *s, const char *name,
-				  unsigned cpu, uint64_t *ret)
-{
-	uint64_t off;
-	struct kd_error *err = kd_symbol_addr(s, name, &off);
-	return err ? err : kd_percpu_ptr(s, off, cpu, ret);
 }
 
 /* ---- enums ---- */
