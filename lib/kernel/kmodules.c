@@ -185,7 +185,7 @@ static void read_layout(const struct mod_layout *l, const uint8_t *buf,
 	m->region[0].size = m->size;
 	m->nregion = 1;
 	m->init_base = get(buf, sz, l->init_base, 8);
-	m->init_size = m->init_base ? get(buf, sz, l->init_size, 4) : 0;
+	m->init_size = get(buf, sz, l->init_size, 4);
 }
 
 /* The module's own symbol table: in struct mod_kallsyms (4.6+) or in
