@@ -150,6 +150,12 @@ KD_PUBLIC struct kd_error *kd_field_string_at(struct kd_session *s,
 					      char *buf, size_t size)
 	KD_WARN_UNUSED;
 
+/* From a struct's bytes already read (buf, size bytes): the len (at most
+ * 8) byte little-endian integer at off; 0 when off is KD_ABSENT or the
+ * member does not lie inside the bytes. */
+KD_PUBLIC uint64_t kd_field_get(const void *buf, uint64_t size, uint64_t off,
+				unsigned len);
+
 /* ---- reading a member by name ---- */
 
 /* The integer, enum, bool or pointer member path of the type_name

@@ -138,17 +138,8 @@ static struct kd_error *layout_get(struct kd_session *s, struct mod_layout *l)
 	return NULL;
 }
 
-/* Bounds-checked little-endian reads from the struct's bytes: 0 for an
- * absent member or one beyond them. */
-static uint64_t get(const uint8_t *buf, uint64_t size, uint64_t off,
-		    unsigned len)
-{
-	uint64_t v = 0;
-	if (!kd_present(off) || off > size || size - off < len)
-		return 0;
-	memcpy(&v, buf + off, len);	/* x86_64: little-endian, len <= 8 */
-	return v;
-}
+/* Bounds-checked reads from the struct's bytes (0 when absent). */
+#define get kd_field_get
 
 static void read_mem(const struct mod_layout *l, const uint8_t *buf,
 		     struct kd_kmodule *m)

@@ -388,6 +388,16 @@ struct kd_error *kd_field_string_at(struct kd_session *s, uint64_t base,
 	return kd_read_cstring(s, p, buf, size, NULL);
 }
 
+uint64_t kd_field_get(const void *buf, uint64_t size, uint64_t off,
+		      unsigned len)
+{
+	uint64_t v = 0;
+	if (off == KD_ABSENT || len > 8 || off > size || size - off < len)
+		return 0;
+	memcpy(&v, (const uint8_t *)buf + off, len);	/* little-endian */
+	return v;
+}
+
 struct kd_error *kd_read_member_u64(struct kd_session *s, uint64_t base,
 				    const char *type_name, const char *path,
 				    uint64_t *ret)
