@@ -11,8 +11,33 @@
 
 #include <pykdump/error.h>
 
+#include "walk_internal.h"
+
 struct kd_session;
 struct kd_kmodule;
+
+/*
+ * A layout read once per memocache generation: kd_layout_cached() calls
+ * fill the first time (and after a module debuginfo load or a type
+ * purge), keeps the layout it wrote and, when fill failed, why: later
+ * calls return a copy of that error.
+ */
+struct kd_layout_cache {
+	uint64_t generation;		/* 0: not filled */
+	enum kd_error_code code;	/* 0: filled without error */
+	char *problem;
+};
+typedef struct kd_error *kd_layout_fill_fn(struct kd_session *s,
+					   void *layout);
+struct kd_error *kd_layout_cached(struct kd_session *s,
+				  struct kd_layout_cache *c,
+				  kd_layout_fill_fn *fill, void *layout)
+	KD_WARN_UNUSED;
+
+/* hlist_head.first, hlist_node.next */
+struct kd_hlist_layout {
+	uint64_t first, next;
+};
 
 /* Where tasks and runqueues keep what the task list needs (tasks.c). */
 struct kd_task_layout {
@@ -33,10 +58,15 @@ struct kd_kernel_state {
 	size_t nmodules;
 	int modules_truncated;
 	uint64_t modules_generation;	/* 0: not read */
-	/* tasks.c: the layout, or why there is none */
-	int tasks_ready;
+	/* tasks.c */
+	struct kd_layout_cache task_cache;
 	struct kd_task_layout task;
-	struct kd_error *task_problem;
+	/* the walkers' (lists.c, trees.c) */
+	struct kd_layout_cache list_cache, hlist_cache, rb_cache, xa_cache;
+	struct kd_list_layout list;
+	struct kd_hlist_layout hlist;
+	struct kd_rb_layout rb;
+	struct kd_xa_layout xa;
 };
 
 /* The session's state, created on first use (NULL: no memory). */

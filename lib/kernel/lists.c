@@ -22,7 +22,7 @@
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
 
-#include "walk_internal.h"
+#include "kernel_internal.h"
 
 void kd_addr_list_free(struct kd_addr_list *l)
 {
@@ -206,28 +206,36 @@ static const struct kd_layout_field list_fields[] = {
 	      KD_LF_REQUIRED),
 };
 
-struct hlist_layout {
-	uint64_t first, next;
+static const struct kd_layout_field hlist_fields[] = {
+	KD_LF(struct kd_hlist_layout, first, "struct hlist_head", "first",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_hlist_layout, next, "struct hlist_node", "next",
+	      KD_LF_REQUIRED),
 };
 
-static const struct kd_layout_field hlist_fields[] = {
-	KD_LF(struct hlist_layout, first, "struct hlist_head", "first",
-	      KD_LF_REQUIRED),
-	KD_LF(struct hlist_layout, next, "struct hlist_node", "next",
-	      KD_LF_REQUIRED),
-};
+static struct kd_error *fill_list(struct kd_session *s, void *layout)
+{
+	return kd_layout_fill(s, list_fields, KD_ARRAY_SIZE(list_fields),
+			      layout);
+}
+
+static struct kd_error *fill_hlist(struct kd_session *s, void *layout)
+{
+	return kd_layout_fill(s, hlist_fields, KD_ARRAY_SIZE(hlist_fields),
+			      layout);
+}
 
 struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 			      uint64_t entry_off, unsigned flags,
 			      size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_list_layout lay;
+	struct kd_kernel_state *k = kd_kernel_state(s);
 	struct kd_memsrc src = kd_memsrc_session(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_layout_fill(s, list_fields,
-					      KD_ARRAY_SIZE(list_fields), &lay);
+	struct kd_error *err = !k ? &kd_error_nomem :
+		kd_layout_cached(s, &k->list_cache, fill_list, &k->list);
 	if (!err)
-		err = kd_list_walk_src(&src, &lay, head, entry_off, flags,
+		err = kd_list_walk_src(&src, &k->list, head, entry_off, flags,
 				       maxel, ret);
 	kd_walk_log(s, flags, "list", err);
 	return err;
@@ -261,13 +269,14 @@ struct kd_error *kd_hlist_walk(struct kd_session *s, uint64_t head,
 {
 	struct kd_memsrc src = kd_memsrc_session(s);
 	struct kd_walk_links w = { .entry_off = entry_off, .maxel = maxel };
-	struct hlist_layout lay;
+	struct kd_kernel_state *k = kd_kernel_state(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_layout_fill(s, hlist_fields,
-					      KD_ARRAY_SIZE(hlist_fields), &lay);
-	w.link_off = lay.next;
-	if (!err)
-		err = kd_memsrc_read_ptr(&src, head + lay.first, &w.first);
+	struct kd_error *err = !k ? &kd_error_nomem :
+		kd_layout_cached(s, &k->hlist_cache, fill_hlist, &k->hlist);
+	if (!err) {
+		w.link_off = k->hlist.next;
+		err = kd_memsrc_read_ptr(&src, head + k->hlist.first, &w.first);
+	}
 	if (!err)
 		err = kd_walk_links_src(&src, &w, ret);
 	kd_walk_log(s, flags, "hlist", err);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernel layer's per-session state: see kernel_internal.h. */
 #include <stdlib.h>
+#include <string.h>
 
+#include <pykdump/memocache.h>
 #include <pykdump/session.h>
 
 #include "kernel_internal.h"
@@ -11,7 +13,11 @@ static void state_destroy(void *data)
 	struct kd_kernel_state *k = data;
 	free(k->percpu);
 	free(k->modules);
-	kd_error_destroy(k->task_problem);
+	struct kd_layout_cache *caches[] = { &k->task_cache, &k->list_cache,
+					     &k->hlist_cache, &k->rb_cache,
+					     &k->xa_cache };
+	for (size_t i = 0; i < KD_ARRAY_SIZE(caches); i++)
+		free(caches[i]->problem);
 	free(k);
 }
 
@@ -24,4 +30,32 @@ struct kd_kernel_state *kd_kernel_state(struct kd_session *s)
 		return NULL;
 	kd_session_set_slot(s, KD_SLOT_KERNEL, k, state_destroy);
 	return k;
+}
+
+struct kd_error *kd_layout_cached(struct kd_session *s,
+				  struct kd_layout_cache *c,
+				  kd_layout_fill_fn *fill, void *layout)
+{
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (c->generation != gen) {
+		struct kd_error *err = fill(s, layout);
+		if (err && err->code == KD_ERR_NOMEM)
+			return err;	/* not an answer to keep */
+		free(c->problem);
+		c->problem = NULL;
+		c->code = 0;
+		if (err) {
+			c->code = err->code;
+			c->problem = strdup(err->message);
+			if (!c->problem) {
+				kd_error_destroy(err);
+				return &kd_error_nomem;
+			}
+		}
+		kd_error_destroy(err);
+		c->generation = gen;
+	}
+	if (c->code)	/* a copy: the caller destroys it */
+		return kd_error_create(c->code, "%s", c->problem);
+	return NULL;
 }

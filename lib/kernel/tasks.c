@@ -40,25 +40,32 @@ static const struct kd_layout_field task_fields[] = {
 	KD_LF(struct kd_task_layout, rq_idle, "struct rq", "idle", 0),
 };
 
+static struct kd_error *fill(struct kd_session *s, void *layout)
+{
+	struct kd_task_layout *l = layout;
+	struct kd_error *err = kd_layout_fill(s, task_fields,
+					      KD_ARRAY_SIZE(task_fields), l);
+	if (!kd_symbol_try_addr(s, "runqueues", &l->runqueues))
+		l->runqueues = KD_ABSENT;
+	return err;
+}
+
+/* The layout, read once per generation (*ret is set even on error: the
+ * members found are usable). */
 static struct kd_error *layout(struct kd_session *s,
 			       const struct kd_task_layout **ret)
 {
+	static const struct kd_task_layout none = {
+		KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT,
+		KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT,
+		KD_ABSENT,
+	};
 	struct kd_kernel_state *k = kd_kernel_state(s);
+	*ret = &none;
 	if (!k)
 		return &kd_error_nomem;
-	if (!k->tasks_ready) {
-		struct kd_task_layout *l = &k->task;
-		k->task_problem = kd_layout_fill(s, task_fields,
-						 KD_ARRAY_SIZE(task_fields), l);
-		if (!kd_symbol_try_addr(s, "runqueues", &l->runqueues))
-			l->runqueues = KD_ABSENT;
-		k->tasks_ready = 1;
-	}
 	*ret = &k->task;
-	if (k->task_problem)	/* a copy: the caller destroys it */
-		return kd_error_create(k->task_problem->code, "%s",
-				       k->task_problem->message);
-	return NULL;
+	return kd_layout_cached(s, &k->task_cache, fill, &k->task);
 }
 
 /* rq->curr or rq->idle of cpu, 0 when unknown. */

@@ -25,7 +25,7 @@
 #include <pykdump/readers.h>
 #include <pykdump/types.h>
 
-#include "walk_internal.h"
+#include "kernel_internal.h"
 
 /* ---- a visited set (open addressing, never holds 0) ---- */
 
@@ -316,17 +316,22 @@ static const struct kd_layout_field rb_fields[] = {
 	      KD_LF_REQUIRED),
 };
 
+static struct kd_error *fill_rb(struct kd_session *s, void *layout)
+{
+	return kd_layout_fill(s, rb_fields, KD_ARRAY_SIZE(rb_fields), layout);
+}
+
 struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 				uint64_t entry_off, unsigned flags,
 				size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_rb_layout lay;
+	struct kd_kernel_state *k = kd_kernel_state(s);
 	struct kd_memsrc src = kd_memsrc_session(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_layout_fill(s, rb_fields,
-					      KD_ARRAY_SIZE(rb_fields), &lay);
+	struct kd_error *err = !k ? &kd_error_nomem :
+		kd_layout_cached(s, &k->rb_cache, fill_rb, &k->rb);
 	if (!err)
-		err = kd_rbtree_walk_src(&src, &lay, root, entry_off, flags,
+		err = kd_rbtree_walk_src(&src, &k->rb, root, entry_off, flags,
 					 maxel, ret);
 	kd_walk_log(s, flags, "rbtree", err);
 	return err;
@@ -349,9 +354,9 @@ static const struct kd_layout_field xa_fields[] =
 static const struct kd_layout_field radix_fields[] =
 	XA_FIELDS("struct radix_tree_root", "rnode", "struct radix_tree_node");
 
-static struct kd_error *xa_layout(struct kd_session *s,
-				  struct kd_xa_layout *lay)
+static struct kd_error *xa_layout(struct kd_session *s, void *layout)
 {
+	struct kd_xa_layout *lay = layout;
 	struct xa_offsets o;
 	memset(lay, 0, sizeof(*lay));
 	struct kd_error *err = kd_layout_fill(s, xa_fields,
@@ -379,12 +384,13 @@ struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
 				unsigned flags, size_t maxel,
 				struct kd_addr_list *ret)
 {
-	struct kd_xa_layout lay;
+	struct kd_kernel_state *k = kd_kernel_state(s);
 	struct kd_memsrc src = kd_memsrc_session(s);
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = xa_layout(s, &lay);
+	struct kd_error *err = !k ? &kd_error_nomem :
+		kd_layout_cached(s, &k->xa_cache, xa_layout, &k->xa);
 	if (!err)
-		err = kd_xarray_walk_src(&src, &lay, root, maxel, ret);
+		err = kd_xarray_walk_src(&src, &k->xa, root, maxel, ret);
 	kd_walk_log(s, flags, "xarray", err);
 	return err;
 }
