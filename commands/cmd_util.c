@@ -35,27 +35,45 @@
 
 /* ---------------------------------------------------------------- errors */
 
-static int report(struct kd_cmd_ctx *ctx, const char *msg)
+/* "NAME: msg": printed (print) and kept in the problem log, as an error
+ * when printed, else as a warning.  Only the static nomem error can come
+ * back from the log: nothing to free. */
+static int vreport(struct kd_cmd_ctx *ctx, int print, const char *fmt,
+		   va_list ap)
 {
-	fprintf(ctx->out, "%s: %s\n", ctx->name, msg);
-	/* only the static nomem error can come back: nothing to free */
-	(void)kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name, msg);
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (print) {
+		fprintf(ctx->out, "%s: %s\n", ctx->name, msg);
+		(void)kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name,
+				   msg);
+	} else {
+		(void)kd_log_warning(kd_session_log(ctx->s), "%s: %s",
+				     ctx->name, msg);
+	}
 	return 1;
 }
 
 int kd_cmd_error(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = vreport(ctx, 1, fmt, ap);
 	va_end(ap);
-	return report(ctx, msg);
+	return rc;
+}
+
+void kd_cmd_note(struct kd_cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(ctx, 0, fmt, ap);
+	va_end(ap);
 }
 
 int kd_cmd_fail(struct kd_cmd_ctx *ctx, struct kd_error *err)
 {
-	int rc = report(ctx, err ? err->message : "failed");
+	int rc = kd_cmd_error(ctx, "%s", err ? err->message : "failed");
 	kd_error_destroy(err);
 	return rc;
 }
@@ -67,16 +85,6 @@ int kd_cmd_fail_what(struct kd_cmd_ctx *ctx, const char *what,
 			      err ? err->message : "failed");
 	kd_error_destroy(err);
 	return rc;
-}
-
-void kd_cmd_note(struct kd_cmd_ctx *ctx, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	(void)kd_log_warning(kd_session_log(ctx->s), "%s: %s", ctx->name, msg);
 }
 
 /* ------------------------------------------------- options and arguments */

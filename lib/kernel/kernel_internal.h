@@ -39,6 +39,24 @@ struct kd_hlist_layout {
 	uint64_t first, next;
 };
 
+/* The session forms of the walkers (lists.c, trees.c): the start clears
+ * *ret and gives the memory source and the kind's layout, read once per
+ * generation; the end logs the error (unless KD_WALK_NOLOG) and returns
+ * it. */
+enum kd_walk_kind { KD_WK_LIST, KD_WK_HLIST, KD_WK_RB, KD_WK_XA, KD_WK_NR };
+struct kd_walk_start {
+	struct kd_memsrc src;
+	const void *layout;	/* struct kd_list_layout ... by kind */
+};
+struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
+			       struct kd_addr_list *ret,
+			       struct kd_walk_start *w) KD_WARN_UNUSED;
+struct kd_error *kd_walk_end(struct kd_session *s, unsigned flags,
+			     const char *what, struct kd_error *err);
+/* The fills of the tree layouts (trees.c). */
+struct kd_error *kd_rb_layout_fill(struct kd_session *s, void *layout);
+struct kd_error *kd_xa_layout_fill(struct kd_session *s, void *layout);
+
 /* Where tasks and runqueues keep what the task list needs (tasks.c). */
 struct kd_task_layout {
 	uint64_t pid, comm, cpu, tasks;		/* struct task_struct */
@@ -61,8 +79,8 @@ struct kd_kernel_state {
 	/* tasks.c */
 	struct kd_layout_cache task_cache;
 	struct kd_task_layout task;
-	/* the walkers' (lists.c, trees.c) */
-	struct kd_layout_cache list_cache, hlist_cache, rb_cache, xa_cache;
+	/* the walkers' (lists.c, trees.c), by enum kd_walk_kind */
+	struct kd_layout_cache walk_cache[KD_WK_NR];
 	struct kd_list_layout list;
 	struct kd_hlist_layout hlist;
 	struct kd_rb_layout rb;

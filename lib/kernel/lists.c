@@ -199,6 +199,13 @@ void kd_walk_log(struct kd_session *s, unsigned flags, const char *what,
 				      err->message));
 }
 
+struct kd_error *kd_walk_end(struct kd_session *s, unsigned flags,
+			     const char *what, struct kd_error *err)
+{
+	kd_walk_log(s, flags, what, err);
+	return err;
+}
+
 static const struct kd_layout_field list_fields[] = {
 	KD_LF(struct kd_list_layout, next_off, "struct list_head", "next",
 	      KD_LF_REQUIRED),
@@ -225,20 +232,35 @@ static struct kd_error *fill_hlist(struct kd_session *s, void *layout)
 			      layout);
 }
 
+struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
+			       struct kd_addr_list *ret,
+			       struct kd_walk_start *w)
+{
+	static kd_layout_fill_fn *const fill[KD_WK_NR] = {
+		fill_list, fill_hlist, kd_rb_layout_fill, kd_xa_layout_fill,
+	};
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	memset(ret, 0, sizeof(*ret));
+	w->src = kd_memsrc_session(s);
+	w->layout = NULL;
+	if (!k)
+		return &kd_error_nomem;
+	void *const layouts[KD_WK_NR] = { &k->list, &k->hlist, &k->rb, &k->xa };
+	w->layout = layouts[kind];
+	return kd_layout_cached(s, &k->walk_cache[kind], fill[kind],
+				layouts[kind]);
+}
+
 struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 			      uint64_t entry_off, unsigned flags,
 			      size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_kernel_state *k = kd_kernel_state(s);
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = !k ? &kd_error_nomem :
-		kd_layout_cached(s, &k->list_cache, fill_list, &k->list);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_LIST, ret, &w);
 	if (!err)
-		err = kd_list_walk_src(&src, &k->list, head, entry_off, flags,
-				       maxel, ret);
-	kd_walk_log(s, flags, "list", err);
-	return err;
+		err = kd_list_walk_src(&w.src, w.layout, head, entry_off,
+				       flags, maxel, ret);
+	return kd_walk_end(s, flags, "list", err);
 }
 
 struct kd_error *kd_chain_walk(struct kd_session *s, uint64_t start,
@@ -259,28 +281,24 @@ struct kd_error *kd_chain_walk(struct kd_session *s, uint64_t start,
 		err = kd_memsrc_read_ptr(&src, start + next_off, &w.first);
 	if (!err && start)
 		err = kd_walk_links_src(&src, &w, ret);
-	kd_walk_log(s, flags, "list", err);
-	return err;
+	return kd_walk_end(s, flags, "list", err);
 }
 
 struct kd_error *kd_hlist_walk(struct kd_session *s, uint64_t head,
 			       uint64_t entry_off, unsigned flags,
 			       size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_memsrc src = kd_memsrc_session(s);
 	struct kd_walk_links w = { .entry_off = entry_off, .maxel = maxel };
-	struct kd_kernel_state *k = kd_kernel_state(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = !k ? &kd_error_nomem :
-		kd_layout_cached(s, &k->hlist_cache, fill_hlist, &k->hlist);
+	struct kd_walk_start ws;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_HLIST, ret, &ws);
+	const struct kd_hlist_layout *lay = ws.layout;
 	if (!err) {
-		w.link_off = k->hlist.next;
-		err = kd_memsrc_read_ptr(&src, head + k->hlist.first, &w.first);
+		w.link_off = lay->next;
+		err = kd_memsrc_read_ptr(&ws.src, head + lay->first, &w.first);
 	}
 	if (!err)
-		err = kd_walk_links_src(&src, &w, ret);
-	kd_walk_log(s, flags, "hlist", err);
-	return err;
+		err = kd_walk_links_src(&ws.src, &w, ret);
+	return kd_walk_end(s, flags, "hlist", err);
 }
 
 struct kd_error *kd_list_count(struct kd_session *s, uint64_t head,

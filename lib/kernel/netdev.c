@@ -73,13 +73,29 @@ static int fails(struct kd_error *err)
 	return err != NULL;
 }
 
+/* The address at off in each entry of l (len bytes of family), up to the
+ * first that cannot be read. */
+static size_t read_addrs(struct kd_session *s, const struct kd_addr_list *l,
+			 uint64_t off, int family, size_t len,
+			 struct kd_netdev_addr *v, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n && n < max; i++) {
+		struct kd_error *err = kd_field_read(s, l->addrs[i], off,
+						     v[n].bytes, len);
+		if (fails(err))
+			break;
+		v[n++].family = family;
+	}
+	return n;
+}
+
 /* The in_ifaddr chain of the device's in_device. */
 static size_t ipv4(struct kd_session *s, const struct net_layout *l,
 		   uint64_t dev, struct kd_netdev_addr *v, size_t max)
 {
 	uint64_t indev = 0, ifa = 0;
 	struct kd_addr_list chain;
-	size_t n = 0;
 	if (!kd_present(l->ifa_address) || !kd_present(l->ifa_next) ||
 	    fails(kd_field_ptr(s, dev, l->ip_ptr, &indev)) || !indev ||
 	    fails(kd_field_ptr(s, indev, l->ifa_list, &ifa)) || !ifa)
@@ -87,16 +103,7 @@ static size_t ipv4(struct kd_session *s, const struct net_layout *l,
 	kd_error_destroy(kd_chain_walk(s, ifa, l->ifa_next, 0,
 				       KD_WALK_NOLOG | KD_WALK_INCHEAD, max,
 				       &chain));
-	for (size_t i = 0; i < chain.n && n < max; i++) {
-		struct kd_error *err = kd_field_read(s, chain.addrs[i],
-						     l->ifa_address,
-						     v[n].bytes, 4);
-		if (err) {
-			kd_error_destroy(err);
-			break;
-		}
-		v[n++].family = AF_INET;
-	}
+	size_t n = read_addrs(s, &chain, l->ifa_address, AF_INET, 4, v, max);
 	kd_addr_list_free(&chain);
 	return n;
 }
@@ -107,23 +114,13 @@ static size_t ipv6(struct kd_session *s, const struct net_layout *l,
 {
 	uint64_t in6 = 0;
 	struct kd_addr_list list;
-	size_t n = 0;
 	if (!max || !kd_present(l->addr_list) || !kd_present(l->if_list) ||
 	    !kd_present(l->in6_addr) ||
 	    fails(kd_field_ptr(s, dev, l->ip6_ptr, &in6)) || !in6)
 		return 0;
 	kd_error_destroy(kd_list_walk(s, in6 + l->addr_list, l->if_list,
 				      KD_WALK_NOLOG, max, &list));
-	for (size_t i = 0; i < list.n && n < max; i++) {
-		struct kd_error *err = kd_field_read(s, list.addrs[i],
-						     l->in6_addr,
-						     v[n].bytes, 16);
-		if (err) {
-			kd_error_destroy(err);
-			break;
-		}
-		v[n++].family = AF_INET6;
-	}
+	size_t n = read_addrs(s, &list, l->in6_addr, AF_INET6, 16, v, max);
 	kd_addr_list_free(&list);
 	return n;
 }

@@ -13,11 +13,9 @@ static void state_destroy(void *data)
 	struct kd_kernel_state *k = data;
 	free(k->percpu);
 	free(k->modules);
-	struct kd_layout_cache *caches[] = { &k->task_cache, &k->list_cache,
-					     &k->hlist_cache, &k->rb_cache,
-					     &k->xa_cache };
-	for (size_t i = 0; i < KD_ARRAY_SIZE(caches); i++)
-		free(caches[i]->problem);
+	free(k->task_cache.problem);
+	for (int i = 0; i < KD_WK_NR; i++)
+		free(k->walk_cache[i].problem);
 	free(k);
 }
 

@@ -316,7 +316,7 @@ static const struct kd_layout_field rb_fields[] = {
 	      KD_LF_REQUIRED),
 };
 
-static struct kd_error *fill_rb(struct kd_session *s, void *layout)
+struct kd_error *kd_rb_layout_fill(struct kd_session *s, void *layout)
 {
 	return kd_layout_fill(s, rb_fields, KD_ARRAY_SIZE(rb_fields), layout);
 }
@@ -325,16 +325,12 @@ struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 				uint64_t entry_off, unsigned flags,
 				size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_kernel_state *k = kd_kernel_state(s);
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = !k ? &kd_error_nomem :
-		kd_layout_cached(s, &k->rb_cache, fill_rb, &k->rb);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_RB, ret, &w);
 	if (!err)
-		err = kd_rbtree_walk_src(&src, &k->rb, root, entry_off, flags,
-					 maxel, ret);
-	kd_walk_log(s, flags, "rbtree", err);
-	return err;
+		err = kd_rbtree_walk_src(&w.src, w.layout, root, entry_off,
+					 flags, maxel, ret);
+	return kd_walk_end(s, flags, "rbtree", err);
 }
 
 /* The xarray (4.20+) or radix tree (4.7 - 4.19) layout, by which the
@@ -354,7 +350,7 @@ static const struct kd_layout_field xa_fields[] =
 static const struct kd_layout_field radix_fields[] =
 	XA_FIELDS("struct radix_tree_root", "rnode", "struct radix_tree_node");
 
-static struct kd_error *xa_layout(struct kd_session *s, void *layout)
+struct kd_error *kd_xa_layout_fill(struct kd_session *s, void *layout)
 {
 	struct kd_xa_layout *lay = layout;
 	struct xa_offsets o;
@@ -384,15 +380,11 @@ struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
 				unsigned flags, size_t maxel,
 				struct kd_addr_list *ret)
 {
-	struct kd_kernel_state *k = kd_kernel_state(s);
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = !k ? &kd_error_nomem :
-		kd_layout_cached(s, &k->xa_cache, xa_layout, &k->xa);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_XA, ret, &w);
 	if (!err)
-		err = kd_xarray_walk_src(&src, &k->xa, root, maxel, ret);
-	kd_walk_log(s, flags, "xarray", err);
-	return err;
+		err = kd_xarray_walk_src(&w.src, w.layout, root, maxel, ret);
+	return kd_walk_end(s, flags, "xarray", err);
 }
 
 struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
@@ -414,6 +406,5 @@ struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 				     maxel, ret);
 	for (size_t i = 0; ret->index && i < ret->n; i++)
 		ret->index[i] += base;
-	kd_walk_log(s, flags, "idr", err);
-	return err;
+	return kd_walk_end(s, flags, "idr", err);
 }
