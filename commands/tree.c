@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tree [-t rbtree|radix|xarray] [-r offset] [-o offset]
+ * tree [-t rbtree|radix|xarray|maple] [-r offset] [-o offset]
  *      [-s struct[.member[,member]]] [-l] [-x|-d] start
  *
  * crash's tree walker (lib/kernel/highlevel_trees.c underneath):
@@ -10,8 +10,11 @@
  *   xarray  start (+ -r offset) is a struct xarray; entries are the
  *           stored pointers in index order;
  *   radix   the same on a radix_tree_root (kernels before 4.20: from 4.20
- *           radix trees are xarrays and crash refuses -t radix).
- * Not supported: maple trees, -N (start at a node) and -p (positions).
+ *           radix trees are xarrays and crash refuses -t radix);
+ *   maple   start (+ -r offset) is a struct maple_tree (6.1+); entries
+ *           are the stored pointers in index order (-l and -o do not
+ *           apply, as crash says).
+ * Not supported: -N (start at a node), -p (positions), -v (node dumps).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,12 +29,12 @@
 
 #define MAX_SPECS 8
 
-enum tree_type { TREE_RBTREE, TREE_RADIX, TREE_XARRAY };
+enum tree_type { TREE_RBTREE, TREE_RADIX, TREE_XARRAY, TREE_MAPLE };
 
 struct tree_args {
 	enum tree_type type;
 	uint64_t start, root_off, node_off;
-	int inorder;
+	int inorder, have_node_off;
 	unsigned vf_flags;
 	struct kd_show_spec specs[MAX_SPECS];
 	int nspecs;
@@ -53,6 +56,7 @@ static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
 		{ "rbtree", "rb", TREE_RBTREE },
 		{ "radix", "ra", TREE_RADIX },
 		{ "xarray", "x", TREE_XARRAY },
+		{ "maple", "m", TREE_MAPLE },
 	};
 	for (size_t i = 0; i < KD_ARRAY_SIZE(types); i++) {
 		if (!strcmp(arg, types[i].name) || !strcmp(arg, types[i].abbrev)) {
@@ -60,10 +64,7 @@ static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
 			return 0;
 		}
 	}
-	if (!strcmp(arg, "maple") || !strcmp(arg, "m"))
-		kd_cmd_error(ctx, "maple trees are not supported");
-	else
-		kd_cmd_error(ctx, "invalid tree type: %s", arg);
+	kd_cmd_error(ctx, "invalid tree type: %s", arg);
 	return -1;
 }
 
@@ -72,7 +73,9 @@ static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
 	switch (c) {
 	case 't': return parse_type(ctx, optarg, &a->type);
 	case 'r': return kd_show_parse_offset(ctx, optarg, &a->root_off);
-	case 'o': return kd_show_parse_offset(ctx, optarg, &a->node_off);
+	case 'o':
+		a->have_node_off = 1;
+		return kd_show_parse_offset(ctx, optarg, &a->node_off);
 	case 'l': a->inorder = 1; return 0;
 	case 'x': a->vf_flags |= KD_VF_HEX; return 0;
 	case 'd': a->vf_flags &= ~KD_VF_HEX; return 0;
@@ -106,6 +109,11 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		usage(ctx);
 		return -1;
 	}
+	if (a->type == TREE_MAPLE && (a->inorder || a->have_node_off)) {
+		kd_cmd_error(ctx, "-%c option is not applicable to maple "
+			     "trees", a->inorder ? 'l' : 'o');
+		return -1;
+	}
 	if (!kd_show_parse_addr(ctx, argv[optind], &a->start)) {
 		kd_cmd_error(ctx, "invalid start argument: %s", argv[optind]);
 		return -1;
@@ -116,8 +124,17 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 /* crash refuses a tree type the kernel does not have. */
 static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 {
-	const char *type = t == TREE_RADIX ? "struct radix_tree_root"
-					   : "struct xarray";
+	static const char *const types[] = {
+		[TREE_RADIX] = "struct radix_tree_root",
+		[TREE_XARRAY] = "struct xarray",
+		[TREE_MAPLE] = "struct maple_tree",
+	};
+	static const char *const names[] = {
+		[TREE_RADIX] = "radix trees",
+		[TREE_XARRAY] = "xarrays",
+		[TREE_MAPLE] = "maple trees",
+	};
+	const char *type = types[t];
 	struct kd_reader *r;
 	if (t == TREE_RBTREE)
 		return 1;
@@ -126,7 +143,7 @@ static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 		return 1;
 	kd_error_destroy(err);
 	kd_cmd_error(ctx, "%s do not exist or have changed their format",
-		     t == TREE_RADIX ? "radix trees" : "xarrays");
+		     names[t]);
 	return 0;
 }
 
@@ -139,6 +156,8 @@ static struct kd_error *walk(struct kd_cmd_ctx *ctx, const struct tree_args *a,
 				      KD_WALK_NOLOG |
 				      (a->inorder ? KD_WALK_INORDER : 0),
 				      0, l);
+	if (a->type == TREE_MAPLE)
+		return kd_maple_walk(ctx->s, root, KD_WALK_NOLOG, 0, l);
 	return kd_xarray_walk(ctx->s, root, KD_WALK_NOLOG, 0, l);
 }
 
@@ -171,19 +190,19 @@ out_specs:
 
 const struct kd_command kd_cmd_tree = {
 	.name = "tree",
-	.summary = "display radix tree, XArray or red-black tree",
+	.summary = "display radix tree, XArray, red-black tree or maple tree",
 	.usage =
-	"tree [-t [radix|xarray|rbtree]] [-r offset] [-[s|S] struct[.member"
+	"tree [-t [radix|xarray|rbtree|maple]] [-r offset] [-[s|S] struct[.member"
 	"[,member]]]\n     -[x|d] [-o offset] [-l] start\n"
 	"  Print the entries of a tree.\n"
-	"    -t type    rbtree (default), radix or xarray\n"
+	"    -t type    rbtree (default), radix, xarray or maple\n"
 	"    -r offset  offset of the root in the struct at start\n"
 	"    -o offset  rbtree: offset of the rb_node in each entry\n"
 	"    -s struct  print each entry as struct, or some of its members\n"
 	"    -l         rbtree: in linear (sorted) order\n"
 	"    -x|-d      hexadecimal / decimal integers\n"
-	"  Offsets are bytes or struct.member.  Maple trees, -N and -p are\n"
-	"  not supported.\n",
+	"  Offsets are bytes or struct.member.  -N, -p and -v are not\n"
+	"  supported.\n",
 	.run = run_tree,
 	.needs_vmlinux = 1,
 };

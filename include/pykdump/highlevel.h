@@ -2,12 +2,14 @@
 /*
  * Highlevel: typed globals, strings, container_of, and walks over the
  * kernel's linked structures (list_head, hlist, plain `next` chains,
- * rbtrees, xarrays / radix trees, IDRs), per-CPU variables and enums.
+ * rbtrees, xarrays / radix trees, IDRs, maple trees), per-CPU variables
+ * and enums.
  *
  * Walks are bounded and never hang on corrupt memory:
  *   - at most maxel entries (0: KD_MAXEL_DEFAULT); past it KD_ERR_LIMIT;
  *   - linked lists detect cycles with Brent's method (constant memory),
- *     trees with a visited set; a cycle gives KD_ERR_CYCLE;
+ *     trees (rbtree, xarray, IDR, maple) with a visited set; a cycle
+ *     gives KD_ERR_CYCLE;
  *   - an unreadable pointer gives the memory error;
  *   - every 4096 steps kd_cancel_check() (timeout, Ctrl-C).
  * On any of these the entries found before it are still returned in
@@ -130,6 +132,14 @@ KD_PUBLIC struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
 KD_PUBLIC struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 				       unsigned flags, size_t maxel,
 				       struct kd_addr_list *ret) KD_WARN_UNUSED;
+
+/* struct maple_tree at tree (6.1+; mm->mm_mt): the non-NULL entries in
+ * index order, with the first index of each one's range in ret->index
+ * (crash's tree -t maple). */
+KD_PUBLIC struct kd_error *kd_maple_walk(struct kd_session *s, uint64_t tree,
+					 unsigned flags, size_t maxel,
+					 struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
 
 /* ---- per-CPU ---- */
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Memory-management facts: the page size, page counts of the memory
- * nodes, the kernel's vmstat counters, percpu_counter sums.
+ * nodes, the kernel's vmstat counters, percpu_counter sums, and the
+ * VMAs of an address space.
  *
  * Kernel facts relied on:
  *   - x86_64 NUMA kernels keep struct pglist_data *node_data[]
@@ -10,7 +11,9 @@
  *   - vmstat counters are atomic_long_t arrays indexed by their enum:
  *     vm_zone_stat[] (enum zone_stat_item) and vm_node_stat[] (enum
  *     node_stat_item) since 4.8, one vm_stat[] before;
- *   - struct percpu_counter { count; s32 __percpu *counters; }.
+ *   - struct percpu_counter { count; s32 __percpu *counters; };
+ *   - an mm's VMAs are in its maple tree mm_mt (6.1+), else on the list
+ *     mm->mmap linked through vm_area_struct.vm_next, by address.
  */
 #ifndef PYKDUMP_MM_H
 #define PYKDUMP_MM_H
@@ -25,6 +28,7 @@ extern "C" {
 #endif
 
 struct kd_session;
+struct kd_addr_list;
 
 /* The page size of the dumped machine (4096 when unknown). */
 KD_PUBLIC uint64_t kd_page_size(struct kd_session *s);
@@ -43,6 +47,12 @@ KD_PUBLIC int kd_vmstat(struct kd_session *s, const char *item,
 
 /* A percpu_counter at addr: count plus every CPU's delta (s32). */
 KD_PUBLIC int64_t kd_percpu_counter(struct kd_session *s, uint64_t addr);
+
+/* The struct vm_area_struct addresses of the mm_struct at mm, in address
+ * order (the free and partial-result rules of highlevel.h). */
+KD_PUBLIC struct kd_error *kd_mm_vmas(struct kd_session *s, uint64_t mm,
+				      unsigned flags, size_t maxel,
+				      struct kd_addr_list *ret) KD_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -43,7 +43,9 @@ struct kd_hlist_layout {
  * *ret and gives the memory source and the kind's layout, read once per
  * generation; the end logs the error (unless KD_WALK_NOLOG) and returns
  * it. */
-enum kd_walk_kind { KD_WK_LIST, KD_WK_HLIST, KD_WK_RB, KD_WK_XA, KD_WK_NR };
+enum kd_walk_kind {
+	KD_WK_LIST, KD_WK_HLIST, KD_WK_RB, KD_WK_XA, KD_WK_MAPLE, KD_WK_NR
+};
 struct kd_walk_start {
 	struct kd_memsrc src;
 	const void *layout;	/* struct kd_list_layout ... by kind */
@@ -56,6 +58,7 @@ struct kd_error *kd_walk_end(struct kd_session *s, unsigned flags,
 /* The fills of the tree layouts (trees.c). */
 struct kd_error *kd_rb_layout_fill(struct kd_session *s, void *layout);
 struct kd_error *kd_xa_layout_fill(struct kd_session *s, void *layout);
+struct kd_error *kd_maple_layout_fill(struct kd_session *s, void *layout);
 
 /* Where tasks and runqueues keep what the task list needs (tasks.c). */
 struct kd_task_layout {
@@ -85,6 +88,7 @@ struct kd_kernel_state {
 	struct kd_hlist_layout hlist;
 	struct kd_rb_layout rb;
 	struct kd_xa_layout xa;
+	struct kd_maple_layout maple;
 };
 
 /* The session's state, created on first use (NULL: no memory). */

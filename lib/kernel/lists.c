@@ -238,6 +238,7 @@ struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
 {
 	static kd_layout_fill_fn *const fill[KD_WK_NR] = {
 		fill_list, fill_hlist, kd_rb_layout_fill, kd_xa_layout_fill,
+		kd_maple_layout_fill,
 	};
 	struct kd_kernel_state *k = kd_kernel_state(s);
 	memset(ret, 0, sizeof(*ret));
@@ -245,7 +246,8 @@ struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
 	w->layout = NULL;
 	if (!k)
 		return &kd_error_nomem;
-	void *const layouts[KD_WK_NR] = { &k->list, &k->hlist, &k->rb, &k->xa };
+	void *const layouts[KD_WK_NR] = { &k->list, &k->hlist, &k->rb, &k->xa,
+					  &k->maple };
 	w->layout = layouts[kind];
 	return kd_layout_cached(s, &k->walk_cache[kind], fill[kind],
 				layouts[kind]);

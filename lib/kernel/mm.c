@@ -116,3 +116,23 @@ int64_t kd_percpu_counter(struct kd_session *s, uint64_t addr)
 	}
 	return sum;
 }
+
+struct kd_error *kd_mm_vmas(struct kd_session *s, uint64_t mm, unsigned flags,
+			    size_t maxel, struct kd_addr_list *ret)
+{
+	uint64_t mt = kd_offsetof(s, "struct mm_struct", "mm_mt");
+	uint64_t mmap = kd_offsetof(s, "struct mm_struct", "mmap");
+	uint64_t next = kd_offsetof(s, "struct vm_area_struct", "vm_next");
+	uint64_t first;
+	if (kd_present(mt))
+		return kd_maple_walk(s, mm + mt, flags, maxel, ret);
+	memset(ret, 0, sizeof(*ret));
+	if (!kd_present(mmap) || !kd_present(next))
+		return kd_error_create(KD_ERR_NOT_FOUND, "struct mm_struct has "
+				       "neither mm_mt nor mmap");
+	struct kd_error *err = kd_field_ptr(s, mm, mmap, &first);
+	if (err || !first)
+		return err;
+	return kd_chain_walk(s, first, next, 0, flags | KD_WALK_INCHEAD, maxel,
+			     ret);
+}

@@ -29,11 +29,6 @@
 
 /* ---- a visited set (open addressing, never holds 0) ---- */
 
-struct addr_set {
-	uint64_t *v;
-	size_t cap, n;
-};
-
 static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 33;
@@ -42,11 +37,11 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
-static int set_insert(struct addr_set *s, uint64_t a);
+static int set_insert(struct kd_addr_set *s, uint64_t a);
 
-static int set_grow(struct addr_set *s)
+static int set_grow(struct kd_addr_set *s)
 {
-	struct addr_set old = *s;
+	struct kd_addr_set old = *s;
 	s->cap = old.cap ? old.cap * 2 : 256;
 	s->v = calloc(s->cap, sizeof(*s->v));
 	s->n = 0;
@@ -60,7 +55,7 @@ static int set_grow(struct addr_set *s)
 }
 
 /* 1 inserted, 0 already present, -1 no memory. */
-static int set_insert(struct addr_set *s, uint64_t a)
+static int set_insert(struct kd_addr_set *s, uint64_t a)
 {
 	if ((s->n + 1) * 2 > s->cap && set_grow(s))
 		return -1;
@@ -75,8 +70,14 @@ static int set_insert(struct addr_set *s, uint64_t a)
 	return 1;
 }
 
-static struct kd_error *visit(struct addr_set *seen, uint64_t node,
-			      const char *what)
+void kd_addr_set_free(struct kd_addr_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+struct kd_error *kd_walk_visit(struct kd_addr_set *seen, uint64_t node,
+			       const char *what)
 {
 	int r = set_insert(seen, node);
 	if (r < 0)
@@ -90,13 +91,13 @@ static struct kd_error *visit(struct addr_set *seen, uint64_t node,
 	return NULL;
 }
 
-static struct kd_error *limit_check(const struct kd_addr_list *l,
-				    size_t maxel)
+struct kd_error *kd_walk_limit(const struct kd_addr_list *l, size_t maxel,
+			       const char *what)
 {
 	size_t max = maxel ? maxel : KD_MAXEL_DEFAULT;
 	if (l->n >= max)
 		return kd_error_create(KD_ERR_LIMIT,
-				       "tree has more than %zu entries", max);
+				       "%s has more than %zu entries", what, max);
 	return NULL;
 }
 
@@ -107,7 +108,7 @@ struct rb_walk {
 	const struct kd_rb_layout *lay;
 	uint64_t entry_off;
 	size_t maxel;
-	struct addr_set seen;
+	struct kd_addr_set seen;
 	struct kd_addr_list *out;
 	uint64_t *stack;
 	size_t sp, scap;
@@ -140,7 +141,7 @@ static struct kd_error *rb_child(struct rb_walk *w, uint64_t node, int right,
 
 static struct kd_error *emit(struct rb_walk *w, uint64_t node)
 {
-	struct kd_error *err = limit_check(w->out, w->maxel);
+	struct kd_error *err = kd_walk_limit(w->out, w->maxel, "tree");
 	return err ? err : kd_addr_list_push(w->out, node - w->entry_off);
 }
 
@@ -150,7 +151,7 @@ static struct kd_error *rb_preorder(struct rb_walk *w, uint64_t root)
 	while (!err && w->sp) {
 		uint64_t node = w->stack[--w->sp], left, right;
 		/* a node is an entry only when it could be read */
-		if ((err = visit(&w->seen, node, "rb")) ||
+		if ((err = kd_walk_visit(&w->seen, node, "rb")) ||
 		    (err = rb_child(w, node, 0, &left)) ||
 		    (err = rb_child(w, node, 1, &right)) ||
 		    (err = emit(w, node)))
@@ -167,7 +168,7 @@ static struct kd_error *rb_inorder(struct rb_walk *w, uint64_t root)
 	uint64_t node = root;
 	while (!err && (node || w->sp)) {
 		if (node) {
-			if (!(err = visit(&w->seen, node, "rb")) &&
+			if (!(err = kd_walk_visit(&w->seen, node, "rb")) &&
 			    !(err = push(w, node)))
 				err = rb_child(w, node, 0, &node);
 			continue;
@@ -196,7 +197,7 @@ struct kd_error *kd_rbtree_walk_src(const struct kd_memsrc *src,
 	err = flags & KD_WALK_INORDER ? rb_inorder(&w, node)
 				      : rb_preorder(&w, node);
 	free(w.stack);
-	free(w.seen.v);
+	kd_addr_set_free(&w.seen);
 	return err;
 }
 
@@ -206,7 +207,7 @@ struct xa_walk {
 	const struct kd_memsrc *src;
 	const struct kd_xa_layout *lay;
 	size_t maxel;
-	struct addr_set seen;
+	struct kd_addr_set seen;
 	struct kd_addr_list *out;
 	uint64_t *slots;	/* one node's slots, reused per level */
 };
@@ -246,7 +247,7 @@ static struct kd_error *xa_slot(struct xa_walk *w, uint64_t e, uint64_t index,
 	}
 	if (xa_is_internal(w->lay, e))
 		return NULL;	/* sibling, retry or zero entry */
-	struct kd_error *err = limit_check(w->out, w->maxel);
+	struct kd_error *err = kd_walk_limit(w->out, w->maxel, "tree");
 	return err ? err : kd_addr_list_push_index(w->out, e, index);
 }
 
@@ -255,7 +256,7 @@ static struct kd_error *xa_node(struct xa_walk *w, uint64_t node,
 {
 	unsigned chunk = w->lay->chunk;
 	uint8_t shift;
-	struct kd_error *err = visit(&w->seen, node, "xarray");
+	struct kd_error *err = kd_walk_visit(&w->seen, node, "xarray");
 	if (!err)
 		err = kd_memsrc_read(w->src, node + w->lay->shift_off, &shift, 1);
 	if (err || (err = kd_memsrc_read(w->src, node + w->lay->slots_off,
@@ -301,7 +302,7 @@ struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
 	else if (head && !xa_is_internal(lay, head))
 		err = kd_addr_list_push_index(ret, head, 0);
 	free(w.slots);
-	free(w.seen.v);
+	kd_addr_set_free(&w.seen);
 	return err;
 }
 
