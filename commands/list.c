@@ -3,7 +3,7 @@
  * list [[-o] offset] [-e end] [-s struct[.member[,member]]] [-x|-d]
  *      [-r] [-h|-H] start
  *
- * crash's linked-list walker (lib/kernel/highlevel_lists.c underneath):
+ * crash's linked-list walker (lib/kernel/lists.c underneath):
  *   start          a chain through the pointer at offset in each struct,
  *                  from start until NULL, back at start, or at -e end;
  *   -H start       a list_head list headed by the list_head at start;

@@ -3,7 +3,7 @@
  * tree [-t rbtree|radix|xarray|maple] [-r offset] [-o offset]
  *      [-s struct[.member[,member]]] [-l] [-x|-d] start
  *
- * crash's tree walker (lib/kernel/highlevel_trees.c underneath):
+ * crash's tree walker (lib/kernel/trees.c and maple.c underneath):
  *   rbtree  start (+ -r offset) is an rb_root; entries are (rb_node
  *           address - -o offset), in crash's order: pre-order (node,
  *           left subtree, right subtree), or in-order with -l;
