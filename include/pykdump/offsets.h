@@ -97,6 +97,8 @@ KD_PUBLIC struct kd_error *kd_container_of(struct kd_session *s, uint64_t addr,
 #define KD_LF_SIZE	0x4	/* the member's size in bytes; with path
 				   NULL, the type's size */
 #define KD_LF_COUNT	0x8	/* the member's array bound (elements) */
+#define KD_LF_WIDTH	0x10	/* its width in bits: a bitfield's size,
+				   else 8 x its size */
 
 struct kd_layout_field {
 	size_t at;		/* offsetof() the uint64_t to fill */

@@ -89,6 +89,7 @@ static int is_hidden(const char *type, const char *path)
 struct found {
 	struct kd_type *container;
 	uint64_t bit_offset;
+	uint32_t bit_size;	/* bitfields */
 	struct kd_type *type;	/* the member's; NULL for the type itself */
 };
 
@@ -112,6 +113,7 @@ static int lookup_one(struct kd_types *types, const char *type,
 		return 0;
 	f->container = t;
 	f->bit_offset = 0;
+	f->bit_size = 0;
 	f->type = NULL;
 	if (!path)
 		return 1;
@@ -125,6 +127,7 @@ static int lookup_one(struct kd_types *types, const char *type,
 	if (mp.stopped_at_pointer && mp.rest)
 		return 0;
 	f->bit_offset = mp.bit_offset;
+	f->bit_size = mp.bit_size;
 	f->type = mp.type;
 	return 1;
 }
@@ -258,6 +261,8 @@ static uint64_t field_value(const struct found *f, unsigned flags,
 		return f->bit_offset;
 	if (flags & KD_LF_SIZE)
 		return kd_type_size(f->type);
+	if (flags & KD_LF_WIDTH)
+		return f->bit_size ? f->bit_size : 8 * kd_type_size(f->type);
 	if (flags & KD_LF_COUNT) {
 		struct kd_type *t = kd_type_strip(f->type, KD_STRIP_ALL);
 		if (kd_type_kind(t) != KD_TYPE_ARRAY ||

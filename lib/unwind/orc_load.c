@@ -22,33 +22,51 @@
 
 #define MAX_ORC_ENTRIES	(8u << 20)
 
-static struct kd_orc_field field(struct kd_type *t, const char *name)
+/* struct orc_entry's bitfields: bit offset and width of each (absent:
+ * KD_ABSENT, width 0 below). */
+struct orc_bits {
+	uint64_t size;
+	uint64_t sp_reg, sp_reg_w, bp_reg, bp_reg_w, type, type_w;
+	uint64_t end, end_w, signal, signal_w;
+};
+
+#define OB struct orc_bits
+#define OE "struct orc_entry"
+#define BITS(f) KD_LF(OB, f, OE, #f, KD_LF_BITS), \
+		KD_LF(OB, f##_w, OE, #f, KD_LF_WIDTH)
+static const struct kd_layout_field orc_entry_fields[] = {
+	KD_LF(OB, size, OE, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	BITS(sp_reg), BITS(bp_reg), BITS(type), BITS(end), BITS(signal),
+};
+#undef BITS
+#undef OB
+#undef OE
+
+static struct kd_orc_field field(uint64_t bit, uint64_t width)
 {
-	struct kd_member m;
-	struct kd_error *err = kd_type_find_member(t, name, &m);
-	if (err) {
-		kd_error_destroy(err);
+	if (!kd_present(bit) || !kd_present(width) || bit > UINT16_MAX ||
+	    width > UINT8_MAX)
 		return (struct kd_orc_field){ 0, 0 };
-	}
-	uint32_t width = m.bit_size ? m.bit_size : 8 * kd_type_size(m.type);
-	return (struct kd_orc_field){ (uint16_t)m.bit_offset, (uint8_t)width };
+	return (struct kd_orc_field){ (uint16_t)bit, (uint8_t)width };
 }
 
 static void layout_from_dwarf(struct kd_unwind_ctx *c)
 {
+	struct orc_bits b;
 	kd_orc_layout_default(&c->layout);
-	struct kd_type *t;
-	struct kd_error *err = kd_types_find(c->types, "struct orc_entry", &t);
+	struct kd_error *err = kd_layout_fill(c->s, orc_entry_fields,
+					      KD_ARRAY_SIZE(orc_entry_fields),
+					      &b);
 	if (err) {
 		kd_error_destroy(err);
 		return;
 	}
-	struct kd_orc_layout l = { .entry_size = (uint32_t)kd_type_size(t) };
-	l.sp_reg = field(t, "sp_reg");
-	l.bp_reg = field(t, "bp_reg");
-	l.type = field(t, "type");
-	l.end = field(t, "end");
-	l.signal = field(t, "signal");
+	struct kd_orc_layout l = { .entry_size = (uint32_t)b.size };
+	l.sp_reg = field(b.sp_reg, b.sp_reg_w);
+	l.bp_reg = field(b.bp_reg, b.bp_reg_w);
+	l.type = field(b.type, b.type_w);
+	l.end = field(b.end, b.end_w);
+	l.signal = field(b.signal, b.signal_w);
 	l.new_types = !l.end.width && l.type.width >= 3;
 	if (l.entry_size < 6 || !l.sp_reg.width || !l.type.width)
 		return;

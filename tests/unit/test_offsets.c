@@ -41,7 +41,7 @@ static int teardown(void **state)
 struct lay {
 	uint64_t i, ua, ub, emb_x, tp, bf_s_bits, name_size, mat_count;
 	uint64_t alt, nosuch, size, nosuch_type, hidden_tp, hidden_x;
-	uint64_t inner_x;
+	uint64_t inner_x, bf_s_width, i_width;
 };
 
 static const struct kd_layout_field fields[] = {
@@ -61,6 +61,8 @@ static const struct kd_layout_field fields[] = {
 	KD_LF(struct lay, hidden_tp, "struct rinner", "tp", 0),
 	KD_LF(struct lay, hidden_x, "struct rall", "emb.x", 0),
 	KD_LF(struct lay, inner_x, "struct rinner", "x", 0),
+	KD_LF(struct lay, bf_s_width, "struct rall", "bf_s", KD_LF_WIDTH),
+	KD_LF(struct lay, i_width, "struct rall", "i", KD_LF_WIDTH),
 };
 
 static void test_layout(void **state)
@@ -83,6 +85,8 @@ static void test_layout(void **state)
 	assert_int_equal(l.inner_x, offsetof(struct rinner, x));
 	/* bf_s follows the 3-bit bf_u, the unsigned int after ll */
 	assert_int_equal(l.bf_s_bits, 8 * (offsetof(struct rall, ll) + 8) + 3);
+	assert_int_equal(l.bf_s_width, 5);
+	assert_int_equal(l.i_width, 8 * sizeof(int));
 	/* the one sentinel */
 	assert_true(l.nosuch == KD_ABSENT);
 	assert_false(kd_present(l.nosuch));
