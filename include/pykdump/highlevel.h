@@ -13,7 +13,10 @@
  *   - an unreadable pointer gives the memory error;
  *   - every 4096 steps kd_cancel_check() (timeout, Ctrl-C).
  * On any of these the entries found before it are still returned in
- * *ret (the partial result) along with the error, and, unless the flags
+ * *ret (the partial result) along with the error (for the linked lists,
+ * err->addr is the entry that repeats on KD_ERR_CYCLE, the first entry
+ * left out on KD_ERR_LIMIT, the link that could not be read on a memory
+ * error), and, unless the flags
  * include KD_WALK_NOLOG, the error is also added to the session's
  * problem log.  The caller frees *ret with kd_addr_list_free() in every
  * case.

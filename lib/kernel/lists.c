@@ -95,20 +95,22 @@ static struct kd_error *cycle_error(struct kd_addr_list *l, size_t base,
 				    size_t lambda)
 {
 	uint64_t rep = cut_cycle(l, base, lambda);
-	return kd_error_create(KD_ERR_CYCLE,
-			       "duplicate list entry: %llx (a cycle of %zu "
-			       "entries after %zu distinct ones)",
-			       (unsigned long long)rep, lambda, l->n);
+	return kd_error_fault(KD_ERR_CYCLE, rep,
+			      "duplicate list entry: %llx (a cycle of %zu "
+			      "entries after %zu distinct ones)",
+			      (unsigned long long)rep, lambda, l->n);
 }
 
+/* x: the entry's link about to be followed (the first one left out when
+ * the limit is reached). */
 static struct kd_error *step_checks(const struct kd_walk_links *w,
 				    const struct kd_addr_list *l,
-				    uint64_t steps)
+				    uint64_t x, uint64_t steps)
 {
 	if (l->n >= maxel_of(w->maxel))
-		return kd_error_create(KD_ERR_LIMIT,
-				       "list has more than %zu entries",
-				       maxel_of(w->maxel));
+		return kd_error_fault(KD_ERR_LIMIT, x - w->entry_off,
+				      "list has more than %zu entries",
+				      maxel_of(w->maxel));
 	if (steps % KD_WALK_CANCEL_EVERY == 0)
 		return kd_cancel_check();
 	return NULL;
@@ -146,7 +148,7 @@ struct kd_error *kd_walk_links_src(const struct kd_memsrc *src,
 			return NULL;
 		if (have_saved && x == saved)
 			return cycle_error(ret, base, lambda + 1);
-		if ((err = step_checks(w, ret, ++steps)))
+		if ((err = step_checks(w, ret, x, ++steps)))
 			return err;
 		if ((err = kd_memsrc_read_ptr(src, x + w->link_off, &next)))
 			return link_error(err, x - w->entry_off,

@@ -127,6 +127,7 @@ static void test_list_maxel(void **state)
 	assert_non_null(err);
 	assert_int_equal(err->code, KD_ERR_LIMIT);
 	assert_int_equal(l.n, 3);	/* the partial result */
+	assert_true(err->addr == A(&nodes[3]));	/* the first left out */
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
 	assert_null(walk(0, 10, &l));	/* exactly maxel is fine */
@@ -147,6 +148,7 @@ static void check_cycle(int mu, int lambda)
 	assert_int_equal(l.n, mu + lambda);
 	for (int i = 0; i < mu + lambda; i++)
 		assert_true(l.addrs[i] == A(&nodes[i]));
+	assert_true(err->addr == A(&nodes[mu]));	/* the repeated one */
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
 }
