@@ -160,9 +160,10 @@ KD_PUBLIC uint64_t kd_field_get(const void *buf, uint64_t size, uint64_t off,
 
 /* ---- reading a member by name ---- */
 
-/* The integer, enum, bool or pointer member path of the type_name
- * struct at base, decoded by its type (the readers of lib/types:
- * sign-extended when signed); KD_ERR_NOT_FOUND when it is absent. */
+/* The integer, enum, bool or pointer member path (a bitfield too) of
+ * the type_name struct at base, decoded by its type (sign-extended when
+ * signed); KD_ERR_NOT_FOUND when it is absent.  For many members of one
+ * struct, a layout table is cheaper. */
 KD_PUBLIC struct kd_error *kd_read_member_u64(struct kd_session *s,
 					      uint64_t base,
 					      const char *type_name,

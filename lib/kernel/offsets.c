@@ -16,7 +16,6 @@
 
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
-#include <pykdump/readers.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
@@ -407,13 +406,38 @@ struct kd_error *kd_read_member_u64(struct kd_session *s, uint64_t base,
 				    const char *type_name, const char *path,
 				    uint64_t *ret)
 {
-	const struct kd_rmember *m;
+	struct found f;
+	uint8_t b[16] = { 0 };
+	uint64_t v = 0;
 	*ret = 0;
-	if (is_hidden(type_name, path))
+	if (!lookup(session_types(s), type_name, path, &f))
 		return kd_error_create(KD_ERR_NOT_FOUND, "%s has no member %s",
 				       type_name, path);
-	struct kd_error *err = kd_member_get(s, type_name, path, &m);
-	return err ? err : kd_member_read_u64(s, m, base, ret);
+	struct kd_type *t = kd_type_strip(f.type, KD_STRIP_ALL);
+	enum kd_type_kind k = kd_type_kind(t);
+	uint64_t size = kd_type_size(t);
+	unsigned shift = f.bit_size ? (unsigned)(f.bit_offset % 8) : 0;
+	unsigned bits = f.bit_size ? f.bit_size : (unsigned)(8 * size);
+	if ((k != KD_TYPE_INT && k != KD_TYPE_ENUM && k != KD_TYPE_BOOL &&
+	     k != KD_TYPE_POINTER) || !size || size > 8 || bits > 64)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s.%s is not an "
+				       "integer or pointer", type_name, path);
+	struct kd_error *err = kd_field_read(s, base, f.bit_offset / 8, b,
+					     (shift + bits + 7) / 8);
+	if (err)
+		return err;
+	for (unsigned i = (shift + bits + 7) / 8; i-- > 0;)	/* LE */
+		v = v << 8 | b[i];
+	v >>= shift;
+	if (bits < 64) {
+		v &= (1ULL << bits) - 1;
+		/* signed: sign-extended to 64 bits */
+		if (k != KD_TYPE_POINTER && kd_type_is_signed(t) &&
+		    (v >> (bits - 1)) & 1)
+			v |= ~0ULL << bits;
+	}
+	*ret = v;
+	return NULL;
 }
 
 uint64_t kd_read_member_or0(struct kd_session *s, uint64_t base,

@@ -22,15 +22,11 @@
 static struct kd_error *ncpus(struct kd_session *s, struct kd_global *g,
 			      unsigned *ret)
 {
-	const struct kd_machine *m;
 	uint64_t count = 0;
-	struct kd_error *err = kd_session_machine(s, &m);
-	if (err)
-		return err;
 	struct kd_type *st = kd_type_strip(g->type, KD_STRIP_ALL);
 	if (kd_type_kind(st) == KD_TYPE_ARRAY)
 		kd_type_array_count(st, &count);
-	*ret = m->nr_cpu_ids;
+	*ret = kd_machine_nr_cpu_ids(s);
 	if (count && *ret > count)
 		*ret = (unsigned)count;
 	if (!*ret)

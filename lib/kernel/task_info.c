@@ -34,6 +34,7 @@
 
 struct layout {
 	uint64_t state, state_size, exit_state, flags, mm, real_parent, tgid;
+	uint64_t pid;
 	uint64_t task_rss;		/* task->rss_stat.count */
 	uint64_t mm_rss;		/* mm->rss_stat */
 	uint64_t mm_rss_count;		/* mm->rss_stat.count (before 6.2) */
@@ -53,6 +54,7 @@ static const struct kd_layout_field fields[] = {
 	KD_LF(struct layout, mm, TS, "mm", 0),
 	KD_LF(struct layout, real_parent, TS, "real_parent|parent", 0),
 	KD_LF(struct layout, tgid, TS, "tgid", 0),
+	KD_LF(struct layout, pid, TS, "pid", 0),
 	KD_LF(struct layout, task_rss, TS, "rss_stat.count", 0),
 	KD_LF(struct layout, mm_rss, MM, "rss_stat", 0),
 	KD_LF(struct layout, mm_rss_count, MM, "rss_stat.count", 0),
@@ -149,8 +151,9 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
 	uint64_t parent = read_off(s, r->task, l->real_parent, 8, &ok);
 	/* idle tasks of secondary CPUs are forked by init; crash shows 0 */
+	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
 	if (parent && t->pid)
-		t->ppid = (int)kd_read_member_or0(s, parent, TS, "pid");
+		t->ppid = (int)read_off(s, parent, l->pid, 4, &parent_ok);
 	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
 		     (!kd_present(l->flags) && !t->mm);
 	if (t->mm && !t->kthread)

@@ -98,13 +98,7 @@ int kd_task_nr_cpus(struct kd_session *s)
 
 int kd_panic_cpu(struct kd_session *s)
 {
-	const struct kd_machine *m;
-	struct kd_error *err = kd_session_machine(s, &m);
-	if (err) {
-		kd_error_destroy(err);
-		return -1;
-	}
-	return m->panic_cpu;
+	return kd_machine_panic_cpu(s);
 }
 
 uint64_t kd_panic_task(struct kd_session *s)
