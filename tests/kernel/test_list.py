@@ -148,6 +148,23 @@ def test_enums_and_globals(walkdump, crash):
         assert glob[name] == val[f"p {name}"], name
 
 
+def test_member_reads(walkdump, crash):
+    """kd_read_member_u64 (bitfields, a signed int, unsigned ints) of each
+    struct module against crash's list -s."""
+    paths = ["mkobj.kobj.state_initialized", "mkobj.kobj.state_in_sysfs",
+             "mkobj.kobj.state_add_uevent_sent", "refcnt.counter",
+             "num_syms", "percpu_size"]
+    cmd = "list -H modules -o module.list -s module." + ",".join(paths)
+    ref = crash(cmd, dump="vmcore.kdump")[cmd]
+    want = set()
+    for block in re.split(r"^(?=[0-9a-f]{16}$)", ref, flags=re.M):
+        lines = block.split("\n")
+        for m in re.finditer(r"^\s+(\S+) = (-?\d+),?$", block, re.M):
+            want.add(f"{lines[0].strip()} {m.group(1)} {m.group(2)}")
+    assert len(want) >= len(paths) and "1" in {w.split()[2] for w in want}
+    assert set(walkdump["member"]) == want
+
+
 # ------------------------------------------------ maple trees (6.1+ VMAs)
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,15 @@
  *   enum VALUE NAME      enum pid_type values (kd_enum_name)
  *   global NAME VALUE    kd_global_read_u64 of a few integers
  *   vma PID ADDR         each user task's VMAs (kd_task_list, kd_mm_vmas)
+ *   member ADDR PATH V   members of each struct module (kd_kmodules_get,
+ *                        kd_read_member_u64: bitfields, signed ints)
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <pykdump/highlevel.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/memory.h>
 #include <pykdump/mm.h>
 #include <pykdump/offsets.h>
@@ -128,6 +131,28 @@ static void vmas(struct kd_session *s)
 	free(t);
 }
 
+static void module_members(struct kd_session *s)
+{
+	static const char *const paths[] = {
+		"mkobj.kobj.state_initialized", "mkobj.kobj.state_in_sysfs",
+		"mkobj.kobj.state_add_uevent_sent", "refcnt.counter",
+		"num_syms", "percpu_size",
+	};
+	const struct kd_kmodule *m;
+	size_t n;
+	die("modules", kd_kmodules_get(s, &m, &n, NULL));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+			uint64_t v;
+			die(paths[k], kd_read_member_u64(s, m[i].addr,
+							 "struct module",
+							 paths[k], &v));
+			printf("member %" PRIx64 " %s %" PRId64 "\n",
+			       m[i].addr, paths[k], (int64_t)v);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -145,6 +170,7 @@ int main(int argc, char **argv)
 	enums(s);
 	globals(s);
 	vmas(s);
+	module_members(s);
 	kd_session_close(s);
 	return 0;
 }
