@@ -27,8 +27,7 @@
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define MAX_SAME_NAME 64
 
@@ -216,7 +215,7 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 			show_module(ctx, &ks, off);
 			return 0;
 		}
-		fprintf(ctx->out, "%s: invalid address: %s\n", ctx->name, arg);
+		kd_cmd_error(ctx, "invalid address: %s", arg);
 		return 1;
 	}
 	show(ctx, &sym, off, 1);
@@ -228,7 +227,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	struct kd_symtab *st = kd_session_symtab(ctx->s);
 	int c, rc = 0;
 	if (!st) {
-		fprintf(ctx->out, "%s: no symbols (no vmlinux)\n", ctx->name);
+		kd_cmd_error(ctx, "no symbols (no vmlinux)");
 		return 1;
 	}
 	while ((c = getopt(argc, argv, "lm:q:")) != -1) {

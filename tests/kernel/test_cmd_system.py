@@ -55,6 +55,35 @@ def test_task_address_form(run, ref, compare):
         compare.normalize(ref[f"files {SLEEPER}"])
 
 
+# Members only some kernels have: hidden (PYKDUMP_HIDE_MEMBERS makes them
+# absent, as on a kernel without them), the command takes its other way
+# and must still agree with crash.
+#   char_device_struct.cdev  every major's cdev is looked up in cdev_map
+#                            (an absent member once made dev read the
+#                            byte before the struct);
+#   file.f_inode             the inode comes from the dentry (before 3.9);
+#   task_struct.cpu          the CPU from thread_info.cpu (before 5.16).
+HIDDEN = [("dev", "struct char_device_struct.cdev"),
+          ("files 1", "struct file.f_inode"),
+          ("files 0", "struct task_struct.cpu")]
+
+
+@pytest.mark.parametrize("cmd,hide", HIDDEN)
+def test_matches_crash_without_members(cmd, hide, ref, pykdump, compare):
+    r = pykdump.run(cmd, dump=DUMP, env={"PYKDUMP_HIDE_MEMBERS": hide})
+    assert r.returncode == 0, r.stdout + r.stderr
+    compare(r.stdout, ref[cmd], what=f"{cmd} without {hide}")
+
+
+def test_hidden_members_are_absent(pykdump):
+    """The switch the test above relies on works: a member a command
+    cannot do without, hidden, gives the command's error, not output."""
+    r = pykdump.run("runq", dump=DUMP,
+                    env={"PYKDUMP_HIDE_MEMBERS": "struct rq.curr"})
+    assert "runq: unknown struct rq / scheduler layout" in r.stdout
+    assert "RUNQUEUE" not in r.stdout
+
+
 def test_fixture_facts_present(ours):
     """The sample's fixtures are visible (guards against comparing two
     empty outputs)."""

@@ -18,10 +18,11 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/log.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
 
-#include "walk_internal.h"
+#include "kernel_internal.h"
 
 void kd_addr_list_free(struct kd_addr_list *l)
 {
@@ -94,20 +95,22 @@ static struct kd_error *cycle_error(struct kd_addr_list *l, size_t base,
 				    size_t lambda)
 {
 	uint64_t rep = cut_cycle(l, base, lambda);
-	return kd_error_create(KD_ERR_CYCLE,
-			       "duplicate list entry: %llx (a cycle of %zu "
-			       "entries after %zu distinct ones)",
-			       (unsigned long long)rep, lambda, l->n);
+	return kd_error_fault(KD_ERR_CYCLE, rep,
+			      "duplicate list entry: %llx (a cycle of %zu "
+			      "entries after %zu distinct ones)",
+			      (unsigned long long)rep, lambda, l->n);
 }
 
+/* x: the entry's link about to be followed (the first one left out when
+ * the limit is reached). */
 static struct kd_error *step_checks(const struct kd_walk_links *w,
 				    const struct kd_addr_list *l,
-				    uint64_t steps)
+				    uint64_t x, uint64_t steps)
 {
 	if (l->n >= maxel_of(w->maxel))
-		return kd_error_create(KD_ERR_LIMIT,
-				       "list has more than %zu entries",
-				       maxel_of(w->maxel));
+		return kd_error_fault(KD_ERR_LIMIT, x - w->entry_off,
+				      "list has more than %zu entries",
+				      maxel_of(w->maxel));
 	if (steps % KD_WALK_CANCEL_EVERY == 0)
 		return kd_cancel_check();
 	return NULL;
@@ -145,7 +148,7 @@ struct kd_error *kd_walk_links_src(const struct kd_memsrc *src,
 			return NULL;
 		if (have_saved && x == saved)
 			return cycle_error(ret, base, lambda + 1);
-		if ((err = step_checks(w, ret, ++steps)))
+		if ((err = step_checks(w, ret, x, ++steps)))
 			return err;
 		if ((err = kd_memsrc_read_ptr(src, x + w->link_off, &next)))
 			return link_error(err, x - w->entry_off,
@@ -198,38 +201,70 @@ void kd_walk_log(struct kd_session *s, unsigned flags, const char *what,
 				      err->message));
 }
 
-static struct kd_error *member_off(struct kd_session *s, const char *type,
-				   const char *member, uint64_t *ret)
+struct kd_error *kd_walk_end(struct kd_session *s, unsigned flags,
+			     const char *what, struct kd_error *err)
 {
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, type, member, &m);
-	if (!err)
-		*ret = m->offset;
+	kd_walk_log(s, flags, what, err);
 	return err;
 }
 
-static struct kd_error *list_layout(struct kd_session *s,
-				    struct kd_list_layout *lay)
+static const struct kd_layout_field list_fields[] = {
+	KD_LF(struct kd_list_layout, next_off, "struct list_head", "next",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_list_layout, prev_off, "struct list_head", "prev",
+	      KD_LF_REQUIRED),
+};
+
+static const struct kd_layout_field hlist_fields[] = {
+	KD_LF(struct kd_hlist_layout, first, "struct hlist_head", "first",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_hlist_layout, next, "struct hlist_node", "next",
+	      KD_LF_REQUIRED),
+};
+
+static struct kd_error *fill_list(struct kd_session *s, void *layout)
 {
-	struct kd_error *err = member_off(s, "struct list_head", "next",
-					  &lay->next_off);
-	return err ? err : member_off(s, "struct list_head", "prev",
-				      &lay->prev_off);
+	return kd_layout_fill(s, list_fields, KD_ARRAY_SIZE(list_fields),
+			      layout);
+}
+
+static struct kd_error *fill_hlist(struct kd_session *s, void *layout)
+{
+	return kd_layout_fill(s, hlist_fields, KD_ARRAY_SIZE(hlist_fields),
+			      layout);
+}
+
+struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
+			       struct kd_addr_list *ret,
+			       struct kd_walk_start *w)
+{
+	static kd_layout_fill_fn *const fill[KD_WK_NR] = {
+		fill_list, fill_hlist, kd_rb_layout_fill, kd_xa_layout_fill,
+		kd_maple_layout_fill,
+	};
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	memset(ret, 0, sizeof(*ret));
+	w->src = kd_memsrc_session(s);
+	w->layout = NULL;
+	if (!k)
+		return &kd_error_nomem;
+	void *const layouts[KD_WK_NR] = { &k->list, &k->hlist, &k->rb, &k->xa,
+					  &k->maple };
+	w->layout = layouts[kind];
+	return kd_layout_cached(s, &k->walk_cache[kind], fill[kind],
+				layouts[kind]);
 }
 
 struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 			      uint64_t entry_off, unsigned flags,
 			      size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_list_layout lay;
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = list_layout(s, &lay);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_LIST, ret, &w);
 	if (!err)
-		err = kd_list_walk_src(&src, &lay, head, entry_off, flags,
-				       maxel, ret);
-	kd_walk_log(s, flags, "list", err);
-	return err;
+		err = kd_list_walk_src(&w.src, w.layout, head, entry_off,
+				       flags, maxel, ret);
+	return kd_walk_end(s, flags, "list", err);
 }
 
 struct kd_error *kd_chain_walk(struct kd_session *s, uint64_t start,
@@ -250,28 +285,24 @@ struct kd_error *kd_chain_walk(struct kd_session *s, uint64_t start,
 		err = kd_memsrc_read_ptr(&src, start + next_off, &w.first);
 	if (!err && start)
 		err = kd_walk_links_src(&src, &w, ret);
-	kd_walk_log(s, flags, "list", err);
-	return err;
+	return kd_walk_end(s, flags, "list", err);
 }
 
 struct kd_error *kd_hlist_walk(struct kd_session *s, uint64_t head,
 			       uint64_t entry_off, unsigned flags,
 			       size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_memsrc src = kd_memsrc_session(s);
 	struct kd_walk_links w = { .entry_off = entry_off, .maxel = maxel };
-	uint64_t first_off = 0;
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = member_off(s, "struct hlist_head", "first",
-					  &first_off);
+	struct kd_walk_start ws;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_HLIST, ret, &ws);
+	const struct kd_hlist_layout *lay = ws.layout;
+	if (!err) {
+		w.link_off = lay->next;
+		err = kd_memsrc_read_ptr(&ws.src, head + lay->first, &w.first);
+	}
 	if (!err)
-		err = member_off(s, "struct hlist_node", "next", &w.link_off);
-	if (!err)
-		err = kd_memsrc_read_ptr(&src, head + first_off, &w.first);
-	if (!err)
-		err = kd_walk_links_src(&src, &w, ret);
-	kd_walk_log(s, flags, "hlist", err);
-	return err;
+		err = kd_walk_links_src(&ws.src, &w, ret);
+	return kd_walk_end(s, flags, "hlist", err);
 }
 
 struct kd_error *kd_list_count(struct kd_session *s, uint64_t head,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel log's records, oldest first, from the printk ringbuffer
- * (5.10+) or the older variable-length log_buf records (3.5 - 5.9).
+ * (5.10+) or the older variable-length log_buf records (3.5 - 5.9); the
+ * layouts are described in lib/kernel/printk.c.
  */
-#ifndef PYKDUMP_COMMANDS_PRINTK_H
-#define PYKDUMP_COMMANDS_PRINTK_H
+#ifndef PYKDUMP_PRINTK_H
+#define PYKDUMP_PRINTK_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +14,7 @@
 
 struct kd_session;
 
-struct cmd_printk_rec {
+struct kd_printk_rec {
 	uint64_t ts_nsec;
 	int level;		/* 0..7 */
 	const char *text;	/* not NUL-terminated */
@@ -22,9 +23,10 @@ struct cmd_printk_rec {
 };
 
 /* Called per record; a non-zero return stops the walk. */
-typedef int cmd_printk_fn(void *arg, const struct cmd_printk_rec *r);
+typedef int kd_printk_fn(void *arg, const struct kd_printk_rec *r);
 
-struct kd_error *cmd_printk_walk(struct kd_session *s, cmd_printk_fn *fn,
-				 void *arg) KD_WARN_UNUSED;
+KD_PUBLIC struct kd_error *kd_printk_walk(struct kd_session *s,
+					  kd_printk_fn *fn,
+					  void *arg) KD_WARN_UNUSED;
 
-#endif /* PYKDUMP_COMMANDS_PRINTK_H */
+#endif /* PYKDUMP_PRINTK_H */

@@ -24,11 +24,11 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
+#include <pykdump/printk.h>
 #include <pykdump/session.h>
-
-#include "kread.h"
-#include "printk.h"
 
 #define MAX_RING_BYTES	(1ULL << 31)
 #define MAX_DESCS	(1ULL << 24)
@@ -38,7 +38,8 @@ struct prb {
 	uint8_t *descs, *infos, *text;
 	uint64_t desc_size, info_size;
 	uint64_t off_state, off_begin, off_next;
-	uint64_t off_ts, off_text_len, off_level_byte;
+	uint64_t off_ts, off_text_len, off_level_byte, level_bit;
+	uint64_t off_desc_ring, off_text_ring;
 	unsigned level_shift;
 	uint64_t head, tail;
 };
@@ -64,60 +65,57 @@ static struct kd_error *read_buf(struct kd_session *s, uint64_t addr,
 	return err;
 }
 
-static struct kd_error *need(uint64_t off, const char *what)
-{
-	if (off != KR_NONE)
-		return NULL;
-	return kd_error_create(KD_ERR_NOT_FOUND,
-			       "printk ringbuffer: no %s in the debuginfo", what);
-}
+#define DESC "struct prb_desc"
+#define INFO "struct printk_info"
+static const struct kd_layout_field prb_fields[] = {
+	KD_LF(struct prb, desc_size, DESC, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	KD_LF(struct prb, info_size, INFO, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	KD_LF(struct prb, off_state, DESC, "state_var", KD_LF_REQUIRED),
+	KD_LF(struct prb, off_begin, DESC, "text_blk_lpos.begin",
+	      KD_LF_REQUIRED),
+	KD_LF(struct prb, off_next, DESC, "text_blk_lpos.next",
+	      KD_LF_REQUIRED),
+	KD_LF(struct prb, off_ts, INFO, "ts_nsec", KD_LF_REQUIRED),
+	KD_LF(struct prb, off_text_len, INFO, "text_len", KD_LF_REQUIRED),
+	/* level is a 3-bit field above 5 bits of flags in one byte */
+	KD_LF(struct prb, level_bit, INFO, "level", KD_LF_BITS),
+	KD_LF(struct prb, off_desc_ring, "struct printk_ringbuffer",
+	      "desc_ring", KD_LF_REQUIRED),
+	KD_LF(struct prb, off_text_ring, "struct printk_ringbuffer",
+	      "text_data_ring", KD_LF_REQUIRED),
+};
 
 static struct kd_error *prb_offsets(struct kd_session *s, struct prb *p)
 {
-	struct kd_error *err;
-	p->desc_size = kr_type_size(s, "struct prb_desc");
-	p->info_size = kr_type_size(s, "struct printk_info");
-	p->off_state = kr_offset(s, "prb_desc", "state_var");
-	uint64_t blk = kr_offset(s, "prb_desc", "text_blk_lpos");
-	p->off_begin = blk == KR_NONE ? KR_NONE :
-		       blk + kr_offset(s, "prb_data_blk_lpos", "begin");
-	p->off_next = blk == KR_NONE ? KR_NONE :
-		      blk + kr_offset(s, "prb_data_blk_lpos", "next");
-	p->off_ts = kr_offset(s, "printk_info", "ts_nsec");
-	p->off_text_len = kr_offset(s, "printk_info", "text_len");
-	/* level is a 3-bit field above 5 bits of flags in one byte */
-	uint64_t bit = kr_bit_offset(s, "printk_info", "level");
-	p->off_level_byte = bit == KR_NONE ? KR_NONE : bit / 8;
-	p->level_shift = bit == KR_NONE ? 0 : (unsigned)(bit % 8);
-	if ((err = need(p->off_state, "prb_desc.state_var")) ||
-	    (err = need(p->off_begin, "prb_desc.text_blk_lpos")) ||
-	    (err = need(p->off_ts, "printk_info.ts_nsec")) ||
-	    (err = need(p->off_text_len, "printk_info.text_len")))
-		return err;
-	if (!p->desc_size || !p->info_size)
-		return need(KR_NONE, "struct prb_desc / printk_info");
+	struct kd_error *err = kd_layout_fill(s, prb_fields,
+					      KD_ARRAY_SIZE(prb_fields), p);
+	if (err)
+		return kd_error_prefix(err, "printk ringbuffer");
+	p->off_level_byte = kd_present(p->level_bit) ? p->level_bit / 8
+						      : KD_ABSENT;
+	p->level_shift = kd_present(p->level_bit) ? (unsigned)(p->level_bit % 8)
+						   : 0;
 	return NULL;
 }
 
 static struct kd_error *prb_load(struct kd_session *s, uint64_t prb,
 				 struct prb *p)
 {
-	uint64_t dr = kr_offset(s, "printk_ringbuffer", "desc_ring");
-	uint64_t tr = kr_offset(s, "printk_ringbuffer", "text_data_ring");
 	struct kd_error *err = prb_offsets(s, p);
-	if (!err)
-		err = need(dr == KR_NONE || tr == KR_NONE ? KR_NONE : 0,
-			   "printk_ringbuffer rings");
 	if (err)
 		return err;
+	uint64_t dr = prb + p->off_desc_ring, tr = prb + p->off_text_ring;
+	const char *DR = "struct prb_desc_ring", *TR = "struct prb_data_ring";
 	uint64_t bits, tbits, descs, infos, data;
-	if ((err = kr_read_member(s, prb + dr, "prb_desc_ring", "count_bits", &bits)) ||
-	    (err = kr_read_member(s, prb + dr, "prb_desc_ring", "descs", &descs)) ||
-	    (err = kr_read_member(s, prb + dr, "prb_desc_ring", "infos", &infos)) ||
-	    (err = kr_read_member(s, prb + dr, "prb_desc_ring", "head_id.counter", &p->head)) ||
-	    (err = kr_read_member(s, prb + dr, "prb_desc_ring", "tail_id.counter", &p->tail)) ||
-	    (err = kr_read_member(s, prb + tr, "prb_data_ring", "size_bits", &tbits)) ||
-	    (err = kr_read_member(s, prb + tr, "prb_data_ring", "data", &data)))
+	if ((err = kd_read_member_u64(s, dr, DR, "count_bits", &bits)) ||
+	    (err = kd_read_member_u64(s, dr, DR, "descs", &descs)) ||
+	    (err = kd_read_member_u64(s, dr, DR, "infos", &infos)) ||
+	    (err = kd_read_member_u64(s, dr, DR, "head_id.counter",
+				      &p->head)) ||
+	    (err = kd_read_member_u64(s, dr, DR, "tail_id.counter",
+				      &p->tail)) ||
+	    (err = kd_read_member_u64(s, tr, TR, "size_bits", &tbits)) ||
+	    (err = kd_read_member_u64(s, tr, TR, "data", &data)))
 		return err;
 	if (bits > 63 || tbits > 63 || (1ULL << bits) > MAX_DESCS ||
 	    (1ULL << tbits) > MAX_RING_BYTES)
@@ -141,7 +139,7 @@ static struct kd_error *prb_load(struct kd_session *s, uint64_t prb,
 
 /* One record by id: 0 skipped (not readable), 1 filled. */
 static int prb_record(const struct prb *p, uint64_t id,
-		      struct cmd_printk_rec *r)
+		      struct kd_printk_rec *r)
 {
 	uint64_t i = id % p->count;
 	const uint8_t *desc = p->descs + i * p->desc_size;
@@ -160,7 +158,7 @@ static int prb_record(const struct prb *p, uint64_t id,
 	uint16_t text_len;
 	memcpy(&text_len, info + p->off_text_len, 2);
 	r->ts_nsec = get_u64(info + p->off_ts);
-	if (p->off_level_byte != KR_NONE)
+	if (kd_present(p->off_level_byte))
 		r->level = (info[p->off_level_byte] >> p->level_shift) & 7;
 	if (begin > next)
 		begin = 0;
@@ -175,10 +173,10 @@ static int prb_record(const struct prb *p, uint64_t id,
 }
 
 static struct kd_error *walk_prb(struct kd_session *s, uint64_t prb,
-				 cmd_printk_fn *fn, void *arg)
+				 kd_printk_fn *fn, void *arg)
 {
 	struct prb p = { 0 };
-	struct cmd_printk_rec r;
+	struct kd_printk_rec r;
 	struct kd_error *err = prb_load(s, prb, &p);
 	uint64_t id = p.tail & DESC_ID_MASK, head = p.head & DESC_ID_MASK;
 	for (uint64_t n = 0; !err && n <= p.count; n++) {
@@ -199,34 +197,38 @@ static struct kd_error *walk_prb(struct kd_session *s, uint64_t prb,
 /* ---------------------------------------------------------- log_buf */
 
 struct logbuf {
-	const char *type;	/* "printk_log" or "log" */
-	uint64_t hdr, off_ts, off_len, off_text_len, off_level;
+	uint64_t hdr, off_ts, off_len, off_text_len, level_bit;
+	uint64_t off_level;
 	unsigned level_shift;
+};
+
+/* struct printk_log, struct log before 3.11 */
+#define LOG "struct printk_log|struct log"
+static const struct kd_layout_field logbuf_fields[] = {
+	KD_LF(struct logbuf, hdr, LOG, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	KD_LF(struct logbuf, off_ts, LOG, "ts_nsec", KD_LF_REQUIRED),
+	KD_LF(struct logbuf, off_len, LOG, "len", KD_LF_REQUIRED),
+	KD_LF(struct logbuf, off_text_len, LOG, "text_len", KD_LF_REQUIRED),
+	KD_LF(struct logbuf, level_bit, LOG, "level", KD_LF_BITS),
 };
 
 static struct kd_error *logbuf_layout(struct kd_session *s, struct logbuf *l)
 {
-	l->type = "printk_log";
-	l->hdr = kr_type_size(s, "struct printk_log");
-	if (!l->hdr) {
-		l->type = "log";
-		l->hdr = kr_type_size(s, "struct log");
-	}
-	l->off_ts = kr_offset(s, l->type, "ts_nsec");
-	l->off_len = kr_offset(s, l->type, "len");
-	l->off_text_len = kr_offset(s, l->type, "text_len");
-	uint64_t bit = kr_bit_offset(s, l->type, "level");
-	l->off_level = bit == KR_NONE ? KR_NONE : bit / 8;
-	l->level_shift = bit == KR_NONE ? 0 : (unsigned)(bit % 8);
-	if (!l->hdr || l->off_ts == KR_NONE || l->off_len == KR_NONE ||
-	    l->off_text_len == KR_NONE)
+	struct kd_error *err = kd_layout_fill(s, logbuf_fields,
+					      KD_ARRAY_SIZE(logbuf_fields), l);
+	if (err) {
+		kd_error_destroy(err);
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "log_buf: no struct printk_log in the "
 				       "debuginfo (kernel older than 3.5?)");
+	}
+	l->off_level = kd_present(l->level_bit) ? l->level_bit / 8 : KD_ABSENT;
+	l->level_shift = kd_present(l->level_bit) ? (unsigned)(l->level_bit % 8)
+						  : 0;
 	return NULL;
 }
 
-static struct kd_error *walk_logbuf(struct kd_session *s, cmd_printk_fn *fn,
+static struct kd_error *walk_logbuf(struct kd_session *s, kd_printk_fn *fn,
 				    void *arg)
 {
 	struct logbuf l;
@@ -235,10 +237,10 @@ static struct kd_error *walk_logbuf(struct kd_session *s, cmd_printk_fn *fn,
 	struct kd_error *err = logbuf_layout(s, &l);
 	if (err)
 		return err;
-	if (!kr_symbol_uint(s, "log_buf", 8, &buf_addr) ||
-	    !kr_symbol_uint(s, "log_buf_len", 4, &len) ||
-	    !kr_symbol_uint(s, "log_first_idx", 4, &first) ||
-	    !kr_symbol_uint(s, "log_next_idx", 4, &next))
+	if (!kd_global_uint(s, "log_buf", 8, &buf_addr) ||
+	    !kd_global_uint(s, "log_buf_len", 4, &len) ||
+	    !kd_global_uint(s, "log_first_idx", 4, &first) ||
+	    !kd_global_uint(s, "log_next_idx", 4, &next))
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "log_buf, log_buf_len, log_first_idx "
 				       "or log_next_idx cannot be read");
@@ -261,8 +263,8 @@ static struct kd_error *walk_logbuf(struct kd_session *s, cmd_printk_fn *fn,
 			idx = 0;
 			continue;
 		}
-		struct cmd_printk_rec r = { .ts_nsec = get_u64(h + l.off_ts) };
-		if (l.off_level != KR_NONE)
+		struct kd_printk_rec r = { .ts_nsec = get_u64(h + l.off_ts) };
+		if (kd_present(l.off_level))
 			r.level = (h[l.off_level] >> l.level_shift) & 7;
 		r.text = (const char *)h + l.hdr;
 		r.len = idx + l.hdr + tlen <= len ? tlen : len - idx - l.hdr;
@@ -276,11 +278,11 @@ static struct kd_error *walk_logbuf(struct kd_session *s, cmd_printk_fn *fn,
 	return err;
 }
 
-struct kd_error *cmd_printk_walk(struct kd_session *s, cmd_printk_fn *fn,
+struct kd_error *kd_printk_walk(struct kd_session *s, kd_printk_fn *fn,
 				 void *arg)
 {
 	uint64_t prb;
-	if (kr_symbol_uint(s, "prb", 8, &prb) && prb)
+	if (kd_global_uint(s, "prb", 8, &prb) && prb)
 		return walk_prb(s, prb, fn, arg);
 	if (kd_symbol_try_addr(s, "log_first_idx", &prb))
 		return walk_logbuf(s, fn, arg);

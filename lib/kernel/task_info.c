@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The task table for ps, task and sys.  The list and its order come from
- * kd_unwind_tasks() (crash's order); each task is then read for what ps
- * shows.  Kernel facts relied on:
+ * The task table for ps, task and sys (include/pykdump/tasks.h).  The
+ * list and its order come from kd_task_list_partial() (crash's order);
+ * each task is then read for what ps shows.  Kernel facts relied on:
  *   - state: task_struct.__state (5.14+) or .state, OR'ed with
  *     .exit_state, as crash does; bit values (include/linux/sched.h,
  *     stable since 4.14): 1 INTERRUPTIBLE, 2 UNINTERRUPTIBLE, 4 STOPPED,
@@ -21,65 +21,74 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/highlevel.h>
 #include <pykdump/log.h>
 #include <pykdump/memory.h>
+#include <pykdump/mm.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
-#include <pykdump/unwind.h>
-
-#include "kread.h"
-#include "memfacts.h"
-#include "tasks.h"
+#include <pykdump/tasks.h>
+#include <pykdump/types.h>
 
 #define PF_KTHREAD 0x00200000u
 
 struct layout {
 	uint64_t state, state_size, exit_state, flags, mm, real_parent, tgid;
-	uint64_t task_rss;		/* task->rss_stat.count, or KR_NONE */
+	uint64_t pid;
+	uint64_t task_rss;		/* task->rss_stat.count */
 	uint64_t mm_rss;		/* mm->rss_stat */
-	int percpu_rss;			/* mm->rss_stat[] is percpu_counter */
+	uint64_t mm_rss_count;		/* mm->rss_stat.count (before 6.2) */
 	uint64_t pcc_size;		/* sizeof(struct percpu_counter) */
 	uint64_t mm_total_vm, mm_file_rss, mm_anon_rss, mm_rss_old;
+	int percpu_rss;			/* mm->rss_stat[] is percpu_counter */
 	int64_t idx[3];			/* MM_FILEPAGES, ANON, SHMEM; -1 */
+};
+
+#define TS "struct task_struct"
+#define MM "struct mm_struct"
+static const struct kd_layout_field fields[] = {
+	KD_LF(struct layout, state, TS, "__state|state", 0),
+	KD_LF(struct layout, state_size, TS, "__state|state", KD_LF_SIZE),
+	KD_LF(struct layout, exit_state, TS, "exit_state", 0),
+	KD_LF(struct layout, flags, TS, "flags", 0),
+	KD_LF(struct layout, mm, TS, "mm", 0),
+	KD_LF(struct layout, real_parent, TS, "real_parent|parent", 0),
+	KD_LF(struct layout, tgid, TS, "tgid", 0),
+	KD_LF(struct layout, pid, TS, "pid", 0),
+	KD_LF(struct layout, task_rss, TS, "rss_stat.count", 0),
+	KD_LF(struct layout, mm_rss, MM, "rss_stat", 0),
+	KD_LF(struct layout, mm_rss_count, MM, "rss_stat.count", 0),
+	KD_LF(struct layout, pcc_size, "struct percpu_counter", NULL,
+	      KD_LF_SIZE),
+	KD_LF(struct layout, mm_total_vm, MM, "total_vm", 0),
+	KD_LF(struct layout, mm_file_rss, MM, "_file_rss", 0),
+	KD_LF(struct layout, mm_anon_rss, MM, "_anon_rss", 0),
+	KD_LF(struct layout, mm_rss_old, MM, "rss", 0),
 };
 
 static void init_layout(struct kd_session *s, struct layout *l)
 {
-	l->state = kr_offset(s, "task_struct", "__state");
-	l->state_size = kr_member_size(s, "task_struct", "__state");
-	if (l->state == KR_NONE) {
-		l->state = kr_offset(s, "task_struct", "state");
-		l->state_size = kr_member_size(s, "task_struct", "state");
-	}
-	l->exit_state = kr_offset(s, "task_struct", "exit_state");
-	l->flags = kr_offset(s, "task_struct", "flags");
-	l->mm = kr_offset(s, "task_struct", "mm");
-	l->real_parent = kr_offset(s, "task_struct", "real_parent");
-	if (l->real_parent == KR_NONE)
-		l->real_parent = kr_offset(s, "task_struct", "parent");
-	l->tgid = kr_offset(s, "task_struct", "tgid");
-	l->task_rss = kr_offset(s, "task_struct", "rss_stat.count");
-	l->mm_rss = kr_offset(s, "mm_struct", "rss_stat");
-	l->pcc_size = kr_type_size(s, "struct percpu_counter");
-	l->percpu_rss = l->mm_rss != KR_NONE &&
-			kr_offset(s, "mm_struct", "rss_stat.count") == KR_NONE;
-	l->mm_total_vm = kr_offset(s, "mm_struct", "total_vm");
-	l->mm_file_rss = kr_offset(s, "mm_struct", "_file_rss");
-	l->mm_anon_rss = kr_offset(s, "mm_struct", "_anon_rss");
-	l->mm_rss_old = kr_offset(s, "mm_struct", "rss");
-	const char *names[3] = { "MM_FILEPAGES", "MM_ANONPAGES",
-				 "MM_SHMEMPAGES" };
-	for (int i = 0; i < 3; i++)
-		if (!kr_enumerator(s, names[i], &l->idx[i], NULL))
+	static const char *const names[3] = { "MM_FILEPAGES", "MM_ANONPAGES",
+					      "MM_SHMEMPAGES" };
+	/* every member is optional: an absent one reads as 0 */
+	kd_error_destroy(kd_layout_fill(s, fields, KD_ARRAY_SIZE(fields), l));
+	l->percpu_rss = kd_present(l->mm_rss) && !kd_present(l->mm_rss_count);
+	for (int i = 0; i < 3; i++) {
+		struct kd_error *err = kd_enum_value(s, names[i], &l->idx[i]);
+		if (err)
 			l->idx[i] = -1;
+		kd_error_destroy(err);
+	}
 }
 
+/* A member that this kernel does not have reads as 0. */
 static uint64_t read_off(struct kd_session *s, uint64_t base, uint64_t off,
 			 unsigned size, int *ok)
 {
 	uint64_t v = 0;
-	if (off == KR_NONE)
+	if (!kd_present(off))
 		return 0;
-	struct kd_error *err = kr_read_uint(s, base + off, size, &v);
+	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
 	if (err) {
 		kd_error_destroy(err);
 		*ok = 0;
@@ -92,8 +101,8 @@ static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
 			    uint64_t mm, int *ok)
 {
 	int64_t rss = 0;
-	if (l->mm_rss == KR_NONE) {
-		if (l->mm_file_rss != KR_NONE)
+	if (!kd_present(l->mm_rss)) {
+		if (kd_present(l->mm_file_rss))
 			return (int64_t)(read_off(s, mm, l->mm_file_rss, 8, ok) +
 					 read_off(s, mm, l->mm_anon_rss, 8, ok));
 		return (int64_t)read_off(s, mm, l->mm_rss_old, 8, ok);
@@ -102,7 +111,7 @@ static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
 		if (l->idx[i] < 0)
 			continue;
 		if (l->percpu_rss)
-			rss += cmd_percpu_counter(s, mm + l->mm_rss +
+			rss += kd_percpu_counter(s, mm + l->mm_rss +
 						  (uint64_t)l->idx[i] * l->pcc_size);
 		else
 			rss += (int64_t)read_off(s, mm, l->mm_rss + 8 *
@@ -116,7 +125,7 @@ static int64_t task_rss_delta(struct kd_session *s, const struct layout *l,
 			      uint64_t task, int *ok)
 {
 	int64_t d = 0;
-	if (l->task_rss == KR_NONE || l->percpu_rss)
+	if (!kd_present(l->task_rss) || l->percpu_rss)
 		return 0;
 	for (int i = 0; i < 3; i++)
 		if (l->idx[i] >= 0)
@@ -126,7 +135,7 @@ static int64_t task_rss_delta(struct kd_session *s, const struct layout *l,
 }
 
 static int read_task(struct kd_session *s, const struct layout *l,
-		     const struct kd_task_ref *r, struct cmd_task *t)
+		     const struct kd_task_ref *r, struct kd_task_info *t)
 {
 	int ok = 1;
 	memset(t, 0, sizeof(*t));
@@ -142,10 +151,11 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
 	uint64_t parent = read_off(s, r->task, l->real_parent, 8, &ok);
 	/* idle tasks of secondary CPUs are forked by init; crash shows 0 */
+	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
 	if (parent && t->pid)
-		t->ppid = (int)kr_member_or0(s, parent, "task_struct", "pid");
+		t->ppid = (int)read_off(s, parent, l->pid, 4, &parent_ok);
 	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
-		     (l->flags == KR_NONE && !t->mm);
+		     (!kd_present(l->flags) && !t->mm);
 	if (t->mm && !t->kthread)
 		t->total_vm = read_off(s, t->mm, l->mm_total_vm, 8, &ok);
 	return ok;
@@ -155,17 +165,17 @@ static int read_task(struct kd_session *s, const struct layout *l,
  * Tasks are grouped by mm through a sorted index (threads share one). */
 static int by_mm(const void *a, const void *b)
 {
-	const struct cmd_task *x = *(const struct cmd_task *const *)a;
-	const struct cmd_task *y = *(const struct cmd_task *const *)b;
+	const struct kd_task_info *x = *(const struct kd_task_info *const *)a;
+	const struct kd_task_info *y = *(const struct kd_task_info *const *)b;
 	if (x->mm != y->mm)
 		return x->mm < y->mm ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
 static void fill_rss(struct kd_session *s, const struct layout *l,
-		     struct cmd_task_table *tt)
+		     struct kd_task_table *tt)
 {
-	struct cmd_task **ix = malloc((tt->n ? tt->n : 1) * sizeof(*ix));
+	struct kd_task_info **ix = malloc((tt->n ? tt->n : 1) * sizeof(*ix));
 	size_t n = 0;
 	if (!ix)
 		return;
@@ -184,14 +194,14 @@ static void fill_rss(struct kd_session *s, const struct layout *l,
 	free(ix);
 }
 
-struct kd_error *cmd_tasks_collect(struct kd_session *s,
-				   struct cmd_task_table *ret)
+struct kd_error *kd_task_table_collect(struct kd_session *s,
+				   struct kd_task_table *ret)
 {
 	struct kd_task_ref *refs;
 	size_t n;
 	struct kd_error *problem;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_unwind_tasks_partial(s, &refs, &n, &problem);
+	struct kd_error *err = kd_task_list_partial(s, &refs, &n, &problem);
 	if (err)
 		return kd_error_prefix(err, "cannot walk the task list");
 	if (problem) {
@@ -218,13 +228,13 @@ struct kd_error *cmd_tasks_collect(struct kd_session *s,
 	free(refs);
 	fill_rss(s, &l, ret);
 	uint64_t present;
-	if (!cmd_node_pages(s, &ret->total_pages, &present))
+	if (!kd_mm_node_pages(s, &ret->total_pages, &present))
 		ret->total_pages = 0;
-	ret->page_size = cmd_page_size(s);
+	ret->page_size = kd_page_size(s);
 	return NULL;
 }
 
-void cmd_tasks_free(struct cmd_task_table *t)
+void kd_task_table_free(struct kd_task_table *t)
 {
 	if (!t)
 		return;
@@ -235,7 +245,7 @@ void cmd_tasks_free(struct cmd_task_table *t)
 	t->n = 0;
 }
 
-const char *cmd_task_state_name(uint64_t st)
+const char *kd_task_state_name(uint64_t st)
 {
 	static const struct {
 		uint64_t bit;
@@ -255,7 +265,7 @@ const char *cmd_task_state_name(uint64_t st)
 	return "??";
 }
 
-const struct cmd_task *cmd_tasks_find_pid(const struct cmd_task_table *t,
+const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,
 					  int pid)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -264,7 +274,7 @@ const struct cmd_task *cmd_tasks_find_pid(const struct cmd_task_table *t,
 	return NULL;
 }
 
-const struct cmd_task *cmd_tasks_find_addr(const struct cmd_task_table *t,
+const struct kd_task_info *kd_task_table_addr(const struct kd_task_table *t,
 					   uint64_t task)
 {
 	for (size_t i = 0; i < t->n; i++)

@@ -21,17 +21,13 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/highlevel.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/types.h>
 
-#include "walk_internal.h"
+#include "kernel_internal.h"
 
 /* ---- a visited set (open addressing, never holds 0) ---- */
-
-struct addr_set {
-	uint64_t *v;
-	size_t cap, n;
-};
 
 static uint64_t mix(uint64_t x)
 {
@@ -41,11 +37,11 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
-static int set_insert(struct addr_set *s, uint64_t a);
+static int set_insert(struct kd_addr_set *s, uint64_t a);
 
-static int set_grow(struct addr_set *s)
+static int set_grow(struct kd_addr_set *s)
 {
-	struct addr_set old = *s;
+	struct kd_addr_set old = *s;
 	s->cap = old.cap ? old.cap * 2 : 256;
 	s->v = calloc(s->cap, sizeof(*s->v));
 	s->n = 0;
@@ -59,7 +55,7 @@ static int set_grow(struct addr_set *s)
 }
 
 /* 1 inserted, 0 already present, -1 no memory. */
-static int set_insert(struct addr_set *s, uint64_t a)
+static int set_insert(struct kd_addr_set *s, uint64_t a)
 {
 	if ((s->n + 1) * 2 > s->cap && set_grow(s))
 		return -1;
@@ -74,8 +70,14 @@ static int set_insert(struct addr_set *s, uint64_t a)
 	return 1;
 }
 
-static struct kd_error *visit(struct addr_set *seen, uint64_t node,
-			      const char *what)
+void kd_addr_set_free(struct kd_addr_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+struct kd_error *kd_walk_visit(struct kd_addr_set *seen, uint64_t node,
+			       const char *what)
 {
 	int r = set_insert(seen, node);
 	if (r < 0)
@@ -89,13 +91,13 @@ static struct kd_error *visit(struct addr_set *seen, uint64_t node,
 	return NULL;
 }
 
-static struct kd_error *limit_check(const struct kd_addr_list *l,
-				    size_t maxel)
+struct kd_error *kd_walk_limit(const struct kd_addr_list *l, size_t maxel,
+			       const char *what)
 {
 	size_t max = maxel ? maxel : KD_MAXEL_DEFAULT;
 	if (l->n >= max)
 		return kd_error_create(KD_ERR_LIMIT,
-				       "tree has more than %zu entries", max);
+				       "%s has more than %zu entries", what, max);
 	return NULL;
 }
 
@@ -106,7 +108,7 @@ struct rb_walk {
 	const struct kd_rb_layout *lay;
 	uint64_t entry_off;
 	size_t maxel;
-	struct addr_set seen;
+	struct kd_addr_set seen;
 	struct kd_addr_list *out;
 	uint64_t *stack;
 	size_t sp, scap;
@@ -139,7 +141,7 @@ static struct kd_error *rb_child(struct rb_walk *w, uint64_t node, int right,
 
 static struct kd_error *emit(struct rb_walk *w, uint64_t node)
 {
-	struct kd_error *err = limit_check(w->out, w->maxel);
+	struct kd_error *err = kd_walk_limit(w->out, w->maxel, "tree");
 	return err ? err : kd_addr_list_push(w->out, node - w->entry_off);
 }
 
@@ -149,7 +151,7 @@ static struct kd_error *rb_preorder(struct rb_walk *w, uint64_t root)
 	while (!err && w->sp) {
 		uint64_t node = w->stack[--w->sp], left, right;
 		/* a node is an entry only when it could be read */
-		if ((err = visit(&w->seen, node, "rb")) ||
+		if ((err = kd_walk_visit(&w->seen, node, "rb")) ||
 		    (err = rb_child(w, node, 0, &left)) ||
 		    (err = rb_child(w, node, 1, &right)) ||
 		    (err = emit(w, node)))
@@ -166,7 +168,7 @@ static struct kd_error *rb_inorder(struct rb_walk *w, uint64_t root)
 	uint64_t node = root;
 	while (!err && (node || w->sp)) {
 		if (node) {
-			if (!(err = visit(&w->seen, node, "rb")) &&
+			if (!(err = kd_walk_visit(&w->seen, node, "rb")) &&
 			    !(err = push(w, node)))
 				err = rb_child(w, node, 0, &node);
 			continue;
@@ -195,7 +197,7 @@ struct kd_error *kd_rbtree_walk_src(const struct kd_memsrc *src,
 	err = flags & KD_WALK_INORDER ? rb_inorder(&w, node)
 				      : rb_preorder(&w, node);
 	free(w.stack);
-	free(w.seen.v);
+	kd_addr_set_free(&w.seen);
 	return err;
 }
 
@@ -205,7 +207,7 @@ struct xa_walk {
 	const struct kd_memsrc *src;
 	const struct kd_xa_layout *lay;
 	size_t maxel;
-	struct addr_set seen;
+	struct kd_addr_set seen;
 	struct kd_addr_list *out;
 	uint64_t *slots;	/* one node's slots, reused per level */
 };
@@ -245,7 +247,7 @@ static struct kd_error *xa_slot(struct xa_walk *w, uint64_t e, uint64_t index,
 	}
 	if (xa_is_internal(w->lay, e))
 		return NULL;	/* sibling, retry or zero entry */
-	struct kd_error *err = limit_check(w->out, w->maxel);
+	struct kd_error *err = kd_walk_limit(w->out, w->maxel, "tree");
 	return err ? err : kd_addr_list_push_index(w->out, e, index);
 }
 
@@ -254,7 +256,7 @@ static struct kd_error *xa_node(struct xa_walk *w, uint64_t node,
 {
 	unsigned chunk = w->lay->chunk;
 	uint8_t shift;
-	struct kd_error *err = visit(&w->seen, node, "xarray");
+	struct kd_error *err = kd_walk_visit(&w->seen, node, "xarray");
 	if (!err)
 		err = kd_memsrc_read(w->src, node + w->lay->shift_off, &shift, 1);
 	if (err || (err = kd_memsrc_read(w->src, node + w->lay->slots_off,
@@ -300,111 +302,110 @@ struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
 	else if (head && !xa_is_internal(lay, head))
 		err = kd_addr_list_push_index(ret, head, 0);
 	free(w.slots);
-	free(w.seen.v);
+	kd_addr_set_free(&w.seen);
 	return err;
 }
 
 /* ---- the session forms ---- */
 
-static struct kd_error *off_of(struct kd_session *s, const char *type,
-			       const char *member, uint64_t *ret)
+static const struct kd_layout_field rb_fields[] = {
+	KD_LF(struct kd_rb_layout, root_off, "struct rb_root", "rb_node",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_rb_layout, left_off, "struct rb_node", "rb_left",
+	      KD_LF_REQUIRED),
+	KD_LF(struct kd_rb_layout, right_off, "struct rb_node", "rb_right",
+	      KD_LF_REQUIRED),
+};
+
+struct kd_error *kd_rb_layout_fill(struct kd_session *s, void *layout)
 {
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, type, member, &m);
-	if (!err)
-		*ret = m->offset;
-	return err;
+	return kd_layout_fill(s, rb_fields, KD_ARRAY_SIZE(rb_fields), layout);
 }
 
 struct kd_error *kd_rbtree_walk(struct kd_session *s, uint64_t root,
 				uint64_t entry_off, unsigned flags,
 				size_t maxel, struct kd_addr_list *ret)
 {
-	struct kd_rb_layout lay;
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = off_of(s, "struct rb_root", "rb_node",
-				      &lay.root_off);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_RB, ret, &w);
 	if (!err)
-		err = off_of(s, "struct rb_node", "rb_left", &lay.left_off);
-	if (!err)
-		err = off_of(s, "struct rb_node", "rb_right", &lay.right_off);
-	if (!err)
-		err = kd_rbtree_walk_src(&src, &lay, root, entry_off, flags,
-					 maxel, ret);
-	kd_walk_log(s, flags, "rbtree", err);
-	return err;
+		err = kd_rbtree_walk_src(&w.src, w.layout, root, entry_off,
+					 flags, maxel, ret);
+	return kd_walk_end(s, flags, "rbtree", err);
 }
 
-static struct kd_error *node_layout(struct kd_session *s, const char *node,
-				    struct kd_xa_layout *lay)
-{
-	const struct kd_rmember *m;
-	struct kd_error *err = kd_member_get(s, node, "shift", &m);
-	if (err)
-		return kd_error_prefix(err, "unsupported %s layout", node);
-	lay->shift_off = m->offset;
-	if ((err = kd_member_get(s, node, "slots", &m)))
-		return err;
-	lay->slots_off = m->offset;
-	lay->chunk = m->ndims ? (unsigned)m->dims[0] : 0;
-	return NULL;
-}
+/* The xarray (4.20+) or radix tree (4.7 - 4.19) layout, by which the
+ * kernel has. */
+struct xa_offsets {
+	uint64_t head, shift, slots, chunk;
+};
 
-/* The xarray layout, or the radix tree's when the kernel has no xarray. */
-static struct kd_error *xa_layout(struct kd_session *s,
-				  struct kd_xa_layout *lay)
+#define XA_FIELDS(R, H, N) {						\
+	KD_LF(struct xa_offsets, head, R, H, KD_LF_REQUIRED),		\
+	KD_LF(struct xa_offsets, shift, N, "shift", KD_LF_REQUIRED),	\
+	KD_LF(struct xa_offsets, slots, N, "slots", KD_LF_REQUIRED),	\
+	KD_LF(struct xa_offsets, chunk, N, "slots", KD_LF_COUNT),	\
+}
+static const struct kd_layout_field xa_fields[] =
+	XA_FIELDS("struct xarray", "xa_head", "struct xa_node");
+static const struct kd_layout_field radix_fields[] =
+	XA_FIELDS("struct radix_tree_root", "rnode", "struct radix_tree_node");
+
+struct kd_error *kd_xa_layout_fill(struct kd_session *s, void *layout)
 {
+	struct kd_xa_layout *lay = layout;
+	struct xa_offsets o;
 	memset(lay, 0, sizeof(*lay));
-	struct kd_error *err = off_of(s, "struct xarray", "xa_head",
-				      &lay->head_off);
-	if (!err)
-		return node_layout(s, "struct xa_node", lay);
-	kd_error_destroy(err);
-	lay->radix = 1;
-	if ((err = off_of(s, "struct radix_tree_root", "rnode",
-			  &lay->head_off)))
-		return kd_error_prefix(err, "neither xarray nor radix tree");
-	return node_layout(s, "struct radix_tree_node", lay);
+	struct kd_error *err = kd_layout_fill(s, xa_fields,
+					      KD_ARRAY_SIZE(xa_fields), &o);
+	if (err && kd_has_member(s, "struct xarray", "xa_head"))
+		return kd_error_prefix(err, "unsupported struct xa_node layout");
+	if (err) {
+		kd_error_destroy(err);
+		lay->radix = 1;
+		err = kd_layout_fill(s, radix_fields,
+				     KD_ARRAY_SIZE(radix_fields), &o);
+		if (err)
+			return kd_error_prefix(err, "neither xarray nor radix "
+					       "tree");
+	}
+	lay->head_off = o.head;
+	lay->shift_off = o.shift;
+	lay->slots_off = o.slots;
+	lay->chunk = kd_present(o.chunk) && o.chunk <= UINT32_MAX ?
+		     (unsigned)o.chunk : 0;
+	return NULL;
 }
 
 struct kd_error *kd_xarray_walk(struct kd_session *s, uint64_t root,
 				unsigned flags, size_t maxel,
 				struct kd_addr_list *ret)
 {
-	struct kd_xa_layout lay;
-	struct kd_memsrc src = kd_memsrc_session(s);
-	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = xa_layout(s, &lay);
+	struct kd_walk_start w;
+	struct kd_error *err = kd_walk_begin(s, KD_WK_XA, ret, &w);
 	if (!err)
-		err = kd_xarray_walk_src(&src, &lay, root, maxel, ret);
-	kd_walk_log(s, flags, "xarray", err);
-	return err;
+		err = kd_xarray_walk_src(&w.src, w.layout, root, maxel, ret);
+	return kd_walk_end(s, flags, "xarray", err);
 }
 
 struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 			     unsigned flags, size_t maxel,
 			     struct kd_addr_list *ret)
 {
-	const struct kd_rmember *rt, *base;
-	struct kd_value v = { .u = 0 };
+	uint32_t base = 0;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = kd_member_get(s, "struct idr", "idr_rt", &rt);
-	if (err) {
-		kd_walk_log(s, flags, "idr", err);
-		return err;
-	}
+	uint64_t rt = kd_offsetof(s, "struct idr", "idr_rt");
+	struct kd_error *err = kd_present(rt) ? NULL :
+		kd_error_create(KD_ERR_NOT_FOUND, "struct idr has no member "
+				"idr_rt");
 	/* idr_base appeared in 4.16; ids start at 0 before it */
-	struct kd_error *nobase = kd_member_get(s, "struct idr", "idr_base",
-						&base);
-	if (!nobase)
-		err = kd_member_read(s, base, idr, &v);
-	kd_error_destroy(nobase);
+	uint64_t base_off = kd_offsetof(s, "struct idr", "idr_base");
+	if (!err && kd_present(base_off))
+		err = kd_field_u32(s, idr, base_off, &base);
 	if (!err)
-		err = kd_xarray_walk(s, idr + rt->offset, flags | KD_WALK_NOLOG,
+		err = kd_xarray_walk(s, idr + rt, flags | KD_WALK_NOLOG,
 				     maxel, ret);
 	for (size_t i = 0; ret->index && i < ret->n; i++)
-		ret->index[i] += v.u;
-	kd_walk_log(s, flags, "idr", err);
-	return err;
+		ret->index[i] += base;
+	return kd_walk_end(s, flags, "idr", err);
 }
