@@ -16,6 +16,11 @@
  *   kd_read_kvaddr(s, task, buf, kd_reader_size(r));
  *   kd_member_value_from_buf(pid, buf, &val);       // ... extract many
  *
+ * A value that is not a member (a global, an array element, what a
+ * pointer points to) has a descriptor too, filled from its type by
+ * kd_rmember_of_type; kd_rmember_target goes from a pointer or array to
+ * what it leads to.  The Python extension maps these to Python objects.
+ *
  * Descriptors and readers stay valid until the session is closed: a
  * purge (module debuginfo loaded, kd_memocache_purge_type) only retires
  * them from the lookup tables, so the next kd_reader_get builds fresh
@@ -53,6 +58,10 @@ enum kd_rkind {
 	KD_RK_ARRAY,		/* any other array, any rank */
 	KD_RK_STRUCT,		/* embedded struct or union */
 	KD_RK_OTHER,		/* e.g. __int128, long double: bytes only */
+	/* Whole values only (kd_rmember_of_type), never a member: */
+	KD_RK_VOID,		/* void (what a void * points to) */
+	KD_RK_FUNCTION,		/* a function (what a function pointer
+				   points to): its bytes are code */
 };
 
 #define KD_RMAX_DIMS 8		/* array rank kept in a descriptor */
@@ -133,6 +142,22 @@ KD_PUBLIC struct kd_error *kd_member_get(struct kd_session *s,
 					 const struct kd_rmember **ret)
 	KD_WARN_UNUSED;
 
+/* ---- whole values ---- */
+
+/* The descriptor of a value of type (NULL: void) that is not a member:
+ * offset 0, no hops, name "value"; the kinds are those of a member of
+ * that type, plus KD_RK_VOID and KD_RK_FUNCTION. */
+KD_PUBLIC void kd_rmember_of_type(struct kd_type *type,
+				  struct kd_rmember *ret);
+/* What m leads to, as a whole value of its declared type (typedefs
+ * kept): for a pointer (PTR, CHARPTR, FUNCPTR) the value pointed to
+ * (KD_RK_VOID for void *), for an array (ARRAY, CHARARRAY) one element
+ * of its outermost dimension (int[2][3] -> int[3] -> int).  Other kinds
+ * give KD_ERR_INVALID. */
+KD_PUBLIC struct kd_error *kd_rmember_target(const struct kd_rmember *m,
+					     struct kd_rmember *ret)
+	KD_WARN_UNUSED;
+
 /* ---- values ---- */
 
 /* From the bytes of the whole struct (kd_reader_size of them); only
@@ -148,6 +173,14 @@ KD_PUBLIC struct kd_error *kd_member_value_from_buf(const struct kd_rmember *m,
 KD_PUBLIC struct kd_error *kd_member_elem_from_buf(const struct kd_rmember *m,
 						   const void *buf, uint64_t i,
 						   struct kd_value *ret)
+	KD_WARN_UNUSED;
+/* The same from the member's own bytes: its m->size bytes starting at
+ * its offset (a window of the struct, an array element), for the
+ * scalar kinds above; hops are not followed (the bytes are those at
+ * the end of the chain). */
+KD_PUBLIC struct kd_error *kd_member_decode(const struct kd_rmember *m,
+					    const void *bytes,
+					    struct kd_value *ret)
 	KD_WARN_UNUSED;
 /* Decode a scalar of a kind/size/signedness from bytes (size <= 8). */
 KD_PUBLIC struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,

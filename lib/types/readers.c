@@ -150,6 +150,8 @@ struct kd_readers {
 /* Kind of a (stripped) non-bitfield scalar or aggregate type. */
 static enum kd_rkind kind_of(struct kd_type *st)
 {
+	if (!st)		/* the type model's void */
+		return KD_RK_VOID;
 	switch (kd_type_kind(st)) {
 	case KD_TYPE_INT:
 		return kd_type_size(st) <= 8 ? KD_RK_INT : KD_RK_OTHER;
@@ -175,6 +177,10 @@ static enum kd_rkind kind_of(struct kd_type *st)
 	case KD_TYPE_STRUCT:
 	case KD_TYPE_UNION:
 		return KD_RK_STRUCT;
+	case KD_TYPE_FUNCTION:
+		return KD_RK_FUNCTION;
+	case KD_TYPE_VOID:
+		return KD_RK_VOID;
 	default:
 		return KD_RK_OTHER;
 	}
@@ -240,6 +246,36 @@ static void describe(struct kd_rmember *m, struct kd_type *type,
 	if (m->kind == KD_RK_PTR || m->kind == KD_RK_CHARPTR ||
 	    m->kind == KD_RK_FUNCPTR)
 		m->is_signed = 0;
+}
+
+/* ---- whole values ---- */
+
+void kd_rmember_of_type(struct kd_type *type, struct kd_rmember *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->name = "value";
+	describe(ret, type, 0, 0);
+}
+
+struct kd_error *kd_rmember_target(const struct kd_rmember *m,
+				   struct kd_rmember *ret)
+{
+	switch (m->kind) {
+	case KD_RK_PTR:
+	case KD_RK_CHARPTR:
+	case KD_RK_FUNCPTR:
+	case KD_RK_ARRAY:
+	case KD_RK_CHARARRAY:
+		break;
+	default:
+		return kd_error_create(KD_ERR_INVALID,
+				       "%s is a %s, not a pointer or array",
+				       m->name, kd_rkind_name(m->kind));
+	}
+	/* kd_type_target: NULL for void *; an array's is one dimension in */
+	struct kd_type *st = kd_type_strip(m->type, KD_STRIP_ALL);
+	kd_rmember_of_type(kd_type_target(st), ret);
+	return NULL;
 }
 
 /* ---- building a table ---- */

@@ -40,7 +40,8 @@ const char *kd_rkind_name(enum kd_rkind kind)
 		[KD_RK_CHARPTR] = "char *",	[KD_RK_PTR] = "pointer",
 		[KD_RK_FUNCPTR] = "function pointer",
 		[KD_RK_ARRAY] = "array",	[KD_RK_STRUCT] = "struct",
-		[KD_RK_OTHER] = "other",
+		[KD_RK_OTHER] = "other",	[KD_RK_VOID] = "void",
+		[KD_RK_FUNCTION] = "function",
 	};
 	if ((unsigned)kind < KD_ARRAY_SIZE(names) && names[kind])
 		return names[kind];
@@ -119,17 +120,21 @@ static struct kd_error *not_scalar(const struct kd_rmember *m)
 			       kd_rkind_name(m->kind));
 }
 
+struct kd_error *kd_member_decode(const struct kd_rmember *m,
+				  const void *bytes, struct kd_value *ret)
+{
+	return is_scalar(m->kind) ? decode(m, bytes, ret) : not_scalar(m);
+}
+
 struct kd_error *kd_member_value_from_buf(const struct kd_rmember *m,
 					  const void *buf,
 					  struct kd_value *ret)
 {
-	if (!is_scalar(m->kind))
-		return not_scalar(m);
-	if (m->nhops)
+	if (m->nhops && is_scalar(m->kind))
 		return kd_error_create(KD_ERR_INVALID,
 				       "%s goes through a pointer: read it from "
 				       "an address", m->name);
-	return decode(m, (const uint8_t *)buf + m->offset, ret);
+	return kd_member_decode(m, (const uint8_t *)buf + m->offset, ret);
 }
 
 struct kd_error *kd_member_elem_from_buf(const struct kd_rmember *m,
