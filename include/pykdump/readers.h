@@ -45,8 +45,11 @@ struct kd_session;
 struct kd_type;
 struct kd_reader;
 
+/* The scalar kinds (INT to FUNCPTR but CHARARRAY) have 1 to 8 bytes (a
+ * FLOAT 4 or 8, a BITFIELD's storage at most 8); values that do not fit
+ * are OTHER. */
 enum kd_rkind {
-	KD_RK_INT = 1,		/* integer of 1, 2, 4 or 8 bytes (char too) */
+	KD_RK_INT = 1,		/* integer of 1 to 8 bytes (char too) */
 	KD_RK_BITFIELD,		/* integer bitfield, sign-extended if signed */
 	KD_RK_BOOL,
 	KD_RK_ENUM,		/* value in .i (or .u when unsigned) */

@@ -147,6 +147,14 @@ struct kd_readers {
 	struct kd_reader *all;		/* every reader built, retired too */
 };
 
+/* An integer of 1 to 8 bytes: one a struct kd_value holds (the decoders
+ * rely on scalar kinds having such sizes; others are OTHER, bytes). */
+static int scalar_size(struct kd_type *st)
+{
+	uint64_t sz = kd_type_size(st);
+	return sz >= 1 && sz <= 8;
+}
+
 /* Kind of a (stripped) non-bitfield scalar or aggregate type. */
 static enum kd_rkind kind_of(struct kd_type *st)
 {
@@ -154,11 +162,11 @@ static enum kd_rkind kind_of(struct kd_type *st)
 		return KD_RK_VOID;
 	switch (kd_type_kind(st)) {
 	case KD_TYPE_INT:
-		return kd_type_size(st) <= 8 ? KD_RK_INT : KD_RK_OTHER;
+		return scalar_size(st) ? KD_RK_INT : KD_RK_OTHER;
 	case KD_TYPE_BOOL:
-		return KD_RK_BOOL;
+		return scalar_size(st) ? KD_RK_BOOL : KD_RK_OTHER;
 	case KD_TYPE_ENUM:
-		return KD_RK_ENUM;
+		return scalar_size(st) ? KD_RK_ENUM : KD_RK_OTHER;
 	case KD_TYPE_FLOAT: {
 		uint64_t sz = kd_type_size(st);
 		return sz == 4 || sz == 8 ? KD_RK_FLOAT : KD_RK_OTHER;
