@@ -24,6 +24,7 @@ static const struct kdpy_part {
 	{ "tparser", kdpy_tparser_init },
 	{ "asciiart", kdpy_asciiart_init },
 	{ "reader", kdpy_reader_init },
+	{ "value", kdpy_value_init },
 	{ "struct", kdpy_struct_init },
 	{ "tptr", kdpy_tptr_init },
 	{ "mem", kdpy_mem_init },

@@ -222,16 +222,12 @@ def member_offset(sname, member):
     """Offset in bytes of a member ("a.b.c" through embedded members),
     -1 when there is none."""
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[0] // 8
+    return -1 if mp is None else mp[0]
 
 
 def member_size(sname, member):
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[2].size
+    return -1 if mp is None else mp[1].size
 
 
 def enumerator_value(name):
