@@ -123,10 +123,17 @@ struct kdpy_structbuf;
 struct kdpy_intsub_data {
 	struct kdpy_reader *r;	/* owned reference */
 	struct kdpy_structbuf *buf;	/* StructResult: bytes read, or NULL */
+	uint64_t value;			/* the int's value, as a C integer
+					 * (every member read needs it) */
 	uint32_t reads;			/* StructResult: member reads (to 1) */
 };
 int kdpy_intsub_ready(PyTypeObject *type);
-struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o);
+/* Where the data sits in an instance (set by kdpy_intsub_ready). */
+extern Py_ssize_t kdpy_intsub_offset;
+static inline struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o)
+{
+	return (struct kdpy_intsub_data *)((char *)o + kdpy_intsub_offset);
+}
 /* A new instance of type with value v and reader r (a new reference to
  * r is taken). */
 PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,

@@ -30,7 +30,7 @@ PyObject *kdpy_struct_new(uint64_t addr, kdpy_reader *r)
 
 static uint64_t sr_addr(PyObject *o)
 {
-	return PyLong_AsUnsignedLongLongMask(o);
+	return kdpy_intsub_data(o)->value;
 }
 
 static PyObject *sr_member_value(PyObject *self, PyObject *v)

@@ -19,7 +19,7 @@ PyObject *kdpy_tptr_new(uint64_t addr, kdpy_reader *r)
 
 static uint64_t tp_value(PyObject *o)
 {
-	return PyLong_AsUnsignedLongLongMask(o);
+	return kdpy_intsub_data(o)->value;
 }
 
 static PyObject *tp_item(PyObject *self, Py_ssize_t i)
