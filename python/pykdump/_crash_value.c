@@ -256,14 +256,10 @@ static PyObject *char_array(const struct kd_rmember *m, uint64_t addr,
 	return s;
 }
 
-/* r's outermost dimension: a list of its elements. */
-static PyObject *array(kdpy_reader *r, const struct kd_rmember *m,
-		       uint64_t addr, const unsigned char *pre)
+static PyObject *elements(kdpy_reader *elem, uint64_t n, uint64_t addr,
+			  const unsigned char *pre)
 {
-	kdpy_reader *elem = kdpy_reader_target(r);
-	if (!elem)
-		return NULL;
-	uint64_t n = m->dims[0], step = elem->desc.size;
+	uint64_t step = elem->desc.size;
 	PyObject *list = PyList_New((Py_ssize_t)n);
 	for (uint64_t i = 0; list && i < n; i++) {
 		uint64_t off = i * step;
@@ -274,6 +270,32 @@ static PyObject *array(kdpy_reader *r, const struct kd_rmember *m,
 		else
 			PyList_SET_ITEM(list, (Py_ssize_t)i, v);
 	}
+	return list;
+}
+
+/* r's outermost dimension: a list of its elements.  Elements made from
+ * their bytes (numbers, strings ...) come from one read of the array
+ * (up to KDPY_ARRAY_READ bytes), not one read each. */
+#define KDPY_ARRAY_READ (1u << 20)
+
+static PyObject *array(kdpy_reader *r, const struct kd_rmember *m,
+		       uint64_t addr, const unsigned char *pre)
+{
+	kdpy_reader *elem = kdpy_reader_target(r);
+	if (!elem)
+		return NULL;
+	if (pre || m->size > KDPY_ARRAY_READ ||
+	    !kdpy_value_bytes(&elem->desc))
+		return elements(elem, m->dims[0], addr, pre);
+	unsigned char small[256];
+	unsigned char *buf = m->size <= sizeof(small) ? small
+						     : PyMem_Malloc(m->size);
+	if (!buf)
+		return PyErr_NoMemory();
+	PyObject *list = fetch(addr, NULL, buf, m->size) < 0 ? NULL :
+		elements(elem, m->dims[0], addr, buf);
+	if (buf != small)
+		PyMem_Free(buf);
 	return list;
 }
 
