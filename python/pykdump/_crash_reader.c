@@ -356,24 +356,6 @@ static PyObject *reader_get_count(PyObject *o, void *c)
 	return PyLong_FromUnsignedLongLong(is_array(r) ? r->desc.dims[0] : 0);
 }
 
-static PyObject *reader_get_kind(PyObject *o, void *c)
-{
-	(void)c;
-	return PyLong_FromLong(((kdpy_reader *)o)->desc.kind);
-}
-
-static PyObject *reader_get_size(PyObject *o, void *c)
-{
-	(void)c;
-	return PyLong_FromUnsignedLong(((kdpy_reader *)o)->desc.size);
-}
-
-static PyObject *reader_get_is_signed(PyObject *o, void *c)
-{
-	(void)c;
-	return PyLong_FromLong(((kdpy_reader *)o)->desc.is_signed);
-}
-
 static PyObject *member_tuple(const struct kd_rmember *m)
 {
 	kdpy_reader *mr = kdpy_reader_for_type(m->type);
@@ -502,16 +484,20 @@ static PyObject *reader_repr(PyObject *o)
 	return PyUnicode_FromFormat("<TypeReader %U>", ((kdpy_reader *)o)->name);
 }
 
+_Static_assert(sizeof(enum kd_rkind) == sizeof(int), "kind is a T_INT");
+
 static PyMemberDef reader_members_def[] = {
 	{ "name", T_OBJECT, offsetof(kdpy_reader, name), READONLY, NULL },
+	{ "size", T_UINT, offsetof(kdpy_reader, desc.size), READONLY, NULL },
+	{ "kind", T_INT, offsetof(kdpy_reader, desc.kind), READONLY,
+	  "the library's kind (crash.RK_*)" },
+	{ "is_signed", T_UBYTE, offsetof(kdpy_reader, desc.is_signed),
+	  READONLY, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 
 static PyGetSetDef reader_getset[] = {
-	{ "size", reader_get_size, NULL, "sizeof the type", NULL },
 	{ "count", reader_get_count, NULL, "arrays: elements", NULL },
-	{ "kind", reader_get_kind, NULL, "the library's kind (RK_*)", NULL },
-	{ "is_signed", reader_get_is_signed, NULL, NULL, NULL },
 	{ "codetype", reader_get_codetype, NULL, NULL, NULL },
 	{ "typedef", reader_get_typedef, NULL, NULL, NULL },
 	{ "target", reader_get_target, NULL, NULL, NULL },
