@@ -117,9 +117,11 @@ static void test_kinds(void **state)
 	assert_int_equal(member("bf_s")->is_signed, 1);
 	assert_int_equal(member("bf_big")->bit_size, 40);
 	/* the flattened table: the anonymous union's members appear */
-	assert_int_equal(kd_reader_nmembers(rall), 26);
+	CHECK(wide, KD_RK_OTHER, 1);
+	CHECK(ld, KD_RK_OTHER, 1);
+	assert_int_equal(kd_reader_nmembers(rall), 28);
 	assert_string_equal(kd_reader_member_at(rall, 0)->name, "sc");
-	assert_null(kd_reader_member_at(rall, 26));
+	assert_null(kd_reader_member_at(rall, 28));
 }
 
 static void test_arrays(void **state)
@@ -417,8 +419,11 @@ static void test_decode_own_bytes(void **state)
 	/* a chain's bytes are those at its end */
 	assert_null(kd_member_decode(member("tp.nr"), &target.nr, &val));
 	assert_int_equal(val.i, -77);
-	/* aggregates are not decoded */
+	/* aggregates and values wider than 8 bytes are not decoded */
 	struct kd_error *err = kd_member_decode(member("emb"), &v.emb, &val);
+	assert_int_equal(err->code, KD_ERR_INVALID);
+	kd_error_destroy(err);
+	err = kd_member_decode(member("wide"), &v.wide, &val);
 	assert_int_equal(err->code, KD_ERR_INVALID);
 	kd_error_destroy(err);
 	err = kd_member_decode(&row, v.mat[0], &val);
