@@ -147,6 +147,24 @@ struct kd_readers {
 	struct kd_reader *all;		/* every reader built, retired too */
 };
 
+/* t with typedefs (and, with KD_STRIP_QUAL in flags, qualifiers) looked
+ * through, but a declaration left as it is: describing a pointer needs
+ * only the kind of what it points to, and kd_type_strip would look up
+ * the definition of every struct a table's pointers name (dozens in
+ * other units, most never followed; on an index still being built, a
+ * wait for each). */
+static struct kd_type *look_through(struct kd_type *t, unsigned flags)
+{
+	for (int depth = 0; t && depth < 64; depth++) {
+		enum kd_type_kind k = kd_type_kind(t);
+		if (!(k == KD_TYPE_TYPEDEF && (flags & KD_STRIP_TYPEDEF)) &&
+		    !(k == KD_TYPE_QUALIFIED && (flags & KD_STRIP_QUAL)))
+			return t;
+		t = kd_type_target(t);
+	}
+	return t;
+}
+
 /* An integer of 1 to 8 bytes: one a struct kd_value holds (the decoders
  * rely on scalar kinds having such sizes; others are OTHER, bytes). */
 static int scalar_size(struct kd_type *st)
@@ -172,8 +190,8 @@ static enum kd_rkind kind_of(struct kd_type *st)
 		return sz == 4 || sz == 8 ? KD_RK_FLOAT : KD_RK_OTHER;
 	}
 	case KD_TYPE_POINTER: {
-		struct kd_type *t = kd_type_strip(kd_type_target(st),
-						  KD_STRIP_ALL);
+		struct kd_type *t = look_through(kd_type_target(st),
+						 KD_STRIP_ALL);
 		if (kd_type_kind(t) == KD_TYPE_FUNCTION)
 			return KD_RK_FUNCPTR;
 		if (kd_type_kind(t) == KD_TYPE_INT && kd_type_is_char(t))
@@ -246,7 +264,7 @@ static void describe(struct kd_rmember *m, struct kd_type *type,
 	m->is_signed = (uint8_t)kd_type_is_signed(st);
 	if (m->kind == KD_RK_PTR || m->kind == KD_RK_CHARPTR ||
 	    m->kind == KD_RK_FUNCPTR)
-		m->target = kd_type_strip(kd_type_target(st), KD_STRIP_TYPEDEF);
+		m->target = look_through(kd_type_target(st), KD_STRIP_TYPEDEF);
 	else if (m->kind == KD_RK_ENUM)
 		m->target = st;
 	else if (m->kind == KD_RK_ARRAY)
