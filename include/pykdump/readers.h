@@ -67,6 +67,16 @@ enum kd_rkind {
 				   points to): its bytes are code */
 };
 
+/* The kinds decoded to a struct kd_value (kd_member_decode ...). */
+static inline int kd_rkind_is_scalar(enum kd_rkind k)
+{
+	const unsigned scalars =
+		1u << KD_RK_INT | 1u << KD_RK_BITFIELD | 1u << KD_RK_BOOL |
+		1u << KD_RK_ENUM | 1u << KD_RK_FLOAT | 1u << KD_RK_CHARPTR |
+		1u << KD_RK_PTR | 1u << KD_RK_FUNCPTR;
+	return (unsigned)k < 32 && (scalars >> k & 1);
+}
+
 #define KD_RMAX_DIMS 8		/* array rank kept in a descriptor */
 #define KD_RMAX_HOPS 8		/* pointers a dotted chain may go through */
 

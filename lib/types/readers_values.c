@@ -48,17 +48,6 @@ const char *kd_rkind_name(enum kd_rkind kind)
 	return "?";
 }
 
-/* The kinds decoded to a struct kd_value, as a bit set. */
-#define SCALAR_KINDS							\
-	(1u << KD_RK_INT | 1u << KD_RK_BITFIELD | 1u << KD_RK_BOOL |	\
-	 1u << KD_RK_ENUM | 1u << KD_RK_FLOAT | 1u << KD_RK_CHARPTR |	\
-	 1u << KD_RK_PTR | 1u << KD_RK_FUNCPTR)
-
-static int is_scalar(enum kd_rkind k)
-{
-	return (unsigned)k < 32 && (SCALAR_KINDS >> k & 1);
-}
-
 static int64_t sign_extend(uint64_t v, unsigned bits)
 {
 	if (bits >= 64)
@@ -123,8 +112,9 @@ static inline void decode_scalar(enum kd_rkind kind, uint32_t size,
 
 static int decodable(enum kd_rkind kind, uint32_t size)
 {
-	return is_scalar(kind) && kind != KD_RK_BITFIELD && size >= 1 &&
-	       size <= 8 && (kind != KD_RK_FLOAT || size == 4 || size == 8);
+	return kd_rkind_is_scalar(kind) && kind != KD_RK_BITFIELD &&
+	       size >= 1 && size <= 8 &&
+	       (kind != KD_RK_FLOAT || size == 4 || size == 8);
 }
 
 struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,
@@ -160,7 +150,7 @@ struct kd_error *kd_member_decode(const struct kd_rmember *m,
 	}
 	/* the descriptors' sizes are right for their kinds (readers.h);
 	 * the size check only keeps a made-up one from shifting too far */
-	if (!is_scalar(m->kind) || m->size - 1u >= 8u)
+	if (!kd_rkind_is_scalar(m->kind) || m->size - 1u >= 8u)
 		return not_scalar(m);
 	decode_scalar(m->kind, m->size, m->is_signed, bytes, ret);
 	return NULL;
@@ -170,7 +160,7 @@ struct kd_error *kd_member_value_from_buf(const struct kd_rmember *m,
 					  const void *buf,
 					  struct kd_value *ret)
 {
-	if (m->nhops && is_scalar(m->kind))
+	if (m->nhops && kd_rkind_is_scalar(m->kind))
 		return kd_error_create(KD_ERR_INVALID,
 				       "%s goes through a pointer: read it from "
 				       "an address", m->name);
@@ -244,7 +234,7 @@ struct kd_error *kd_member_read_src(const struct kd_memsrc *src,
 {
 	uint8_t bytes[8];
 	uint64_t addr;
-	if (!is_scalar(m->kind) || m->size > sizeof(bytes))
+	if (!kd_rkind_is_scalar(m->kind) || m->size > sizeof(bytes))
 		return not_scalar(m);
 	struct kd_error *err = kd_member_addr_src(src, m, struct_addr, &addr);
 	if (!err)

@@ -356,20 +356,14 @@ PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr)
 	return to_python(r, &r->desc, addr, NULL);
 }
 
-/* The kinds to_python gives to scalar(): a field of one of them goes
- * there directly (most fields; to_python's frame costs as much). */
-#define SCALAR_KINDS							\
-	(1u << KD_RK_INT | 1u << KD_RK_BITFIELD | 1u << KD_RK_BOOL |	\
-	 1u << KD_RK_ENUM | 1u << KD_RK_FLOAT | 1u << KD_RK_CHARPTR |	\
-	 1u << KD_RK_PTR | 1u << KD_RK_FUNCPTR)
-
+/* Most fields are scalars: they go to scalar() directly (to_python's
+ * frame costs as much as the rest). */
 PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 			    const unsigned char *pre)
 {
-	const struct kd_rmember *m = f->m;
-	if ((unsigned)m->kind < 32 && (SCALAR_KINDS >> m->kind & 1))
-		return scalar(f->r, m, addr, pre);
-	return to_python(f->r, m, addr, pre);
+	if (kd_rkind_is_scalar(f->m->kind))
+		return scalar(f->r, f->m, addr, pre);
+	return to_python(f->r, f->m, addr, pre);
 }
 
 /* ---------------------------------------------------- module functions */
