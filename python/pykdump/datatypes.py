@@ -135,18 +135,10 @@ class SUInfo(dict, metaclass=MemoizeSU):
         self.PYT_size = r.size
         self.PYT_body = []
         self.reader = r
-        self._add(r, 0)
-
-    def _add(self, r, base_bits):
-        for name, bitoff, bitsize, mr in r.members():
-            bits = base_bits + bitoff
-            if name is None:
-                if mr.codetype in TYPE_CODE_SU:
-                    self._add(mr, bits)
-                continue
-            vi = VarInfo(name, TypeInfo(mr), None, bits // 8,
-                         bits % 8 if bitsize else 0, bitsize)
-            self[name] = vi
+        # the members of anonymous structs and unions come in their place
+        for name, bits, bitsize, mr in r.members():
+            self[name] = VarInfo(name, TypeInfo(mr), None, bits // 8,
+                                 bits % 8 if bitsize else 0, bitsize)
             self.PYT_body.append(name)
 
     def __getattr__(self, name):

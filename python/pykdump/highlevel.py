@@ -222,16 +222,12 @@ def member_offset(sname, member):
     """Offset in bytes of a member ("a.b.c" through embedded members),
     -1 when there is none."""
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[0] // 8
+    return -1 if mp is None else mp[0]
 
 
 def member_size(sname, member):
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[2].size
+    return -1 if mp is None else mp[1].size
 
 
 def enumerator_value(name):
@@ -263,10 +259,7 @@ def readBadList(start, offset=0, maxel=None, inchead=True):
     NULL or back at start."""
     if maxel is None:
         maxel = _MAXEL
-    addrs, stop, where = _crash._walk(int(start), offset, maxel, inchead)
-    if stop is None or stop == "maxel":
-        return addrs, None
-    return addrs, "{} at 0x{:x}".format(stop, where)
+    return _crash._walk(int(start), offset, maxel, inchead)
 
 
 def readList(start, offset=0, maxel=None, inchead=True, warn=True):
@@ -386,10 +379,8 @@ def readSUArray(suname, startaddr, dim=0):
 
 # ------------------------------------------------------------- per-CPU
 
-def _percpu_offsets():
-    n = _crash._machine()["nr_cpu_ids"] or 1
-    offs = readSymbol("__per_cpu_offset")
-    return [int(o) for o in offs[:n]]
+# __per_cpu_offset[0 .. nr_cpu_ids-1], read by the library once per dump.
+_percpu_offsets = _crash._percpu_offsets
 
 
 def get_cpu_var(varname):
