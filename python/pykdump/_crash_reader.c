@@ -11,7 +11,11 @@
  * The caches hold struct kd_type pointers of the current session: they
  * are dropped when the session changes and when module debuginfo is
  * loaded (the memocache's CU_LOAD purge reaches kdpy_readers_clear
- * through memocaches.py).
+ * through memocaches.py).  Each reader holds a reference to the session
+ * its type belongs to (types live as long as the session), so a reader
+ * kept by an object is never dangling; one of another session than the
+ * current is refused where it would read the dump or make readers
+ * (kdpy_reader_check), since those would mix two dumps.
  */
 #include "_crash.h"
 
@@ -37,19 +41,57 @@ static PyObject *pseudo_by_name;	/* name -> {alias: callable} */
 
 /* ------------------------------------------------------------ objects */
 
-static void reader_dealloc(PyObject *o)
+/*
+ * Readers and fields form cycles (struct task_struct -> its member
+ * `parent` -> struct task_struct * -> struct task_struct), so both take
+ * part in the garbage collector: a reader dropped from the caches (a
+ * session change, a module load) is freed with its cycle, and with it
+ * its reference to the session.
+ */
+static int reader_traverse(PyObject *o, visitproc visit, void *arg)
+{
+	kdpy_reader *r = (kdpy_reader *)o;
+	Py_VISIT(r->target);
+	Py_VISIT(r->fields);
+	Py_VISIT(r->enuminfo);
+	return 0;
+}
+
+static int reader_clear(PyObject *o)
 {
 	kdpy_reader *r = (kdpy_reader *)o;
 	Py_CLEAR(r->target);
 	Py_CLEAR(r->fields);
-	Py_CLEAR(r->name);
 	Py_CLEAR(r->enuminfo);
+	return 0;
+}
+
+static void reader_dealloc(PyObject *o)
+{
+	kdpy_reader *r = (kdpy_reader *)o;
+	PyObject_GC_UnTrack(o);
+	reader_clear(o);
+	Py_CLEAR(r->name);
+	Py_CLEAR(r->session);
 	Py_TYPE(o)->tp_free(o);
+}
+
+static int field_traverse(PyObject *o, visitproc visit, void *arg)
+{
+	Py_VISIT(((kdpy_field *)o)->r);
+	return 0;
+}
+
+static int field_clear(PyObject *o)
+{
+	Py_CLEAR(((kdpy_field *)o)->r);
+	return 0;
 }
 
 static void field_dealloc(PyObject *o)
 {
-	Py_CLEAR(((kdpy_field *)o)->r);
+	PyObject_GC_UnTrack(o);
+	field_clear(o);
 	Py_TYPE(o)->tp_free(o);
 }
 
@@ -138,11 +180,26 @@ static PyObject *type_name(struct kd_type *t)
 	return name;
 }
 
+int kdpy_reader_check(const kdpy_reader *r)
+{
+	if (!r->session || r->session == kdpy_session_ref())
+		return 0;
+	PyErr_Format(kdpy_NoDumpError,
+		     "%U: this object was read from a dump that is no longer "
+		     "open (pykdump.close(), or another pykdump.open() since): "
+		     "read it again from the open dump", r->name);
+	return -1;
+}
+
 static kdpy_reader *reader_create(struct kd_type *t)
 {
-	kdpy_reader *r = PyObject_New(kdpy_reader, &kdpy_reader_type);
+	/* a type always comes from the current session's type model */
+	if (t && !kdpy_require_session("a type reader"))
+		return NULL;
+	kdpy_reader *r = PyObject_GC_New(kdpy_reader, &kdpy_reader_type);
 	if (!r)
 		return NULL;
+	r->session = t ? Py_NewRef(kdpy_session_ref()) : NULL;
 	r->type = t;
 	r->base = kd_type_strip(t, KD_STRIP_ALL);
 	r->size = kd_type_size(r->base);
@@ -153,6 +210,7 @@ static kdpy_reader *reader_create(struct kd_type *t)
 	r->enuminfo = NULL;
 	r->name = type_name(t);
 	r->kind = t ? classify(r) : KDPY_R_VOID;
+	PyObject_GC_Track(r);
 	if (!r->name) {
 		Py_DECREF(r);
 		return NULL;
@@ -235,6 +293,8 @@ kdpy_reader *kdpy_reader_target(kdpy_reader *r)
 {
 	if (r->target)
 		return r->target;
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	kdpy_reader *t = kdpy_reader_for_type(kd_type_target(r->base));
 	Py_XINCREF(t);
 	r->target = t;
@@ -248,7 +308,7 @@ static kdpy_field *field_create(const struct kd_member *m)
 	kdpy_reader *mr = kdpy_reader_for_type(m->type);
 	if (!mr)
 		return NULL;
-	kdpy_field *f = PyObject_New(kdpy_field, &kdpy_field_type);
+	kdpy_field *f = PyObject_GC_New(kdpy_field, &kdpy_field_type);
 	if (!f)
 		return NULL;
 	f->offset = m->bit_offset / 8;
@@ -256,8 +316,8 @@ static kdpy_field *field_create(const struct kd_member *m)
 	f->bit_size = m->bit_size;
 	f->nbytes = m->bit_size ? (f->bit_shift + f->bit_size + 7) / 8 :
 		value_bytes(mr);
-	Py_INCREF(mr);
-	f->r = mr;
+	f->r = (kdpy_reader *)Py_NewRef(mr);
+	PyObject_GC_Track(f);
 	return f;
 }
 
@@ -298,6 +358,8 @@ PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name)
 	PyObject *v = PyDict_GetItemWithError(r->fields, name);
 	if (v || PyErr_Occurred())
 		return v;
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	return member_resolve(r, name);
 }
 
@@ -518,6 +580,8 @@ PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr)
 PyObject *kdpy_decode_value(kdpy_reader *r, uint64_t addr,
 			    const unsigned char *pre)
 {
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	switch (r->kind) {
 	case KDPY_R_INT:
 	case KDPY_R_BOOL:
@@ -579,6 +643,8 @@ PyObject *kdpy_read_field(kdpy_field *f, uint64_t addr)
 PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 			    const unsigned char *pre)
 {
+	if (kdpy_reader_check(f->r) < 0)
+		return NULL;
 	if (f->bit_size)
 		return read_bitfield(f, addr, pre);
 	return kdpy_decode_value(f->r, addr + f->offset, pre);
@@ -678,6 +744,8 @@ static PyObject *reader_members(PyObject *o, PyObject *noargs)
 	size_t n;
 	if (r->kind != KDPY_R_SU)
 		return PyList_New(0);
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	struct kd_error *err = kd_type_members(r->base, &m, &n);
 	if (err)
 		return kdpy_raise(err);
@@ -791,6 +859,8 @@ static PyMemberDef reader_members_def[] = {
 	{ "kind", T_INT, offsetof(kdpy_reader, kind), READONLY, NULL },
 	{ "is_signed", T_INT, offsetof(kdpy_reader, is_signed), READONLY,
 	  NULL },
+	/* tEnum's EnumInfo, kept here so that it goes with the reader */
+	{ "enuminfo", T_OBJECT, offsetof(kdpy_reader, enuminfo), 0, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 
@@ -817,7 +887,9 @@ PyTypeObject kdpy_reader_type = {
 	.tp_basicsize = sizeof(kdpy_reader),
 	.tp_dealloc = reader_dealloc,
 	.tp_repr = reader_repr,
-	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = reader_traverse,
+	.tp_clear = reader_clear,
 	.tp_doc = "How values of one C type are read (one per type, cached).",
 	.tp_members = reader_members_def,
 	.tp_getset = reader_getset,
@@ -829,7 +901,9 @@ PyTypeObject kdpy_field_type = {
 	.tp_name = "pykdump._crash.Field",
 	.tp_basicsize = sizeof(kdpy_field),
 	.tp_dealloc = field_dealloc,
-	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = field_traverse,
+	.tp_clear = field_clear,
 	.tp_doc = "A struct member: offset, bit position and reader.",
 };
 
