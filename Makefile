@@ -3,8 +3,9 @@
 #
 #   make          build (build/pykdump, libpykdump, the Python extension)
 #   make demo     build, make the sample dump if missing, analyse it
-#   make test     build and run every test suite (unit, ASan/UBSan, fuzz smoke,
-#                 Python API, kernel tests against crash on the sample dump)
+#   make test     build and run every test suite (unit, ASan/UBSan, the Python
+#                 API on the ASan-built extension, fuzz smoke, Python API,
+#                 kernel tests against crash on the sample dump)
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
@@ -18,7 +19,8 @@ FUZZ_SMOKE_SECONDS ?= 10
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
 
-.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean
+.PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
+	bench fuzz clean
 
 all: build
 
@@ -42,7 +44,7 @@ unit: build
 
 $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
-	  -Db_lundef=false -Dpython=disabled
+	  -Db_lundef=false -Dpython=enabled
 
 # The corrupt-dump tests run on the sanitized CLI too (test_corrupt.py's
 # [asan] cases; the plain ones run under pytest).
@@ -54,6 +56,16 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
 	  tests/kernel/test_index_background.py -k asan
+
+# The Python API on the ASan/UBSan-built extension (libasan preloaded into
+# Debian's python, see scripts/asan-python): the API tests and the kernel
+# tests of the API, the programs they start included.  A memory error or a
+# leak through our sources fails it.
+asan-python: deps $(ASAN_BUILD)/build.ninja sample
+	meson configure $(ASAN_BUILD) -Dpython=enabled
+	ninja -C $(ASAN_BUILD)
+	$(PYTHON) scripts/asan-python $(ASAN_BUILD) tests/python \
+	  $(wildcard tests/kernel/test_pyapi*.py)
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
@@ -73,7 +85,7 @@ pytest: build sample
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python tests/kernel
 
 # The order matters only for reading the log: pytest's summary line ends it.
-test: build sample unit asan fuzz-smoke pytest
+test: build sample unit asan asan-python fuzz-smoke pytest
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)
