@@ -46,8 +46,8 @@ $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump tests run on the sanitized CLI too (test_corrupt.py's
-# [asan] cases; the plain ones run under pytest).
+# The corrupt-dump and error-path tests run on the sanitized CLI too, with
+# LeakSanitizer (their [asan] cases; the plain ones run under pytest).
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -55,7 +55,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
-	  tests/kernel/test_index_background.py -k asan
+	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
+	  -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
