@@ -102,7 +102,7 @@ static struct mod_ref *modules_by_base(struct kd_session *s, size_t *n)
 		*n = 0;
 		return NULL;
 	}
-	qsort(m, *n, sizeof(*m), by_base);
+	kd_qsort(m, *n, sizeof(*m), by_base);
 	return m;
 }
 

@@ -214,7 +214,7 @@ struct kd_error *kd_kmodules_list(struct kd_session *s,
 		}
 	}
 	if (cnt)
-		qsort(v, cnt, sizeof(*v), by_base);
+		kd_qsort(v, cnt, sizeof(*v), by_base);
 	*ret = v;
 	*n = cnt;
 	if (truncated)
