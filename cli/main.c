@@ -214,8 +214,10 @@ static int run_program(int argc, char **argv)
 	kd_cli_epython_init();
 	argv[p - 1] = "epython";
 	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "epython" };
+	kd_cancel_begin(0);	/* the program's --timeout=N sets a budget */
 	int rc = kd_command_find("epython")->run(&ctx, argc - (p - 1),
 						 argv + p - 1);
+	kd_cancel_end();
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
 	fflush(stdout);

@@ -2,9 +2,10 @@
 /*
  * The command loop.  Ctrl-C stops the running command (through
  * kd_cancel_request), never the shell: at the prompt it clears the line.
- * Each command runs under the --timeout budget; one that runs out is
- * stopped cooperatively, keeps the output it printed, and the timeout is
- * reported on stderr and kept in the session's problem log.  The
+ * Each command runs under the --timeout budget (an epython program
+ * included: the cancel hook reaches its Python code); one that runs out
+ * is stopped, keeps the output it printed, and the timeout is reported
+ * on stderr and kept in the session's problem log.  The
  * interactive shell prompts "crash> " as crash does, keeps its history
  * in ~/.pykdump_history, completes with Tab (complete.c) and, with
  * "set scroll on" (the default on a terminal), pages each command's
@@ -29,21 +30,12 @@
 #define HISTORY_MAX 1000
 
 static volatile sig_atomic_t at_prompt;
-static kd_shell_interrupt_fn *volatile interrupt_hook;
-
-void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn)
-{
-	interrupt_hook = fn;
-}
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	if (!at_prompt) {
-		kd_shell_interrupt_fn *hook = interrupt_hook;
-		kd_cancel_request();
-		if (hook)
-			hook();
+		kd_cancel_request();	/* and its hook (epython) */
 		return;
 	}
 	/* At the prompt: drop the line being typed, prompt again. */
@@ -124,7 +116,8 @@ static FILE *open_pager(const struct kd_shell *sh, const char *line)
 	return popen(pager, "w");
 }
 
-static void report_cancel(struct kd_shell *sh, const char *line, int why)
+static void report_cancel(struct kd_shell *sh, const char *line, int why,
+			  double budget)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(skip_blanks(line),
@@ -132,10 +125,10 @@ static void report_cancel(struct kd_shell *sh, const char *line, int why)
 		 skip_blanks(line));
 	if (why == KD_ERR_TIMEOUT) {
 		fprintf(stderr, "%s: timed out after %g s (output is partial)\n",
-			cmd, sh->timeout);
+			cmd, budget);
 		struct kd_error *e = kd_log_timeout(kd_session_log(sh->s),
 						    "%s: timed out after %g s",
-						    cmd, sh->timeout);
+						    cmd, budget);
 		(void)e;	/* only the static nomem error */
 	} else {
 		fprintf(stderr, "%s: interrupted\n", cmd);
@@ -151,12 +144,13 @@ int kd_shell_run_line(struct kd_shell *sh, const char *line)
 	kd_cancel_begin(sh->timeout);
 	rc = kd_command_exec(sh->s, line, pager ? pager : stdout);
 	int why = kd_cancel_pending();
+	double budget = kd_cancel_budget();	/* epython may have set it */
 	kd_cancel_end();
 	if (pager)
 		pclose(pager);
 	fflush(stdout);
 	if (why) {
-		report_cancel(sh, line, why);
+		report_cancel(sh, line, why, budget);
 		rc = 1;
 	}
 	return sh->last_status = rc;

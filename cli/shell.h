@@ -23,10 +23,4 @@ int kd_shell_run_stream(struct kd_shell *sh, FILE *in);
 int kd_shell_run_file(struct kd_shell *sh, const char *path);
 int kd_shell_interactive(struct kd_shell *sh);
 
-/* Called (from the SIGINT handler, so it must be async-signal-safe) on
- * Ctrl-C while a command runs, besides kd_cancel_request(): epython
- * sets one that interrupts Python code.  NULL: none. */
-typedef void kd_shell_interrupt_fn(void);
-void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn);
-
 #endif

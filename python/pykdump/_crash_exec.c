@@ -2,7 +2,10 @@
 /*
  * Built-in commands from Python: exec_crash_command runs one of our
  * commands in-process (commands/exec.c) with its output captured in
- * memory, under a time budget when asked (exec_crash_command_bg).
+ * memory, under a time budget when asked (exec_crash_command_bg).  The
+ * budgets nest in the run's (include/pykdump/cancel.h): epython
+ * --timeout=N sets the run's own (_cancel_limit), and _cancel_state says
+ * why a run was stopped.
  */
 #include "_crash.h"
 
@@ -44,6 +47,28 @@ static PyObject *exec_cmd(PyObject *self, PyObject *args)
 	return Py_BuildValue("(iNi)", rc, text, timed_out);
 }
 
+/* _cancel_limit(seconds): the current run may take at most that long. */
+static PyObject *cancel_limit(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	double t = PyFloat_AsDouble(arg);
+	if (t == -1 && PyErr_Occurred())
+		return NULL;
+	kd_cancel_limit(t);
+	Py_RETURN_NONE;
+}
+
+/* _cancel_state() -> (None | "interrupted" | "timeout", budget seconds) */
+static PyObject *cancel_state(PyObject *self, PyObject *noargs)
+{
+	(void)self;
+	(void)noargs;
+	int why = kd_cancel_pending();
+	const char *s = why == KD_ERR_TIMEOUT ? "timeout" :
+			why == KD_ERR_INTERRUPTED ? "interrupted" : NULL;
+	return Py_BuildValue("(zd)", s, kd_cancel_budget());
+}
+
 static PyObject *has_command(PyObject *self, PyObject *arg)
 {
 	(void)self;
@@ -81,6 +106,8 @@ static PyMethodDef exec_functions[] = {
 	  "run program cmd as a command of that name." },
 	{ "_exec", exec_cmd, METH_VARARGS, NULL },
 	{ "_has_command", has_command, METH_O, NULL },
+	{ "_cancel_limit", cancel_limit, METH_O, NULL },
+	{ "_cancel_state", cancel_state, METH_NOARGS, NULL },
 	{ NULL, NULL, 0, NULL },
 };
 
