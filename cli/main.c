@@ -265,18 +265,20 @@ static int run_shell(struct cli *cli)
 	kd_shell_init(&sh);
 	kd_cli_epython_init();
 	int rc = 0;
-	for (size_t i = 0; i < cli->ncmds; i++)
+	for (size_t i = 0; i < cli->ncmds && !sh.stop; i++)
 		rc = kd_shell_run_line(&sh, cli->cmds[i]);
-	if (cli->input)
+	/* sh.stop: stdout failed, nothing more can be shown */
+	if (cli->input && !sh.stop)
 		rc = kd_shell_run_file(&sh, cli->input);
-	else if (cli->ncmds == 0)
+	else if (cli->ncmds == 0 && !sh.stop)
 		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
 					  : kd_shell_run_stream(&sh, stdin);
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
 	/* the output is complete: show it before the session waits for a
 	 * DWARF index still being built (it is saved for the next start) */
-	fflush(stdout);
+	if ((fflush(stdout) != 0 || ferror(stdout)) && !rc)
+		rc = 1;		/* it is not complete */
 	kd_session_close(s);
 	return rc;
 }

@@ -11,6 +11,7 @@ struct kd_shell {
 	struct kd_session *s;
 	double timeout;		/* per-command budget, 0 = none */
 	int last_status;
+	int stop;		/* stdout cannot be written: run nothing more */
 	int scroll;		/* page output through $PAGER on a terminal */
 	char *history_file;	/* ~/.pykdump_history, or NULL */
 };
