@@ -24,6 +24,11 @@ KD_PUBLIC void kd_cancel_end(void);
  * budget set once it runs: epython --timeout=N).  No effect outside
  * kd_cancel_begin/end. */
 KD_PUBLIC void kd_cancel_limit(double timeout_s);
+/* Stop the current operation, not the ones enclosing it: its checks
+ * fail with KD_ERR_INTERRUPTED ("stopped") until its kd_cancel_end()
+ * (what it writes to has no room left: exec_crash_command's output
+ * limit). */
+KD_PUBLIC void kd_cancel_stop(void);
 /* The budget in seconds behind the current deadline (0: none), for
  * messages ("timed out after N s"). */
 KD_PUBLIC double kd_cancel_budget(void);

@@ -4,9 +4,10 @@
  *
  * Budgets nest: each kd_cancel_begin() opens a level whose deadline is
  * the earlier of its own budget and the enclosing level's, and
- * kd_cancel_end() goes back to the enclosing one.  Checks compare the
- * clock with the innermost level's deadline (`deadline`, read by any
- * thread).
+ * kd_cancel_end() goes back to the enclosing one.  kd_cancel_stop() ends
+ * the current level (and those it opens), not the enclosing ones.
+ * Checks compare the clock with the innermost level's deadline
+ * (`deadline`, read by any thread).
  *
  * Code that never calls kd_cancel_check() (a Python program's own loops)
  * is reached through the hook: kd_cancel_request() calls it (Ctrl-C), and
@@ -28,12 +29,14 @@
 struct level {
 	double deadline;	/* CLOCK_MONOTONIC seconds; 0 = none */
 	double budget;		/* the seconds that deadline stands for */
+	int stopped;		/* kd_cancel_stop() */
 };
 
 static volatile sig_atomic_t cancel_requested;
 static struct level levels[MAX_LEVELS];
 static double deadline;		/* the innermost level's */
 static double budget;
+static volatile sig_atomic_t stopped;
 static int depth;
 static atomic_int timed_out;
 static kd_cancel_hook_fn *_Atomic hook;
@@ -136,12 +139,13 @@ void kd_cancel_request(void)
 		fn(KD_CANCEL_REQUESTED);
 }
 
-static void set_current(double d, double b)
+static void set_current(double d, double b, int stop)
 {
 	if (depth > 0 && depth <= MAX_LEVELS)
-		levels[depth - 1] = (struct level){ d, b };
+		levels[depth - 1] = (struct level){ d, b, stop };
 	deadline = d;
 	budget = b;
+	stopped = stop;
 	atomic_store(&timed_out, 0);	/* checks compare with the clock */
 	watchdog_arm();
 }
@@ -156,7 +160,7 @@ void kd_cancel_begin(double timeout_s)
 		b = timeout_s;
 	}
 	depth++;
-	set_current(d, b);
+	set_current(d, b, stopped);	/* inside a stopped one: stopped */
 }
 
 void kd_cancel_limit(double timeout_s)
@@ -165,7 +169,14 @@ void kd_cancel_limit(double timeout_s)
 		return;
 	double d = now() + timeout_s;
 	if (deadline <= 0 || d < deadline)
-		set_current(d, timeout_s);
+		set_current(d, timeout_s, stopped);
+}
+
+void kd_cancel_stop(void)
+{
+	if (depth > 0 && depth <= MAX_LEVELS)
+		levels[depth - 1].stopped = 1;
+	stopped = depth > 0;
 }
 
 void kd_cancel_end(void)
@@ -174,11 +185,11 @@ void kd_cancel_end(void)
 		return;
 	if (--depth == 0) {
 		cancel_requested = 0;
-		set_current(0, 0);
+		set_current(0, 0, 0);
 		return;
 	}
 	struct level l = levels[(depth < MAX_LEVELS ? depth : MAX_LEVELS) - 1];
-	set_current(l.deadline, l.budget);
+	set_current(l.deadline, l.budget, l.stopped);
 }
 
 double kd_cancel_budget(void)
@@ -190,6 +201,8 @@ int kd_cancel_pending(void)
 {
 	if (cancel_requested)
 		return KD_ERR_INTERRUPTED;
+	if (stopped)
+		return KD_ERR_INTERRUPTED;	/* what every walk gives up on */
 	if (atomic_load(&timed_out))
 		return KD_ERR_TIMEOUT;
 	if (deadline > 0 && now() >= deadline) {
@@ -203,7 +216,8 @@ struct kd_error *kd_cancel_check(void)
 {
 	switch (kd_cancel_pending()) {
 	case KD_ERR_INTERRUPTED:
-		return kd_error_create(KD_ERR_INTERRUPTED, "interrupted");
+		return kd_error_create(KD_ERR_INTERRUPTED, cancel_requested ?
+				       "interrupted" : "stopped");
 	case KD_ERR_TIMEOUT:
 		return kd_error_create(KD_ERR_TIMEOUT, "timed out");
 	default:

@@ -9,6 +9,8 @@
  */
 #include "_crash.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,34 +19,79 @@
 #include "command.h"
 #include "epython.h"
 
-/* _exec(cmdline, timeout) -> (status, output, timed_out); timeout <= 0:
- * no budget. */
+/*
+ * The command's output, kept in memory up to a limit (the program's
+ * exec_crash_command output limit): what is written past it is dropped,
+ * and the command is stopped (kd_cancel_stop) instead of running on for
+ * nothing.
+ */
+struct capture {
+	char *buf;
+	size_t len, cap, limit;
+	int overflow;
+};
+
+static ssize_t capture_write(void *cookie, const char *p, size_t n)
+{
+	struct capture *c = cookie;
+	size_t room = c->limit - c->len;
+	size_t take = n < room ? n : room;
+	if (c->len + take > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+		while (cap < c->len + take)
+			cap = cap > c->limit / 2 ? c->limit : 2 * cap;
+		char *b = realloc(c->buf, cap);
+		if (!b) {
+			errno = ENOMEM;
+			return -1;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, p, take);
+	c->len += take;
+	if (take < n && !c->overflow) {
+		c->overflow = 1;
+		kd_cancel_stop();
+	}
+	if (take < n) {
+		errno = EFBIG;
+		return take ? (ssize_t)take : -1;
+	}
+	return (ssize_t)n;
+}
+
+/* _exec(cmdline, timeout, limit) -> (status, output, timed_out,
+ * overflow): timeout <= 0: no budget of its own; limit: bytes of output
+ * kept (the rest is dropped and the command stopped: overflow). */
 static PyObject *exec_cmd(PyObject *self, PyObject *args)
 {
 	(void)self;
 	const char *line;
 	double timeout = 0;
-	if (!PyArg_ParseTuple(args, "s|d", &line, &timeout))
+	Py_ssize_t limit = PY_SSIZE_T_MAX;
+	if (!PyArg_ParseTuple(args, "s|dn", &line, &timeout, &limit))
 		return NULL;
 	struct kd_session *s = kdpy_require_session("exec_crash_command()");
 	if (!s)
 		return NULL;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	struct capture c = { .limit = limit > 0 ? (size_t)limit : 0 };
+	FILE *out = fopencookie(&c, "w", (cookie_io_functions_t){
+		.write = capture_write });
 	if (!out)
 		return PyErr_NoMemory();
 	kd_cancel_begin(timeout);
 	int rc = kd_command_exec(s, line, out);
 	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
+	fclose(out);	/* the last of it, before the level ends */
 	kd_cancel_end();
-	fclose(out);
-	PyObject *text = PyUnicode_DecodeUTF8(buf ? buf : "", (Py_ssize_t)size,
+	PyObject *text = PyUnicode_DecodeUTF8(c.buf ? c.buf : "",
+					      (Py_ssize_t)c.len,
 					      "backslashreplace");
-	free(buf);
+	free(c.buf);
 	if (!text)
 		return NULL;
-	return Py_BuildValue("(iNi)", rc, text, timed_out);
+	return Py_BuildValue("(iNii)", rc, text, timed_out, c.overflow);
 }
 
 /* _cancel_limit(seconds): the current run may take at most that long. */

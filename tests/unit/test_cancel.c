@@ -78,6 +78,29 @@ static void test_limit(void **state)
 	assert_int_equal(kd_cancel_pending(), 0);
 }
 
+/* kd_cancel_stop ends the current operation and those inside it, not
+ * the enclosing one. */
+static void test_stop(void **state)
+{
+	(void)state;
+	kd_cancel_begin(0);
+	kd_cancel_begin(0);
+	kd_cancel_stop();
+	struct kd_error *err = kd_cancel_check();
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_INTERRUPTED);
+	assert_string_equal(err->message, "stopped");
+	kd_error_destroy(err);
+	kd_cancel_begin(0);
+	assert_int_equal(kd_cancel_pending(), KD_ERR_INTERRUPTED);
+	kd_cancel_end();
+	kd_cancel_end();
+	assert_int_equal(kd_cancel_pending(), 0);
+	kd_cancel_end();
+	kd_cancel_stop();	/* outside an operation: nothing */
+	assert_int_equal(kd_cancel_pending(), 0);
+}
+
 static atomic_int hook_calls[2];
 
 static void hook(enum kd_cancel_reason why)
@@ -116,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_and_nesting),
 		cmocka_unit_test(test_inner_budget),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_hook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
