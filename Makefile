@@ -56,7 +56,7 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
-	  -k asan
+	  tests/kernel/test_sym_long_name.py -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
