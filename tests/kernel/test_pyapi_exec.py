@@ -17,15 +17,16 @@ BUILD = Path(os.environ.get("PYKDUMP_BUILD", REPO / "build"))
 DUMP = "vmcore.kdump"
 
 PROG = """\
-import resource, sys
+import os, resource, sys
 sys.path.insert(0, sys.argv[1])
 import pykdump
 pykdump.open(sys.argv[2], sys.argv[3])
 from pykdump.API import *
 from pykdump import highlevel
 # a capture of the whole rd (~1 GB) with it as the exception text would
-# not fit
-resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+# not fit (ASan's shadow memory needs more address space than that)
+if "libasan" not in os.environ.get("LD_PRELOAD", ""):
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 def run(fn, cmd):
     try:
