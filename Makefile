@@ -3,9 +3,10 @@
 #
 #   make          build (build/pykdump, libpykdump, the Python extension)
 #   make demo     build, make the sample dump if missing, analyse it
-#   make test     build and run every test suite (unit, ASan/UBSan, fuzz smoke,
-#                 Python API, kernel tests against crash on the sample dump);
-#                 ends with the wall time of each stage
+#   make test     build and run every test suite (unit, ASan/UBSan, the Python
+#                 API on the ASan-built extension, fuzz smoke, Python API,
+#                 kernel tests against crash on the sample dump); ends with
+#                 the wall time of each stage
 #   make test-other-boot
 #                 a second boot of the sample kernel (another KASLR slide, in
 #                 SAMPLE_DIR-boot2) and the kernel tests against it
@@ -26,10 +27,10 @@ export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
 # the kernel tests mostly wait for crash and pykdump processes, one core each
 PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
-TEST_STAGES := deps build sample unit asan fuzz-smoke pytest
+TEST_STAGES := deps build sample unit asan asan-python fuzz-smoke pytest
 
-.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean \
-	test-other-boot
+.PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
+	bench fuzz clean test-other-boot
 
 all: build
 
@@ -53,10 +54,10 @@ unit: build
 
 $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
-	  -Db_lundef=false -Dpython=disabled
+	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump tests run on the sanitized CLI too (test_corrupt.py's
-# [asan] cases; the plain ones run under pytest).
+# The corrupt-dump and error-path tests run on the sanitized CLI too, with
+# LeakSanitizer (their [asan] cases; the plain ones run under pytest).
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -64,7 +65,18 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
-	  tests/kernel/test_index_background.py -k asan
+	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
+	  tests/kernel/test_sym_long_name.py -k asan
+
+# The Python API on the ASan/UBSan-built extension (libasan preloaded into
+# Debian's python, see scripts/asan-python): the API tests and the kernel
+# tests of the API, the programs they start included.  A memory error or a
+# leak through our sources fails it.
+asan-python: deps $(ASAN_BUILD)/build.ninja sample
+	meson configure $(ASAN_BUILD) -Dpython=enabled
+	ninja -C $(ASAN_BUILD)
+	$(PYTHON) scripts/asan-python $(ASAN_BUILD) tests/python \
+	  $(wildcard tests/kernel/test_pyapi*.py)
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \

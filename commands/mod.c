@@ -24,11 +24,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
 #include <pykdump/cancel.h>
 #include <pykdump/dlkm.h>
+#include <pykdump/inputfile.h>
 #include <pykdump/kmodules.h>
 
 #include "cmd_util.h"
@@ -125,13 +127,17 @@ static int bad_object(struct kd_cmd_ctx *ctx, const char *file,
 /* crash's wording for a file that is no ELF object. */
 static struct kd_error *check_elf_file(const char *file)
 {
-	FILE *f = fopen(file, "rb");
-	unsigned char magic[4] = { 0 };
-	size_t n = f ? fread(magic, 1, 4, f) : 0;
-	if (f)
-		fclose(f);
-	if (!f)
+	int fd;
+	struct kd_error *err = kd_open_input(file, "module", &fd);
+	if (err && err->code == KD_ERR_OS) {
+		kd_error_destroy(err);
 		return kd_error_create(KD_ERR_NOT_FOUND, "%s: cannot open", file);
+	}
+	if (err)
+		return err;	/* a FIFO ...: never read */
+	unsigned char magic[4] = { 0 };
+	ssize_t n = read(fd, magic, 4);
+	close(fd);
 	int zst = strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".zst");
 	int xz = strlen(file) > 3 && !strcmp(file + strlen(file) - 3, ".xz");
 	if (!zst && !xz && (n != 4 || memcmp(magic, "\177ELF", 4) != 0))

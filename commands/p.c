@@ -56,9 +56,13 @@ static struct kd_error *member(struct lvalue *v, const char *name)
 	struct kd_type *st = kd_type_strip(v->type, KD_STRIP_ALL);
 	struct kd_member m;
 	struct kd_error *err = kd_type_find_member(st, name, &m);
-	if (err)
+	if (err && err->code == KD_ERR_NOT_FOUND) {
+		kd_error_destroy(err);
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "There is no member named %s.", name);
+	}
+	if (err)
+		return err;	/* a damaged type says what it is */
 	v->addr += m.bit_offset / 8;
 	v->type = m.type;
 	v->bit_size = m.bit_size;

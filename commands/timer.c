@@ -141,7 +141,7 @@ static void print_base(struct timer_ctx *t, int cpu, int b, uint64_t base)
 	struct tmr *v;
 	size_t n;
 	int broken = collect(t, base, &v, &n);
-	qsort(v, n, sizeof(*v), by_expiry);
+	kd_qsort(v, n, sizeof(*v), by_expiry);
 	fprintf(out, "TIMER_BASES[%d][%s]: %016" PRIx64 "\n", cpu,
 		t->base_name[b], base);
 	int ew = 7, tw = 4;

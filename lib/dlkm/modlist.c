@@ -134,7 +134,7 @@ static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 		ks->type = sym_letter(e->st_info);
 		strip_clone(m->strtab + e->st_name);
 	}
-	qsort(m->syms, m->nsyms, sizeof(*m->syms), cmp_sym);
+	kd_qsort(m->syms, m->nsyms, sizeof(*m->syms), cmp_sym);
 	for (size_t i = 0; i < m->nsyms; i++)
 		m->syms[i].size = es[m->syms[i].size].st_size;
 	m->info.nsyms = m->nsyms;

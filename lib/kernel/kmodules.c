@@ -271,7 +271,7 @@ static struct kd_error *walk(struct kd_session *s, struct kd_kmodule **ret,
 		}
 	}
 	if (cnt)
-		qsort(v, cnt, sizeof(*v), by_base);
+		kd_qsort(v, cnt, sizeof(*v), by_base);
 	*truncated = broken != NULL;
 	*ret = v;
 	*n = cnt;

@@ -182,7 +182,7 @@ static void fill_rss(struct kd_session *s, const struct layout *l,
 	for (size_t i = 0; i < tt->n; i++)
 		if (tt->v[i].mm && !tt->v[i].kthread)
 			ix[n++] = &tt->v[i];
-	qsort(ix, n, sizeof(*ix), by_mm);
+	kd_qsort(ix, n, sizeof(*ix), by_mm);
 	for (size_t i = 0, j; i < n; i = j) {
 		int ok = 1;
 		int64_t rss = mm_rss_pages(s, l, ix[i]->mm, &ok);

@@ -282,7 +282,7 @@ static struct kd_error *all_tasks(struct kd_session *s,
 			note(problem, kd_error_prefix(err, "threads of task %llx",
 				(unsigned long long)tv->v[i].task));
 	}
-	qsort(tv->v + nidle, tv->n - nidle, sizeof(*tv->v), by_pid);
+	kd_qsort(tv->v + nidle, tv->n - nidle, sizeof(*tv->v), by_pid);
 	drop_duplicates(tv, nidle);
 	return NULL;
 }

@@ -78,9 +78,15 @@ PyObject *kdpy_raise_as(struct kd_error *err, PyObject *exc_type);
 
 /* The session the API works on, or NULL. */
 struct kd_session *kdpy_session(void);
+/* Its handle (borrowed; NULL when none): a reader keeps a reference to
+ * the handle current when it was built, so what it points into (types)
+ * outlives pykdump.close() and the next pykdump.open(). */
+PyObject *kdpy_session_ref(void);
 /* Make s (NULL: none) the session the API works on.  The caller keeps
- * ownership; the Python caches are emptied (they describe the previous
- * dump).  For pykdump.open() and the shell's epython. */
+ * ownership and keeps s open while the module or any object read from it
+ * may use it (the shell: until after kd_cli_epython_fini); the Python
+ * caches are emptied (they describe the previous dump).  For the shell's
+ * epython (pykdump.open() hands its own sessions over to the handle). */
 int kdpy_session_set(struct kd_session *s);
 /* The session, or NULL with crash.NoDumpError set: "<what> needs an open
  * dump ...". */
@@ -158,6 +164,8 @@ typedef struct kdpy_reader {
 	PyObject *fields;		/* STRUCT: dict name -> field, pseudo or None */
 	PyObject *name;			/* str: "struct task_struct", "int *" */
 	PyObject *enuminfo;		/* ENUM: for tEnum, set lazily */
+	PyObject *session;		/* the session handle type points into
+					 * (NULL: the void reader) */
 } kdpy_reader;
 
 /* A struct member: the library's descriptor (in the member table of the
@@ -169,16 +177,26 @@ typedef struct kdpy_field {
 					 * looks at (0: none, the value is its
 					 * address) */
 	kdpy_reader *r;
+	PyObject *session;		/* the handle of the session that owns
+					 * the member table m points into */
 } kdpy_field;
 
 extern PyTypeObject kdpy_reader_type;
 extern PyTypeObject kdpy_field_type;
 
+/* 0 when r belongs to the session the API works on; else -1 with
+ * crash.NoDumpError: the object was read from a dump that has since been
+ * closed or replaced.  Every use of a reader that reads the dump or makes
+ * further readers checks this first. */
+int kdpy_reader_check(const kdpy_reader *r);
+/* The same for a field: its member table is of the open session. */
+int kdpy_field_check(const kdpy_field *f);
 /* Borrowed references, valid while the session and caches last. */
 kdpy_reader *kdpy_reader_for_type(struct kd_type *t);
 kdpy_reader *kdpy_reader_for_name(const char *name);
 /* The reader of what r points to or holds (lazily), or NULL with an
- * exception. */
+ * exception (crash.NoDumpError when r's dump is no longer the open one,
+ * even once known). */
 kdpy_reader *kdpy_reader_target(kdpy_reader *r);
 /* The member `name` of a struct/union reader: a field (borrowed), or
  * Py_None when there is none, or a pseudo-attribute callable; NULL with

@@ -14,7 +14,11 @@
  * The caches hold struct kd_type pointers of the current session: they
  * are dropped when the session changes and when module debuginfo is
  * loaded (the memocache's CU_LOAD purge reaches kdpy_readers_clear
- * through memocaches.py).
+ * through memocaches.py).  Each reader holds a reference to the session
+ * its type belongs to (types live as long as the session), so a reader
+ * kept by an object is never dangling; one of another session than the
+ * current is refused where it would read the dump or make readers
+ * (kdpy_reader_check), since those would mix two dumps.
  */
 #include "_crash.h"
 
@@ -34,19 +38,59 @@ static PyObject *pseudo_by_name;	/* name -> {alias: callable} */
 
 /* ------------------------------------------------------------ objects */
 
-static void reader_dealloc(PyObject *o)
+/*
+ * Readers and fields form cycles (struct task_struct -> its member
+ * `parent` -> struct task_struct * -> struct task_struct), so both take
+ * part in the garbage collector: a reader dropped from the caches (a
+ * session change, a module load) is freed with its cycle, and with it
+ * its reference to the session.
+ */
+static int reader_traverse(PyObject *o, visitproc visit, void *arg)
+{
+	kdpy_reader *r = (kdpy_reader *)o;
+	Py_VISIT(r->target);
+	Py_VISIT(r->fields);
+	Py_VISIT(r->enuminfo);
+	return 0;
+}
+
+static int reader_clear(PyObject *o)
 {
 	kdpy_reader *r = (kdpy_reader *)o;
 	Py_CLEAR(r->target);
 	Py_CLEAR(r->fields);
-	Py_CLEAR(r->name);
 	Py_CLEAR(r->enuminfo);
+	return 0;
+}
+
+static void reader_dealloc(PyObject *o)
+{
+	kdpy_reader *r = (kdpy_reader *)o;
+	PyObject_GC_UnTrack(o);
+	reader_clear(o);
+	Py_CLEAR(r->name);
+	Py_CLEAR(r->session);
 	Py_TYPE(o)->tp_free(o);
 }
 
-static void field_dealloc(PyObject *o)
+static int field_traverse(PyObject *o, visitproc visit, void *arg)
+{
+	Py_VISIT(((kdpy_field *)o)->r);
+	return 0;
+}
+
+static int field_clear(PyObject *o)
 {
 	Py_CLEAR(((kdpy_field *)o)->r);
+	return 0;
+}
+
+/* The session goes last: f->m points into its member tables. */
+static void field_dealloc(PyObject *o)
+{
+	PyObject_GC_UnTrack(o);
+	field_clear(o);
+	Py_CLEAR(((kdpy_field *)o)->session);
 	Py_TYPE(o)->tp_free(o);
 }
 
@@ -77,17 +121,45 @@ static PyObject *type_name(struct kd_type *t)
 	return name;
 }
 
+static int refuse(PyObject *name)
+{
+	PyErr_Format(kdpy_NoDumpError,
+		     "%U: this object was read from a dump that is no longer "
+		     "open (pykdump.close(), or another pykdump.open() since): "
+		     "read it again from the open dump", name);
+	return -1;
+}
+
+int kdpy_reader_check(const kdpy_reader *r)
+{
+	if (!r->session || r->session == kdpy_session_ref())
+		return 0;
+	return refuse(r->name);
+}
+
+int kdpy_field_check(const kdpy_field *f)
+{
+	if (f->session == kdpy_session_ref())
+		return 0;
+	return refuse(f->r->name);
+}
+
 static kdpy_reader *reader_create(struct kd_type *t)
 {
-	kdpy_reader *r = PyObject_New(kdpy_reader, &kdpy_reader_type);
+	/* a type always comes from the current session's type model */
+	if (t && !kdpy_require_session("a type reader"))
+		return NULL;
+	kdpy_reader *r = PyObject_GC_New(kdpy_reader, &kdpy_reader_type);
 	if (!r)
 		return NULL;
 	kd_rmember_of_type(t, &r->desc);
 	r->su = NULL;
+	r->session = t ? Py_NewRef(kdpy_session_ref()) : NULL;
 	r->target = NULL;
 	r->fields = NULL;
 	r->enuminfo = NULL;
 	r->name = type_name(t);
+	PyObject_GC_Track(r);
 	if (!r->name) {
 		Py_DECREF(r);
 		return NULL;
@@ -168,6 +240,11 @@ kdpy_reader *kdpy_reader_for_name(const char *name)
 
 kdpy_reader *kdpy_reader_target(kdpy_reader *r)
 {
+	/* checked even when known: a tPtr's target is looked up as the
+	 * pointer is read (is it a struct?), and Deref after close must
+	 * still be refused */
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	if (r->target)
 		return r->target;
 	struct kd_rmember t;
@@ -183,10 +260,16 @@ kdpy_reader *kdpy_reader_target(kdpy_reader *r)
 /* --------------------------------------------------------------- fields */
 
 /* The library's member table of a struct reader, built on first use;
- * NULL with *err set, or with an exception and *err NULL (no dump). */
+ * NULL with *err set, or with an exception and *err NULL (no dump, or r
+ * is of a dump no longer open).  The table belongs to r's session, which
+ * r keeps open, and is built only while that session is the current one:
+ * what is made of its members (their readers) goes into the current
+ * session's caches. */
 static struct kd_reader *reader_su(kdpy_reader *r, struct kd_error **err)
 {
 	*err = NULL;
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	if (r->su)
 		return r->su;
 	struct kd_session *s = kdpy_require_session("struct members");
@@ -196,17 +279,22 @@ static struct kd_reader *reader_su(kdpy_reader *r, struct kd_error **err)
 	return *err ? NULL : r->su;
 }
 
-static kdpy_field *field_create(const struct kd_rmember *m)
+/* A field for m, a member of owner's struct: m points into owner's
+ * member table, so the field keeps owner's session (the table's owner)
+ * open itself, whatever its member's type. */
+static kdpy_field *field_create(kdpy_reader *owner, const struct kd_rmember *m)
 {
 	kdpy_reader *mr = kdpy_reader_for_type(m->type);
 	if (!mr)
 		return NULL;
-	kdpy_field *f = PyObject_New(kdpy_field, &kdpy_field_type);
+	kdpy_field *f = PyObject_GC_New(kdpy_field, &kdpy_field_type);
 	if (!f)
 		return NULL;
 	f->m = m;
 	f->nbytes = kdpy_value_bytes(m);
 	f->r = (kdpy_reader *)Py_NewRef(mr);
+	f->session = Py_NewRef(owner->session);
+	PyObject_GC_Track(f);
 	return f;
 }
 
@@ -248,7 +336,7 @@ static PyObject *member_resolve(kdpy_reader *r, PyObject *name)
 	if (member_lookup(r, name, &m) < 0)
 		return NULL;
 	if (m) {
-		if (!(v = (PyObject *)field_create(m)))
+		if (!(v = (PyObject *)field_create(r, m)))
 			return NULL;
 	} else {
 		PyObject *ps = pseudo_by_name ?
@@ -273,6 +361,8 @@ PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name)
 	PyObject *v = PyDict_GetItemWithError(r->fields, name);
 	if (v || PyErr_Occurred())
 		return v;
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
 	return member_resolve(r, name);
 }
 
@@ -493,6 +583,8 @@ static PyMemberDef reader_members_def[] = {
 	  "the library's kind (crash.RK_*)" },
 	{ "is_signed", T_UBYTE, offsetof(kdpy_reader, desc.is_signed),
 	  READONLY, NULL },
+	/* tEnum's EnumInfo, kept here so that it goes with the reader */
+	{ "enuminfo", T_OBJECT, offsetof(kdpy_reader, enuminfo), 0, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 
@@ -520,7 +612,9 @@ PyTypeObject kdpy_reader_type = {
 	.tp_basicsize = sizeof(kdpy_reader),
 	.tp_dealloc = reader_dealloc,
 	.tp_repr = reader_repr,
-	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = reader_traverse,
+	.tp_clear = reader_clear,
 	.tp_doc = "How values of one C type are read (one per type, cached).",
 	.tp_members = reader_members_def,
 	.tp_getset = reader_getset,
@@ -532,7 +626,9 @@ PyTypeObject kdpy_field_type = {
 	.tp_name = "pykdump._crash.Field",
 	.tp_basicsize = sizeof(kdpy_field),
 	.tp_dealloc = field_dealloc,
-	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = field_traverse,
+	.tp_clear = field_clear,
 	.tp_doc = "A struct member: the library's descriptor and the reader "
 		  "of its type.",
 };

@@ -38,6 +38,8 @@ static PyObject *sr_member_value(PyObject *self, PyObject *v)
 	if (Py_TYPE(v) == &kdpy_field_type) {
 		kdpy_field *f = (kdpy_field *)v;
 		uint64_t addr = sr_addr(self);
+		if (kdpy_reader_check(SR_READER(self)) < 0)
+			return NULL;	/* before reading another dump */
 		const unsigned char *pre = f->nbytes ?
 			kdpy_structbuf_get(kdpy_intsub_data(self), addr,
 					   f->m->offset, f->nbytes) : NULL;
@@ -129,7 +131,7 @@ static PyObject *sr_field_offset(PyObject *self, PyObject *name)
 static PyObject *sr_cast_to(PyObject *self, PyObject *name)
 {
 	const char *n = PyUnicode_AsUTF8(name);
-	if (!n)
+	if (!n || kdpy_reader_check(SR_READER(self)) < 0)
 		return NULL;
 	kdpy_reader *r = kdpy_reader_for_name(n);
 	if (!r)

@@ -314,6 +314,8 @@ static PyObject *flexible_array(kdpy_reader *r, uint64_t addr)
 static PyObject *to_python(kdpy_reader *r, const struct kd_rmember *m,
 			   uint64_t base, const unsigned char *pre)
 {
+	if (kdpy_reader_check(r) < 0)
+		return NULL;	/* r's types are not those of the open dump */
 	uint64_t addr = base + m->offset;
 	switch (m->kind) {
 	case KD_RK_CHARARRAY:
@@ -361,6 +363,8 @@ PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr)
 PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 			    const unsigned char *pre)
 {
+	if (kdpy_field_check(f) < 0)
+		return NULL;	/* before reading the open dump with it */
 	if (kd_rkind_is_scalar(f->m->kind))
 		return scalar(f->r, f->m, addr, pre);
 	return to_python(f->r, f->m, addr, pre);

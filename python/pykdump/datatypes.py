@@ -213,14 +213,13 @@ class EnumInfo(dict, metaclass=MemoizeTI):
         return id(self)
 
 
-_enum_by_reader = {}
-
-
 def enum_info_of_reader(reader):
-    """The EnumInfo of an enum's reader (for tEnum)."""
-    ei = _enum_by_reader.get(reader)
+    """The EnumInfo of an enum's reader (for tEnum), kept on the reader:
+    a cache of its own would keep readers, and with them their dump,
+    alive after pykdump.close()."""
+    ei = reader.enuminfo
     if ei is None:
-        ei = _enum_by_reader[reader] = EnumInfo(reader.name) \
+        ei = reader.enuminfo = EnumInfo(reader.name) \
             if not reader.name.startswith("enum {") else _anon_enum(reader)
     return ei
 

@@ -352,9 +352,14 @@ def test_progs_under_epython(sample, crash):
                   "epython tests/progs/exits.py --maxel=3 5",
                   "epython tests/progs/nosuch.py",
                   "help")
+    # the panic task as crash's bt names it (its CPU differs by boot)
     bt = crash(["bt"], dump=DUMP)["bt"]
-    cpu = re.search(r"^PID: 1\s.*\sCPU: (\d+)\s", bt, re.M).group(1)
-    assert f"panic task: 1 init cpu {cpu} agrees" in r.stdout, r.stderr
+    m = re.search(r'PID:\s+(\d+)\s+TASK:\s+\S+\s+CPU:\s+(\d+)\s+'
+                  r'COMMAND:\s+"([^"]*)"', bt)
+    assert m, bt
+    pid, cpu, comm = m.groups()
+    assert f"panic task: {pid} {comm} cpu {cpu} agrees" in r.stdout, \
+        r.stdout + r.stderr
     assert "error raised: nosuchcommand: command not found" in r.stdout
     assert "before exit ['4']" in r.stdout
     assert "before exit ['5']" in r.stdout       # --maxel stripped
