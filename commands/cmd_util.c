@@ -44,10 +44,12 @@ static int vreport(struct kd_cmd_ctx *ctx, int print, const char *fmt,
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (print) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, msg);
-		(void)kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name,
-				   msg);
-	} else {
+		fflush(ctx->out);	/* in order on a shared terminal */
+		fprintf(kd_cmd_errfile(ctx), "%s: %s\n", ctx->name, msg);
+		if (ctx->s)	/* no session: commands of the dump layer */
+			(void)kd_log_error(kd_session_log(ctx->s), "%s: %s",
+					   ctx->name, msg);
+	} else if (ctx->s) {
 		(void)kd_log_warning(kd_session_log(ctx->s), "%s: %s",
 				     ctx->name, msg);
 	}
@@ -89,21 +91,37 @@ int kd_cmd_fail_what(struct kd_cmd_ctx *ctx, const char *what,
 
 /* ------------------------------------------------- options and arguments */
 
-int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt)
+FILE *kd_cmd_errfile(const struct kd_cmd_ctx *ctx)
+{
+	return ctx->err ? ctx->err : ctx->out;
+}
+
+int kd_cmd_usage(struct kd_cmd_ctx *ctx)
 {
 	const struct kd_command *c = kd_command_find(ctx->name);
-	/* crash's getopt says this on stderr, the usage on the output */
-	fprintf(stderr, "%s: invalid option -- '%c'\n", ctx->name, opt);
-	if (c && c->usage) {
-		const char *syn = strstr(c->usage, "SYNOPSIS\n");
-		if (syn) {
-			syn += 9;
-			fprintf(ctx->out, "Usage:\n%.*s\n",
-				(int)strcspn(syn, "\n"), syn);
-		}
+	FILE *err = kd_cmd_errfile(ctx);
+	const char *syn = c && c->usage ? strstr(c->usage, "SYNOPSIS\n")
+					: NULL;
+	fflush(ctx->out);
+	if (syn) {
+		/* every line up to the blank one after the synopsis */
+		const char *end = strstr(syn + 9, "\n\n");
+		int n = end ? (int)(end - (syn + 9)) : (int)strlen(syn + 9);
+		while (n > 0 && syn[9 + n - 1] == '\n')
+			n--;
+		fprintf(err, "Usage:\n%.*s\n", n, syn + 9);
 	}
-	fprintf(ctx->out, "Enter \"help %s\" for details.\n", ctx->name);
+	fprintf(err, "Enter \"help %s\" for details.\n", ctx->name);
 	return 1;
+}
+
+int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt)
+{
+	fflush(ctx->out);
+	/* crash's getopt says this on stderr, then the usage */
+	fprintf(kd_cmd_errfile(ctx), "%s: invalid option -- '%c'\n",
+		ctx->name, opt);
+	return kd_cmd_usage(ctx);
 }
 
 int kd_cmd_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv,

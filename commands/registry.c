@@ -5,6 +5,7 @@
 
 #include "command.h"
 
+extern const struct kd_command kd_cmd_alias;
 extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dumpinfo;
@@ -22,6 +23,7 @@ extern const struct kd_command kd_cmd_p;
 extern const struct kd_command kd_cmd_ps;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
+extern const struct kd_command kd_cmd_set;
 extern const struct kd_command kd_cmd_struct;
 extern const struct kd_command kd_cmd_sym;
 extern const struct kd_command kd_cmd_sys;
@@ -34,6 +36,7 @@ extern const struct kd_command kd_cmd_whatis;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
+	&kd_cmd_alias,
 	&kd_cmd_bt,
 	&kd_cmd_dev,
 	&kd_cmd_dumpinfo,
@@ -51,6 +54,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_ps,
 	&kd_cmd_rd,
 	&kd_cmd_runq,
+	&kd_cmd_set,
 	&kd_cmd_struct,
 	&kd_cmd_sym,
 	&kd_cmd_sys,

@@ -7,8 +7,16 @@
  *     .exit_state, as crash does; bit values (include/linux/sched.h,
  *     stable since 4.14): 1 INTERRUPTIBLE, 2 UNINTERRUPTIBLE, 4 STOPPED,
  *     8 TRACED, 0x10 EXIT_DEAD, 0x20 EXIT_ZOMBIE, 0x40 PARKED, 0x80
- *     DEAD, 0x200 WAKING, 0x400 NOLOAD (with UNINTERRUPTIBLE: idle),
+ *     DEAD, 0x100 WAKEKILL, 0x200 WAKING, 0x400 NOLOAD (with
+ *     UNINTERRUPTIBLE: idle),
  *     0x800 NEW;
+ *   - crash's PPID is the pid of task->parent (the tracer of a traced
+ *     task; init_task for the secondary CPUs' idle tasks, init_task
+ *     itself for init_task), p_pptr before 2.6;
+ *   - sched_info.last_arrival is when the task last started running
+ *     (rq clock ns); before it last_run / timestamp; start_time (u64 ns
+ *     since boot, 3.17+), utime and stime (ns) its times;
+ *     thread.sp its kernel stack pointer while switched out;
  *   - kernel threads have PF_KTHREAD (0x00200000) in task->flags
  *     (2.6.27+) and no mm; idle tasks are pid 0;
  *   - RSS: mm->rss_stat is an array of percpu_counter (6.2+), or a
@@ -18,6 +26,7 @@
  *     MM_ANONPAGES, MM_SHMEMPAGES (4.5+); older kernels have
  *     _file_rss/_anon_rss or rss.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +42,9 @@
 #define PF_KTHREAD 0x00200000u
 
 struct layout {
-	uint64_t state, state_size, exit_state, flags, mm, real_parent, tgid;
-	uint64_t pid;
+	uint64_t state, state_size, exit_state, flags, mm, parent, tgid;
+	uint64_t pid, policy, last_run, last_run_size;
+	uint64_t start_time, start_time_size, utime, stime, ksp;
 	uint64_t task_rss;		/* task->rss_stat.count */
 	uint64_t mm_rss;		/* mm->rss_stat */
 	uint64_t mm_rss_count;		/* mm->rss_stat.count (before 6.2) */
@@ -52,9 +62,19 @@ static const struct kd_layout_field fields[] = {
 	KD_LF(struct layout, exit_state, TS, "exit_state", 0),
 	KD_LF(struct layout, flags, TS, "flags", 0),
 	KD_LF(struct layout, mm, TS, "mm", 0),
-	KD_LF(struct layout, real_parent, TS, "real_parent|parent", 0),
+	KD_LF(struct layout, parent, TS, "parent|p_pptr", 0),
 	KD_LF(struct layout, tgid, TS, "tgid", 0),
 	KD_LF(struct layout, pid, TS, "pid", 0),
+	KD_LF(struct layout, policy, TS, "policy", 0),
+	KD_LF(struct layout, last_run, TS,
+	      "sched_info.last_arrival|last_run|timestamp", 0),
+	KD_LF(struct layout, last_run_size, TS,
+	      "sched_info.last_arrival|last_run|timestamp", KD_LF_SIZE),
+	KD_LF(struct layout, start_time, TS, "start_time", 0),
+	KD_LF(struct layout, start_time_size, TS, "start_time", KD_LF_SIZE),
+	KD_LF(struct layout, utime, TS, "utime", 0),
+	KD_LF(struct layout, stime, TS, "stime", 0),
+	KD_LF(struct layout, ksp, TS, "thread.sp", 0),
 	KD_LF(struct layout, task_rss, TS, "rss_stat.count", 0),
 	KD_LF(struct layout, mm_rss, MM, "rss_stat", 0),
 	KD_LF(struct layout, mm_rss_count, MM, "rss_stat.count", 0),
@@ -149,11 +169,22 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	uint64_t flags = read_off(s, r->task, l->flags, 4, &ok);
 	t->mm = read_off(s, r->task, l->mm, 8, &ok);
 	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
-	uint64_t parent = read_off(s, r->task, l->real_parent, 8, &ok);
-	/* idle tasks of secondary CPUs are forked by init; crash shows 0 */
+	t->parent = read_off(s, r->task, l->parent, 8, &ok);
 	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
-	if (parent && t->pid)
-		t->ppid = (int)read_off(s, parent, l->pid, 4, &parent_ok);
+	if (t->parent)
+		t->ppid = (int)read_off(s, t->parent, l->pid, 4, &parent_ok);
+	t->policy = (unsigned)read_off(s, r->task, l->policy, 4, &ok);
+	if (kd_present(l->last_run_size))
+		t->last_run = read_off(s, r->task, l->last_run,
+				       (unsigned)l->last_run_size, &ok);
+	t->ksp = read_off(s, r->task, l->ksp, 8, &ok);
+	/* a struct timespec start_time (before 3.17) is not read */
+	t->times_known = l->start_time_size == 8;
+	if (t->times_known) {
+		t->start_time = read_off(s, r->task, l->start_time, 8, &ok);
+		t->utime = read_off(s, r->task, l->utime, 8, &ok);
+		t->stime = read_off(s, r->task, l->stime, 8, &ok);
+	}
 	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
 		     (!kd_present(l->flags) && !t->mm);
 	if (t->mm && !t->kthread)
@@ -263,6 +294,51 @@ const char *kd_task_state_name(uint64_t st)
 		if (st & bits[i].bit)
 			return bits[i].name;
 	return "??";
+}
+
+int kd_task_state_known(const char *name)
+{
+	static const char *const names[] = { "RU", "IN", "UN", "ID", "ZO",
+					     "ST", "TR", "DE", "PA", "WA",
+					     "NE", "SW" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
+/* crash's verbose order: the bits in this order, '|' between; a dead
+ * task with both EXIT_DEAD and TASK_DEAD shows "EXIT_DEAD|TASK_DEAD". */
+char *kd_task_state_verbose(uint64_t st, char *buf, size_t size)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} bits[] = {
+		{ 0x1, "TASK_INTERRUPTIBLE" }, { 0x2, "TASK_UNINTERRUPTIBLE" },
+		{ 0x4, "TASK_STOPPED" }, { 0x8, "TASK_TRACED" },
+		{ 0x90, "EXIT_DEAD" }, { 0x20, "EXIT_ZOMBIE" },
+		{ 0x200, "TASK_WAKING" }, { 0x100, "TASK_WAKEKILL" },
+		{ 0x400, "TASK_NOLOAD" }, { 0x800, "TASK_NEW" },
+	};
+	size_t n = 0;
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (st == 0 || st == 0x40) {
+		snprintf(buf, size, st ? "TASK_PARKED" : "TASK_RUNNING");
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if (!(st & bits[i].bit) || n >= size)
+			continue;
+		const char *name = bits[i].name;
+		if (bits[i].bit == 0x90 && (st & 0x90) == 0x90)
+			name = "EXIT_DEAD|TASK_DEAD";
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "|" : "",
+				      name);
+	}
+	return buf;
 }
 
 const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,

@@ -81,7 +81,8 @@ static PyObject *exec_cmd(PyObject *self, PyObject *args)
 	if (!out)
 		return PyErr_NoMemory();
 	kd_cancel_begin(timeout);
-	int rc = kd_command_exec(s, line, out);
+	/* errors in the output, where crash puts them for the original */
+	int rc = kd_command_exec(s, line, out, out);
 	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
 	fclose(out);	/* the last of it, before the level ends */
 	kd_cancel_end();
