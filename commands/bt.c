@@ -218,10 +218,17 @@ static int select_arg(struct kd_cmd_ctx *ctx, const char *arg,
 	return 1;
 }
 
-/* -a: the active task of every CPU; else the panic task (CPU 0's task
- * when the panic CPU is unknown). */
-static void select_active(struct kd_cmd_ctx *ctx, int all, struct targets *t)
+/* -a: the active task of every CPU; -p the panic task (CPU 0's task
+ * when the panic CPU is unknown); else the current context (set). */
+static void select_active(struct kd_cmd_ctx *ctx, int all, int panic_only,
+			  struct targets *t)
 {
+	if (!all && !panic_only) {
+		uint64_t task = kd_current_task(ctx->s);
+		if (task)
+			add_target(t, task);
+		return;
+	}
 	if (!all) {
 		int panic = kd_panic_cpu(ctx->s);
 		uint64_t task = kd_task_active(ctx->s, panic >= 0 ? panic : 0);
@@ -281,8 +288,8 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	int ok = 1;
 	if (optind < argc && !all && !panic_only)
 		ok = select_args(ctx, argc, argv, &t);
-	else	/* with no task: the current context, the panic task */
-		select_active(ctx, all, &t);
+	else	/* with no task: the current context (set) */
+		select_active(ctx, all, panic_only, &t);
 	int rc = ok ? 0 : 1;
 	for (size_t i = 0; i < t.n; i++) {
 		if (i)

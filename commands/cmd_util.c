@@ -237,6 +237,43 @@ int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
 	return pid >= 0 ? 1 : 0;
 }
 
+static int all_of(const char *s, const char *set)
+{
+	return *s && strspn(s, set) == strlen(s);
+}
+
+int kd_cmd_task_number(const struct kd_task_table *tt, const char *arg,
+		       const struct kd_task_info **ret)
+{
+	const struct kd_task_info *t;
+	const char *hex = arg;
+	if (all_of(arg, "0123456789")) {
+		unsigned long long v = strtoull(arg, NULL, 10);
+		if (v < (1u << 31) && (t = kd_task_table_pid(tt, (int)v))) {
+			*ret = t;
+			return KD_CMD_ARG_PID;
+		}
+	}
+	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+		hex += 2;
+	if (!all_of(hex, "0123456789abcdefABCDEF") || strlen(hex) > 16)
+		return 0;
+	uint64_t v = strtoull(hex, NULL, 16);
+	if ((t = kd_task_table_addr(tt, v))) {
+		*ret = t;
+		return KD_CMD_ARG_TASK;
+	}
+	/* crash then takes a hexadecimal pid: "ps 24" shows pid 36 when
+	 * there is no pid 24.  A number that names no task is an error. */
+	return 0;
+}
+
+void kd_cmd_task_info_header(FILE *out, const struct kd_task_info *t)
+{
+	fprintf(out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  COMMAND: \"%s\"\n",
+		t->pid, t->task, t->cpu, t->comm);
+}
+
 void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t)
 {
 	fprintf(out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  COMMAND: \"%s\"\n",

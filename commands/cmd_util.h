@@ -79,6 +79,18 @@ struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
  * ctx->out when there is none. */
 int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
 		      struct kd_task_ref **ret, size_t *n);
+/* crash's str_to_context(): arg as the decimal pid of a task (the
+ * first with it), else the hexadecimal address of a task (crash then
+ * tries a hexadecimal pid: not here).  1: a pid, 2: a task address (*ret
+ * set); 0: neither. */
+#define KD_CMD_ARG_PID	1
+#define KD_CMD_ARG_TASK	2
+struct kd_task_table;
+struct kd_task_info;
+int kd_cmd_task_number(const struct kd_task_table *tt, const char *arg,
+		       const struct kd_task_info **ret);
+/* The header line of a task of the task table. */
+void kd_cmd_task_info_header(FILE *out, const struct kd_task_info *t);
 /* "PID: 1        TASK: ffff...  CPU: 1    COMMAND: "init"" */
 void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t);
 /* crash's show_context(): the task's PID, COMMAND, TASK, CPU and STATE

@@ -140,6 +140,23 @@ kd_task_table_pid(const struct kd_task_table *t, int pid);
 KD_PUBLIC const struct kd_task_info *
 kd_task_table_addr(const struct kd_task_table *t, uint64_t task);
 
+/* A user task's argument and environment strings, NUL-separated as the
+ * kernel keeps them (mm->arg_start .. arg_end, env_start .. env_end, read
+ * through the task's page tables); *args and *env malloc'd.  A kernel
+ * thread (no mm): KD_ERR_NOT_FOUND.  A page that cannot be read:
+ * KD_ERR_FAULT with ->addr the user address (nothing returned); areas
+ * over 1 MB are refused as corrupt. */
+KD_PUBLIC struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
+					char **args, size_t *nargs,
+					char **env, size_t *nenv)
+	KD_WARN_UNUSED;
+/* The task's resource limits {current, maximum} (signal->rlim[], where
+ * 2.6.10+ keeps them; task->rlim before), RLIM_NLIMITS of them at most
+ * max; *n their count.  RLIM_INFINITY is ~0. */
+KD_PUBLIC struct kd_error *kd_task_rlimits(struct kd_session *s,
+					   uint64_t task, uint64_t (*ret)[2],
+					   size_t max, size_t *n) KD_WARN_UNUSED;
+
 /* crash's two-letter state ("RU", "IN", "UN", "ID", "ZO" ...). */
 KD_PUBLIC const char *kd_task_state_name(uint64_t state);
 /* The state's bits by name as crash's `set` shows them

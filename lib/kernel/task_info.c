@@ -296,6 +296,128 @@ const char *kd_task_state_name(uint64_t st)
 	return "??";
 }
 
+/* ---- arguments and limits ---- */
+
+#define MAX_ARGS_AREA (1u << 20)
+
+/* [start, end) of the user address space at pgd into a new buffer,
+ * page by page: the first unreadable address is the error's. */
+static struct kd_error *read_user(struct kd_session *s, uint64_t pgd,
+				  uint64_t start, uint64_t end, char **ret,
+				  size_t *n)
+{
+	uint64_t ps = kd_page_size(s);
+	*ret = NULL;
+	*n = 0;
+	if (end < start || end - start > MAX_ARGS_AREA)
+		return kd_error_create(KD_ERR_CORRUPT, "user area %llx-%llx "
+				       "is not a plausible one",
+				       (unsigned long long)start,
+				       (unsigned long long)end);
+	char *buf = malloc(end - start + 1);
+	if (!buf)
+		return &kd_error_nomem;
+	for (uint64_t a = start; a < end;) {
+		uint64_t chunk = ps - (a & (ps - 1));
+		if (chunk > end - a)
+			chunk = end - a;
+		struct kd_error *err = kd_read_uvaddr(s, pgd, a, buf + (a - start),
+						      chunk);
+		if (err) {
+			free(buf);
+			kd_error_destroy(err);
+			err = kd_error_create(KD_ERR_FAULT, "cannot access user "
+					      "stack address: %llx",
+					      (unsigned long long)a);
+			if (err != &kd_error_nomem)
+				err->addr = a;
+			return err;
+		}
+		a += chunk;
+	}
+	buf[end - start] = '\0';
+	*ret = buf;
+	*n = end - start;
+	return NULL;
+}
+
+struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
+			      char **args, size_t *nargs, char **env,
+			      size_t *nenv)
+{
+	static const char *const names[] = { "pgd", "arg_start", "arg_end",
+					     "env_start", "env_end" };
+	uint64_t mm = 0, v[5];
+	*args = *env = NULL;
+	*nargs = *nenv = 0;
+	struct kd_error *err = kd_read_member_u64(s, task, "task_struct", "mm",
+						  &mm);
+	if (err)
+		return err;
+	if (!mm)
+		return kd_error_create(KD_ERR_NOT_FOUND, "no user stack");
+	for (int i = 0; i < 5; i++)
+		if ((err = kd_read_member_u64(s, mm, "mm_struct", names[i],
+					      &v[i])))
+			return err;
+	err = read_user(s, v[0], v[1], v[2], args, nargs);
+	if (!err)
+		err = read_user(s, v[0], v[3], v[4], env, nenv);
+	if (err) {
+		free(*args);
+		*args = NULL;
+		*nargs = 0;
+	}
+	return err;
+}
+
+struct kd_error *kd_task_rlimits(struct kd_session *s, uint64_t task,
+				 uint64_t (*ret)[2], size_t max, size_t *n)
+{
+	/* signal->rlim (2.6.10+), else task->rlim */
+	const char *type = "struct signal_struct";
+	uint64_t base = task, count = KD_ABSENT;
+	uint64_t off = kd_offsetof(s, type, "rlim");
+	int in_signal = kd_present(off);
+	*n = 0;
+	if (!in_signal) {
+		type = "struct task_struct";
+		off = kd_offsetof(s, type, "rlim");
+	}
+	if (!kd_present(off))
+		return kd_error_create(KD_ERR_NOT_FOUND, "cannot determine "
+				       "rlimit array location");
+	if (kd_sizeof(s, "struct rlimit") != 16)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "struct rlimit is "
+				       "not two 64-bit limits");
+	struct kd_error *err = NULL;
+	if (in_signal)
+		err = kd_read_member_u64(s, task, "task_struct", "signal",
+					 &base);
+	if (err)
+		return err;
+	const struct kd_layout_field f[] = {
+		{ 0, type, "rlim", KD_LF_COUNT },
+	};
+	err = kd_layout_fill(s, f, 1, &count);
+	kd_error_destroy(err);
+	if (!kd_present(count) || !count || count > 64)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "cannot determine "
+				       "rlimit array size");
+	if (count > max)
+		count = max;
+	for (size_t i = 0; i < count; i++) {
+		err = kd_read_u64(s, base + off + 16 * i, &ret[i][0]);
+		if (!err)
+			err = kd_read_u64(s, base + off + 16 * i + 8,
+					  &ret[i][1]);
+		if (err)
+			return err;
+	}
+	*n = count;
+	return NULL;
+}
+
 int kd_task_state_known(const char *name)
 {
 	static const char *const names[] = { "RU", "IN", "UN", "ID", "ZO",

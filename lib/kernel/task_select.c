@@ -121,7 +121,7 @@ struct kd_error *kd_task_match_kind(struct kd_task_match *m, unsigned kinds)
 	unsigned k = m->kinds | kinds;
 	if ((k & KD_TM_KERNEL) && (k & KD_TM_USER))
 		return kd_error_create(KD_ERR_INVALID, "%s and kernel are "
-				       "mutually exclusive",
+				       "mutually exclusive!",
 				       (k & KD_TM_GLEADER) ? "gleader" : "user");
 	m->kinds = k;
 	return NULL;
