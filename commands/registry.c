@@ -29,6 +29,7 @@ extern const struct kd_command kd_cmd_task;
 extern const struct kd_command kd_cmd_timer;
 extern const struct kd_command kd_cmd_tree;
 extern const struct kd_command kd_cmd_union;
+extern const struct kd_command kd_cmd_vm;
 extern const struct kd_command kd_cmd_vtop;
 extern const struct kd_command kd_cmd_whatis;
 
@@ -58,6 +59,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_timer,
 	&kd_cmd_tree,
 	&kd_cmd_union,
+	&kd_cmd_vm,
 	&kd_cmd_vtop,
 	&kd_cmd_whatis,
 	NULL,
