@@ -7,6 +7,7 @@
 
 extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_dev;
+extern const struct kd_command kd_cmd_dis;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
@@ -22,7 +23,9 @@ extern const struct kd_command kd_cmd_p;
 extern const struct kd_command kd_cmd_ps;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
+extern const struct kd_command kd_cmd_search;
 extern const struct kd_command kd_cmd_struct;
+extern const struct kd_command kd_cmd_swap;
 extern const struct kd_command kd_cmd_sym;
 extern const struct kd_command kd_cmd_sys;
 extern const struct kd_command kd_cmd_task;
@@ -37,6 +40,7 @@ extern const struct kd_command kd_cmd_whatis;
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
 	&kd_cmd_dev,
+	&kd_cmd_dis,
 	&kd_cmd_dumpinfo,
 	&kd_cmd_epython,
 	&kd_cmd_files,
@@ -52,7 +56,9 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_ps,
 	&kd_cmd_rd,
 	&kd_cmd_runq,
+	&kd_cmd_search,
 	&kd_cmd_struct,
+	&kd_cmd_swap,
 	&kd_cmd_sym,
 	&kd_cmd_sys,
 	&kd_cmd_task,
