@@ -6,6 +6,7 @@
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
+extern const struct kd_command kd_cmd_btop;
 extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dis;
 extern const struct kd_command kd_cmd_dumpinfo;
@@ -21,6 +22,8 @@ extern const struct kd_command kd_cmd_mount;
 extern const struct kd_command kd_cmd_net;
 extern const struct kd_command kd_cmd_p;
 extern const struct kd_command kd_cmd_ps;
+extern const struct kd_command kd_cmd_ptob;
+extern const struct kd_command kd_cmd_ptov;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
 extern const struct kd_command kd_cmd_search;
@@ -39,6 +42,7 @@ extern const struct kd_command kd_cmd_whatis;
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
+	&kd_cmd_btop,
 	&kd_cmd_dev,
 	&kd_cmd_dis,
 	&kd_cmd_dumpinfo,
@@ -54,6 +58,8 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_net,
 	&kd_cmd_p,
 	&kd_cmd_ps,
+	&kd_cmd_ptob,
+	&kd_cmd_ptov,
 	&kd_cmd_rd,
 	&kd_cmd_runq,
 	&kd_cmd_search,
