@@ -14,6 +14,7 @@ extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_irq;
 extern const struct kd_command kd_cmd_kmem;
 extern const struct kd_command kd_cmd_list;
 extern const struct kd_command kd_cmd_log;
@@ -50,6 +51,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_irq,
 	&kd_cmd_kmem,
 	&kd_cmd_list,
 	&kd_cmd_log,
