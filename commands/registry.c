@@ -14,6 +14,7 @@ extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_ipcs;
 extern const struct kd_command kd_cmd_irq;
 extern const struct kd_command kd_cmd_kmem;
 extern const struct kd_command kd_cmd_list;
@@ -28,6 +29,7 @@ extern const struct kd_command kd_cmd_ptov;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
 extern const struct kd_command kd_cmd_search;
+extern const struct kd_command kd_cmd_sig;
 extern const struct kd_command kd_cmd_struct;
 extern const struct kd_command kd_cmd_swap;
 extern const struct kd_command kd_cmd_sym;
@@ -38,6 +40,7 @@ extern const struct kd_command kd_cmd_tree;
 extern const struct kd_command kd_cmd_union;
 extern const struct kd_command kd_cmd_vm;
 extern const struct kd_command kd_cmd_vtop;
+extern const struct kd_command kd_cmd_waitq;
 extern const struct kd_command kd_cmd_whatis;
 
 /* Keep sorted by name: "help" lists them in this order. */
@@ -51,6 +54,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_ipcs,
 	&kd_cmd_irq,
 	&kd_cmd_kmem,
 	&kd_cmd_list,
@@ -65,6 +69,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_rd,
 	&kd_cmd_runq,
 	&kd_cmd_search,
+	&kd_cmd_sig,
 	&kd_cmd_struct,
 	&kd_cmd_swap,
 	&kd_cmd_sym,
@@ -75,6 +80,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_union,
 	&kd_cmd_vm,
 	&kd_cmd_vtop,
+	&kd_cmd_waitq,
 	&kd_cmd_whatis,
 	NULL,
 };
