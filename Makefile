@@ -7,6 +7,10 @@
 #                 Python API, kernel tests against crash on the sample dump)
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
+#   make test-scenarios
+#                 tests on the scenario dumps (hung, oops, lockup, oom,
+#                 scale), each built on first use (not part of make test);
+#                 SCENARIO_RELEASE=latest for the newest Debian kernel
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
 
 PYTHON      := /usr/bin/python3
@@ -15,10 +19,12 @@ ASAN_BUILD  := build-asan
 FUZZ_BUILD  := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
+SCENARIO_RELEASE ?=
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
 
-.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean
+.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean \
+	test-scenarios
 
 all: build
 
@@ -74,6 +80,13 @@ pytest: build sample
 
 # The order matters only for reading the log: pytest's summary line ends it.
 test: build sample unit asan fuzz-smoke pytest
+
+# Each scenario dump is made on first use by scripts/make-sample-dump
+# --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
+test-scenarios: build sample
+	PYKDUMP_SCENARIO_RELEASE=$(SCENARIO_RELEASE) \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_scenarios.py
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)
