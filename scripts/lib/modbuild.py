@@ -23,7 +23,8 @@ not MODULE_SIG_FORCE, and a guest booted with -kernel has no Secure Boot,
 so no lockdown: the module loads and taints the kernel (E, O).
 
 Results are cached by a hash of the sources: ~/.cache/pykdump/
-scenario-module-R/HASH/ and ~/.cache/pykdump/scenario-helper/HASH/.
+scenario-build/module-R/HASH/ and ~/.cache/pykdump/scenario-build/helper/
+HASH/.
 """
 
 import glob
@@ -253,7 +254,8 @@ def build_module(release, apt, suite):
     hdir = os.path.join(hroot, "usr/src", f"linux-headers-{release}")
     cc, gcc_major = kernel_compiler(hdir)
     key = _sources_hash(MODULE_SOURCES, release)
-    out = os.path.join(pkutil.cache_dir(), f"scenario-module-{release}", key)
+    out = os.path.join(pkutil.cache_dir(), "scenario-build",
+                       f"module-{release}", key)
     ko = os.path.join(out, MODULE_NAME + ".ko")
     with pkutil.locked(out + ".lock", out):
         if os.path.exists(os.path.join(out, "info.json")) and \
@@ -324,7 +326,7 @@ def build_helper():
     """The statically linked pkd-helper (any x86-64 guest kernel runs
     it); returns its path."""
     key = _sources_hash([HELPER_SOURCE])
-    out = os.path.join(pkutil.cache_dir(), "scenario-helper", key)
+    out = os.path.join(pkutil.cache_dir(), "scenario-build", "helper", key)
     exe = os.path.join(out, "pkd-helper")
     with pkutil.locked(out + ".lock", out):
         if os.path.exists(exe):
