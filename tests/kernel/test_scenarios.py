@@ -625,3 +625,18 @@ def test_pykdump_mount_matches_guest(scen, pykdump):
              (ln.split()[:3] for ln in scen.guest("mounts").splitlines())}
     assert guest and guest <= mine, guest - mine
     assert not {x for x in mine - guest if x[0] != "nullfs"}
+
+
+# the scenarios that keep an ELF dump besides the kdump (scale does not)
+two_dumps = only("hung", "oops", "lockup", "oom")
+
+
+def test_pykdump_kdump_same_as_elf(two_dumps, pykdump):
+    """The compressed kdump of a scenario reads as its ELF dump does."""
+    sd = two_dumps
+    assert sd.dumps[0] == "vmcore.elf" and len(sd.dumps) == 2
+    cmds = ["ps", "log", "mod", "mount"]
+    elf = ours(pykdump, sd, cmds)
+    kd = ScenarioDump(sd.path)
+    kd.dump = sd.path / sd.dumps[1]
+    assert ours(pykdump, kd, cmds) == elf
