@@ -14,7 +14,9 @@ fragments), the dump files to make, and the facts its MANIFEST must record.
   lockup  kthread pkd_spin spins with preemption off in pkd_lockup_spin()
           on CPU 1; softlockup_panic=1, watchdog_thresh=3 (6 s)
   oom     user-space pkd-oom-hog touches memory until the OOM killer runs;
-          vm.panic_on_oom=1; no swap
+          vm.panic_on_oom=1; no swap.  The kernel panics before choosing a
+          victim: oom_victim is the task it would have chosen, from the
+          task table it printed
   scale   2 GB, 4 CPUs: 3,000 sleeping processes, 10,000 open files, 200
           TCP connections over loopback plus their listener, 50 extra tmpfs
           mounts; then a sysrq panic
@@ -238,10 +240,31 @@ SUMMARY_KEYS = {
              "oops_rip"],
     "lockup": ["lockup_cpu", "lockup_task", "lockup_function",
                "lockup_report"],
-    "oom": ["oom_task", "oom_invoker"],
+    "oom": ["oom_task", "oom_invoker", "oom_victim", "oom_victim_rss_pages"],
     "scale": ["scale_processes", "scale_open_files", "scale_tcp_sockets",
               "scale_mounts"],
 }
+
+
+def oom_task_table(console):
+    """The rows of the OOM report's "Tasks state" table as dicts keyed by
+    its header's column names (the columns vary: 6.1 has rss, newer kernels
+    add rss_anon, rss_file, rss_shmem)."""
+    m = re.search(r"\[  pid  \]\s+(.*?)\s*$", console, re.M)
+    if not m:
+        raise Fail("oom: no 'Tasks state' table on the console")
+    names = m.group(1).split()
+    rows = []
+    for r in re.finditer(r"^(?:\[\s*\d+\.\d+\] )?\[\s*(\d+)\]\s+(.*?)\s*$",
+                         console[m.end():], re.M):
+        vals = r.group(2).split()
+        if len(vals) != len(names):
+            break
+        rows.append(dict(zip(names, vals), pid=r.group(1)))
+    if not rows or not {"rss", "swapents", "pgtables_bytes", "name"} <= \
+            set(rows[0]):
+        raise Fail(f"oom: unexpected 'Tasks state' table: {m.group(0)}")
+    return rows
 
 
 # What the issue asks of the scale dump (mounts: 50 extra tmpfs mounts and
@@ -310,6 +333,15 @@ def summarize(sc, facts, console):
         if not m:
             raise Fail("oom: no 'invoked oom-killer' line on the console")
         s["oom_invoker"] = m.group(1)
+        # panic_on_oom panics before a victim is chosen; the victim is the
+        # task the killer would have taken: the largest rss + swap + page
+        # tables (oom_badness, all oom_score_adj being 0 here) in the
+        # kernel's "Tasks state" table
+        rows = oom_task_table(console)
+        v = max(rows, key=lambda r: int(r["rss"]) + int(r["swapents"])
+                + int(r["pgtables_bytes"]) // 4096)
+        s["oom_victim"] = f"{v['name']}:{v['pid']}"
+        s["oom_victim_rss_pages"] = v["rss"]
     elif sc.name == "scale":
         for k, least in SCALE_MINIMUM.items():
             s[f"scale_{k}"] = f[f"scale.{k}"]

@@ -304,6 +304,8 @@ def test_manifest_oom(oom):
     comm, pid = oom.task("oom_task")
     assert comm == "pkd-oom-hog"
     assert m["oom_invoker"] == comm
+    assert m["oom_victim"] == m["oom_task"]
+    assert int(m["oom_victim_rss_pages"]) * 4096 > 100 << 20
     assert m["panic"].startswith("Out of memory")
     assert oom.planted["oom.panic_on_oom"] == "1"
     assert oom.planted["oom.swap_total_kb"] == "0"
