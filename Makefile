@@ -74,9 +74,11 @@ fuzz-smoke: fuzz-build
 fuzz: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# The scenario tests have their own target (test-scenarios below).
 pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python tests/kernel
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python tests/kernel \
+	  --ignore=tests/kernel/test_scenarios.py
 
 # The order matters only for reading the log: pytest's summary line ends it.
 test: build sample unit asan fuzz-smoke pytest
