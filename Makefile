@@ -3,8 +3,13 @@
 #
 #   make          build (build/pykdump, libpykdump, the Python extension)
 #   make demo     build, make the sample dump if missing, analyse it
-#   make test     build and run every test suite (unit, ASan/UBSan, fuzz smoke,
-#                 Python API, kernel tests against crash on the sample dump)
+#   make test     build and run every test suite (unit, ASan/UBSan, the Python
+#                 API on the ASan-built extension, fuzz smoke, Python API,
+#                 kernel tests against crash on the sample dump); ends with
+#                 the wall time of each stage
+#   make test-other-boot
+#                 a second boot of the sample kernel (another KASLR slide, in
+#                 SAMPLE_DIR-boot2) and the kernel tests against it
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
 #   make test-scenarios
@@ -21,10 +26,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 SCENARIO_RELEASE ?=
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
+OTHER_BOOT_DIR ?= $(SAMPLE_DIR)-boot2
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
+# pytest runs its test files on this many workers (python3-pytest-xdist):
+# the kernel tests mostly wait for crash and pykdump processes, one core each
+PYTEST_JOBS ?= $(shell nproc)
+PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
+TEST_STAGES := deps build sample unit asan asan-python fuzz-smoke pytest
 
-.PHONY: all deps build demo test unit asan fuzz-smoke pytest sample bench fuzz clean \
-	test-scenarios
+.PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
+	bench fuzz clean test-other-boot test-scenarios
 
 all: build
 
@@ -48,18 +59,29 @@ unit: build
 
 $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
-	  -Db_lundef=false -Dpython=disabled
+	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump tests run on the sanitized CLI too (test_corrupt.py's
-# [asan] cases; the plain ones run under pytest).
+# The corrupt-dump and error-path tests run on the sanitized CLI too, with
+# LeakSanitizer (their [asan] cases; the plain ones run under pytest).
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_corrupt.py \
-	  tests/kernel/test_index_background.py -k asan
+	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
+	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
+	  tests/kernel/test_sym_long_name.py -k asan
+
+# The Python API on the ASan/UBSan-built extension (libasan preloaded into
+# Debian's python, see scripts/asan-python): the API tests and the kernel
+# tests of the API, the programs they start included.  A memory error or a
+# leak through our sources fails it.
+asan-python: deps $(ASAN_BUILD)/build.ninja sample
+	meson configure $(ASAN_BUILD) -Dpython=enabled
+	ninja -C $(ASAN_BUILD)
+	$(PYTHON) scripts/asan-python $(ASAN_BUILD) tests/python \
+	  $(wildcard tests/kernel/test_pyapi*.py)
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
@@ -74,21 +96,36 @@ fuzz-smoke: fuzz-build
 fuzz: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# The scenario tests have their own target (test-scenarios below).
+# tests/meta: checks of the test suite itself (no boot-specific literals)
+# and of the scripts.  --dist loadfile keeps a file's tests on one worker,
+# so its module fixtures (crash's answers) are made once.  The scenario
+# tests have their own target (test-scenarios below).
 pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python tests/kernel \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
+	  tests/meta tests/python tests/kernel \
 	  --ignore=tests/kernel/test_scenarios.py
 
-# The order matters only for reading the log: pytest's summary line ends it.
-test: build sample unit asan fuzz-smoke pytest
+# Each stage in turn (run-stages stops at the first failure), then the
+# wall time of each.
+test:
+	@scripts/run-stages $(MAKE) $(TEST_STAGES)
+
+# The same kernel tests on another boot of the sample kernel: nothing in
+# them may depend on one boot's addresses, pids or CPUs.
+test-other-boot: build sample
+	scripts/make-sample-dump --out $(OTHER_BOOT_DIR) --new-boot-of $(SAMPLE_DIR)
+	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile tests/kernel \
+	  --ignore=tests/kernel/test_scenarios.py
 
 # Each scenario dump is made on first use by scripts/make-sample-dump
 # --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
 test-scenarios: build sample
 	PYKDUMP_SCENARIO_RELEASE=$(SCENARIO_RELEASE) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/kernel/test_scenarios.py
+	  $(PYTEST) --durations=15 tests/kernel/test_scenarios.py
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)

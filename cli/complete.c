@@ -52,7 +52,7 @@ static void load_type_names(void)
 		    (hit.kind == KD_DIX_STRUCT || hit.kind == KD_DIX_UNION))
 			type_names[ntype_names++] = (char *)hit.name;
 	}
-	qsort(type_names, ntype_names, sizeof(*type_names), cmp_str);
+	kd_qsort(type_names, ntype_names, sizeof(*type_names), cmp_str);
 	size_t u = 0;
 	for (size_t i = 0; i < ntype_names; i++)
 		if (!u || strcmp(type_names[u - 1], type_names[i]))

@@ -34,16 +34,26 @@ static int py_started;
 
 /*
  * Ctrl-C in a program: the shell's SIGINT handler stays installed (it
- * cancels engine work), and while a program runs it also calls
+ * cancels engine work), and while a program runs the cancel hook calls
  * PyErr_SetInterrupt(), async-signal-safe, so Python raises
- * KeyboardInterrupt at its next check.  Python only acts on that when
+ * KeyboardInterrupt at its next check.  The same hook is called when the
+ * run's time budget (--timeout, epython --timeout=N) runs out, so a
+ * program is stopped the same way; _epython.py tells the two apart.  Python only acts on that when
  * its own record of the SIGINT handler is a Python callable, so
  * default_int_handler is recorded there (signal.signal) and the shell's
  * handler put back at the OS level right after.
  */
-static void interrupt_python(void)
+static void interrupt_python(enum kd_cancel_reason why)
 {
 	PyErr_SetInterrupt();
+	if (why == KD_CANCEL_DEADLINE) {
+		/* From a thread other than the main one, Python notices the
+		 * interrupt only when the main thread next takes the GIL
+		 * (it re-checks pending signals then): make it hand the GIL
+		 * over once. */
+		PyGILState_STATE g = PyGILState_Ensure();
+		PyGILState_Release(g);
+	}
 }
 
 static int py_record_sigint(void)
@@ -192,19 +202,18 @@ static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	int saved = redirect_stdout(ctx->out);
-	/* A program is not a command: its commands get their own budgets
-	 * (exec_crash_command_bg), the shell's does not cover the run. */
-	kd_cancel_end();
+	/* The run is a command: the shell's budget covers it, and the
+	 * commands it runs get theirs within it (exec_crash_command_bg). */
 	PyGILState_STATE g = PyGILState_Ensure();
 	/* depth > 0: run from a program (exec_crash_command("NAME")) */
 	static int depth;
 	if (depth++ == 0) {
 		(void)PyOS_InterruptOccurred();	/* a Ctrl-C from before */
-		kd_shell_set_interrupt_hook(interrupt_python);
+		kd_cancel_set_hook(interrupt_python);
 	}
 	int rc = run_program(ctx, argc, argv);
 	if (--depth == 0)
-		kd_shell_set_interrupt_hook(NULL);
+		kd_cancel_set_hook(NULL);
 	if (rc < 0) {
 		PyErr_Print();
 		rc = 1;
@@ -212,7 +221,6 @@ static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	PyRun_SimpleString("import sys\nsys.stdout.flush()\n"
 			   "sys.stderr.flush()\n");
 	PyGILState_Release(g);
-	kd_cancel_begin(0);
 	restore_stdout(saved);
 	return rc;
 }

@@ -214,11 +214,71 @@ static int run_program(int argc, char **argv)
 	kd_cli_epython_init();
 	argv[p - 1] = "epython";
 	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "epython" };
+	kd_cancel_begin(0);	/* the program's --timeout=N sets a budget */
 	int rc = kd_command_find("epython")->run(&ctx, argc - (p - 1),
 						 argv + p - 1);
+	kd_cancel_end();
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
 	fflush(stdout);
+	kd_session_close(s);
+	return rc;
+}
+
+static void cli_fini(struct cli *cli)
+{
+	free(cli->cmds);
+	free(cli->files);
+	free(cli->debug_dirs);
+	free(cli->mod_dirs);
+}
+
+/* Open the dump and run the commands; the exit status. */
+static int run_shell(struct cli *cli)
+{
+	struct kd_session *s;
+	if (isatty(STDERR_FILENO))
+		cli->opts.progress = progress;
+	cli->opts.warn = warn;
+	struct kd_error *err = kd_session_open(&cli->opts, &s);
+	if (err && err->code == KD_ERR_NOT_FOUND && !cli->opts.no_vmlinux &&
+	    dump_only_commands(cli)) {
+		/* dumpinfo needs no vmlinux: do not insist on finding one. */
+		kd_error_destroy(err);
+		cli->opts.no_vmlinux = 1;
+		err = kd_session_open(&cli->opts, &s);
+	}
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+		return 1;
+	}
+
+	for (size_t i = 0; i < cli->nmod_dirs && !err; i++)
+		err = kd_modules_add_search_dir(s, cli->mod_dirs[i]);
+	if (err) {
+		fprintf(stderr, "pykdump: %s\n", err->message);
+		kd_error_destroy(err);
+	}
+
+	struct kd_shell sh = { .s = s, .timeout = cli->timeout };
+	kd_shell_init(&sh);
+	kd_cli_epython_init();
+	int rc = 0;
+	for (size_t i = 0; i < cli->ncmds && !sh.stop; i++)
+		rc = kd_shell_run_line(&sh, cli->cmds[i]);
+	/* sh.stop: stdout failed, nothing more can be shown */
+	if (cli->input && !sh.stop)
+		rc = kd_shell_run_file(&sh, cli->input);
+	else if (cli->ncmds == 0 && !sh.stop)
+		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
+					  : kd_shell_run_stream(&sh, stdin);
+	kd_shell_fini(&sh);
+	kd_cli_epython_fini();
+	/* the output is complete: show it before the session waits for a
+	 * DWARF index still being built (it is saved for the next start) */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && !rc)
+		rc = 1;		/* it is not complete */
 	kd_session_close(s);
 	return rc;
 }
@@ -229,54 +289,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return run_program(argc, argv);
 	int rc = parse_args(&cli, argc, argv);
-	if (rc)
-		return rc;
-
-	struct kd_session *s;
-	if (isatty(STDERR_FILENO))
-		cli.opts.progress = progress;
-	cli.opts.warn = warn;
-	struct kd_error *err = kd_session_open(&cli.opts, &s);
-	if (err && err->code == KD_ERR_NOT_FOUND && !cli.opts.no_vmlinux &&
-	    dump_only_commands(&cli)) {
-		/* dumpinfo needs no vmlinux: do not insist on finding one. */
-		kd_error_destroy(err);
-		cli.opts.no_vmlinux = 1;
-		err = kd_session_open(&cli.opts, &s);
-	}
-	if (err) {
-		fprintf(stderr, "pykdump: %s\n", err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
-
-	for (size_t i = 0; i < cli.nmod_dirs && !err; i++)
-		err = kd_modules_add_search_dir(s, cli.mod_dirs[i]);
-	if (err) {
-		fprintf(stderr, "pykdump: %s\n", err->message);
-		kd_error_destroy(err);
-	}
-
-	struct kd_shell sh = { .s = s, .timeout = cli.timeout };
-	kd_shell_init(&sh);
-	kd_cli_epython_init();
-	rc = 0;
-	for (size_t i = 0; i < cli.ncmds; i++)
-		rc = kd_shell_run_line(&sh, cli.cmds[i]);
-	if (cli.input)
-		rc = kd_shell_run_file(&sh, cli.input);
-	else if (cli.ncmds == 0)
-		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
-					  : kd_shell_run_stream(&sh, stdin);
-	kd_shell_fini(&sh);
-	kd_cli_epython_fini();
-	/* the output is complete: show it before the session waits for a
-	 * DWARF index still being built (it is saved for the next start) */
-	fflush(stdout);
-	kd_session_close(s);
-	free(cli.cmds);
-	free(cli.files);
-	free(cli.debug_dirs);
-	free(cli.mod_dirs);
+	if (!rc)
+		rc = run_shell(&cli);
+	cli_fini(&cli);
 	return rc;
 }

@@ -2,9 +2,13 @@
 /*
  * The command loop.  Ctrl-C stops the running command (through
  * kd_cancel_request), never the shell: at the prompt it clears the line.
- * Each command runs under the --timeout budget; one that runs out is
- * stopped cooperatively, keeps the output it printed, and the timeout is
- * reported on stderr and kept in the session's problem log.  The
+ * Each command runs under the --timeout budget (an epython program
+ * included: the cancel hook reaches its Python code); one that runs out
+ * is stopped, keeps the output it printed, and the timeout is reported
+ * on stderr and kept in the session's problem log.  A command whose
+ * output reader goes away ("| head") is stopped quietly (SIGPIPE); when
+ * that output is our own stdout, or stdout cannot be written at all (a
+ * full device), the shell stops with a failure status.  The
  * interactive shell prompts "crash> " as crash does, keeps its history
  * in ~/.pykdump_history, completes with Tab (complete.c) and, with
  * "set scroll on" (the default on a terminal), pages each command's
@@ -29,21 +33,23 @@
 #define HISTORY_MAX 1000
 
 static volatile sig_atomic_t at_prompt;
-static kd_shell_interrupt_fn *volatile interrupt_hook;
+static volatile sig_atomic_t output_closed;
 
-void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn)
+/* The reader of the command's output went away ("| head", a pager that
+ * quit, or our own stdout's reader): stop the command, as crash does.
+ * Its write fails with EPIPE, the cancel request ends its loop. */
+static void on_sigpipe(int sig)
 {
-	interrupt_hook = fn;
+	(void)sig;
+	output_closed = 1;
+	kd_cancel_request();
 }
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	if (!at_prompt) {
-		kd_shell_interrupt_fn *hook = interrupt_hook;
-		kd_cancel_request();
-		if (hook)
-			hook();
+		kd_cancel_request();	/* and its hook (epython) */
 		return;
 	}
 	/* At the prompt: drop the line being typed, prompt again. */
@@ -59,8 +65,12 @@ void kd_shell_init(struct kd_shell *sh)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* "| head" may close early */
+	struct sigaction sp = { .sa_handler = on_sigpipe };
+	sigemptyset(&sp.sa_mask);
+	sp.sa_flags = SA_RESTART;
+	sigaction(SIGPIPE, &sp, NULL);	/* "| head" may close early */
 	sh->last_status = 0;
+	sh->stop = 0;
 	sh->scroll = 0;		/* the interactive shell turns it on */
 	sh->history_file = NULL;
 }
@@ -124,7 +134,8 @@ static FILE *open_pager(const struct kd_shell *sh, const char *line)
 	return popen(pager, "w");
 }
 
-static void report_cancel(struct kd_shell *sh, const char *line, int why)
+static void report_cancel(struct kd_shell *sh, const char *line, int why,
+			  double budget)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(skip_blanks(line),
@@ -132,31 +143,54 @@ static void report_cancel(struct kd_shell *sh, const char *line, int why)
 		 skip_blanks(line));
 	if (why == KD_ERR_TIMEOUT) {
 		fprintf(stderr, "%s: timed out after %g s (output is partial)\n",
-			cmd, sh->timeout);
+			cmd, budget);
 		struct kd_error *e = kd_log_timeout(kd_session_log(sh->s),
 						    "%s: timed out after %g s",
-						    cmd, sh->timeout);
+						    cmd, budget);
 		(void)e;	/* only the static nomem error */
 	} else {
 		fprintf(stderr, "%s: interrupted\n", cmd);
 	}
 }
 
+/* Our standard output cannot be written (its reader is gone, the device
+ * is full ...): nothing more can be shown, so the shell stops, with a
+ * failure status (the output is incomplete).  Only a reader that went
+ * away goes unreported, as for any filter. */
+static int stdout_failed(struct kd_shell *sh)
+{
+	int err = fflush(stdout) == 0 ? 0 : errno;
+	if (!ferror(stdout))
+		return 0;
+	sh->stop = 1;
+	if (err != EPIPE && !output_closed)
+		fprintf(stderr, "pykdump: cannot write the output: %s\n",
+			err ? strerror(err) : "write error");
+	return 1;
+}
+
 int kd_shell_run_line(struct kd_shell *sh, const char *line)
 {
 	int rc;
+	if (sh->stop)
+		return sh->last_status;
 	if (set_scroll(sh, line, &rc))
 		return sh->last_status = rc;
 	FILE *pager = open_pager(sh, line);
+	output_closed = 0;
 	kd_cancel_begin(sh->timeout);
 	rc = kd_command_exec(sh->s, line, pager ? pager : stdout);
 	int why = kd_cancel_pending();
+	double budget = kd_cancel_budget();	/* epython may have set it */
 	kd_cancel_end();
 	if (pager)
 		pclose(pager);
-	fflush(stdout);
+	if (stdout_failed(sh))
+		return sh->last_status = 1;
+	if (why == KD_ERR_INTERRUPTED && output_closed)
+		why = 0;	/* "| head" had what it wanted */
 	if (why) {
-		report_cancel(sh, line, why);
+		report_cancel(sh, line, why, budget);
 		rc = 1;
 	}
 	return sh->last_status = rc;
@@ -166,7 +200,7 @@ int kd_shell_run_stream(struct kd_shell *sh, FILE *in)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	while (getline(&line, &cap, in) > 0) {
+	while (!sh->stop && getline(&line, &cap, in) > 0) {
 		if (is_quit(line))
 			break;
 		kd_shell_run_line(sh, line);
@@ -237,6 +271,8 @@ int kd_shell_interactive(struct kd_shell *sh)
 		if (*p)
 			kd_shell_run_line(sh, line);
 		free(line);
+		if (sh->stop)
+			break;
 	}
 	history_save(sh);
 	kd_complete_fini();

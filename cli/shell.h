@@ -11,6 +11,7 @@ struct kd_shell {
 	struct kd_session *s;
 	double timeout;		/* per-command budget, 0 = none */
 	int last_status;
+	int stop;		/* stdout cannot be written: run nothing more */
 	int scroll;		/* page output through $PAGER on a terminal */
 	char *history_file;	/* ~/.pykdump_history, or NULL */
 };
@@ -22,11 +23,5 @@ int kd_shell_run_line(struct kd_shell *sh, const char *line);
 int kd_shell_run_stream(struct kd_shell *sh, FILE *in);
 int kd_shell_run_file(struct kd_shell *sh, const char *path);
 int kd_shell_interactive(struct kd_shell *sh);
-
-/* Called (from the SIGINT handler, so it must be async-signal-safe) on
- * Ctrl-C while a command runs, besides kd_cancel_request(): epython
- * sets one that interrupts Python code.  NULL: none. */
-typedef void kd_shell_interrupt_fn(void);
-void kd_shell_set_interrupt_hook(kd_shell_interrupt_fn *fn);
 
 #endif

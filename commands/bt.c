@@ -21,9 +21,11 @@
 #include <string.h>
 
 #include <pykdump/memory.h>
+#include <pykdump/tasks.h>
 #include <pykdump/unwind.h>
 
 #include "bt.h"
+#include "cmd_util.h"
 
 static void print_header(FILE *out, const struct kd_backtrace *bt)
 {
@@ -157,15 +159,12 @@ int kd_bt_print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags)
 {
 	struct kd_backtrace *bt;
 	struct kd_error *err = kd_unwind_task(ctx->s, task, NULL, &bt);
-	if (err) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
+	if (err)
+		return kd_cmd_fail(ctx, err);
 	print_header(ctx->out, bt);
 	print_frames(ctx, bt, flags);
-	if (bt->error)
-		fprintf(ctx->out, "%s: %s\n", ctx->name, bt->error);
+	if (bt->error)	/* the frames found are the answer: status 0 */
+		kd_cmd_error(ctx, "%s", bt->error);
 	kd_backtrace_destroy(bt);
 	return 0;
 }
@@ -215,8 +214,7 @@ static int select_arg(struct kd_cmd_ctx *ctx, const char *arg,
 				return 0;
 	}
 	if (t->n == before)
-		fprintf(ctx->out, "%s: invalid task or pid value: %s\n",
-			ctx->name, arg);
+		kd_cmd_error(ctx, "invalid task or pid value: %s", arg);
 	return 1;
 }
 
@@ -225,16 +223,15 @@ static int select_arg(struct kd_cmd_ctx *ctx, const char *arg,
 static void select_active(struct kd_cmd_ctx *ctx, int all, struct targets *t)
 {
 	if (!all) {
-		int panic = kd_unwind_panic_cpu(ctx->s);
-		uint64_t task = kd_unwind_active_task(ctx->s,
-						      panic >= 0 ? panic : 0);
+		int panic = kd_panic_cpu(ctx->s);
+		uint64_t task = kd_task_active(ctx->s, panic >= 0 ? panic : 0);
 		if (task)
 			add_target(t, task);
 		return;
 	}
-	int ncpus = kd_unwind_nr_cpus(ctx->s);
+	int ncpus = kd_task_nr_cpus(ctx->s);
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		uint64_t task = kd_unwind_active_task(ctx->s, cpu);
+		uint64_t task = kd_task_active(ctx->s, cpu);
 		if (task)
 			add_target(t, task);
 	}
@@ -251,10 +248,9 @@ static int select_args(struct kd_cmd_ctx *ctx, int argc, char **argv,
 {
 	struct kd_task_ref *tasks;
 	size_t ntasks;
-	struct kd_error *err = kd_unwind_tasks(ctx->s, &tasks, &ntasks);
+	struct kd_error *err = kd_task_list(ctx->s, &tasks, &ntasks);
 	if (err) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-		kd_error_destroy(err);
+		kd_cmd_fail(ctx, err);
 		return 0;
 	}
 	int ok = 1;
@@ -277,8 +273,7 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		case 'p': panic_only = 1; break;
 		case 's': flags |= KD_BT_OFFSETS; break;
 		default:
-			fprintf(ctx->out, "%s: invalid option -- '%c'\n",
-				ctx->name, optopt);
+			kd_cmd_error(ctx, "invalid option -- '%c'", optopt);
 			return usage(ctx);
 		}
 	}

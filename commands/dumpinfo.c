@@ -16,7 +16,7 @@
 #include <pykdump/session.h>
 #include <pykdump/vmcoreinfo.h>
 
-#include "command.h"
+#include "cmd_util.h"
 
 static void print_time(FILE *out, int64_t t)
 {
@@ -107,12 +107,7 @@ static int dumpinfo_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	fprintf(out, "DUMPFILE: %s\n", kd_session_dump_path(ctx->s));
 	print_facts(out, d);
 	struct kd_error *err = kd_dump_describe(d, out, pages);
-	if (err) {
-		fprintf(out, "dumpinfo: %s\n", err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
-	return 0;
+	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
 const struct kd_command kd_cmd_dumpinfo = {

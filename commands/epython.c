@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "epython.h"
 
 static kd_epython_fn *runner;
@@ -28,10 +29,9 @@ void kd_epython_set_runner(kd_epython_fn *fn)
 static int epython_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	if (!runner) {
-		fprintf(ctx->out, "%s: Python support was not built into this "
-			"pykdump (configure with -Dpython=enabled)\n",
-			ctx->name);
-		return 1;
+		return kd_cmd_error(ctx, "Python support was not built into "
+				    "this pykdump (configure with "
+				    "-Dpython=enabled)");
 	}
 	if (argc < 2) {
 		fprintf(ctx->out, "Usage: %s [options] program[.py] [args]\n",
@@ -46,7 +46,7 @@ static int prog_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	char **v = calloc((size_t)argc + 2, sizeof(*v));
 	if (!v) {
-		fprintf(ctx->out, "%s: out of memory\n", ctx->name);
+		kd_cmd_error(ctx, "out of memory");
 		return 1;
 	}
 	v[0] = "epython";

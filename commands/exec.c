@@ -136,10 +136,19 @@ static int run_redirected(struct kd_session *s, struct words *w,
 		return 1;
 	}
 	int rc = run_words(s, w, dst);
-	if (is_pipe)
-		pclose(dst);
-	else
-		fclose(dst);
+	if (is_pipe) {
+		pclose(dst);	/* a reader that quit early is no error */
+	} else {
+		int failed = ferror(dst);
+		int err = fclose(dst) != 0 ? errno : 0;
+		if (err || failed) {
+			/* a full device ...: what it holds is incomplete */
+			fprintf(out, "%s: cannot write %.*s: %s\n", w->v[0],
+				(int)strcspn(target, "\n"), target,
+				err ? strerror(err) : "write error");
+			rc = 1;
+		}
+	}
 	return rc;
 }
 

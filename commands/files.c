@@ -18,35 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/cancel.h>
-#include <pykdump/unwind.h>
+#include <pykdump/highlevel.h>
+#include <pykdump/tasks.h>
+#include <pykdump/vfs.h>
 
-#include "sysutil.h"
-#include "vfspath.h"
-
-#define MAX_FDS (1u << 20)
-
-struct files_layout {
-	struct vfs_layout vfs;
-	uint64_t t_files, t_fs, fs_root, fs_pwd;
-	uint64_t files_fdt, fdt_max, fdt_fd;
-	uint64_t f_path, f_inode, i_mode;
-};
-
-static void layout_get(struct kd_session *s, struct files_layout *l)
-{
-	vfs_layout_get(s, &l->vfs);
-	l->t_files = su_off(s, "struct task_struct", "files");
-	l->t_fs = su_off(s, "struct task_struct", "fs");
-	l->fs_root = su_off(s, "struct fs_struct", "root");
-	l->fs_pwd = su_off(s, "struct fs_struct", "pwd");
-	l->files_fdt = su_off(s, "struct files_struct", "fdt");
-	l->fdt_max = su_off(s, "struct fdtable", "max_fds");
-	l->fdt_fd = su_off(s, "struct fdtable", "fd");
-	l->f_path = su_off(s, "struct file", "f_path");
-	l->f_inode = su_off(s, "struct file", "f_inode");
-	l->i_mode = su_off(s, "struct inode", "i_mode");
-}
+#include "cmd_util.h"
 
 static const char *mode_type(uint16_t mode)
 {
@@ -62,99 +38,64 @@ static const char *mode_type(uint16_t mode)
 	}
 }
 
-/* The path a struct path at addr names. */
-static void path_at(struct kd_session *s, const struct files_layout *l,
-		    uint64_t addr, char *buf, size_t size)
-{
-	uint64_t mnt, dentry;
-	buf[0] = '\0';
-	if (su_ptr(s, addr + l->vfs.path_mnt, &mnt) < 0 ||
-	    su_ptr(s, addr + l->vfs.path_dentry, &dentry) < 0 || !dentry)
-		return;
-	vfs_path(s, &l->vfs, mnt, dentry, buf, size);
-}
-
 static void print_root_cwd(struct kd_cmd_ctx *ctx,
-			   const struct files_layout *l, uint64_t task)
+			   const struct kd_vfs_layout *l, uint64_t task)
 {
-	char root[4096], cwd[4096];
-	uint64_t fs;
-	root[0] = cwd[0] = '\0';
-	if (su_ptr(ctx->s, task + l->t_fs, &fs) == 0 && fs) {
-		path_at(ctx->s, l, fs + l->fs_root, root, sizeof(root));
-		path_at(ctx->s, l, fs + l->fs_pwd, cwd, sizeof(cwd));
+	char root[4096] = "", cwd[4096] = "";
+	uint64_t r, p;
+	struct kd_error *err = kd_task_fs_paths(ctx->s, task, &r, &p);
+	if (!err && r) {
+		kd_vfs_path_at(ctx->s, l, r, root, sizeof(root));
+		kd_vfs_path_at(ctx->s, l, p, cwd, sizeof(cwd));
 	}
+	kd_error_destroy(err);
 	fprintf(ctx->out, "ROOT: %s    CWD: %s\n", root, cwd);
 }
 
-static void print_file(struct kd_cmd_ctx *ctx, const struct files_layout *l,
-		       uint32_t fd, uint64_t file)
+static void print_file(struct kd_cmd_ctx *ctx, const struct kd_vfs_layout *l,
+		       uint64_t fd, uint64_t file)
 {
-	struct kd_session *s = ctx->s;
-	uint64_t mnt = 0, dentry = 0, inode = 0;
-	uint32_t mode32 = 0;
+	struct kd_file_info fi;
 	char path[4096] = "";
-	su_ptr(s, file + l->f_path + l->vfs.path_mnt, &mnt);
-	su_ptr(s, file + l->f_path + l->vfs.path_dentry, &dentry);
-	if (l->f_inode != SU_NONE)
-		su_ptr(s, file + l->f_inode, &inode);
-	else if (dentry)
-		su_ptr(s, dentry + l->vfs.d_inode, &inode);
-	if (inode)
-		su_u32(s, inode + l->i_mode, &mode32);
-	if (dentry)
-		vfs_path(s, &l->vfs, mnt, dentry, path, sizeof(path));
+	kd_file_info(ctx->s, l, file, &fi);
+	if (fi.dentry)
+		kd_vfs_path(ctx->s, l, fi.mnt, fi.dentry, path, sizeof(path));
 	fprintf(ctx->out, "%3u %016" PRIx64 " %016" PRIx64 " %016" PRIx64
-		" %-4s %s\n", fd, file, dentry, inode,
-		inode ? mode_type((uint16_t)mode32) : "", path);
+		" %-4s %s\n", (unsigned)fd, file, fi.dentry, fi.inode,
+		fi.inode ? mode_type((uint16_t)fi.mode) : "", path);
 }
 
-static int print_fds(struct kd_cmd_ctx *ctx, const struct files_layout *l,
+static int print_fds(struct kd_cmd_ctx *ctx, const struct kd_vfs_layout *l,
 		     uint64_t task)
 {
-	struct kd_session *s = ctx->s;
-	uint64_t files, fdt, fdarr;
-	uint32_t max;
-	int header = 0;
-	if (su_ptr(s, task + l->t_files, &files) < 0)
-		return su_error(ctx, "cannot read task %" PRIx64 " files", task);
-	if (files && (su_ptr(s, files + l->files_fdt, &fdt) < 0 ||
-		      su_u32(s, fdt + l->fdt_max, &max) < 0 ||
-		      su_ptr(s, fdt + l->fdt_fd, &fdarr) < 0))
-		return su_error(ctx, "cannot read files_struct %" PRIx64, files);
-	for (uint32_t fd = 0; files && fd < max && fd < MAX_FDS; fd++) {
-		uint64_t file;
-		if (kd_cancel_pending())
-			return su_error(ctx, "interrupted");
-		if (su_ptr(s, fdarr + 8 * (uint64_t)fd, &file) < 0)
-			return su_error(ctx, "cannot read fd array at %" PRIx64,
-					fdarr);
-		if (!file)
-			continue;
-		if (!header++)
+	struct kd_addr_list files;
+	struct kd_error *err = kd_task_files(ctx->s, task, &files);
+	for (size_t i = 0; i < files.n; i++) {
+		if (!i)
 			fprintf(ctx->out, " FD       FILE            DENTRY   "
 				"        INODE       TYPE PATH\n");
-		print_file(ctx, l, fd, file);
+		print_file(ctx, l, files.index[i], files.addrs[i]);
 	}
-	if (!header)
+	if (!files.n && !err)
 		fprintf(ctx->out, "No open files\n");
-	return 0;
+	kd_addr_list_free(&files);
+	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
-static int files_task(struct kd_cmd_ctx *ctx, const struct files_layout *l,
+static int files_task(struct kd_cmd_ctx *ctx, const struct kd_vfs_layout *l,
 		      const struct kd_task_ref *t)
 {
-	su_task_header(ctx->out, t);
+	kd_cmd_task_header(ctx->out, t);
 	print_root_cwd(ctx, l, t->task);
 	return print_fds(ctx, l, t->task);
 }
 
-static int files_arg(struct kd_cmd_ctx *ctx, const struct files_layout *l,
+static int files_arg(struct kd_cmd_ctx *ctx, const struct kd_vfs_layout *l,
 		     const char *arg)
 {
 	struct kd_task_ref *v;
 	size_t n;
-	int rc = 0, by_pid = su_find_tasks(ctx, arg, &v, &n);
+	int rc = 0, by_pid = kd_cmd_find_tasks(ctx, arg, &v, &n);
 	if (by_pid < 0)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
@@ -168,21 +109,20 @@ static int files_arg(struct kd_cmd_ctx *ctx, const struct files_layout *l,
 
 static int files_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct files_layout l;
+	struct kd_vfs_layout l;
 	int c, rc = 0;
 	opterr = 0;
 	while ((c = getopt(argc, argv, "")) != -1)
-		return su_bad_option(ctx, optopt ? optopt : c);
-	layout_get(ctx->s, &l);
-	if (!l.vfs.ok || l.t_files == SU_NONE || l.files_fdt == SU_NONE ||
-	    l.f_path == SU_NONE)
-		return su_error(ctx, "unknown files_struct/fdtable layout");
+		return kd_cmd_bad_option(ctx, optopt ? optopt : c);
+	struct kd_error *err = kd_vfs_layout_get(ctx->s, &l);
+	if (err)
+		return kd_cmd_fail_what(ctx, "unknown files_struct/fdtable "
+					"layout", err);
 	if (optind == argc) {
 		struct kd_task_ref t;
-		struct kd_error *err =
-			kd_unwind_task_ref(ctx->s, su_current_task(ctx->s), &t);
+		err = kd_task_get(ctx->s, kd_current_task(ctx->s), &t);
 		if (err)
-			return su_error_value(ctx, "no current task", err);
+			return kd_cmd_fail_what(ctx, "no current task", err);
 		return files_task(ctx, &l, &t);
 	}
 	for (int i = optind; i < argc; i++)

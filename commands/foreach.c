@@ -12,9 +12,10 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
-#include <pykdump/unwind.h>
+#include <pykdump/tasks.h>
 
 #include "bt.h"
+#include "cmd_util.h"
 
 static int parse_bt_flags(struct kd_cmd_ctx *ctx, int argc, char **argv,
 			  int from, unsigned *flags)
@@ -36,7 +37,7 @@ static int parse_bt_flags(struct kd_cmd_ctx *ctx, int argc, char **argv,
 	}
 	return 1;
 bad:
-	fprintf(ctx->out, "foreach: bt: unsupported argument: %s\n", argv[from]);
+	kd_cmd_error(ctx, "bt: unsupported argument: %s", argv[from]);
 	return 0;
 }
 
@@ -68,24 +69,19 @@ static int run_foreach(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	int cmd = 1;
 	while (cmd < argc && strcmp(argv[cmd], "bt") != 0)
 		cmd++;
-	if (cmd >= argc) {
-		fprintf(ctx->out, "foreach: no keyword specified "
-			"(only \"bt\" is supported)\n");
-		return 1;
-	}
+	if (cmd >= argc)
+		return kd_cmd_error(ctx, "no keyword specified (only \"bt\" "
+				    "is supported)");
 	unsigned flags = 0;
 	if (!parse_bt_flags(ctx, argc, argv, cmd + 1, &flags))
 		return 1;
 	struct kd_task_ref *tasks;
 	size_t n;
 	struct kd_error *problem;
-	struct kd_error *err = kd_unwind_tasks_partial(ctx->s, &tasks, &n,
-						       &problem);
-	if (err) {
-		fprintf(ctx->out, "foreach: %s\n", err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
+	struct kd_error *err = kd_task_list_partial(ctx->s, &tasks, &n,
+						    &problem);
+	if (err)
+		return kd_cmd_fail(ctx, err);
 	struct kd_cmd_ctx bt_ctx = *ctx;
 	bt_ctx.name = "bt";
 	int rc = 0, printed = 0;
@@ -98,10 +94,9 @@ static int run_foreach(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	}
 	free(tasks);
 	if (problem) {
-		fprintf(ctx->out, "%sforeach: task list incomplete: %s\n",
-			printed ? "\n" : "", problem->message);
-		kd_error_destroy(problem);
-		rc = 1;
+		if (printed)
+			fputc('\n', ctx->out);
+		rc = kd_cmd_fail_what(ctx, "task list incomplete", problem);
 	}
 	return rc;
 }

@@ -30,14 +30,14 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
-#include <pykdump/log.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
+#include <pykdump/mm.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
 
-#include "command.h"
-#include "kread.h"
-#include "memfacts.h"
+#include "cmd_util.h"
 
 #define MAX_INODES (1u << 24)
 
@@ -51,7 +51,7 @@ struct kmem_row {
 static void print_row(FILE *out, uint64_t ps, const struct kmem_row *r)
 {
 	char size[64];
-	cmd_pages_to_size(r->pages, ps, size, sizeof(size));
+	kd_cmd_pages_to_size(r->pages, ps, size, sizeof(size));
 	fprintf(out, "%13s  %7" PRIu64 "  %11s  ", r->name, r->pages, size);
 	if (!r->of)
 		fprintf(out, "       ----\n");
@@ -63,7 +63,7 @@ static void print_row(FILE *out, uint64_t ps, const struct kmem_row *r)
 static uint64_t sym_u64(struct kd_session *s, const char *name)
 {
 	uint64_t v = 0;
-	kr_symbol_uint(s, name, 8, &v);
+	kd_global_uint(s, name, 8, &v);
 	return (int64_t)v < 0 ? 0 : v;
 }
 
@@ -71,36 +71,38 @@ static uint64_t vmstat(struct kd_session *s, const char *item,
 		       const char *old_item)
 {
 	uint64_t v = 0;
-	if (!cmd_vmstat(s, item, &v) && old_item)
-		cmd_vmstat(s, old_item, &v);
+	if (!kd_vmstat(s, item, &v) && old_item)
+		kd_vmstat(s, old_item, &v);
 	return v;
 }
 
 /* Page-cache pages of block device inodes (nr_blockdev_pages()). */
-static uint64_t blockdev_pages(struct kd_session *s)
+static uint64_t blockdev_pages(struct kd_cmd_ctx *ctx)
 {
-	uint64_t sb, head, next, total = 0;
-	uint64_t off_list = kr_offset(s, "super_block", "s_inodes");
-	uint64_t off_node = kr_offset(s, "inode", "i_sb_list");
-	uint64_t off_map = kr_offset(s, "inode", "i_mapping");
-	if (!kr_symbol_uint(s, "blockdev_superblock", 8, &sb) || !sb ||
-	    off_list == KR_NONE || off_node == KR_NONE || off_map == KR_NONE)
+	struct kd_session *s = ctx->s;
+	uint64_t sb, total = 0;
+	uint64_t off_list = kd_offsetof(s, "super_block", "s_inodes");
+	uint64_t off_node = kd_offsetof(s, "inode", "i_sb_list");
+	uint64_t off_map = kd_offsetof(s, "inode", "i_mapping");
+	struct kd_addr_list inodes;
+	if (!kd_global_uint(s, "blockdev_superblock", 8, &sb) || !sb ||
+	    !kd_present(off_list) || !kd_present(off_node) ||
+	    !kd_present(off_map))
 		return 0;
-	head = sb + off_list;
-	struct kd_error *err = kd_read_u64(s, head, &next);
-	for (unsigned n = 0; !err && next != head && n < MAX_INODES; n++) {
+	struct kd_error *err = kd_list_walk(s, sb + off_list, off_node,
+					    KD_WALK_NOLOG, MAX_INODES, &inodes);
+	for (size_t i = 0; !err && i < inodes.n; i++) {
 		uint64_t mapping = 0;
-		if ((err = kd_cancel_check()) ||
-		    (err = kd_read_u64(s, next - off_node + off_map, &mapping)))
+		if ((i % 4096 == 0 && (err = kd_cancel_check())) ||
+		    (err = kd_field_u64(s, inodes.addrs[i], off_map, &mapping)))
 			break;
 		if (mapping)
-			total += kr_member_or0(s, mapping, "address_space",
-					       "nrpages");
-		err = kd_read_u64(s, next, &next);
+			total += kd_read_member_or0(s, mapping, "address_space",
+						    "nrpages");
 	}
+	kd_addr_list_free(&inodes);
 	if (err)
-		kd_log_warning(kd_session_log(s), "kmem: block device inodes: %s",
-			       err->message);
+		kd_cmd_note(ctx, "block device inodes: %s", err->message);
 	kd_error_destroy(err);
 	return total;
 }
@@ -116,17 +118,17 @@ static uint64_t blockdev_pages(struct kd_session *s)
 static int shared_pages(struct kd_session *s, uint64_t *ret)
 {
 	const struct kd_machine *m;
-	uint64_t max_pfn, psz = kr_type_size(s, "struct page");
-	uint64_t ref = kr_offset(s, "page", "_refcount");
-	uint64_t flags = kr_offset(s, "page", "flags");
-	int64_t reserved;
+	uint64_t max_pfn, psz = kd_sizeof(s, "struct page");
+	uint64_t ref = kd_offsetof(s, "page", "_refcount|_count");
+	uint64_t flags = kd_offsetof(s, "page", "flags");
+	int64_t reserved = -1;
 	struct kd_error *err = kd_session_machine(s, &m);
+	if (!err)
+		err = kd_enum_value(s, "PG_reserved", &reserved);
 	kd_error_destroy(err);
-	if (ref == KR_NONE)
-		ref = kr_offset(s, "page", "_count");
-	if (err || !m->vmemmap_base || !psz || psz > 1024 || ref == KR_NONE ||
-	    flags == KR_NONE || !kr_symbol_uint(s, "max_pfn", 8, &max_pfn) ||
-	    !kr_enumerator(s, "PG_reserved", &reserved, NULL) ||
+	if (err || !m->vmemmap_base || !psz || psz > 1024 ||
+	    !kd_present(ref) || !kd_present(flags) ||
+	    !kd_global_uint(s, "max_pfn", 8, &max_pfn) ||
 	    reserved < 0 || reserved > 63)
 		return 0;
 	uint8_t *buf = malloc(SCAN_PAGES * psz);
@@ -165,18 +167,20 @@ static int shared_pages(struct kd_session *s, uint64_t *ret)
 static void huge_pages(struct kd_session *s, uint64_t *total, uint64_t *free)
 {
 	uint64_t arr, n = 0;
-	uint64_t size = kr_type_size(s, "struct hstate");
+	uint64_t size = kd_sizeof(s, "struct hstate");
 	*total = *free = 0;
 	if (!size || !kd_symbol_try_addr(s, "hstates", &arr) ||
-	    !kr_symbol_uint(s, "hugetlb_max_hstate", 4, &n) || n > 64)
+	    !kd_global_uint(s, "hugetlb_max_hstate", 4, &n) || n > 64)
 		return;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t h = arr + i * size;
-		uint64_t order = kr_member_or0(s, h, "hstate", "order");
+		uint64_t order = kd_read_member_or0(s, h, "hstate", "order");
 		if (order > 40)
 			continue;
-		*total += kr_member_or0(s, h, "hstate", "nr_huge_pages") << order;
-		*free += kr_member_or0(s, h, "hstate", "free_huge_pages") << order;
+		*total += kd_read_member_or0(s, h, "hstate", "nr_huge_pages")
+			  << order;
+		*free += kd_read_member_or0(s, h, "hstate", "free_huge_pages")
+			 << order;
 	}
 }
 
@@ -184,10 +188,10 @@ static uint64_t commit_limit(struct kd_session *s, uint64_t totalram,
 			     uint64_t huge, uint64_t swap, uint64_t ps)
 {
 	uint64_t kbytes = 0, ratio = 50;
-	kr_symbol_uint(s, "sysctl_overcommit_kbytes", 8, &kbytes);
+	kd_global_uint(s, "sysctl_overcommit_kbytes", 8, &kbytes);
 	if (kbytes)
 		return kbytes / (ps / 1024) + swap;
-	kr_symbol_uint(s, "sysctl_overcommit_ratio", 4, &ratio);
+	kd_global_uint(s, "sysctl_overcommit_ratio", 4, &ratio);
 	return (totalram - (huge < totalram ? huge : totalram)) * ratio / 100 +
 	       swap;
 }
@@ -195,18 +199,16 @@ static uint64_t commit_limit(struct kd_session *s, uint64_t totalram,
 static int kmem_info(struct kd_cmd_ctx *ctx)
 {
 	struct kd_session *s = ctx->s;
-	uint64_t ps = cmd_page_size(s);
+	uint64_t ps = kd_page_size(s);
 	uint64_t total = sym_u64(s, "_totalram_pages");
 	if (!total)
 		total = sym_u64(s, "totalram_pages");
 	if (!total) {
-		fprintf(ctx->out, "kmem: cannot determine the total RAM pages "
-			"(_totalram_pages / totalram_pages)\n");
-		kd_log_error(kd_session_log(s), "kmem -i: no totalram_pages");
-		return 1;
+		return kd_cmd_error(ctx, "cannot determine the total RAM pages "
+				    "(_totalram_pages / totalram_pages)");
 	}
 	uint64_t freep = vmstat(s, "NR_FREE_PAGES", NULL);
-	uint64_t buffers = blockdev_pages(s);
+	uint64_t buffers = blockdev_pages(ctx);
 	uint64_t file = vmstat(s, "NR_FILE_PAGES", NULL);
 	uint64_t swapcache = vmstat(s, "NR_SWAPCACHE", NULL);
 	uint64_t cached = file > swapcache + buffers ?
@@ -222,13 +224,14 @@ static int kmem_info(struct kd_cmd_ctx *ctx)
 	/* the counter's global count, as crash reads it (and as
 	 * percpu_counter_read_positive() does) */
 	if (kd_symbol_try_addr(s, "vm_committed_as", &vca)) {
-		committed = kr_member_or0(s, vca, "percpu_counter", "count");
+		committed = kd_read_member_or0(s, vca, "percpu_counter",
+					       "count");
 		committed = (int64_t)committed < 0 ? 0 : committed;
 	}
 	uint64_t shared;
 	if (!shared_pages(s, &shared)) {
-		kd_log_warning(kd_session_log(s), "kmem -i: the memory map "
-			       "cannot be scanned; SHARED is NR_SHMEM");
+		kd_cmd_note(ctx, "-i: the memory map cannot be scanned; "
+			    "SHARED is NR_SHMEM");
 		shared = vmstat(s, "NR_SHMEM", NULL);
 	}
 	const struct kmem_row rows[] = {
@@ -266,8 +269,7 @@ static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	int c, info = 0;
 	while ((c = getopt(argc, argv, "i")) != -1) {
 		if (c != 'i') {
-			fprintf(ctx->out, "kmem: only -i is supported\n");
-			return 1;
+			return kd_cmd_error(ctx, "only -i is supported");
 		}
 		info = 1;
 	}

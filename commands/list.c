@@ -3,7 +3,7 @@
  * list [[-o] offset] [-e end] [-s struct[.member[,member]]] [-x|-d]
  *      [-r] [-h|-H] start
  *
- * crash's linked-list walker (lib/kernel/highlevel_lists.c underneath):
+ * crash's linked-list walker (lib/kernel/lists.c underneath):
  *   start          a chain through the pointer at offset in each struct,
  *                  from start until NULL, back at start, or at -e end;
  *   -H start       a list_head list headed by the list_head at start;
@@ -25,7 +25,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/value_format.h>
 
-#include "struct_show.h"
+#include "cmd_util.h"
 
 #define MAX_SPECS 8
 /* x86_64: kernel addresses live in the upper half. */
@@ -66,7 +66,7 @@ static int positional(struct kd_cmd_ctx *ctx, struct list_args *a,
 		return 0;
 	}
 	if (strchr(arg, '.')) {
-		fprintf(ctx->out, "%s: invalid argument: %s\n", ctx->name, arg);
+		kd_cmd_error(ctx, "invalid argument: %s", arg);
 		return -1;
 	}
 	char *end;
@@ -85,7 +85,7 @@ static int positional(struct kd_cmd_ctx *ctx, struct list_args *a,
 		a->have_start = 1;
 		return 0;
 	}
-	fprintf(ctx->out, "%s: invalid argument: %s\n", ctx->name, arg);
+	kd_cmd_error(ctx, "invalid argument: %s", arg);
 	return -1;
 }
 
@@ -107,8 +107,7 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 			break;
 		case 'e':
 			if (!kd_show_parse_addr(ctx, optarg, &a->end)) {
-				fprintf(ctx->out, "%s: invalid end: %s\n",
-					ctx->name, optarg);
+				kd_cmd_error(ctx, "invalid end: %s", optarg);
 				return -1;
 			}
 			break;
@@ -120,8 +119,7 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 			a->nspecs++;
 			break;
 		default:
-			fprintf(ctx->out, "%s: invalid option -- '%c'\n",
-				ctx->name, optopt);
+			kd_cmd_error(ctx, "invalid option -- '%c'", optopt);
 			usage(ctx);
 			return -1;
 		}
@@ -173,7 +171,7 @@ static void print_error(struct kd_cmd_ctx *ctx, const struct list_args *a,
 	if (!err)
 		return;
 	if (!kd_error_is_fault(err)) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
+		kd_cmd_error(ctx, "%s", err->message);
 		return;
 	}
 	int head = a->head_ptr || a->head_struct;
@@ -190,9 +188,9 @@ static void print_error(struct kd_cmd_ctx *ctx, const struct list_args *a,
 	}
 	if (!first)
 		fprintf(ctx->out, "%" PRIx64 "\n", err->addr - link_off);
-	fprintf(ctx->out, "%s: invalid kernel virtual address: %" PRIx64
-		"  type: \"%s\"\n", ctx->name, err->addr,
-		first ? "first list entry" : "list entry");
+	kd_cmd_error(ctx, "invalid kernel virtual address: %" PRIx64
+		     "  type: \"%s\"", err->addr,
+		     first ? "first list entry" : "list entry");
 }
 
 static int run_list(struct kd_cmd_ctx *ctx, int argc, char **argv)
@@ -202,8 +200,7 @@ static int run_list(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (parse(ctx, argc, argv, &a))
 		goto out_specs;
 	if (a.start == 0) {
-		fprintf(ctx->out, "%s: invalid kernel virtual address: 0\n",
-			ctx->name);
+		kd_cmd_error(ctx, "invalid kernel virtual address: 0");
 		goto out_specs;
 	}
 	struct kd_addr_list l;

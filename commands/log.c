@@ -15,12 +15,11 @@
 #include <getopt.h>
 #include <string.h>
 
-#include <pykdump/log.h>
+#include <pykdump/clock.h>
+#include <pykdump/printk.h>
 #include <pykdump/session.h>
 
-#include "clock.h"
-#include "command.h"
-#include "printk.h"
+#include "cmd_util.h"
 
 #define LOG_CTIME	0x1
 #define LOG_LEVEL	0x2
@@ -31,7 +30,7 @@ struct log_print {
 	int64_t boot_date;
 };
 
-static int print_record(void *arg, const struct cmd_printk_rec *r)
+static int print_record(void *arg, const struct kd_printk_rec *r)
 {
 	struct log_print *lp = arg;
 	FILE *out = lp->out;
@@ -44,7 +43,7 @@ static int print_record(void *arg, const struct cmd_printk_rec *r)
 	unsigned long usec = (unsigned long)(r->ts_nsec % 1000000000ULL) / 1000;
 	if (lp->flags & LOG_CTIME) {
 		char buf[64];
-		cmd_ctime_tz(lp->boot_date + (int64_t)sec, buf, sizeof(buf));
+		kd_cmd_ctime_tz(lp->boot_date + (int64_t)sec, buf, sizeof(buf));
 		indent += fprintf(out, "[%s] ", buf);
 	} else {
 		indent += fprintf(out, "[%5llu.%06lu] ",
@@ -87,14 +86,9 @@ static int log_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	if (lp.flags & LOG_CTIME)
-		lp.boot_date = cmd_boot_date(ctx->s);
-	struct kd_error *err = cmd_printk_walk(ctx->s, print_record, &lp);
-	if (!err)
-		return 0;
-	fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-	kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name, err->message);
-	kd_error_destroy(err);
-	return 1;
+		lp.boot_date = kd_boot_date(ctx->s);
+	struct kd_error *err = kd_printk_walk(ctx->s, print_record, &lp);
+	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
 const struct kd_command kd_cmd_log = {

@@ -16,14 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/machine.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
 #include <pykdump/types.h>
 #include <pykdump/value_format.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 static unsigned history;
 
@@ -57,9 +56,13 @@ static struct kd_error *member(struct lvalue *v, const char *name)
 	struct kd_type *st = kd_type_strip(v->type, KD_STRIP_ALL);
 	struct kd_member m;
 	struct kd_error *err = kd_type_find_member(st, name, &m);
-	if (err)
+	if (err && err->code == KD_ERR_NOT_FOUND) {
+		kd_error_destroy(err);
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "There is no member named %s.", name);
+	}
+	if (err)
+		return err;	/* a damaged type says what it is */
 	v->addr += m.bit_offset / 8;
 	v->type = m.type;
 	v->bit_size = m.bit_size;
@@ -124,25 +127,18 @@ static struct kd_error *walk(struct kd_cmd_ctx *ctx, struct lvalue *v,
 static int percpu(struct kd_cmd_ctx *ctx, struct kd_type *t, const char *name,
 		  uint64_t off)
 {
-	const struct kd_machine *m;
+	const uint64_t *offs;
+	unsigned n;
 	char *decl;
-	struct kd_error *err = kd_session_machine(ctx->s, &m);
-	if (!err)
-		err = kd_type_format(t, name, &decl);
+	struct kd_error *err = kd_type_format(t, name, &decl);
 	if (err)
 		return kd_cmd_fail(ctx, err);
 	fprintf(ctx->out, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", decl);
 	free(decl);
-	uint64_t base;
-	if (!kd_symbol_try_addr(ctx->s, "__per_cpu_offset", &base))
-		return 1;
-	for (unsigned cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
-		uint64_t o;
-		err = kd_read_u64(ctx->s, base + 8ULL * cpu, &o);
-		if (err)
-			return kd_cmd_fail(ctx, err);
-		fprintf(ctx->out, "  [%u]: %" PRIx64 "\n", cpu, o + off);
-	}
+	if ((err = kd_percpu_offsets(ctx->s, &offs, &n)))
+		return kd_cmd_fail(ctx, err);
+	for (unsigned cpu = 0; cpu < n; cpu++)
+		fprintf(ctx->out, "  [%u]: %" PRIx64 "\n", cpu, offs[cpu] + off);
 	return 0;
 }
 
@@ -184,11 +180,10 @@ static int emit(struct kd_cmd_ctx *ctx, const char *prefix,
 	if (err) {
 		free(text);
 		if (kd_error_is_fault(err)) {
-			fprintf(ctx->out, "p: invalid kernel virtual address: %"
-				PRIx64 "  type: \"gdb_readmem_callback\"\n",
-				v->addr);
 			kd_error_destroy(err);
-			return 1;
+			return kd_cmd_error(ctx, "invalid kernel virtual address: "
+					    "%" PRIx64 "  type: "
+					    "\"gdb_readmem_callback\"", v->addr);
 		}
 		return kd_cmd_fail(ctx, err);
 	}
@@ -224,7 +219,7 @@ static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 	char name[256];
 	size_t n = strcspn(p, ".-[");
 	if (n == 0 || n >= sizeof(name))
-		return fprintf(ctx->out, "p: invalid expression: %s\n", expr), 1;
+		return kd_cmd_error(ctx, "invalid expression: %s", expr);
 	memcpy(name, p, n);
 	name[n] = '\0';
 	struct lvalue v = { 0 };
@@ -234,7 +229,7 @@ static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 	if (!err) {
 		v.type = var.type;
 		if (!symbol_addr(ctx->s, name, &v.addr))
-			return fprintf(ctx->out, "p: no address for %s\n", name), 1;
+			return kd_cmd_error(ctx, "no address for %s", name);
 		if (var.is_percpu && !p[n] && !address_of && !contents)
 			return percpu(ctx, var.type, name, v.addr);
 	} else {
@@ -242,12 +237,12 @@ static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
 		err = kd_types_find_function(types, name, &fn);
 		if (err) {
 			kd_error_destroy(err);
-			fprintf(ctx->out, "p: gdb request failed: p %s\n", expr);
-			return 1;
+			return kd_cmd_error(ctx, "gdb request failed: p %s",
+					    expr);
 		}
 		v.type = fn.type;
 		if (!symbol_addr(ctx->s, name, &v.addr))
-			return fprintf(ctx->out, "p: no address for %s\n", name), 1;
+			return kd_cmd_error(ctx, "no address for %s", name);
 	}
 	err = walk(ctx, &v, p + n);
 	if (!err && contents)

@@ -17,11 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/log.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 
-#include "command.h"
-#include "tasks.h"
+#include "cmd_util.h"
 
 #define PS_KERNEL	0x1	/* -k */
 #define PS_USER		0x2	/* -u */
@@ -57,7 +56,7 @@ static int parse_addr(const char *a, uint64_t *ret)
 	return 1;
 }
 
-static int arg_matches(const char *a, const struct cmd_task *t)
+static int arg_matches(const char *a, const struct kd_task_info *t)
 {
 	uint64_t addr;
 	if (is_number(a))
@@ -67,7 +66,7 @@ static int arg_matches(const char *a, const struct cmd_task *t)
 	return strcmp(a, t->comm) == 0;
 }
 
-static int selected(const struct ps_filter *f, const struct cmd_task *t)
+static int selected(const struct ps_filter *f, const struct kd_task_info *t)
 {
 	if ((f->flags & PS_KERNEL) && !t->kthread)
 		return 0;
@@ -83,8 +82,8 @@ static int selected(const struct ps_filter *f, const struct cmd_task *t)
 	return 0;
 }
 
-static void print_task(FILE *out, const struct cmd_task_table *tt,
-		       const struct cmd_task *t)
+static void print_task(FILE *out, const struct kd_task_table *tt,
+		       const struct kd_task_info *t)
 {
 	char pct[32];
 	double p = 0;
@@ -94,14 +93,14 @@ static void print_task(FILE *out, const struct cmd_task_table *tt,
 	uint64_t kb = tt->page_size / 1024;
 	fprintf(out, "%c%8d%8d%4d  %16" PRIx64 "  %s%6s%9" PRIu64 "%9" PRIu64
 		"  %s%s%s\n", t->active ? '>' : ' ', t->pid, t->ppid, t->cpu,
-		t->task, cmd_task_state_name(t->state), pct, t->total_vm * kb,
+		t->task, kd_task_state_name(t->state), pct, t->total_vm * kb,
 		t->rss * kb, t->kthread ? "[" : "", t->comm,
 		t->kthread ? "]" : "");
 }
 
 /* Arguments that name nothing print crash's complaint. */
 static int check_args(struct kd_cmd_ctx *ctx, const struct ps_filter *f,
-		      const struct cmd_task_table *tt)
+		      const struct kd_task_table *tt)
 {
 	int rc = 0;
 	for (int i = 0; i < f->nargs; i++) {
@@ -112,9 +111,7 @@ static int check_args(struct kd_cmd_ctx *ctx, const struct ps_filter *f,
 			found = arg_matches(a, &tt->v[j]);
 		if (found || !(is_number(a) || parse_addr(a, &addr)))
 			continue;
-		fprintf(ctx->out, "%s: invalid task or pid value: %s\n",
-			ctx->name, a);
-		rc = 1;
+		rc = kd_cmd_error(ctx, "invalid task or pid value: %s", a);
 	}
 	return rc;
 }
@@ -140,23 +137,15 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return 1;
 		}
 	}
-	if ((f.flags & PS_KERNEL) && (f.flags & PS_USER)) {
-		fprintf(ctx->out, "%s: -u and -k are mutually exclusive\n",
-			ctx->name);
-		return 1;
-	}
+	if ((f.flags & PS_KERNEL) && (f.flags & PS_USER))
+		return kd_cmd_error(ctx, "-u and -k are mutually exclusive");
 	f.args = argv + optind;
 	f.nargs = argc - optind;
 
-	struct cmd_task_table tt;
-	struct kd_error *err = cmd_tasks_collect(ctx->s, &tt);
-	if (err) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-		kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name,
-			     err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
+	struct kd_task_table tt;
+	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
+	if (err)
+		return kd_cmd_fail(ctx, err);
 	int rc = check_args(ctx, &f, &tt);
 	fprintf(ctx->out, "      PID    PPID  CPU       TASK        ST  %%MEM"
 		"      VSZ      RSS  COMM\n");
@@ -165,12 +154,9 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			print_task(ctx->out, &tt, &tt.v[i]);
 	if (tt.unreadable)
 		rc = 1;
-	if (tt.problem) {
-		fprintf(ctx->out, "%s: task list incomplete: %s\n", ctx->name,
-			tt.problem);
-		rc = 1;
-	}
-	cmd_tasks_free(&tt);
+	if (tt.problem)
+		rc = kd_cmd_error(ctx, "task list incomplete: %s", tt.problem);
+	kd_task_table_free(&tt);
 	return rc;
 }
 

@@ -21,8 +21,7 @@
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define ASCII_LINE	60
 #define ASCII_MAX	(1u << 20)
@@ -211,17 +210,15 @@ static int rd_main(struct kd_cmd_ctx *ctx, int argc, char **argv,
 	}
 	if (!(r.phys ? kd_cmd_parse_hex(argv[optind], &addr)
 		     : kd_cmd_parse_addr(ctx->s, argv[optind], &addr))) {
-		fprintf(ctx->out, "%s: invalid input: \"%s\"\n", ctx->name,
-			argv[optind]);
-		return 1;
+		return kd_cmd_error(ctx, "invalid input: \"%s\"",
+				    argv[optind]);
 	}
 	if (optind + 1 < argc) {
 		char *end;
 		count = strtoull(argv[optind + 1], &end, 10);
 		if (*end || !count) {
-			fprintf(ctx->out, "%s: invalid count: %s\n", ctx->name,
-				argv[optind + 1]);
-			return 1;
+			return kd_cmd_error(ctx, "invalid count: %s",
+					    argv[optind + 1]);
 		}
 	}
 	if (!r.bits)

@@ -20,21 +20,49 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
-#include <pykdump/unwind.h>
+#include <pykdump/highlevel.h>
+#include <pykdump/offsets.h>
+#include <pykdump/tasks.h>
 
-#include "sysutil.h"
+#include "cmd_util.h"
 
-#define RB_MAX_DEPTH 64
 #define MAX_GROUP_DEPTH 8
+
+struct runq_layout {
+	uint64_t rq_curr, rq_rt, rq_cfs;
+	uint64_t rt_active, rt_queue, rt_queue_count, rt_run_list, rt_my_q;
+	uint64_t cfs_timeline, se_run_node, se_my_q;
+	uint64_t t_rt, t_se, t_prio, t_pid, t_comm;
+};
+
+#define L struct runq_layout
+#define R KD_LF_REQUIRED
+#define TS "struct task_struct"
+static const struct kd_layout_field runq_fields[] = {
+	KD_LF(L, rq_curr, "struct rq", "curr", R),
+	KD_LF(L, rq_rt, "struct rq", "rt", R),
+	KD_LF(L, rq_cfs, "struct rq", "cfs", R),
+	KD_LF(L, rt_active, "struct rt_rq", "active.queue", R),
+	KD_LF(L, rt_queue, "struct rt_prio_array", "queue", R),
+	KD_LF(L, rt_queue_count, "struct rt_prio_array", "queue", KD_LF_COUNT),
+	KD_LF(L, rt_run_list, "struct sched_rt_entity", "run_list", R),
+	KD_LF(L, rt_my_q, "struct sched_rt_entity", "my_q", 0),
+	KD_LF(L, cfs_timeline, "struct cfs_rq", "tasks_timeline", R),
+	KD_LF(L, se_run_node, "struct sched_entity", "run_node", R),
+	KD_LF(L, se_my_q, "struct sched_entity", "my_q", 0),
+	KD_LF(L, t_rt, TS, "rt", R),
+	KD_LF(L, t_se, TS, "se", R),
+	KD_LF(L, t_prio, TS, "prio", R),
+	KD_LF(L, t_pid, TS, "pid", R),
+	KD_LF(L, t_comm, TS, "comm", R),
+};
+#undef L
+#undef R
 
 struct runq {
 	struct kd_cmd_ctx *ctx;
-	uint64_t rq_curr, rq_rt, rq_cfs;
-	uint64_t rt_active, rt_queue_off, rt_queue_len, prio_queue_size;
-	uint64_t rt_run_list, rt_my_q, t_rt;
-	uint64_t cfs_timeline, se_run_node, se_my_q, t_se;
-	uint64_t t_prio, t_pid, t_comm;
-	uint64_t rb_left, rb_right;
+	struct runq_layout l;
+	uint64_t list_head_size;
 };
 
 static void print_task(struct runq *r, uint64_t task, int indent)
@@ -42,49 +70,41 @@ static void print_task(struct runq *r, uint64_t task, int indent)
 	struct kd_session *s = r->ctx->s;
 	uint32_t prio = 0, pid = 0;
 	char comm[17] = "";
-	su_u32(s, task + r->t_prio, &prio);
-	su_u32(s, task + r->t_pid, &pid);
-	su_str(s, task + r->t_comm, comm, sizeof(comm));
+	kd_cmd_u32(s, task, r->l.t_prio, &prio);
+	kd_cmd_u32(s, task, r->l.t_pid, &pid);
+	kd_cmd_str(s, task, r->l.t_comm, comm, sizeof(comm));
 	fprintf(r->ctx->out, "%*s[%3d] PID: %-5u  TASK: %" PRIx64
 		"  COMMAND: \"%s\"\n", indent, "", (int)prio, pid, task, comm);
 }
 
 static void print_cfs(struct runq *r, uint64_t cfs_rq, int indent, int depth);
 
-/* In-order walk of the CFS tree at root (an rb_root). */
+/* The CFS tree at root (an rb_root) in order; a group entity's own
+ * queue nested.  The number of entities, -1 when the tree broke. */
 static int cfs_tree(struct runq *r, uint64_t root, int indent, int depth)
 {
 	struct kd_session *s = r->ctx->s;
-	uint64_t stack[RB_MAX_DEPTH], node;
-	int sp = 0, n = 0;
-	if (su_ptr(s, root, &node) < 0)
-		return -1;
-	while ((node || sp) && !kd_cancel_pending()) {
-		while (node && sp < RB_MAX_DEPTH) {
-			stack[sp++] = node;
-			if (su_ptr(s, node + r->rb_left, &node) < 0)
-				return -1;
-		}
-		if (node)
-			return -1;
-		node = stack[--sp];
-		uint64_t se = node - r->se_run_node, my_q = 0;
-		if (r->se_my_q != SU_NONE)
-			su_ptr(s, se + r->se_my_q, &my_q);
+	struct kd_addr_list se;
+	struct kd_error *err = kd_rbtree_walk(s, root, r->l.se_run_node,
+					      KD_WALK_NOLOG | KD_WALK_INORDER,
+					      0, &se);
+	for (size_t i = 0; i < se.n; i++) {
+		uint64_t my_q = 0;
+		kd_cmd_ptr(s, se.addrs[i], r->l.se_my_q, &my_q);
 		if (my_q && depth < MAX_GROUP_DEPTH)
 			print_cfs(r, my_q, indent + 3, depth + 1);
 		else
-			print_task(r, se - r->t_se, indent);
-		n++;
-		if (su_ptr(s, node + r->rb_right, &node) < 0)
-			return -1;
+			print_task(r, se.addrs[i] - r->l.t_se, indent);
 	}
+	int n = err ? -1 : (int)se.n;
+	kd_error_destroy(err);
+	kd_addr_list_free(&se);
 	return n;
 }
 
 static void print_cfs(struct runq *r, uint64_t cfs_rq, int indent, int depth)
 {
-	uint64_t root = cfs_rq + r->cfs_timeline;
+	uint64_t root = cfs_rq + r->l.cfs_timeline;
 	fprintf(r->ctx->out, "%*s%sCFS RB_ROOT: %016" PRIx64 "\n", indent - 3,
 		"", depth ? "GROUP " : "", root);
 	int n = cfs_tree(r, root, indent, depth);
@@ -94,40 +114,43 @@ static void print_cfs(struct runq *r, uint64_t cfs_rq, int indent, int depth)
 		fprintf(r->ctx->out, "%*s[no tasks queued]\n", indent, "");
 }
 
-struct rt_walk {
-	struct runq *r;
-	int indent, n;
-};
-
-static int rt_node(void *arg, uint64_t node)
+/* The tasks on one priority's list: the entities found (*n), and -1
+ * when the list broke. */
+static int rt_list(struct runq *r, uint64_t head, int indent, int *n)
 {
-	struct rt_walk *w = arg;
-	uint64_t rse = node - w->r->rt_run_list, my_q = 0;
-	if (w->r->rt_my_q != SU_NONE)
-		su_ptr(w->r->ctx->s, rse + w->r->rt_my_q, &my_q);
-	if (!my_q)	/* group entities: their tasks are on their own rt_rq */
-		print_task(w->r, rse - w->r->t_rt, w->indent);
-	w->n++;
-	return 0;
+	struct kd_session *s = r->ctx->s;
+	struct kd_addr_list rse;
+	struct kd_error *err = kd_list_walk(s, head, r->l.rt_run_list,
+					    KD_WALK_NOLOG, 0, &rse);
+	for (size_t i = 0; i < rse.n; i++) {
+		uint64_t my_q = 0;
+		kd_cmd_ptr(s, rse.addrs[i], r->l.rt_my_q, &my_q);
+		/* group entities: their tasks are on their own rt_rq */
+		if (!my_q)
+			print_task(r, rse.addrs[i] - r->l.t_rt, indent);
+	}
+	int rc = err ? -1 : 0;
+	*n += (int)rse.n;
+	kd_error_destroy(err);
+	kd_addr_list_free(&rse);
+	return rc;
 }
 
 static void print_rt(struct runq *r, uint64_t rq)
 {
-	uint64_t active = rq + r->rq_rt + r->rt_active;
-	struct rt_walk w = { r, 5, 0 };
+	uint64_t active = rq + r->l.rq_rt + r->l.rt_active;
+	uint64_t nqueues = kd_present(r->l.rt_queue_count) ?
+			   r->l.rt_queue_count : 0;
+	int total = 0;
 	fprintf(r->ctx->out, "  RT PRIO_ARRAY: %016" PRIx64 "\n",
-		active - r->rt_queue_off);
-	for (uint64_t i = 0; i < r->rt_queue_len; i++) {
-		struct kd_error *err = su_list_walk(r->ctx->s, active +
-						    i * r->prio_queue_size,
-						    rt_node, &w);
-		if (err) {
-			kd_error_destroy(err);
+		active - r->l.rt_queue);
+	for (uint64_t i = 0; i < nqueues; i++) {
+		if (rt_list(r, active + i * r->list_head_size, 5, &total) < 0) {
 			fprintf(r->ctx->out, "     [invalid list]\n");
 			break;
 		}
 	}
-	if (!w.n)
+	if (!total)
 		fprintf(r->ctx->out, "     [no tasks queued]\n");
 }
 
@@ -137,8 +160,8 @@ static void print_cpu(struct runq *r, int cpu, uint64_t rq)
 	uint64_t curr = 0;
 	fprintf(r->ctx->out, "%sCPU %d RUNQUEUE: %016" PRIx64 "\n",
 		cpu ? "\n" : "", cpu, rq);
-	su_ptr(r->ctx->s, rq + r->rq_curr, &curr);
-	struct kd_error *err = kd_unwind_task_ref(r->ctx->s, curr, &cur);
+	kd_cmd_ptr(r->ctx->s, rq, r->l.rq_curr, &curr);
+	struct kd_error *err = kd_task_get(r->ctx->s, curr, &cur);
 	if (!err)
 		fprintf(r->ctx->out, "  CURRENT: PID: %-6d TASK: %" PRIx64
 			"  COMMAND: \"%s\"\n", cur.pid, cur.task, cur.comm);
@@ -146,59 +169,32 @@ static void print_cpu(struct runq *r, int cpu, uint64_t rq)
 		fprintf(r->ctx->out, "  CURRENT: TASK: %" PRIx64 "\n", curr);
 	kd_error_destroy(err);
 	print_rt(r, rq);
-	print_cfs(r, rq + r->rq_cfs, 5, 0);
-}
-
-static int layout_get(struct kd_session *s, struct runq *r)
-{
-	const char *ts = "struct task_struct";
-	r->rq_curr = su_off(s, "struct rq", "curr");
-	r->rq_rt = su_off(s, "struct rq", "rt");
-	r->rq_cfs = su_off(s, "struct rq", "cfs");
-	r->rt_active = su_off(s, "struct rt_rq", "active.queue");
-	r->rt_queue_off = su_off(s, "struct rt_prio_array", "queue");
-	r->prio_queue_size = su_sizeof(s, "struct list_head");
-	r->rt_queue_len = su_sizeof(s, "struct rt_prio_array") ?
-		(su_off(s, "struct rt_prio_array", "queue[1]") ==
-		 SU_NONE ? 0 : (su_sizeof(s, "struct rt_prio_array") -
-				su_off(s, "struct rt_prio_array", "queue")) /
-		 r->prio_queue_size) : 0;
-	r->rt_run_list = su_off(s, "struct sched_rt_entity", "run_list");
-	r->rt_my_q = su_off(s, "struct sched_rt_entity", "my_q");
-	r->t_rt = su_off(s, ts, "rt");
-	r->cfs_timeline = su_off(s, "struct cfs_rq", "tasks_timeline");
-	r->se_run_node = su_off(s, "struct sched_entity", "run_node");
-	r->se_my_q = su_off(s, "struct sched_entity", "my_q");
-	r->t_se = su_off(s, ts, "se");
-	r->t_prio = su_off(s, ts, "prio");
-	r->t_pid = su_off(s, ts, "pid");
-	r->t_comm = su_off(s, ts, "comm");
-	r->rb_left = su_off(s, "struct rb_node", "rb_left");
-	r->rb_right = su_off(s, "struct rb_node", "rb_right");
-	uint64_t need[] = { r->rq_curr, r->rq_rt, r->rq_cfs, r->rt_active,
-			    r->rt_run_list, r->t_rt, r->cfs_timeline,
-			    r->se_run_node, r->t_se, r->t_prio, r->rb_left };
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (need[i] == SU_NONE)
-			return -1;
-	return 0;
+	print_cfs(r, rq + r->l.rq_cfs, 5, 0);
 }
 
 static int runq_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct runq r = { .ctx = ctx };
-	if (su_no_options(ctx, argc, argv, 0))
+	if (kd_cmd_no_options(ctx, argc, argv, 0))
 		return 1;
-	if (layout_get(ctx->s, &r) < 0)
-		return su_error(ctx, "unknown struct rq / scheduler layout");
-	int ncpus = su_ncpus(ctx->s);
+	struct kd_error *err = kd_layout_fill(ctx->s, runq_fields,
+					      KD_ARRAY_SIZE(runq_fields), &r.l);
+	r.list_head_size = kd_sizeof(ctx->s, "struct list_head");
+	if (err || !r.list_head_size) {
+		kd_error_destroy(err);
+		return kd_cmd_error(ctx, "unknown struct rq / scheduler layout");
+	}
+	int ncpus = kd_task_nr_cpus(ctx->s);
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		uint64_t rq = su_percpu_symbol(ctx->s, "runqueues", cpu);
-		if (!rq)
-			return su_error(ctx, "cannot find runqueues of CPU %d",
-					cpu);
+		uint64_t rq;
+		err = kd_percpu_symbol(ctx->s, "runqueues", (unsigned)cpu, &rq);
+		if (err) {
+			kd_error_destroy(err);
+			return kd_cmd_error(ctx, "cannot find runqueues of CPU "
+					    "%d", cpu);
+		}
 		if (kd_cancel_pending())
-			return su_error(ctx, "interrupted");
+			return kd_cmd_error(ctx, "interrupted");
 		print_cpu(&r, cpu, rq);
 	}
 	return 0;

@@ -18,8 +18,7 @@
 #include <pykdump/types.h>
 #include <pykdump/value_format.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define MAX_MEMBERS 64
 
@@ -198,8 +197,7 @@ static int run_kw(struct kd_cmd_ctx *ctx, int argc, char **argv,
 	struct kd_error *err = find_type(types, kw, spec, &r.type);
 	if (err) {
 		kd_error_destroy(err);
-		fprintf(ctx->out, "%s: invalid data structure reference: %s\n",
-			ctx->name, spec);
+		kd_cmd_error(ctx, "invalid data structure reference: %s", spec);
 		rc = 1;
 	} else if (optind + 1 < argc) {
 		rc = print_objects(&r, argv[optind + 1],

@@ -27,12 +27,31 @@
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define MAX_SAME_NAME 64
 
 extern const struct kd_command kd_cmd_sym;
+
+/* Whether a symbol name contains what -q (or a name not found) asks for,
+ * its length measured once: strstr measured it again for each of the
+ * ~100,000 symbols, so that a 64,000-character name took seconds (ten
+ * on the sanitized build).  A name shorter than it cannot contain it. */
+struct needle {
+	const char *s;
+	size_t len;
+};
+
+static struct needle needle_of(const char *s)
+{
+	return (struct needle){ s, s ? strlen(s) : 0 };
+}
+
+static int contains(const char *name, const struct needle *nd)
+{
+	size_t len = strlen(name);
+	return len >= nd->len && memmem(name, len, nd->s, nd->len);
+}
 
 static int is_text(const struct kd_symbol *sym)
 {
@@ -102,7 +121,7 @@ static struct mod_ref *modules_by_base(struct kd_session *s, size_t *n)
 		*n = 0;
 		return NULL;
 	}
-	qsort(m, *n, sizeof(*m), by_base);
+	kd_qsort(m, *n, sizeof(*m), by_base);
 	return m;
 }
 
@@ -118,9 +137,10 @@ static size_t list_module(struct kd_cmd_ctx *ctx, const struct mod_ref *m,
 		fprintf(ctx->out, "%" PRIx64 " MODULE START: %s\n",
 			m->info.base, name);
 	size_t n = kd_ksym_module_count(ctx->s, m->index);
+	struct needle nd = needle_of(substr);
 	for (size_t i = 0; i < n; i++) {
 		if (!kd_ksym_module_get(ctx->s, m->index, i, &ks) ||
-		    (substr && !strstr(ks.name, substr)))
+		    (substr && !contains(ks.name, &nd)))
 			continue;
 		fprintf(ctx->out, "%" PRIx64 " (%c) %s", ks.value, ks.type,
 			ks.name);
@@ -165,8 +185,9 @@ static void list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 {
 	struct kd_symbol sym;
 	size_t shown = 0;
+	struct needle nd = needle_of(substr);
 	for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
-		if (!substr || strstr(sym.name, substr)) {
+		if (!substr || contains(sym.name, &nd)) {
 			show(ctx, &sym, 0, 0);
 			shown++;
 		}
@@ -194,8 +215,9 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 	fprintf(ctx->out, "symbol not found: %s\npossible alternatives:\n", name);
 	struct kd_symbol sym;
 	size_t found = 0;
+	struct needle nd = needle_of(name);
 	for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
-		if (strstr(sym.name, name)) {
+		if (contains(sym.name, &nd)) {
 			fputs("  ", ctx->out);
 			show(ctx, &sym, 0, 0);
 			found++;
@@ -216,7 +238,7 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 			show_module(ctx, &ks, off);
 			return 0;
 		}
-		fprintf(ctx->out, "%s: invalid address: %s\n", ctx->name, arg);
+		kd_cmd_error(ctx, "invalid address: %s", arg);
 		return 1;
 	}
 	show(ctx, &sym, off, 1);
@@ -228,7 +250,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	struct kd_symtab *st = kd_session_symtab(ctx->s);
 	int c, rc = 0;
 	if (!st) {
-		fprintf(ctx->out, "%s: no symbols (no vmlinux)\n", ctx->name);
+		kd_cmd_error(ctx, "no symbols (no vmlinux)");
 		return 1;
 	}
 	while ((c = getopt(argc, argv, "lm:q:")) != -1) {

@@ -18,7 +18,7 @@
  *
  * Where each comes from: KERNEL/DUMPFILE the paths as given ([TAINTED]
  * when tainted_mask is set, [PARTIAL DUMP] for a filtered dump); CPUS the
- * present CPUs and those not online; DATE and UPTIME see clock.c; LOAD
+ * present CPUs and those not online; DATE and UPTIME see clock.h; LOAD
  * AVERAGE avenrun[] (fixed point, FSHIFT 11); TASKS the task table
  * (idle tasks included); utsname from memory;
  * MHz cpu_khz / 1000; MEMORY the nodes' present pages (rounded up to the
@@ -28,18 +28,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/clock.h>
 #include <pykdump/dump.h>
-#include <pykdump/log.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
+#include <pykdump/mm.h>
+#include <pykdump/printk.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 
-#include "clock.h"
-#include "command.h"
-#include "kread.h"
-#include "memfacts.h"
-#include "printk.h"
-#include "tasks.h"
+#include "cmd_util.h"
 
 #define FSHIFT 11
 #define FIXED_1 (1u << FSHIFT)
@@ -65,10 +64,10 @@ static void print_loadavg(struct kd_cmd_ctx *ctx)
 static void print_memory(struct kd_cmd_ctx *ctx)
 {
 	uint64_t spanned, present;
-	uint64_t ps = cmd_page_size(ctx->s);
+	uint64_t ps = kd_page_size(ctx->s);
 	const uint64_t gb = 1ULL << 30, mb64 = 64ULL << 20;
 	char buf[64];
-	if (!cmd_node_pages(ctx->s, &spanned, &present)) {
+	if (!kd_mm_node_pages(ctx->s, &spanned, &present)) {
 		fprintf(ctx->out, "      MEMORY: (unknown)\n");
 		return;
 	}
@@ -77,7 +76,7 @@ static void print_memory(struct kd_cmd_ctx *ctx)
 	if (next_gig - total <= mb64)
 		total = next_gig;
 	fprintf(ctx->out, "      MEMORY: %s\n",
-		cmd_pages_to_size(total / ps, ps, buf, sizeof(buf)));
+		kd_cmd_pages_to_size(total / ps, ps, buf, sizeof(buf)));
 }
 
 /* ---------------------------------------------------------------- panic */
@@ -86,7 +85,7 @@ struct text_sink {
 	FILE *f;
 };
 
-static int collect_text(void *arg, const struct cmd_printk_rec *r)
+static int collect_text(void *arg, const struct kd_printk_rec *r)
 {
 	struct text_sink *t = arg;
 	if (!r->dataless)
@@ -141,11 +140,10 @@ static void print_panic(struct kd_cmd_ctx *ctx)
 		fprintf(ctx->out, "       PANIC: \"\"\n");
 		return;
 	}
-	struct kd_error *err = cmd_printk_walk(ctx->s, collect_text, &t);
+	struct kd_error *err = kd_printk_walk(ctx->s, collect_text, &t);
 	fclose(t.f);
 	if (err) {
-		kd_log_warning(kd_session_log(ctx->s),
-			       "sys: no panic message: %s", err->message);
+		kd_cmd_note(ctx, "no panic message: %s", err->message);
 		kd_error_destroy(err);
 	}
 	int oops = 0;
@@ -163,7 +161,7 @@ static void print_panic(struct kd_cmd_ctx *ctx)
 static void print_files(struct kd_cmd_ctx *ctx, const struct kd_machine *m)
 {
 	uint64_t tainted = 0;
-	kr_symbol_uint(ctx->s, "tainted_mask", 8, &tainted);
+	kd_global_uint(ctx->s, "tainted_mask", 8, &tainted);
 	fprintf(ctx->out, "      KERNEL: %s%s\n",
 		m->vmlinux_path ? m->vmlinux_path : "(none)",
 		tainted ? "  [TAINTED]" : "");
@@ -182,9 +180,9 @@ static void print_times(struct kd_cmd_ctx *ctx)
 	char buf[128];
 	uint64_t j;
 	fprintf(ctx->out, "        DATE: %s\n",
-		cmd_ctime_tz(cmd_crash_date(ctx->s), buf, sizeof(buf)));
-	if (cmd_uptime_jiffies(ctx->s, &j))
-		cmd_convert_time(j, cmd_hz(ctx->s), buf, sizeof(buf));
+		kd_cmd_ctime_tz(kd_crash_date(ctx->s), buf, sizeof(buf)));
+	if (kd_uptime_jiffies(ctx->s, &j))
+		kd_cmd_convert_time(j, kd_hz(ctx->s), buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "(unknown)");
 	fprintf(ctx->out, "      UPTIME: %s\n", buf);
@@ -193,16 +191,16 @@ static void print_times(struct kd_cmd_ctx *ctx)
 /* crash's RUNNING_TASKS: every task, the per-CPU idle tasks included. */
 static int print_tasks(struct kd_cmd_ctx *ctx)
 {
-	struct cmd_task_table tt;
-	struct kd_error *err = cmd_tasks_collect(ctx->s, &tt);
+	struct kd_task_table tt;
+	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
 	if (err) {
 		fprintf(ctx->out, "       TASKS: (unknown)\n");
-		kd_log_error(kd_session_log(ctx->s), "sys: %s", err->message);
+		kd_cmd_note(ctx, "%s", err->message);
 		kd_error_destroy(err);
 		return 1;
 	}
 	fprintf(ctx->out, "       TASKS: %zu\n", tt.n);
-	cmd_tasks_free(&tt);
+	kd_task_table_free(&tt);
 	return 0;
 }
 
@@ -215,12 +213,8 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	struct kd_error *err = kd_session_machine(ctx->s, &m);
-	if (err) {
-		fprintf(ctx->out, "sys: %s\n", err->message);
-		kd_log_error(kd_session_log(ctx->s), "sys: %s", err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
+	if (err)
+		return kd_cmd_fail(ctx, err);
 	print_files(ctx, m);
 	print_times(ctx);
 	print_loadavg(ctx);
@@ -230,7 +224,7 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, "     VERSION: %s\n", m->version);
 	uint64_t khz = 0;
 	fprintf(ctx->out, "     MACHINE: %s  ", m->machine);
-	if (kr_symbol_uint(ctx->s, "cpu_khz", 4, &khz) && khz >= 1000)
+	if (kd_global_uint(ctx->s, "cpu_khz", 4, &khz) && khz >= 1000)
 		fprintf(ctx->out, "(%llu Mhz)\n", (unsigned long long)khz / 1000);
 	else
 		fprintf(ctx->out, "(unknown Mhz)\n");

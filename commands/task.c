@@ -24,16 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/log.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 #include <pykdump/types.h>
-#include <pykdump/unwind.h>
 #include <pykdump/value_format.h>
 
-#include "command.h"
-#include "kread.h"
-#include "tasks.h"
+#include "cmd_util.h"
 
 static struct kd_type *find_type(struct kd_session *s, const char *name)
 {
@@ -56,31 +54,24 @@ static uint64_t thread_info_addr(struct kd_session *s, uint64_t task)
 		    KD_TYPE_STRUCT)
 		return task + m.bit_offset / 8;
 	kd_error_destroy(err);
-	return kr_member_or0(s, task, "task_struct", "stack");
+	return kd_read_member_or0(s, task, "task_struct", "stack");
 }
 
 static int print_struct(struct kd_cmd_ctx *ctx, const char *name,
 			uint64_t addr, unsigned flags)
 {
 	struct kd_type *t = find_type(ctx->s, name);
-	if (!t) {
-		fprintf(ctx->out, "%s: no type \"%s\" in the debuginfo\n",
-			ctx->name, name);
-		return 1;
-	}
+	if (!t)
+		return kd_cmd_error(ctx, "no type \"%s\" in the debuginfo",
+				    name);
 	fprintf(ctx->out, "%s ", name);
 	struct kd_error *err = kd_value_format(ctx->s, t, addr, NULL, flags, 0,
 					       ctx->out);
 	fputc('\n', ctx->out);
-	if (!err)
-		return 0;
-	fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-	kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name, err->message);
-	kd_error_destroy(err);
-	return 1;
+	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
-static int show_task(struct kd_cmd_ctx *ctx, const struct cmd_task *t,
+static int show_task(struct kd_cmd_ctx *ctx, const struct kd_task_info *t,
 		     unsigned flags)
 {
 	fprintf(ctx->out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  "
@@ -94,27 +85,26 @@ static int show_task(struct kd_cmd_ctx *ctx, const struct cmd_task *t,
 	return rc;
 }
 
-static const struct cmd_task *lookup(const struct cmd_task_table *tt,
+static const struct kd_task_info *lookup(const struct kd_task_table *tt,
 				     const char *arg)
 {
 	char *end;
 	if (isdigit((unsigned char)arg[0])) {
 		long pid = strtol(arg, &end, 10);
 		if (!*end)
-			return cmd_tasks_find_pid(tt, (int)pid);
+			return kd_task_table_pid(tt, (int)pid);
 	}
 	uint64_t addr = strtoull(arg, &end, 16);
 	if (*end || end == arg)
 		return NULL;
-	return cmd_tasks_find_addr(tt, addr);
+	return kd_task_table_addr(tt, addr);
 }
 
-static const struct cmd_task *panic_task(struct kd_session *s,
-					 const struct cmd_task_table *tt)
+static const struct kd_task_info *panic_task(struct kd_session *s,
+					 const struct kd_task_table *tt)
 {
-	int cpu = kd_unwind_panic_cpu(s);
-	uint64_t task = cpu >= 0 ? kd_unwind_active_task(s, cpu) : 0;
-	const struct cmd_task *t = task ? cmd_tasks_find_addr(tt, task) : NULL;
+	uint64_t task = kd_panic_task(s);
+	const struct kd_task_info *t = task ? kd_task_table_addr(tt, task) : NULL;
 	return t ? t : (tt->n ? &tt->v[0] : NULL);
 }
 
@@ -132,30 +122,24 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return 1;
 		}
 	}
-	struct cmd_task_table tt;
-	struct kd_error *err = cmd_tasks_collect(ctx->s, &tt);
-	if (err) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
-		kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name,
-			     err->message);
-		kd_error_destroy(err);
-		return 1;
-	}
+	struct kd_task_table tt;
+	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
+	if (err)
+		return kd_cmd_fail(ctx, err);
 	if (optind == argc) {
-		const struct cmd_task *t = panic_task(ctx->s, &tt);
+		const struct kd_task_info *t = panic_task(ctx->s, &tt);
 		rc = t ? show_task(ctx, t, flags) : 1;
 	}
 	for (int i = optind; i < argc; i++) {
-		const struct cmd_task *t = lookup(&tt, argv[i]);
+		const struct kd_task_info *t = lookup(&tt, argv[i]);
 		if (!t) {
-			fprintf(ctx->out, "%s: invalid task or pid value: %s\n",
-				ctx->name, argv[i]);
-			rc = 1;
+			rc = kd_cmd_error(ctx, "invalid task or pid value: %s",
+					  argv[i]);
 			continue;
 		}
 		rc |= show_task(ctx, t, flags);
 	}
-	cmd_tasks_free(&tt);
+	kd_task_table_free(&tt);
 	return rc;
 }
 

@@ -21,11 +21,14 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 #include <pykdump/types.h>
 
-#include "sysutil.h"
+#include "cmd_util.h"
 
 #define MAX_TIMERS (1u << 20)
 #define MAX_BASES 8
@@ -35,10 +38,28 @@ struct tmr {
 	size_t seq;		/* wheel order, to keep equal expiries stable */
 };
 
+struct timer_layout {
+	uint64_t base_size, vectors, nvectors, entry, expires, function;
+};
+
+#define L struct timer_layout
+#define R KD_LF_REQUIRED
+static const struct kd_layout_field timer_fields[] = {
+	KD_LF(L, base_size, "struct timer_base", NULL, KD_LF_SIZE | R),
+	KD_LF(L, vectors, "struct timer_base", "vectors", R),
+	/* WHEEL_SIZE = LVL_SIZE * LVL_DEPTH, from the DWARF bound */
+	KD_LF(L, nvectors, "struct timer_base", "vectors", KD_LF_COUNT | R),
+	KD_LF(L, entry, "struct timer_list", "entry", R),
+	KD_LF(L, expires, "struct timer_list", "expires", R),
+	KD_LF(L, function, "struct timer_list", "function", R),
+};
+#undef L
+#undef R
+
 struct timer_ctx {
 	struct kd_cmd_ctx *ctx;
 	uint64_t jiffies;
-	uint64_t base_size, vectors, nvectors, entry, expires, function;
+	struct timer_layout l;
 	const char *base_name[MAX_BASES];
 	int nbases;
 };
@@ -61,35 +82,54 @@ static int digits(uint64_t v)
 	return n;
 }
 
-/* Every timer of one base, in wheel order; -1 when the wheel broke. */
+static int push(struct tmr **v, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 64;
+		struct tmr *nv = realloc(*v, nc * sizeof(**v));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*n)++;
+	return 0;
+}
+
+/* Every timer of one base, in wheel order: each vector is an hlist of
+ * timer_list.entry.  -1 when the wheel broke. */
 static int collect(struct timer_ctx *t, uint64_t base, struct tmr **v,
 		   size_t *n)
 {
 	struct kd_session *s = t->ctx->s;
+	const struct timer_layout *l = &t->l;
 	size_t cap = 0;
 	*v = NULL;
 	*n = 0;
-	for (uint64_t i = 0; i < t->nvectors; i++) {
-		uint64_t node;
-		if (su_ptr(s, base + t->vectors + 8 * i, &node) < 0)
+	for (uint64_t i = 0; i < l->nvectors; i++) {
+		struct kd_addr_list timers;
+		if (*n >= MAX_TIMERS || kd_cancel_pending())
 			return -1;
-		for (; node; ) {
-			if (*n >= MAX_TIMERS || kd_cancel_pending())
-				return -1;
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 64;
-				struct tmr *nv = realloc(*v, cap * sizeof(**v));
-				if (!nv)
-					return -1;
-				*v = nv;
+		struct kd_error *err = kd_hlist_walk(s, base + l->vectors +
+						     8 * i, l->entry,
+						     KD_WALK_NOLOG,
+						     MAX_TIMERS - *n, &timers);
+		for (size_t k = 0; !err && k < timers.n; k++) {
+			if (push(v, n, &cap) < 0) {
+				err = &kd_error_nomem;
+				break;
 			}
-			struct tmr *e = &(*v)[(*n)++];
-			e->addr = node - t->entry;
+			struct tmr *e = &(*v)[*n - 1];
+			e->addr = timers.addrs[k];
 			e->seq = *n;
-			if (su_u64(s, e->addr + t->expires, &e->expires) < 0 ||
-			    su_ptr(s, e->addr + t->function, &e->func) < 0 ||
-			    su_ptr(s, node, &node) < 0)
-				return -1;
+			if (kd_cmd_u64(s, e->addr, l->expires, &e->expires) < 0 ||
+			    kd_cmd_ptr(s, e->addr, l->function, &e->func) < 0)
+				err = kd_error_create(KD_ERR_FAULT, "timer");
+		}
+		kd_addr_list_free(&timers);
+		if (err) {
+			kd_error_destroy(err);
+			return -1;
 		}
 	}
 	return 0;
@@ -101,7 +141,7 @@ static void print_base(struct timer_ctx *t, int cpu, int b, uint64_t base)
 	struct tmr *v;
 	size_t n;
 	int broken = collect(t, base, &v, &n);
-	qsort(v, n, sizeof(*v), by_expiry);
+	kd_qsort(v, n, sizeof(*v), by_expiry);
 	fprintf(out, "TIMER_BASES[%d][%s]: %016" PRIx64 "\n", cpu,
 		t->base_name[b], base);
 	int ew = 7, tw = 4;
@@ -117,16 +157,16 @@ static void print_base(struct timer_ctx *t, int cpu, int b, uint64_t base)
 		"EXPIRES", tw < 6 ? tw : 6, "TTE", tw > 6 ? tw - 6 : 0, "");
 	for (size_t i = 0; i < n; i++) {
 		char sym[256];
-		const char *name = su_symbol(t->ctx->s, v[i].func, sym,
-					     sizeof(sym), 0);
+		const char *name = kd_cmd_symbol_name(t->ctx->s, v[i].func,
+						      sym, sizeof(sym), 0);
 		fprintf(out, "  %-*" PRIu64 "  %*" PRId64 "  %016" PRIx64
 			"  %016" PRIx64 "  <%s>\n", ew, v[i].expires, tw,
 			(int64_t)(v[i].expires - t->jiffies), v[i].addr,
 			v[i].func, name ? name : "?");
 	}
 	if (broken)
-		su_error(t->ctx, "TIMER_BASES[%d][%s]: timer wheel could not be "
-			 "read entirely", cpu, t->base_name[b]);
+		kd_cmd_error(t->ctx, "TIMER_BASES[%d][%s]: timer wheel could "
+			     "not be read entirely", cpu, t->base_name[b]);
 	free(v);
 }
 
@@ -164,27 +204,9 @@ static int base_names(struct kd_session *s, struct timer_ctx *t)
 
 static int layout_get(struct kd_session *s, struct timer_ctx *t)
 {
-	t->base_size = su_sizeof(s, "struct timer_base");
-	t->vectors = su_off(s, "struct timer_base", "vectors");
-	uint64_t v1 = su_off(s, "struct timer_base", "vectors[1]");
-	t->entry = su_off(s, "struct timer_list", "entry");
-	t->expires = su_off(s, "struct timer_list", "expires");
-	t->function = su_off(s, "struct timer_list", "function");
-	if (!t->base_size || t->vectors == SU_NONE || v1 == SU_NONE ||
-	    t->entry == SU_NONE || t->expires == SU_NONE ||
-	    t->function == SU_NONE)
-		return -1;
-	/* vectors[] runs to the end of the struct or to the next member;
-	 * WHEEL_SIZE = LVL_SIZE * LVL_DEPTH, derived from the DWARF bound */
-	struct kd_types *types;
-	struct kd_type *bt;
-	struct kd_member m;
-	struct kd_error *err = kd_session_types(s, &types);
-	if (!err)
-		err = kd_types_find(types, "struct timer_base", &bt);
-	if (!err)
-		err = kd_type_find_member(bt, "vectors", &m);
-	if (err || !kd_type_array_count(m.type, &t->nvectors)) {
+	struct kd_error *err = kd_layout_fill(s, timer_fields,
+					      KD_ARRAY_SIZE(timer_fields), &t->l);
+	if (err) {
 		kd_error_destroy(err);
 		return -1;
 	}
@@ -194,27 +216,31 @@ static int layout_get(struct kd_session *s, struct timer_ctx *t)
 static int timer_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct timer_ctx t = { .ctx = ctx };
-	if (su_no_options(ctx, argc, argv, 0))
+	if (kd_cmd_no_options(ctx, argc, argv, 0))
 		return 1;
 	if (layout_get(ctx->s, &t) < 0)
-		return su_error(ctx, "no timer wheel (struct timer_base, "
-				"timer_bases) in this kernel");
+		return kd_cmd_error(ctx, "no timer wheel (struct timer_base, "
+				    "timer_bases) in this kernel");
 	struct kd_error *err = kd_read_symbol(ctx->s, "jiffies", &t.jiffies, 8);
 	if (err)
-		return su_error_value(ctx, "jiffies", err);
+		return kd_cmd_fail_what(ctx, "jiffies", err);
 	fprintf(ctx->out, "%-*s\n%" PRIu64 "\n", digits(t.jiffies), "JIFFIES",
 		t.jiffies);
-	int ncpus = su_ncpus(ctx->s);
+	int ncpus = kd_task_nr_cpus(ctx->s);
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		uint64_t bases = su_percpu_symbol(ctx->s, "timer_bases", cpu);
-		if (!bases)
-			return su_error(ctx, "cannot find timer_bases of CPU %d",
-					cpu);
+		uint64_t bases;
+		err = kd_percpu_symbol(ctx->s, "timer_bases", (unsigned)cpu,
+				       &bases);
+		if (err) {
+			kd_error_destroy(err);
+			return kd_cmd_error(ctx, "cannot find timer_bases of "
+					    "CPU %d", cpu);
+		}
 		if (kd_cancel_pending())
 			return 1;	/* the shell reports it */
 		fputc('\n', ctx->out);
 		for (int b = 0; b < t.nbases; b++)
-			print_base(&t, cpu, b, bases + b * t.base_size);
+			print_base(&t, cpu, b, bases + b * t.l.base_size);
 	}
 	return 0;
 }

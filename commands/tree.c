@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tree [-t rbtree|radix|xarray] [-r offset] [-o offset]
+ * tree [-t rbtree|radix|xarray|maple] [-r offset] [-o offset]
  *      [-s struct[.member[,member]]] [-l] [-x|-d] start
  *
- * crash's tree walker (lib/kernel/highlevel_trees.c underneath):
+ * crash's tree walker (lib/kernel/trees.c and maple.c underneath):
  *   rbtree  start (+ -r offset) is an rb_root; entries are (rb_node
  *           address - -o offset), in crash's order: pre-order (node,
  *           left subtree, right subtree), or in-order with -l;
  *   xarray  start (+ -r offset) is a struct xarray; entries are the
  *           stored pointers in index order;
  *   radix   the same on a radix_tree_root (kernels before 4.20: from 4.20
- *           radix trees are xarrays and crash refuses -t radix).
- * Not supported: maple trees, -N (start at a node) and -p (positions).
+ *           radix trees are xarrays and crash refuses -t radix);
+ *   maple   start (+ -r offset) is a struct maple_tree (6.1+); entries
+ *           are the stored pointers in index order (-l and -o do not
+ *           apply, as crash says).
+ * Not supported: -N (start at a node), -p (positions), -v (node dumps).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -22,16 +25,16 @@
 #include <pykdump/readers.h>
 #include <pykdump/value_format.h>
 
-#include "struct_show.h"
+#include "cmd_util.h"
 
 #define MAX_SPECS 8
 
-enum tree_type { TREE_RBTREE, TREE_RADIX, TREE_XARRAY };
+enum tree_type { TREE_RBTREE, TREE_RADIX, TREE_XARRAY, TREE_MAPLE };
 
 struct tree_args {
 	enum tree_type type;
 	uint64_t start, root_off, node_off;
-	int inorder;
+	int inorder, have_node_off;
 	unsigned vf_flags;
 	struct kd_show_spec specs[MAX_SPECS];
 	int nspecs;
@@ -53,6 +56,7 @@ static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
 		{ "rbtree", "rb", TREE_RBTREE },
 		{ "radix", "ra", TREE_RADIX },
 		{ "xarray", "x", TREE_XARRAY },
+		{ "maple", "m", TREE_MAPLE },
 	};
 	for (size_t i = 0; i < KD_ARRAY_SIZE(types); i++) {
 		if (!strcmp(arg, types[i].name) || !strcmp(arg, types[i].abbrev)) {
@@ -60,11 +64,7 @@ static int parse_type(struct kd_cmd_ctx *ctx, const char *arg,
 			return 0;
 		}
 	}
-	if (!strcmp(arg, "maple") || !strcmp(arg, "m"))
-		fprintf(ctx->out, "%s: maple trees are not supported\n",
-			ctx->name);
-	else
-		fprintf(ctx->out, "%s: invalid tree type: %s\n", ctx->name, arg);
+	kd_cmd_error(ctx, "invalid tree type: %s", arg);
 	return -1;
 }
 
@@ -73,7 +73,9 @@ static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
 	switch (c) {
 	case 't': return parse_type(ctx, optarg, &a->type);
 	case 'r': return kd_show_parse_offset(ctx, optarg, &a->root_off);
-	case 'o': return kd_show_parse_offset(ctx, optarg, &a->node_off);
+	case 'o':
+		a->have_node_off = 1;
+		return kd_show_parse_offset(ctx, optarg, &a->node_off);
 	case 'l': a->inorder = 1; return 0;
 	case 'x': a->vf_flags |= KD_VF_HEX; return 0;
 	case 'd': a->vf_flags &= ~KD_VF_HEX; return 0;
@@ -86,12 +88,10 @@ static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
 		return 0;
 	case 'N':
 	case 'p':
-		fprintf(ctx->out, "%s: option -%c is not supported\n",
-			ctx->name, c);
+		kd_cmd_error(ctx, "option -%c is not supported", c);
 		return -1;
 	default:
-		fprintf(ctx->out, "%s: invalid option -- '%c'\n", ctx->name,
-			optopt);
+		kd_cmd_error(ctx, "invalid option -- '%c'", optopt);
 		usage(ctx);
 		return -1;
 	}
@@ -109,9 +109,13 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		usage(ctx);
 		return -1;
 	}
+	if (a->type == TREE_MAPLE && (a->inorder || a->have_node_off)) {
+		kd_cmd_error(ctx, "-%c option is not applicable to maple "
+			     "trees", a->inorder ? 'l' : 'o');
+		return -1;
+	}
 	if (!kd_show_parse_addr(ctx, argv[optind], &a->start)) {
-		fprintf(ctx->out, "%s: invalid start argument: %s\n",
-			ctx->name, argv[optind]);
+		kd_cmd_error(ctx, "invalid start argument: %s", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -120,8 +124,17 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 /* crash refuses a tree type the kernel does not have. */
 static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 {
-	const char *type = t == TREE_RADIX ? "struct radix_tree_root"
-					   : "struct xarray";
+	static const char *const types[] = {
+		[TREE_RADIX] = "struct radix_tree_root",
+		[TREE_XARRAY] = "struct xarray",
+		[TREE_MAPLE] = "struct maple_tree",
+	};
+	static const char *const names[] = {
+		[TREE_RADIX] = "radix trees",
+		[TREE_XARRAY] = "xarrays",
+		[TREE_MAPLE] = "maple trees",
+	};
+	const char *type = types[t];
 	struct kd_reader *r;
 	if (t == TREE_RBTREE)
 		return 1;
@@ -129,8 +142,8 @@ static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 	if (!err)
 		return 1;
 	kd_error_destroy(err);
-	fprintf(ctx->out, "%s: %s do not exist or have changed their format\n",
-		ctx->name, t == TREE_RADIX ? "radix trees" : "xarrays");
+	kd_cmd_error(ctx, "%s do not exist or have changed their format",
+		     names[t]);
 	return 0;
 }
 
@@ -143,6 +156,8 @@ static struct kd_error *walk(struct kd_cmd_ctx *ctx, const struct tree_args *a,
 				      KD_WALK_NOLOG |
 				      (a->inorder ? KD_WALK_INORDER : 0),
 				      0, l);
+	if (a->type == TREE_MAPLE)
+		return kd_maple_walk(ctx->s, root, KD_WALK_NOLOG, 0, l);
 	return kd_xarray_walk(ctx->s, root, KD_WALK_NOLOG, 0, l);
 }
 
@@ -163,7 +178,7 @@ static int run_tree(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			kd_show_print(ctx, &a.specs[k], l.addrs[i], a.vf_flags);
 	}
 	if (err)
-		fprintf(ctx->out, "%s: %s\n", ctx->name, err->message);
+		kd_cmd_error(ctx, "%s", err->message);
 	rc = err ? 1 : 0;
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
@@ -175,19 +190,19 @@ out_specs:
 
 const struct kd_command kd_cmd_tree = {
 	.name = "tree",
-	.summary = "display radix tree, XArray or red-black tree",
+	.summary = "display radix tree, XArray, red-black tree or maple tree",
 	.usage =
-	"tree [-t [radix|xarray|rbtree]] [-r offset] [-[s|S] struct[.member"
+	"tree [-t [radix|xarray|rbtree|maple]] [-r offset] [-[s|S] struct[.member"
 	"[,member]]]\n     -[x|d] [-o offset] [-l] start\n"
 	"  Print the entries of a tree.\n"
-	"    -t type    rbtree (default), radix or xarray\n"
+	"    -t type    rbtree (default), radix, xarray or maple\n"
 	"    -r offset  offset of the root in the struct at start\n"
 	"    -o offset  rbtree: offset of the rb_node in each entry\n"
 	"    -s struct  print each entry as struct, or some of its members\n"
 	"    -l         rbtree: in linear (sorted) order\n"
 	"    -x|-d      hexadecimal / decimal integers\n"
-	"  Offsets are bytes or struct.member.  Maple trees, -N and -p are\n"
-	"  not supported.\n",
+	"  Offsets are bytes or struct.member.  -N, -p and -v are not\n"
+	"  supported.\n",
 	.run = run_tree,
 	.needs_vmlinux = 1,
 };

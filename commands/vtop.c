@@ -18,11 +18,11 @@
 #include <pykdump/arch.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 #define PAGE_MASK_4K		0x000ffffffffff000ULL
 #define USER_TOP		0x0000800000000000ULL
@@ -78,23 +78,33 @@ static void translate_pte(FILE *out, uint64_t pte)
 	pte_flags(out, pte);
 }
 
-static uint64_t field(struct kd_type *page, const uint8_t *buf, uint64_t size,
-		      const char *name, const char *old_name)
+struct page_layout {
+	uint64_t size, flags, flags_size, mapping, index, index_size;
+	uint64_t count, count_size;
+};
+
+#define PL struct page_layout
+#define P "struct page"
+static const struct kd_layout_field page_fields[] = {
+	KD_LF(PL, size, P, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	KD_LF(PL, flags, P, "flags", 0),
+	KD_LF(PL, flags_size, P, "flags", KD_LF_SIZE),
+	KD_LF(PL, mapping, P, "mapping", 0),
+	KD_LF(PL, index, P, "index", 0),
+	KD_LF(PL, index_size, P, "index", KD_LF_SIZE),
+	/* _count before 4.6 */
+	KD_LF(PL, count, P, "_refcount|_count", 0),
+	KD_LF(PL, count_size, P, "_refcount|_count", KD_LF_SIZE),
+};
+#undef PL
+#undef P
+
+/* A member of the page's bytes: its own size, at most 8 bytes. */
+static uint64_t field(const uint8_t *buf, uint64_t size, uint64_t off,
+		      uint64_t len)
 {
-	struct kd_member_path mp;
-	struct kd_error *err = kd_type_member_path(page, name, &mp);
-	if (err && old_name) {
-		kd_error_destroy(err);
-		err = kd_type_member_path(page, old_name, &mp);
-	}
-	if (err) {
-		kd_error_destroy(err);
-		return 0;
-	}
-	uint64_t off = mp.bit_offset / 8, v = 0, n = kd_type_size(mp.type);
-	if (off + n <= size)
-		memcpy(&v, buf + off, n > 8 ? 8 : n);
-	return v;
+	return kd_field_get(buf, size, off,
+			    !kd_present(len) || len > 8 ? 8 : (unsigned)len);
 }
 
 /* Names of the set flags from the kernel's pageflag_names[] ({mask,
@@ -125,14 +135,12 @@ static void page_flag_names(struct kd_cmd_ctx *ctx, uint64_t flags)
 static void show_page(struct kd_cmd_ctx *ctx, uint64_t paddr)
 {
 	const struct kd_machine *m;
-	struct kd_types *types;
-	struct kd_type *page;
+	struct page_layout l;
 	struct kd_error *err = kd_session_machine(ctx->s, &m);
 	if (!err)
-		err = kd_session_types(ctx->s, &types);
-	if (!err)
-		err = kd_types_find(types, "struct page", &page);
-	uint64_t size = err ? 0 : kd_type_size(page);
+		err = kd_layout_fill(ctx->s, page_fields,
+				     KD_ARRAY_SIZE(page_fields), &l);
+	uint64_t size = err ? 0 : l.size;
 	uint8_t buf[256];
 	uint64_t pp = err ? 0 : m->vmemmap_base + (paddr >> m->page_shift) * size;
 	if (!err && size > sizeof(buf))
@@ -143,13 +151,13 @@ static void show_page(struct kd_cmd_ctx *ctx, uint64_t paddr)
 		kd_error_destroy(err);
 		return;
 	}
-	uint64_t flags = field(page, buf, size, "flags", NULL);
+	uint64_t flags = field(buf, size, l.flags, l.flags_size);
 	fprintf(ctx->out, "\n      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
 	fprintf(ctx->out, "%-16" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIx64
 		" %2d %" PRIx64 " ", pp, paddr & ~(m->page_size - 1),
-		field(page, buf, size, "mapping", NULL),
-		field(page, buf, size, "index", NULL),
-		(int)(int32_t)field(page, buf, size, "_refcount", "_count"), flags);
+		field(buf, size, l.mapping, 8), field(buf, size, l.index,
+						      l.index_size),
+		(int)(int32_t)field(buf, size, l.count, l.count_size), flags);
 	page_flag_names(ctx, flags);
 	fputc('\n', ctx->out);
 }
@@ -176,14 +184,11 @@ static int vtop_one(struct kd_cmd_ctx *ctx, const char *arg)
 	uint64_t vaddr, paddr = 0;
 	FILE *out = ctx->out;
 	if (!kd_cmd_parse_hex(arg, &vaddr)) {
-		fprintf(out, "%s: invalid input: \"%s\"\n", ctx->name, arg);
-		return 1;
+		return kd_cmd_error(ctx, "invalid input: \"%s\"", arg);
 	}
-	if (vaddr < USER_TOP) {
-		fprintf(out, "%s: %s: user virtual addresses need a task context "
-			"(not supported)\n", ctx->name, arg);
-		return 1;
-	}
+	if (vaddr < USER_TOP)
+		return kd_cmd_error(ctx, "%s: user virtual addresses need a "
+				    "task context (not supported)", arg);
 	struct kd_arch *a = kd_session_arch(ctx->s);
 	struct kd_vtop_trace t;
 	memset(&t, 0, sizeof(t));

@@ -13,8 +13,7 @@
 
 #include <pykdump/types.h>
 
-#include "cmdutil.h"
-#include "command.h"
+#include "cmd_util.h"
 
 static int usage(struct kd_cmd_ctx *ctx)
 {
@@ -85,7 +84,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	struct kd_error *err = kd_types_find(types, name, &t);
 	if (err) {
 		kd_error_destroy(err);
-		fprintf(ctx->out, "whatis: cannot resolve: %s\n", name);
+		kd_cmd_error(ctx, "cannot resolve: %s", name);
 		return usage(ctx);
 	}
 	err = kd_cmd_print_definition(ctx->out, t, offsets);

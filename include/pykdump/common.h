@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Macros shared by every public header. */
+/* Macros and helpers shared by every public header. */
 #ifndef PYKDUMP_COMMON_H
 #define PYKDUMP_COMMON_H
+
+#include <stdlib.h>
 
 /* The library is built with -fvisibility=hidden; the API is exported here. */
 #define KD_PUBLIC __attribute__((visibility("default")))
@@ -9,5 +11,23 @@
 #define KD_WARN_UNUSED __attribute__((warn_unused_result))
 
 #define KD_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* qsort and bsearch for arrays that may be empty: an empty array is often
+ * a NULL pointer (nothing was ever allocated), which the C library's
+ * declarations forbid even with a count of 0 (undefined behaviour that
+ * UBSan reports).  Use these instead of the bare calls. */
+static inline void kd_qsort(void *base, size_t n, size_t size,
+			    int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static inline void *kd_bsearch(const void *key, const void *base, size_t n,
+			       size_t size,
+			       int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
 
 #endif /* PYKDUMP_COMMON_H */

@@ -2,16 +2,21 @@
 /*
  * Highlevel: typed globals, strings, container_of, and walks over the
  * kernel's linked structures (list_head, hlist, plain `next` chains,
- * rbtrees, xarrays / radix trees, IDRs), per-CPU variables and enums.
+ * rbtrees, xarrays / radix trees, IDRs, maple trees), per-CPU variables
+ * and enums.
  *
  * Walks are bounded and never hang on corrupt memory:
  *   - at most maxel entries (0: KD_MAXEL_DEFAULT); past it KD_ERR_LIMIT;
  *   - linked lists detect cycles with Brent's method (constant memory),
- *     trees with a visited set; a cycle gives KD_ERR_CYCLE;
+ *     trees (rbtree, xarray, IDR, maple) with a visited set; a cycle
+ *     gives KD_ERR_CYCLE;
  *   - an unreadable pointer gives the memory error;
  *   - every 4096 steps kd_cancel_check() (timeout, Ctrl-C).
  * On any of these the entries found before it are still returned in
- * *ret (the partial result) along with the error, and, unless the flags
+ * *ret (the partial result) along with the error (for the linked lists,
+ * err->addr is the entry that repeats on KD_ERR_CYCLE, the first entry
+ * left out on KD_ERR_LIMIT, the link that could not be read on a memory
+ * error), and, unless the flags
  * include KD_WALK_NOLOG, the error is also added to the session's
  * problem log.  The caller frees *ret with kd_addr_list_free() in every
  * case.
@@ -26,6 +31,7 @@
 #include <stdint.h>
 
 #include <pykdump/error.h>
+#include <pykdump/offsets.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,7 +57,7 @@ struct kd_addr_list {
 };
 KD_PUBLIC void kd_addr_list_free(struct kd_addr_list *l);
 
-/* ---- globals, strings, offsets ---- */
+/* ---- globals and strings (member offsets: offsets.h) ---- */
 
 struct kd_global {
 	uint64_t addr;		/* relocated */
@@ -65,21 +71,15 @@ KD_PUBLIC struct kd_error *kd_global_get(struct kd_session *s, const char *name,
 KD_PUBLIC struct kd_error *kd_global_read_u64(struct kd_session *s,
 					      const char *name,
 					      uint64_t *ret) KD_WARN_UNUSED;
+/* The first size (1, 2, 4 or 8) bytes of a global as an unsigned
+ * integer, whatever its type, DWARF or not: 1 and *ret, 0 (*ret
+ * untouched) when the symbol is missing or cannot be read. */
+KD_PUBLIC int kd_global_uint(struct kd_session *s, const char *name,
+			     unsigned size, uint64_t *ret);
 /* A NUL-terminated string of at most maxlen bytes at addr, malloc'd. */
 KD_PUBLIC struct kd_error *kd_read_string_alloc(struct kd_session *s,
 						uint64_t addr, size_t maxlen,
 						char **ret) KD_WARN_UNUSED;
-/* Byte offset of a member or path ("tasks", "se.run_node") in a type. */
-KD_PUBLIC struct kd_error *kd_member_offset(struct kd_session *s,
-					    const char *type_name,
-					    const char *path,
-					    uint64_t *ret) KD_WARN_UNUSED;
-/* addr of the member path inside a type_name -> address of the struct. */
-KD_PUBLIC struct kd_error *kd_container_of(struct kd_session *s, uint64_t addr,
-					   const char *type_name,
-					   const char *path,
-					   uint64_t *ret) KD_WARN_UNUSED;
-
 /* ---- lists ---- */
 
 /*
@@ -136,12 +136,23 @@ KD_PUBLIC struct kd_error *kd_idr_walk(struct kd_session *s, uint64_t idr,
 				       unsigned flags, size_t maxel,
 				       struct kd_addr_list *ret) KD_WARN_UNUSED;
 
+/* struct maple_tree at tree (6.1+; mm->mm_mt): the non-NULL entries in
+ * index order, with the first index of each one's range in ret->index
+ * (crash's tree -t maple). */
+KD_PUBLIC struct kd_error *kd_maple_walk(struct kd_session *s, uint64_t tree,
+					 unsigned flags, size_t maxel,
+					 struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
+
 /* ---- per-CPU ---- */
 
-/* __per_cpu_offset[0 .. nr_cpu_ids-1], read once per session. */
+/* __per_cpu_offset[0 .. n-1], read once per session: the CPUs the
+ * kernel could use (nr_cpu_ids, at most NR_CPUS). */
 KD_PUBLIC struct kd_error *kd_percpu_offsets(struct kd_session *s,
 					     const uint64_t **offs,
 					     unsigned *n) KD_WARN_UNUSED;
+/* n of kd_percpu_offsets, 0 when it fails. */
+KD_PUBLIC unsigned kd_percpu_count(struct kd_session *s);
 /* The address of per-CPU pointer/variable addr for cpu. */
 KD_PUBLIC struct kd_error *kd_percpu_ptr(struct kd_session *s, uint64_t addr,
 					 unsigned cpu,

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel's loaded modules (the `modules` list of struct module), as
- * crash's `mod` lists them: the struct address, the name, the base and
- * size of the module's core memory, sorted by base address.
+ * the kernel keeps them: the struct address, the name, the core memory
+ * (base and size as crash's `mod` lists them), the init area, the
+ * module's own symbol table and per-CPU area.  Sorted by base address.
  *
- * Layouts, told apart by member existence in the vmlinux DWARF:
- *   6.4+     struct module_memory mem[MOD_MEM_NUM_TYPES]; base is
- *            mem[MOD_TEXT].base, size the sum of the core (non-init)
- *            regions' sizes;
- *   4.5-6.3  struct module_layout core_layout: .base, .size, .text_size;
- *   older    module_core, core_size, core_text_size.
+ * The list is walked once per memocache generation (a module debuginfo
+ * load bumps it) and kept; every reader of struct module (mod, the
+ * unwinder's ORC tables, the module symbols of lib/dlkm) starts here.
+ * The layouts handled are listed in lib/kernel/kmodules.c.
  */
 #ifndef PYKDUMP_KMODULES_H
 #define PYKDUMP_KMODULES_H
@@ -22,6 +21,7 @@
 struct kd_session;
 
 #define KD_KMODULE_NAME_MAX 64	/* MODULE_NAME_LEN is 64 - sizeof(long) */
+#define KD_KMODULE_MAX_REGIONS 8
 
 struct kd_kmodule {
 	uint64_t addr;		/* the struct module */
@@ -32,29 +32,34 @@ struct kd_kmodule {
 	int kallsyms;		/* the module carries its own symbol table */
 	/* The module's core memory regions: one (core_layout) before 6.4,
 	 * the core mem[] regions after. */
-	struct { uint64_t base, size; } region[8];
+	struct { uint64_t base, size; } region[KD_KMODULE_MAX_REGIONS];
 	int nregion;
+	uint64_t init_base;	/* init area, 0 when freed */
+	uint64_t init_size;
+	/* Its kallsyms: num_symtab Elf64_Sym at symtab, their names at
+	 * strtab; 0 when it has none or they cannot be read. */
+	uint64_t symtab, strtab;
+	uint32_t num_symtab;
+	uint64_t percpu;	/* its per-CPU area, 0 if none */
+	uint64_t sect_attrs;	/* struct module_sect_attrs *, 0 if none */
 };
 
 /*
- * Every module on the `modules` list, sorted by base address.  *ret is
- * malloc'd (free()); *n may be 0.  A broken list ends the walk with what
- * was read so far and *truncated (may be NULL) set to 1.  Fails when the
+ * Every module on the `modules` list, sorted by base address: *ret points
+ * into the session's copy, valid until the next call that finds a new
+ * memocache generation; *n may be 0.  A broken list ends with what was
+ * read so far and *truncated (may be NULL) set to 1.  Fails when the
  * kernel has no `modules` symbol or struct module lacks the members.
  */
+KD_PUBLIC struct kd_error *kd_kmodules_get(struct kd_session *s,
+					   const struct kd_kmodule **ret,
+					   size_t *n, int *truncated)
+	KD_WARN_UNUSED;
+/* The same as a malloc'd copy (free()). */
 KD_PUBLIC struct kd_error *kd_kmodules_list(struct kd_session *s,
 					    struct kd_kmodule **ret, size_t *n,
 					    int *truncated) KD_WARN_UNUSED;
-
-/*
- * The module symbol (from the module's own kallsyms table: Elf_Sym
- * symtab/strtab of struct mod_kallsyms, or symtab/strtab in struct
- * module before 4.5) at or nearest below addr, when addr lies in a
- * module's core memory: 1, name (truncated to size), *offset and the
- * module's name (modname may be NULL); 0 otherwise.
- */
-KD_PUBLIC int kd_kmodules_symbol(struct kd_session *s, uint64_t addr,
-				 char *name, size_t size, uint64_t *offset,
-				 char *modname, size_t modsize);
+/* 1 when addr lies in one of the module's core regions. */
+KD_PUBLIC int kd_kmodule_contains(const struct kd_kmodule *m, uint64_t addr);
 
 #endif /* PYKDUMP_KMODULES_H */

@@ -39,5 +39,10 @@ struct kd_machine {
 /* Computed on first call; the session owns the result. */
 KD_PUBLIC struct kd_error *kd_session_machine(struct kd_session *s,
 					      const struct kd_machine **ret) KD_WARN_UNUSED;
+/* The panic CPU alone (as kd_machine.panic_cpu), without working out
+ * the other facts: -1 if unknown. */
+KD_PUBLIC int kd_machine_panic_cpu(struct kd_session *s);
+/* The same for nr_cpu_ids (kd_machine.nr_cpu_ids). */
+KD_PUBLIC unsigned kd_machine_nr_cpu_ids(struct kd_session *s);
 
 #endif /* PYKDUMP_MACHINE_H */

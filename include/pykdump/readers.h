@@ -16,6 +16,11 @@
  *   kd_read_kvaddr(s, task, buf, kd_reader_size(r));
  *   kd_member_value_from_buf(pid, buf, &val);       // ... extract many
  *
+ * A value that is not a member (a global, an array element, what a
+ * pointer points to) has a descriptor too, filled from its type by
+ * kd_rmember_of_type; kd_rmember_target goes from a pointer or array to
+ * what it leads to.  The Python extension maps these to Python objects.
+ *
  * Descriptors and readers stay valid until the session is closed: a
  * purge (module debuginfo loaded, kd_memocache_purge_type) only retires
  * them from the lookup tables, so the next kd_reader_get builds fresh
@@ -40,8 +45,11 @@ struct kd_session;
 struct kd_type;
 struct kd_reader;
 
+/* The scalar kinds (INT to FUNCPTR but CHARARRAY) have 1 to 8 bytes (a
+ * FLOAT 4 or 8, a BITFIELD's storage at most 8); values that do not fit
+ * are OTHER. */
 enum kd_rkind {
-	KD_RK_INT = 1,		/* integer of 1, 2, 4 or 8 bytes (char too) */
+	KD_RK_INT = 1,		/* integer of 1 to 8 bytes (char too) */
 	KD_RK_BITFIELD,		/* integer bitfield, sign-extended if signed */
 	KD_RK_BOOL,
 	KD_RK_ENUM,		/* value in .i (or .u when unsigned) */
@@ -53,7 +61,21 @@ enum kd_rkind {
 	KD_RK_ARRAY,		/* any other array, any rank */
 	KD_RK_STRUCT,		/* embedded struct or union */
 	KD_RK_OTHER,		/* e.g. __int128, long double: bytes only */
+	/* Whole values only (kd_rmember_of_type), never a member: */
+	KD_RK_VOID,		/* void (what a void * points to) */
+	KD_RK_FUNCTION,		/* a function (what a function pointer
+				   points to): its bytes are code */
 };
+
+/* The kinds decoded to a struct kd_value (kd_member_decode ...). */
+static inline int kd_rkind_is_scalar(enum kd_rkind k)
+{
+	const unsigned scalars =
+		1u << KD_RK_INT | 1u << KD_RK_BITFIELD | 1u << KD_RK_BOOL |
+		1u << KD_RK_ENUM | 1u << KD_RK_FLOAT | 1u << KD_RK_CHARPTR |
+		1u << KD_RK_PTR | 1u << KD_RK_FUNCPTR;
+	return (unsigned)k < 32 && (scalars >> k & 1);
+}
 
 #define KD_RMAX_DIMS 8		/* array rank kept in a descriptor */
 #define KD_RMAX_HOPS 8		/* pointers a dotted chain may go through */
@@ -133,6 +155,22 @@ KD_PUBLIC struct kd_error *kd_member_get(struct kd_session *s,
 					 const struct kd_rmember **ret)
 	KD_WARN_UNUSED;
 
+/* ---- whole values ---- */
+
+/* The descriptor of a value of type (NULL: void) that is not a member:
+ * offset 0, no hops, name "value"; the kinds are those of a member of
+ * that type, plus KD_RK_VOID and KD_RK_FUNCTION. */
+KD_PUBLIC void kd_rmember_of_type(struct kd_type *type,
+				  struct kd_rmember *ret);
+/* What m leads to, as a whole value of its declared type (typedefs
+ * kept): for a pointer (PTR, CHARPTR, FUNCPTR) the value pointed to
+ * (KD_RK_VOID for void *), for an array (ARRAY, CHARARRAY) one element
+ * of its outermost dimension (int[2][3] -> int[3] -> int).  Other kinds
+ * give KD_ERR_INVALID. */
+KD_PUBLIC struct kd_error *kd_rmember_target(const struct kd_rmember *m,
+					     struct kd_rmember *ret)
+	KD_WARN_UNUSED;
+
 /* ---- values ---- */
 
 /* From the bytes of the whole struct (kd_reader_size of them); only
@@ -148,6 +186,14 @@ KD_PUBLIC struct kd_error *kd_member_value_from_buf(const struct kd_rmember *m,
 KD_PUBLIC struct kd_error *kd_member_elem_from_buf(const struct kd_rmember *m,
 						   const void *buf, uint64_t i,
 						   struct kd_value *ret)
+	KD_WARN_UNUSED;
+/* The same from the member's own bytes: its m->size bytes starting at
+ * its offset (a window of the struct, an array element), for the
+ * scalar kinds above; hops are not followed (the bytes are those at
+ * the end of the chain). */
+KD_PUBLIC struct kd_error *kd_member_decode(const struct kd_rmember *m,
+					    const void *bytes,
+					    struct kd_value *ret)
 	KD_WARN_UNUSED;
 /* Decode a scalar of a kind/size/signedness from bytes (size <= 8). */
 KD_PUBLIC struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,

@@ -84,7 +84,7 @@ KD_PUBLIC struct kd_log *kd_session_log(struct kd_session *s);
  * reverse order.  A layer that needs one adds it here. */
 enum kd_session_slot {
 	KD_SLOT_READERS,
-	KD_SLOT_HIGHLEVEL,
+	KD_SLOT_KERNEL,	/* lib/kernel: per-CPU offsets, the module list */
 	KD_SLOT_MODULES,
 	KD_SLOT_UNWIND,
 	KD_SLOT_NR

@@ -121,45 +121,4 @@ KD_PUBLIC int kd_unwind_srcline(struct kd_session *s, uint64_t addr,
  * with any ModRM form), read from the dump's memory. */
 KD_PUBLIC int kd_unwind_is_call_site(struct kd_session *s, uint64_t ra);
 
-/* ---- tasks ---- */
-
-struct kd_task_ref {
-	uint64_t task;
-	int pid;
-	int cpu;		/* task_cpu() */
-	int active;		/* rq->curr of cpu */
-	char comm[17];
-};
-
-/*
- * Every task, in crash's order: the per-CPU idle tasks (swapper/N) by CPU,
- * then the others by pid (threads included: init_task.tasks, then each
- * leader's thread list).  *ret is malloc'd (free()).
- */
-KD_PUBLIC struct kd_error *kd_unwind_tasks(struct kd_session *s,
-					   struct kd_task_ref **ret,
-					   size_t *n) KD_WARN_UNUSED;
-/* The same, but a task list broken part-way (an unreadable link, a cycle,
- * a thread list that cannot be read) is no error: *ret holds the tasks
- * found, *problem says what stopped the walk (NULL when none; the caller
- * destroys it) and it is logged to kd_session_log.  kd_unwind_tasks is
- * this with the problem dropped. */
-KD_PUBLIC struct kd_error *kd_unwind_tasks_partial(struct kd_session *s,
-						   struct kd_task_ref **ret,
-						   size_t *n,
-						   struct kd_error **problem)
-	KD_WARN_UNUSED;
-/* One task's pid, CPU, command and whether it is active. */
-KD_PUBLIC struct kd_error *kd_unwind_task_ref(struct kd_session *s,
-					      uint64_t task,
-					      struct kd_task_ref *ret)
-	KD_WARN_UNUSED;
-/* The task active on cpu (rq->curr): 0 if unknown. */
-KD_PUBLIC uint64_t kd_unwind_active_task(struct kd_session *s, int cpu);
-/* The CPU that panicked (dump header, else panic_cpu / crashing_cpu,
- * else the CPU whose registers are in the crash path): -1 if unknown. */
-KD_PUBLIC int kd_unwind_panic_cpu(struct kd_session *s);
-/* Number of CPUs with a runqueue (possible CPUs). */
-KD_PUBLIC int kd_unwind_nr_cpus(struct kd_session *s);
-
 #endif /* PYKDUMP_UNWIND_H */

@@ -645,7 +645,7 @@ static void sort_entries(struct kd_scan_entry *e, size_t n,
 			 int (*cmp)(const void *, const void *))
 {
 	if (n > 16) {
-		qsort(e, n, sizeof(*e), cmp);
+		kd_qsort(e, n, sizeof(*e), cmp);
 		return;
 	}
 	for (size_t i = 1; i < n; i++) {

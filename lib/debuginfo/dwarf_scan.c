@@ -1142,7 +1142,7 @@ static int resolve_specs(struct kd_scan_state *st, kd_scan_emit_fn *emit,
 {
 	for (size_t i = 0; st->nnamed && i < st->npending; i++) {
 		const struct pending_spec *p = &st->pending[i];
-		const struct named_die *n = bsearch(&p->target, st->named,
+		const struct named_die *n = kd_bsearch(&p->target, st->named,
 						    st->nnamed,
 						    sizeof(*st->named),
 						    named_cmp);

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pykdump/inputfile.h>
+
 #include "debuginfo_internal.h"
 
 static void init_libelf(void)
@@ -199,9 +201,10 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, init_libelf);
-	src->fd = open(src->path, O_RDONLY | O_CLOEXEC);
-	if (src->fd < 0)
-		return kd_error_os(errno, src->path, "cannot open");
+	struct kd_error *err = kd_open_input(src->path, "debuginfo file",
+					     &src->fd);
+	if (err)
+		return err;
 	struct stat st;
 	if (fstat(src->fd, &st) < 0)
 		return kd_error_os(errno, src->path, "cannot stat");
@@ -230,8 +233,7 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 				       "0x%llx): truncated?", src->path,
 				       (unsigned long long)eh.e_shoff,
 				       (unsigned long long)src->file_size);
-	struct kd_error *err = check_sections(src->elf, src->path,
-					      src->file_size);
+	err = check_sections(src->elf, src->path, src->file_size);
 	if (!err && eh.e_type == ET_REL && src->secaddr)
 		err = open_private(src);
 	else if (!err && eh.e_type == ET_REL)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/inputfile.h>
 
 #include "dwarf_index.h"
 #include "index_format.h"
@@ -651,9 +652,10 @@ struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
 				   int populate, void **map, size_t *size,
 				   int *fd_ret)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kd_error_os(errno, path, "cannot open");
+	int fd;
+	struct kd_error *oerr = kd_open_input(path, "cache file", &fd);
+	if (oerr)
+		return oerr;
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		struct kd_error *err = kd_error_os(errno, path, "cannot stat");

@@ -24,6 +24,7 @@
 #include <zstd.h>
 
 #include <pykdump/debuginfo.h>
+#include <pykdump/inputfile.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
@@ -59,13 +60,21 @@ static int has_suffix(const char *s, const char *suf)
 
 static struct kd_error *inflate_zstd(const char *in, const char *out)
 {
-	struct kd_error *err = NULL;
-	FILE *fi = fopen(in, "rb"), *fo = NULL;
+	FILE *fi = NULL, *fo = NULL;
+	int fd;
+	struct kd_error *err = kd_open_input(in, "module", &fd);
+	if (err)
+		return err;
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	char tmp[4096 + 16];
 	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out, (int)getpid());
-	if (!fi || !ds || !(fo = fopen(tmp, "wb"))) {
-		err = kd_error_os(errno, fi ? tmp : in, "cannot open");
+	if (!(fi = fdopen(fd, "rb"))) {
+		err = kd_error_os(errno, in, "cannot open");
+		close(fd);
+		goto out_close;
+	}
+	if (!ds || !(fo = fopen(tmp, "wb"))) {
+		err = ds ? kd_error_os(errno, tmp, "cannot open") : &kd_error_nomem;
 		goto out_close;
 	}
 	static uint8_t ibuf[1 << 16], obuf[1 << 17];
@@ -142,12 +151,12 @@ static struct kd_error *plain_file(const char *file, const char *name,
 /* "name=" in .modinfo, compared with the module's name ('-' == '_'). */
 static struct kd_error *check_modinfo(const char *path, const char *name)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kd_error_os(errno, path, "cannot open");
+	int fd;
+	struct kd_error *err = kd_open_input(path, "module", &fd);
+	if (err)
+		return err;
 	elf_version(EV_CURRENT);
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	struct kd_error *err = NULL;
 	size_t shstrndx;
 	if (!elf || elf_kind(elf) != ELF_K_ELF ||
 	    elf_getshdrstrndx(elf, &shstrndx) < 0) {

@@ -854,7 +854,7 @@ static int cmp_part(const void *a, const void *b)
 
 static struct kd_error *check_split_set(struct kd_dump *d, struct diskdump *dd)
 {
-	qsort(dd->parts, dd->nparts, sizeof(*dd->parts), cmp_part);
+	kd_qsort(dd->parts, dd->nparts, sizeof(*dd->parts), cmp_part);
 	const struct dd_part *a = &dd->parts[0];
 	for (size_t i = 1; i < dd->nparts; i++) {
 		const struct dd_part *b = &dd->parts[i];

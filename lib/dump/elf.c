@@ -372,7 +372,7 @@ static int cmp_seg(const void *a, const void *b)
  */
 static void tidy_segments(struct kd_dump *d, struct elf_dump *e)
 {
-	qsort(e->segs, e->nsegs, sizeof(*e->segs), cmp_seg);
+	kd_qsort(e->segs, e->nsegs, sizeof(*e->segs), cmp_seg);
 	size_t n = 0, clipped = 0;
 	for (size_t i = 0; i < e->nsegs; i++) {
 		struct elf_segment s = e->segs[i];

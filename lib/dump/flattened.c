@@ -304,7 +304,7 @@ static struct kd_error *resolve_overlaps(struct flat_vfile *f)
 		pts[2 * i] = rec[i].voff;
 		pts[2 * i + 1] = rec[i].voff + rec[i].len;
 	}
-	qsort(pts, 2 * n, sizeof(*pts), cmp_u64);
+	kd_qsort(pts, 2 * n, sizeof(*pts), cmp_u64);
 	struct seq_heap h = { .rec = rec, .v = hv };
 	size_t nout = 0, next = 0;
 	for (size_t k = 0; k + 1 < 2 * n; k++) {
@@ -335,7 +335,7 @@ static struct kd_error *build_index(struct flat_vfile *f)
 	for (size_t i = 1; i < f->npieces && sorted; i++)
 		sorted = f->pieces[i - 1].voff <= f->pieces[i].voff;
 	if (!sorted)
-		qsort(f->pieces, f->npieces, sizeof(*f->pieces), cmp_voff);
+		kd_qsort(f->pieces, f->npieces, sizeof(*f->pieces), cmp_voff);
 	for (size_t i = 1; i < f->npieces && disjoint; i++)
 		disjoint = f->pieces[i - 1].voff + f->pieces[i - 1].len <=
 			   f->pieces[i].voff;

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pykdump/inputfile.h>
+
 #include "vfile.h"
 
 struct kd_error *kd_vfile_init(struct kd_vfile *vf,
@@ -172,10 +174,9 @@ struct kd_error *kd_vfile_open(const char *path, struct kd_vfile **ret)
 	struct kd_error *err = buf_create(path, "file", &b);
 	if (err)
 		return err;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = kd_error_os(errno, path, "cannot open");
-	} else {
+	int fd;
+	err = kd_open_input(path, "dump", &fd);
+	if (!err) {
 		err = map_fd(fd, path, b);
 		close(fd);	/* the mapping stays valid */
 	}

@@ -79,7 +79,7 @@ static int build_index(struct kd_vmcoreinfo *vi)
 	}
 	for (size_t i = 0; i < vi->n; i++)
 		items[i] = (struct sort_item){ vi->entries[i].key, i };
-	qsort(items, vi->n, sizeof(*items), cmp_item);
+	kd_qsort(items, vi->n, sizeof(*items), cmp_item);
 	for (size_t i = 0; i < vi->n; i++)
 		vi->sorted[i] = items[i].idx;
 	free(items);

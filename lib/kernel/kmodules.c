@@ -4,145 +4,231 @@
  *   - `modules` is a list_head; each struct module is on it by .list,
  *     newest first (crash shows them sorted by base address instead);
  *   - the name is a char array inside struct module;
- *   - CONFIG_KALLSYMS modules point .kallsyms (4.5+) or .symtab (older)
- *     at their own symbol table.
- * The walk is bounded and cancellable; a cycle or an unreadable node
- * ends it with the modules read so far.
+ *   - memory, by which member exists:
+ *       mem[MOD_MEM_NUM_TYPES] of struct module_memory {base, size}
+ *         (6.4+): the regions before MOD_INIT_TEXT are the core ones,
+ *         the MOD_INIT_* ones the init area;
+ *       core_layout / init_layout, struct module_layout {base, size,
+ *         text_size} (4.5 - 6.3);
+ *       module_core, core_size, core_text_size / module_init,
+ *         init_size (older);
+ *   - symbols: CONFIG_KALLSYMS modules point .kallsyms (4.6+) at a
+ *     struct mod_kallsyms {symtab, num_symtab, strtab}; before, those
+ *     three are in struct module itself.
+ * The list is walked once per memocache generation with the kernel
+ * layer's list walker (bounded, cycle-checked); each struct module is
+ * read in one piece and decoded from the buffer.  A broken list or an
+ * unreadable module ends the list with the modules read so far.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/cancel.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/kmodules.h>
+#include <pykdump/memocache.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
+#include "kernel_internal.h"
+
 #define MAX_MODULES 65536
-#define NO_OFF UINT64_MAX
+#define MAX_MEM_TYPES 16
 
 struct mod_layout {
-	uint64_t list, name, base, size, text_size, kallsyms;
-	int nmem;		/* 6.4+: core regions summed into size */
-	uint64_t mem_stride;	/* sizeof(struct module_memory) */
+	uint64_t size;				/* sizeof(struct module) */
+	uint64_t list, name, percpu, sect_attrs;
+	uint64_t mem, mem_stride, mem_base, mem_size;	/* 6.4+ */
+	uint64_t core_base, core_size, core_text_size;	/* before */
+	uint64_t init_base, init_size;
+	uint64_t kallsyms;			/* struct mod_kallsyms * */
+	uint64_t ks_size, ks_symtab, ks_num, ks_strtab;	/* in it */
+	uint64_t symtab, num, strtab;		/* in struct module */
+	/* enum mod_mem_type */
+	uint64_t ncore;				/* MOD_INIT_TEXT */
+	uint64_t nmem;				/* MOD_MEM_NUM_TYPES */
+	uint8_t mem_init[MAX_MEM_TYPES];	/* mem[i] is an init area */
 };
 
-static uint64_t member_off(struct kd_type *t, const char *path)
-{
-	struct kd_member_path mp;
-	struct kd_error *err = kd_type_member_path(t, path, &mp);
-	if (err) {
-		kd_error_destroy(err);
-		return NO_OFF;
-	}
-	if (mp.stopped_at_pointer && mp.rest)
-		return NO_OFF;
-	return mp.bit_offset / 8;
-}
+#define M "struct module"
+#define KS "struct mod_kallsyms"
+#define MM "struct module_memory"
+static const struct kd_layout_field fields[] = {
+	KD_LF(struct mod_layout, size, M, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	KD_LF(struct mod_layout, list, M, "list", KD_LF_REQUIRED),
+	KD_LF(struct mod_layout, name, M, "name", KD_LF_REQUIRED),
+	KD_LF(struct mod_layout, percpu, M, "percpu", 0),
+	KD_LF(struct mod_layout, sect_attrs, M, "sect_attrs", 0),
+	KD_LF(struct mod_layout, mem, M, "mem", 0),
+	KD_LF(struct mod_layout, mem_stride, MM, NULL, KD_LF_SIZE),
+	KD_LF(struct mod_layout, mem_base, MM, "base", 0),
+	KD_LF(struct mod_layout, mem_size, MM, "size", 0),
+	KD_LF(struct mod_layout, core_base, M, "core_layout.base|module_core",
+	      0),
+	KD_LF(struct mod_layout, core_size, M, "core_layout.size|core_size",
+	      0),
+	KD_LF(struct mod_layout, core_text_size, M,
+	      "core_layout.text_size|core_text_size", 0),
+	KD_LF(struct mod_layout, init_base, M, "init_layout.base|module_init",
+	      0),
+	KD_LF(struct mod_layout, init_size, M, "init_layout.size|init_size",
+	      0),
+	KD_LF(struct mod_layout, kallsyms, M, "kallsyms", 0),
+	KD_LF(struct mod_layout, ks_size, KS, NULL, KD_LF_SIZE),
+	KD_LF(struct mod_layout, ks_symtab, KS, "symtab", 0),
+	KD_LF(struct mod_layout, ks_num, KS, "num_symtab", 0),
+	KD_LF(struct mod_layout, ks_strtab, KS, "strtab", 0),
+	KD_LF(struct mod_layout, symtab, M, "symtab", 0),
+	KD_LF(struct mod_layout, num, M, "num_symtab", 0),
+	KD_LF(struct mod_layout, strtab, M, "strtab", 0),
+};
 
-/* 6.4+: the regions before MOD_INIT_TEXT are the core ones. */
-static int core_regions(struct kd_types *types)
+/* 6.4+: which mem[] regions are core and which init. */
+static void mem_types(struct kd_session *s, struct mod_layout *l)
 {
-	struct kd_enum_value ev;
-	struct kd_error *err = kd_types_find_enumerator(types, "MOD_INIT_TEXT",
-							&ev);
+	struct kd_types *types;
+	struct kd_type *e;
+	const struct kd_enumerator *en;
+	size_t n;
+	int64_t v;
+	struct kd_error *err = kd_enum_value(s, "MOD_INIT_TEXT", &v);
+	l->ncore = !err && v > 0 && v < MAX_MEM_TYPES ? (uint64_t)v : 4;
+	kd_error_destroy(err);
+	err = kd_session_types(s, &types);
+	if (!err)
+		err = kd_types_find(types, "enum mod_mem_type", &e);
+	if (!err)
+		err = kd_type_enumerators(e, &en, &n);
 	if (err) {
 		kd_error_destroy(err);
-		return 4;
+		return;
 	}
-	return ev.value > 0 && ev.value < 16 ? (int)ev.value : 4;
+	for (size_t i = 0; i < n; i++) {
+		v = en[i].value;
+		if (v < 0 || v >= MAX_MEM_TYPES)
+			continue;
+		if (strcmp(en[i].name, "MOD_MEM_NUM_TYPES") == 0) {
+			l->nmem = (uint64_t)v;
+			continue;
+		}
+		l->mem_init[v] = strncmp(en[i].name, "MOD_INIT_", 9) == 0;
+		if ((uint64_t)v + 1 > l->nmem)
+			l->nmem = (uint64_t)v + 1;
+	}
 }
 
 static struct kd_error *layout_get(struct kd_session *s, struct mod_layout *l)
 {
-	struct kd_types *types;
-	struct kd_type *t;
-	struct kd_error *err = kd_session_types(s, &types);
-	if (!err)
-		err = kd_types_find(types, "struct module", &t);
-	if (err)
-		return err;
 	memset(l, 0, sizeof(*l));
-	l->list = member_off(t, "list");
-	l->name = member_off(t, "name");
-	l->kallsyms = member_off(t, "kallsyms");
-	if (l->kallsyms == NO_OFF)
-		l->kallsyms = member_off(t, "symtab");
-	l->base = member_off(t, "mem[0].base");
-	if (l->base != NO_OFF) {
-		l->size = member_off(t, "mem[0].size");
-		l->mem_stride = member_off(t, "mem[1].base") - l->base;
-		l->nmem = core_regions(types);
-		l->text_size = l->size;
-	} else if ((l->base = member_off(t, "core_layout.base")) != NO_OFF) {
-		l->size = member_off(t, "core_layout.size");
-		l->text_size = member_off(t, "core_layout.text_size");
-	} else {
-		l->base = member_off(t, "module_core");
-		l->size = member_off(t, "core_size");
-		l->text_size = member_off(t, "core_text_size");
+	struct kd_error *err = kd_layout_fill(s, fields, KD_ARRAY_SIZE(fields),
+					      l);
+	if (err)
+		return kd_error_prefix(err, "struct module: unknown layout");
+	if (kd_present(l->mem) && kd_present(l->mem_stride) &&
+	    kd_present(l->mem_base) && kd_present(l->mem_size)) {
+		mem_types(s, l);
+		return NULL;
 	}
-	if (l->list == NO_OFF || l->name == NO_OFF || l->base == NO_OFF ||
-	    l->size == NO_OFF)
+	l->mem = KD_ABSENT;
+	if (!kd_present(l->core_base) || !kd_present(l->core_size))
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "struct module: unknown layout (no "
-				       "list/name/core base/size members)");
+				       "core base/size members)");
 	return NULL;
 }
 
-static uint64_t read_u32_or0(struct kd_session *s, uint64_t addr)
+/* Bounds-checked reads from the struct's bytes (0 when absent). */
+#define get kd_field_get
+
+static void read_mem(const struct mod_layout *l, const uint8_t *buf,
+		     struct kd_kmodule *m)
 {
-	uint32_t v = 0;
-	struct kd_error *err = kd_read_u32(s, addr, &v);
-	kd_error_destroy(err);
-	return err ? 0 : v;
+	uint64_t sz = l->size;
+	for (uint64_t i = 0; i < l->nmem && i < MAX_MEM_TYPES; i++) {
+		uint64_t e = l->mem + i * l->mem_stride;
+		uint64_t base = get(buf, sz, e + l->mem_base, 8);
+		uint64_t size = get(buf, sz, e + l->mem_size, 4);
+		if (i < l->ncore && i < KD_KMODULE_MAX_REGIONS) {
+			m->region[i].base = base;
+			m->region[i].size = size;
+			m->size += size;
+			m->nregion = (int)i + 1;
+		}
+		if (!l->mem_init[i] || !base || !size)
+			continue;
+		if (!m->init_base)
+			m->init_base = base;
+		m->init_size += size;
+	}
+	m->base = get(buf, sz, l->mem + l->mem_base, 8);
+	m->text_size = get(buf, sz, l->mem + l->mem_size, 4);
 }
 
-/* 1 (error destroyed) when err is an error. */
-static int kd_error_destroy_ok(struct kd_error *err)
+static void read_layout(const struct mod_layout *l, const uint8_t *buf,
+			struct kd_kmodule *m)
 {
-	kd_error_destroy(err);
-	return err != NULL;
+	uint64_t sz = l->size;
+	m->base = get(buf, sz, l->core_base, 8);
+	m->size = get(buf, sz, l->core_size, 4);
+	m->text_size = get(buf, sz, l->core_text_size, 4);
+	m->region[0].base = m->base;
+	m->region[0].size = m->size;
+	m->nregion = 1;
+	m->init_base = get(buf, sz, l->init_base, 8);
+	m->init_size = get(buf, sz, l->init_size, 4);
+}
+
+/* The module's own symbol table: in struct mod_kallsyms (4.6+) or in
+ * struct module. */
+static void read_kallsyms(struct kd_session *s, const struct mod_layout *l,
+			  const uint8_t *buf, struct kd_kmodule *m)
+{
+	if (!kd_present(l->kallsyms)) {
+		m->symtab = get(buf, l->size, l->symtab, 8);
+		m->num_symtab = (uint32_t)get(buf, l->size, l->num, 4);
+		m->strtab = get(buf, l->size, l->strtab, 8);
+		m->kallsyms = m->symtab != 0;
+		return;
+	}
+	uint64_t p = get(buf, l->size, l->kallsyms, 8);
+	uint8_t ks[256];
+	m->kallsyms = p != 0;
+	if (!p || !kd_present(l->ks_size) || l->ks_size > sizeof(ks))
+		return;
+	struct kd_error *err = kd_read_kvaddr(s, p, ks, l->ks_size);
+	if (err) {
+		kd_error_destroy(err);
+		return;
+	}
+	m->symtab = get(ks, l->ks_size, l->ks_symtab, 8);
+	m->num_symtab = (uint32_t)get(ks, l->ks_size, l->ks_num, 4);
+	m->strtab = get(ks, l->ks_size, l->ks_strtab, 8);
 }
 
 static struct kd_error *read_module(struct kd_session *s,
-				    const struct mod_layout *l, uint64_t mod,
-				    struct kd_kmodule *m)
+				    const struct mod_layout *l, uint8_t *buf,
+				    uint64_t mod, struct kd_kmodule *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->addr = mod;
-	struct kd_error *err = kd_read_cstring(s, mod + l->name, m->name,
-					       sizeof(m->name), NULL);
-	if (!err)
-		err = kd_read_ptr(s, mod + l->base, &m->base);
+	struct kd_error *err = kd_read_kvaddr(s, mod, buf, l->size);
 	if (err)
 		return err;
-	if (l->nmem) {
-		for (int i = 0; i < l->nmem && i < 8; i++) {
-			uint64_t at = mod + i * l->mem_stride;
-			m->region[i].size = read_u32_or0(s, at + l->size);
-			m->size += m->region[i].size;
-			if (kd_error_destroy_ok(kd_read_ptr(s, at + l->base,
-							    &m->region[i].base)))
-				m->region[i].size = 0;
-		}
-		m->nregion = l->nmem < 8 ? l->nmem : 8;
-		m->text_size = read_u32_or0(s, mod + l->text_size);
-	} else {
-		m->size = read_u32_or0(s, mod + l->size);
-		if (l->text_size != NO_OFF)
-			m->text_size = read_u32_or0(s, mod + l->text_size);
-		m->region[0].base = m->base;
-		m->region[0].size = m->size;
-		m->nregion = 1;
-	}
-	uint64_t ks = 0;
-	if (l->kallsyms != NO_OFF) {
-		struct kd_error *e = kd_read_ptr(s, mod + l->kallsyms, &ks);
-		kd_error_destroy(e);
-	}
-	m->kallsyms = ks != 0;
+	uint64_t n = l->size - l->name;
+	if (l->name >= l->size)
+		n = 0;
+	if (n > sizeof(m->name) - 1)
+		n = sizeof(m->name) - 1;
+	memcpy(m->name, buf + l->name, n);
+	m->name[n] = '\0';
+	if (kd_present(l->mem))
+		read_mem(l, buf, m);
+	else
+		read_layout(l, buf, m);
+	m->percpu = get(buf, l->size, l->percpu, 8);
+	m->sect_attrs = get(buf, l->size, l->sect_attrs, 8);
+	read_kallsyms(s, l, buf, m);
 	return NULL;
 }
 
@@ -152,184 +238,103 @@ static int by_base(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-static int push(struct kd_kmodule **v, size_t *n, size_t *cap,
-		const struct kd_kmodule *m)
+/* Walk the list and read every module: the cache's new contents. */
+static struct kd_error *walk(struct kd_session *s, struct kd_kmodule **ret,
+			     size_t *n, int *truncated)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? 2 * *cap : 16;
-		struct kd_kmodule *nv = realloc(*v, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
+	struct mod_layout l;
+	struct kd_addr_list found = { 0 };
+	uint64_t head;
+	*ret = NULL;
+	*n = 0;
+	struct kd_error *err = layout_get(s, &l);
+	if (!err)
+		err = kd_symbol_addr(s, "modules", &head);
+	if (err)
+		return err;
+	struct kd_error *broken = kd_list_walk(s, head, l.list, KD_WALK_NOLOG,
+					       MAX_MODULES, &found);
+	struct kd_kmodule *v = calloc(found.n ? found.n : 1, sizeof(*v));
+	uint8_t *buf = malloc(l.size);
+	size_t cnt = 0;
+	if (!v || !buf) {
+		err = &kd_error_nomem;
+		goto out_free;
 	}
-	(*v)[(*n)++] = *m;
-	return 0;
+	for (; cnt < found.n; cnt++) {
+		struct kd_error *e = read_module(s, &l, buf, found.addrs[cnt],
+						 &v[cnt]);
+		if (e) {	/* the list ends at an unreadable module */
+			kd_error_destroy(broken);
+			broken = e;
+			break;
+		}
+	}
+	if (cnt)
+		kd_qsort(v, cnt, sizeof(*v), by_base);
+	*truncated = broken != NULL;
+	*ret = v;
+	*n = cnt;
+	v = NULL;
+out_free:
+	kd_error_destroy(broken);
+	kd_addr_list_free(&found);
+	free(buf);
+	free(v);
+	return err;
 }
 
-/* 1 when node was met before (a cycle not through the head). */
-static int seen(const struct kd_kmodule *v, size_t n, uint64_t mod)
+struct kd_error *kd_kmodules_get(struct kd_session *s,
+				 const struct kd_kmodule **ret, size_t *n,
+				 int *truncated)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i].addr == mod)
-			return 1;
-	return 0;
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (!k)
+		return &kd_error_nomem;
+	if (k->modules_generation != gen) {
+		struct kd_kmodule *v;
+		size_t cnt;
+		int broken = 0;
+		struct kd_error *err = walk(s, &v, &cnt, &broken);
+		if (err)
+			return err;
+		free(k->modules);
+		k->modules = v;
+		k->nmodules = cnt;
+		k->modules_truncated = broken;
+		k->modules_generation = gen;
+	}
+	*ret = k->modules;
+	*n = k->nmodules;
+	if (truncated)
+		*truncated = k->modules_truncated;
+	return NULL;
 }
 
 struct kd_error *kd_kmodules_list(struct kd_session *s,
 				  struct kd_kmodule **ret, size_t *n,
 				  int *truncated)
 {
-	struct mod_layout l;
-	uint64_t head, node;
-	struct kd_kmodule *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int broken = 0;
-	struct kd_error *err = layout_get(s, &l);
-	if (!err)
-		err = kd_symbol_addr(s, "modules", &head);
-	if (!err)
-		err = kd_read_ptr(s, head, &node);
+	const struct kd_kmodule *v;
+	size_t cnt;
+	struct kd_error *err = kd_kmodules_get(s, &v, &cnt, truncated);
 	if (err)
 		return err;
-	while (node != head) {
-		struct kd_kmodule m;
-		uint64_t mod = node - l.list;
-		if (cnt >= MAX_MODULES || seen(v, cnt, mod) ||
-		    kd_cancel_pending()) {
-			broken = 1;
-			break;
-		}
-		err = read_module(s, &l, mod, &m);
-		if (!err)
-			err = kd_read_ptr(s, node, &node);
-		if (err) {
-			kd_error_destroy(err);
-			broken = 1;
-			break;
-		}
-		if (push(&v, &cnt, &cap, &m) < 0) {
-			free(v);
-			return &kd_error_nomem;
-		}
-	}
+	*ret = malloc((cnt ? cnt : 1) * sizeof(**ret));
+	if (!*ret)
+		return &kd_error_nomem;
 	if (cnt)
-		qsort(v, cnt, sizeof(*v), by_base);
-	*ret = v;
+		memcpy(*ret, v, cnt * sizeof(**ret));
 	*n = cnt;
-	if (truncated)
-		*truncated = broken;
 	return NULL;
 }
 
-/* ---- module symbols ---- */
-
-#define MAX_MODSYMS (1u << 20)
-#define ELF64_SYM_SIZE 24
-
-struct ksym_layout {
-	uint64_t kallsyms, symtab, num, strtab;	/* kallsyms NO_OFF: in module */
-};
-
-static int ksym_layout(struct kd_session *s, struct ksym_layout *k)
-{
-	struct kd_types *types;
-	struct kd_type *t;
-	struct kd_error *err = kd_session_types(s, &types);
-	if (!err)
-		err = kd_types_find(types, "struct module", &t);
-	if (kd_error_destroy_ok(err))
-		return 0;
-	k->kallsyms = member_off(t, "kallsyms");
-	if (k->kallsyms != NO_OFF) {
-		err = kd_types_find(types, "struct mod_kallsyms", &t);
-		if (kd_error_destroy_ok(err))
-			return 0;
-	}
-	k->symtab = member_off(t, "symtab");
-	k->num = member_off(t, "num_symtab");
-	k->strtab = member_off(t, "strtab");
-	return k->symtab != NO_OFF && k->num != NO_OFF && k->strtab != NO_OFF;
-}
-
-static int in_module(const struct kd_kmodule *m, uint64_t addr)
+int kd_kmodule_contains(const struct kd_kmodule *m, uint64_t addr)
 {
 	for (int i = 0; i < m->nregion; i++)
 		if (addr >= m->region[i].base &&
 		    addr - m->region[i].base < m->region[i].size)
 			return 1;
 	return 0;
-}
-
-/* Best symbol <= addr in one module's table: its index, or -1. */
-static long best_symbol(const unsigned char *tab, uint32_t num, uint64_t addr,
-			uint64_t *value)
-{
-	long best = -1;
-	for (uint32_t i = 1; i < num; i++) {
-		const unsigned char *e = tab + (size_t)i * ELF64_SYM_SIZE;
-		uint64_t v;
-		uint32_t st_name;
-		memcpy(&st_name, e, 4);
-		memcpy(&v, e + 8, 8);
-		if (!st_name || v > addr || (best >= 0 && v <= *value))
-			continue;
-		best = i;
-		*value = v;
-	}
-	return best;
-}
-
-static int module_symbol(struct kd_session *s, const struct ksym_layout *k,
-			 const struct kd_kmodule *m, uint64_t addr, char *name,
-			 size_t size, uint64_t *offset)
-{
-	uint64_t ks = m->addr, symtab, strtab, value = 0;
-	uint32_t num;
-	if (k->kallsyms != NO_OFF &&
-	    kd_error_destroy_ok(kd_read_ptr(s, m->addr + k->kallsyms, &ks)))
-		return 0;
-	if (!ks || kd_error_destroy_ok(kd_read_ptr(s, ks + k->symtab, &symtab)) ||
-	    kd_error_destroy_ok(kd_read_u32(s, ks + k->num, &num)) ||
-	    kd_error_destroy_ok(kd_read_ptr(s, ks + k->strtab, &strtab)) ||
-	    num == 0 || num > MAX_MODSYMS)
-		return 0;
-	unsigned char *tab = malloc((size_t)num * ELF64_SYM_SIZE);
-	if (!tab)
-		return 0;
-	long i = -1;
-	if (!kd_error_destroy_ok(kd_read_kvaddr(s, symtab, tab,
-						(size_t)num * ELF64_SYM_SIZE)))
-		i = best_symbol(tab, num, addr, &value);
-	uint32_t st_name = 0;
-	if (i >= 0)
-		memcpy(&st_name, tab + (size_t)i * ELF64_SYM_SIZE, 4);
-	free(tab);
-	if (i < 0 || kd_error_destroy_ok(kd_read_cstring(s, strtab + st_name,
-							 name, size, NULL)))
-		return 0;
-	*offset = addr - value;
-	return 1;
-}
-
-int kd_kmodules_symbol(struct kd_session *s, uint64_t addr, char *name,
-		       size_t size, uint64_t *offset, char *modname,
-		       size_t modsize)
-{
-	struct ksym_layout k;
-	struct kd_kmodule *v;
-	size_t n;
-	int found = 0;
-	if (!size || !ksym_layout(s, &k) ||
-	    kd_error_destroy_ok(kd_kmodules_list(s, &v, &n, NULL)))
-		return 0;
-	for (size_t i = 0; i < n && !found; i++) {
-		if (!in_module(&v[i], addr))
-			continue;
-		found = module_symbol(s, &k, &v[i], addr, name, size, offset);
-		if (found && modname && modsize)
-			snprintf(modname, modsize, "%s", v[i].name);
-	}
-	free(v);
-	return found;
 }

@@ -70,6 +70,36 @@ struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
 				    uint64_t root, size_t maxel,
 				    struct kd_addr_list *ret);
 
+/* maple tree (6.1+): offsets inside struct maple_node (KD_ABSENT-free:
+ * every member is required), slot counts from the arrays' bounds, the
+ * enum maple_type values. */
+struct kd_maple_layout {
+	uint64_t root_off;		/* maple_tree.ma_root */
+	uint64_t node_size, node_mask;	/* sizeof(struct maple_node) - 1 */
+	uint64_t dense_slot, dense_slots;	/* maple_node.slot */
+	uint64_t r64_pivot, r64_slot, r64_slots;	/* .mr64 */
+	uint64_t a64_pivot, a64_slot, a64_slots;	/* .ma64 */
+	uint64_t type_dense, type_leaf, type_range, type_arange;
+};
+struct kd_error *kd_maple_walk_src(const struct kd_memsrc *src,
+				   const struct kd_maple_layout *lay,
+				   uint64_t tree, size_t maxel,
+				   struct kd_addr_list *ret);
+
+/* The trees' one cycle check: a set of the nodes visited; kd_walk_visit
+ * fails with KD_ERR_CYCLE on a node seen before (and checks for
+ * cancellation now and then). */
+struct kd_addr_set {
+	uint64_t *v;
+	size_t cap, n;
+};
+struct kd_error *kd_walk_visit(struct kd_addr_set *seen, uint64_t node,
+			       const char *what);
+void kd_addr_set_free(struct kd_addr_set *s);
+/* KD_ERR_LIMIT when l already holds maxel (0: KD_MAXEL_DEFAULT). */
+struct kd_error *kd_walk_limit(const struct kd_addr_list *l, size_t maxel,
+			       const char *what);
+
 /* Log err (when not KD_WALK_NOLOG) to the session's problem log. */
 void kd_walk_log(struct kd_session *s, unsigned flags, const char *what,
 		 const struct kd_error *err);

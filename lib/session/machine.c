@@ -194,13 +194,19 @@ static unsigned cpumask_weight(struct kd_session *s, const char *name,
 	return kd_machine_cpumask_weight(words, nbits);
 }
 
-static void find_cpus(struct kd_session *s, struct kd_machine *m)
+unsigned kd_machine_nr_cpu_ids(struct kd_session *s)
 {
-	unsigned dump_cpus = kd_dump_nr_cpus(s->dump);
 	uint32_t ids = 0;
 	if (!read_sym(s, "nr_cpu_ids", &ids, sizeof(ids)) || !ids ||
 	    ids > CPUMASK_MAX)
-		ids = dump_cpus;
+		ids = kd_dump_nr_cpus(s->dump);
+	return ids;
+}
+
+static void find_cpus(struct kd_session *s, struct kd_machine *m)
+{
+	unsigned dump_cpus = kd_dump_nr_cpus(s->dump);
+	unsigned ids = kd_machine_nr_cpu_ids(s);
 	m->nr_cpu_ids = ids;
 	m->cpus_possible = cpumask_weight(s, "__cpu_possible_mask",
 					  "cpu_possible_bits", ids);
@@ -255,7 +261,7 @@ static void utsname_fallback(struct kd_session *s, struct kd_machine_state *st)
 		st->uts[i][UTS_FIELD_LEN - 1] = '\0';
 }
 
-static int find_panic_cpu(struct kd_session *s)
+int kd_machine_panic_cpu(struct kd_session *s)
 {
 	int32_t cpu = kd_dump_panic_cpu(s->dump);
 	if (cpu >= 0)
@@ -331,7 +337,7 @@ static struct kd_error *compute(struct kd_session *s,
 	m->live = 0;
 	m->dump_path = kd_session_dump_path(s);
 	m->vmlinux_path = kd_session_vmlinux_path(s);
-	m->panic_cpu = find_panic_cpu(s);
+	m->panic_cpu = kd_machine_panic_cpu(s);
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 #include <pykdump/arch.h>
 #include <pykdump/debuginfo.h>
 #include <pykdump/dump.h>
+#include <pykdump/inputfile.h>
 #include <pykdump/log.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
@@ -30,9 +31,10 @@
 /* 1 when path is an ELF executable (a vmlinux), 0 otherwise. */
 static struct kd_error *is_vmlinux(const char *path, int *ret)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kd_error_os(errno, path, "cannot open");
+	int fd;
+	struct kd_error *err = kd_open_input(path, "dump or vmlinux", &fd);
+	if (err)
+		return err;
 	Elf64_Ehdr eh;
 	ssize_t n = pread(fd, &eh, sizeof(eh), 0);
 	close(fd);

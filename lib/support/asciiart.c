@@ -210,7 +210,7 @@ static struct kd_aa_node **select_children(const struct kd_aa_node *node,
 	for (size_t i = 0; i < node->n; i++)
 		if ((node->children[i]->n == 0) == leaves)
 			v[(*n)++] = node->children[i];
-	qsort(v, *n, sizeof(*v), node_cmp_qsort);
+	kd_qsort(v, *n, sizeof(*v), node_cmp_qsort);
 	if (leaves) {	/* the original keeps a set of leaf tags */
 		size_t k = 0;
 		for (size_t i = 0; i < *n; i++)

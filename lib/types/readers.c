@@ -147,23 +147,51 @@ struct kd_readers {
 	struct kd_reader *all;		/* every reader built, retired too */
 };
 
+/* t with typedefs (and, with KD_STRIP_QUAL in flags, qualifiers) looked
+ * through, but a declaration left as it is: describing a pointer needs
+ * only the kind of what it points to, and kd_type_strip would look up
+ * the definition of every struct a table's pointers name (dozens in
+ * other units, most never followed; on an index still being built, a
+ * wait for each). */
+static struct kd_type *look_through(struct kd_type *t, unsigned flags)
+{
+	for (int depth = 0; t && depth < 64; depth++) {
+		enum kd_type_kind k = kd_type_kind(t);
+		if (!(k == KD_TYPE_TYPEDEF && (flags & KD_STRIP_TYPEDEF)) &&
+		    !(k == KD_TYPE_QUALIFIED && (flags & KD_STRIP_QUAL)))
+			return t;
+		t = kd_type_target(t);
+	}
+	return t;
+}
+
+/* An integer of 1 to 8 bytes: one a struct kd_value holds (the decoders
+ * rely on scalar kinds having such sizes; others are OTHER, bytes). */
+static int scalar_size(struct kd_type *st)
+{
+	uint64_t sz = kd_type_size(st);
+	return sz >= 1 && sz <= 8;
+}
+
 /* Kind of a (stripped) non-bitfield scalar or aggregate type. */
 static enum kd_rkind kind_of(struct kd_type *st)
 {
+	if (!st)		/* the type model's void */
+		return KD_RK_VOID;
 	switch (kd_type_kind(st)) {
 	case KD_TYPE_INT:
-		return kd_type_size(st) <= 8 ? KD_RK_INT : KD_RK_OTHER;
+		return scalar_size(st) ? KD_RK_INT : KD_RK_OTHER;
 	case KD_TYPE_BOOL:
-		return KD_RK_BOOL;
+		return scalar_size(st) ? KD_RK_BOOL : KD_RK_OTHER;
 	case KD_TYPE_ENUM:
-		return KD_RK_ENUM;
+		return scalar_size(st) ? KD_RK_ENUM : KD_RK_OTHER;
 	case KD_TYPE_FLOAT: {
 		uint64_t sz = kd_type_size(st);
 		return sz == 4 || sz == 8 ? KD_RK_FLOAT : KD_RK_OTHER;
 	}
 	case KD_TYPE_POINTER: {
-		struct kd_type *t = kd_type_strip(kd_type_target(st),
-						  KD_STRIP_ALL);
+		struct kd_type *t = look_through(kd_type_target(st),
+						 KD_STRIP_ALL);
 		if (kd_type_kind(t) == KD_TYPE_FUNCTION)
 			return KD_RK_FUNCPTR;
 		if (kd_type_kind(t) == KD_TYPE_INT && kd_type_is_char(t))
@@ -175,6 +203,10 @@ static enum kd_rkind kind_of(struct kd_type *st)
 	case KD_TYPE_STRUCT:
 	case KD_TYPE_UNION:
 		return KD_RK_STRUCT;
+	case KD_TYPE_FUNCTION:
+		return KD_RK_FUNCTION;
+	case KD_TYPE_VOID:
+		return KD_RK_VOID;
 	default:
 		return KD_RK_OTHER;
 	}
@@ -232,7 +264,7 @@ static void describe(struct kd_rmember *m, struct kd_type *type,
 	m->is_signed = (uint8_t)kd_type_is_signed(st);
 	if (m->kind == KD_RK_PTR || m->kind == KD_RK_CHARPTR ||
 	    m->kind == KD_RK_FUNCPTR)
-		m->target = kd_type_strip(kd_type_target(st), KD_STRIP_TYPEDEF);
+		m->target = look_through(kd_type_target(st), KD_STRIP_TYPEDEF);
 	else if (m->kind == KD_RK_ENUM)
 		m->target = st;
 	else if (m->kind == KD_RK_ARRAY)
@@ -240,6 +272,36 @@ static void describe(struct kd_rmember *m, struct kd_type *type,
 	if (m->kind == KD_RK_PTR || m->kind == KD_RK_CHARPTR ||
 	    m->kind == KD_RK_FUNCPTR)
 		m->is_signed = 0;
+}
+
+/* ---- whole values ---- */
+
+void kd_rmember_of_type(struct kd_type *type, struct kd_rmember *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->name = "value";
+	describe(ret, type, 0, 0);
+}
+
+struct kd_error *kd_rmember_target(const struct kd_rmember *m,
+				   struct kd_rmember *ret)
+{
+	switch (m->kind) {
+	case KD_RK_PTR:
+	case KD_RK_CHARPTR:
+	case KD_RK_FUNCPTR:
+	case KD_RK_ARRAY:
+	case KD_RK_CHARARRAY:
+		break;
+	default:
+		return kd_error_create(KD_ERR_INVALID,
+				       "%s is a %s, not a pointer or array",
+				       m->name, kd_rkind_name(m->kind));
+	}
+	/* kd_type_target: NULL for void *; an array's is one dimension in */
+	struct kd_type *st = kd_type_strip(m->type, KD_STRIP_ALL);
+	kd_rmember_of_type(kd_type_target(st), ret);
+	return NULL;
 }
 
 /* ---- building a table ---- */

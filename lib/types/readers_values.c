@@ -40,18 +40,12 @@ const char *kd_rkind_name(enum kd_rkind kind)
 		[KD_RK_CHARPTR] = "char *",	[KD_RK_PTR] = "pointer",
 		[KD_RK_FUNCPTR] = "function pointer",
 		[KD_RK_ARRAY] = "array",	[KD_RK_STRUCT] = "struct",
-		[KD_RK_OTHER] = "other",
+		[KD_RK_OTHER] = "other",	[KD_RK_VOID] = "void",
+		[KD_RK_FUNCTION] = "function",
 	};
 	if ((unsigned)kind < KD_ARRAY_SIZE(names) && names[kind])
 		return names[kind];
 	return "?";
-}
-
-static int is_scalar(enum kd_rkind k)
-{
-	return k == KD_RK_INT || k == KD_RK_BITFIELD || k == KD_RK_BOOL ||
-	       k == KD_RK_ENUM || k == KD_RK_FLOAT || k == KD_RK_CHARPTR ||
-	       k == KD_RK_PTR || k == KD_RK_FUNCPTR;
 }
 
 static int64_t sign_extend(uint64_t v, unsigned bits)
@@ -62,24 +56,43 @@ static int64_t sign_extend(uint64_t v, unsigned bits)
 	return (int64_t)((v ^ sign) - sign);
 }
 
-static uint64_t load_le(const uint8_t *p, uint32_t size)
+static uint64_t le32(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (uint32_t i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24;
 }
 
-struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,
-				 int is_signed, const void *bytes,
+/* Little-endian bytes as an integer.  Field reads from Python and
+ * commands go through here: the common sizes are written so that the
+ * compiler makes each one load; the odd ones (a bitfield's storage)
+ * go byte by byte. */
+static inline uint64_t load_le(const uint8_t *p, uint32_t size)
+{
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+	case 4:
+		return le32(p);
+	case 8:
+		return le32(p) | le32(p + 4) << 32;
+	default: {
+		uint64_t v = 0;
+		for (uint32_t i = 0; i < size; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+		return v;
+	}
+	}
+}
+
+/* kind is scalar and not BITFIELD, 1 <= size <= 8, and 4 or 8 for a
+ * FLOAT (the descriptors are built so). */
+static inline void decode_scalar(enum kd_rkind kind, uint32_t size,
+				 int is_signed, const uint8_t *p,
 				 struct kd_value *ret)
 {
-	if (!is_scalar(kind) || kind == KD_RK_BITFIELD || size == 0 ||
-	    size > 8)
-		return kd_error_create(KD_ERR_INVALID,
-				       "cannot decode a %s of %u bytes as a "
-				       "scalar", kd_rkind_name(kind), size);
-	uint64_t raw = load_le(bytes, size);
+	uint64_t raw = load_le(p, size);
 	ret->kind = kind;
 	if (kind == KD_RK_FLOAT) {
 		if (size == 4) {
@@ -87,28 +100,32 @@ struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,
 			uint32_t r32 = (uint32_t)raw;
 			memcpy(&f, &r32, sizeof(f));
 			ret->f = f;
-		} else if (size == 8) {
-			memcpy(&ret->f, &raw, sizeof(ret->f));
 		} else {
-			return kd_error_create(KD_ERR_INVALID,
-					       "float of %u bytes", size);
+			memcpy(&ret->f, &raw, sizeof(ret->f));
 		}
-		return NULL;
+	} else if (kind == KD_RK_BOOL) {
+		ret->u = raw != 0;
+	} else {
+		ret->u = is_signed ? (uint64_t)sign_extend(raw, size * 8) : raw;
 	}
-	if (kind == KD_RK_BOOL)
-		raw = raw != 0;
-	ret->u = is_signed ? (uint64_t)sign_extend(raw, size * 8) : raw;
-	return NULL;
 }
 
-static struct kd_error *decode(const struct kd_rmember *m, const uint8_t *p,
-			       struct kd_value *ret)
+static int decodable(enum kd_rkind kind, uint32_t size)
 {
-	if (m->kind != KD_RK_BITFIELD)
-		return kd_value_decode(m->kind, m->size, m->is_signed, p, ret);
-	uint64_t v = (load_le(p, m->size) >> m->bit_shift) & m->mask;
-	ret->kind = KD_RK_BITFIELD;
-	ret->u = m->is_signed ? (uint64_t)sign_extend(v, m->bit_size) : v;
+	return kd_rkind_is_scalar(kind) && kind != KD_RK_BITFIELD &&
+	       size >= 1 && size <= 8 &&
+	       (kind != KD_RK_FLOAT || size == 4 || size == 8);
+}
+
+struct kd_error *kd_value_decode(enum kd_rkind kind, uint32_t size,
+				 int is_signed, const void *bytes,
+				 struct kd_value *ret)
+{
+	if (!decodable(kind, size))
+		return kd_error_create(KD_ERR_INVALID,
+				       "cannot decode a %s of %u bytes as a "
+				       "scalar", kd_rkind_name(kind), size);
+	decode_scalar(kind, size, is_signed, bytes, ret);
 	return NULL;
 }
 
@@ -119,17 +136,35 @@ static struct kd_error *not_scalar(const struct kd_rmember *m)
 			       kd_rkind_name(m->kind));
 }
 
+/* On the path of every field read (Python's and the commands'): few
+ * checks, the decoding inline. */
+struct kd_error *kd_member_decode(const struct kd_rmember *m,
+				  const void *bytes, struct kd_value *ret)
+{
+	if (m->kind == KD_RK_BITFIELD) {
+		uint64_t v = load_le(bytes, m->size) >> m->bit_shift & m->mask;
+		ret->kind = KD_RK_BITFIELD;
+		ret->u = m->is_signed ? (uint64_t)sign_extend(v, m->bit_size)
+				      : v;
+		return NULL;
+	}
+	/* the descriptors' sizes are right for their kinds (readers.h);
+	 * the size check only keeps a made-up one from shifting too far */
+	if (!kd_rkind_is_scalar(m->kind) || m->size - 1u >= 8u)
+		return not_scalar(m);
+	decode_scalar(m->kind, m->size, m->is_signed, bytes, ret);
+	return NULL;
+}
+
 struct kd_error *kd_member_value_from_buf(const struct kd_rmember *m,
 					  const void *buf,
 					  struct kd_value *ret)
 {
-	if (!is_scalar(m->kind))
-		return not_scalar(m);
-	if (m->nhops)
+	if (m->nhops && kd_rkind_is_scalar(m->kind))
 		return kd_error_create(KD_ERR_INVALID,
 				       "%s goes through a pointer: read it from "
 				       "an address", m->name);
-	return decode(m, (const uint8_t *)buf + m->offset, ret);
+	return kd_member_decode(m, (const uint8_t *)buf + m->offset, ret);
 }
 
 struct kd_error *kd_member_elem_from_buf(const struct kd_rmember *m,
@@ -199,12 +234,12 @@ struct kd_error *kd_member_read_src(const struct kd_memsrc *src,
 {
 	uint8_t bytes[8];
 	uint64_t addr;
-	if (!is_scalar(m->kind) || m->size > sizeof(bytes))
+	if (!kd_rkind_is_scalar(m->kind) || m->size > sizeof(bytes))
 		return not_scalar(m);
 	struct kd_error *err = kd_member_addr_src(src, m, struct_addr, &addr);
 	if (!err)
 		err = kd_memsrc_read(src, addr, bytes, m->size);
-	return err ? err : decode(m, bytes, ret);
+	return err ? err : kd_member_decode(m, bytes, ret);
 }
 
 /* ---- reads through the session ---- */

@@ -508,7 +508,7 @@ static struct kd_error *build_flat(struct kd_type *t)
 	add_flat(t, 0, f, &got, n, 0);
 	/* stable: the first of equal names (outermost) wins in bsearch
 	 * only if unique; C forbids duplicates, so plain qsort is fine */
-	qsort(f, got, sizeof(*f), cmp_flat);
+	kd_qsort(f, got, sizeof(*f), cmp_flat);
 	t->flat = f;
 	t->nflat = got;
 	return NULL;
@@ -526,7 +526,7 @@ struct kd_error *kd_type_find_member(struct kd_type *t, const char *name,
 	if (err)
 		return err;
 	struct kd_flat_member key = { .name = name };
-	const struct kd_flat_member *f = bsearch(&key, s->flat, s->nflat,
+	const struct kd_flat_member *f = kd_bsearch(&key, s->flat, s->nflat,
 						 sizeof(*f), cmp_flat);
 	if (!f)
 		return kd_error_create(KD_ERR_NOT_FOUND, "%s %s has no member %s",

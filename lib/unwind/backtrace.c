@@ -13,6 +13,8 @@
 #include <pykdump/dump.h>
 #include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
+#include <pykdump/tasks.h>
 
 #include "unwind_internal.h"
 
@@ -128,8 +130,8 @@ static struct kd_error *start_from_thread(struct run *r, uint64_t task,
 					  struct kd_unwind_start *st)
 {
 	struct kd_unwind_ctx *c = r->c;
-	if (c->off_thread_sp == KD_NO_OFFSET || !c->itf_size ||
-	    c->itf_ret == KD_NO_OFFSET || c->itf_bp == KD_NO_OFFSET)
+	if (!kd_present(c->off_thread_sp) || !kd_present(c->itf_size) ||
+	    !kd_present(c->itf_ret) || !kd_present(c->itf_bp))
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "no thread.sp / struct inactive_task_frame "
 				       "in the debuginfo");
@@ -216,8 +218,8 @@ static struct kd_error *walk_task(struct run *r, const struct kd_task_ref *t,
 		.arg = r, .read = env_read, .stack_of = env_stack_of,
 		.orc = env_orc, .is_text = env_is_text,
 		.is_call_site = env_is_call_site,
-		.ptregs_size = c->ptregs_size,
-		.ptregs_ip_off = c->ptregs_ip_off,
+		.ptregs_size = (uint32_t)c->ptregs_size,
+		.ptregs_ip_off = (uint32_t)c->ptregs_ip_off,
 		.max_frames = opts ? opts->max_frames : 0,
 		.no_fallback = opts ? opts->no_fallback : 0,
 	};
@@ -240,7 +242,7 @@ struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
 	if (err)
 		return err;
 	struct kd_task_ref t;
-	if ((err = kd_unwind_task_ref(s, task, &t)))
+	if ((err = kd_task_get(s, task, &t)))
 		return err;
 	struct kd_backtrace *bt = calloc(1, sizeof(*bt));
 	if (!bt)
@@ -249,11 +251,11 @@ struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
 	bt->pid = t.pid;
 	bt->cpu = t.cpu;
 	bt->active = t.active;
-	bt->panic = t.active && t.cpu == kd_unwind_panic_cpu(s);
+	bt->panic = t.active && t.cpu == kd_panic_cpu(s);
 	memcpy(bt->comm, t.comm, sizeof(t.comm));
 	uint64_t stack = 0;
-	if (c->off_stack != KD_NO_OFFSET &&
-	    (err = kd_read_u64(s, task + c->off_stack, &stack)))
+	if (kd_present(c->off_stack) &&
+	    (err = kd_field_u64(s, task, c->off_stack, &stack)))
 		goto fail;
 	struct run r = { .c = c,
 			 .task_stack = { stack, stack + c->thread_size, "" } };

@@ -5,48 +5,68 @@
  *   vmlinux: [__start_orc_unwind_ip, __stop_orc_unwind_ip) and
  *            __start_orc_unwind (same count), covering [_stext, _etext)
  *            and init text;
- *   modules: the `modules` list; struct module .arch.orc_unwind_ip,
- *            .arch.orc_unwind, .arch.num_orcs; text from core_layout
- *            (<= 6.3) or mem[MOD_TEXT] (>= 6.4), module_core (older).
+ *   modules: the kernel layer's module list (kmodules.h) for their
+ *            text; struct module .arch.orc_unwind_ip, .arch.orc_unwind,
+ *            .arch.num_orcs for their tables.
  * The entry layout comes from DWARF struct orc_entry (see orc.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/kmodules.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 
 #include "unwind_internal.h"
 
 #define MAX_ORC_ENTRIES	(8u << 20)
-#define MAX_MODULES	4096
 
-static struct kd_orc_field field(struct kd_type *t, const char *name)
+/* struct orc_entry's bitfields: bit offset and width of each (absent:
+ * KD_ABSENT, width 0 below). */
+struct orc_bits {
+	uint64_t size;
+	uint64_t sp_reg, sp_reg_w, bp_reg, bp_reg_w, type, type_w;
+	uint64_t end, end_w, signal, signal_w;
+};
+
+#define OB struct orc_bits
+#define OE "struct orc_entry"
+#define BITS(f) KD_LF(OB, f, OE, #f, KD_LF_BITS), \
+		KD_LF(OB, f##_w, OE, #f, KD_LF_WIDTH)
+static const struct kd_layout_field orc_entry_fields[] = {
+	KD_LF(OB, size, OE, NULL, KD_LF_SIZE | KD_LF_REQUIRED),
+	BITS(sp_reg), BITS(bp_reg), BITS(type), BITS(end), BITS(signal),
+};
+#undef BITS
+#undef OB
+#undef OE
+
+static struct kd_orc_field field(uint64_t bit, uint64_t width)
 {
-	struct kd_member m;
-	struct kd_error *err = kd_type_find_member(t, name, &m);
-	if (err) {
-		kd_error_destroy(err);
+	if (!kd_present(bit) || !kd_present(width) || bit > UINT16_MAX ||
+	    width > UINT8_MAX)
 		return (struct kd_orc_field){ 0, 0 };
-	}
-	uint32_t width = m.bit_size ? m.bit_size : 8 * kd_type_size(m.type);
-	return (struct kd_orc_field){ (uint16_t)m.bit_offset, (uint8_t)width };
+	return (struct kd_orc_field){ (uint16_t)bit, (uint8_t)width };
 }
 
 static void layout_from_dwarf(struct kd_unwind_ctx *c)
 {
+	struct orc_bits b;
 	kd_orc_layout_default(&c->layout);
-	struct kd_type *t;
-	struct kd_error *err = kd_types_find(c->types, "struct orc_entry", &t);
+	struct kd_error *err = kd_layout_fill(c->s, orc_entry_fields,
+					      KD_ARRAY_SIZE(orc_entry_fields),
+					      &b);
 	if (err) {
 		kd_error_destroy(err);
 		return;
 	}
-	struct kd_orc_layout l = { .entry_size = (uint32_t)kd_type_size(t) };
-	l.sp_reg = field(t, "sp_reg");
-	l.bp_reg = field(t, "bp_reg");
-	l.type = field(t, "type");
-	l.end = field(t, "end");
-	l.signal = field(t, "signal");
+	struct kd_orc_layout l = { .entry_size = (uint32_t)b.size };
+	l.sp_reg = field(b.sp_reg, b.sp_reg_w);
+	l.bp_reg = field(b.bp_reg, b.bp_reg_w);
+	l.type = field(b.type, b.type_w);
+	l.end = field(b.end, b.end_w);
+	l.signal = field(b.signal, b.signal_w);
 	l.new_types = !l.end.width && l.type.width >= 3;
 	if (l.entry_size < 6 || !l.sp_reg.width || !l.type.width)
 		return;
@@ -109,93 +129,55 @@ static void vmlinux_table(struct kd_unwind_ctx *c)
 
 /* ---- modules ---- */
 
-struct mod_offsets {
-	uint64_t list, name, base, size, orc_ip, orc, num;
-	uint64_t size_bytes;	/* sizeof the size member */
+struct orc_offsets {
+	uint64_t orc_ip, orc, num;
 };
 
-static int module_offsets(struct kd_unwind_ctx *c, struct mod_offsets *o)
-{
-	const char *m = "struct module";
-	o->list = kd_unwind_member_off(c, m, "list");
-	o->name = kd_unwind_member_off(c, m, "name");
-	o->base = kd_unwind_member_off(c, m, "core_layout.base");
-	o->size = kd_unwind_member_off(c, m, "core_layout.text_size");
-	if (o->base == KD_NO_OFFSET) {	/* 6.4+: mem[MOD_TEXT = 0] */
-		o->base = kd_unwind_member_off(c, m, "mem[0].base");
-		o->size = kd_unwind_member_off(c, m, "mem[0].size");
-	}
-	if (o->base == KD_NO_OFFSET) {	/* before 4.5 */
-		o->base = kd_unwind_member_off(c, m, "module_core");
-		o->size = kd_unwind_member_off(c, m, "core_text_size");
-	}
-	o->orc_ip = kd_unwind_member_off(c, m, "arch.orc_unwind_ip");
-	o->orc = kd_unwind_member_off(c, m, "arch.orc_unwind");
-	o->num = kd_unwind_member_off(c, m, "arch.num_orcs");
-	return o->list != KD_NO_OFFSET && o->name != KD_NO_OFFSET &&
-	       o->base != KD_NO_OFFSET && o->size != KD_NO_OFFSET;
-}
+#define MA "struct module"
+static const struct kd_layout_field orc_fields[] = {
+	KD_LF(struct orc_offsets, orc_ip, MA, "arch.orc_unwind_ip",
+	      KD_LF_REQUIRED),
+	KD_LF(struct orc_offsets, orc, MA, "arch.orc_unwind", KD_LF_REQUIRED),
+	KD_LF(struct orc_offsets, num, MA, "arch.num_orcs", KD_LF_REQUIRED),
+};
 
-static int read_module(struct kd_unwind_ctx *c, const struct mod_offsets *o,
-		       uint64_t mod, struct kd_unwind_module *m)
-{
-	uint64_t base = 0;
-	uint32_t size = 0;	/* unsigned int in every layout */
-	struct kd_error *err = kd_read_u64(c->s, mod + o->base, &base);
-	if (!err)
-		err = kd_read_u32(c->s, mod + o->size, &size);
-	if (!err)
-		err = kd_read_cstring(c->s, mod + o->name, m->name,
-				      sizeof(m->name), NULL);
-	if (err) {
-		kd_error_destroy(err);
-		return 0;
-	}
-	m->text_lo = base;
-	m->text_hi = base + size;
-	return 1;
-}
-
+/* The modules' text ranges, from the kernel layer's module list. */
 static void load_modules(struct kd_unwind_ctx *c)
 {
+	const struct kd_kmodule *km;
+	size_t n;
 	c->modules_loaded = 1;
-	struct mod_offsets o;
-	uint64_t head = 0, next = 0;
-	if (!module_offsets(c, &o) || !kd_symbol_try_addr(c->s, "modules", &head))
+	struct kd_error *err = kd_kmodules_get(c->s, &km, &n, NULL);
+	if (err || !n) {
+		kd_error_destroy(err);
 		return;
-	struct kd_error *err = kd_read_u64(c->s, head, &next);
-	for (size_t i = 0; !err && next != head && i < MAX_MODULES; i++) {
-		struct kd_unwind_module m = { .orc_tried = 0 };
-		uint64_t mod = next - o.list;
-		if (read_module(c, &o, mod, &m)) {
-			void *p = realloc(c->modules,
-					  (c->nmodules + 1) * sizeof(m));
-			if (!p)
-				break;
-			c->modules = p;
-			m.mod = mod;
-			c->modules[c->nmodules++] = m;
-		}
-		err = kd_read_u64(c->s, next, &next);
 	}
-	kd_error_destroy(err);
+	c->modules = calloc(n, sizeof(*c->modules));
+	if (!c->modules)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct kd_unwind_module *m = &c->modules[c->nmodules++];
+		snprintf(m->name, sizeof(m->name), "%s", km[i].name);
+		m->mod = km[i].addr;
+		m->text_lo = km[i].base;
+		m->text_hi = km[i].base + km[i].text_size;
+	}
 }
 
 static void module_table(struct kd_unwind_ctx *c, struct kd_unwind_module *m)
 {
-	struct mod_offsets o;
-	uint64_t mod = m->mod;
-	m->orc_tried = 1;
-	if (!module_offsets(c, &o) || o.orc_ip == KD_NO_OFFSET ||
-	    o.orc == KD_NO_OFFSET || o.num == KD_NO_OFFSET)
-		return;
+	struct orc_offsets o;
 	uint64_t ip = 0, orc = 0;
 	uint32_t num = 0;
-	struct kd_error *err = kd_read_u64(c->s, mod + o.orc_ip, &ip);
+	m->orc_tried = 1;
+	struct kd_error *err = kd_layout_fill(c->s, orc_fields,
+					      KD_ARRAY_SIZE(orc_fields), &o);
 	if (!err)
-		err = kd_read_u64(c->s, mod + o.orc, &orc);
+		err = kd_field_ptr(c->s, m->mod, o.orc_ip, &ip);
 	if (!err)
-		err = kd_read_u32(c->s, mod + o.num, &num);
+		err = kd_field_ptr(c->s, m->mod, o.orc, &orc);
+	if (!err)
+		err = kd_field_u32(c->s, m->mod, o.num, &num);
 	if (!err)
 		err = read_table(c->s, ip, orc, num, c->layout.entry_size,
 				 &m->orc);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 
 #include "unwind_internal.h"
@@ -34,10 +35,11 @@ static int add_stack(struct kd_unwind_ctx *c, uint64_t lo, uint64_t hi,
 static int percpu_ptr(struct kd_unwind_ctx *c, const char *sym, int cpu,
 		      uint64_t *v)
 {
-	struct kd_symbol s;
-	struct kd_error *err = kd_symtab_lookup(c->st, sym, &s);
+	uint64_t addr;
+	struct kd_error *err = kd_percpu_symbol(c->s, sym, (unsigned)cpu,
+						&addr);
 	if (!err)
-		err = kd_read_u64(c->s, s.value + c->percpu_off[cpu], v);
+		err = kd_read_u64(c->s, addr, v);
 	if (err) {
 		kd_error_destroy(err);
 		return 0;
@@ -47,7 +49,8 @@ static int percpu_ptr(struct kd_unwind_ctx *c, const char *sym, int cpu,
 
 static int irq_stacks(struct kd_unwind_ctx *c)
 {
-	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+	int ncpus = (int)kd_percpu_count(c->s);
+	for (int cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t p;
 		if (!percpu_ptr(c, "hardirq_stack_ptr", cpu, &p) &&
 		    !percpu_ptr(c, "irq_stack_ptr", cpu, &p))
@@ -104,7 +107,8 @@ static int exception_stacks(struct kd_unwind_ctx *c)
 		kd_error_destroy(err);
 		return 1;
 	}
-	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+	int ncpus = (int)kd_percpu_count(c->s);
+	for (int cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t base;
 		if (!percpu_ptr(c, "cea_exception_stacks", cpu, &base))
 			continue;

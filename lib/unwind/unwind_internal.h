@@ -14,23 +14,18 @@
 #include "orc.h"
 #include "unwinder.h"
 
-#define KD_NO_OFFSET UINT64_MAX
-
 struct kd_unwind_module;
 
 struct kd_unwind_ctx {
 	struct kd_session *s;
 	struct kd_symtab *st;
 	struct kd_types *types;
-	/* struct task_struct */
-	uint64_t off_pid, off_comm, off_stack, off_thread_sp, off_tasks;
-	uint64_t off_cpu;		/* task->cpu or thread_info.cpu */
-	uint64_t off_signal, off_thread_node, off_sig_thread_head;
-	uint64_t off_thread_group;	/* older kernels */
+	/* struct task_struct (KD_ABSENT when the kernel lacks them) */
+	uint64_t off_stack, off_thread_sp;
 	uint64_t thread_size;
 	/* struct inactive_task_frame */
 	uint64_t itf_size, itf_bp, itf_ret;
-	uint32_t ptregs_size, ptregs_ip_off;
+	uint64_t ptregs_size, ptregs_ip_off;
 	uint64_t ret_from_fork;
 	uint64_t text_lo, text_hi, inittext_lo, inittext_hi;
 	/* ORC */
@@ -41,10 +36,7 @@ struct kd_unwind_ctx {
 	struct kd_unwind_module *modules;
 	size_t nmodules;
 	int modules_loaded;
-	/* CPUs */
-	int ncpus;
-	uint64_t *percpu_off;
-	uint64_t rq_off, rq_curr, rq_idle;	/* KD_NO_OFFSET when unknown */
+	/* IRQ and exception stacks of every CPU */
 	struct kd_stack_range *stacks;	/* IRQ and exception stacks */
 	size_t nstacks;
 	char **names;			/* stack names not in the static map */
@@ -61,9 +53,6 @@ struct kd_unwind_module {
 
 struct kd_error *kd_unwind_ctx_get(struct kd_session *s,
 				   struct kd_unwind_ctx **ret) KD_WARN_UNUSED;
-/* Offset of a member path in a struct, or KD_NO_OFFSET. */
-uint64_t kd_unwind_member_off(struct kd_unwind_ctx *c, const char *type,
-			      const char *path);
 /* The ORC entry for ip in vmlinux or a module: 1 found, 0 none. */
 int kd_unwind_orc_lookup(struct kd_unwind_ctx *c, uint64_t ip,
 			 struct kd_orc_entry *e);

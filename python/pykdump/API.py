@@ -5,7 +5,8 @@ This module
   * re-exports what programs use from the other modules (and, like the
     original, the standard modules it imports: sys, os, re, time ...);
   * strips the global options from sys.argv before the program sees them:
-      --timeout=N     time budget of built-in commands (default 120 s)
+      --timeout=N     time budget of the program (none by default) and
+                      of its built-in commands (default 120 s)
       --maxel=N       default element limit of list walks (10000)
       --debug=N       debugging level
       --reload        reload the program's own modules (not pykdump's)
@@ -107,8 +108,9 @@ _OPTIONS = {
                            "enable experimental features (for developers "
                            "only)"),
     "--debug": _Opt("debug", int, -1, "enable debugging output"),
-    "--timeout": _Opt("timeout", int, 120,
-                      "set default timeout for crash commands"),
+    "--timeout": _Opt("timeout", int, None,
+                      "time budget of the program, and the default of "
+                      "its commands (120 s)"),
     "--maxel": _Opt("Maxel", int, 10000,
                     "set maximum number of list elements to traverse"),
     "--usens": _Opt("usens", int, None, "use namespace of the specified PID"),
@@ -237,12 +239,16 @@ def _apply_options(o):
         print("Current debug level=%d" % debug)
     if o.reload:
         _reload_modules()
-    if o.timeout:
-        set_default_timeout(o.timeout)
-        if o.timeout > _timeout_exec:
+    timeout = o.timeout if o.timeout is not None else 120
+    if o.timeout is not None:
+        # the run stops when it is spent, as with Ctrl-C (_epython.py)
+        crash._cancel_limit(o.timeout)
+    if timeout:
+        set_default_timeout(timeout)
+        if timeout > _timeout_exec:
             purge_memoize_cache(CU_TIMEOUT)
-        _timeout_exec = o.timeout
-    API_options.timeout = o.timeout
+        _timeout_exec = timeout
+    API_options.timeout = timeout
     if o.Maxel:
         highlevel.setListMaxel(o.Maxel)
     API_options.maxel = highlevel._MAXEL

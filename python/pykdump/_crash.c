@@ -24,6 +24,7 @@ static const struct kdpy_part {
 	{ "tparser", kdpy_tparser_init },
 	{ "asciiart", kdpy_asciiart_init },
 	{ "reader", kdpy_reader_init },
+	{ "value", kdpy_value_init },
 	{ "struct", kdpy_struct_init },
 	{ "tptr", kdpy_tptr_init },
 	{ "mem", kdpy_mem_init },
@@ -39,17 +40,15 @@ static Py_ssize_t intsub_offset(void)
 	return (off + 7) & ~(Py_ssize_t)7;
 }
 
+Py_ssize_t kdpy_intsub_offset;
+
 int kdpy_intsub_ready(PyTypeObject *type)
 {
+	kdpy_intsub_offset = intsub_offset();
 	type->tp_base = &PyLong_Type;
 	type->tp_basicsize = intsub_offset() + sizeof(struct kdpy_intsub_data);
 	type->tp_itemsize = PyLong_Type.tp_itemsize;
 	return PyType_Ready(type);
-}
-
-struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o)
-{
-	return (struct kdpy_intsub_data *)((char *)o + intsub_offset());
 }
 
 /* A new instance of int subclass type holding v.  CPython <= 3.11 ints
@@ -94,6 +93,7 @@ PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
 	struct kdpy_intsub_data *d = kdpy_intsub_data(o);
 	d->r = r;
 	d->buf = NULL;
+	d->value = v;
 	d->reads = 0;
 	return o;
 }

@@ -28,6 +28,7 @@
 #include <Python.h>
 
 #include <pykdump/error.h>
+#include <pykdump/readers.h>
 
 struct kd_session;
 struct kd_memocache;
@@ -50,6 +51,7 @@ int kdpy_memocache_init(PyObject *m);	/* _crash_memocache.c: caches */
 int kdpy_tparser_init(PyObject *m);	/* _crash_tparser.c: CDefine/CEnum */
 int kdpy_asciiart_init(PyObject *m);	/* _crash_asciiart.c: Misc trees */
 int kdpy_reader_init(PyObject *m);	/* _crash_reader.c: per-type readers */
+int kdpy_value_init(PyObject *m);	/* _crash_value.c: values as objects */
 int kdpy_struct_init(PyObject *m);	/* _crash_struct.c: StructResult */
 int kdpy_tptr_init(PyObject *m);	/* _crash_tptr.c: tPtr */
 int kdpy_mem_init(PyObject *m);		/* _crash_mem.c: memory, symbols, lists */
@@ -76,9 +78,15 @@ PyObject *kdpy_raise_as(struct kd_error *err, PyObject *exc_type);
 
 /* The session the API works on, or NULL. */
 struct kd_session *kdpy_session(void);
+/* Its handle (borrowed; NULL when none): a reader keeps a reference to
+ * the handle current when it was built, so what it points into (types)
+ * outlives pykdump.close() and the next pykdump.open(). */
+PyObject *kdpy_session_ref(void);
 /* Make s (NULL: none) the session the API works on.  The caller keeps
- * ownership; the Python caches are emptied (they describe the previous
- * dump).  For pykdump.open() and the shell's epython. */
+ * ownership and keeps s open while the module or any object read from it
+ * may use it (the shell: until after kd_cli_epython_fini); the Python
+ * caches are emptied (they describe the previous dump).  For the shell's
+ * epython (pykdump.open() hands its own sessions over to the handle). */
 int kdpy_session_set(struct kd_session *s);
 /* The session, or NULL with crash.NoDumpError set: "<what> needs an open
  * dump ...". */
@@ -121,10 +129,17 @@ struct kdpy_structbuf;
 struct kdpy_intsub_data {
 	struct kdpy_reader *r;	/* owned reference */
 	struct kdpy_structbuf *buf;	/* StructResult: bytes read, or NULL */
+	uint64_t value;			/* the int's value, as a C integer
+					 * (every member read needs it) */
 	uint32_t reads;			/* StructResult: member reads (to 1) */
 };
 int kdpy_intsub_ready(PyTypeObject *type);
-struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o);
+/* Where the data sits in an instance (set by kdpy_intsub_ready). */
+extern Py_ssize_t kdpy_intsub_offset;
+static inline struct kdpy_intsub_data *kdpy_intsub_data(PyObject *o)
+{
+	return (struct kdpy_intsub_data *)((char *)o + kdpy_intsub_offset);
+}
 /* A new instance of type with value v and reader r (a new reference to
  * r is taken). */
 PyObject *kdpy_intsub_new(PyTypeObject *type, uint64_t v,
@@ -133,77 +148,79 @@ void kdpy_intsub_dealloc(PyObject *o);
 
 /* ---- readers (_crash_reader.c) ---- */
 
-/* What a value of one C type becomes in Python. */
-enum kdpy_rkind {
-	KDPY_R_INT, KDPY_R_BOOL, KDPY_R_FLOAT, KDPY_R_ENUM,
-	KDPY_R_CHARARRAY,	/* char[N] -> SmartString */
-	KDPY_R_ARRAY,		/* T[N] -> list */
-	KDPY_R_ZEROARRAY,	/* T[0], T[] -> indexable int (the address) */
-	KDPY_R_SU,		/* struct/union -> StructResult at the address */
-	KDPY_R_SUPTR,		/* struct T * -> StructResult at the pointer */
-	KDPY_R_CHARPTR,		/* char * -> SmartString or None */
-	KDPY_R_PTR,		/* other pointers -> tPtr */
-	KDPY_R_FUNCPTR,		/* function pointers -> int */
-	KDPY_R_FUNC,		/* a function -> its address */
-	KDPY_R_VOID,
-};
-
-/* One per C type (interned by struct kd_type *), built on first use.
- * Struct readers also hold their members' fields, filled lazily. */
+/* One per C type (interned by struct kd_type *), built on first use: the
+ * library's descriptor of a value of that type (kd_rmember_of_type: its
+ * kind, size, signedness, array dimensions) and, for structs and unions,
+ * the library's member table with the members resolved so far.  What a
+ * value becomes in Python follows from desc.kind (_crash_value.c). */
 typedef struct kdpy_reader {
 	PyObject_HEAD
-	enum kdpy_rkind kind;
-	struct kd_type *type;		/* as declared (typedefs kept) */
-	struct kd_type *base;		/* typedefs and qualifiers stripped */
-	uint64_t size;
-	int is_signed;
-	uint64_t count;			/* arrays: element count */
-	struct kdpy_reader *target;	/* arrays: element; pointers: pointee
+	struct kd_rmember desc;		/* desc.type: the type as declared */
+	struct kd_reader *su;		/* KD_RK_STRUCT: the library's member
+					 * table (filled lazily, lives as long
+					 * as the session) */
+	struct kdpy_reader *target;	/* pointers: pointee; arrays: element
 					 * (filled lazily, may stay NULL) */
-	PyObject *fields;		/* SU: dict name -> field, pseudo or None */
+	PyObject *fields;		/* STRUCT: dict name -> field, pseudo or None */
 	PyObject *name;			/* str: "struct task_struct", "int *" */
 	PyObject *enuminfo;		/* ENUM: for tEnum, set lazily */
+	PyObject *session;		/* the session handle type points into
+					 * (NULL: the void reader) */
 } kdpy_reader;
 
-/* A struct member: where it is and how to read it. */
+/* A struct member: the library's descriptor (in the member table of the
+ * struct's library reader) and the reader of the member's type. */
 typedef struct kdpy_field {
 	PyObject_HEAD
-	uint64_t offset;		/* bytes from the struct's start */
-	uint32_t bit_shift, bit_size;	/* bitfields: bit_size > 0 */
-	uint64_t nbytes;		/* bytes read to decode it (0: none) */
+	const struct kd_rmember *m;
+	uint64_t nbytes;		/* bytes from m->offset decoding it
+					 * looks at (0: none, the value is its
+					 * address) */
 	kdpy_reader *r;
+	PyObject *session;		/* the handle of the session that owns
+					 * the member table m points into */
 } kdpy_field;
 
 extern PyTypeObject kdpy_reader_type;
 extern PyTypeObject kdpy_field_type;
 
+/* 0 when r belongs to the session the API works on; else -1 with
+ * crash.NoDumpError: the object was read from a dump that has since been
+ * closed or replaced.  Every use of a reader that reads the dump or makes
+ * further readers checks this first. */
+int kdpy_reader_check(const kdpy_reader *r);
+/* The same for a field: its member table is of the open session. */
+int kdpy_field_check(const kdpy_field *f);
 /* Borrowed references, valid while the session and caches last. */
 kdpy_reader *kdpy_reader_for_type(struct kd_type *t);
 kdpy_reader *kdpy_reader_for_name(const char *name);
 /* The reader of what r points to or holds (lazily), or NULL with an
- * exception. */
+ * exception (crash.NoDumpError when r's dump is no longer the open one,
+ * even once known). */
 kdpy_reader *kdpy_reader_target(kdpy_reader *r);
 /* The member `name` of a struct/union reader: a field (borrowed), or
  * Py_None when there is none, or a pseudo-attribute callable; NULL with
  * an exception on errors. */
 PyObject *kdpy_reader_member(kdpy_reader *r, PyObject *name);
-/* The value of r's type at addr, as a Python object. */
-PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr);
-/* The value of a member of the struct at addr. */
-PyObject *kdpy_read_field(kdpy_field *f, uint64_t addr);
-/* The same decoded from bytes already read: pre points at the value's
- * r->size bytes (the field's nbytes bytes from its offset), or is NULL
- * to read them from the dump. */
-PyObject *kdpy_decode_value(kdpy_reader *r, uint64_t addr,
-			    const unsigned char *pre);
-PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
-			    const unsigned char *pre);
 /* Drop every cached reader (session change, module debuginfo loaded). */
 void kdpy_readers_clear(void);
 /* Changes whenever the readers are dropped: a reader pointer kept by a
  * caller is valid while this stays the same. */
 unsigned kdpy_readers_generation(void);
-/* Python classes the readers build (set by lowlevel.py). */
+
+/* ---- values (_crash_value.c): library values as Python objects ---- */
+
+/* The value of r's type at addr, as a Python object. */
+PyObject *kdpy_read_value(kdpy_reader *r, uint64_t addr);
+/* The value of a member of the struct at addr: decoded from pre, the
+ * field's nbytes bytes from its offset, or, when pre is NULL, read from
+ * the dump. */
+PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
+			    const unsigned char *pre);
+/* Bytes of the struct a member's value is made from (the field's
+ * nbytes). */
+uint64_t kdpy_value_bytes(const struct kd_rmember *m);
+/* Python classes the values are built with (set by lowlevel.py). */
 extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
 
 /* ---- memory (_crash_mem.c) ---- */

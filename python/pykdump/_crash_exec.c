@@ -2,10 +2,15 @@
 /*
  * Built-in commands from Python: exec_crash_command runs one of our
  * commands in-process (commands/exec.c) with its output captured in
- * memory, under a time budget when asked (exec_crash_command_bg).
+ * memory, under a time budget when asked (exec_crash_command_bg).  The
+ * budgets nest in the run's (include/pykdump/cancel.h): epython
+ * --timeout=N sets the run's own (_cancel_limit), and _cancel_state says
+ * why a run was stopped.
  */
 #include "_crash.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,34 +19,101 @@
 #include "command.h"
 #include "epython.h"
 
-/* _exec(cmdline, timeout) -> (status, output, timed_out); timeout <= 0:
- * no budget. */
+/*
+ * The command's output, kept in memory up to a limit (the program's
+ * exec_crash_command output limit): what is written past it is dropped,
+ * and the command is stopped (kd_cancel_stop) instead of running on for
+ * nothing.
+ */
+struct capture {
+	char *buf;
+	size_t len, cap, limit;
+	int overflow;
+};
+
+static ssize_t capture_write(void *cookie, const char *p, size_t n)
+{
+	struct capture *c = cookie;
+	size_t room = c->limit - c->len;
+	size_t take = n < room ? n : room;
+	if (c->len + take > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+		while (cap < c->len + take)
+			cap = cap > c->limit / 2 ? c->limit : 2 * cap;
+		char *b = realloc(c->buf, cap);
+		if (!b) {
+			errno = ENOMEM;
+			return -1;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, p, take);
+	c->len += take;
+	if (take < n && !c->overflow) {
+		c->overflow = 1;
+		kd_cancel_stop();
+	}
+	if (take < n) {
+		errno = EFBIG;
+		return take ? (ssize_t)take : -1;
+	}
+	return (ssize_t)n;
+}
+
+/* _exec(cmdline, timeout, limit) -> (status, output, timed_out,
+ * overflow): timeout <= 0: no budget of its own; limit: bytes of output
+ * kept (the rest is dropped and the command stopped: overflow). */
 static PyObject *exec_cmd(PyObject *self, PyObject *args)
 {
 	(void)self;
 	const char *line;
 	double timeout = 0;
-	if (!PyArg_ParseTuple(args, "s|d", &line, &timeout))
+	Py_ssize_t limit = PY_SSIZE_T_MAX;
+	if (!PyArg_ParseTuple(args, "s|dn", &line, &timeout, &limit))
 		return NULL;
 	struct kd_session *s = kdpy_require_session("exec_crash_command()");
 	if (!s)
 		return NULL;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	struct capture c = { .limit = limit > 0 ? (size_t)limit : 0 };
+	FILE *out = fopencookie(&c, "w", (cookie_io_functions_t){
+		.write = capture_write });
 	if (!out)
 		return PyErr_NoMemory();
 	kd_cancel_begin(timeout);
 	int rc = kd_command_exec(s, line, out);
 	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
+	fclose(out);	/* the last of it, before the level ends */
 	kd_cancel_end();
-	fclose(out);
-	PyObject *text = PyUnicode_DecodeUTF8(buf ? buf : "", (Py_ssize_t)size,
+	PyObject *text = PyUnicode_DecodeUTF8(c.buf ? c.buf : "",
+					      (Py_ssize_t)c.len,
 					      "backslashreplace");
-	free(buf);
+	free(c.buf);
 	if (!text)
 		return NULL;
-	return Py_BuildValue("(iNi)", rc, text, timed_out);
+	return Py_BuildValue("(iNii)", rc, text, timed_out, c.overflow);
+}
+
+/* _cancel_limit(seconds): the current run may take at most that long. */
+static PyObject *cancel_limit(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	double t = PyFloat_AsDouble(arg);
+	if (t == -1 && PyErr_Occurred())
+		return NULL;
+	kd_cancel_limit(t);
+	Py_RETURN_NONE;
+}
+
+/* _cancel_state() -> (None | "interrupted" | "timeout", budget seconds) */
+static PyObject *cancel_state(PyObject *self, PyObject *noargs)
+{
+	(void)self;
+	(void)noargs;
+	int why = kd_cancel_pending();
+	const char *s = why == KD_ERR_TIMEOUT ? "timeout" :
+			why == KD_ERR_INTERRUPTED ? "interrupted" : NULL;
+	return Py_BuildValue("(zd)", s, kd_cancel_budget());
 }
 
 static PyObject *has_command(PyObject *self, PyObject *arg)
@@ -81,6 +153,8 @@ static PyMethodDef exec_functions[] = {
 	  "run program cmd as a command of that name." },
 	{ "_exec", exec_cmd, METH_VARARGS, NULL },
 	{ "_has_command", has_command, METH_O, NULL },
+	{ "_cancel_limit", cancel_limit, METH_O, NULL },
+	{ "_cancel_state", cancel_state, METH_NOARGS, NULL },
 	{ NULL, NULL, 0, NULL },
 };
 

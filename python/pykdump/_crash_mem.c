@@ -2,16 +2,17 @@
 /*
  * Memory, symbols and list walks of the open dump: readmem, readPtr, the
  * fixed-width integer readers, sym2addr/addr2sym, the variable lookup
- * behind readSymbol/whatis, and the pointer-chasing loop under readList
- * (bounded, cycle-checked and cancellable, so a corrupt list can neither
- * hang nor exhaust memory).
+ * behind readSymbol/whatis, and, from the library's kernel-object layer,
+ * the chain walk under readList (bounded, cycle-checked and cancellable,
+ * so a corrupt list can neither hang nor exhaust memory) and the per-CPU
+ * offsets.
  */
 #include "_crash.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <pykdump/cancel.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
@@ -110,13 +111,15 @@ static PyObject *read_int(PyObject *const *args, Py_ssize_t n, int size,
 	if (n == 2 && (mtype = PyLong_AsLong(args[1])) == -1 &&
 	    PyErr_Occurred())
 		return NULL;
+	struct kd_value val;
 	if (read_typed(addr, &v, size, mtype) < 0)
 		return NULL;
-	if (!is_signed || size == 8)
-		return is_signed ? PyLong_FromLongLong((int64_t)v)
-				 : PyLong_FromUnsignedLongLong(v);
-	int sh = 64 - 8 * size;
-	return PyLong_FromLongLong((int64_t)(v << sh) >> sh);
+	struct kd_error *err = kd_value_decode(KD_RK_INT, (uint32_t)size,
+					       is_signed, &v, &val);
+	if (err)
+		return kdpy_raise(err);
+	return is_signed ? PyLong_FromLongLong(val.i)
+			 : PyLong_FromUnsignedLongLong(val.u);
 }
 
 #define INT_READER(fname, size, sgn)					\
@@ -267,129 +270,105 @@ static PyObject *enumerator(PyObject *self, PyObject *arg)
 
 /* ---------------------------------------------------------- list walks */
 
-/* Visited addresses, open addressing; grows at half full. */
-struct seen {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-static int seen_add(struct seen *h, uint64_t a);
-
-static int seen_grow(struct seen *h)
+/* A Python list of the addresses, plus the entry whose link could not be
+ * read when the walk was cut by unreadable memory: the original readList
+ * ends such a list with it (its members then raise).  The library's walk
+ * stops before it; it is what the last link read points to. */
+static PyObject *walk_list(struct kd_session *s, const struct kd_addr_list *l,
+			   uint64_t start, uint64_t offset, int cut)
 {
-	struct seen bigger = { calloc(h->cap ? 2 * h->cap : 1024, 8),
-			       h->cap ? 2 * h->cap : 1024, 0 };
-	if (!bigger.slot)
-		return -1;
-	for (size_t i = 0; i < h->cap; i++)
-		if (h->slot[i])
-			seen_add(&bigger, h->slot[i]);
-	free(h->slot);
-	*h = bigger;
-	return 0;
-}
-
-/* 1 if a was new, 0 if seen before, -1 out of memory.  a != 0. */
-static int seen_add(struct seen *h, uint64_t a)
-{
-	if (2 * (h->n + 1) > h->cap && seen_grow(h) < 0)
-		return -1;
-	size_t i = (a * 0x9E3779B97F4A7C15ull >> 20) & (h->cap - 1);
-	while (h->slot[i]) {
-		if (h->slot[i] == a)
-			return 0;
-		i = (i + 1) & (h->cap - 1);
+	PyObject *list = PyList_New((Py_ssize_t)l->n);
+	for (size_t i = 0; list && i < l->n; i++) {
+		PyObject *v = PyLong_FromUnsignedLongLong(l->addrs[i]);
+		if (!v)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, (Py_ssize_t)i, v);
 	}
-	h->slot[i] = a;
-	h->n++;
-	return 1;
-}
-
-struct walk {
-	uint64_t start, offset;
-	Py_ssize_t maxel;
-	int inchead;
-	PyObject *list;
-	const char *stop;	/* why the walk ended early, or NULL */
-	uint64_t stop_addr;
-};
-
-static int walk_append(struct walk *w, uint64_t a)
-{
-	PyObject *v = PyLong_FromUnsignedLongLong(a);
-	int rc = v ? PyList_Append(w->list, v) : -1;
+	uint64_t last = l->n ? l->addrs[l->n - 1] : start, bad;
+	struct kd_error *err = cut && list ? kd_read_ptr(s, last + offset, &bad)
+					   : NULL;
+	if (!cut || !list || err || !bad || bad == start) {
+		kd_error_destroy(err);	/* it was the start's own link */
+		return list;
+	}
+	PyObject *v = PyLong_FromUnsignedLongLong(bad);
+	if (!v || PyList_Append(list, v) < 0)
+		Py_CLEAR(list);
 	Py_XDECREF(v);
-	return rc;
+	return list;
 }
 
-/* Follow *(p + offset) from start until 0, back at start, a cycle, a
- * fault or maxel elements. */
-static int walk_run(struct walk *w)
-{
-	struct seen seen = { 0 };
-	uint64_t p = w->start;
-	int rc = 0;
-	if (w->inchead && (rc = walk_append(w, p)) < 0)
-		goto out_free;
-	for (;;) {
-		uint64_t next;
-		struct kd_error *err = kd_cancel_check();
-		if (err) {
-			kdpy_raise(err);
-			rc = -1;
-			break;
-		}
-		if (kdpy_read_ptr(p + w->offset, &next) < 0) {
-			PyErr_Clear();
-			w->stop = "cannot read";
-			w->stop_addr = p + w->offset;
-			break;
-		}
-		if (next == 0 || next == w->start)
-			break;
-		int fresh = seen_add(&seen, next);
-		if (fresh <= 0) {
-			w->stop = fresh < 0 ? "out of memory" : "cycle";
-			w->stop_addr = next;
-			break;
-		}
-		if (PyList_GET_SIZE(w->list) >= w->maxel) {
-			w->stop = "maxel";
-			w->stop_addr = next;
-			break;
-		}
-		if ((rc = walk_append(w, next)) < 0)
-			break;
-		p = next;
-	}
-out_free:
-	free(seen.slot);
-	return rc;
-}
-
-/* _walk(start, offset, maxel, inchead) -> (addresses, stop, stop_addr) */
+/* _walk(start, offset, maxel, inchead) -> (addresses, error or None):
+ * the chain start, *(start + offset), ... until NULL or back at start,
+ * walked by the library (kd_chain_walk: cycle-checked, bounded,
+ * cancellable).  More than maxel entries end it silently (the original's
+ * maxel); a cycle or unreadable memory end it with the library's message
+ * (readList logs it); Ctrl-C or a timeout raise. */
 static PyObject *walk(PyObject *self, PyObject *args)
 {
 	(void)self;
 	PyObject *start_o;
 	long long offset;
-	struct walk w = { 0 };
-	if (!PyArg_ParseTuple(args, "OLnp", &start_o, &offset, &w.maxel,
-			      &w.inchead) || parse_addr(start_o, &w.start) < 0)
+	Py_ssize_t maxel;
+	int inchead;
+	uint64_t start;
+	if (!PyArg_ParseTuple(args, "OLnp", &start_o, &offset, &maxel,
+			      &inchead) || parse_addr(start_o, &start) < 0)
 		return NULL;
-	w.offset = (uint64_t)offset;
-	if (!kdpy_require_session("readList"))
+	struct kd_session *s = kdpy_require_session("readList");
+	if (!s)
 		return NULL;
-	if (!(w.list = PyList_New(0)))
-		return NULL;
-	if (w.start == 0 || walk_run(&w) < 0) {
-		if (PyErr_Occurred()) {
-			Py_DECREF(w.list);
-			return NULL;
-		}
+	struct kd_addr_list l = { 0 };
+	if (start == 0 || maxel <= 0) {	/* nothing to follow */
+		uint64_t head = start;
+		l.addrs = &head;
+		l.n = start && inchead;
+		return Py_BuildValue("(NO)", walk_list(s, &l, start, 0, 0),
+				     Py_None);
 	}
-	return Py_BuildValue("(NzK)", w.list, w.stop,
-			     (unsigned long long)w.stop_addr);
+	unsigned flags = KD_WALK_NOLOG | (inchead ? KD_WALK_INCHEAD : 0);
+	struct kd_error *err = kd_chain_walk(s, start, (uint64_t)offset, 0,
+					     flags, (size_t)maxel, &l);
+	if (err && err->code == KD_ERR_LIMIT) {
+		kd_error_destroy(err);
+		err = NULL;
+	}
+	if (err && !kd_error_is_fault(err) && err->code != KD_ERR_CYCLE) {
+		kd_addr_list_free(&l);
+		return kdpy_raise(err);
+	}
+	PyObject *list = walk_list(s, &l, start, (uint64_t)offset,
+				   kd_error_is_fault(err));
+	kd_addr_list_free(&l);
+	PyObject *ret = list ? Py_BuildValue("(Nz)", list,
+					     err ? err->message : NULL) : NULL;
+	kd_error_destroy(err);
+	return ret;
+}
+
+/* _percpu_offsets() -> [__per_cpu_offset[cpu] for each of nr_cpu_ids] */
+static PyObject *percpu_offsets(PyObject *self, PyObject *noargs)
+{
+	(void)self;
+	(void)noargs;
+	struct kd_session *s = kdpy_require_session("per-CPU variables");
+	if (!s)
+		return NULL;
+	const uint64_t *offs;
+	unsigned n;
+	struct kd_error *err = kd_percpu_offsets(s, &offs, &n);
+	if (err)
+		return kdpy_raise(err);
+	PyObject *list = PyList_New(n);
+	for (unsigned i = 0; list && i < n; i++) {
+		PyObject *v = PyLong_FromUnsignedLongLong(offs[i]);
+		if (!v)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, i, v);
+	}
+	return list;
 }
 
 /* ------------------------------------------------------- machine facts */
@@ -471,6 +450,7 @@ static PyMethodDef mem_functions[] = {
 	{ "_addr2sym", addr2sym, METH_O, NULL },
 	{ "_var_info", var_info, METH_O, NULL },
 	{ "_walk", walk, METH_VARARGS, NULL },
+	{ "_percpu_offsets", percpu_offsets, METH_NOARGS, NULL },
 	{ "_enumerator", enumerator, METH_O, NULL },
 	{ "_machine", machine, METH_NOARGS, NULL },
 	{ NULL, NULL, 0, NULL },

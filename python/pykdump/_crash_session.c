@@ -6,37 +6,119 @@
  * from kdpy_require_session(), which raises crash.NoDumpError when none
  * is open.
  *
- * A session opened here (crash._open) is owned by the module and closed
- * when another replaces it or at exit; one handed over by the shell stays
- * the shell's.
+ * The session is held through a reference-counted handle (struct
+ * kdpy_session_ref): the module holds the current one, and every reader
+ * built while it was current holds it too (_crash_reader.c), so the type
+ * model a StructResult or tPtr points into stays valid as long as the
+ * object lives, whatever pykdump.close() or a second pykdump.open() did
+ * meanwhile.  Such an object is then refused with crash.NoDumpError when
+ * used (kdpy_reader_check): its address means nothing in another dump.
+ *
+ * A session opened here (crash._open) is owned by its handle and closed
+ * with the handle's last reference; one handed over by the shell stays
+ * the shell's.  When the module lets go of an owned session that objects
+ * still hold, the session's background work (the DWARF index build) is
+ * finished and saved then, as closing would have done.
  */
 #include "_crash.h"
 
+#include <pykdump/debuginfo.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
 
-static struct kd_session *current_session;
-static struct kd_session *owned_session;	/* opened by crash._open */
+struct kdpy_session_ref {
+	PyObject_HEAD
+	struct kd_session *s;
+	int owned;		/* opened by crash._open: closed with the handle */
+};
+
+static struct kdpy_session_ref *current;
+
+static void ref_dealloc(PyObject *o)
+{
+	struct kdpy_session_ref *ref = (struct kdpy_session_ref *)o;
+	if (ref->owned)
+		kd_session_close(ref->s);
+	Py_TYPE(o)->tp_free(o);
+}
+
+static PyTypeObject session_ref_type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "pykdump._crash.SessionRef",
+	.tp_basicsize = sizeof(struct kdpy_session_ref),
+	.tp_dealloc = ref_dealloc,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = "A dump session, kept open while objects read from it live.",
+};
+
+static struct kdpy_session_ref *ref_new(struct kd_session *s, int owned)
+{
+	struct kdpy_session_ref *ref = PyObject_New(struct kdpy_session_ref,
+						    &session_ref_type);
+	if (!ref) {
+		if (owned)
+			kd_session_close(s);
+		return NULL;
+	}
+	ref->s = s;
+	ref->owned = owned;
+	return ref;
+}
+
+/* The module lets go of ref.  If objects still hold an owned session, its
+ * DWARF index build is finished (and saved) now rather than whenever the
+ * last object goes, which may be never before the process exits. */
+static void ref_release(struct kdpy_session_ref *ref)
+{
+	if (!ref)
+		return;
+	struct kd_debuginfo *di = ref->owned && Py_REFCNT(ref) > 1 ?
+		kd_session_debuginfo(ref->s) : NULL;
+	if (di) {
+		struct kd_error *err;
+		Py_BEGIN_ALLOW_THREADS
+		err = kd_debuginfo_load_index(di, NULL);
+		Py_END_ALLOW_THREADS
+		kd_error_destroy(err);	/* the next lookup would report it */
+	}
+	Py_DECREF(ref);
+}
 
 struct kd_session *kdpy_session(void)
 {
-	return current_session;
+	return current ? current->s : NULL;
+}
+
+PyObject *kdpy_session_ref(void)
+{
+	return (PyObject *)current;
+}
+
+/* Make ref (a new reference, or NULL) the current session.  The Python
+ * caches move to its memocache before the previous session may close:
+ * unregistering from a closed session's memocache wrote to freed memory. */
+static int switch_to(struct kdpy_session_ref *ref)
+{
+	struct kdpy_session_ref *old = current;
+	current = ref;
+	kdpy_readers_clear();
+	kdpy_structbuf_invalidate();
+	/* Python caches register with the session's memocache, so purges
+	 * (module loads ...) reach C and Python caches alike. */
+	int rc = kdpy_memocache_attach(ref ? kd_session_memocache(ref->s)
+					   : NULL);
+	ref_release(old);
+	return rc;
 }
 
 int kdpy_session_set(struct kd_session *s)
 {
-	if (s == current_session)
+	if (s == kdpy_session())
 		return 0;
-	current_session = s;
-	kdpy_readers_clear();
-	kdpy_structbuf_invalidate();
-	if (owned_session && owned_session != s) {
-		kd_session_close(owned_session);
-		owned_session = NULL;
-	}
-	/* Python caches register with the session's memocache, so purges
-	 * (module loads ...) reach C and Python caches alike. */
-	return kdpy_memocache_attach(s ? kd_session_memocache(s) : NULL);
+	struct kdpy_session_ref *ref = NULL;
+	if (s && !(ref = ref_new(s, 0)))
+		return -1;
+	return switch_to(ref);
 }
 
 /* Strings of a sequence, for the session options. */
@@ -98,11 +180,9 @@ static PyObject *open_dump(PyObject *self, PyObject *args, PyObject *kw)
 	}
 	if (err)
 		return kdpy_raise(err);
-	if (kdpy_session_set(s) < 0) {
-		kd_session_close(s);
+	struct kdpy_session_ref *ref = ref_new(s, 1);
+	if (!ref || switch_to(ref) < 0)
 		return NULL;
-	}
-	owned_session = s;
 	Py_RETURN_NONE;
 }
 
@@ -117,8 +197,8 @@ static PyObject *close_dump(PyObject *self, PyObject *noargs)
 
 struct kd_session *kdpy_require_session(const char *what)
 {
-	if (current_session)
-		return current_session;
+	if (current)
+		return current->s;
 	PyErr_Format(kdpy_NoDumpError,
 		     "%s needs an open dump: run the program with epython in "
 		     "the pykdump shell, or open one with "
@@ -130,7 +210,7 @@ static PyObject *dump_is_open(PyObject *self, PyObject *noargs)
 {
 	(void)self;
 	(void)noargs;
-	return PyBool_FromLong(current_session != NULL);
+	return PyBool_FromLong(current != NULL);
 }
 
 static PyObject *needs_dump(PyObject *self, PyObject *arg)
@@ -159,5 +239,7 @@ static PyMethodDef session_methods[] = {
 
 int kdpy_session_init(PyObject *m)
 {
+	if (PyType_Ready(&session_ref_type) < 0)
+		return -1;
 	return PyModule_AddFunctions(m, session_methods);
 }

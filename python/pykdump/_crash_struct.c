@@ -30,7 +30,7 @@ PyObject *kdpy_struct_new(uint64_t addr, kdpy_reader *r)
 
 static uint64_t sr_addr(PyObject *o)
 {
-	return PyLong_AsUnsignedLongLongMask(o);
+	return kdpy_intsub_data(o)->value;
 }
 
 static PyObject *sr_member_value(PyObject *self, PyObject *v)
@@ -38,9 +38,11 @@ static PyObject *sr_member_value(PyObject *self, PyObject *v)
 	if (Py_TYPE(v) == &kdpy_field_type) {
 		kdpy_field *f = (kdpy_field *)v;
 		uint64_t addr = sr_addr(self);
+		if (kdpy_reader_check(SR_READER(self)) < 0)
+			return NULL;	/* before reading another dump */
 		const unsigned char *pre = f->nbytes ?
 			kdpy_structbuf_get(kdpy_intsub_data(self), addr,
-					   f->offset, f->nbytes) : NULL;
+					   f->m->offset, f->nbytes) : NULL;
 		return kdpy_decode_field(f, addr, pre);
 	}
 	return PyObject_CallOneArg(v, self);	/* pseudo-member */
@@ -123,18 +125,18 @@ static PyObject *sr_field_offset(PyObject *self, PyObject *name)
 	if (Py_TYPE(v) != &kdpy_field_type)
 		return kdpy_not_found("%U has no member %R",
 				      SR_READER(self)->name, name);
-	return PyLong_FromUnsignedLongLong(((kdpy_field *)v)->offset);
+	return PyLong_FromUnsignedLongLong(((kdpy_field *)v)->m->offset);
 }
 
 static PyObject *sr_cast_to(PyObject *self, PyObject *name)
 {
 	const char *n = PyUnicode_AsUTF8(name);
-	if (!n)
+	if (!n || kdpy_reader_check(SR_READER(self)) < 0)
 		return NULL;
 	kdpy_reader *r = kdpy_reader_for_name(n);
 	if (!r)
 		return NULL;
-	if (r->kind != KDPY_R_SU)
+	if (r->desc.kind != KD_RK_STRUCT)
 		return kdpy_read_value(r, sr_addr(self));
 	return kdpy_struct_new(sr_addr(self), r);
 }
@@ -154,7 +156,7 @@ static PyObject *sr_get_symbol(PyObject *self, void *c)
 static PyObject *sr_get_size(PyObject *self, void *c)
 {
 	(void)c;
-	return PyLong_FromUnsignedLongLong(SR_READER(self)->size);
+	return PyLong_FromUnsignedLongLong(SR_READER(self)->desc.size);
 }
 
 static PyObject *sr_get_reader(PyObject *self, void *c)
@@ -165,14 +167,14 @@ static PyObject *sr_get_reader(PyObject *self, void *c)
 
 static Py_ssize_t sr_len(PyObject *self)
 {
-	return (Py_ssize_t)SR_READER(self)->size;
+	return (Py_ssize_t)SR_READER(self)->desc.size;
 }
 
 /* s[i]: the i-th struct of an array starting at s. */
 static PyObject *sr_item(PyObject *self, Py_ssize_t i)
 {
 	kdpy_reader *r = SR_READER(self);
-	return kdpy_struct_new(sr_addr(self) + (uint64_t)i * r->size, r);
+	return kdpy_struct_new(sr_addr(self) + (uint64_t)i * r->desc.size, r);
 }
 
 /* s + i steps by sizeof(T); anything else is int arithmetic. */
@@ -305,7 +307,7 @@ static PyObject *read_su_fast(PyObject *self, PyObject *const *args,
 	kdpy_reader *r = reader_by_str(args[0]);
 	if (!r)
 		return NULL;
-	if (r->kind != KDPY_R_SU)
+	if (r->desc.kind != KD_RK_STRUCT)
 		return kdpy_read_value(r, addr);
 	return kdpy_struct_new(addr, r);
 }

@@ -86,7 +86,7 @@ const unsigned char *kdpy_structbuf_get(struct kdpy_intsub_data *d,
 					uint64_t addr, uint64_t off,
 					uint64_t len)
 {
-	uint64_t size = d->r->size;
+	uint64_t size = d->r->desc.size;
 	if (len == 0 || len > SB_WIN || off + len > size || size > UINT32_MAX ||
 	    kd_memocache_is_live(kdpy_memocache()))
 		return NULL;

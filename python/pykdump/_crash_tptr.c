@@ -19,7 +19,7 @@ PyObject *kdpy_tptr_new(uint64_t addr, kdpy_reader *r)
 
 static uint64_t tp_value(PyObject *o)
 {
-	return PyLong_AsUnsignedLongLongMask(o);
+	return kdpy_intsub_data(o)->value;
 }
 
 static PyObject *tp_item(PyObject *self, Py_ssize_t i)
@@ -32,11 +32,11 @@ static PyObject *tp_item(PyObject *self, Py_ssize_t i)
 		PyErr_SetString(PyExc_IndexError, "NULL pointer dereference");
 		return NULL;
 	}
-	if (t->kind == KDPY_R_VOID) {
+	if (t->desc.kind == KD_RK_VOID) {
 		PyErr_SetString(PyExc_TypeError, "cannot dereference void *");
 		return NULL;
 	}
-	return kdpy_read_value(t, p + (uint64_t)i * t->size);
+	return kdpy_read_value(t, p + (uint64_t)i * t->desc.size);
 }
 
 static PyObject *tp_get_deref(PyObject *self, void *c)
@@ -57,8 +57,8 @@ static PyObject *tp_get_ptrlev(PyObject *self, void *c)
 	(void)c;
 	long lev = 0;
 	for (kdpy_reader *r = TP_READER(self); r; r = kdpy_reader_target(r)) {
-		if (r->kind != KDPY_R_PTR && r->kind != KDPY_R_SUPTR &&
-		    r->kind != KDPY_R_CHARPTR && r->kind != KDPY_R_FUNCPTR)
+		enum kd_rkind k = r->desc.kind;
+		if (k != KD_RK_PTR && k != KD_RK_CHARPTR && k != KD_RK_FUNCPTR)
 			break;
 		lev++;
 	}

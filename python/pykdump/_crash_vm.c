@@ -2,8 +2,9 @@
 /*
  * Address-space helpers of the API: uvtop (a user virtual address of a
  * task's mm to physical, through its page tables) and get_pathname (a
- * dentry's path through the mount tree, as d_path() builds it, shared
- * with the files and mount commands: commands/vfspath.c).
+ * dentry's path through the mount tree, as d_path() builds it: the
+ * kernel layer's include/pykdump/vfs.h, as for the files and mount
+ * commands).
  */
 #include "_crash.h"
 
@@ -12,8 +13,7 @@
 #include <pykdump/arch.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
-
-#include "vfspath.h"
+#include <pykdump/vfs.h>
 
 /* _uvtop(pgd, vaddr) -> paddr; pgd is mm->pgd (a kernel address). */
 static PyObject *uvtop(PyObject *self, PyObject *args)
@@ -49,15 +49,16 @@ static PyObject *get_pathname(PyObject *self, PyObject *args)
 	struct kd_session *s = kdpy_require_session("get_pathname()");
 	if (!s)
 		return NULL;
-	struct vfs_layout l;
-	vfs_layout_get(s, &l);
-	if (!l.ok) {
+	struct kd_vfs_layout l;
+	struct kd_error *err = kd_vfs_layout_get(s, &l);
+	if (err) {
+		kd_error_destroy(err);
 		return kdpy_raise(kd_error_create(KD_ERR_NOT_FOUND,
 			"get_pathname: the kernel's dentry/mount types are "
 			"not in the debuginfo"));
 	}
 	char buf[4096];
-	vfs_path(s, &l, mnt, dentry, buf, sizeof(buf));
+	kd_vfs_path(s, &l, mnt, dentry, buf, sizeof(buf));
 	return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)strlen(buf),
 				    "backslashreplace");
 }

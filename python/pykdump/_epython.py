@@ -9,7 +9,9 @@
   * the problem log is reset before the run (API.enter_epython) and its
     summary printed after (API.exit_epython);
   * sys.exit() ends the program, not the shell; an exception prints its
-    traceback and the shell goes on.
+    traceback and the shell goes on;
+  * Ctrl-C and the run's time budget (--timeout of the shell, or of the
+    program) stop the program with KeyboardInterrupt.
 """
 
 import os
@@ -48,6 +50,11 @@ def _exit_status(e):
         return code
     print(code, file=sys.stderr)
     return 1
+
+
+def _cancel_state():
+    crash = sys.modules.get("pykdump._crash")
+    return crash._cancel_state() if crash is not None else (None, 0)
 
 
 def _api_hook(name):
@@ -103,10 +110,17 @@ def run(argv, write=None):
     except SystemExit as e:
         status = _exit_status(e)
     except KeyboardInterrupt:
-        # Ctrl-C (the shell's SIGINT handler interrupts Python code too)
-        traceback.print_exc()
-        print("*** interrupted", file=sys.stderr)
-        status = 130
+        # Ctrl-C, or the run's time budget spent: the cancel hook
+        # interrupts Python code in both cases (cli/epython.c)
+        why, budget = _cancel_state()
+        if why == "timeout":
+            print("*** timed out after {:g} s".format(budget),
+                  file=sys.stderr)
+            status = 124
+        else:
+            traceback.print_exc()
+            print("*** interrupted", file=sys.stderr)
+            status = 130
     except BaseException:
         traceback.print_exc()
         status = 1

@@ -135,18 +135,10 @@ class SUInfo(dict, metaclass=MemoizeSU):
         self.PYT_size = r.size
         self.PYT_body = []
         self.reader = r
-        self._add(r, 0)
-
-    def _add(self, r, base_bits):
-        for name, bitoff, bitsize, mr in r.members():
-            bits = base_bits + bitoff
-            if name is None:
-                if mr.codetype in TYPE_CODE_SU:
-                    self._add(mr, bits)
-                continue
-            vi = VarInfo(name, TypeInfo(mr), None, bits // 8,
-                         bits % 8 if bitsize else 0, bitsize)
-            self[name] = vi
+        # the members of anonymous structs and unions come in their place
+        for name, bits, bitsize, mr in r.members():
+            self[name] = VarInfo(name, TypeInfo(mr), None, bits // 8,
+                                 bits % 8 if bitsize else 0, bitsize)
             self.PYT_body.append(name)
 
     def __getattr__(self, name):
@@ -221,14 +213,13 @@ class EnumInfo(dict, metaclass=MemoizeTI):
         return id(self)
 
 
-_enum_by_reader = {}
-
-
 def enum_info_of_reader(reader):
-    """The EnumInfo of an enum's reader (for tEnum)."""
-    ei = _enum_by_reader.get(reader)
+    """The EnumInfo of an enum's reader (for tEnum), kept on the reader:
+    a cache of its own would keep readers, and with them their dump,
+    alive after pykdump.close()."""
+    ei = reader.enuminfo
     if ei is None:
-        ei = _enum_by_reader[reader] = EnumInfo(reader.name) \
+        ei = reader.enuminfo = EnumInfo(reader.name) \
             if not reader.name.startswith("enum {") else _anon_enum(reader)
     return ei
 

@@ -41,6 +41,16 @@ experimental = 0
 # The default command time budget in seconds (--timeout).
 _crash.default_timeout = 120
 
+# exec_crash_command and exec_crash_command_bg keep at most this many
+# bytes of a command's output in memory: a command that writes more is
+# stopped and crash.error raised (its .output holds what was kept).
+# Programs that need more may raise it, or read the dump themselves.
+EXEC_OUTPUT_LIMIT = 256 << 20
+
+# The text of the exception for a failed command: its error lines, or its
+# last lines, this many at most (the whole output is in its .output).
+_ERROR_LINES = 10
+
 readU8 = _crash.readU8
 readU16 = _crash.readU16
 readU32 = _crash.readU32
@@ -222,16 +232,12 @@ def member_offset(sname, member):
     """Offset in bytes of a member ("a.b.c" through embedded members),
     -1 when there is none."""
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[0] // 8
+    return -1 if mp is None else mp[0]
 
 
 def member_size(sname, member):
     mp = _crash._member_path(sname, member)
-    if mp is None or mp[3] is not None:
-        return -1
-    return mp[2].size
+    return -1 if mp is None else mp[1].size
 
 
 def enumerator_value(name):
@@ -263,10 +269,7 @@ def readBadList(start, offset=0, maxel=None, inchead=True):
     NULL or back at start."""
     if maxel is None:
         maxel = _MAXEL
-    addrs, stop, where = _crash._walk(int(start), offset, maxel, inchead)
-    if stop is None or stop == "maxel":
-        return addrs, None
-    return addrs, "{} at 0x{:x}".format(stop, where)
+    return _crash._walk(int(start), offset, maxel, inchead)
 
 
 def readList(start, offset=0, maxel=None, inchead=True, warn=True):
@@ -386,10 +389,8 @@ def readSUArray(suname, startaddr, dim=0):
 
 # ------------------------------------------------------------- per-CPU
 
-def _percpu_offsets():
-    n = _crash._machine()["nr_cpu_ids"] or 1
-    offs = readSymbol("__per_cpu_offset")
-    return [int(o) for o in offs[:n]]
+# __per_cpu_offset[0 .. nr_cpu_ids-1], read by the library once per dump.
+_percpu_offsets = _crash._percpu_offsets
 
 
 def get_cpu_var(varname):
@@ -471,12 +472,44 @@ def get_pathname(dentry, vfsmnt):
 
 # ------------------------------------------------------------ commands
 
+def _command_error(cmd, out, text):
+    e = _crash.error(text)
+    e.output = out
+    return e
+
+
+def _error_text(cmd, out):
+    """What a failed command says went wrong: its error lines ("NAME:
+    ...", as crash prints them), else its last lines; a few lines, so that
+    the exception stays readable whatever the output's size."""
+    name = cmd.split()[0] if cmd.split() else cmd
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    errs = [ln for ln in lines if ln.startswith(name + ": ")]
+    pick = errs[:_ERROR_LINES] if errs else lines[-_ERROR_LINES:]
+    text = "\n".join(ln[:500] for ln in pick)
+    return text or "{}: failed".format(cmd)
+
+
+def _exec_checked(cmd, timeout):
+    rc, out, timed_out, overflow = _crash._exec(cmd, timeout,
+                                                EXEC_OUTPUT_LIMIT)
+    if overflow:
+        raise _command_error(cmd, out, (
+            "{}: stopped: its output exceeds {} bytes, the limit of "
+            "exec_crash_command (pykdump.highlevel.EXEC_OUTPUT_LIMIT)"
+        ).format(cmd, EXEC_OUTPUT_LIMIT))
+    return rc, out, timed_out
+
+
 def exec_crash_command(cmd, no_stdout=0):
     """The output of one of our built-in commands; crash.error when it
-    fails (empty output is not a failure)."""
-    rc, out, _to = _crash._exec(cmd, 0)
+    fails (empty output is not a failure), with its error lines as the
+    message and the whole output as .output.  At most EXEC_OUTPUT_LIMIT
+    bytes of output are kept: a command that writes more is stopped, and
+    crash.error raised."""
+    rc, out, _to = _exec_checked(cmd, 0)
     if rc != 0:
-        raise _crash.error(out.strip() or "{}: failed".format(cmd))
+        raise _command_error(cmd, out, _error_text(cmd, out))
     return out
 
 
@@ -485,7 +518,7 @@ def exec_crash_command_bg(cmd, timeout=None):
     problem is logged and the partial output returned."""
     if timeout is None:
         timeout = _crash.default_timeout
-    rc, out, timed_out = _crash._exec(cmd, float(timeout))
+    rc, out, timed_out = _exec_checked(cmd, float(timeout))
     if timed_out:
         pylog.timeout("<{}> failed to complete within the timeout "
                       "period of {}s".format(cmd, timeout))

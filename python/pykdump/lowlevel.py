@@ -183,26 +183,29 @@ _crash._struct_methods.update({
 
 # ------------------------------------------------------ pseudo-members
 
+def _through(r):
+    """A pointer to a struct or an array of fixed size leads on to its
+    target in a member chain."""
+    if r.kind == _crash.RK_PTR:
+        return r.target.kind == _crash.RK_STRUCT
+    return r.kind == _crash.RK_ARRAY and r.count > 0
+
+
 def _chain_exists(reader, chain):
     """True when the member chain exists in the type (through embedded
-    structs and pointers to structs)."""
+    structs, pointers to structs and arrays)."""
     r = reader
     for part in chain:
         part = part.partition("[")[0]
-        while r.kind in (_SUPTR, _ARRAY):
+        while _through(r):
             r = r.target
-        if r.kind != _SU:
+        if r.kind != _crash.RK_STRUCT:
             return False
         m = r.member(part)
         if m is None:
             return False
         r = m[3]
     return True
-
-
-_SU = 7
-_SUPTR = 8
-_ARRAY = 5
 
 
 def structSetAttr(sname, aname, estrings, sextra=[]):

@@ -90,6 +90,16 @@ def ensure_tools(tools):
     apt_install(sorted(set(missing.values())))
 
 
+APT_GET_WAIT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "apt-get-wait")
+
+
+def apt_get(args, **kw):
+    """The host's apt-get ARGS through apt-get-wait: waits for another
+    apt or dpkg to release the package manager's locks."""
+    return subprocess.run([APT_GET_WAIT] + args, **kw)
+
+
 def apt_install(pkgs):
     """apt-get install -y --no-install-recommends PKGS (retrying once after
     apt-get update)."""
@@ -98,13 +108,11 @@ def apt_install(pkgs):
         raise Fail("need root to install: apt-get install -y "
                    "--no-install-recommends " + " ".join(pkgs))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    r = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends"]
-                       + pkgs, env=env)
-    if r.returncode != 0:
+    args = ["install", "-y", "--no-install-recommends"] + pkgs
+    if apt_get(args, env=env).returncode != 0:
         log("apt-get install failed; running apt-get update and retrying")
-        run(["apt-get", "update"], env=env)
-        run(["apt-get", "install", "-y", "--no-install-recommends"] + pkgs,
-            env=env)
+        run([APT_GET_WAIT, "update"], env=env)
+        run([APT_GET_WAIT] + args, env=env)
 
 
 # ------------------------------------------------------- apt sources parsing

@@ -17,9 +17,17 @@ Fixtures (all session scoped):
             sample.release, sample.kaslr_offset, sample.dumps (name -> Path
             of every dump variant present), sample.console (text).
   crash     crash(cmds, dump="vmcore.elf") -> {cmd: output}; all commands in
-            ONE crash run through scripts/crash-ref (results cached on disk
-            and in memory).  crash.prefetch(cmds, dump_names, jobs=2) runs
-            several dumps in parallel first.
+            ONE crash session through scripts/crash-ref, in their order
+            (answers cached per batch, on disk and in memory: an answer is
+            never taken from another batch's session).  crash.alone(cmd)
+            asks one command in a session of its own; crash.task(who)
+            gives a task's (pid, address) from crash's `ps`;
+            crash.resolve(cmd) fills in `<pid WHO>`/`<task WHO>` (WHO: pid
+            or command name) and crash.symbolic(cmds) runs such commands;
+            crash.structs(stype, addrs) parses crash's `struct STYPE
+            ADDR` of each address into {member: value text};
+            crash.prefetch([(cmds, dump), ...]) runs several sessions in
+            parallel first.
   pykdump   pykdump(cmds, dump="vmcore.elf") -> stdout of
             `build/pykdump -c CMD... VMLINUX DUMP`; fails the test when the
             program is not built.  pykdump.run(...) gives the CompletedProcess.
@@ -147,67 +155,127 @@ def sample():
 
 class Crash:
     """crash(cmds, dump="vmcore.elf", prelude=()) -> {cmd: output} via
-    crash-ref; prelude commands run first in the same crash session
-    (state such as 'mod -s NAME FILE') and key the cache."""
+    crash-ref: one crash session runs the prelude (state such as
+    'mod -s NAME FILE'), then CMDS in their order.
+
+    crash's answer to a command can depend on what the same session printed
+    before (see crash-ref), so answers are kept per batch: the same command
+    in another batch is asked again (or answered from crash-ref's cache for
+    that batch), and a test's references never depend on which tests ran
+    before it.  crash.alone(cmd) asks CMD in a session of its own."""
 
     def __init__(self, sample):
         self.sample = sample
         self.memo = {}
 
-    def _start(self, cmds, dump, vmlinux, prelude=()):
-        """Start crash-ref for the commands not known yet; returns
-        (memo, todo, Popen or None, path)."""
+    def _key(self, cmds, dump, vmlinux, prelude):
         if isinstance(cmds, str):
             cmds = [cmds]
+        cmds = tuple(dict.fromkeys(cmds))
         path = Path(dump) if os.path.isabs(dump) else self.sample.dump(dump)
         vml = Path(vmlinux) if vmlinux else self.sample.vmlinux
-        memo = self.memo.setdefault((str(path), str(vml), tuple(prelude)),
-                                    {})
-        todo = [c for c in dict.fromkeys(cmds) if c not in memo]
-        proc = None
-        if todo:
-            argv = [PYTHON, str(SCRIPTS / "crash-ref"), "--json",
-                    "--vmlinux", str(vml)]
-            for p in prelude:
-                argv += ["--prelude", p]
-            argv.append(str(path))
-            with tempfile.TemporaryFile("w+") as cmdfile:
-                cmdfile.write("\n".join(todo) + "\n")
-                cmdfile.seek(0)
-                proc = subprocess.Popen(argv, stdin=cmdfile,
-                                        stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
-        return memo, todo, proc, path
+        return (str(path), str(vml), tuple(prelude), cmds)
 
-    @staticmethod
-    def _finish(memo, todo, proc, path):
+    def _start(self, key):
+        """Start crash-ref for a batch not known yet; returns
+        (key, Popen or None)."""
+        if key in self.memo:
+            return key, None
+        path, vml, prelude, cmds = key
+        argv = [PYTHON, str(SCRIPTS / "crash-ref"), "--json",
+                "--vmlinux", vml]
+        for p in prelude:
+            argv += ["--prelude", p]
+        argv.append(path)
+        with tempfile.TemporaryFile("w+") as cmdfile:
+            cmdfile.write("\n".join(cmds) + "\n")
+            cmdfile.seek(0)
+            proc = subprocess.Popen(argv, stdin=cmdfile,
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+        return key, proc
+
+    def _finish(self, key, proc):
         if proc is None:
-            return
+            return self.memo[key]
         stdout, stderr = proc.communicate(timeout=1800)
         try:
-            memo.update(json.loads(stdout) if stdout.strip() else {})
+            got = json.loads(stdout) if stdout.strip() else {}
         except ValueError:
-            pass
-        if proc.returncode != 0 or any(c not in memo for c in todo):
+            got = {}
+        if proc.returncode != 0 or any(c not in got for c in key[3]):
             raise AssertionError(f"crash-ref failed ({proc.returncode}) on "
-                                 f"{path.name}:\n{stderr[-3000:]}")
+                                 f"{Path(key[0]).name}:\n{stderr[-3000:]}")
+        self.memo[key] = got
+        return got
 
     def __call__(self, cmds, dump="vmcore.elf", vmlinux=None, prelude=()):
-        if isinstance(cmds, str):
-            cmds = [cmds]
-        started = self._start(cmds, dump, vmlinux, prelude)
-        self._finish(*started)
-        return {c: started[0][c] for c in cmds}
+        return dict(self._finish(*self._start(
+            self._key(cmds, dump, vmlinux, prelude))))
 
-    def prefetch(self, cmds, dumps, jobs=2):
-        """Run CMDS on several dumps, JOBS crash processes at a time, so
-        that later calls are answered from memory."""
-        dumps = list(dumps)
-        while dumps:
-            batch, dumps = dumps[:jobs], dumps[jobs:]
-            started = [self._start(cmds, d, None) for d in batch]
-            for s in started:
-                self._finish(*s)
+    def alone(self, cmd, dump="vmcore.elf", vmlinux=None, prelude=()):
+        """crash's answer to CMD in a session of its own."""
+        return self([cmd], dump, vmlinux, prelude)[cmd]
+
+    def structs(self, stype, addrs, dump="vmcore.elf"):
+        """{address: {member: value text}} of the top-level members of
+        STYPE at each address, from crash's `struct STYPE ADDR` (asked in
+        address order, so tests asking for the same objects share one
+        session).  The whole struct is asked, not a member list: crash's
+        `struct T.m1,m2 ADDR` looks each member up through gdb again and
+        costs 3-5 times as much."""
+        addrs = sorted({int(a) for a in addrs})
+        word = stype.split()[-1]
+        cmds = [f"{stype} {a:x}" for a in addrs]
+        out = self(cmds, dump=dump)
+        res = {}
+        for a, c in zip(addrs, cmds):
+            assert out[c].startswith(f"struct {word} {{") or \
+                out[c].startswith(f"union {word} {{"), out[c][:200]
+            res[a] = dict(re.findall(r"^  (\w+) = (.*?),?$", out[c], re.M))
+        return res
+
+    def prefetch(self, batches, jobs=2):
+        """Run BATCHES [(cmds, dump) or (cmds, dump, prelude)], JOBS crash
+        sessions at a time, so that later calls are answered from memory."""
+        keys = [self._key(b[0], b[1], None, b[2] if len(b) > 2 else ())
+                for b in batches]
+        keys = [k for k in dict.fromkeys(keys) if k not in self.memo]
+        while keys:
+            now, keys = keys[:jobs], keys[jobs:]
+            for started in [self._start(k) for k in now]:
+                self._finish(*started)
+
+    def task(self, who, dump="vmcore.elf"):
+        """(pid, task address in hex) of WHO, a pid or a command name (the
+        lowest pid of that name), from crash's `ps` on DUMP (one session
+        per dump, shared with the tests that ask `ps` alone): tests take
+        what changes from boot to boot (pids, addresses) from crash's
+        answer, never from a literal."""
+        out = self.alone("ps", dump=dump)
+        who = str(who)
+        for ln in out.splitlines():
+            m = re.match(r"^>?\s*(\d+)\s+\d+\s+\d+\s+([0-9a-f]{8,})\s.*\s(\S+)$",
+                         ln)
+            if m and (m.group(1) == who if who.isdigit()
+                      else m.group(3) in (who, f"[{who}]")):
+                return int(m.group(1)), m.group(2)
+        raise AssertionError(f"crash's `ps` on {dump} names no task {who}")
+
+    def resolve(self, cmd, dump="vmcore.elf"):
+        """CMD with `<pid WHO>` and `<task WHO>` (WHO: a pid or a command
+        name) replaced by that task's pid or task address."""
+        def one(m):
+            pid, task = self.task(m.group(2), dump)
+            return str(pid) if m.group(1) == "pid" else task
+        return re.sub(r"<(pid|task) ([\w.-]+)>", one, cmd)
+
+    def symbolic(self, cmds, dump="vmcore.elf", **kw):
+        """({cmd as written: cmd as run}, {cmd as written: crash's output})
+        for commands with `<pid WHO>` / `<task WHO>` placeholders."""
+        run = {c: self.resolve(c, dump) for c in cmds}
+        out = self(list(run.values()), dump, **kw)
+        return run, {c: out[r] for c, r in run.items()}
 
 
 @pytest.fixture(scope="session")

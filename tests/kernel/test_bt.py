@@ -46,20 +46,28 @@ def regs(lines):
     return [ln for ln in lines if re.match(r"\s+(RIP|RAX|RDX|RBP|R10|R13|ORIG_RAX):", ln)]
 
 
-@pytest.fixture(scope="module")
-def ref(crash):
-    return crash(["foreach bt", "bt", "bt -a", "bt -f 103", "bt -l 103",
-                  "bt -f 2", "bt -l 2", "bt 99999", "p hardirq_stack_ptr:a",
-                  "p cea_exception_stacks:a", "struct cea_exception_stacks",
-                  "sym init_stack", "sym __end_init_task", "sym _sinittext",
-                  "sym _einittext"], dump=DUMP)
+# <pid WHO>: that task's pid on this boot, from crash's ps
+SLEEPER = "<pid fixture-sleeper>"
+BT = ["foreach bt", "bt", "bt -a", f"bt -f {SLEEPER}", f"bt -l {SLEEPER}",
+      "bt -f 2", "bt -l 2", "bt 99999"]
 
 
 @pytest.fixture(scope="module")
-def ours(pykdump):
-    cmds = ["foreach bt", "bt", "bt -a", "bt -f 103", "bt -l 103", "bt -f 2",
-            "bt -l 2", "bt 99999"]
-    return {c: pykdump(c, dump=DUMP) for c in cmds}
+def both(crash):
+    return crash.symbolic(BT + [
+        "p hardirq_stack_ptr:a", "p cea_exception_stacks:a",
+        "struct cea_exception_stacks", "sym init_stack", "sym __end_init_task",
+        "sym _sinittext", "sym _einittext"], dump=DUMP)
+
+
+@pytest.fixture(scope="module")
+def ref(both):
+    return both[1]
+
+
+@pytest.fixture(scope="module")
+def ours(pykdump, both):
+    return {c: pykdump(both[0][c], dump=DUMP) for c in BT}
 
 
 def panic_task(ref):
@@ -204,8 +212,8 @@ def test_bt_a_headers(ref, ours):
         [ln for ln in ref["bt -a"].splitlines() if HEADER.match(ln)]
 
 
-@pytest.mark.parametrize("cmd", ["bt -f 103", "bt -l 103", "bt -f 2", "bt -l 2",
-                                 "bt 99999"])
+@pytest.mark.parametrize("cmd", [f"bt -f {SLEEPER}", f"bt -l {SLEEPER}",
+                                 "bt -f 2", "bt -l 2", "bt 99999"])
 def test_bt_options_match_crash(ref, ours, compare, cmd):
     compare(ours[cmd], ref[cmd], what=cmd)
 

@@ -3,7 +3,7 @@
 against crash 8.0.6 at test time, line by line after collapsing blanks.
 
 The sample (see its MANIFEST): 2 CPUs, PID 1 (init) panicked via sysrq-c
-on CPU 1; fixture-sleeper / fixture-worker processes and their sleep
+(on either CPU, depending on the boot); fixture-sleeper / fixture-worker processes and their sleep
 children; the marker line PYKDUMP-FIXTURE-MARKER in the kernel log.
 Both a filtered kdump and the ELF dump are checked.
 """
@@ -12,27 +12,37 @@ import re
 
 import pytest
 
+# <pid WHO> / <task WHO>: that task's pid / address on this boot, from
+# crash's ps (pids and addresses change from boot to boot)
+SLEEPER = "<pid fixture-sleeper>"
 CMDS = ["sys", "ps", "ps -k", "ps -u", "ps -G", "ps 1", "ps sleep",
-        "ps 1 103", "ps ffff8974029e3000", "log", "log -T", "log -m",
-        "kmem -i", "task", "task 1", "task 103"]
+        f"ps 1 {SLEEPER}", "ps <task fixture-sleeper>", "log", "log -T",
+        "log -m", "kmem -i", "task", "task 1", f"task {SLEEPER}"]
 DUMPS = ["vmcore.kdump", "vmcore.elf"]
 # crash-ref runs crash with TZ=UTC unless TZ is set; so do we
 ENV = {"TZ": os.environ.get("TZ", "UTC")}
 
 
 @pytest.fixture(scope="module")
-def ref(crash):
-    crash.prefetch(CMDS, DUMPS)
-    return {d: crash(CMDS, dump=d) for d in DUMPS}
+def run(crash):
+    """{dump: {command as listed: command as run}}"""
+    return {d: {c: crash.resolve(c, d) for c in CMDS} for d in DUMPS}
 
 
 @pytest.fixture(scope="module")
-def ours(pykdump):
+def ref(crash, run):
+    crash.prefetch([(list(run[d].values()), d) for d in DUMPS])
+    return {d: crash.symbolic(CMDS, dump=d)[1] for d in DUMPS}
+
+
+@pytest.fixture(scope="module")
+def ours(pykdump, run):
     out = {}
     for d in DUMPS:
         r = pykdump.run(CMDS[:1], dump=d, env=ENV)
         assert r.returncode == 0, r.stderr
-        out[d] = {c: pykdump.run([c], dump=d, env=ENV).stdout for c in CMDS}
+        out[d] = {c: pykdump.run([r_], dump=d, env=ENV).stdout
+                  for c, r_ in run[d].items()}
     return out
 
 
@@ -75,16 +85,18 @@ def test_fixture_facts(ours):
     assert "PYKDUMP-FIXTURE-MARKER" in o["log"]
     assert re.search(r"^\s+PANIC: \"Kernel panic - not syncing: sysrq "
                      r"triggered crash\"$", o["sys"], re.M)
-    assert re.search(r"^>\s+1\s+0\s+1\s+[0-9a-f]{16}\s+RU\s.*\sinit$",
+    init = re.search(r"^>\s+1\s+0\s+(\d+)\s+[0-9a-f]{16}\s+RU\s.*\sinit$",
                      o["ps"], re.M)
-    assert re.search(r"^\s+0\s+0\s+1\s+[0-9a-f]{16}\s+RU\s.*\[swapper/1\]$",
-                     o["ps"], re.M)
+    assert init
+    cpu = init.group(1)     # the panic CPU: its idle task is not active
+    assert re.search(rf"^\s+0\s+0\s+{cpu}\s+[0-9a-f]{{16}}\s+RU\s.*"
+                     rf"\[swapper/{cpu}\]$", o["ps"], re.M)
     assert len(re.findall(r"fixture-worker$", o["ps"], re.M)) == 2
     assert "[kthreadd]" in o["ps -k"] and "init" not in o["ps -k"]
     assert "[kthreadd]" not in o["ps -u"]
     assert re.search(r"^\s+TOTAL MEM\s+\d+\s", o["kmem -i"], re.M)
     assert o["task"].startswith('PID: 1 ')
-    assert "struct task_struct {" in o["task 103"]
+    assert "struct task_struct {" in o[f"task {SLEEPER}"]
     assert "<4>" in o["log -m"] and re.search(r"^\[\w{3} \w{3} [ \d]\d ",
                                               o["log -T"], re.M)
 

@@ -235,6 +235,23 @@ def broken_tasks(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def no_tasks(pristine, corrupter):
+    """(a') no task can be found at all: init_task.tasks is an empty list
+    (its next points to itself) and every runqueue's idle task is NULL."""
+    out = pristine.run(["sys"])
+    cpus = int(re.search(r"^\s*CPUS: (\d+)", out, re.M).group(1))
+    offsets = pristine.u64(pristine.symbol("__per_cpu_offset"), cpus)
+    offsets = offsets if cpus > 1 else [offsets]
+    rq = pristine.symbol("runqueues")
+    idle = pristine.offset("rq", "idle")
+    head = pristine.symbol("init_task") + \
+        pristine.offset("task_struct", "tasks")
+    patches = [(head, q(head))]
+    patches += [(rq + off + idle, q(0)) for off in offsets]
+    return corrupter.make("no_tasks", patches)
+
+
+@pytest.fixture(scope="session")
 def cyclic_tasks(pristine, corrupter):
     """(b) a task's tasks.next points back to an earlier task."""
     tasks = ordinary_tasks(pristine)
@@ -425,6 +442,13 @@ def test_broken_task_list(run, broken_tasks, cmd):
         # the tasks reached before the break are all shown
         assert {pid for _, pid, _ in before} <= pids, out
         assert error_lines("ps", out, err), out + err
+
+
+@pytest.mark.parametrize("cmd", ["ps", "bt -a", "foreach bt", "runq"])
+def test_no_task_found(run, no_tasks, cmd):
+    """An empty task list is handled as one (UBSan once reported
+    qsort(NULL, 0) here: run on the sanitized CLI by make asan)."""
+    run(no_tasks, [cmd])
 
 
 @pytest.mark.parametrize("run", ["cli"], indirect=True)  # epython

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """list and tree on the sample, compared with crash 8.0.6 run at test time
-on the same dump (lib/types/readers.c, lib/kernel/highlevel_*.c,
+on the same dump (lib/types/readers.c, lib/kernel/{lists,trees,maple}.c,
 commands/list.c, commands/tree.c)."""
 import re
 
@@ -146,3 +146,74 @@ def test_enums_and_globals(walkdump, crash):
     glob = dict(g.split(" ", 1) for g in walkdump["global"])
     for name in ("jiffies", "nr_cpu_ids", "max_pfn", "nr_threads"):
         assert glob[name] == val[f"p {name}"], name
+
+
+def test_member_reads(walkdump, crash):
+    """kd_read_member_u64 (bitfields, a signed int, unsigned ints) of each
+    struct module against crash's list -s."""
+    paths = ["mkobj.kobj.state_initialized", "mkobj.kobj.state_in_sysfs",
+             "mkobj.kobj.state_add_uevent_sent", "refcnt.counter",
+             "num_syms", "percpu_size"]
+    cmd = "list -H modules -o module.list -s module." + ",".join(paths)
+    ref = crash(cmd, dump="vmcore.kdump")[cmd]
+    want = set()
+    for block in re.split(r"^(?=[0-9a-f]{16}$)", ref, flags=re.M):
+        lines = block.split("\n")
+        for m in re.finditer(r"^\s+(\S+) = (-?\d+),?$", block, re.M):
+            want.add(f"{lines[0].strip()} {m.group(1)} {m.group(2)}")
+    assert len(want) >= len(paths) and "1" in {w.split()[2] for w in want}
+    assert set(walkdump["member"]) == want
+
+
+# ------------------------------------------------ maple trees (6.1+ VMAs)
+
+@pytest.fixture(scope="module")
+def user_vms(crash):
+    """{pid: (mm, [vma...])} from crash's `vm` of every user task of
+    crash's `ps -u`."""
+    ps = crash("ps -u", dump="vmcore.kdump")["ps -u"]
+    pids = [ln.lstrip("> ").split()[0] for ln in ps.splitlines()[1:]
+            if ln.strip()]
+    out = crash([f"vm {p}" for p in pids], dump="vmcore.kdump")
+    vms = {}
+    for p in pids:
+        text = out[f"vm {p}"]
+        mm = re.search(r"^\s*MM\s+PGD.*\n([0-9a-f]+)\s", text, re.M)
+        vmas = re.findall(r"^([0-9a-f]{16})\s+[0-9a-f]+\s+[0-9a-f]+\s",
+                          text.split("VMA", 1)[-1], re.M)
+        assert mm and vmas, text
+        vms[p] = (mm.group(1), vmas)
+    assert vms
+    return vms
+
+
+def test_mm_vmas(walkdump, user_vms):
+    """kd_mm_vmas (the maple tree mm->mm_mt) gives each user task's VMAs
+    as crash's vm lists them."""
+    got = {}
+    for ln in walkdump["vma"]:
+        pid, addr = ln.split()
+        got.setdefault(pid, []).append(addr)
+    for pid, (_mm, vmas) in user_vms.items():
+        assert got.get(pid) == vmas, pid
+
+
+def test_tree_maple(user_vms, crash, pykdump, compare):
+    """tree -t maple on every user mm_struct.mm_mt (leaf-rooted trees on
+    this sample; the internal node kinds are tested in test_walkers.c),
+    with -s, and crash's refusals of -l and -o."""
+    cmds = []
+    for mm, _vmas in user_vms.values():
+        cmds.append(f"tree -t maple -r mm_struct.mm_mt {mm}")
+    mm = next(iter(user_vms.values()))[0]
+    cmds += [f"tree -t m -r mm_struct.mm_mt -s vm_area_struct.vm_start,"
+             f"vm_end,vm_flags {mm}",
+             f"tree -t maple -l -r mm_struct.mm_mt {mm}",
+             f"tree -t maple -o 8 -r mm_struct.mm_mt {mm}"]
+    ref = crash(cmds, dump="vmcore.kdump")
+    for c in cmds:
+        assert ref[c].strip(), c
+        compare(pykdump([c], dump="vmcore.kdump", check=False), ref[c],
+                what=c)
+    first = cmds[0]
+    assert ref[first].split() == next(iter(user_vms.values()))[1]

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Pointers into modules in printed values, against crash 8.0.6: crash
-(gdb) labels them with the module symbol (`exit = 0xffffffffc04bce9c
-<loop_exit>,`), from the module's kallsyms, no module debuginfo loaded.
-`struct module ADDR` of every loaded module and a `list -s` over the
-module list must print the same as crash's, labels included."""
+(gdb) labels them with the module symbol (`exit = 0xADDRESS <loop_exit>,`),
+from the module's kallsyms, no module debuginfo loaded.  `struct module
+ADDR` of every loaded module and a `list -s` over the module list must
+print the same as crash's, labels included."""
 import re
 
 DUMP = "vmcore.kdump"

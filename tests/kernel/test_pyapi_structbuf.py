@@ -75,27 +75,19 @@ def test_buffered_equals_direct(api, stype, where):
     assert checked > 100
 
 
-def crash_fields(text):
-    return dict(re.findall(r"^\s*(\w+) = (.*?),?$", text, re.M))
-
-
 def test_task_members_vs_crash_struct(api, crash):
-    fields = ["pid", "tgid", "prio", "flags", "comm", "in_iowait",
-              "stack", "real_parent"]
     tasks = tasks_of(api)
-    cmds = ["struct task_struct.%s %x" % (",".join(fields), t)
-            for t in tasks]
-    out = crash(cmds, dump=DUMP)
-    for t, c in zip(tasks, cmds):
-        ref = crash_fields(out[c])
+    ref = crash.structs("struct task_struct", tasks, dump=DUMP)
+    for t in tasks:
+        r = ref[int(t)]
         for _ in range(3):          # later rounds read the object's copy
-            assert t.pid == int(ref["pid"]) and t.tgid == int(ref["tgid"])
-            assert t.prio == int(ref["prio"])
-            assert t.flags == int(ref["flags"], 0)
-            assert t.in_iowait == int(ref["in_iowait"])
-            assert '"%s"' % t.comm == re.sub(r'\\000.*"$', '"', ref["comm"])
-            assert int(t.stack) == int(ref["stack"], 16)
-            assert int(t.real_parent) == int(ref["real_parent"].split()[0], 16)
+            assert t.pid == int(r["pid"]) and t.tgid == int(r["tgid"])
+            assert t.prio == int(r["prio"])
+            assert t.flags == int(r["flags"], 0)
+            assert t.in_iowait == int(r["in_iowait"])
+            assert '"%s"' % t.comm == re.sub(r'\\000.*"$', '"', r["comm"])
+            assert int(t.stack) == int(r["stack"], 16)
+            assert int(t.real_parent) == int(r["real_parent"].split()[0], 16)
 
 
 def unreadable_after(api, addr):

@@ -150,8 +150,8 @@ def test_crash_open_file(ref):
 
 @pytest.fixture(scope="module")
 def variants_ref(sample, crash):
-    crash.prefetch(["sys", "ps"], [n for n in sample.dumps
-                                   if n != "vmcore.elf"])
+    crash.prefetch([(["sys", "ps"], n) for n in sample.dumps
+                    if n != "vmcore.elf"])
 
 
 @pytest.mark.parametrize("name", [n for n in DUMP_NAMES if n != "vmcore.elf"])

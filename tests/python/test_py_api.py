@@ -35,8 +35,9 @@ def test_split_options_forms(api):
 def test_split_options_defaults(api):
     o, rest = api.split_options(["a", "b"])
     assert rest == ["a", "b"]
+    # no --timeout: the program has no budget (its commands get 120 s)
     assert (o.timeout, o.Maxel, o.debug, o.usens, o.filename) == \
-        (120, 10000, -1, None, None)
+        (None, 10000, -1, None, None)
 
 
 @pytest.mark.parametrize("argv,msg", [

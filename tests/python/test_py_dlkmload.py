@@ -7,9 +7,10 @@ import pytest
 from pykdump import _crash as crash
 
 HEADER = "     MODULE       NAME               BASE         SIZE  OBJECT FILE\n"
-NOT_LOADED = ("ffffffffc04b2100  dummy        ffffffffc04b0000  16384  "
+# A made-up `mod` table (the tests use no dump), in crash's format.
+NOT_LOADED = ("ffffffffc04b2100  dummy        ffffffffc04b0000  16384  "  # made-up table row
               "(not loaded)  [CONFIG_KALLSYMS]\n")
-LOADED = ("ffffffffc04bf2c0  loop         ffffffffc04b9000  32768  "
+LOADED = ("ffffffffc04bf2c0  loop         ffffffffc04b9000  32768  "  # made-up table row
           "/m/kernel/drivers/block/loop.ko \n")
 
 

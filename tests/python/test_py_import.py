@@ -206,9 +206,9 @@ def test_lowlevel_names():
     with pytest.raises(crash.NoDumpError, match="StructResult"):
         L.StructResult("struct page", 0x1000)
     with pytest.raises(crash.NoDumpError, match=r"readmem\(\)"):
-        L.readPtr(0xffffffff81000000)
+        L.readPtr(0xffffffff81000000)  # no dump is open: any address
     with pytest.raises(crash.NoDumpError, match=r"readmem\(\)"):
-        L.readmem(0xffffffff81000000, 8)
+        L.readmem(0xffffffff81000000, 8)  # no dump is open: any address
     with pytest.raises(crash.NoDumpError, match="lowlevel.pointersize"):
         L.pointersize
     with pytest.raises(AttributeError):

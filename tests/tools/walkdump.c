@@ -9,15 +9,22 @@
  *   hlist N              entries of init_task's pid hlist (kd_hlist_walk)
  *   enum VALUE NAME      enum pid_type values (kd_enum_name)
  *   global NAME VALUE    kd_global_read_u64 of a few integers
+ *   vma PID ADDR         each user task's VMAs (kd_task_list, kd_mm_vmas)
+ *   member ADDR PATH V   members of each struct module (kd_kmodules_get,
+ *                        kd_read_member_u64: bitfields, signed ints)
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <pykdump/highlevel.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/memory.h>
+#include <pykdump/mm.h>
+#include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 
 static void die(const char *what, struct kd_error *err)
 {
@@ -104,6 +111,48 @@ static void globals(struct kd_session *s)
 	}
 }
 
+static void vmas(struct kd_session *s)
+{
+	struct kd_task_ref *t;
+	size_t n;
+	die("tasks", kd_task_list(s, &t, &n));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t mm;
+		struct kd_addr_list l;
+		die("mm", kd_read_member_u64(s, t[i].task, "struct task_struct",
+					     "mm", &mm));
+		if (!mm)
+			continue;
+		die("vmas", kd_mm_vmas(s, mm, 0, 0, &l));
+		for (size_t k = 0; k < l.n; k++)
+			printf("vma %d %" PRIx64 "\n", t[i].pid, l.addrs[k]);
+		kd_addr_list_free(&l);
+	}
+	free(t);
+}
+
+static void module_members(struct kd_session *s)
+{
+	static const char *const paths[] = {
+		"mkobj.kobj.state_initialized", "mkobj.kobj.state_in_sysfs",
+		"mkobj.kobj.state_add_uevent_sent", "refcnt.counter",
+		"num_syms", "percpu_size",
+	};
+	const struct kd_kmodule *m;
+	size_t n;
+	die("modules", kd_kmodules_get(s, &m, &n, NULL));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+			uint64_t v;
+			die(paths[k], kd_read_member_u64(s, m[i].addr,
+							 "struct module",
+							 paths[k], &v));
+			printf("member %" PRIx64 " %s %" PRId64 "\n",
+			       m[i].addr, paths[k], (int64_t)v);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -120,6 +169,8 @@ int main(int argc, char **argv)
 	tasks(s);
 	enums(s);
 	globals(s);
+	vmas(s);
+	module_members(s);
 	kd_session_close(s);
 	return 0;
 }

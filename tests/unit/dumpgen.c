@@ -142,7 +142,7 @@ void dg_page_fill(const struct dg_spec *s, uint64_t pfn, uint8_t *buf)
 
 uint64_t dg_cpu_reg(unsigned cpu, unsigned reg)
 {
-	return 0xffffffff81000000ull + 0x1000ull * cpu + reg;
+	return 0xffffffff81000000ull + 0x1000ull * cpu + reg;	/* synthetic dump, no boot */
 }
 
 uint64_t dg_cpu_cr3(unsigned cpu)
@@ -158,14 +158,14 @@ static const char *vmcoreinfo_for(const struct dg_spec *s)
 		 "OSRELEASE=6.1.0-synthetic\n"
 		 "BUILD-ID=0123456789abcdef\n"
 		 "PAGESIZE=%u\n"
-		 "SYMBOL(swapper_pg_dir)=ffffffff82a0c000\n"
-		 "SYMBOL(_stext)=ffffffff81000000\n"
+		 "SYMBOL(swapper_pg_dir)=ffffffff82a0c000\n"	/* synthetic dump, no boot */
+		 "SYMBOL(_stext)=ffffffff81000000\n"	/* synthetic dump, no boot */
 		 "OFFSET(list_head.next)=0\n"
 		 "OFFSET(page.flags)=0\n"
 		 "SIZE(page)=64\n"
 		 "LENGTH(mem_section)=2048\n"
 		 "NUMBER(phys_base)=-123\n"
-		 "NUMBER(KERNELPACMASK)=0xffff000000000000\n"
+		 "NUMBER(KERNELPACMASK)=0xffff000000000000\n"	/* synthetic dump, no boot */
 		 "KERNELOFFSET=1e000000\n"
 		 "CRASHTIME=1700000123\n",
 		 s->page_size);
@@ -300,7 +300,7 @@ static void put_phdr(struct dg_file *f, const struct dg_spec *s, int e64,
 		     uint64_t filesz, uint64_t memsz)
 {
 	int be = s->big_endian;
-	uint64_t vaddr = paddr + (e64 ? 0xffff888000000000ull : 0xc0000000u);
+	uint64_t vaddr = paddr + (e64 ? 0xffff888000000000ull : 0xc0000000u);	/* synthetic dump, no boot */
 	if (type == PT_NOTE)
 		vaddr = paddr = 0;
 	if (e64) {

@@ -17,7 +17,7 @@
 
 #include "debuginfo_test.h"
 
-#define BSS_ADDR 0xffffffffa0123000ull
+#define BSS_ADDR 0xffffffffa0123000ull	/* synthetic module address */
 
 static struct kd_debuginfo *di;
 static struct kd_types *types;

@@ -206,7 +206,7 @@ static void check_facts(struct kd_dump *d, const struct dg_spec *s)
 		assert_int_equal(kd_dump_crash_time(d), 1700000123);
 		uint64_t v;
 		assert_null(kd_vmcoreinfo_symbol(vi, "swapper_pg_dir", &v));
-		assert_int_equal(v, 0xffffffff82a0c000ull);
+		assert_int_equal(v, 0xffffffff82a0c000ull);	/* dumpgen's synthetic value */
 	} else {
 		assert_null(vi);
 		assert_null(kd_dump_vmcoreinfo(d, NULL));

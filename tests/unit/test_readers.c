@@ -117,9 +117,11 @@ static void test_kinds(void **state)
 	assert_int_equal(member("bf_s")->is_signed, 1);
 	assert_int_equal(member("bf_big")->bit_size, 40);
 	/* the flattened table: the anonymous union's members appear */
-	assert_int_equal(kd_reader_nmembers(rall), 26);
+	CHECK(wide, KD_RK_OTHER, 1);
+	CHECK(ld, KD_RK_OTHER, 1);
+	assert_int_equal(kd_reader_nmembers(rall), 28);
 	assert_string_equal(kd_reader_member_at(rall, 0)->name, "sc");
-	assert_null(kd_reader_member_at(rall, 26));
+	assert_null(kd_reader_member_at(rall, 28));
 }
 
 static void test_arrays(void **state)
@@ -332,6 +334,103 @@ static void test_cache_and_purge(void **state)
 	assert_int_equal(kd_readers_count(rs), 1);
 }
 
+/* A descriptor from a type, or what a member leads to. */
+static struct kd_rmember target_of(const struct kd_rmember *m)
+{
+	struct kd_rmember t;
+	struct kd_error *err = kd_rmember_target(m, &t);
+	if (err)
+		fail_msg("%s: %s", m->name, err->message);
+	return t;
+}
+
+static void test_whole_values(void **state)
+{
+	(void)state;
+	struct kd_type *t;
+	struct kd_rmember v, e;
+	assert_null(kd_types_find(types, "struct rall", &t));
+	kd_rmember_of_type(t, &v);
+	assert_int_equal(v.kind, KD_RK_STRUCT);
+	assert_int_equal(v.size, sizeof(struct rall));
+	assert_int_equal(v.offset, 0);
+	assert_int_equal(v.nhops, 0);
+	assert_string_equal(v.name, "value");
+	struct kd_error *err = kd_rmember_target(&v, &e);	/* no target */
+	assert_int_equal(err->code, KD_ERR_INVALID);
+	kd_error_destroy(err);
+	assert_null(kd_types_find(types, "short", &t));
+	kd_rmember_of_type(t, &v);
+	assert_int_equal(v.kind, KD_RK_INT);
+	assert_int_equal(v.size, sizeof(short));
+	assert_int_equal(v.is_signed, 1);
+	/* pointers: the pointed-to value; void and functions have kinds */
+	e = target_of(member("tp"));
+	assert_int_equal(e.kind, KD_RK_STRUCT);
+	assert_int_equal(e.size, sizeof(struct rtarget));
+	assert_string_equal(kd_type_name(kd_type_strip(e.type, KD_STRIP_ALL)),
+			    "rtarget");
+	e = target_of(member("vp"));
+	assert_int_equal(e.kind, KD_RK_VOID);
+	assert_null(e.type);
+	assert_int_equal(e.size, 0);
+	e = target_of(member("fn"));
+	assert_int_equal(e.kind, KD_RK_FUNCTION);
+	assert_string_equal(kd_rkind_name(KD_RK_FUNCTION), "function");
+	assert_string_equal(kd_rkind_name(KD_RK_VOID), "void");
+	e = target_of(member("str"));
+	assert_int_equal(e.kind, KD_RK_INT);
+	assert_int_equal(e.size, 1);
+	/* arrays: one dimension at a time; char[N] is a char array */
+	e = target_of(member("mat"));
+	assert_int_equal(e.kind, KD_RK_ARRAY);
+	assert_int_equal(e.ndims, 1);
+	assert_int_equal(e.dims[0], 3);
+	assert_int_equal(e.size, 3 * sizeof(int));
+	e = target_of(&e);
+	assert_int_equal(e.kind, KD_RK_INT);
+	e = target_of(member("name"));
+	assert_int_equal(e.kind, KD_RK_INT);
+	assert_int_equal(e.size, 1);
+	e = target_of(member("inners"));
+	assert_int_equal(e.kind, KD_RK_STRUCT);
+	assert_int_equal(e.size, sizeof(struct rinner));
+}
+
+static void test_decode_own_bytes(void **state)
+{
+	(void)state;
+	struct rall v;
+	struct kd_value val;
+	fill(&v);
+	/* a member from its own bytes (a window of the struct) */
+	const struct kd_rmember *m = member("bf_s");
+	assert_null(kd_member_decode(m, (const char *)&v + m->offset, &val));
+	assert_int_equal(val.kind, KD_RK_BITFIELD);
+	assert_int_equal(val.i, -9);
+	m = member("l");
+	assert_null(kd_member_decode(m, &v.l, &val));
+	assert_true(val.i == -1234567890123l);
+	/* an array element through its element descriptor */
+	struct kd_rmember row = target_of(member("mat"));
+	struct kd_rmember cell = target_of(&row);
+	assert_null(kd_member_decode(&cell, &v.mat[1][2], &val));
+	assert_int_equal(val.i, -6);
+	/* a chain's bytes are those at its end */
+	assert_null(kd_member_decode(member("tp.nr"), &target.nr, &val));
+	assert_int_equal(val.i, -77);
+	/* aggregates and values wider than 8 bytes are not decoded */
+	struct kd_error *err = kd_member_decode(member("emb"), &v.emb, &val);
+	assert_int_equal(err->code, KD_ERR_INVALID);
+	kd_error_destroy(err);
+	err = kd_member_decode(member("wide"), &v.wide, &val);
+	assert_int_equal(err->code, KD_ERR_INVALID);
+	kd_error_destroy(err);
+	err = kd_member_decode(&row, v.mat[0], &val);
+	assert_int_equal(err->code, KD_ERR_INVALID);
+	kd_error_destroy(err);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_kinds, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
@@ -339,6 +438,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_chains, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_lookup_errors, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_cache_and_purge, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_whole_values, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_decode_own_bytes, setup, teardown),
 };
 
 RUN_ON_FIXTURES(tests)

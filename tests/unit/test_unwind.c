@@ -18,9 +18,9 @@
 #include "unwind/orc.h"
 #include "unwind/unwinder.h"
 
-#define TEXT	0xffffffff81000000ull
+#define TEXT	0xffffffff81000000ull	/* synthetic unwind fixture */
 #define STACK	0xffffc90000010000ull	/* task stack [STACK, STACK+SZ) */
-#define IRQ	0xffffc90000100000ull	/* IRQ stack */
+#define IRQ	0xffffc90000100000ull	/* IRQ stack (synthetic unwind fixture) */
 #define SZ	0x4000ull
 
 /* ---- a synthetic ORC table: function i spans TEXT + i*0x100 ---- */
@@ -54,7 +54,7 @@ static void build_table(void)
 {
 	memset(&fx, 0, sizeof(fx));
 	kd_orc_layout_default(&fx.layout);
-	fx.table.ip_addr = 0xffffffff82000000ull;
+	fx.table.ip_addr = 0xffffffff82000000ull;	/* synthetic unwind fixture */
 	for (int i = 0; i < NFUNC; i++)
 		fx.ips[i] = (int32_t)(TEXT + (uint64_t)i * 0x100 -
 				      (fx.table.ip_addr + 4 * (uint64_t)i));

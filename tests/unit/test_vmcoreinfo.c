@@ -13,13 +13,13 @@ static const char text[] =
 	"OSRELEASE=6.1.0-56-cloud-amd64\n"
 	"BUILD-ID=3b43fad5034874490492495d552c0af6a5fab235\n"
 	"PAGESIZE=4096\n"
-	"SYMBOL(swapper_pg_dir)=ffffffff95c10000\n"
+	"SYMBOL(swapper_pg_dir)=ffffffff95c10000\n"	/* synthetic VMCOREINFO text */
 	"OFFSET(list_head.next)=0\n"
 	"OFFSET(page.compound_head)=8\n"
 	"SIZE(page)=64\n"
 	"LENGTH(mem_section)=2048\n"
 	"NUMBER(phys_base)=-123\n"
-	"NUMBER(KERNELPACMASK)=0xffff800000000000\n"
+	"NUMBER(KERNELPACMASK)=0xffff800000000000\n"	/* synthetic VMCOREINFO text */
 	"NUMBER(pgtable_l5_enabled)=0\n"
 	"KERNELOFFSET=13200000\n"
 	"line without an equals sign\n"
@@ -68,7 +68,7 @@ static void test_typed(void **state)
 	uint64_t u;
 	int64_t s;
 	assert_null(kd_vmcoreinfo_symbol(vi, "swapper_pg_dir", &u));
-	assert_int_equal(u, 0xffffffff95c10000ull);
+	assert_int_equal(u, 0xffffffff95c10000ull);	/* synthetic VMCOREINFO text */
 	assert_null(kd_vmcoreinfo_offset(vi, "page.compound_head", &u));
 	assert_int_equal(u, 8);
 	assert_null(kd_vmcoreinfo_size(vi, "page", &u));
@@ -78,7 +78,7 @@ static void test_typed(void **state)
 	assert_null(kd_vmcoreinfo_number(vi, "phys_base", &s));
 	assert_int_equal(s, -123);
 	assert_null(kd_vmcoreinfo_number(vi, "KERNELPACMASK", &s));
-	assert_int_equal((uint64_t)s, 0xffff800000000000ull);
+	assert_int_equal((uint64_t)s, 0xffff800000000000ull);	/* synthetic VMCOREINFO text */
 	assert_null(kd_vmcoreinfo_kerneloffset(vi, &u));
 	assert_int_equal(u, 0x13200000);
 	assert_null(kd_vmcoreinfo_pagesize(vi, &u));
@@ -139,7 +139,7 @@ static void test_numbers_edge(void **state)
 		"NUMBER(neg_over)=-9223372036854775809\n"
 		"SYMBOL(max)=ffffffffffffffff\n"
 		"SYMBOL(over)=1ffffffffffffffff\n"
-		"SYMBOL(prefixed)=0xffffffff81000000\n"
+		"SYMBOL(prefixed)=0xffffffff81000000\n"	/* synthetic VMCOREINFO text */
 		"SIZE(neg)=-1\n"
 		"SYMBOL(empty)=\n"
 		"PAGESIZE=4095\n";

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The walkers' cores (lib/kernel/highlevel_lists.c,
- * lib/kernel/highlevel_trees.c) on synthetic structures built in this
- * process's memory: list_head lists with and without the head, reversed, maxel limits, cycles found by
- * Brent's method (cut to the distinct entries), unreadable and NULL
- * links (partial result + error); rbtrees in both orders; xarrays with
- * nodes, sibling and value entries, corrupt shifts and cycles.
+ * The walkers' cores (lib/kernel/lists.c, trees.c, maple.c) on synthetic
+ * structures built in this process's memory: list_head lists with and
+ * without the head, reversed, maxel limits, cycles found by Brent's
+ * method (cut to the distinct entries), unreadable and NULL links
+ * (partial result + error); rbtrees in both orders; xarrays with nodes,
+ * sibling and value entries, corrupt shifts and cycles; maple trees with
+ * every node kind (arange, range, leaf, dense), a one-entry root, and
+ * cycles, bad pivots, unreadable nodes and unknown types.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,6 +127,7 @@ static void test_list_maxel(void **state)
 	assert_non_null(err);
 	assert_int_equal(err->code, KD_ERR_LIMIT);
 	assert_int_equal(l.n, 3);	/* the partial result */
+	assert_true(err->addr == A(&nodes[3]));	/* the first left out */
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
 	assert_null(walk(0, 10, &l));	/* exactly maxel is fine */
@@ -145,6 +148,7 @@ static void check_cycle(int mu, int lambda)
 	assert_int_equal(l.n, mu + lambda);
 	for (int i = 0; i < mu + lambda; i++)
 		assert_true(l.addrs[i] == A(&nodes[i]));
+	assert_true(err->addr == A(&nodes[mu]));	/* the repeated one */
 	kd_error_destroy(err);
 	kd_addr_list_free(&l);
 }
@@ -446,6 +450,149 @@ static void test_xarray(void **state)
 	kd_addr_list_free(&l);
 }
 
+/* ---- maple tree ---- */
+
+/* 6.1's 64-bit node: 256 bytes; mr64 {parent; pivot[15]; slot[16]},
+ * ma64 {parent; pivot[9]; slot[10]; gap[10]; meta}, dense {parent;
+ * slot[31]}; types dense 0, leaf_64 1, range_64 2, arange_64 3. */
+union mnode {
+	struct { uint64_t parent, slot[31]; } dense;
+	struct { uint64_t parent, pivot[15], slot[16]; } r64;
+	struct { uint64_t parent, pivot[9], slot[10], gap[10], meta; } a64;
+} __attribute__((aligned(256)));
+
+static const struct kd_maple_layout mlay = {
+	.root_off = 0,
+	.node_size = 256, .node_mask = 255,
+	.dense_slot = offsetof(union mnode, dense.slot), .dense_slots = 31,
+	.r64_pivot = offsetof(union mnode, r64.pivot),
+	.r64_slot = offsetof(union mnode, r64.slot), .r64_slots = 16,
+	.a64_pivot = offsetof(union mnode, a64.pivot),
+	.a64_slot = offsetof(union mnode, a64.slot), .a64_slots = 10,
+	.type_dense = 0, .type_leaf = 1, .type_range = 2, .type_arange = 3,
+};
+
+static union mnode mn[8];
+static uint64_t mtree;		/* struct maple_tree: ma_root at 0 */
+
+static uint64_t enode(union mnode *n, unsigned type)
+{
+	return A(n) | (uint64_t)type << 3 | 4;
+}
+
+/* root arange [0, max]:
+ *   [0, 199]   range  -> leaf [0, 99]: E1 0-9, NULL 10-19, E2 20-99
+ *                        leaf [100, 199]: E3 100-149, E4 150-199
+ *   [200, 299] leaf   E5
+ *   [300, 330] dense  E6 at 300, E7 at 302
+ *   [331, max] NULL */
+static void make_maple(void)
+{
+	memset(mn, 0, sizeof(mn));
+	union mnode *root = &mn[0], *range = &mn[1], *l1 = &mn[2],
+		    *l2 = &mn[3], *l3 = &mn[4], *dense = &mn[5];
+	l1->r64.slot[0] = 0xe1000; l1->r64.pivot[0] = 9;
+	l1->r64.pivot[1] = 19;
+	l1->r64.slot[2] = 0xe2000; l1->r64.pivot[2] = 99;
+	l2->r64.slot[0] = 0xe3000; l2->r64.pivot[0] = 149;
+	l2->r64.slot[1] = 0xe4000; l2->r64.pivot[1] = 199;
+	range->r64.slot[0] = enode(l1, 1); range->r64.pivot[0] = 99;
+	range->r64.slot[1] = enode(l2, 1); range->r64.pivot[1] = 199;
+	l3->r64.slot[0] = 0xe5000; l3->r64.pivot[0] = 299;
+	dense->dense.slot[0] = 0xe6000;
+	dense->dense.slot[2] = 0xe7000;
+	root->a64.slot[0] = enode(range, 2); root->a64.pivot[0] = 199;
+	root->a64.slot[1] = enode(l3, 1); root->a64.pivot[1] = 299;
+	root->a64.slot[2] = enode(dense, 0); root->a64.pivot[2] = 330;
+	root->a64.pivot[3] = UINT64_MAX;
+	mtree = enode(root, 3) | 2;	/* the root: an internal xa entry */
+}
+
+static void test_maple(void **state)
+{
+	(void)state;
+	struct kd_addr_list l = { 0 };
+	static const uint64_t want[][2] = {
+		{ 0xe1000, 0 }, { 0xe2000, 20 }, { 0xe3000, 100 },
+		{ 0xe4000, 150 }, { 0xe5000, 200 }, { 0xe6000, 300 },
+		{ 0xe7000, 302 },
+	};
+	make_maple();
+	assert_null(kd_maple_walk_src(&src, &mlay, A(&mtree), 0, &l));
+	assert_int_equal(l.n, KD_ARRAY_SIZE(want));
+	for (size_t i = 0; i < l.n; i++) {
+		assert_int_equal(l.addrs[i], want[i][0]);
+		assert_int_equal(l.index[i], want[i][1]);
+	}
+	kd_addr_list_free(&l);
+
+	/* maxel: the first entries, then KD_ERR_LIMIT */
+	struct kd_error *err = kd_maple_walk_src(&src, &mlay, A(&mtree), 3, &l);
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_LIMIT);
+	assert_int_equal(l.n, 3);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+
+	/* a root that is one entry, and an empty tree */
+	uint64_t one = 0xabc000;
+	assert_null(kd_maple_walk_src(&src, &mlay, A(&one), 0, &l));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.addrs[0], 0xabc000);
+	assert_int_equal(l.index[0], 0);
+	kd_addr_list_free(&l);
+	uint64_t none = 0;
+	assert_null(kd_maple_walk_src(&src, &mlay, A(&none), 0, &l));
+	assert_int_equal(l.n, 0);
+	kd_addr_list_free(&l);
+}
+
+static void test_maple_corrupt(void **state)
+{
+	(void)state;
+	struct kd_addr_list l = { 0 };
+	struct kd_error *err;
+
+	/* a node below itself: KD_ERR_CYCLE, the entries before it kept */
+	make_maple();
+	mn[1].r64.slot[1] = enode(&mn[1], 2);
+	err = kd_maple_walk_src(&src, &mlay, A(&mtree), 0, &l);
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_CYCLE);
+	assert_int_equal(l.n, 2);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+
+	/* a pivot beyond the node's maximum */
+	make_maple();
+	mn[3].r64.pivot[0] = 500;
+	err = kd_maple_walk_src(&src, &mlay, A(&mtree), 0, &l);
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_CORRUPT);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+
+	/* an unreadable child: the memory error, with the node named */
+	make_maple();
+	mn[0].a64.slot[1] = 0x1000 | 1 << 3 | 4;
+	err = kd_maple_walk_src(&src, &mlay, A(&mtree), 0, &l);
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_FAULT);
+	assert_non_null(strstr(err->message, "maple node 1000"));
+	assert_int_equal(l.n, 4);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+
+	/* an unknown node type */
+	make_maple();
+	mn[0].a64.slot[1] = enode(&mn[4], 9);
+	err = kd_maple_walk_src(&src, &mlay, A(&mtree), 0, &l);
+	assert_non_null(err);
+	assert_int_equal(err->code, KD_ERR_CORRUPT);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_list_basic),
 	cmocka_unit_test(test_list_inchead),
@@ -455,6 +602,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_chain),
 	cmocka_unit_test(test_rbtree),
 	cmocka_unit_test(test_xarray),
+	cmocka_unit_test(test_maple),
+	cmocka_unit_test(test_maple_corrupt),
 };
 
 int main(void)

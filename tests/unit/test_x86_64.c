@@ -39,10 +39,10 @@ static void set_entry(struct phys *m, uint64_t table_pfn, unsigned idx,
 /* Page numbers of the tables in the synthetic memory. */
 enum { PGD = 1, PUD = 2, PMD = 3, PTE = 4, P5 = 5, P4D = 6, DATA = 10 };
 
-#define VA_4K   0xffffc90000001000ULL	/* vmalloc-like */
-#define VA_2M   0xffffc90000200000ULL
-#define VA_1G   0xffffc90040000000ULL
-#define VA_HOLE 0xffffc90000600000ULL
+#define VA_4K   0xffffc90000001000ULL	/* vmalloc-like (synthetic page tables) */
+#define VA_2M   0xffffc90000200000ULL	/* synthetic page tables */
+#define VA_1G   0xffffc90040000000ULL	/* synthetic page tables */
+#define VA_HOLE 0xffffc90000600000ULL	/* synthetic page tables */
 
 static unsigned idx(uint64_t va, int shift)
 {
@@ -77,10 +77,10 @@ static struct kd_arch *make(struct phys *m, int l5)
 	struct kd_x86_64_params p = {
 		.pgd_paddr = (l5 ? P5 : PGD) * PG,
 		.phys_base = 0x1000000,
-		.page_offset_base = 0xffff888000000000ULL,
+		.page_offset_base = 0xffff888000000000ULL,	/* synthetic page tables */
 		.direct_map_size = MEM_PAGES * PG,
-		.image_start = 0xffffffff81000000ULL,
-		.image_end = 0xffffffff82000000ULL,
+		.image_start = 0xffffffff81000000ULL,	/* synthetic page tables */
+		.image_end = 0xffffffff82000000ULL,	/* synthetic page tables */
 		.l5 = l5,
 	};
 	struct kd_arch *a;
@@ -126,7 +126,7 @@ static void test_errors_name_the_level(void **state)
 	struct kd_error *err = kd_arch_kvtop(a, VA_HOLE, &pa);
 	assert_non_null(err);
 	assert_int_equal(err->code, KD_ERR_FAULT);
-	assert_non_null(strstr(err->message, "PMD entry not present for ffffc90000600000"));
+	assert_non_null(strstr(err->message, "PMD entry not present for ffffc90000600000"));	/* synthetic page tables */
 	kd_error_destroy(err);
 
 	err = kd_arch_kvtop(a, 0xffff900000000000ULL, &pa);	/* PGD slot empty */
@@ -182,12 +182,12 @@ static void test_fast_paths(void **state)
 	struct phys *m = build(0);
 	struct kd_arch *a = make(m, 0);
 	uint64_t pa;
-	assert_null(kd_arch_kvtop(a, 0xffff888000003000ULL, &pa));
+	assert_null(kd_arch_kvtop(a, 0xffff888000003000ULL, &pa));	/* synthetic page tables */
 	assert_int_equal(pa, 0x3000);
-	assert_int_equal(kd_arch_ptov(a, 0x3000), 0xffff888000003000ULL);
-	assert_null(kd_arch_kvtop(a, 0xffffffff81000010ULL, &pa));
+	assert_int_equal(kd_arch_ptov(a, 0x3000), 0xffff888000003000ULL);	/* synthetic page tables */
+	assert_null(kd_arch_kvtop(a, 0xffffffff81000010ULL, &pa));	/* synthetic page tables */
 	assert_int_equal(pa, 0x1000000 + 0x1000010);
-	assert_true(kd_arch_is_kvaddr(a, 0xffff888000003000ULL));
+	assert_true(kd_arch_is_kvaddr(a, 0xffff888000003000ULL));	/* synthetic page tables */
 	assert_false(kd_arch_is_kvaddr(a, 0x7fffffff0000ULL));
 	/* User space: needs a root; walks it without the kernel caches. */
 	unsigned char c;
@@ -216,8 +216,8 @@ static void test_find_kaslr(void **state)
 {
 	(void)state;
 	struct phys *m = calloc(1, sizeof(*m));
-	const uint64_t text_link = 0xffffffff81000000ULL;
-	const uint64_t banner_link = 0xffffffff81200000ULL + 0x40;
+	const uint64_t text_link = 0xffffffff81000000ULL;	/* synthetic page tables */
+	const uint64_t banner_link = 0xffffffff81200000ULL + 0x40;	/* synthetic page tables */
 	const uint64_t slide = 0x6400000;	/* 100 MiB */
 	/* _text and the banner mapped through 4K PTEs (our memory is small). */
 	uint64_t va_text = text_link + slide, va_banner = banner_link + slide;
@@ -241,7 +241,7 @@ static void test_find_kaslr(void **state)
 	uint64_t s, pb;
 	assert_null(kd_x86_64_find_kaslr(&pr, read_phys, m, &s, &pb));
 	assert_int_equal(s, slide);
-	assert_int_equal(pb, DATA * PG - (text_link + slide - 0xffffffff80000000ULL));
+	assert_int_equal(pb, DATA * PG - (text_link + slide - 0xffffffff80000000ULL));	/* synthetic page tables */
 	/* A different banner is not found: a clear error. */
 	pr.banner = "Linux version 5.x";
 	pr.banner_len = 17;

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command plumbing shared by the built-in commands: the one error path,
+ * options, crash's argument forms, reads that let a command print what
+ * it has, crash's ways of printing sizes, times, symbols, task headers
+ * and type definitions, and list/tree's -s display.  What the kernel's
+ * structures mean is in lib/kernel (include/pykdump/), not here.
+ */
+#ifndef PYKDUMP_CMD_UTIL_H
+#define PYKDUMP_CMD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pykdump/error.h>
+
+#include "command.h"
+
+struct kd_session;
+struct kd_types;
+struct kd_type;
+struct kd_symtab;
+struct kd_symbol;
+struct kd_task_ref;
+
+/* ---- errors: one path ---- */
+
+/*
+ * Every error a command reports goes through these: printed on ctx->out
+ * as crash does ("NAME: message") and kept in the session's problem log
+ * as an error.  Each returns 1, the command's failure status.
+ */
+int kd_cmd_error(struct kd_cmd_ctx *ctx, const char *fmt, ...)
+	KD_PRINTF(2, 3);
+/* An error value (destroyed): "NAME: message". */
+int kd_cmd_fail(struct kd_cmd_ctx *ctx, struct kd_error *err);
+/* The same with what went wrong first: "NAME: what: message". */
+int kd_cmd_fail_what(struct kd_cmd_ctx *ctx, const char *what,
+		     struct kd_error *err);
+
+/* A problem the output shows in its own way ("TASKS: (unknown)"): kept
+ * in the problem log as a warning ("NAME: message"), not printed. */
+void kd_cmd_note(struct kd_cmd_ctx *ctx, const char *fmt, ...)
+	KD_PRINTF(2, 3);
+
+/* ---- options and arguments ---- */
+
+/* An unknown option as getopt saw it: "cmd: invalid option -- 'x'" (on
+ * stderr, as crash's getopt) and the usage line; returns 1. */
+int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt);
+/* For commands that take no options: 0 when argv holds none, else
+ * kd_cmd_bad_option()'s report and 1.  With no_args, extra words are
+ * refused too ("arguments are not supported: X"). */
+int kd_cmd_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv,
+		      int no_args);
+/* crash's address arguments: hex with or without 0x, else a symbol
+ * name, optionally "+offset" (hex with 0x, else decimal).  1 on success. */
+int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret);
+/* Only a hexadecimal number ("ffff...", "0x1000"). */
+int kd_cmd_parse_hex(const char *arg, uint64_t *ret);
+/* The session's types; reports the error and returns NULL without. */
+struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
+
+/* ---- tasks ---- */
+
+/* The tasks a PID (decimal: every thread of that pid, e.g. the idle
+ * tasks for 0) or a task_struct address (hex) names; *ret malloc'd.
+ * Returns 1 for a PID, 0 for an address, -1 and crash's message on
+ * ctx->out when there is none. */
+int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
+		      struct kd_task_ref **ret, size_t *n);
+/* "PID: 1        TASK: ffff...  CPU: 1    COMMAND: "init"" */
+void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t);
+
+/* ---- reads for partial output ---- */
+
+/* The member at base + off, for output that goes on when a value cannot
+ * be read: 0, or -1 with the value 0 (the error dropped).  An absent
+ * member (KD_ABSENT) is never read. */
+int kd_cmd_ptr(struct kd_session *s, uint64_t base, uint64_t off,
+	       uint64_t *v);
+int kd_cmd_u32(struct kd_session *s, uint64_t base, uint64_t off,
+	       uint32_t *v);
+int kd_cmd_u64(struct kd_session *s, uint64_t base, uint64_t off,
+	       uint64_t *v);
+/* A char array member, "" when unreadable. */
+void kd_cmd_str(struct kd_session *s, uint64_t base, uint64_t off,
+		char *buf, size_t size);
+/* The string a char * member points to, "" when unreadable. */
+void kd_cmd_str_at(struct kd_session *s, uint64_t base, uint64_t off,
+		   char *buf, size_t size);
+
+/* ---- crash's ways of printing ---- */
+
+/* A kernel or module symbol for addr ("name" or "name+off"), into buf;
+ * with exact, only one at addr itself.  NULL (buf untouched) when none. */
+const char *kd_cmd_symbol_name(struct kd_session *s, uint64_t addr,
+			       char *buf, size_t size, int exact);
+/* crash's value_search(): the symbol at or below addr; of several at
+ * the same address the first for an exact hit, the last otherwise. */
+int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
+		     struct kd_symbol *sym, uint64_t *offset);
+/* crash's pages_to_size(): "0", "512 KB", "6 MB", "218.2 MB", "1.5 GB". */
+char *kd_cmd_pages_to_size(uint64_t pages, uint64_t page_size, char *buf,
+			   size_t size);
+/* crash's ctime_tz(): "Thu Nov 26 16:37:33 UTC 2026", local time. */
+char *kd_cmd_ctime_tz(int64_t t, char *buf, size_t size);
+/* crash's convert_time(): "[N days, ]HH:MM:SS" for jiffies at hz. */
+char *kd_cmd_convert_time(uint64_t jiffies, int hz, char *buf, size_t size);
+/* A struct/union/enum/typedef definition as crash's `struct NAME` and
+ * `whatis NAME` print it (gdb ptype), with "[offset]" columns when
+ * offsets is set, then "SIZE: n" (not for enums). */
+struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
+					 int offsets);
+
+/* ---- list and tree: -s struct[.member[,member...]] ---- */
+
+/*
+ * Each entry printed as crash prints it, through gdb's value format:
+ *
+ *   struct module_layout {          (-s struct: the whole struct)
+ *     base = 0x0,
+ *     ...
+ *   }
+ *   pid = 0,                        (-s struct.member: one line each,
+ *   comm = "swapper/0\000...",       "," unless the member is the last
+ *   core_layout.size = 32768,        of the struct or union holding it)
+ */
+#define KD_SHOW_MAX_MEMBERS 64
+
+struct kd_show_member {
+	char *path;		/* "core_layout.size" */
+	const struct kd_rmember *m;	/* NULL: not showable */
+	int last;		/* last member of its container: no comma */
+};
+
+struct kd_show_spec {
+	char *type_name;	/* "struct module" */
+	char *bad_struct;	/* a struct name not found (crash reports it
+				   at the first entry) */
+	struct kd_type *type;
+	struct kd_reader *reader;
+	struct kd_show_member members[KD_SHOW_MAX_MEMBERS];
+	size_t nmembers;	/* 0: the whole struct */
+};
+
+/* Parse "module.core_layout.size,taints" (or "module").  Unknown names
+ * are recorded for kd_show_print / kd_show_check to report. */
+int kd_show_parse(struct kd_cmd_ctx *ctx, const char *arg,
+		  struct kd_show_spec *ret);
+void kd_show_free(struct kd_show_spec *spec);
+/* tree's up-front check: crash refuses an unknown struct or member
+ * before walking.  -1 (message printed) when one is bad. */
+int kd_show_check(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec);
+/* Print the entry at addr; vf_flags KD_VF_HEX for -x.  -1 when it could
+ * not be read (message printed). */
+int kd_show_print(struct kd_cmd_ctx *ctx, const struct kd_show_spec *spec,
+		  uint64_t addr, unsigned vf_flags);
+/* A start/offset argument: hex number or symbol.  1 ok, 0 not one. */
+int kd_show_parse_addr(struct kd_cmd_ctx *ctx, const char *arg,
+		       uint64_t *ret);
+/* "-o" style offset: a number of bytes or "struct.member".  -1 on error
+ * (message printed). */
+int kd_show_parse_offset(struct kd_cmd_ctx *ctx, const char *arg,
+			 uint64_t *ret);
+
+#endif /* PYKDUMP_CMD_UTIL_H */

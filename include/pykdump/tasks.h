@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tasks: the task list in crash's order, one task's identity, the task
+ * running on each CPU, the panic CPU and task; and the details ps shows
+ * (state, parent, memory).
+ *
+ * Kernel facts relied on:
+ *   - every thread-group leader is on init_task.tasks; a group's threads
+ *     are on signal->thread_head through thread_node (3.14+), or on the
+ *     leader's thread_group list (older);
+ *   - idle tasks (swapper/N) are on no list: rq->idle of each CPU's
+ *     runqueue (per-CPU runqueues); rq->curr is the task running there;
+ *   - task->cpu (5.16+) or task->thread_info.cpu is the task's CPU.
+ * Walks use the kernel layer's list walker (bounded, cycle-checked,
+ * cancellable); a list broken part-way gives the tasks found so far.
+ */
+#ifndef PYKDUMP_TASKS_H
+#define PYKDUMP_TASKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pykdump/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kd_session;
+
+struct kd_task_ref {
+	uint64_t task;
+	int pid;
+	int cpu;		/* task_cpu() */
+	int active;		/* rq->curr of cpu */
+	char comm[17];
+};
+
+/*
+ * Every task, in crash's order: the per-CPU idle tasks (swapper/N) by CPU,
+ * then the others by pid (threads included: init_task.tasks, then each
+ * leader's thread list).  *ret is malloc'd (free()).
+ */
+KD_PUBLIC struct kd_error *kd_task_list(struct kd_session *s,
+					struct kd_task_ref **ret,
+					size_t *n) KD_WARN_UNUSED;
+/* The same, but a task list broken part-way (an unreadable link, a cycle,
+ * a thread list that cannot be read) is no error: *ret holds the tasks
+ * found, *problem says what stopped the walk (NULL when none; the caller
+ * destroys it) and it is logged to kd_session_log.  kd_task_list is this
+ * with the problem dropped. */
+KD_PUBLIC struct kd_error *kd_task_list_partial(struct kd_session *s,
+						struct kd_task_ref **ret,
+						size_t *n,
+						struct kd_error **problem)
+	KD_WARN_UNUSED;
+/* One task's pid, CPU, command and whether it is active. */
+KD_PUBLIC struct kd_error *kd_task_get(struct kd_session *s, uint64_t task,
+				       struct kd_task_ref *ret) KD_WARN_UNUSED;
+/* The task active on cpu (rq->curr): 0 if unknown. */
+KD_PUBLIC uint64_t kd_task_active(struct kd_session *s, int cpu);
+/* Number of CPUs with a runqueue (the per-CPU areas): 0 if unknown. */
+KD_PUBLIC int kd_task_nr_cpus(struct kd_session *s);
+/* The CPU that panicked (the machine's panic_cpu: the dump header, else
+ * panic_cpu / crashing_cpu): -1 if unknown. */
+KD_PUBLIC int kd_panic_cpu(struct kd_session *s);
+/* The task running on the panic CPU: 0 if unknown. */
+KD_PUBLIC uint64_t kd_panic_task(struct kd_session *s);
+/* The task crash's commands default to: the panic task, else
+ * init_task; 0 when neither can be found. */
+KD_PUBLIC uint64_t kd_current_task(struct kd_session *s);
+
+/* ---- what ps shows ---- */
+
+struct kd_task_info {
+	uint64_t task;		/* task_struct address */
+	int pid, ppid, tgid;
+	int cpu;
+	int active;		/* running on its CPU at the crash */
+	int kthread;		/* kernel thread (or an idle task) */
+	char comm[17];
+	uint64_t state;		/* __state | exit_state */
+	uint64_t mm;
+	uint64_t total_vm;	/* pages */
+	uint64_t rss;		/* pages */
+};
+
+struct kd_task_table {
+	struct kd_task_info *v;
+	size_t n;
+	uint64_t total_pages;	/* crash's vt->total_pages, for %MEM */
+	uint64_t page_size;
+	size_t unreadable;	/* tasks whose details could not be read */
+	char *problem;		/* why the task list is incomplete, or NULL */
+};
+
+/* Every task of kd_task_list_partial with its details.  Problems reading
+ * single tasks are logged (kd_session_log) and counted; a list broken
+ * part-way gives the tasks before the break and ->problem; only a task
+ * list that cannot be walked at all is an error. */
+KD_PUBLIC struct kd_error *kd_task_table_collect(struct kd_session *s,
+						 struct kd_task_table *ret)
+	KD_WARN_UNUSED;
+KD_PUBLIC void kd_task_table_free(struct kd_task_table *t);
+/* The task of a pid (the first one: idle tasks share pid 0) or of a
+ * task_struct address; NULL when absent. */
+KD_PUBLIC const struct kd_task_info *
+kd_task_table_pid(const struct kd_task_table *t, int pid);
+KD_PUBLIC const struct kd_task_info *
+kd_task_table_addr(const struct kd_task_table *t, uint64_t task);
+
+/* crash's two-letter state ("RU", "IN", "UN", "ID", "ZO" ...). */
+KD_PUBLIC const char *kd_task_state_name(uint64_t state);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PYKDUMP_TASKS_H */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel layer's per-session state (session slot KD_SLOT_KERNEL):
+ * what is read once and kept, each part filled on first use.
+ */
+#ifndef PYKDUMP_KERNEL_INTERNAL_H
+#define PYKDUMP_KERNEL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pykdump/error.h>
+
+#include "walk_internal.h"
+
+struct kd_session;
+struct kd_kmodule;
+
+/*
+ * A layout read once per memocache generation: kd_layout_cached() calls
+ * fill the first time (and after a module debuginfo load or a type
+ * purge), keeps the layout it wrote and, when fill failed, why: later
+ * calls return a copy of that error.
+ */
+struct kd_layout_cache {
+	uint64_t generation;		/* 0: not filled */
+	enum kd_error_code code;	/* 0: filled without error */
+	char *problem;
+};
+typedef struct kd_error *kd_layout_fill_fn(struct kd_session *s,
+					   void *layout);
+struct kd_error *kd_layout_cached(struct kd_session *s,
+				  struct kd_layout_cache *c,
+				  kd_layout_fill_fn *fill, void *layout)
+	KD_WARN_UNUSED;
+
+/* hlist_head.first, hlist_node.next */
+struct kd_hlist_layout {
+	uint64_t first, next;
+};
+
+/* The session forms of the walkers (lists.c, trees.c): the start clears
+ * *ret and gives the memory source and the kind's layout, read once per
+ * generation; the end logs the error (unless KD_WALK_NOLOG) and returns
+ * it. */
+enum kd_walk_kind {
+	KD_WK_LIST, KD_WK_HLIST, KD_WK_RB, KD_WK_XA, KD_WK_MAPLE, KD_WK_NR
+};
+struct kd_walk_start {
+	struct kd_memsrc src;
+	const void *layout;	/* struct kd_list_layout ... by kind */
+};
+struct kd_error *kd_walk_begin(struct kd_session *s, enum kd_walk_kind kind,
+			       struct kd_addr_list *ret,
+			       struct kd_walk_start *w) KD_WARN_UNUSED;
+struct kd_error *kd_walk_end(struct kd_session *s, unsigned flags,
+			     const char *what, struct kd_error *err);
+/* The fills of the tree layouts (trees.c). */
+struct kd_error *kd_rb_layout_fill(struct kd_session *s, void *layout);
+struct kd_error *kd_xa_layout_fill(struct kd_session *s, void *layout);
+struct kd_error *kd_maple_layout_fill(struct kd_session *s, void *layout);
+
+/* Where tasks and runqueues keep what the task list needs (tasks.c). */
+struct kd_task_layout {
+	uint64_t pid, comm, cpu, tasks;		/* struct task_struct */
+	uint64_t signal, thread_node, thread_group;
+	uint64_t sig_thread_head;		/* struct signal_struct */
+	uint64_t rq_curr, rq_idle;		/* struct rq */
+	uint64_t runqueues;	/* the per-CPU symbol; KD_ABSENT if none */
+};
+
+struct kd_kernel_state {
+	/* per-CPU: __per_cpu_offset[0 .. npercpu-1] (percpu.c) */
+	uint64_t *percpu;
+	unsigned npercpu;
+	/* the module list and the memocache generation it was read at
+	 * (kmodules.c) */
+	struct kd_kmodule *modules;
+	size_t nmodules;
+	int modules_truncated;
+	uint64_t modules_generation;	/* 0: not read */
+	/* tasks.c */
+	struct kd_layout_cache task_cache;
+	struct kd_task_layout task;
+	/* the walkers' (lists.c, trees.c), by enum kd_walk_kind */
+	struct kd_layout_cache walk_cache[KD_WK_NR];
+	struct kd_list_layout list;
+	struct kd_hlist_layout hlist;
+	struct kd_rb_layout rb;
+	struct kd_xa_layout xa;
+	struct kd_maple_layout maple;
+};
+
+/* The session's state, created on first use (NULL: no memory). */
+struct kd_kernel_state *kd_kernel_state(struct kd_session *s);
+
+#endif

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The task table for ps, task and sys (include/pykdump/tasks.h).  The
+ * list and its order come from kd_task_list_partial() (crash's order);
+ * each task is then read for what ps shows.  Kernel facts relied on:
+ *   - state: task_struct.__state (5.14+) or .state, OR'ed with
+ *     .exit_state, as crash does; bit values (include/linux/sched.h,
+ *     stable since 4.14): 1 INTERRUPTIBLE, 2 UNINTERRUPTIBLE, 4 STOPPED,
+ *     8 TRACED, 0x10 EXIT_DEAD, 0x20 EXIT_ZOMBIE, 0x40 PARKED, 0x80
+ *     DEAD, 0x200 WAKING, 0x400 NOLOAD (with UNINTERRUPTIBLE: idle),
+ *     0x800 NEW;
+ *   - kernel threads have PF_KTHREAD (0x00200000) in task->flags
+ *     (2.6.27+) and no mm; idle tasks are pid 0;
+ *   - RSS: mm->rss_stat is an array of percpu_counter (6.2+), or a
+ *     struct mm_rss_stat { atomic_long_t count[] } (2.6.34 - 6.1) to
+ *     which, with SPLIT_RSS_COUNTING, each thread's unsynced
+ *     task->rss_stat.count[] adds; indices are enum MM_FILEPAGES,
+ *     MM_ANONPAGES, MM_SHMEMPAGES (4.5+); older kernels have
+ *     _file_rss/_anon_rss or rss.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pykdump/highlevel.h>
+#include <pykdump/log.h>
+#include <pykdump/memory.h>
+#include <pykdump/mm.h>
+#include <pykdump/offsets.h>
+#include <pykdump/session.h>
+#include <pykdump/tasks.h>
+#include <pykdump/types.h>
+
+#define PF_KTHREAD 0x00200000u
+
+struct layout {
+	uint64_t state, state_size, exit_state, flags, mm, real_parent, tgid;
+	uint64_t pid;
+	uint64_t task_rss;		/* task->rss_stat.count */
+	uint64_t mm_rss;		/* mm->rss_stat */
+	uint64_t mm_rss_count;		/* mm->rss_stat.count (before 6.2) */
+	uint64_t pcc_size;		/* sizeof(struct percpu_counter) */
+	uint64_t mm_total_vm, mm_file_rss, mm_anon_rss, mm_rss_old;
+	int percpu_rss;			/* mm->rss_stat[] is percpu_counter */
+	int64_t idx[3];			/* MM_FILEPAGES, ANON, SHMEM; -1 */
+};
+
+#define TS "struct task_struct"
+#define MM "struct mm_struct"
+static const struct kd_layout_field fields[] = {
+	KD_LF(struct layout, state, TS, "__state|state", 0),
+	KD_LF(struct layout, state_size, TS, "__state|state", KD_LF_SIZE),
+	KD_LF(struct layout, exit_state, TS, "exit_state", 0),
+	KD_LF(struct layout, flags, TS, "flags", 0),
+	KD_LF(struct layout, mm, TS, "mm", 0),
+	KD_LF(struct layout, real_parent, TS, "real_parent|parent", 0),
+	KD_LF(struct layout, tgid, TS, "tgid", 0),
+	KD_LF(struct layout, pid, TS, "pid", 0),
+	KD_LF(struct layout, task_rss, TS, "rss_stat.count", 0),
+	KD_LF(struct layout, mm_rss, MM, "rss_stat", 0),
+	KD_LF(struct layout, mm_rss_count, MM, "rss_stat.count", 0),
+	KD_LF(struct layout, pcc_size, "struct percpu_counter", NULL,
+	      KD_LF_SIZE),
+	KD_LF(struct layout, mm_total_vm, MM, "total_vm", 0),
+	KD_LF(struct layout, mm_file_rss, MM, "_file_rss", 0),
+	KD_LF(struct layout, mm_anon_rss, MM, "_anon_rss", 0),
+	KD_LF(struct layout, mm_rss_old, MM, "rss", 0),
+};
+
+static void init_layout(struct kd_session *s, struct layout *l)
+{
+	static const char *const names[3] = { "MM_FILEPAGES", "MM_ANONPAGES",
+					      "MM_SHMEMPAGES" };
+	/* every member is optional: an absent one reads as 0 */
+	kd_error_destroy(kd_layout_fill(s, fields, KD_ARRAY_SIZE(fields), l));
+	l->percpu_rss = kd_present(l->mm_rss) && !kd_present(l->mm_rss_count);
+	for (int i = 0; i < 3; i++) {
+		struct kd_error *err = kd_enum_value(s, names[i], &l->idx[i]);
+		if (err)
+			l->idx[i] = -1;
+		kd_error_destroy(err);
+	}
+}
+
+/* A member that this kernel does not have reads as 0. */
+static uint64_t read_off(struct kd_session *s, uint64_t base, uint64_t off,
+			 unsigned size, int *ok)
+{
+	uint64_t v = 0;
+	if (!kd_present(off))
+		return 0;
+	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
+	if (err) {
+		kd_error_destroy(err);
+		*ok = 0;
+	}
+	return v;
+}
+
+/* Pages counted in mm itself (without threads' unsynced deltas). */
+static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
+			    uint64_t mm, int *ok)
+{
+	int64_t rss = 0;
+	if (!kd_present(l->mm_rss)) {
+		if (kd_present(l->mm_file_rss))
+			return (int64_t)(read_off(s, mm, l->mm_file_rss, 8, ok) +
+					 read_off(s, mm, l->mm_anon_rss, 8, ok));
+		return (int64_t)read_off(s, mm, l->mm_rss_old, 8, ok);
+	}
+	for (int i = 0; i < 3; i++) {
+		if (l->idx[i] < 0)
+			continue;
+		if (l->percpu_rss)
+			rss += kd_percpu_counter(s, mm + l->mm_rss +
+						  (uint64_t)l->idx[i] * l->pcc_size);
+		else
+			rss += (int64_t)read_off(s, mm, l->mm_rss + 8 *
+						 (uint64_t)l->idx[i], 8, ok);
+	}
+	return rss;
+}
+
+/* SPLIT_RSS_COUNTING: a thread's events not yet folded into its mm. */
+static int64_t task_rss_delta(struct kd_session *s, const struct layout *l,
+			      uint64_t task, int *ok)
+{
+	int64_t d = 0;
+	if (!kd_present(l->task_rss) || l->percpu_rss)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (l->idx[i] >= 0)
+			d += (int32_t)read_off(s, task, l->task_rss + 4 *
+					       (uint64_t)l->idx[i], 4, ok);
+	return d;
+}
+
+static int read_task(struct kd_session *s, const struct layout *l,
+		     const struct kd_task_ref *r, struct kd_task_info *t)
+{
+	int ok = 1;
+	memset(t, 0, sizeof(*t));
+	t->task = r->task;
+	t->pid = r->pid;
+	t->cpu = r->cpu;
+	t->active = r->active;
+	memcpy(t->comm, r->comm, sizeof(t->comm));
+	t->state = read_off(s, r->task, l->state, (unsigned)l->state_size, &ok) |
+		   read_off(s, r->task, l->exit_state, 4, &ok);
+	uint64_t flags = read_off(s, r->task, l->flags, 4, &ok);
+	t->mm = read_off(s, r->task, l->mm, 8, &ok);
+	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
+	uint64_t parent = read_off(s, r->task, l->real_parent, 8, &ok);
+	/* idle tasks of secondary CPUs are forked by init; crash shows 0 */
+	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
+	if (parent && t->pid)
+		t->ppid = (int)read_off(s, parent, l->pid, 4, &parent_ok);
+	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
+		     (!kd_present(l->flags) && !t->mm);
+	if (t->mm && !t->kthread)
+		t->total_vm = read_off(s, t->mm, l->mm_total_vm, 8, &ok);
+	return ok;
+}
+
+/* RSS per mm: the mm's counters plus every sharing thread's delta.
+ * Tasks are grouped by mm through a sorted index (threads share one). */
+static int by_mm(const void *a, const void *b)
+{
+	const struct kd_task_info *x = *(const struct kd_task_info *const *)a;
+	const struct kd_task_info *y = *(const struct kd_task_info *const *)b;
+	if (x->mm != y->mm)
+		return x->mm < y->mm ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void fill_rss(struct kd_session *s, const struct layout *l,
+		     struct kd_task_table *tt)
+{
+	struct kd_task_info **ix = malloc((tt->n ? tt->n : 1) * sizeof(*ix));
+	size_t n = 0;
+	if (!ix)
+		return;
+	for (size_t i = 0; i < tt->n; i++)
+		if (tt->v[i].mm && !tt->v[i].kthread)
+			ix[n++] = &tt->v[i];
+	kd_qsort(ix, n, sizeof(*ix), by_mm);
+	for (size_t i = 0, j; i < n; i = j) {
+		int ok = 1;
+		int64_t rss = mm_rss_pages(s, l, ix[i]->mm, &ok);
+		for (j = i; j < n && ix[j]->mm == ix[i]->mm; j++)
+			rss += task_rss_delta(s, l, ix[j]->task, &ok);
+		for (size_t k = i; k < j; k++)
+			ix[k]->rss = rss < 0 ? 0 : (uint64_t)rss;
+	}
+	free(ix);
+}
+
+struct kd_error *kd_task_table_collect(struct kd_session *s,
+				   struct kd_task_table *ret)
+{
+	struct kd_task_ref *refs;
+	size_t n;
+	struct kd_error *problem;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = kd_task_list_partial(s, &refs, &n, &problem);
+	if (err)
+		return kd_error_prefix(err, "cannot walk the task list");
+	if (problem) {
+		ret->problem = strdup(problem->message);
+		kd_error_destroy(problem);
+	}
+	ret->v = calloc(n ? n : 1, sizeof(*ret->v));
+	if (!ret->v) {
+		free(refs);
+		return &kd_error_nomem;
+	}
+	struct layout l;
+	init_layout(s, &l);
+	for (size_t i = 0; i < n; i++) {
+		if (!read_task(s, &l, &refs[i], &ret->v[ret->n])) {
+			kd_log_warning(kd_session_log(s),
+				       "task %llx: part of its task_struct "
+				       "cannot be read",
+				       (unsigned long long)refs[i].task);
+			ret->unreadable++;
+		}
+		ret->n++;
+	}
+	free(refs);
+	fill_rss(s, &l, ret);
+	uint64_t present;
+	if (!kd_mm_node_pages(s, &ret->total_pages, &present))
+		ret->total_pages = 0;
+	ret->page_size = kd_page_size(s);
+	return NULL;
+}
+
+void kd_task_table_free(struct kd_task_table *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	free(t->problem);
+	t->v = NULL;
+	t->problem = NULL;
+	t->n = 0;
+}
+
+const char *kd_task_state_name(uint64_t st)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} bits[] = {
+		{ 0x1, "IN" }, { 0x2, "UN" }, { 0x20, "ZO" }, { 0x4, "ST" },
+		{ 0x8, "TR" }, { 0x10, "DE" }, { 0x40, "PA" }, { 0x80, "DE" },
+		{ 0x200, "WA" }, { 0x800, "NE" },
+	};
+	if (st == 0)
+		return "RU";
+	if ((st & 0x2) && (st & 0x400))
+		return "ID";
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (st & bits[i].bit)
+			return bits[i].name;
+	return "??";
+}
+
+const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,
+					  int pid)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].pid == pid)
+			return &t->v[i];
+	return NULL;
+}
+
+const struct kd_task_info *kd_task_table_addr(const struct kd_task_table *t,
+					   uint64_t task)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].task == task)
+			return &t->v[i];
+	return NULL;
+}
