@@ -170,6 +170,9 @@ static void print_srcline(struct dis *ds, uint64_t addr, char *last,
 	int line;
 	if (kd_unwind_srcline(ds->ctx->s, addr, file, sizeof(file), &line))
 		snprintf(now, sizeof(now), "%s: %d", file, line);
+	/* crash's get_line_number() makes "a//b" "a/b" */
+	for (char *p; (p = strstr(now, "//"));)
+		memmove(p, p + 1, strlen(p));
 	if (strcmp(now, last) != 0) {
 		if (now[0])
 			fprintf(ds->ctx->out, "%s\n", now);

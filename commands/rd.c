@@ -256,13 +256,17 @@ static int parse_number(const char *arg, uint64_t *ret)
 
 static int parse_opts(struct rd *r, int argc, char **argv)
 {
-	int c;
+	int c, sym_opt = 0;
 	opterr = 0;
 	while ((c = getopt(argc, argv, "dDsSpxauNRe:o:r:mf")) != -1) {
 		switch (c) {
 		case 'd': r->fmt = RD_DEC; break;
 		case 'D': r->fmt = RD_UDEC; break;
-		case 's': case 'S': r->fmt = RD_SYM; r->ascii_col = 0; break;
+		case 's': case 'S':
+			r->fmt = RD_SYM;
+			r->ascii_col = 0;
+			sym_opt = c;
+			break;
 		case 'p': r->mem = RD_PHYS; break;
 		case 'u': r->mem = RD_UVADDR; break;
 		case 'x': r->ascii_col = 0; break;
@@ -281,8 +285,8 @@ static int parse_opts(struct rd *r, int argc, char **argv)
 		}
 	}
 	if (r->fmt == RD_SYM && r->bits != 64) {
-		kd_cmd_error(r->ctx, "-s and -S are only allowed with 64-bit "
-			     "display");
+		kd_cmd_error(r->ctx, "-%c option is only allowed with 64-bit "
+			     "display", sym_opt);
 		return -1;
 	}
 	if (optind >= argc) {
