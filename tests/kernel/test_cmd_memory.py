@@ -13,6 +13,7 @@ import pytest
 
 DUMP = "vmcore.kdump"
 SLEEPER = "<pid fixture-sleeper>"
+TOP = "ffffffffffffff00"  # the address space's last bytes: never mapped
 CMDS = ["vm", "vm 1", "vm -p 1", "vm -m 1", "vm -x -m 1", "vm -v 1", "vm 2",
         f"vm {SLEEPER}", "vm <task fixture-worker>", f"vm -p {SLEEPER}",
         "vm 0", "vm 99999", "swap",
@@ -38,14 +39,14 @@ CMDS = ["vm", "vm 1", "vm -p 1", "vm -m 1", "vm -x -m 1", "vm -v 1", "vm 2",
         "rd -o 8 init_task 2", "rd -N -32 init_task 4",
         "rd -N -16 linux_banner 8", "rd -R init_task 4",
         "rd (init_task+8) 2", "rd 0", "rd init_task 0",
-        "rd ffffffffffffff00 4", "rd init_task 99999999999999999999",
+        f"rd {TOP} 4", "rd init_task 99999999999999999999",
         "rd nosuchsym"]
 
 # Where crash is wrong: what we print instead, and why.
 KNOWN = {
-    "rd ffffffffffffff00 4": (
-        r"^rd: seek error: kernel virtual address: ffffffffffffff00 ",
-        r"^rd: invalid kernel virtual address: ffffffffffffff00 ",
+    f"rd {TOP} 4": (
+        rf"^rd: seek error: kernel virtual address: {TOP} ",
+        rf"^rd: invalid kernel virtual address: {TOP} ",
         "crash translates every address above __START_KERNEL_map as if "
         "it were in the kernel image, to a physical address past the "
         "dump; no page table maps this one"),
