@@ -51,36 +51,49 @@ struct scan {
 
 /* ---- the scanner ---- */
 
-static uint64_t load(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	memcpy(&v, p, size);	/* little-endian machine and dump */
-	return v;
+/* Values of one width, at that width's steps: the width is a constant
+ * in each expansion, so a load is one instruction (memcpy of a constant
+ * size), and one value without a mask compares once per word. */
+#define SCAN_WIDTH(name, type)						\
+static void name(struct scan *sc, uint64_t page, const uint8_t *data,	\
+		 size_t lo, size_t hi)					\
+{									\
+	const struct kd_search_spec *sp = sc->spec;			\
+	const size_t w = sizeof(type);					\
+	type mask = (type)sp->mask, v;					\
+	lo = (lo + w - 1) & ~(w - 1);					\
+	if (sp->nvalues == 1 && !mask) {				\
+		type want = (type)sp->values[0];			\
+		for (size_t off = lo; off + w <= hi; off += w) {	\
+			memcpy(&v, data + off, w);			\
+			if (v == want && (sc->stop = sp->hit(sp->arg,	\
+					page + off, 0, data + off,	\
+					hi - off)))			\
+				return;					\
+		}							\
+		return;							\
+	}								\
+	for (size_t off = lo; off + w <= hi && !sc->stop; off += w) {	\
+		memcpy(&v, data + off, w);				\
+		v |= mask;						\
+		for (size_t i = 0; i < sp->nvalues && !sc->stop; i++)	\
+			if (v == (type)((type)sp->values[i] | mask))	\
+				sc->stop = sp->hit(sp->arg, page + off,	\
+						   i, data + off,	\
+						   hi - off);		\
+	}								\
 }
+SCAN_WIDTH(scan_u64, uint64_t)
+SCAN_WIDTH(scan_u32, uint32_t)
+SCAN_WIDTH(scan_u16, uint16_t)
 
 static void scan_values(struct scan *sc, uint64_t page, const uint8_t *data,
 			size_t lo, size_t hi)
 {
-	const struct kd_search_spec *sp = sc->spec;
-	unsigned size = sp->kind == KD_SEARCH_LONG ? 8 :
-			sp->kind == KD_SEARCH_INT ? 4 : 2;
-	uint64_t keep = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
-	uint64_t mask = sp->mask & keep;
-	lo = (lo + size - 1) & ~(size_t)(size - 1);
-	if (sp->nvalues == 1 && !mask) {	/* the common case, tight */
-		uint64_t want = sp->values[0] & keep;
-		for (size_t off = lo; off + size <= hi && !sc->stop; off += size)
-			if (load(data + off, size) == want)
-				sc->stop = sp->hit(sp->arg, page + off, 0,
-						   data + off, hi - off);
-		return;
-	}
-	for (size_t off = lo; off + size <= hi && !sc->stop; off += size) {
-		uint64_t v = load(data + off, size) | mask;
-		for (size_t i = 0; i < sp->nvalues && !sc->stop; i++)
-			if (v == ((sp->values[i] & keep) | mask))
-				sc->stop = sp->hit(sp->arg, page + off, i,
-						   data + off, hi - off);
+	switch (sc->spec->kind) {
+	case KD_SEARCH_INT: scan_u32(sc, page, data, lo, hi); break;
+	case KD_SEARCH_SHORT: scan_u16(sc, page, data, lo, hi); break;
+	default: scan_u64(sc, page, data, lo, hi); break;
 	}
 }
 

@@ -22,7 +22,8 @@ SAMPLE = ["xen_load_idt", "pcie_bandwidth_capable", "lf", "__ia32_sys_ioctl",
           "apparmor_socket_post_create", "tcp_create_openreq_child",
           "acpi_pci_irq_enable", "register_key_type", "pfn_to_online_page",
           "inode_switch_wbs_work_fn", "dma_direct_alloc_pages",
-          "ps2_do_sendbyte", "put_ipc_ns"]
+          "ps2_do_sendbyte", "put_ipc_ns",
+          "aa_change_profile"]     # bench/code.sh's 1,009 instructions
 CMDS = ["dis schedule", "dis -l schedule", "dis -r schedule+67",
         "dis -r schedule+67 3", "dis -f schedule+150", "dis schedule+7",
         "dis schedule+7 4", "dis -x schedule 6", "dis panic",
