@@ -172,31 +172,46 @@ static int dump_words(struct rd *r, uint64_t addr, uint64_t count)
 	return 0;
 }
 
+/* -a, crash's way: the printable characters, 60 a line, each run of
+ * them on a new line after an unprintable one; without a count, up to
+ * the first unprintable character. */
 static int dump_ascii(struct rd *r, uint64_t addr, uint64_t count)
 {
 	FILE *out = r->ctx->out;
-	uint64_t limit = count ? count : ASCII_MAX;
+	int unlimited = !count;
+	uint64_t limit = unlimited ? ASCII_MAX : count, a = 0, shown = 0;
+	uint8_t buf[ASCII_LINE];
 	for (uint64_t done = 0; done < limit;) {
-		uint8_t buf[ASCII_LINE];
 		size_t n = limit - done < ASCII_LINE ? limit - done : ASCII_LINE;
-		size_t len = 0;
-		struct kd_error *err = rd_read(r, addr, buf, n);
+		struct kd_error *err = rd_read(r, addr + done, buf, n);
 		if (err) {
-			read_error(r, err, addr, "ascii");
+			if (shown)
+				fputc('\n', out);
+			read_error(r, err, addr + done, "ascii");
 			return 1;
 		}
-		while (len < n && buf[len])
-			len++;
-		int shown = (int)len;
-		if (len < n && shown && buf[shown - 1] == '\n')
-			shown--;	/* the string's own newline ends the line */
-		if (len)
-			fprintf(out, "%16" PRIx64 ":  %.*s\n", addr, shown, buf);
-		if (len < n)
-			break;
-		done += n;
-		addr += n;
+		for (size_t i = 0; i < n; i++, done++) {
+			if (!isprint(buf[i])) {
+				if (unlimited) {
+					if (shown)
+						fputc('\n', out);
+					return 0;
+				}
+				a = 0;
+				continue;
+			}
+			if (a++ % ASCII_LINE == 0)
+				fprintf(out, "%s%16" PRIx64 ":  ",
+					shown ? "\n" : "", addr + done);
+			fputc(buf[i], out);
+			shown++;
+		}
 	}
+	if (shown)
+		fputc('\n', out);
+	if (unlimited)
+		return kd_cmd_error(r->ctx, "no end of the string in %u bytes",
+				    ASCII_MAX);
 	return 0;
 }
 
