@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/debuginfo.h>
+#include <pykdump/mapguard.h>
+#include <pykdump/session.h>
 
+#include "cmd_util.h"
 #include "command.h"
 
 struct words {
@@ -86,6 +90,23 @@ static int split_words(const char *line, struct words *w, const char **tail)
 	}
 }
 
+/*
+ * Files that shrank under the session (pykdump/mapguard.h).  Before the
+ * command: their sizes are looked at, so that its reads know what is
+ * gone.  After it: the vmlinux or a module's debuginfo that shrank (now
+ * or before) makes every answer suspect (names and types may have read
+ * as zeros); any file that shrank while the command ran may have given
+ * it zeros without a fault (in the page holding the new end).
+ */
+static struct kd_error *files_shrank(struct kd_session *s, uint64_t gen)
+{
+	struct kd_error *err = s ? kd_debuginfo_lost(kd_session_debuginfo(s))
+				 : NULL;
+	if (!err && kd_mapguard_check_all() != gen)
+		err = kd_mapguard_shrunk_since(gen, "while the command ran");
+	return err;
+}
+
 static int run_words(struct kd_session *s, struct words *w, FILE *out)
 {
 	const struct kd_command *cmd = kd_command_find(w->v[0]);
@@ -94,8 +115,13 @@ static int run_words(struct kd_session *s, struct words *w, FILE *out)
 		return 1;
 	}
 	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
+	uint64_t gen = kd_mapguard_check_all();
 	optind = 0;	/* commands use getopt; reset its state */
-	return cmd->run(&ctx, w->n, w->v);
+	int rc = cmd->run(&ctx, w->n, w->v);
+	struct kd_error *shrank = files_shrank(s, gen);
+	if (shrank)
+		rc = kd_cmd_fail(&ctx, shrank);
+	return rc;
 }
 
 /* Send the command's output through "| shell" or to "> file". */

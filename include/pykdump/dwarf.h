@@ -34,6 +34,13 @@ KD_PUBLIC Dwarf_Die *kd_debuginfo_source_offdie(struct kd_debuginfo *di,
 						size_t i, uint64_t off,
 						Dwarf_Die *die);
 
+/* Source i's file shrank while open (pykdump/mapguard.h): the error
+ * saying so (naming the file and where it now ends), else NULL.  Its
+ * DWARF is not read any more then (offdie gives NULL), and types, names
+ * and symbols already taken from it may read as zeros. */
+KD_PUBLIC struct kd_error *kd_debuginfo_source_lost(const struct kd_debuginfo *di,
+						    size_t i) KD_WARN_UNUSED;
+
 /* ---- the name index of a source ---- */
 
 struct kd_dwarf_index;
