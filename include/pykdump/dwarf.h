@@ -98,6 +98,8 @@ struct kd_index_iter {
 	unsigned kinds;		/* mask of 1u << kind */
 	int state;		/* a pending index's answer */
 	struct kd_index_hit first;
+	uint32_t given;		/* hits returned so far */
+	uint32_t skip;		/* to pass over after a rebuild */
 };
 
 /* On a pending index, a single kind is answered as soon as its first

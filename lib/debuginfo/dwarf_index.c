@@ -1239,7 +1239,9 @@ static int mkdir_parents(const char *file)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) == 0) {
+			chmod(dir, 0755);	/* whatever the umask */
+		} else if (errno != EEXIST) {
 			free(dir);
 			return -1;
 		}
