@@ -248,6 +248,28 @@ def test_vmlinux_removed_while_open(binary, sample, vmlinux_copy):
     assert not vmlinux_copy.exists()
 
 
+def test_module_debuginfo_cut(binary, sample, tmp_path):
+    """A module's debuginfo (mod -s, relocated in a private mapping) cut
+    short: every command says so until the module's debuginfo is dropped
+    (mod -d), after which the session is whole again."""
+    ko = tmp_path / "dummy.ko"
+    shutil.copyfile(sample.modules / "kernel/drivers/net/dummy.ko", ko)
+    r = shell(binary, [sample.vmlinux, sample / "vmcore.kdump"],
+              [f"mod -s dummy {ko}", "sym dummy_validate", cut(ko, 5000),
+               "sym dummy_validate", "mod", "mod -d dummy",
+               "help | echo DROPPED", "sym dummy_validate", "help"])
+    after = r.stdout.split("CUT-DONE", 1)[1]
+    errs = [ln for ln in after.splitlines()
+            if SHRANK.search(ln) and str(ko) in ln]
+    for cmd in ("sym", "mod"):
+        assert any(ln.startswith(cmd + ": ") and
+                   re.search(r"offset 0x[0-9a-f]+", ln) for ln in errs), \
+            (cmd, after)
+    dropped = after.split("DROPPED", 1)[1]
+    assert "dummy_validate" in dropped and not SHRANK.search(dropped), after
+    assert after.rstrip().endswith("exit leaves.")
+
+
 # ------------------------------------------------------ the index cache
 
 def test_index_cache_cut(binary, sample, tmp_path):
