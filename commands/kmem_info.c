@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kmem -i: the memory summary as crash 8.0.6 prints it (the other kmem
- * options are not implemented).
+ * kmem -i: the memory summary as crash 8.0.6 prints it.
  *
  *                  PAGES        TOTAL      PERCENTAGE
  *     TOTAL MEM    55847     218.2 MB         ----
@@ -24,7 +23,6 @@
  *               sysctl_overcommit_ratio / 100, plus swap; committed is
  *               the percpu_counter vm_committed_as
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +36,7 @@
 #include <pykdump/session.h>
 
 #include "cmd_util.h"
+#include "kmem.h"
 
 #define MAX_INODES (1u << 24)
 
@@ -196,7 +195,7 @@ static uint64_t commit_limit(struct kd_session *s, uint64_t totalram,
 	       swap;
 }
 
-static int kmem_info(struct kd_cmd_ctx *ctx)
+int kmem_info(struct kd_cmd_ctx *ctx)
 {
 	struct kd_session *s = ctx->s;
 	uint64_t ps = kd_page_size(s);
@@ -263,29 +262,3 @@ static int kmem_info(struct kd_cmd_ctx *ctx)
 	}
 	return 0;
 }
-
-static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
-{
-	int c, info = 0;
-	while ((c = getopt(argc, argv, "i")) != -1) {
-		if (c != 'i') {
-			return kd_cmd_error(ctx, "only -i is supported");
-		}
-		info = 1;
-	}
-	if (!info || optind < argc) {
-		fprintf(ctx->out, "Usage: kmem -i\n");
-		return 1;
-	}
-	return kmem_info(ctx);
-}
-
-const struct kd_command kd_cmd_kmem = {
-	.name = "kmem",
-	.summary = "kernel memory",
-	.usage = "SYNOPSIS\n  kmem -i\n\n"
-		 "  -i  general memory usage: totals, free, used, shared,\n"
-		 "      buffers, cached, slab, huge pages, swap, commit limit.\n",
-	.run = kmem_run,
-	.needs_vmlinux = 1,
-};
