@@ -90,8 +90,10 @@ static int hexadecimal(const char *s)
 	return 1;
 }
 
-/* "-S=1,3-5" / "a" / "all": CPUs into mask; 0 on a bad list. */
-static int cpu_list(const char *arg, unsigned ncpus, uint8_t *mask)
+/* "-S=1,3-5" / "a" / "all": CPUs into mask; 0 on a bad list, -1 on a
+ * word that is no number (reported as crash's dtoi() does). */
+static int cpu_list(struct kd_cmd_ctx *ctx, const char *arg, unsigned ncpus,
+		    uint8_t *mask)
 {
 	char *copy = strdup(arg), *save = NULL;
 	int ok = copy != NULL;
@@ -103,6 +105,13 @@ static int cpu_list(const char *arg, unsigned ncpus, uint8_t *mask)
 			start = 0;
 			end = (long)ncpus - 1;
 		} else {
+			size_t bad = strspn(p, "0123456789-");
+			if (p[bad]) {	/* crash's dtoi() message */
+				kd_cmd_error(ctx, "%s: \"%c\" is not a digit "
+					     "0 - 9", p, p[bad]);
+				free(copy);
+				return -1;
+			}
 			start = end = strtol(p, &e, 10);
 			if (*e == '-')
 				end = strtol(e + 1, &e, 10);
@@ -216,7 +225,10 @@ static int slab_args(struct kd_cmd_ctx *ctx, const struct kmem_flags *f,
 				   .ignore = f->ignore };
 	if (f->cpus) {
 		memset(cpus, 0, sizeof(cpus));
-		if (ncpus > MAX_CPUS || !cpu_list(f->cpus, ncpus, cpus))
+		int ok = ncpus <= MAX_CPUS ? cpu_list(ctx, f->cpus, ncpus, cpus) : 0;
+		if (ok < 0)
+			return 1;
+		if (!ok)
 			return kd_cmd_error(ctx, "invalid cpu specification: "
 					    "%s", f->cpus);
 		r.cpus = cpus;

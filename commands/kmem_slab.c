@@ -431,6 +431,23 @@ static uint64_t slab_page_cache(struct kd_session *s, uint64_t page)
 	return sl.cache;
 }
 
+/* crash's warnings when an address cannot be looked up in the memory
+ * map (printed, as crash does, before the lookup's own answer). */
+static void lookup_warnings(struct kd_cmd_ctx *ctx, uint64_t vaddr)
+{
+	uint64_t paddr, page;
+	struct kd_error *err = kd_kvtop(ctx->s, vaddr, &paddr);
+	if (err) {
+		fprintf(ctx->out, "WARNING: cannot make virtual-to-physical "
+			"translation: %" PRIx64 "\n", vaddr);
+	} else if ((err = kd_pfn_to_page(ctx->s, paddr / kd_page_size(ctx->s),
+					 &page))) {
+		fprintf(ctx->out, "WARNING: cannot find mem_map page for "
+			"address: %" PRIx64 "\n", vaddr);
+	}
+	kd_error_destroy(err);
+}
+
 /* The cache, slab and object(s) of an address. */
 static void address(struct slab_view *v, uint64_t addr, int verbose)
 {
@@ -451,6 +468,7 @@ static void address(struct slab_view *v, uint64_t addr, int verbose)
 			return;
 		}
 		if (!found) {
+			lookup_warnings(ctx, addr);
 			v->rc = kd_cmd_error(ctx, "address is not allocated in "
 					     "slab subsystem: %" PRIx64, addr);
 			return;
@@ -549,8 +567,10 @@ int kmem_slab_show_addr(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 		kd_cmd_fail(ctx, err);
 		return 0;
 	}
-	if (!found)
+	if (!found) {
+		lookup_warnings(ctx, vaddr);
 		return 0;
+	}
 	struct kmem_slab_req r = { 0 };
 	struct slab_view v;
 	if (view_init(&v, ctx, &r))

@@ -202,23 +202,26 @@ static void show_found(struct kd_cmd_ctx *ctx, const struct search *sr,
 }
 
 /* The pfn an address argument names (a struct page, a virtual or a
- * physical address); 0 when none. */
+ * physical address): 1; 0 when the address is not mapped; -1 when it is
+ * but no struct page covers it (crash's "cannot determine page"). */
 static int addr_pfn(struct kd_cmd_ctx *ctx, const struct kmem_addr *a,
 		    uint64_t *pfn)
 {
-	uint64_t paddr = a->value;
+	uint64_t paddr = a->value, page;
 	struct kd_error *err = NULL;
 	if (!a->phys) {
 		if (!kd_page_to_pfn(ctx->s, a->value, pfn))
 			return 1;
 		err = kd_kvtop(ctx->s, a->value, &paddr);
+		if (err) {
+			kd_error_destroy(err);
+			return 0;
+		}
 	}
-	uint64_t page;
-	if (!err)
-		err = kd_pfn_to_page(ctx->s, paddr / kd_page_size(ctx->s), &page);
+	err = kd_pfn_to_page(ctx->s, paddr / kd_page_size(ctx->s), &page);
 	kd_error_destroy(err);
 	if (err)
-		return 0;
+		return -1;
 	*pfn = paddr / kd_page_size(ctx->s);
 	return 1;
 }
@@ -234,8 +237,12 @@ static int free_lists(struct kd_cmd_ctx *ctx, int verbose,
 	uint64_t sum = 0, pages = 0;
 	*found = 0;
 	if (a) {
-		if (!addr_pfn(ctx, a, &sr.pfn))
-			return 0;	/* crash: nothing to show */
+		int ok = addr_pfn(ctx, a, &sr.pfn);
+		if (ok < 0)
+			return kd_cmd_error(ctx, "cannot determine page for %"
+					    PRIx64, a->value);
+		if (!ok)
+			return 0;	/* not mapped: crash shows nothing */
 		srp = &sr;
 	}
 	struct kd_error *err = kd_free_area_layout(ctx->s, &l);
