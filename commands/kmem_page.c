@@ -157,8 +157,8 @@ int kmem_mem_map(struct kd_cmd_ctx *ctx, const struct kmem_addr *a,
 	if (unreadable)
 		kd_cmd_note(ctx, "-p: %" PRIu64 " struct pages could not be "
 			    "read", unreadable);
-	if (map->problem)
-		kd_cmd_note(ctx, "-p: %s", map->problem);
+	if (map->problem)	/* part of the memory map is missing */
+		return kd_cmd_error(ctx, "memory map: %s", map->problem);
 	return 0;
 }
 

@@ -42,6 +42,8 @@ struct nodes {
 
 static int get_nodes(struct kd_cmd_ctx *ctx, struct nodes *nd)
 {
+	nd->v = NULL;
+	nd->n = 0;
 	struct kd_error *err = kd_mm_nodes(ctx->s, &nd->v, &nd->n);
 	if (err)
 		return kd_cmd_fail_what(ctx, "memory nodes", err);
@@ -582,7 +584,7 @@ static int sections(struct kd_cmd_ctx *ctx)
 			kmem_just(b1, sizeof(b1), 16, KJ_LEFT, num));
 	}
 	if (map->problem)
-		kd_cmd_note(ctx, "-n: %s", map->problem);
+		return kd_cmd_error(ctx, "memory sections: %s", map->problem);
 	return 0;
 }
 
@@ -673,7 +675,7 @@ static int memory_blocks(struct kd_cmd_ctx *ctx)
 
 int kmem_nodes(struct kd_cmd_ctx *ctx)
 {
-	struct nodes nd;
+	struct nodes nd = { NULL, 0 };
 	size_t slen = 0;
 	int rc = get_nodes(ctx, &nd);
 	for (size_t n = 0; !rc && n < nd.n; n++) {
@@ -691,12 +693,11 @@ int kmem_nodes(struct kd_cmd_ctx *ctx)
 		slen = node_header(ctx, &nd.v[n], z, nz, n);
 		free(z);
 	}
-	if (!rc)
-		free(nd.v);
-	if (!rc)
+	free(nd.v);
+	if (!rc) {
 		rc = sections(ctx);
-	if (!rc)
-		rc = memory_blocks(ctx);
+		rc |= memory_blocks(ctx);
+	}
 	return rc;
 }
 

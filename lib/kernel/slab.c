@@ -187,10 +187,15 @@ static struct kd_error *tables(struct kd_session *s, struct slab_state **ret)
 		return NULL;
 	struct kd_addr_list l;
 	err = kd_slab_caches(s, &l);
-	if (err) {
+	if (err && (!l.n || err->code == KD_ERR_NOMEM ||
+		    err->code == KD_ERR_INTERRUPTED ||
+		    err->code == KD_ERR_TIMEOUT)) {
 		kd_addr_list_free(&l);
 		return err;
 	}
+	/* a list broken part-way: the caches before the break are known
+	 * (the list's walkers report the break themselves) */
+	kd_error_destroy(err);
 	free(st->caches);
 	st->caches = l.addrs;		/* taken over */
 	st->ncaches = l.n;
@@ -596,13 +601,14 @@ static struct kd_error *mark_list(struct kd_session *s, struct slab_state *st,
 	while (p) {
 		long i = object_index(c, slab, p);
 		if (i < 0)
-			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab %llx:"
-				" %s %llx is not an object of the slab",
-				c->name, (unsigned long long)slab->addr,
-				prev ? "free pointer" : "freelist",
-				(unsigned long long)p);
+			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
+				" invalid freepointer: %llx (%s, not an object "
+				"of the slab)", c->name,
+				(unsigned long long)slab->addr,
+				(unsigned long long)p, prev ? "decoded from "
+				"a free object" : "the list head");
 		if (state[i] != KD_SLAB_OBJ_INUSE)
-			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab %llx:"
+			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
 				" duplicate freelist object: %llx", c->name,
 				(unsigned long long)slab->addr,
 				(unsigned long long)p);
@@ -634,6 +640,13 @@ struct kd_error *kd_slab_object_states(struct kd_session *s,
 	if (err)
 		return err;
 	memset(state, KD_SLAB_OBJ_INUSE, slab->objects);
+	/* a slab holds at most the objects of the cache's preferred order
+	 * (oo; allocations fall back to the smaller min order) */
+	if (c->objects && slab->objects > c->objects)
+		return kd_error_fault(KD_ERR_CORRUPT, slab->addr, "%s: slab: %llx"
+				      " invalid objects count %u (at most %u)",
+				      c->name, (unsigned long long)slab->addr,
+				      slab->objects, c->objects);
 	if (!slab->freelist && !cpu_freelist)
 		return NULL;
 	uint64_t len;
@@ -736,7 +749,7 @@ struct kd_error *kd_slab_cache_counts(struct kd_session *s,
 		kd_addr_list_free(&partial);
 	}
 	if (err)
-		return kd_error_prefix(err, "%s", c->name);
+		return err;
 	ret->allocated = ret->total > free_objects ?
 			 ret->total - free_objects : 0;
 	return NULL;
