@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""kmem, every option, against crash 8.0.6 on the sample; and
-pykdump.mm (the same kernel knowledge from Python) against crash's
-answers.
+"""kmem, every option, against crash 8.0.6 on the sample (pykdump.mm,
+the same knowledge from Python, is test_pyapi_mm.py).
 
 Two crash sessions: the first asks the options without addresses (and
 the facts the addresses are taken from: a slab of dentry, a task, its
@@ -22,8 +21,6 @@ Known entries) and checks our answer on its own:
 """
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -278,130 +275,3 @@ def test_dump_formats(ref, pykdump, sample, compare):
             continue
         out = pykdump(["kmem -s", "kmem -f"], dump=name)
         compare(out, ref["kmem -s"] + ref["kmem -f"], what=name)
-
-
-# ------------------------------------------------------------ Python
-
-PYPROG = r"""
-import sys
-sys.path.insert(0, {build!r})
-import pykdump
-pykdump.open({dump!r}, vmlinux={vmlinux!r})
-from pykdump import mm
-import json
-res = {{}}
-caches = mm.slab_caches()
-res["caches"] = [[c.addr, c.name, c.object_size, c.order] for c in caches]
-res["counts"] = {{c.name: list(mm.slab_counts(c.addr)) for c in caches}}
-objs = mm.slab_objects_all()
-res["objects"] = {{c.name: len(objs.get(c.addr, [])) for c in caches}}
-dentry = set(mm.slab_objects("dentry"))
-res["dentry_alloc"] = {alloc!r}
-res["dentry_alloc_in"] = all(a in dentry for a in {alloc!r})
-res["dentry_free_in"] = any(f in dentry for f in {free!r})
-allobj = set(mm.slab_objects("dentry", allocated=False))
-res["dentry_all_has_free"] = all(f in allobj for f in {free!r})
-h = mm.slab_find({alloc0})
-res["find_alloc"] = [h.cache, h.object, h.state] if h else None
-h = mm.slab_find({free0} + 4)
-res["find_free"] = [h.cache, h.object, h.state] if h else None
-res["find_none"] = mm.slab_find({jiffies})
-sl = mm.slab({slab})
-res["slab"] = [sl.addr, sl.mem, sl.objects]
-st = mm.slab_object_states("dentry", {slab})
-res["states_len"] = len(st)
-p = mm.page({slab})
-res["page"] = [p.pfn, p.flags, mm.page_flags(p.flags)]
-res["pfn"] = mm.page_to_pfn({slab})
-res["back"] = mm.pfn_to_page(res["pfn"])
-res["zones"] = [[z.name, z.spanned, z.wmark_min, z.wmark_low, z.wmark_high]
-                for z in mm.zones(0)]
-res["vmap"] = [[v.vmap_area, v.vm_struct, v.start, v.end]
-               for v in mm.vmap_areas() if v.vm_struct]
-res["sections"] = [[s.nr, s.mem_map, s.pfn] for s in mm.mem_sections()]
-zone = [z for z in mm.zones(0) if z.spanned][0]
-res["free_list"] = mm.free_list(0, zone.index, 0, 0)
-try:
-    mm.page_to_pfn({slab} + 1)
-    res["bad_page"] = "no error"
-except pykdump._crash.error as e:
-    res["bad_page"] = str(e)
-try:
-    mm.slab_cache("nosuchcache")
-    res["bad_cache"] = "no error"
-except pykdump._crash.error as e:
-    res["bad_cache"] = str(e)
-print(json.dumps(res))
-"""
-
-
-@pytest.fixture(scope="module")
-def py(facts, sample, pykdump):
-    import json
-    build = Path(pykdump.bin).parent / "python"
-    prog = PYPROG.format(build=str(build), dump=str(sample.dump()),
-                         vmlinux=str(sample.vmlinux),
-                         alloc=facts.allocated, free=facts.free,
-                         alloc0=facts.allocated[0], free0=facts.free[0],
-                         jiffies=facts.jiffies, slab=facts.slab)
-    r = subprocess.run(["/usr/bin/python3", "-c", prog], capture_output=True, text=True,
-                       timeout=300)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return json.loads(r.stdout)
-
-
-def test_py_slab_caches(py, ref):
-    rows = re.findall(r"^([0-9a-f]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+"
-                      r"(\d+)k\s+(\S+)$", ref["kmem -s"], re.M)
-    assert rows
-    assert [[int(a, 16), n, int(o)] for a, o, *_x, n in rows] == \
-        [c[:3] for c in py["caches"]]
-    for a, o, alloc, total, slabs, ssize, name in rows:
-        assert py["counts"][name] == [int(alloc), int(total), int(slabs)], \
-            name
-        # the memory map scan finds what kmem -s counts
-        assert py["objects"][name] == int(alloc), name
-
-
-def test_py_slab_objects(py, facts):
-    assert py["dentry_alloc_in"] and not py["dentry_free_in"]
-    assert py["dentry_all_has_free"]
-    cache = py["counts"] and [c for c in py["caches"] if c[1] == "dentry"][0]
-    assert py["find_alloc"] == [cache[0], facts.allocated[0], 0]
-    assert py["find_free"][:2] == [cache[0], facts.free[0]]
-    assert py["find_free"][2] in (1, 2)
-    assert py["find_none"] is None
-    assert py["slab"][:2] == [facts.slab, facts.slab_mem]
-    assert py["states_len"] == py["slab"][2]
-
-
-def test_py_pages(py, ref2, facts):
-    line = ref2[f"kmem -p {facts.slab:x}"].splitlines()[1].split()
-    assert py["page"][0] * 4096 == int(line[1], 16)
-    assert py["page"][1] == int(line[5], 16)
-    assert ",".join(py["page"][2]) == line[6]
-    assert py["back"] == facts.slab
-    assert "not a struct page" in py["bad_page"]
-    assert "nosuchcache" in py["bad_cache"]
-
-
-def test_py_zones_vmalloc(py, ref):
-    zones = re.findall(r'NAME: "(\w+)"\n(?:  SIZE: (\d+).*MIN/LOW/HIGH: '
-                       r'(\d+)/(\d+)/(\d+))?', ref["kmem -z"])
-    assert [[n, int(s or 0)] for n, s, *_ in zones] == \
-        [z[:2] for z in py["zones"]]
-    for (n, s, lo, mid, hi), z in zip(zones, py["zones"]):
-        if s:
-            assert z[2:] == [int(lo), int(mid), int(hi)], n
-    vm = [[int(x, 16) for x in m] for m in re.findall(
-        r"^([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+) - ([0-9a-f]+)",
-        ref["kmem -v"], re.M)]
-    assert vm == py["vmap"]
-    secs = re.findall(r"^\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+"
-                      r"\w+\s+(\d+)", ref["kmem -n"], re.M)
-    assert [[int(n), int(m, 16), int(p)] for n, m, p in secs] == \
-        py["sections"]
-    # the first order-0 list of the first populated zone, as -F lists it
-    first = re.search(r"AREA    SIZE  FREE_AREA_STRUCT\n  0       4k  "
-                      r"[0-9a-f]+  \n((?:[0-9a-f]{16}\n)*)", ref["kmem -F"])
-    assert hexes(first.group(1).split()) == py["free_list"]
