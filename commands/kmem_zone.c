@@ -125,6 +125,14 @@ static void area_row(char *buf, size_t size, unsigned order,
 		 kmem_just(b, sizeof(b), 16, KJ_CENTER, num));
 }
 
+/* 1 and the pfn of a struct page, 0 when it is not one. */
+static int page_pfn(struct kd_session *s, uint64_t page, uint64_t *pfn)
+{
+	struct kd_error *err = kd_page_to_pfn(s, page, pfn);
+	kd_error_destroy(err);
+	return !err;
+}
+
 /* One zone's lists: the pages found on them (blocks x block size). */
 static uint64_t zone_lists(struct kd_cmd_ctx *ctx, const struct kd_zone *z,
 			   const struct kd_free_area_layout *l, int verbose,
@@ -156,8 +164,7 @@ static uint64_t zone_lists(struct kd_cmd_ctx *ctx, const struct kd_zone *z,
 						pages.addrs[i]);
 				uint64_t first;
 				if (!sr || sr->found ||
-				    kd_page_to_pfn(ctx->s, pages.addrs[i],
-						   &first) ||
+				    !page_pfn(ctx->s, pages.addrs[i], &first) ||
 				    sr->pfn < first ||
 				    sr->pfn - first >= (1ULL << o))
 					continue;
@@ -212,7 +219,7 @@ static int addr_pfn(struct kd_cmd_ctx *ctx, const struct kmem_addr *a,
 	uint64_t paddr = a->value, page;
 	struct kd_error *err = NULL;
 	if (!a->phys) {
-		if (!kd_page_to_pfn(ctx->s, a->value, pfn))
+		if (page_pfn(ctx->s, a->value, pfn))
 			return 1;
 		err = kd_kvtop(ctx->s, a->value, &paddr);
 		if (err) {

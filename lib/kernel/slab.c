@@ -330,9 +330,12 @@ struct kd_error *kd_slab_cache_read(struct kd_session *s, uint64_t cache,
 	ret->store_user = kd_present(l->n_full) && (ret->flags & su);
 	uint64_t name = get(b, l->c_size, l->c_name, 8);
 	free(b);
-	if (!name || kd_read_cstring(s, name, ret->name, sizeof(ret->name),
-				     NULL))
+	strcpy(ret->name, "(unknown)");
+	if (name && (err = kd_read_cstring(s, name, ret->name,
+					   sizeof(ret->name), NULL))) {
 		strcpy(ret->name, "(unknown)");
+		kd_error_destroy(err);
+	}
 	if (!ret->size || ret->size > (1u << 30) || ret->objects > MAX_OBJECTS)
 		return kd_error_create(KD_ERR_CORRUPT, "kmem_cache %llx (%s): "
 				       "implausible size %u, %u objects per "

@@ -79,8 +79,10 @@ static struct kd_error *node_fill(struct kd_session *s, uint64_t pgdat,
 	memset(nd, 0, sizeof(*nd));
 	nd->pgdat = pgdat;
 	nd->id = id;
-	if (!kd_read_member_u64(s, pgdat, "pglist_data", "node_id", &v))
+	err = kd_read_member_u64(s, pgdat, "pglist_data", "node_id", &v);
+	if (!err)
 		nd->id = (int)v;
+	kd_error_destroy(err);
 	err = kd_read_member_u64(s, pgdat, "pglist_data", "node_start_pfn",
 				 &nd->start_pfn);
 	if (!err)
@@ -228,8 +230,12 @@ static struct kd_error *zone_read(struct kd_session *s,
 				       (unsigned long long)addr);
 	z->addr = addr;
 	uint64_t name = kd_field_get(b, l->size, l->name, 8);
-	if (!name || kd_read_cstring(s, name, z->name, sizeof(z->name), NULL))
+	strcpy(z->name, "(unknown)");
+	if (name && (err = kd_read_cstring(s, name, z->name, sizeof(z->name),
+					   NULL))) {
 		strcpy(z->name, "(unknown)");
+		kd_error_destroy(err);
+	}
 	z->start_pfn = kd_field_get(b, l->size, l->start_pfn, 8);
 	z->spanned = kd_field_get(b, l->size, l->spanned, 8);
 	z->present = kd_field_get(b, l->size, l->present, 8);
@@ -459,8 +465,11 @@ static struct kd_error *memory_subsys_private(struct kd_session *s,
 	err = kd_list_walk(s, head, entry_off, KD_WALK_NOLOG, 4096, &kobjs);
 	for (size_t i = 0; !err && i < kobjs.n; i++) {
 		char name[32];
-		if (kd_field_string_at(s, kobjs.addrs[i], name_off, name,
-				       sizeof(name)) || strcmp(name, "memory"))
+		struct kd_error *e2 = kd_field_string_at(s, kobjs.addrs[i],
+							 name_off, name,
+							 sizeof(name));
+		kd_error_destroy(e2);
+		if (e2 || strcmp(name, "memory"))
 			continue;
 		*ret = kobjs.addrs[i] - kobj_off - subsys_off;
 		kd_addr_list_free(&kobjs);
