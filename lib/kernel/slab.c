@@ -28,6 +28,7 @@
 #include <pykdump/zone.h>
 
 #include "kernel_internal.h"
+#include "slab_internal.h"
 
 #define MAX_CACHES (1u << 16)
 #define MAX_SLAB_BYTES (4u << 20)
@@ -35,8 +36,6 @@
 #define MAX_OBJECTS 65536	/* objects per slab: a 15-bit count */
 #define SLAB_RED_ZONE_FLAG 0x400ULL
 #define SLAB_STORE_USER_FLAG 0x10000ULL
-
-enum fp_form { FP_UNKNOWN, FP_SWAB, FP_PLAIN };
 
 struct slab_layout {
 	/* struct kmem_cache */
@@ -116,7 +115,7 @@ struct slab_state {
 	size_t ncaches;
 	struct node_range *nodes;
 	size_t nnodes;
-	enum fp_form form;
+	enum kd_fp_form form;	/* the hardened pointer form seen */
 };
 
 void kd_slab_state_destroy(void *p)
@@ -518,43 +517,82 @@ uint64_t kd_slab_object(const struct kd_slab_cache *c,
 	return slab->mem + (uint64_t)i * c->size + c->red_left_pad;
 }
 
-/* The index of object p of the slab, -1 when p is not one. */
-static long object_index(const struct kd_slab_cache *c,
-			 const struct kd_slab *slab, uint64_t p)
+/* ---- the free list core (slab_internal.h) ---- */
+
+long kd_slab_fl_index(const struct kd_slab_fl *g, uint64_t p)
 {
-	uint64_t base = slab->mem + c->red_left_pad;
-	if (p < base || !c->size)
+	uint64_t base = g->mem + g->red_left_pad;
+	if (p < base || !g->size)
 		return -1;
 	uint64_t off = p - base;
-	if (off % c->size || off / c->size >= slab->objects)
+	if (off % g->size || off / g->size >= g->objects)
 		return -1;
-	return (long)(off / c->size);
+	return (long)(off / g->size);
 }
 
-/* Decode the free pointer v stored at ptr_addr: both hardened forms are
- * tried, the one that gives NULL or an object of the slab wins (the
- * kernel's form, once seen, first). */
-static uint64_t decode(struct slab_state *st, const struct kd_slab_cache *c,
-		       const struct kd_slab *slab, uint64_t v,
-		       uint64_t ptr_addr)
+uint64_t kd_slab_fp_decode(const struct kd_slab_fl *g, uint64_t v,
+			   uint64_t at, enum kd_fp_form *form)
 {
-	if (!c->hardened)
+	if (!g->hardened)
 		return v;
-	uint64_t sw = v ^ c->random ^ __builtin_bswap64(ptr_addr);
-	uint64_t pl = v ^ c->random ^ ptr_addr;
-	int ok_sw = !sw || object_index(c, slab, sw) >= 0;
-	int ok_pl = !pl || object_index(c, slab, pl) >= 0;
-	if (ok_sw && (!ok_pl || st->form != FP_PLAIN)) {
-		if (st->form == FP_UNKNOWN && !ok_pl)
-			st->form = FP_SWAB;
+	uint64_t sw = v ^ g->random ^ __builtin_bswap64(at);
+	uint64_t pl = v ^ g->random ^ at;
+	int ok_sw = !sw || kd_slab_fl_index(g, sw) >= 0;
+	int ok_pl = !pl || kd_slab_fl_index(g, pl) >= 0;
+	if (ok_sw && (!ok_pl || *form != KD_FP_PLAIN)) {
+		if (*form == KD_FP_UNKNOWN && !ok_pl)
+			*form = KD_FP_SWAB;
 		return sw;
 	}
 	if (ok_pl) {
-		if (st->form == FP_UNKNOWN && !ok_sw)
-			st->form = FP_PLAIN;
+		if (*form == KD_FP_UNKNOWN && !ok_sw)
+			*form = KD_FP_PLAIN;
 		return pl;
 	}
-	return st->form == FP_PLAIN ? pl : sw;
+	return *form == KD_FP_PLAIN ? pl : sw;
+}
+
+struct kd_error *kd_slab_fl_mark(const struct kd_memsrc *src,
+				 const struct kd_slab_fl *g, const char *name,
+				 uint64_t slab, uint64_t first, uint8_t mark,
+				 uint8_t *state, enum kd_fp_form *form)
+{
+	uint64_t p = first, prev = 0;
+	while (p) {
+		long i = kd_slab_fl_index(g, p);
+		if (i < 0)
+			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
+				" invalid freepointer: %llx (%s, not an object "
+				"of the slab)", name, (unsigned long long)slab,
+				(unsigned long long)p, prev ? "decoded from "
+				"a free object" : "the list head");
+		if (state[i])
+			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
+				" duplicate freelist object: %llx", name,
+				(unsigned long long)slab,
+				(unsigned long long)p);
+		state[i] = mark;
+		uint64_t at = p + g->offset, v;
+		struct kd_error *err = kd_memsrc_read(src, at, &v, 8);
+		if (err)
+			return kd_error_prefix(err, "%s: slab: %llx free pointer "
+					       "of %llx", name,
+					       (unsigned long long)slab,
+					       (unsigned long long)p);
+		prev = p;
+		p = kd_slab_fp_decode(g, v, at, form);
+	}
+	return NULL;
+}
+
+/* ---- objects ---- */
+
+static struct kd_slab_fl geometry(const struct kd_slab_cache *c,
+				  const struct kd_slab *slab)
+{
+	return (struct kd_slab_fl){ slab->mem, c->size, slab->objects,
+				    c->red_left_pad, c->offset, c->hardened,
+				    c->random };
 }
 
 struct kd_error *kd_slab_next_free(struct kd_session *s,
@@ -569,68 +607,46 @@ struct kd_error *kd_slab_next_free(struct kd_session *s,
 		err = kd_read_u64(s, obj + c->offset, &v);
 	if (err)
 		return err;
-	*ret = decode(st, c, slab, v, obj + c->offset);
+	struct kd_slab_fl g = geometry(c, slab);
+	*ret = kd_slab_fp_decode(&g, v, obj + c->offset, &st->form);
 	return NULL;
 }
 
-/* The slab's memory, read once: NULL when too large or unreadable (the
- * free pointers are then read one at a time). */
-static uint8_t *slab_memory(struct kd_session *s,
-			    const struct kd_slab_cache *c,
-			    const struct kd_slab *slab, uint64_t *len)
+/* A slab's memory, read once (objects * size bytes, at most
+ * MAX_SLAB_BYTES), as a memory source; what lies outside it or could not
+ * be read comes from the session. */
+struct slab_mem {
+	struct kd_session *s;
+	uint64_t base, len;
+	uint8_t *buf;
+};
+
+static struct kd_error *slab_mem_read(void *arg, uint64_t addr, void *buf,
+				      size_t len)
 {
-	*len = (uint64_t)slab->objects * c->size + c->red_left_pad;
-	if (!*len || *len > MAX_SLAB_BYTES)
+	struct slab_mem *m = arg;
+	if (m->buf && addr >= m->base && addr - m->base <= m->len &&
+	    len <= m->len - (addr - m->base)) {
+		memcpy(buf, m->buf + (addr - m->base), len);
 		return NULL;
-	uint8_t *b = malloc(*len);
-	if (!b)
-		return NULL;
-	struct kd_error *err = kd_read_kvaddr(s, slab->mem, b, *len);
+	}
+	return kd_read_kvaddr(m->s, addr, buf, len);
+}
+
+static void slab_mem_load(struct slab_mem *m, const struct kd_slab_cache *c,
+			  const struct kd_slab *slab)
+{
+	m->base = slab->mem;
+	m->len = (uint64_t)slab->objects * c->size + c->red_left_pad;
+	m->buf = NULL;
+	if (!m->len || m->len > MAX_SLAB_BYTES || !(m->buf = malloc(m->len)))
+		return;
+	struct kd_error *err = kd_read_kvaddr(m->s, m->base, m->buf, m->len);
 	if (err) {
 		kd_error_destroy(err);
-		free(b);
-		return NULL;
+		free(m->buf);
+		m->buf = NULL;
 	}
-	return b;
-}
-
-static struct kd_error *mark_list(struct kd_session *s, struct slab_state *st,
-				  const struct kd_slab_cache *c,
-				  const struct kd_slab *slab, uint64_t first,
-				  const uint8_t *mem, uint64_t len,
-				  uint8_t mark, uint8_t *state)
-{
-	uint64_t p = first, prev = 0;
-	while (p) {
-		long i = object_index(c, slab, p);
-		if (i < 0)
-			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
-				" invalid freepointer: %llx (%s, not an object "
-				"of the slab)", c->name,
-				(unsigned long long)slab->addr,
-				(unsigned long long)p, prev ? "decoded from "
-				"a free object" : "the list head");
-		if (state[i] != KD_SLAB_OBJ_INUSE)
-			return kd_error_fault(KD_ERR_CORRUPT, p, "%s: slab: %llx"
-				" duplicate freelist object: %llx", c->name,
-				(unsigned long long)slab->addr,
-				(unsigned long long)p);
-		state[i] = mark;
-		uint64_t at = p + c->offset, v;
-		if (mem && at >= slab->mem && at + 8 <= slab->mem + len) {
-			memcpy(&v, mem + (at - slab->mem), 8);
-		} else {
-			struct kd_error *err = kd_read_u64(s, at, &v);
-			if (err)
-				return kd_error_prefix(err, "%s: slab %llx: "
-					"free pointer of %llx", c->name,
-					(unsigned long long)slab->addr,
-					(unsigned long long)p);
-		}
-		prev = p;
-		p = decode(st, c, slab, v, at);
-	}
-	return NULL;
 }
 
 struct kd_error *kd_slab_object_states(struct kd_session *s,
@@ -652,14 +668,18 @@ struct kd_error *kd_slab_object_states(struct kd_session *s,
 				      slab->objects, c->objects);
 	if (!slab->freelist && !cpu_freelist)
 		return NULL;
-	uint64_t len;
-	uint8_t *mem = slab_memory(s, c, slab, &len);
-	err = mark_list(s, st, c, slab, slab->freelist, mem, len,
-			KD_SLAB_OBJ_FREE, state);
+	struct slab_mem m = { .s = s };
+	struct kd_memsrc src = { slab_mem_read, &m };
+	struct kd_slab_fl g = geometry(c, slab);
+	slab_mem_load(&m, c, slab);
+	/* KD_SLAB_OBJ_INUSE is 0: the core's "not free" */
+	err = kd_slab_fl_mark(&src, &g, c->name, slab->addr, slab->freelist,
+			      KD_SLAB_OBJ_FREE, state, &st->form);
 	if (!err)
-		err = mark_list(s, st, c, slab, cpu_freelist, mem, len,
-				KD_SLAB_OBJ_CPU_FREE, state);
-	free(mem);
+		err = kd_slab_fl_mark(&src, &g, c->name, slab->addr,
+				      cpu_freelist, KD_SLAB_OBJ_CPU_FREE, state,
+				      &st->form);
+	free(m.buf);
 	return err;
 }
 
