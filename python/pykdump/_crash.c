@@ -30,6 +30,7 @@ static const struct kdpy_part {
 	{ "mem", kdpy_mem_init },
 	{ "vm", kdpy_vm_init },
 	{ "kobj", kdpy_kobj_init },
+	{ "kmem", kdpy_kmem_init },
 	{ "exec", kdpy_exec_init },
 };
 
