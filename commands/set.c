@@ -19,7 +19,8 @@
  * A pid that several tasks share (0: the idle tasks) takes the first
  * and says "(1 of N)".  An active task is marked (PANIC) when it is the
  * panic task, (SYSRQ) when that panic came from sysrq's crash handler
- * (sysrq_handle_crash on its stack, as crash finds it), else (ACTIVE).
+ * (kd_panic_by_sysrq: sysrq_handle_crash on its stack, as crash
+ * finds it), else (ACTIVE).
  *
  * Variables: scroll [on|off|less|more] (the interactive shell's pager),
  * radix [10|16] and its aliases hex/dec (the integers of p, struct,
@@ -38,7 +39,6 @@
 
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
-#include <pykdump/unwind.h>
 
 #include "cmd_util.h"
 
@@ -56,23 +56,6 @@ struct kd_cmd_settings *kd_cmd_settings(void)
 }
 
 /* ----------------------------------------------------------- context */
-
-/* Did the panic come from sysrq-trigger's crash handler? */
-static int sysrq_panic(struct kd_session *s, uint64_t panic_task)
-{
-	struct kd_backtrace *bt;
-	struct kd_error *err = kd_unwind_task(s, panic_task, NULL, &bt);
-	if (err) {
-		kd_error_destroy(err);
-		return 0;
-	}
-	int found = 0;
-	for (size_t i = 0; i < bt->nframes && !found; i++)
-		found = bt->frames[i].function &&
-			!strcmp(bt->frames[i].function, "sysrq_handle_crash");
-	kd_backtrace_destroy(bt);
-	return found;
-}
 
 int kd_cmd_show_context(struct kd_cmd_ctx *ctx, uint64_t task)
 {
@@ -107,7 +90,7 @@ int kd_cmd_show_context(struct kd_cmd_ctx *ctx, uint64_t task)
 		if (t->task != panic)
 			fputs("(ACTIVE)", out);
 		else
-			fputs(sysrq_panic(ctx->s, panic) ? "(SYSRQ)" : "(PANIC)",
+			fputs(kd_panic_by_sysrq(ctx->s) ? "(SYSRQ)" : "(PANIC)",
 			      out);
 	}
 	fputc('\n', out);

@@ -429,40 +429,6 @@ int kd_task_state_known(const char *name)
 	return 0;
 }
 
-/* crash's verbose order: the bits in this order, '|' between; a dead
- * task with both EXIT_DEAD and TASK_DEAD shows "EXIT_DEAD|TASK_DEAD". */
-char *kd_task_state_verbose(uint64_t st, char *buf, size_t size)
-{
-	static const struct {
-		uint64_t bit;
-		const char *name;
-	} bits[] = {
-		{ 0x1, "TASK_INTERRUPTIBLE" }, { 0x2, "TASK_UNINTERRUPTIBLE" },
-		{ 0x4, "TASK_STOPPED" }, { 0x8, "TASK_TRACED" },
-		{ 0x90, "EXIT_DEAD" }, { 0x20, "EXIT_ZOMBIE" },
-		{ 0x200, "TASK_WAKING" }, { 0x100, "TASK_WAKEKILL" },
-		{ 0x400, "TASK_NOLOAD" }, { 0x800, "TASK_NEW" },
-	};
-	size_t n = 0;
-	if (!size)
-		return buf;
-	buf[0] = '\0';
-	if (st == 0 || st == 0x40) {
-		snprintf(buf, size, st ? "TASK_PARKED" : "TASK_RUNNING");
-		return buf;
-	}
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		if (!(st & bits[i].bit) || n >= size)
-			continue;
-		const char *name = bits[i].name;
-		if (bits[i].bit == 0x90 && (st & 0x90) == 0x90)
-			name = "EXIT_DEAD|TASK_DEAD";
-		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "|" : "",
-				      name);
-	}
-	return buf;
-}
-
 const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,
 					  int pid)
 {
