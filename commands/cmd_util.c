@@ -157,6 +157,56 @@ int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret)
 	return 1;
 }
 
+static int cpu_number(const char *s, int *ret)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || v < 0 || v > 1 << 20)
+		return 0;
+	*ret = (int)v;
+	return 1;
+}
+
+int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
+		   unsigned char *mask)
+{
+	char buf[256];
+	if (strlen(spec) >= sizeof(buf) || !*spec)
+		goto bad;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (char *save, *p = strtok_r(buf, ",", &save); p;
+	     p = strtok_r(NULL, ",", &save)) {
+		int start, end;
+		char *dash = strchr(p, '-');
+		if (!strcmp(p, "a") || !strcmp(p, "all")) {
+			start = 0;
+			end = ncpus - 1;
+		} else {
+			if (dash)
+				*dash = '\0';
+			if (!cpu_number(p, &start) ||
+			    (dash && !cpu_number(dash + 1, &end)))
+				goto bad;
+			if (!dash)
+				end = start;
+		}
+		if (start >= ncpus || end >= ncpus || start > end)
+			goto bad;
+		for (int c = start; c <= end; c++)
+			mask[c] = 1;
+	}
+	return 0;
+bad:
+	kd_cmd_error(ctx, "invalid cpu specification: %s", spec);
+	return -1;
+}
+
+int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx)
+{
+	int cpu = kd_panic_cpu(ctx->s);
+	return cpu >= 0 ? cpu : 0;
+}
+
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx)
 {
 	struct kd_types *types;

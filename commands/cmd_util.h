@@ -59,6 +59,14 @@ int kd_cmd_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv,
 int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret);
 /* Only a hexadecimal number ("ffff...", "0x1000"). */
 int kd_cmd_parse_hex(const char *arg, uint64_t *ret);
+/* crash's cpu specifications ("3", "1,3,5-7", "a"/"all", make_cpumask):
+ * mask[cpu] set for each CPU named, cpu < ncpus.  -1 with crash's
+ * "invalid cpu specification: SPEC" reported. */
+int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
+		   unsigned char *mask);
+/* The CPU of the current context's task (crash's ":" cpuspec): the
+ * panic task's CPU, CPU 0 when it is unknown. */
+int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx);
 /* The session's types; reports the error and returns NULL without. */
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
 
