@@ -121,6 +121,26 @@ char *kd_cmd_convert_time(uint64_t jiffies, int hz, char *buf, size_t size);
  * offsets is set, then "SIZE: n" (not for enums). */
 struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 					 int offsets);
+/* The same with crash's struct options: -o offsets; with an address the
+ * column shows each member's address; members: only the lines of these
+ * (direct, or reachable through anonymous members) members, with their
+ * offsets and no SIZE line ("struct task_struct.pid"); hex: offsets and
+ * SIZE in hexadecimal (radix 16). */
+struct kd_def_opts {
+	int offsets;
+	int has_vaddr;
+	uint64_t vaddr;
+	const char *const *members;
+	size_t nmembers;
+	int hex;
+};
+struct kd_error *kd_cmd_print_definition_opts(FILE *out, struct kd_type *t,
+					      const struct kd_def_opts *o);
+
+/* crash's shortcut: "task_struct.pid ADDR" runs struct when argv[0]
+ * (up to a '.') names a struct or union type; -1 (nothing printed)
+ * when it does not. */
+int kd_cmd_struct_shortcut(struct kd_cmd_ctx *ctx, int argc, char **argv);
 
 /* ---- list and tree: -s struct[.member[,member...]] ---- */
 

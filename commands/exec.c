@@ -13,6 +13,7 @@
 
 #include <pykdump/cancel.h>
 
+#include "cmd_util.h"
 #include "command.h"
 
 struct words {
@@ -94,11 +95,15 @@ static int split_words(const char *line, struct words *w, const char **tail)
 static int run_words(struct kd_session *s, struct words *w, FILE *out)
 {
 	const struct kd_command *cmd = kd_command_find(w->v[0]);
+	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
 	if (!cmd) {
+		/* crash: a struct or union name runs struct / union */
+		int rc = kd_cmd_struct_shortcut(&ctx, w->n, w->v);
+		if (rc >= 0)
+			return rc;
 		fprintf(out, "%s: command not found\n", w->v[0]);
 		return 1;
 	}
-	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
 	optind = 0;	/* commands use getopt; reset its state */
 	return cmd->run(&ctx, w->n, w->v);
 }
