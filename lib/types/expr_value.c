@@ -744,14 +744,19 @@ struct kd_error *kd_value_history_add(struct kd_value_history *h,
 int ex_history(struct ex *x, long num, struct kd_value *out)
 {
 	struct kd_value_history *h = x->hist;
+	long asked = num;
 	if (!h)
 		return ex_fail(x, KD_ERR_INVALID, "there is no value history "
 			       "here");
 	if (num <= 0)
 		num += (long)h->n;	/* $ is $0: the last; $$n counts back */
-	if (h->n == 0)
+	if (asked <= 0 && num <= 0 && !h->n)
 		return ex_fail(x, KD_ERR_INVALID, "the value history is empty");
-	if (num <= 0 || (size_t)num > h->n)
+	if (asked <= 0 && num <= 0)
+		return ex_fail(x, KD_ERR_INVALID, "the value history does not "
+			       "go back %ld values (it holds %zu)", 1 - asked,
+			       h->n);
+	if ((size_t)num > h->n)
 		return ex_fail(x, KD_ERR_INVALID, "History has not yet reached "
 			       "$%ld.", num);
 	const struct kd_value *v = &h->v[num - 1];
