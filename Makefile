@@ -12,6 +12,10 @@
 #                 SAMPLE_DIR-boot2) and the kernel tests against it
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
+#   make test-scenarios
+#                 tests on the scenario dumps (hung, oops, lockup, oom,
+#                 scale), each built on first use (not part of make test);
+#                 SCENARIO_RELEASE=latest for the newest Debian kernel
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
 
 PYTHON      := /usr/bin/python3
@@ -20,6 +24,7 @@ ASAN_BUILD  := build-asan
 FUZZ_BUILD  := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
+SCENARIO_RELEASE ?=
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
 OTHER_BOOT_DIR ?= $(SAMPLE_DIR)-boot2
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
@@ -30,7 +35,7 @@ PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 TEST_STAGES := deps build sample unit asan asan-python fuzz-smoke pytest
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
-	bench fuzz clean test-other-boot
+	bench fuzz clean test-other-boot test-scenarios
 
 all: build
 
@@ -56,8 +61,9 @@ $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump and error-path tests run on the sanitized CLI too, with
-# LeakSanitizer (their [asan] cases; the plain ones run under pytest).
+# The corrupt-dump, error-path and shrinking-file tests run on the
+# sanitized CLI too, with LeakSanitizer (their [asan] cases; the plain ones
+# run under pytest).
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -66,7 +72,7 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
-	  tests/kernel/test_sym_long_name.py -k asan
+	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
@@ -93,11 +99,13 @@ fuzz: fuzz-build
 
 # tests/meta: checks of the test suite itself (no boot-specific literals)
 # and of the scripts.  --dist loadfile keeps a file's tests on one worker,
-# so its module fixtures (crash's answers) are made once.
+# so its module fixtures (crash's answers) are made once.  The scenario
+# tests have their own target (test-scenarios below).
 pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
-	  tests/meta tests/python tests/kernel
+	  tests/meta tests/python tests/kernel \
+	  --ignore=tests/kernel/test_scenarios.py
 
 # Each stage in turn (run-stages stops at the first failure), then the
 # wall time of each.
@@ -110,7 +118,15 @@ test-other-boot: build sample
 	scripts/make-sample-dump --out $(OTHER_BOOT_DIR) --new-boot-of $(SAMPLE_DIR)
 	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile tests/kernel
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile tests/kernel \
+	  --ignore=tests/kernel/test_scenarios.py
+
+# Each scenario dump is made on first use by scripts/make-sample-dump
+# --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
+test-scenarios: build sample
+	PYKDUMP_SCENARIO_RELEASE=$(SCENARIO_RELEASE) \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) --durations=15 tests/kernel/test_scenarios.py
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)
