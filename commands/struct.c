@@ -552,7 +552,7 @@ int kd_cmd_struct_shortcut(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	char name[256];
 	snprintf(name, sizeof(name), "%s", argv[0]);
 	name[strcspn(name, ".")] = '\0';
-	if (!*name || !kd_session_symtab(ctx->s))
+	if (!*name || !ctx->s || !kd_session_symtab(ctx->s))
 		return -1;
 	struct kd_error *err = kd_session_types(ctx->s, &types);
 	if (err) {
