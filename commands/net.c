@@ -329,8 +329,7 @@ const struct kd_command kd_cmd_net = {
 	.summary = "network device list",
 	.usage =
 		"SYNOPSIS\n"
-		"  net [-n [pid | task]] [-s | -S [-x|-d] [pid | task ...]] [-a]\n"
-		"      [-N addr]\n"
+		"  net [-n [pid|task]] [-s|-S [-x|-d] [pid|task ...]] [-a] [-N addr]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"  Lists the network devices of the initial network namespace:\n"

@@ -669,6 +669,14 @@ int ex_member(struct ex *x, struct kd_value *v, const char *name,
 			       type_text(cur.type, tt, sizeof(tt)), name);
 	struct kd_member m;
 	struct kd_error *err = kd_type_find_member(st, name, &m);
+	if (err && err->code == KD_ERR_NOT_FOUND) {
+		/* gdb's sentence (scripts look for it), then the part and type */
+		kd_error_destroy(err);
+		return ex_fail(x, KD_ERR_NOT_FOUND, "%s: There is no member "
+			       "named %s. (%s has none)",
+			       ex_span(x, from, to, span, sizeof(span)), name,
+			       type_text(cur.type, tt, sizeof(tt)));
+	}
 	if (err) {
 		x->err = kd_error_prefix(err, "%s",
 					 ex_span(x, from, to, span, sizeof(span)));
