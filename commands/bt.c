@@ -453,7 +453,8 @@ static int print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags,
 	print_header(ctx->out, bt);
 	int scanning = flags & (KD_BT_TEXT | KD_BT_TEXT_ALL | KD_BT_EFRAMES |
 				KD_BT_RAW | KD_BT_OLD);
-	if (scanning && (err = kd_unwind_task_stack(ctx->s, task, &stack))) {
+	if (scanning &&
+	    (err = kd_unwind_task_stack_area(ctx->s, task, &stack))) {
 		kd_backtrace_destroy(bt);
 		return kd_cmd_fail(ctx, err);
 	}
@@ -521,7 +522,7 @@ static int check_overflows(struct kd_cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		struct kd_stack_area a;
 		uint64_t magic = 0;
-		err = kd_unwind_task_stack(ctx->s, tasks[i].task, &a);
+		err = kd_unwind_task_stack_area(ctx->s, tasks[i].task, &a);
 		if (!err)
 			err = kd_read_u64(ctx->s, a.lo, &magic);
 		if (!err && (magic & 0xffffffff) == STACK_END_MAGIC)

@@ -88,6 +88,7 @@ enum kd_session_slot {
 	KD_SLOT_MODULES,
 	KD_SLOT_UNWIND,
 	KD_SLOT_VALUE_HISTORY,	/* commands: p's $1, $2 ... */
+	KD_SLOT_SRCLINE,	/* lib/unwind: the last unit's line table */
 	KD_SLOT_NR
 };
 KD_PUBLIC void *kd_session_slot(struct kd_session *s, enum kd_session_slot slot);

@@ -24,20 +24,15 @@
 #define USER_TOP	0x0100000000000000ULL
 #define KERNEL_BOTTOM	0xff00000000000000ULL
 
-struct kd_error *kd_unwind_task_stack(struct kd_session *s, uint64_t task,
-				      struct kd_stack_area *ret)
+struct kd_error *kd_unwind_task_stack_area(struct kd_session *s,
+					   uint64_t task,
+					   struct kd_stack_area *ret)
 {
-	struct kd_unwind_ctx *c;
-	uint64_t stack = 0;
-	struct kd_error *err = kd_unwind_ctx_get(s, &c);
+	uint64_t lo, hi;
+	struct kd_error *err = kd_unwind_task_stack(s, task, &lo, &hi);
 	if (err)
 		return err;
-	if (!kd_present(c->off_stack))
-		return kd_error_create(KD_ERR_UNSUPPORTED, "struct task_struct "
-				       "has no member stack");
-	if ((err = kd_field_u64(s, task, c->off_stack, &stack)))
-		return err;
-	*ret = (struct kd_stack_area){ stack, stack + c->thread_size, "", -1 };
+	*ret = (struct kd_stack_area){ lo, hi, "", -1 };
 	return NULL;
 }
 
