@@ -14,6 +14,8 @@ static void state_destroy(void *data)
 	free(k->percpu);
 	free(k->modules);
 	free(k->task_cache.problem);
+	free(k->sched_cache.problem);
+	free(k->lock_cache.problem);
 	for (int i = 0; i < KD_WK_NR; i++)
 		free(k->walk_cache[i].problem);
 	free(k);
