@@ -32,7 +32,11 @@
  *   taint()                    (mask, letters, [(bit, c_true, c_false,
  *                              module, name)])
  *   module_taints(module)      (taints, sig_ok)
- *   kmodules()                 [dict: addr, name, base, size]
+ *   kmodules()                 [dict: addr, name, base, size, regions
+ *                              [(base, size)]]
+ *   ksym(addr)                 (name, offset, module or None) of the
+ *                              symbol at or before addr (vmlinux and
+ *                              modules), or None
  *   vmstat(item)               a vmstat counter (pages) or None
  *   crash_date(), uptime_jiffies(), hz()
  *   mm_counters(mm)            dict: file, anon, shmem, swapents,
@@ -43,6 +47,7 @@
 #include <pykdump/clock.h>
 #include <pykdump/dump.h>
 #include <pykdump/kmodules.h>
+#include <pykdump/ksyms.h>
 #include <pykdump/locks.h>
 #include <pykdump/mm.h>
 #include <pykdump/panic.h>
@@ -529,17 +534,42 @@ static PyObject *kmodules(PyObject *self, PyObject *noargs)
 		return kdpy_raise(err);
 	PyObject *l = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; l && i < n; i++) {
-		PyObject *o = Py_BuildValue("{s:K,s:s,s:K,s:K,s:K}", "addr",
-					    U(m[i].addr), "name", m[i].name,
-					    "base", U(m[i].base), "size",
-					    U(m[i].size), "text_size",
-					    U(m[i].text_size));
+		PyObject *r = PyList_New(0);
+		for (int k = 0; r && k < m[i].nregion; k++) {
+			PyObject *t = Py_BuildValue("(KK)",
+						    U(m[i].region[k].base),
+						    U(m[i].region[k].size));
+			if (!t || PyList_Append(r, t) < 0)
+				Py_CLEAR(r);
+			Py_XDECREF(t);
+		}
+		PyObject *o = r ? Py_BuildValue("{s:K,s:s,s:K,s:K,s:K,s:N}",
+					    "addr", U(m[i].addr), "name",
+					    m[i].name, "base", U(m[i].base),
+					    "size", U(m[i].size), "text_size",
+					    U(m[i].text_size), "regions", r)
+				: NULL;
 		if (!o)
 			Py_CLEAR(l);
 		else
 			PyList_SET_ITEM(l, (Py_ssize_t)i, o);
 	}
 	return l;
+}
+
+static PyObject *ksym(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	uint64_t addr, off;
+	if (get_addr(arg, &addr) < 0)
+		return NULL;
+	struct kd_session *s = need("ksym()");
+	if (!s)
+		return NULL;
+	struct kd_ksym k;
+	if (!kd_ksym_by_addr(s, addr, &k, &off))
+		Py_RETURN_NONE;
+	return Py_BuildValue("(NKz)", text(k.name), U(off), k.module);
 }
 
 /* ---- memory, clocks ---- */
@@ -625,6 +655,7 @@ static PyMethodDef diag_functions[] = {
 	{ "taint", taint, METH_NOARGS, NULL },
 	{ "module_taints", module_taints, METH_O, NULL },
 	{ "kmodules", kmodules, METH_NOARGS, NULL },
+	{ "ksym", ksym, METH_O, NULL },
 	{ "vmstat", vmstat, METH_O, NULL },
 	{ "mm_counters", mm_counters, METH_O, NULL },
 	{ "crash_date", crash_date, METH_NOARGS, NULL },
