@@ -634,13 +634,17 @@ def _oom_scores(d):
 def collect(vmcore, vmlinux=None, debug_dirs=()):
     """Open the dump and gather the report (a dict following
     triage_schema.json)."""
-    import pykdump
+    c = _crash()
     t0 = time.monotonic()
-    pykdump.open(vmcore, vmlinux, debug_dirs)
+    files = [vmcore] if isinstance(vmcore, str) else list(vmcore)
+    # the session alone: pykdump.open() also fills the API's sys_info by
+    # running `sys`, seconds on a big machine, which triage does not use
+    c._open([str(f) for f in files], None if vmlinux is None
+            else str(vmlinux), [str(x) for x in debug_dirs])
     try:
         return _collect(vmcore, t0)
     finally:
-        pykdump.close()
+        c._close()
 
 
 def _collect(vmcore, t0):
@@ -763,14 +767,30 @@ def _hung_culprit(d, hung, panic):
     return task
 
 
+KIND_TEXT = {
+    "sysrq": "crash requested through sysrq",
+    "oops": "oops", "bug": "BUG()", "warn": "WARN() with panic_on_warn",
+    "soft_lockup": "soft lockup", "hard_lockup": "hard lockup",
+    "hung_task": "hung tasks", "oom": "out of memory",
+    "mce": "machine check", "panic": "panic() called",
+    "unknown": "no panic message: cause unknown",
+}
+
+
 def _summary(rep):
     p = rep["panic"]
-    kind = p["kind"].replace("_", " ")
-    where = ""
+    s = KIND_TEXT.get(p["kind"], p["kind"])
+    pt = rep.get("panic_task")
+    if p["kind"] == "sysrq" and pt:
+        via = any(f["function"] == "write_sysrq_trigger"
+                  for f in pt["frames"])
+        s += " by %s:%s%s" % (pt["comm"], pt["pid"],
+                              " (/proc/sysrq-trigger)" if via else "")
+    if p["kind"] == "hung_task":
+        s += " (%d blocked)" % len(rep["hung_tasks"])
     if p["function"]:
-        where = " in %s%s" % (p["function"], " [%s]" % p["module"]
-                              if p["module"] else "")
-    s = kind + where
+        s += " in %s%s" % (p["function"], " [%s]" % p["module"]
+                           if p["module"] else "")
     if p["kind"] in ("soft_lockup", "hard_lockup") and \
             p.get("lockup_cpu") is not None:
         s += " on CPU %d" % p["lockup_cpu"]
@@ -942,26 +962,35 @@ def triage_one(path):
     """One dump's report, or a failure record: what a batch worker runs
     (in a process of its own, so one bad dump cannot take the others
     down)."""
+    import socket
     t0 = time.monotonic()
     try:
-        return collect(path)
+        rep = collect(path)
     except Exception as e:  # noqa: BLE001 (reported per dump)
-        return {"schema": SCHEMA, "version": SCHEMA_VERSION,
-                "dump": {"path": os.path.abspath(path)},
-                "error": "%s: %s" % (type(e).__name__, e),
-                "elapsed_s": round(time.monotonic() - t0, 3)}
+        rep = {"schema": SCHEMA, "version": SCHEMA_VERSION,
+               "dump": {"path": os.path.abspath(path)},
+               "error": "%s: %s" % (type(e).__name__, e),
+               "elapsed_s": round(time.monotonic() - t0, 3)}
+    rep["worker"] = {"host": socket.gethostname(), "pid": os.getpid()}
+    return rep
 
 
 def run_batch(paths, jobs=None, scheduler=None, progress=None):
     """Reports of every dump, in the order given, computed on a Dask
     cluster: the scheduler at `scheduler`, else a local cluster of `jobs`
     worker processes (one thread each)."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
     cluster = None
     if scheduler:
         client = Client(scheduler)
     else:
         jobs = jobs or os.cpu_count() or 1
+        # forked workers start in a second instead of re-importing
+        # everything (spawn: several seconds); nothing here holds a dump
+        # open, so there is no engine state for them to inherit
+        dask.config.set({"distributed.worker.multiprocessing-method":
+                         "fork"})
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1,
                                processes=True, dashboard_address=None)
         client = Client(cluster)
