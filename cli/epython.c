@@ -305,6 +305,7 @@ int kd_cli_triage(int argc, char **argv)
 	} else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
 		PyObject *type, *value, *tb;
 		PyErr_Fetch(&type, &value, &tb);
+		PyErr_NormalizeException(&type, &value, &tb);
 		PyObject *code = value ? PyObject_GetAttrString(value, "code")
 				       : NULL;
 		status = !code || code == Py_None ? 0
