@@ -36,7 +36,7 @@
 #include <pykdump/dlkm.h>
 #include <pykdump/inputfile.h>
 #include <pykdump/kmodules.h>
-#include <pykdump/taint.h>
+#include <pykdump/panic.h>
 
 #include "cmd_util.h"
 
@@ -135,15 +135,21 @@ static int mod_taints(struct kd_cmd_ctx *ctx)
 		fprintf(ctx->out, "no tainted modules\n");
 		return 0;
 	}
+	/* the letters of the flags modules carry (taint_flag.module) */
+	struct kd_taint_flag f[KD_TAINT_MAX];
+	size_t nf = 0;
+	uint64_t modmask = 0;
+	kd_taint_flags(ctx->s, f, &nf);
+	for (size_t j = 0; j < nf; j++)
+		if (f[j].module && f[j].bit >= 0 && f[j].bit < 64)
+			modmask |= 1ULL << f[j].bit;
 	fprintf(ctx->out, "%-*s  TAINTS\n", namew, "NAME");
 	for (size_t i = 0; i < n; i++) {
 		char letters[80];
 		if (!m[i].taints)
 			continue;
-		err = kd_taint_letters(ctx->s, m[i].taints, 1, letters,
-				       sizeof(letters));
-		if (err)
-			return kd_cmd_fail_what(ctx, "taint flags", err);
+		kd_taint_letters(ctx->s, m[i].taints & modmask, letters,
+				 sizeof(letters));
 		fprintf(ctx->out, "%-*s  %s\n", namew, m[i].name, letters);
 	}
 	return 0;
