@@ -4,8 +4,10 @@
  * shell; otherwise the first word is replaced by its alias, the line is
  * split into words on blanks with '...' and "..." quoting, then an
  * optional "| shell-command" or "> file" / ">> file" tail receives the
- * command's output.  Errors go to the error stream (the shell's standard
- * error), never into the output.
+ * command's output.  As in crash, a '|' or '>' inside parentheses is
+ * part of an expression ("eval (1 << 4 | 2)"), not a redirection.
+ * Errors go to the error stream (the shell's standard error), never
+ * into the output.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -77,13 +79,14 @@ static int is_blank(char c)
 static int split_words(const char *line, struct words *w, const char **tail)
 {
 	const char *p = line;
+	int parens = 0;	/* crash: no redirection inside ( ) */
 	*tail = NULL;
 	for (;;) {
 		while (is_blank(*p))
 			p++;
 		if (!*p)
 			return 0;
-		if (*p == '|' || *p == '>') {
+		if ((*p == '|' || *p == '>') && parens <= 0) {
 			*tail = p;
 			return 0;
 		}
@@ -107,11 +110,13 @@ static int split_words(const char *line, struct words *w, const char **tail)
 				}
 			} else if (*p == '\'' || *p == '"') {
 				quote = *p;
-			} else if (is_blank(*p) || *p == '|' ||
-				   (*p == '>' && !(len && word[len - 1] == '-'))) {
+			} else if (is_blank(*p) ||
+				   ((*p == '|' || (*p == '>' && !(len && word[len - 1] == '-')))
+				    && parens <= 0)) {
 				/* "->" inside a word is C's arrow (p a->b) */
 				break;
 			} else {
+				parens += *p == '(' ? 1 : *p == ')' ? -1 : 0;
 				word[len++] = *p;
 			}
 		}
@@ -137,6 +142,12 @@ static int run_words(struct kd_session *s, struct words *w, FILE *out,
 {
 	const struct kd_command *cmd = kd_command_find(w->v[0]);
 	if (!cmd) {
+		/* crash: a struct or union name runs struct / union */
+		struct kd_cmd_ctx sctx = { .s = s, .out = out, .err = err,
+					   .name = w->v[0] };
+		int rc = kd_cmd_struct_shortcut(&sctx, w->n, w->v);
+		if (rc >= 0)
+			return rc;
 		fflush(out);
 		fprintf(err, "pykdump: command not found: %s\n", w->v[0]);
 		return 1;

@@ -89,6 +89,12 @@ KD_PUBLIC struct kd_error *kd_set_current_task(struct kd_session *s,
  * list (foreach, per task); returns the context it replaces (0: the
  * default), to restore with another call. */
 KD_PUBLIC uint64_t kd_swap_current_task(struct kd_session *s, uint64_t task);
+/* A task's kernel stack: [*lo, *hi) from task->stack and THREAD_SIZE
+ * (the size of init_task's stack, __end_init_task - init_stack, else
+ * sizeof(union thread_union), else 16 KB). */
+KD_PUBLIC struct kd_error *kd_task_stack_range(struct kd_session *s,
+					       uint64_t task, uint64_t *lo,
+					       uint64_t *hi) KD_WARN_UNUSED;
 
 /* ---- what ps shows ---- */
 
@@ -156,6 +162,19 @@ KD_PUBLIC struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
 KD_PUBLIC struct kd_error *kd_task_rlimits(struct kd_session *s,
 					   uint64_t task, uint64_t (*ret)[2],
 					   size_t max, size_t *n) KD_WARN_UNUSED;
+/* An address space's counters as the OOM killer reads them
+ * (get_mm_counter: the mm's own, without threads' unsynced deltas):
+ * pages of MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES (0 when the kernel
+ * has no such counter), swap entries (MM_SWAPENTS), and the bytes of its
+ * page tables (mm->pgtables_bytes, 4.15+; nr_ptes pages before). */
+struct kd_mm_counters {
+	int64_t file, anon, shmem, swapents;
+	uint64_t pgtables_bytes;
+};
+KD_PUBLIC struct kd_error *kd_mm_counters_read(struct kd_session *s,
+					       uint64_t mm,
+					       struct kd_mm_counters *ret)
+	KD_WARN_UNUSED;
 
 /* crash's two-letter state ("RU", "IN", "UN", "ID", "ZO" ...). */
 KD_PUBLIC const char *kd_task_state_name(uint64_t state);

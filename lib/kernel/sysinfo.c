@@ -7,36 +7,13 @@
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
+#include <pykdump/panic.h>
 #include <pykdump/session.h>
 #include <pykdump/sysinfo.h>
 #include <pykdump/types.h>
 
-#define MAX_TAINTS	64
 #define MAX_DMI		256
 #define MAX_DMI_STRING	1024
-
-struct taint_layout {
-	uint64_t size, c_true, c_false, bit, count;
-};
-
-/* taint_flags[] (4.10+), else tnts[] (struct tnt with the bit). */
-static const struct kd_layout_field flag_fields[] = {
-	KD_LF(struct taint_layout, size, "struct taint_flag", NULL,
-	      KD_LF_SIZE | KD_LF_REQUIRED),
-	KD_LF(struct taint_layout, c_true, "struct taint_flag",
-	      "c_true|true", KD_LF_REQUIRED),
-	KD_LF(struct taint_layout, c_false, "struct taint_flag",
-	      "c_false|false", KD_LF_REQUIRED),
-};
-static const struct kd_layout_field tnt_fields[] = {
-	KD_LF(struct taint_layout, size, "struct tnt", NULL,
-	      KD_LF_SIZE | KD_LF_REQUIRED),
-	KD_LF(struct taint_layout, c_true, "struct tnt", "true",
-	      KD_LF_REQUIRED),
-	KD_LF(struct taint_layout, c_false, "struct tnt", "false",
-	      KD_LF_REQUIRED),
-	KD_LF(struct taint_layout, bit, "struct tnt", "bit", KD_LF_REQUIRED),
-};
 
 /* The number of elements of the global array name, 0 if unknown. */
 static uint64_t array_length(struct kd_session *s, const char *name)
@@ -51,13 +28,14 @@ static uint64_t array_length(struct kd_session *s, const char *name)
 	return n;
 }
 
+/* The flags themselves come from panic.h's kd_taint_flags (the
+ * kernel's taint_flags[], else the documented ones). */
 struct kd_error *kd_kernel_taints(struct kd_session *s, uint64_t *mask,
 				  char *letters, size_t size, int *old)
 {
-	struct taint_layout l;
-	uint64_t table, v;
-	const char *name = "taint_flags";
-	size_t n = 0;
+	struct kd_taint_flag flags[KD_TAINT_MAX];
+	uint64_t v;
+	size_t n = 0, nflags = 0;
 	*mask = 0;
 	*old = 0;
 	if (size)
@@ -67,39 +45,18 @@ struct kd_error *kd_kernel_taints(struct kd_session *s, uint64_t *mask,
 		*mask = (uint32_t)v;
 		return NULL;
 	}
-	if (!kd_global_uint(s, "tainted_mask", 8, mask))
+	if (!kd_taint_mask(s, mask))
 		return kd_error_create(KD_ERR_NOT_FOUND, "tainted_mask cannot "
 				       "be read");
-	struct kd_error *err = kd_layout_fill(s, flag_fields,
-					      KD_ARRAY_SIZE(flag_fields), &l);
-	l.bit = KD_ABSENT;
-	if (err) {
-		kd_error_destroy(err);
-		name = "tnts";
-		if ((err = kd_layout_fill(s, tnt_fields,
-					  KD_ARRAY_SIZE(tnt_fields), &l)))
-			return kd_error_prefix(err, "taint flags");
-	}
-	if (!kd_symbol_try_addr(s, name, &table))
-		return kd_error_create(KD_ERR_NOT_FOUND, "%s not found", name);
-	uint64_t count = array_length(s, name);
-	if (!count || count > MAX_TAINTS)
-		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: unknown length",
-				       name);
-	for (uint64_t i = 0; i < count; i++) {
-		uint64_t e = table + i * l.size, bit = i;
-		uint8_t t, f;
-		if ((err = kd_read_u8(s, e + l.c_true, &t)) ||
-		    (err = kd_read_u8(s, e + l.c_false, &f)))
-			return err;
-		if (kd_present(l.bit)) {
-			uint8_t b;
-			if ((err = kd_read_u8(s, e + l.bit, &b)))
-				return err;
-			bit = b;
-		}
-		char c = (bit < 64 && (*mask & (1ULL << bit))) ? (char)t :
-			 (f != ' ' && f != '-' && f != 'G') ? (char)f : 0;
+	kd_taint_flags(s, flags, &nflags);
+	if (!nflags)
+		return kd_error_create(KD_ERR_NOT_FOUND, "no taint flags "
+				       "known for this kernel");
+	for (size_t i = 0; i < nflags; i++) {
+		int bit = flags[i].bit;
+		char t = flags[i].c_true, f = flags[i].c_false;
+		char c = (bit >= 0 && bit < 64 && (*mask & (1ULL << bit))) ? t :
+			 (f != ' ' && f != '-' && f != 'G') ? f : 0;
 		if (c && n + 1 < size) {
 			letters[n++] = c;
 			letters[n] = '\0';
