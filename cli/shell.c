@@ -165,7 +165,7 @@ int kd_shell_run_line(struct kd_shell *sh, const char *line)
 	if (stdout_failed(sh))
 		rc = 1;
 	else if (why == KD_ERR_INTERRUPTED && output_closed)
-		why = 0;	/* "| head" had what it wanted */
+		why = rc = 0;	/* "| head" had what it wanted: no failure */
 	if (why && !sh->stop) {
 		report_cancel(sh, line, why, budget);
 		rc = 1;

@@ -162,9 +162,9 @@ static int run_words(struct kd_session *s, struct words *w, FILE *out,
 	struct kd_cmd_ctx ctx = { .s = s, .out = out, .err = err,
 				  .name = w->v[0], .words = &cw };
 	optind = 0;	/* commands use getopt; reset its state */
-	int rc = cmd->run(&ctx, w->n, w->v);
-	fflush(out);
-	return rc;
+	/* no flush here: whoever owns out checks its write errors (a full
+	 * device) and needs errno from that flush */
+	return cmd->run(&ctx, w->n, w->v);
 }
 
 /*

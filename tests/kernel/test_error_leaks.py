@@ -60,7 +60,7 @@ def test_p_of_a_missing_member(run, sample, crash):
     ref = crash(["p init_task.no_such_member"], dump=DUMP)
     r = run([sample.vmlinux, sample / DUMP],
             ["p init_task.no_such_member", "p init_task.pid"])
-    assert "There is no member named no_such_member." in r.stdout
+    assert "There is no member named no_such_member." in r.stdout + r.stderr
     # crash has no value for it either
     assert " = " not in ref["p init_task.no_such_member"]
     pid = crash(["p init_task.pid"], dump=DUMP)["p init_task.pid"]
@@ -103,5 +103,5 @@ def test_commands_on_damaged_dwarf(run, sample, damaged_vmlinux):
             "mod", "bt", "sys"]
     r = run([damaged_vmlinux, sample / DUMP], cmds)
     assert re.search(r"units? of \.debug_info left out", r.stderr), r.stderr
-    assert "There is no member named no_such_member." in r.stdout
+    assert "There is no member named no_such_member." in r.stdout + r.stderr
     assert re.search(r"^ +RELEASE: \S+", r.stdout, re.M), r.stdout[-2000:]
