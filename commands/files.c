@@ -13,7 +13,7 @@
  * inode, its page cache (i_mapping) and how many pages that holds
  * instead of the file and dentry.  -d shows a dentry's inode, super
  * block, type and path (through init's mounts, as crash finds it); -p an
- * inode's page count.  -R shows only what refers to a file descriptor
+ * inode's page count and its page cache's pages (kmem -p's lines).  -R shows only what refers to a file descriptor
  * number, an address (file, dentry or inode), a type (REG ...) or a
  * path component, as crash does for "foreach files -R": the task
  * header, ROOT/CWD and the matching lines, nothing for a task without
@@ -33,6 +33,7 @@
 #include <pykdump/vfs.h>
 
 #include "cmd_util.h"
+#include "kmem.h"
 
 #define FILES_NRPAGES	0x1	/* -c */
 
@@ -235,11 +236,21 @@ static int inode_pages(struct files *f, const char *arg)
 	fprintf(ctx->out, "     INODE        NRPAGES\n");
 	fprintf(ctx->out, "%16" PRIx64 "  %7" PRIu64 "\n\n", inode,
 		ii.nrpages);
-	if (ii.nrpages)
-		return kd_cmd_error(ctx, "-p: the page cache's pages are not "
-				    "listed yet (their page lines come with "
-				    "kmem -p)");
-	return 0;
+	if (!ii.nrpages)
+		return 0;
+	struct kd_addr_list pages;
+	err = kd_inode_pages(ctx->s, inode, &pages);
+	int rc = 0;
+	kmem_header_printed = 0;	/* kmem -p's header, once */
+	for (size_t i = 0; i < pages.n; i++) {
+		struct kmem_addr a = { .value = pages.addrs[i] };
+		if (!kmem_mem_map_one(ctx, &a))
+			rc = kd_cmd_error(ctx, "page %" PRIx64 " (index %"
+					  PRIu64 ") is not a struct page",
+					  pages.addrs[i], pages.index[i]);
+	}
+	kd_addr_list_free(&pages);
+	return err ? kd_cmd_fail_what(ctx, "the page cache", err) : rc;
 }
 
 static void parse_ref(struct ref *r, const char *str)
@@ -328,8 +339,8 @@ const struct kd_command kd_cmd_files = {
 		"  built through the mount tree as d_path() does.\n"
 		"\n"
 		"     -d dentry  the dentry's inode, super block, type and path.\n"
-		"     -p inode   the inode and the number of its pages in the\n"
-		"                page cache.\n"
+		"     -p inode   the inode, the number of its pages in the page\n"
+		"                cache, and those pages as kmem -p shows them.\n"
 		"     -c         each file's inode, i_mapping address_space and\n"
 		"                the number of its pages in the page cache.\n"
 		"  -R reference  only the files that refer to this descriptor\n"

@@ -108,6 +108,16 @@ KD_PUBLIC struct kd_error *kd_inode_info(struct kd_session *s,
 					 struct kd_inode_info *ret)
 	KD_WARN_UNUSED;
 
+/* The pages of an inode's page cache (i_mapping's i_pages, page_tree
+ * before 4.17), in index order with their indices: struct page
+ * addresses (a large folio once, at its first index); value entries
+ * (shadows of evicted pages) are left out.  On a broken tree: the pages
+ * found and the error. */
+KD_PUBLIC struct kd_error *kd_inode_pages(struct kd_session *s,
+					  uint64_t inode,
+					  struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
+
 /* A dentry seen without its vfsmount, as crash's files -d shows it: its
  * inode (0 for a negative dentry), its super block (the inode's i_sb,
  * else d_sb), and its path through the last mount of init's (pid 1)

@@ -280,7 +280,7 @@ void kd_file_info(struct kd_session *s, const struct kd_vfs_layout *l,
 /* ---- inodes and dentries ---- */
 
 struct inode_layout {
-	uint64_t i_sb, i_mode, i_mapping, nrpages, d_sb;
+	uint64_t i_sb, i_mode, i_mapping, nrpages, d_sb, i_pages;
 };
 
 #define I struct inode_layout
@@ -290,6 +290,8 @@ static const struct kd_layout_field inode_fields[] = {
 	KD_LF(I, i_mapping, "struct inode", "i_mapping", KD_LF_REQUIRED),
 	KD_LF(I, nrpages, "struct address_space", "nrpages", KD_LF_REQUIRED),
 	KD_LF(I, d_sb, "struct dentry", "d_sb", 0),
+	/* the page cache: an xarray (4.17+), a radix tree before */
+	KD_LF(I, i_pages, "struct address_space", "i_pages|page_tree", 0),
 };
 #undef I
 
@@ -381,4 +383,39 @@ struct kd_error *kd_dentry_info(struct kd_session *s,
 	if (vfs)
 		kd_vfs_path(s, l, vfs, dentry, path, size);
 	return NULL;
+}
+
+struct kd_error *kd_inode_pages(struct kd_session *s, uint64_t inode,
+				struct kd_addr_list *ret)
+{
+	struct inode_layout l;
+	uint64_t mapping;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = kd_layout_fill(s, inode_fields,
+					      KD_ARRAY_SIZE(inode_fields), &l);
+	if (err)
+		return kd_error_prefix(err, "unknown inode layout");
+	if (!kd_present(l.i_pages))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "struct "
+				       "address_space has no i_pages or "
+				       "page_tree");
+	if ((err = kd_read_ptr(s, inode + l.i_mapping, &mapping)))
+		return err;
+	if (!mapping)
+		return NULL;
+	struct kd_addr_list all;
+	err = kd_xarray_walk(s, mapping + l.i_pages, KD_WALK_NOLOG,
+			     KD_MAXEL_DEFAULT, &all);
+	/* value entries (bit 0: shadows of evicted pages, swap and DAX
+	 * entries) are no pages */
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.addrs[i] & 1)
+			continue;
+		all.addrs[ret->n] = all.addrs[i];
+		all.index[ret->n++] = all.index[i];
+	}
+	ret->addrs = all.addrs;
+	ret->index = all.index;
+	ret->cap = all.cap;
+	return err;
 }

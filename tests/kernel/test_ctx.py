@@ -176,20 +176,25 @@ def test_set_output_names_the_task(refs):
 
 
 def test_dentry_and_inode(crash, pykdump, refs, compare):
-    """files -d DENTRY and files -p INODE of init's open files (the
-    addresses from crash's `files 1`)."""
+    """files -d DENTRY and files -p INODE (its page cache's pages as kmem
+    -p lines) of init's and the sleeper's open files (the addresses from
+    crash's `files 1` and `files -c SLEEPER`)."""
     lines = re.findall(r"^\s*\d+ ([0-9a-f]+) ([0-9a-f]+) ([0-9a-f]+) (\w+)",
                        refs["cmds"][1]["files 1"], re.M)
-    assert lines
+    cached = re.findall(r"^\s*\d+ ([0-9a-f]+) [0-9a-f]+\s+(\d+) ",
+                        refs["cmds"][1][f"files -c {SLEEPER}"], re.M)
+    assert lines and cached
     cmds = []
     for _file, dentry, inode, _type in lines:
         cmds += [f"files -d {dentry}", f"files -p {inode}"]
+    cmds += [f"files -p {inode}" for inode, _n in cached]
     cmds = list(dict.fromkeys(cmds))
     ref = crash(cmds, dump=DUMP)
+    # not only empty page caches
+    assert any(re.search(r"^\s*PAGE\s+PHYSICAL", ref[c], re.M)
+               for c in cmds), ref
     got, _ = run_batch(pykdump, cmds)
     for c in cmds:
-        if c.startswith("files -p") and "PAGE" in ref[c]:
-            continue    # page lines: see test_inode_pages_listed
         compare(got[c], ref[c], what=c)
 
 
