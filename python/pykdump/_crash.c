@@ -30,6 +30,7 @@ static const struct kdpy_part {
 	{ "mem", kdpy_mem_init },
 	{ "vm", kdpy_vm_init },
 	{ "exec", kdpy_exec_init },
+	{ "kernel", kdpy_kernel_init },
 };
 
 /* Where the C data of an int subclass sits: after room for the digits of

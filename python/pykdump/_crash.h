@@ -57,6 +57,7 @@ int kdpy_tptr_init(PyObject *m);	/* _crash_tptr.c: tPtr */
 int kdpy_mem_init(PyObject *m);		/* _crash_mem.c: memory, symbols, lists */
 int kdpy_vm_init(PyObject *m);		/* _crash_vm.c: uvtop, get_pathname */
 int kdpy_exec_init(PyObject *m);	/* _crash_exec.c: built-in commands */
+int kdpy_kernel_init(PyObject *m);	/* _crash_kernel.c: uptime, task mem */
 
 /* ---- errors (_crash_error.c) ---- */
 
@@ -166,6 +167,11 @@ typedef struct kdpy_reader {
 	PyObject *enuminfo;		/* ENUM: for tEnum, set lazily */
 	PyObject *session;		/* the session handle type points into
 					 * (NULL: the void reader) */
+	/* CHARARRAY, CHARPTR: 1 when the characters are plain `char`
+	 * (read as a string, SmartString), 0 for unsigned/signed char and
+	 * typedefs of them (u8 ...: a list of ints, a tPtr), as the
+	 * original API decided by the element's type name */
+	uint8_t text;
 } kdpy_reader;
 
 /* A struct member: the library's descriptor (in the member table of the
@@ -220,8 +226,10 @@ PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 /* Bytes of the struct a member's value is made from (the field's
  * nbytes). */
 uint64_t kdpy_value_bytes(const struct kd_rmember *m);
-/* Python classes the values are built with (set by lowlevel.py). */
+/* Python classes the values are built with (set by lowlevel.py);
+ * TypeInfo(reader) describes a type as the original did (tPtr.ptype). */
 extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
+extern PyObject *kdpy_TypeInfo;
 
 /* ---- memory (_crash_mem.c) ---- */
 int kdpy_read(uint64_t addr, void *buf, size_t len);	/* -1 + exception */

@@ -27,7 +27,7 @@ from .lowlevel import (StructResult, tPtr, SmartString, tEnum,  # noqa: F401
                        AttrSetter, printObject, readmem, readPtr, mem2long,
                        FD_ISSET)
 from .datatypes import (TypeInfo, SUInfo, ArtStructInfo,  # noqa: F401
-                        EnumInfo, VarInfo, type_length)
+                        EnumInfo, VarInfo, PseudoVarInfo, type_length)
 from .memocaches import memoize_typeinfo, memoize_cond, CU_LIVE, CU_LOAD
 
 pylog = PyLog()
@@ -154,7 +154,9 @@ def le16_to_cpu(v):
 # ------------------------------------------------------ symbols, types
 
 def whatis(name):
-    """VarInfo of a global (.ti, .addr); TypeError when there is none."""
+    """VarInfo of a global variable or a function (.ti, .addr, .ctype);
+    TypeError when there is none.  A function's ti.stype is "(func)" and
+    ti.prototype the TypeInfos of its return type and parameters."""
     info = _crash._var_info(name)
     if info is None:
         raise TypeError("There's no symbol {!r}".format(name))
@@ -185,36 +187,17 @@ def addr2sym(addr, loose_match=0):
     nearest symbol at or below addr, or (None, 0)."""
     hit = _crash._addr2sym(int(addr))
     if loose_match:
-        return hit if hit is not None else (None, 0)
+        return hit[:2] if hit is not None else (None, None)
     if hit is None or hit[1] != 0:
         return None
     return hit[0]
 
 
 def addr2mod(addr):
-    """The module an address belongs to (module text/data), or None."""
-    try:
-        mods = readSUListFromHead(sym2addr("modules"), "list",  # noqa
-                                  "struct module")
-    except Exception:
-        return None
-    addr = int(addr)
-    for m in mods:
-        for base, size in _module_ranges(m):
-            if base <= addr < base + size:
-                return str(m.name)
-    return None
-
-
-def _module_ranges(m):
-    if m.hasField("mem"):
-        return [(int(r.base), int(r.size)) for r in m.mem]
-    out = []
-    for f in ("core_layout", "init_layout"):
-        if m.hasField(f):
-            lay = getattr(m, f)
-            out.append((int(lay.base), int(lay.size)))
-    return out
+    """The name of the module whose symbol is at or below addr, or None
+    (an address of the kernel image, or of nothing)."""
+    hit = _crash._addr2sym(int(addr))
+    return hit[2] if hit is not None else None
 
 
 def struct_exists(sname):
@@ -228,14 +211,30 @@ def struct_size(sname):
 union_size = getSizeOf = struct_size
 
 
+def _pseudo_member(sname, member):
+    """A pseudo-member at a fixed offset (structSetAttr), or None."""
+    try:
+        vi = SUInfo(sname).get(member)
+    except TypeError:
+        return None
+    return vi if isinstance(vi, PseudoVarInfo) else None
+
+
 def member_offset(sname, member):
     """Offset in bytes of a member ("a.b.c" through embedded members),
-    -1 when there is none."""
+    or of a pseudo-member at a fixed offset; -1 when there is none."""
+    vi = _pseudo_member(sname, member) if "." not in member else None
+    if vi is not None:
+        return vi.offset
     mp = _crash._member_path(sname, member)
     return -1 if mp is None else mp[0]
 
 
 def member_size(sname, member):
+    """Bytes of a member (all its elements), -1 when there is none."""
+    vi = _pseudo_member(sname, member) if "." not in member else None
+    if vi is not None:
+        return vi.size
     mp = _crash._member_path(sname, member)
     return -1 if mp is None else mp[1].size
 
@@ -258,8 +257,15 @@ def container_of(ptr, ctype, member):
 
 
 def funcargs(fname):
-    """Not available: function prototypes are not exposed yet."""
-    return None
+    """The C types of a function's parameters as strings, or None when
+    fname is no function with debuginfo."""
+    try:
+        ti = whatis(fname).ti
+    except TypeError:
+        return None
+    if ti.stype != "(func)":
+        return None
+    return [a.typestr() for a in ti.prototype[1:]]
 
 
 # -------------------------------------------------------------- lists
@@ -327,11 +333,12 @@ def readSUListFromHead(headaddr, listfieldname, mystruct, maxel=None,
                        inchead=False, warn=True):
     """The structs mystruct linked through listfieldname on the list
     headed at headaddr (an address or a symbol name)."""
-    if isinstance(headaddr, str):
-        headaddr = sym2addr(headaddr)
     off = member_offset(mystruct, listfieldname)
     if off < 0:
         raise KeyError("{} has no member {}".format(mystruct, listfieldname))
+    if isinstance(headaddr, str):
+        # a symbol names the struct holding the head, not the head
+        headaddr = sym2addr(headaddr) + off
     addrs = readList(headaddr, 0, maxel, inchead, warn)
     return _crash._structs_at(_crash.type_reader(mystruct), addrs, -off)
 
@@ -355,19 +362,31 @@ def hlist_for_each_entry(emtype, head, member, maxel=None):
         yield readSU(emtype, a - off)
 
 
-def getFullBuckets(start, bsize, items, chain_off=0):
-    """The non-NULL chain pointers of a hash table of `items` buckets of
-    bsize bytes at start."""
+def _buckets(start, bsize, items, chain_off):
+    """(index, pointer) of the non-NULL chain pointers of a hash table of
+    `items` buckets of bsize bytes at start (read at once)."""
+    if items <= 0:
+        return []
+    psize = PTR_SIZE if "PTR_SIZE" in globals() else 8
+    m = readmem(int(start), bsize * items)
     out = []
     for i in range(items):
-        p = readPtr(int(start) + i * bsize + chain_off)
+        o = i * bsize + chain_off
+        p = int.from_bytes(m[o:o + psize], "little")
         if p:
-            out.append(p)
+            out.append((i, p))
     return out
 
 
+def getFullBuckets(start, bsize, items, chain_off=0):
+    """The non-NULL chain pointers of a hash table of `items` buckets of
+    bsize bytes at start."""
+    return [p for _i, p in _buckets(start, bsize, items, chain_off)]
+
+
 def getFullBucketsH(start, bsize, items, chain_off=0):
-    return getFullBuckets(start, bsize, items, chain_off)
+    """The same as (bucket index, pointer) pairs."""
+    return _buckets(start, bsize, items, chain_off)
 
 
 def readSUArray(suname, startaddr, dim=0):
@@ -515,13 +534,18 @@ def exec_crash_command(cmd, no_stdout=0):
 
 def exec_crash_command_bg(cmd, timeout=None):
     """The same under a time budget (--timeout by default); on timeout the
-    problem is logged and the partial output returned."""
+    problem is logged and the partial output returned.  A command that
+    fails raises crash.error as exec_crash_command does (the original
+    logged a warning and returned the error text, which programs then
+    took for an answer)."""
     if timeout is None:
         timeout = _crash.default_timeout
     rc, out, timed_out = _exec_checked(cmd, float(timeout))
     if timed_out:
         pylog.timeout("<{}> failed to complete within the timeout "
                       "period of {}s".format(cmd, timeout))
+    elif rc != 0:
+        raise _command_error(cmd, out, _error_text(cmd, out))
     return out
 
 

@@ -71,7 +71,12 @@ _crash.set_purge_hook(_on_purge)
 
 def memoize_cond(condition):
     """Cache fn's results per arguments, dropped by the rules of the
-    CU_* flags in `condition`.  Call with MEMOIZE=False to bypass."""
+    CU_* flags in `condition`.  Call with MEMOIZE=False to bypass.
+
+    As in the original, each call records its MEMOIZE argument in the
+    wrapper's attribute `__memoize` (a plain attribute name: functions
+    are not mangled), so fn can pass it on to what it memoizes itself
+    (LinuxDump's exec_bt reads exec_bt.__memoize)."""
     def deco(fn):
         ident = (condition, getattr(fn, "__module__", None),
                  getattr(fn, "__qualname__", None) or
@@ -79,6 +84,7 @@ def memoize_cond(condition):
 
         def newfunc(*args, **kwargs):
             memoize = kwargs.pop("MEMOIZE", True)
+            setattr(newfunc, "__memoize", memoize)
             if not memoize or not _may_cache(condition):
                 if debugMemoize > 2:  # noqa: F821
                     print("do not memoize", ident, args)
@@ -97,7 +103,9 @@ def memoize_cond(condition):
             val = fn(*args, **kwargs)
             _memoize_cache[key] = val
             return val
-        return functools.wraps(fn)(newfunc)
+        newfunc = functools.wraps(fn)(newfunc)
+        setattr(newfunc, "__memoize", True)
+        return newfunc
     return deco
 
 

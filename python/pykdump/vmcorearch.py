@@ -124,6 +124,9 @@ def fill_sys_info():
     sys_info.kernel = KernelRev(m["release"] or "0")
     sys_info.HZ = m["hz"]
     sys_info.machine = m["machine"]
+    # the original's highlevel put these in sys_info (percpu.py reads them)
+    sys_info.pointersize = m["ptr_size"]
+    sys_info.pointermask = (1 << (8 * m["ptr_size"])) - 1
     sys_info.debuginfo = [d for d in (
         os.path.dirname(m["vmlinux_path"] or ""),) if d]
     g = globals()

@@ -127,7 +127,7 @@ def test_unload_forgets_type_and_caches(api):
 
     assert api.loadModule("loop")
     info = api.SUInfo("struct loop_device")
-    assert "lo_disk" in info.PYT_body
+    assert "lo_disk" in info.getFnames()
     assert api.SUInfo("struct loop_device") is info      # memoized
     size = loop_size("struct loop_device")
     assert size > 0 and loop_size("struct loop_device") == size
