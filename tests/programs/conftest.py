@@ -35,10 +35,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from progrun import DUMP, Run
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -47,7 +48,6 @@ ORIGINAL = Path(os.environ.get("PYKDUMP_ORIGINAL",
                                REPO.parent / "shared" / "pykdump-original"))
 COMPAT_DIFF = HERE / "kernel-compat.diff"
 BIN = Path(os.environ.get("PYKDUMP_BIN", REPO / "build" / "pykdump"))
-DUMP = "vmcore.kdump"
 TIMEOUT = 300
 
 # The kernel tests' fixtures (sample, crash, pykdump, compare), loaded
@@ -61,6 +61,13 @@ sample = _kconf.sample
 crash = _kconf.crash
 pykdump = _kconf.pykdump
 compare = _kconf.compare
+# Test files of tests/kernel do `from conftest import NAME`: when both
+# directories are collected in one session, "conftest" may be this module,
+# so it offers the kernel conftest's names too.
+for _name in dir(_kconf):
+    if not _name.startswith("_") and _name not in globals():
+        globals()[_name] = getattr(_kconf, _name)
+del _name
 
 # Which lane builds which crash command the programs need (wave2.md).
 OWNERS = [
@@ -176,18 +183,6 @@ def progs_tree(tmp_path_factory):
     return dest
 
 
-@dataclass
-class Run:
-    args: tuple
-    rc: int
-    out: str
-    err: str
-
-    def __str__(self):
-        return "%s: rc=%d\n--- stdout (end)\n%s\n--- stderr\n%s" % (
-            " ".join(self.args), self.rc, self.out[-3000:], self.err[-3000:])
-
-
 _runs = {}
 
 
@@ -206,13 +201,3 @@ def run_prog(progs_tree, sample):
             _runs[key] = Run(key, r.returncode, r.stdout, r.stderr)
         return _runs[key]
     return run
-
-
-def assert_ran(run):
-    """Exit 0, no traceback, no "not supported" from our engine, no
-    failed command: the program ran to its end."""
-    assert run.rc == 0, str(run)
-    for text in (run.out, run.err):
-        assert "Traceback" not in text, str(run)
-        assert "not supported by pykdump" not in text, str(run)
-    assert "Execution took" in run.out, str(run)

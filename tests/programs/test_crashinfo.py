@@ -13,7 +13,7 @@ import re
 import pytest
 
 import facts
-from conftest import DUMP, assert_ran
+from progrun import DUMP, assert_ran
 
 # crash's answers for this module, one session.
 CRASH = ["sys", "bt -a", "ps", "ps -l", "ps -G", "kmem -i", "mount", "net", "log",

@@ -11,7 +11,7 @@ import re
 import pytest
 
 import facts
-from conftest import DUMP, assert_ran
+from progrun import DUMP, assert_ran
 
 CRASH = ["ps", "ps -m", "foreach bt", "ps -G"]
 
