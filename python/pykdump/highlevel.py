@@ -17,6 +17,8 @@ this module is thin glue.  The machine's sizes (INT_SIZE, LONG_MAX ...)
 become module globals when a dump is open (set_machine_globals).
 """
 
+import re
+
 from . import _crash
 from .Generic import (getCurrentModule, registerObjAttrHandler,  # noqa: F401
                       registerModuleAttr, patch_default_kw,
@@ -552,8 +554,107 @@ def exec_crash_command_bg(cmd, timeout=None):
 exec_crash_command_bg2 = exec_crash_command_bg
 
 
+# The gdb settings programs read and change through exec_gdb_command
+# (LinuxDump's DisasmFlavor: "show"/"set disassembly-flavor",
+# "output-radix"), kept per process as gdb kept them.
+_gdb_settings = {"disassembly-flavor": "att", "output-radix": "10"}
+_GDB_SHOW = {
+    "disassembly-flavor": 'The disassembly flavor is "{}".',
+    "output-radix": "Default output radix for printing of values is {}.",
+}
+_GDB_VALUES = {"disassembly-flavor": ("att", "intel"),
+               "output-radix": ("8", "10", "16")}
+
+
+def _gdb_address(expr):
+    """The address of an x command's operand: a number or a symbol."""
+    expr = expr.strip()
+    try:
+        return int(expr, 0)
+    except ValueError:
+        pass
+    name, _plus, off = expr.partition("+")
+    addr = sym2addr(name.strip())
+    if not addr:
+        raise _crash.error('No symbol "{}" in current context.'.format(
+            name.strip()))
+    return addr + (int(off, 0) if off.strip() else 0)
+
+
+def _gdb_symbolic(addr):
+    """gdb's " <sym+off>" for an address ("" when none)."""
+    hit = _crash._addr2sym(addr)
+    if hit is None:
+        return ""
+    return " <{}>".format(hit[0] if not hit[1] else
+                          "{}+{}".format(hit[0], hit[1]))
+
+
+def _gdb_x_string(count, addr):
+    out = []
+    for _i in range(count or 1):
+        raw = _read_cstring(addr)
+        text = _gdb_escape(raw)
+        out.append("0x{:x}{}:\t\"{}\"".format(addr, _gdb_symbolic(addr),
+                                               text))
+        addr += len(raw) + 1
+    return "\n".join(out) + "\n"
+
+
+_GDB_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v",
+                12: "\\f", 13: "\\r", 27: "\\033", 34: '\\"',
+                92: "\\\\"}
+
+
+def _gdb_escape(raw):
+    """Bytes as gdb prints them in a string: C escapes, octal for the
+    rest of what is not printable ASCII."""
+    return "".join(_GDB_ESCAPES.get(b) or (chr(b) if 32 <= b < 127
+                                           else "\\%o" % b) for b in raw)
+
+
+def _read_cstring(addr, limit=4096):
+    """The bytes at addr up to the first NUL (at most limit), reading
+    page by page so that the end of mapped memory is no error."""
+    out = b""
+    while len(out) < limit:
+        chunk = min(256, 4096 - (addr + len(out)) % 4096)
+        data = readmem(addr + len(out), chunk)
+        nul = data.find(b"\0")
+        if nul >= 0:
+            return out + data[:nul]
+        out += data
+    return out[:limit]
+
+
+def _gdb_x_insn(count, addr):
+    disasm = getattr(_crash, "_disasm", None)
+    if disasm is None:
+        raise _crash.error("x/i: instructions cannot be disassembled here "
+                           "(not supported yet)")
+    return disasm(addr, count or 1,
+                  _gdb_settings["disassembly-flavor"])
+
+
 def exec_gdb_command(cmd):
-    """p/ptype/whatis style requests, answered by our commands."""
+    """What gdb answered inside crash, for the commands the programs pass
+    to it: show/set of disassembly-flavor and output-radix, x/Ns and
+    x/Ni ADDR; other requests (p, ptype, whatis) are our commands'."""
+    words = cmd.split()
+    if len(words) == 2 and words[0] == "show" and words[1] in _GDB_SHOW:
+        return _GDB_SHOW[words[1]].format(_gdb_settings[words[1]]) + "\n"
+    if len(words) == 3 and words[0] == "set" and words[1] in _GDB_SHOW:
+        if words[2] not in _GDB_VALUES[words[1]]:
+            raise _crash.error('Undefined item: "{}".'.format(words[2]))
+        _gdb_settings[words[1]] = words[2]
+        return ""
+    m = re.match(r"^x/(\d*)([is])\s+(.+)$", cmd.strip())
+    if m:
+        count = int(m.group(1)) if m.group(1) else 1
+        addr = _gdb_address(m.group(3))
+        if m.group(2) == "s":
+            return _gdb_x_string(count, addr)
+        return _gdb_x_insn(count, addr)
     return exec_crash_command(cmd)
 
 

@@ -42,6 +42,7 @@ CRASH_CMDS = [
     "p sizeof(struct task_struct)", "sym -m loop", "sym -l",
     "p init_nsproxy", "p &init_nsproxy",
     "p/x init_net.loopback_dev->perm_addr",
+    "show disassembly-flavor", "show output-radix", "x/s linux_banner"
 ]
 
 
@@ -357,3 +358,20 @@ def test_cdefine_subclass(api):
     assert c.TASK_INTERRUPTIBLE == 1
     assert c.value2key(1) == "TASK_INTERRUPTIBLE"
     assert c.value2key(7) is None
+
+
+def test_gdb_passthrough(api, ref):
+    """What programs ask gdb through exec_gdb_command (fregs.py's
+    DisasmFlavor, Dev.py's x/s) answers as crash's gdb does."""
+    for cmd in ("show disassembly-flavor", "show output-radix",
+                "x/s linux_banner"):
+        assert api.exec_gdb_command(cmd) == ref[cmd], cmd
+    api.exec_gdb_command("set disassembly-flavor intel")
+    assert '"intel"' in api.exec_gdb_command("show disassembly-flavor")
+    api.exec_gdb_command("set disassembly-flavor att")
+    api.exec_gdb_command("set output-radix 16")
+    assert "is 16." in api.exec_gdb_command("show output-radix")
+    api.exec_gdb_command("set output-radix 10")
+    import crash
+    with pytest.raises(crash.error):
+        api.exec_gdb_command("set output-radix 7")
