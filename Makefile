@@ -12,6 +12,10 @@
 #                 SAMPLE_DIR-boot2) and the kernel tests against it
 #   make sample   make (or reuse) the sample dump
 #   make bench    compare with crash and drgn on the sample dump
+#   make test-scenarios
+#                 tests on the scenario dumps (hung, oops, lockup, oom,
+#                 scale), each built on first use (not part of make test);
+#                 SCENARIO_RELEASE=latest for the newest Debian kernel
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
 
 PYTHON      := /usr/bin/python3
@@ -20,6 +24,7 @@ ASAN_BUILD  := build-asan
 FUZZ_BUILD  := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
+SCENARIO_RELEASE ?=
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
 OTHER_BOOT_DIR ?= $(SAMPLE_DIR)-boot2
 export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
@@ -30,7 +35,7 @@ PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 TEST_STAGES := deps build sample unit asan asan-python fuzz-smoke pytest
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
-	bench fuzz clean test-other-boot test-progs-waiting
+	bench fuzz clean test-other-boot test-scenarios test-progs-waiting
 
 all: build
 
@@ -93,14 +98,16 @@ fuzz: fuzz-build
 
 # tests/meta: checks of the test suite itself (no boot-specific literals)
 # and of the scripts.  --dist loadfile keeps a file's tests on one worker,
-# so its module fixtures (crash's answers) are made once.  tests/programs
+# so its module fixtures (crash's answers) are made once.  The scenario
+# tests have their own target (test-scenarios below).  tests/programs
 # runs the original PyKdump programs (../shared/pykdump-original); a run
 # that needs a command our engine does not have yet is marked waits_on
 # at collection and left out here (make test-progs-waiting runs those).
 pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
-	  -m "not waits_on" tests/meta tests/python tests/kernel tests/programs
+	  -m "not waits_on" tests/meta tests/python tests/kernel tests/programs \
+	  --ignore=tests/kernel/test_scenarios.py
 
 # The program runs that wait for another lane's command (they fail until
 # it lands; each says which command and which lane in its waits_on mark).
@@ -121,7 +128,14 @@ test-other-boot: build sample
 	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile -m "not waits_on" \
-	  tests/kernel tests/programs
+	  tests/kernel tests/programs --ignore=tests/kernel/test_scenarios.py
+
+# Each scenario dump is made on first use by scripts/make-sample-dump
+# --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
+test-scenarios: build sample
+	PYKDUMP_SCENARIO_RELEASE=$(SCENARIO_RELEASE) \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) --durations=15 tests/kernel/test_scenarios.py
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)

@@ -248,16 +248,19 @@ class Crash:
 
     def task(self, who, dump="vmcore.elf"):
         """(pid, task address in hex) of WHO, a pid or a command name (the
-        lowest pid of that name), from crash's `ps WHO` on DUMP: tests take
+        lowest pid of that name), from crash's `ps` on DUMP (one session
+        per dump, shared with the tests that ask `ps` alone): tests take
         what changes from boot to boot (pids, addresses) from crash's
         answer, never from a literal."""
-        out = self.alone(f"ps {who}", dump=dump)
+        out = self.alone("ps", dump=dump)
+        who = str(who)
         for ln in out.splitlines():
-            m = re.match(r"^>?\s*(\d+)\s+\d+\s+\d+\s+([0-9a-f]{8,})\s", ln)
-            if m and (not str(who).isdigit() or m.group(1) == str(who)):
+            m = re.match(r"^>?\s*(\d+)\s+\d+\s+\d+\s+([0-9a-f]{8,})\s.*\s(\S+)$",
+                         ln)
+            if m and (m.group(1) == who if who.isdigit()
+                      else m.group(3) in (who, f"[{who}]")):
                 return int(m.group(1)), m.group(2)
-        raise AssertionError(f"crash's `ps {who}` on {dump} names no task:"
-                             f"\n{out}")
+        raise AssertionError(f"crash's `ps` on {dump} names no task {who}")
 
     def resolve(self, cmd, dump="vmcore.elf"):
         """CMD with `<pid WHO>` and `<task WHO>` (WHO: a pid or a command
