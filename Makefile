@@ -16,6 +16,10 @@
 #                 tests on the scenario dumps (hung, oops, lockup, oom,
 #                 scale), each built on first use (not part of make test);
 #                 SCENARIO_RELEASE=latest for the newest Debian kernel
+#   make test-progs-waiting
+#                 the runs of the original PyKdump programs (tests/programs)
+#                 that wait for a crash command another lane is building
+#                 (make test leaves them out until our engine has it)
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
 
 PYTHON      := /usr/bin/python3
