@@ -12,9 +12,12 @@
  *   PTR                  StructResult at the pointer when it points to a
  *                        struct or union, else tPtr
  *   CHARPTR              SmartString of the string, None for NULL
+ *                        (plain char only: unsigned char *, u8 * are tPtr)
  *   FUNCPTR              int
- *   CHARARRAY            SmartString of its bytes
- *   ARRAY                list of its elements (one dimension at a time)
+ *   CHARARRAY            SmartString of its bytes (plain char only:
+ *                        unsigned char[], u8[] are lists of ints)
+ *   ARRAY                list of its elements (one dimension at a time);
+ *                        struct x a[1] and a[]: the StructResult at a
  *   flexible arrays      intDimensionlessArray (T x[], T x[0])
  *   STRUCT               StructResult at the address
  *   VOID, FUNCTION       int (the address)
