@@ -235,23 +235,24 @@ class PseudoVarInfo(VarInfo):
     """A pseudo-member set by structSetAttr/AttrSetter."""
 
 
-# Pseudo-members that resolve to a plain offset (no pointer on the way),
-# by struct name: SUInfo shows them as members (the original put them
-# in PYT_sinfo), so member_offset and ListHead find them.
+# Pseudo-members set by structSetAttr/AttrSetter, by struct name:
+# {sname: {aname: (pseudo, always)}}.  SUInfo lists them as members (the
+# original put them in PYT_sinfo), so member_offset and ListHead find
+# them: pseudo.varinfo() is the PseudoVarInfo of one at a fixed offset
+# (None through pointers); always: listed even then, with None, as the
+# original's AttrSetter did.
 _pseudo_members = {}
 
 
-def add_pseudo_member(sname, aname, vi):
-    """Record pseudo-member aname of struct sname: vi its PseudoVarInfo
-    when it is at a fixed offset, None when it goes through pointers (the
-    original's AttrSetter put None in PYT_sinfo then: the name is there,
-    it has no offset).  In its SUInfo now and in those made later."""
-    _pseudo_members.setdefault(sname, {})[aname] = vi
+def add_pseudo_member(sname, aname, pseudo, always):
+    """Record pseudo-member aname of struct sname, in its SUInfo now and
+    in those made later."""
+    _pseudo_members.setdefault(sname, {})[aname] = (pseudo, always)
     try:
         si = SUInfo(sname)
     except TypeError:
         return
-    dict.__setitem__(si, aname, vi)
+    si._add_pseudo(aname, pseudo, always)
 
 
 class SUInfo(dict, metaclass=MemoizeSU):
@@ -281,8 +282,14 @@ class SUInfo(dict, metaclass=MemoizeSU):
             self[name] = vi
             self.PYT_body.append((name, vi))
         for key in {sname, r.name}:
-            for aname, vi in _pseudo_members.get(key, {}).items():
-                dict.__setitem__(self, aname, vi)
+            for aname, (pseudo, always) in \
+                    _pseudo_members.get(key, {}).items():
+                self._add_pseudo(aname, pseudo, always)
+
+    def _add_pseudo(self, aname, pseudo, always):
+        vi = pseudo.varinfo()
+        if vi is not None or always:
+            dict.__setitem__(self, aname, vi)
 
     def __getattr__(self, name):
         try:

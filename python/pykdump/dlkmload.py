@@ -85,7 +85,7 @@ def loadModule(modname, ofile=None, altname=None):
     from the file's), as in the original."""
     if debugDLKM:  # noqa: F821 (registerModuleAttr)
         print("loadModule", modname, ofile, altname)
-    present = lsModules()
+    present = _module_rows(_exec("mod", "loadModule"))
     if not any(n in present for n in _variants(altname or modname)):
         return False
     for d in _debuginfo_dirs() if ofile is None else ():

@@ -11,11 +11,15 @@ SmartString, tEnum and the flexible-array int are small Python classes the
 C readers instantiate.
 """
 
+import weakref
+
 from . import _crash
 from .datatypes import (TypeInfo, VarInfo, PseudoVarInfo, SUInfo,  # noqa: F401
                         ArtStructInfo, EnumInfo, TYPE_CODE_SU, TYPE_CODE_PTR,
                         type_length, enum_info_of_reader, add_pseudo_member)
 from .Generic import registerModuleAttr
+from . import memocaches
+from .memocaches import CU_LOAD
 
 registerModuleAttr("debugDeref", default=0)
 
@@ -179,12 +183,15 @@ _crash._struct_methods.update({
 # ------------------------------------------------------ pseudo-members
 #
 # structSetAttr and AttrSetter give structs pseudo-members: a name that
-# reads a member chain ("sk.__sk_common.skc_family") found, as in the
-# original, when the pseudo-member is set.  The chain is compiled to
-# steps (follow a pointer, or add an offset) ending with the last
-# member's VarInfo, and evaluated from the struct's address: it never
-# goes through attribute lookup, so a pseudo-member may carry the name of
-# a real member (it hides it, as the original's class attribute did).
+# reads a member chain ("sk.__sk_common.skc_family"), the first of a
+# list that exists in the struct, as in the original.  The chain is
+# compiled to steps (follow a pointer, or add an offset) ending with the
+# last member's VarInfo, and evaluated from the struct's address: it
+# never goes through attribute lookup, so a pseudo-member may carry the
+# name of a real member (it hides it, as the original's class attribute
+# did).  What is compiled describes the open dump's types: it is dropped
+# when they go (another dump, module debuginfo loaded) and compiled
+# again on next use, so a pseudo-member keeps no dump alive.
 
 def parseDerefString(sname, teststring):
     """Compile member chain teststring of struct sname: (fi, chain) where
@@ -235,25 +242,110 @@ def pseudoAttrEvaluator(addr, vi, chain):
     return vi.reader(addr)
 
 
-class PseudoAttr(object):
-    """A compiled member chain as an attribute; chain None: the struct
-    itself (the empty string)."""
+# Every PseudoAttr in use, to drop what they compiled when the types go.
+_pseudo_attrs = weakref.WeakSet()
 
-    def __init__(self, fi, chain):
-        self.fi = fi
-        self.chain = chain
-        if chain is not None:
-            # the last member's reader, looked up once
-            self._read = fi.reader
-            self._steps = tuple(chain)
+
+def _forget_compiled(flags, type_name):
+    if flags & CU_LOAD:
+        for pa in _pseudo_attrs:
+            pa._compiled = None
+
+
+memocaches.purge_listeners.append(_forget_compiled)
+
+_SKC = "SKC."
+_SKC_STRUCT = "struct sock_common"
+
+
+def _resolve(sname, estrings):
+    """(fi, chain) of the first of estrings that exists in struct sname
+    ("" is the struct itself: (None, None); "SKC.x" is x of struct
+    sock_common), or None."""
+    for s in estrings:
+        if s == "":
+            return (None, None)
+        if s.startswith(_SKC):
+            rc = parseDerefString(_SKC_STRUCT, s[len(_SKC):])
+        else:
+            rc = parseDerefString(sname, s)
+        if rc:
+            return rc
+    return None
+
+
+class PseudoAttr(object):
+    """A pseudo-member: the first of a list of member chains that exists
+    in struct sname (compiled for the open dump, again after a purge);
+    chain "" is the struct itself."""
+
+    def __init__(self, sname, estrings, aname=None):
+        self.sname = sname
+        self.estrings = list(estrings)
+        self.aname = aname
+        self._compiled = None
+        _pseudo_attrs.add(self)
+
+    def compiled(self):
+        """(fi, steps), (None, None) for the struct itself, or None when
+        no chain exists in this dump's types."""
+        c = self._compiled
+        if c is None:
+            rc = _resolve(self.sname, self.estrings)
+            if rc is None:
+                c = (False,)
+            elif rc[1] is None:
+                c = (True, None, None, None)
+            else:
+                fi, chain = rc
+                c = (True, fi, tuple(chain), fi.reader)
+            self._compiled = c
+        return c if c[0] else None
+
+    @property
+    def fi(self):
+        c = self.compiled()
+        return c[1] if c else None
+
+    @property
+    def chain(self):
+        c = self.compiled()
+        return list(c[2]) if c and c[2] is not None else None
+
+    def varinfo(self):
+        """A PseudoVarInfo when the chain is a fixed offset (no pointer
+        on the way), else None."""
+        c = self.compiled()
+        if not c or c[2] is None:
+            return None
+        fi, steps = c[1], c[2]
+        total = 0
+        for ptr, off in steps:
+            if ptr:
+                return None
+            total += off
+        vi = PseudoVarInfo(self.aname, fi.ti, 0, total, None, fi.bitsize)
+        vi._field = fi._field
+        if fi._field is not None:
+            # the last member's bits, from the start of the outer struct
+            vi.bitoffset = total * 8 + (fi.bitoffset - fi.offset * 8)
+        return vi
 
     def __call__(self, obj):
-        if self.chain is None:
+        c = self._compiled
+        if c is None or not c[0]:
+            c = self.compiled()
+            if c is None:
+                raise _crash.NotFoundError(
+                    "{}: no member chain of pseudo-member {!r} ({}) exists "
+                    "in this dump's types".format(self.sname, self.aname,
+                                                  self.estrings))
+        if c[2] is None:
             return obj
         addr = int(obj)
-        for ptr, offset in self._steps:
+        for ptr, offset in c[2]:
             addr = readPtr(addr + offset) if ptr else addr + offset
-        return self._read(addr)
+        return c[3](addr)
 
     def __get__(self, obj, objtype=None):
         return self(obj)
@@ -272,25 +364,6 @@ class PseudoAttrProc(object):
         return self.proc(obj)
 
 
-def _test_chain(aname, fi, chain):
-    """A PseudoVarInfo for a chain that is a fixed offset (no pointer on
-    the way), else None: SUInfo then lists the pseudo-member with that
-    offset (member_offset, ListHead ...)."""
-    if not chain:
-        return None
-    total = 0
-    for ptr, off in chain:
-        if ptr:
-            return None
-        total += off
-    vi = PseudoVarInfo(aname, fi.ti, 0, total, None, fi.bitsize)
-    vi._field = fi._field
-    if fi._field is not None:
-        # the last member's bits, from the start of the outer struct
-        vi.bitoffset = total * 8 + (fi.bitoffset - fi.offset * 8)
-    return vi
-
-
 def _struct_reader(sname):
     """The reader of struct sname, or None when there is no such struct."""
     try:
@@ -300,13 +373,13 @@ def _struct_reader(sname):
     return r if r.codetype in TYPE_CODE_SU else None
 
 
-def _install(sname, aname, pa, vi, listed):
+def _install(sname, aname, pa, always):
     r = _struct_reader(sname)
     if r is None:
         return False
     r.set_pseudo(aname, pa)
-    if listed:
-        add_pseudo_member(sname, aname, vi)
+    if isinstance(pa, PseudoAttr):
+        add_pseudo_member(sname, aname, pa, always)
     return True
 
 
@@ -319,17 +392,13 @@ def structSetAttr(sname, aname, estrings, sextra=[]):
         estrings = [estrings]
     if _struct_reader(sname) is None:
         return False
-    for s in estrings:
-        rc = (None, None) if s == "" else parseDerefString(sname, s)
-        if not rc:
-            continue
-        fi, chain = rc
-        pa = PseudoAttr(fi, chain)
-        vi = _test_chain(aname, fi, chain)
-        for sn in [sname] + list(sextra):
-            _install(sn, aname, pa, vi, vi is not None)
-        return True
-    return False
+    estrings = [s for s in estrings if not s.startswith(_SKC)]
+    pa = PseudoAttr(sname, estrings, aname)
+    if pa.compiled() is None:
+        return False
+    for sn in [sname] + list(sextra):
+        _install(sn, aname, pa, False)
+    return True
 
 
 def structSetProcAttr(sname, aname, meth):
@@ -349,9 +418,9 @@ class AttrSetter(object):
     "SKC.x.y" is looked up in struct sock_common instead; "" is the
     struct itself; a function computes the value from the struct.
     Reading setter.alias afterwards says whether it was set."""
-    specattr = "SKC."
-    speclen = len(specattr)
-    specstruct = "struct sock_common"
+    specattr = _SKC
+    speclen = len(_SKC)
+    specstruct = _SKC_STRUCT
 
     def __init__(self, *args):
         object.__setattr__(self, "_ArgList_", args)
@@ -363,28 +432,22 @@ class AttrSetter(object):
         if _struct_reader(basename) is None:
             object.__setattr__(self, aname, False)
             return
+        chains = [s for s in rhs if isinstance(s, str)]
         for s in rhs:
-            if callable(s) and not isinstance(s, str):
+            if not isinstance(s, str):
+                # a function (reached before any chain that exists)
                 for sn in self._ArgList_:
                     if _struct_reader(sn) is not None:
                         _crash.type_reader(sn).set_pseudo(
                             aname, PseudoAttrProc(s))
                 return
-            if s == "":
-                rc = (None, None)
-            elif s.startswith(self.specattr):
-                rc = parseDerefString(self.specstruct, s[self.speclen:])
-            else:
-                rc = parseDerefString(basename, s)
-            if not rc:
+            if _resolve(basename, [s]) is None:
                 continue
-            fi, chain = rc
-            pa = PseudoAttr(fi, chain)
-            vi = _test_chain(aname, fi, chain)
+            pa = PseudoAttr(basename, chains, aname)
             for sn in self._ArgList_:
                 # listed in PYT_sinfo even when it has no offset (None),
                 # as the original did
-                _install(sn, aname, pa, vi, True)
+                _install(sn, aname, pa, True)
             object.__setattr__(self, aname, True)
             return
         object.__setattr__(self, aname, False)

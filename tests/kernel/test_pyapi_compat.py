@@ -375,3 +375,18 @@ def test_gdb_passthrough(api, ref):
     import crash
     with pytest.raises(crash.error):
         api.exec_gdb_command("set output-radix 7")
+
+
+def test_pseudo_members_after_reopen(api, sample):
+    """A pseudo-member is compiled for the open dump's types: after the
+    dump is closed and opened again it is compiled anew (and kept no
+    closed session alive meanwhile: make asan-python's leak check)."""
+    assert api.structSetAttr("struct task_struct", "Xre",
+                             ["no_such", "se.run_node"])
+    off = api.member_offset("struct task_struct", "Xre")
+    import pykdump
+    pykdump.close()
+    pykdump.open(str(sample / DUMP), str(sample.vmlinux))
+    t = api.readSymbol("init_task")
+    assert int(t.Xre) == int(t) + off
+    assert api.member_offset("struct task_struct", "Xre") == off
