@@ -52,8 +52,7 @@ struct kd_symtab {
 	struct kd_sym_ent *own_ents;
 	uint32_t *own_hash;
 	char *own_names;
-	void *map;		/* a mapped cache image */
-	size_t map_size;
+	void *image;		/* a cache image read from its file */
 };
 
 /* Lays out the cache image of a built table (malloc'd). */
