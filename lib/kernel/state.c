@@ -17,6 +17,8 @@ static void state_destroy(void *data)
 	kd_task_table_free(k->mem_table);
 	free(k->mem_table);
 	free(k->task_cache.problem);
+	free(k->sched_cache.problem);
+	free(k->lock_cache.problem);
 	kd_memmap_state_destroy(k->memmap);
 	kd_slab_state_destroy(k->slab);
 	for (int i = 0; i < KD_WK_NR; i++)

@@ -33,6 +33,7 @@ static const struct kdpy_part {
 	{ "kmem", kdpy_kmem_init },
 	{ "exec", kdpy_exec_init },
 	{ "kernel", kdpy_kernel_init },
+	{ "diag", kdpy_diag_init },
 };
 
 /* Where the C data of an int subclass sits: after room for the digits of
