@@ -31,7 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dwarf_cursor.h"
+#include <pykdump/cursor.h>
+
 #include "dwarf_scan.h"
 
 /* What read_attrs does with an attribute (decided once per abbreviation). */
@@ -841,7 +842,7 @@ static void skip_attrs(const struct unit *u, const struct kd_scan_state *st,
 	}
 	for (uint32_t i = 0; i < a->nspecs && !c->bad; i++) {
 		if (!skip_value(c, &st->specs[a->first + i], u))
-			c->bad = 1;
+			kd_cursor_fail(c, kd_cursor_pos(c), 0);
 	}
 }
 
@@ -855,7 +856,7 @@ static uint64_t read_sibling(const struct unit *u,
 	} else {
 		for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
 			if (!skip_value(c, &st->specs[a->first + i], u))
-				c->bad = 1;
+				kd_cursor_fail(c, kd_cursor_pos(c), 0);
 		}
 	}
 	const struct attr_spec *sp = &st->specs[a->first + a->sibling];
