@@ -35,6 +35,7 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/cursor.h>
+#include <pykdump/vector.h>
 
 #include "vfile.h"
 
@@ -126,14 +127,8 @@ static const struct kd_vfile_ops flat_ops = {
 static int piece_push(struct flat_vfile *f, size_t *cap,
 		      const struct flat_piece *p)
 {
-	if (f->npieces == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 1024;
-		struct flat_piece *n = realloc(f->pieces, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		f->pieces = n;
-		*cap = ncap;
-	}
+	if (kd_array_reserve(&f->pieces, cap, f->npieces + 1))
+		return -1;
 	f->pieces[f->npieces++] = *p;
 	return 0;
 }

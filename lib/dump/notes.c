@@ -27,23 +27,13 @@
 #include <string.h>
 
 #include <pykdump/cursor.h>
+#include <pykdump/vector.h>
 
 #include "dump_internal.h"
 
 #define PRSTATUS64_REG 112
 #define PRSTATUS32_REG 72
 #define QEMU_CPUSTATE_CR 392
-
-static int grow_cpus(struct kd_dump *d)
-{
-	struct kd_cpu_state *n = realloc(d->cpus,
-					 (d->ncpus + 1) * sizeof(*n));
-	if (!n)
-		return -1;
-	d->cpus = n;
-	memset(&d->cpus[d->ncpus], 0, sizeof(*n));
-	return 0;
-}
 
 static struct kd_error *parse_prstatus(struct kd_dump *d, struct kd_cursor *c)
 {
@@ -56,9 +46,12 @@ static struct kd_error *parse_prstatus(struct kd_dump *d, struct kd_cursor *c)
 			     (unsigned long long)c->base, kd_cursor_len(c));
 		return NULL;
 	}
-	if (grow_cpus(d) < 0)
-		return &kd_error_nomem;
+	struct kd_error *err = kd_array_reserve(&d->cpus, &d->cpus_cap,
+						(size_t)d->ncpus + 1);
+	if (err)
+		return err;
 	struct kd_cpu_state *cpu = &d->cpus[d->ncpus++];
+	memset(cpu, 0, sizeof(*cpu));
 	cpu->pid = kd_cursor_u32_at(c, w == 8 ? 32 : 24);
 	size_t n = (kd_cursor_len(c) - reg - tail) / w;
 	if (n > KD_MAX_CPU_REGS)
@@ -77,12 +70,13 @@ static struct kd_error *parse_qemu(struct kd_dump *d, struct kd_cursor *c)
 	if (kd_cursor_len(c) < QEMU_CPUSTATE_CR + 40 ||
 	    kd_cursor_u32_at(c, 0) != 1)
 		return NULL;
-	uint64_t (*n)[5] = realloc(d->qemu_cr, (d->nqemu + 1) * sizeof(*n));
-	if (!n)
-		return &kd_error_nomem;
-	d->qemu_cr = n;
+	struct kd_error *err = kd_array_reserve(&d->qemu_cr, &d->qemu_cap,
+						(size_t)d->nqemu + 1);
+	if (err)
+		return err;
 	for (int i = 0; i < 5; i++)
-		n[d->nqemu][i] = kd_cursor_u64_at(c, QEMU_CPUSTATE_CR + 8 * i);
+		d->qemu_cr[d->nqemu][i] =
+			kd_cursor_u64_at(c, QEMU_CPUSTATE_CR + 8 * i);
 	d->nqemu++;
 	return kd_cursor_error(c);
 }
