@@ -64,7 +64,7 @@ extern "C" {
 #endif
 
 /* A zeroed slot array for n entries at load 1/2 or less: *cap (a power
- * of two, at least 8) slots of elem_size bytes in *slots; kd_error_nomem
+ * of two, at least 16) slots of elem_size bytes in *slots; kd_error_nomem
  * when out of memory or when the size overflows. */
 KD_PUBLIC struct kd_error *kd_hash_table_alloc(size_t n, size_t elem_size,
 					       size_t *cap, void **slots);

@@ -8,7 +8,7 @@
 
 #include <pykdump/hash_table.h>
 
-#define MIN_SLOTS 8
+#define MIN_SLOTS 16
 
 struct kd_error *kd_hash_table_alloc(size_t n, size_t elem_size, size_t *cap,
 				     void **slots)
