@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <pykdump/vector.h>
+
 #include "debuginfo_internal.h"
 #include "index_format.h"
 #include "symtab_internal.h"
@@ -235,16 +237,9 @@ static int strip_clone(struct kd_symtab *st, size_t *cap,
 	if (!p)
 		return 1;
 	size_t len = (size_t)(p - name);
-	if (st->names_len + len + 1 > *cap) {
-		size_t ncap = *cap ? *cap * 2 : 65536;
-		while (ncap < st->names_len + len + 1)
-			ncap *= 2;
-		char *n = realloc(st->own_names, ncap);
-		if (!n)
-			return 0;
-		st->names = st->own_names = n;
-		*cap = ncap;
-	}
+	if (kd_array_reserve(&st->own_names, cap, st->names_len + len + 1))
+		return 0;
+	st->names = st->own_names;
 	memcpy(st->own_names + st->names_len, name, len);
 	st->own_names[st->names_len + len] = '\0';
 	e->strip = (uint32_t)st->names_len + 1;
