@@ -23,6 +23,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/tasks.h>
 #include <pykdump/unwind.h>
+#include <pykdump/vector.h>
 
 #include "bt.h"
 #include "cmd_util.h"
@@ -173,15 +174,13 @@ int kd_bt_print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags)
 
 struct targets {
 	uint64_t *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int add_target(struct targets *t, uint64_t task)
 {
-	uint64_t *p = realloc(t->v, (t->n + 1) * sizeof(*p));
-	if (!p)
+	if (kd_array_reserve(&t->v, &t->cap, t->n + 1))
 		return 0;
-	t->v = p;
 	t->v[t->n++] = task;
 	return 1;
 }
