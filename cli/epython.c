@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/mapguard.h>
 
 #include "_crash.h"
 #include "cli_epython.h"
@@ -99,6 +100,9 @@ static int py_start(void)
 	/* Ctrl-C stays the shell's (it cancels commands, not the shell). */
 	config.install_signal_handlers = 0;
 	config.parse_argv = 0;
+	/* The C stdio is the shell's: Python setting stdin unbuffered would
+	 * drop the commands the shell has read ahead from a pipe. */
+	config.configure_c_stdio = 0;
 	/* Debian's interpreter: its prefix and standard library. */
 	PyStatus st = PyConfig_SetBytesString(&config, &config.program_name,
 					      "/usr/bin/python3");
@@ -108,6 +112,9 @@ static int py_start(void)
 	if (PyStatus_Exception(st))
 		return -1;
 	py_started = 1;
+	/* PYTHONFAULTHANDLER=1 installs Python's SIGBUS handler over ours:
+	 * a file shrinking under the session must not kill it either */
+	kd_mapguard_rearm();
 	if (py_bootstrap() < 0 || py_record_sigint() < 0) {
 		PyErr_Print();
 		return -1;

@@ -10,8 +10,13 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/debuginfo.h>
+#include <pykdump/log.h>
+#include <pykdump/mapguard.h>
+#include <pykdump/session.h>
 #include <pykdump/vector.h>
 
+#include "cmd_util.h"
 #include "command.h"
 
 struct words {
@@ -94,6 +99,48 @@ static int run_words(struct kd_session *s, struct words *w, FILE *out)
 	return cmd->run(&ctx, w->n, w->v);
 }
 
+/*
+ * Files that shrank under the session (pykdump/mapguard.h).  Before a
+ * command, their sizes are looked at, so that its reads know what is gone
+ * (a file found shrunk since the last look is reported once, on stderr
+ * and in the problem log).  After it (and after the reader of its output
+ * ended), a vmlinux or module debuginfo that shrank, now or before, makes
+ * every answer suspect (names and types may have read as zeros); any file
+ * that shrank while the command ran may have given it zeros without a
+ * fault (in the page holding the new end): the command fails, saying so.
+ */
+static uint64_t look_at_files(struct kd_session *s)
+{
+	uint64_t was = kd_mapguard_generation();
+	uint64_t now = kd_mapguard_check_all();
+	struct kd_error *e = now == was ? NULL :
+		kd_mapguard_shrunk_since(was, "since the last command");
+	if (e) {
+		fprintf(stderr, "pykdump: %s\n", e->message);
+		if (s)
+			(void)kd_log_warning(kd_session_log(s), "%s",
+					     e->message);
+		kd_error_destroy(e);
+	}
+	return now;
+}
+
+static int files_shrank(struct kd_session *s, const char *name,
+			uint64_t gen, FILE *out)
+{
+	struct kd_error *err = s ? kd_debuginfo_lost(kd_session_debuginfo(s))
+				 : NULL;
+	if (!err && kd_mapguard_check_all() != gen)
+		err = kd_mapguard_shrunk_since(gen, "while the command ran");
+	if (!err)
+		return 0;
+	/* also where it is seen when the output went to a Python string */
+	if (out != stdout)
+		fprintf(stderr, "%s: %s\n", name, err->message);
+	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = name };
+	return kd_cmd_fail(&ctx, err);
+}
+
 /* Send the command's output through "| shell" or to "> file". */
 static int run_redirected(struct kd_session *s, struct words *w,
 			  const char *tail, FILE *out)
@@ -160,10 +207,13 @@ int kd_command_exec(struct kd_session *s, const char *line, FILE *out)
 	}
 	if (w.n == 0)
 		goto out_free;
+	uint64_t gen = look_at_files(s);
 	if (tail)
 		rc = run_redirected(s, &w, tail, out);
 	else
 		rc = run_words(s, &w, out);
+	if (files_shrank(s, w.v[0], gen, out))
+		rc = 1;
 out_free:
 	words_free(&w);
 	return rc;

@@ -93,6 +93,13 @@ KD_PUBLIC const char *kd_debuginfo_build_id_hex(const struct kd_debuginfo *di);
  * ... \n"), to compare with the one in memory; NULL when absent. */
 KD_PUBLIC const char *kd_debuginfo_banner(const struct kd_debuginfo *di);
 
+/* A file of the debuginfo (the vmlinux, a module's) shrank while open:
+ * its DWARF and symbols can no longer be trusted, and this says which
+ * and where it now ends; NULL while every one is whole.  Cheap (one
+ * atomic load per file): a shell asks it after every command. */
+KD_PUBLIC struct kd_error *kd_debuginfo_lost(const struct kd_debuginfo *di)
+	KD_WARN_UNUSED;
+
 /* The vmlinux ELF symbol table (loaded on first call). */
 KD_PUBLIC struct kd_error *kd_debuginfo_symtab(struct kd_debuginfo *di,
 					       struct kd_symtab **ret)

@@ -34,6 +34,13 @@ KD_PUBLIC Dwarf_Die *kd_debuginfo_source_offdie(struct kd_debuginfo *di,
 						size_t i, uint64_t off,
 						Dwarf_Die *die);
 
+/* Source i's file shrank while open (pykdump/mapguard.h): the error
+ * saying so (naming the file and where it now ends), else NULL.  Its
+ * DWARF is not read any more then (offdie gives NULL), and types, names
+ * and symbols already taken from it may read as zeros. */
+KD_PUBLIC struct kd_error *kd_debuginfo_source_lost(const struct kd_debuginfo *di,
+						    size_t i) KD_WARN_UNUSED;
+
 /* ---- the name index of a source ---- */
 
 struct kd_dwarf_index;
@@ -91,6 +98,8 @@ struct kd_index_iter {
 	unsigned kinds;		/* mask of 1u << kind */
 	int state;		/* a pending index's answer */
 	struct kd_index_hit first;
+	uint32_t given;		/* hits returned so far */
+	uint32_t skip;		/* to pass over after a rebuild */
 };
 
 /* On a pending index, a single kind is answered as soon as its first

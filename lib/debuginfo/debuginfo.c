@@ -208,6 +208,21 @@ Dwarf_Die *kd_debuginfo_source_offdie(struct kd_debuginfo *di, size_t i,
 	return kd_dwarf_source_offdie(di->sources[i], off, die);
 }
 
+struct kd_error *kd_debuginfo_source_lost(const struct kd_debuginfo *di,
+					  size_t i)
+{
+	return i < di->nsources ? kd_dwarf_source_lost(di->sources[i]) : NULL;
+}
+
+struct kd_error *kd_debuginfo_lost(const struct kd_debuginfo *di)
+{
+	struct kd_error *err = NULL;
+	for (size_t i = 0; di && !err && i < di->nsources; i++)
+		if (!di->sources[i]->hidden)	/* an unloaded module's */
+			err = kd_dwarf_source_lost(di->sources[i]);
+	return err;
+}
+
 struct kd_memocache *kd_debuginfo_memocache(const struct kd_debuginfo *di)
 {
 	return di->opts.memocache;

@@ -35,6 +35,7 @@ struct kd_dwarf_source {
 	kd_section_addr_fn *secaddr;
 	void *secaddr_arg;
 	int private_map;		/* relocated in our private mapping */
+	struct kd_mapguard *guard;	/* of libelf's mapping of the file */
 	int hidden;			/* unloaded: skipped by lookups */
 };
 
@@ -71,6 +72,11 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 struct kd_error *kd_dwarf_source_relocate(struct kd_dwarf_source *src)
 	KD_WARN_UNUSED;
 void kd_dwarf_source_close(struct kd_dwarf_source *src);
+/* The file shrank while open (its mapping reads zeros from some offset
+ * on, pykdump/mapguard.h): the error saying so, else NULL.  Its DWARF is
+ * not read any more then, and what was built from it may be wrong. */
+struct kd_error *kd_dwarf_source_lost(const struct kd_dwarf_source *src)
+	KD_WARN_UNUSED;
 
 /* Lets the kernel drop pages of the .debug_info range [from, to) from our
  * resident set (an index build drops what it read itself).  They stay in the page cache and fault back in when needed.

@@ -940,6 +940,20 @@ static void drop_sections(const struct kd_dwarf_sections *s)
 	drop_pages(s, s->line, s->line_size);
 }
 
+/* The file shrank while the scan read it (pykdump/mapguard.h): what the
+ * scan saw past its new end was zeros. */
+static struct kd_error *shrank(const struct kd_dwarf_sections *s)
+{
+	uint64_t lost = kd_mapguard_lost(s->guard);
+	if (lost == KD_MAPGUARD_INTACT)
+		return NULL;
+	return kd_error_create(KD_ERR_TRUNCATED,
+			       "%s: the file shrank while its DWARF index was "
+			       "built (it now ends at or before offset "
+			       "0x%llx): the index is not kept", s->path,
+			       (unsigned long long)lost);
+}
+
 /* The build's own thread: scan (it is worker 0), merge, lay out, save. */
 static void *coordinate(void *arg)
 {
@@ -956,6 +970,8 @@ static void *coordinate(void *arg)
 	if (!err)
 		err = lay_out(&m, b->units, b->nunits, &b->id, &b->image,
 			      &b->size);
+	if (!err)	/* names and units read as zeros: keep nothing */
+		err = shrank(b->s);
 	free(m.e);
 	free(m.starts);
 	free_workers(b);
@@ -1240,7 +1256,9 @@ static int mkdir_parents(const char *file)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) == 0) {
+			chmod(dir, 0755);	/* whatever the umask */
+		} else if (errno != EEXIST) {
 			free(dir);
 			return -1;
 		}

@@ -110,12 +110,16 @@ struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
 				      size_t size) KD_WARN_UNUSED;
 /* Creates the directories a cache file goes in. */
 struct kd_error *kd_cache_mkdir_for(const char *file) KD_WARN_UNUSED;
-/* Maps a whole cache file read-only (at least min_size bytes), all of
- * it at once when populate; the file stays open in *fd_ret (if not NULL,
- * the caller closes it). */
+/* Maps a whole cache file read-only (at least min_size bytes), guarded
+ * against it shrinking while open (*guard: remove it before munmap); the
+ * file stays open in *fd_ret (if not NULL, the caller closes it). */
 struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
-				   int populate, void **map, size_t *size,
-				   int *fd_ret) KD_WARN_UNUSED;
+				   void **map, size_t *size, int *fd_ret,
+				   struct kd_mapguard **guard) KD_WARN_UNUSED;
+/* Reads a whole cache file (at least min_size bytes) into *buf
+ * (malloc'd): what a copy holds cannot change under us. */
+struct kd_error *kd_cache_file_read(const char *path, size_t min_size,
+				    void **buf, size_t *size) KD_WARN_UNUSED;
 /* Does a cache image's source identity match id?  what names the image
  * in the message. */
 struct kd_error *kd_cache_check_source(const char *what,

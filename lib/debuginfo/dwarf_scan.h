@@ -24,6 +24,7 @@
 
 #include <pykdump/dwarf.h>
 #include <pykdump/error.h>
+#include <pykdump/mapguard.h>
 
 /* The sections the scanner reads (absent ones have data == NULL). */
 struct kd_dwarf_sections {
@@ -39,6 +40,10 @@ struct kd_dwarf_sections {
 	const uint8_t *file_map;
 	size_t file_map_size;
 	int fd;
+	/* The file's mapping's guard (pykdump/mapguard.h): once it reports
+	 * a loss (the file shrank while open), the sections read zeros from
+	 * there on and nothing built from them may be kept. */
+	struct kd_mapguard *guard;
 };
 
 /* Can .debug_info be read from the file (pread at its offset in the

@@ -24,12 +24,57 @@
 #include <unistd.h>
 
 #include <pykdump/inputfile.h>
+#include <pykdump/mapguard.h>
 
 #include "debuginfo_internal.h"
 
 static void init_libelf(void)
 {
 	elf_version(EV_CURRENT);
+}
+
+/*
+ * libelf's mapping of the file (ELF_C_READ_MMAP*: elf_rawfile() is its
+ * start), read by libdw, libelf and our scanner and symbol table, is
+ * guarded against the file shrinking while open (pykdump/mapguard.h): a
+ * `cp` over the vmlinux in use would otherwise kill the session with
+ * SIGBUS.  Called whenever src->elf changes; the guard goes before the
+ * mapping does.
+ */
+static void unguard(struct kd_dwarf_source *src)
+{
+	kd_mapguard_remove(src->guard);
+	src->guard = NULL;
+	src->secs.guard = NULL;
+}
+
+static struct kd_error *guard(struct kd_dwarf_source *src, Elf *elf)
+{
+	size_t size;
+	char *raw = elf ? elf_rawfile(elf, &size) : NULL;
+	unguard(src);
+	if (!raw || !size)
+		return NULL;
+	/* a private mapping is written (relocations) */
+	int prot = src->private_map || src->dwfl ? PROT_READ | PROT_WRITE
+						 : PROT_READ;
+	struct kd_error *err = kd_mapguard_add(raw, size, prot, src->path,
+					       src->fd, &src->guard);
+	src->secs.guard = src->guard;
+	return err;
+}
+
+struct kd_error *kd_dwarf_source_lost(const struct kd_dwarf_source *src)
+{
+	uint64_t lost = kd_mapguard_lost(src->guard);
+	if (lost == KD_MAPGUARD_INTACT)
+		return NULL;
+	return kd_error_create(KD_ERR_TRUNCATED,
+			       "%s: the file shrank while open (it now ends "
+			       "at or before offset 0x%llx): its DWARF and "
+			       "symbols can no longer be read; start again "
+			       "with the complete file", src->path,
+			       (unsigned long long)lost);
 }
 
 static struct kd_error *check_sections(Elf *elf, const char *path,
@@ -179,22 +224,25 @@ static struct kd_error *open_relocated(struct kd_dwarf_source *src)
 		src->dwarf = NULL;
 		return err;
 	}
+	unguard(src);
 	elf_end(src->elf);
 	src->elf = dwarf_getelf(src->dwarf);
-	return NULL;
+	return guard(src, src->elf);
 }
 
 /* Reopens the file as a private copy-on-write mapping and relocates its
  * debug sections there to the caller's section addresses. */
 static struct kd_error *open_private(struct kd_dwarf_source *src)
 {
+	unguard(src);
 	elf_end(src->elf);
 	src->elf = elf_begin(src->fd, ELF_C_READ_MMAP_PRIVATE, NULL);
 	if (!src->elf)
 		return kd_error_create(KD_ERR_FORMAT, "%s: %s", src->path,
 				       elf_errmsg(-1));
 	src->private_map = 1;
-	return kd_dwarf_source_relocate(src);
+	struct kd_error *err = guard(src, src->elf);
+	return err ? err : kd_dwarf_source_relocate(src);
 }
 
 static struct kd_error *open_elf(struct kd_dwarf_source *src)
@@ -211,6 +259,9 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 	src->file_size = (uint64_t)st.st_size;
 	src->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	src->elf = elf_begin(src->fd, ELF_C_READ_MMAP, NULL);
+	err = guard(src, src->elf);
+	if (err)
+		return err;
 	if (!src->elf || elf_kind(src->elf) != ELF_K_ELF)
 		return kd_error_create(KD_ERR_FORMAT,
 				       "%s: not an ELF file or damaged ELF headers "
@@ -238,6 +289,8 @@ static struct kd_error *open_elf(struct kd_dwarf_source *src)
 		err = open_private(src);
 	else if (!err && eh.e_type == ET_REL)
 		err = open_relocated(src);
+	if (!err)
+		err = kd_dwarf_source_lost(src);	/* while we opened it */
 	return err;
 }
 
@@ -269,6 +322,8 @@ struct kd_error *kd_dwarf_source_open(const char *name, const char *path,
 					      "%s: libdw cannot read the DWARF: %s",
 					      path, dwarf_errmsg(-1));
 	}
+	if (!err)
+		err = kd_dwarf_source_lost(src);
 	if (err) {
 		kd_dwarf_source_close(src);
 		return err;
@@ -357,7 +412,8 @@ static Dwarf_Die *offdie_step(struct kd_dwarf_source *src, uint64_t off,
 {
 	if (off > src->libdw_frontier)
 		map_unit_headers(src, src->libdw_frontier, off);
-	if (!dwarf_offdie(src->dwarf, off, die))
+	if (!dwarf_offdie(src->dwarf, off, die) ||
+	    kd_mapguard_lost(src->guard) != KD_MAPGUARD_INTACT)
 		return NULL;
 	if (off <= src->libdw_frontier)
 		return die;
@@ -378,6 +434,7 @@ void kd_dwarf_source_close(struct kd_dwarf_source *src)
 	if (!src)
 		return;
 	kd_dwarf_index_destroy(src->index);
+	unguard(src);
 	if (src->dwfl) {
 		dwfl_end(src->dwfl);	/* also ends its Elf and Dwarf */
 	} else {
@@ -426,6 +483,9 @@ static void walk_towards(struct kd_dwarf_source *src, uint64_t off)
 Dwarf_Die *kd_dwarf_source_offdie(struct kd_dwarf_source *src, uint64_t off,
 				  Dwarf_Die *die)
 {
+	/* the file shrank: libdw would read zeros */
+	if (kd_mapguard_lost(src->guard) != KD_MAPGUARD_INTACT)
+		return NULL;
 	if (off > src->libdw_frontier)
 		walk_towards(src, off);
 	return offdie_step(src, off, die);

@@ -12,6 +12,12 @@
  * A session's first commands usually need names from the first units
  * (the core kernel is linked first), so they run while the drivers are
  * still being indexed.
+ *
+ * A mapped cache file that shrinks while open (pykdump/mapguard.h) reads
+ * as zeros from some offset on: no lookup trusts it from then on.  The
+ * index is built again from the DWARF (pending, as above, and saved over
+ * the damaged file), and an iteration under way goes on in the new
+ * index past the entries it already gave (the build is deterministic).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,14 +31,24 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/inputfile.h>
+#include <pykdump/mapguard.h>
 
 #include "dwarf_index.h"
 #include "index_format.h"
+
+/* A mapping the index no longer reads but a caller may still hold names
+ * in (freed with the index). */
+struct retired {
+	struct retired *next;
+	void *base;
+	size_t size;
+};
 
 struct kd_dwarf_index {
 	const uint8_t *base;
 	size_t size;
 	unsigned flags;		/* KD_INDEX_OWN_* */
+	struct kd_mapguard *guard;	/* of a mapped cache file */
 	const struct kd_index_header *hdr;
 	const uint32_t *buckets;
 	const struct kd_index_entry *entries;
@@ -52,6 +68,11 @@ struct kd_dwarf_index {
 	kd_warn_fn *warn;
 	void *warn_arg;
 	double t0;
+	/* To build it again when the mapped cache file shrinks. */
+	const struct kd_dwarf_sections *s;	/* NULL: cannot */
+	char *cache_file;
+	unsigned nthreads;
+	struct retired *retired;
 };
 
 static double now(void)
@@ -280,12 +301,46 @@ struct kd_error *kd_dwarf_index_open_image(const void *image, size_t size,
 
 static void release_image(struct kd_dwarf_index *idx)
 {
+	kd_mapguard_remove(idx->guard);
+	idx->guard = NULL;
 	if (idx->flags & KD_INDEX_OWN_MALLOC)
 		free((void *)idx->base);
 	if (idx->flags & KD_INDEX_OWN_MMAP)
 		munmap((void *)idx->base, idx->size);
 	idx->base = NULL;
 	idx->flags = 0;
+}
+
+/* Forgets the image but keeps its mapping until the index goes. */
+static void retire_image(struct kd_dwarf_index *idx)
+{
+	struct retired *r = malloc(sizeof(*r));
+	if (r && (idx->flags & KD_INDEX_OWN_MMAP)) {
+		kd_mapguard_remove(idx->guard);	/* zeros stay zeros */
+		idx->guard = NULL;
+		r->base = (void *)idx->base;
+		r->size = idx->size;
+		r->next = idx->retired;
+		idx->retired = r;
+		idx->flags &= ~(unsigned)KD_INDEX_OWN_MMAP;
+	} else {
+		free(r);
+	}
+	release_image(idx);
+	idx->hdr = NULL;
+	idx->nentries = idx->nbuckets = 0;
+	idx->units = NULL;
+	idx->nunits = 0;
+}
+
+static void free_retired(struct kd_dwarf_index *idx)
+{
+	while (idx->retired) {
+		struct retired *r = idx->retired;
+		idx->retired = r->next;
+		munmap(r->base, r->size);
+		free(r);
+	}
 }
 
 static void set_note(struct kd_index_info *info, const char *what,
@@ -335,6 +390,7 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 				       mapped->flags | KD_INDEX_NO_CHECKSUM);
 		if (!e && mapped) {
 			free(r.image);
+			idx->guard = mapped->guard;
 			free(mapped);	/* idx owns its mapping now */
 		} else {
 			kd_error_destroy(e);
@@ -416,9 +472,65 @@ void kd_dwarf_index_destroy(struct kd_dwarf_index *idx)
 	if (idx->build)
 		complete(idx, 0);	/* finish and save it for next time */
 	release_image(idx);
+	free_retired(idx);
 	kd_error_destroy(idx->err);
 	kd_error_destroy(idx->partial);
+	free(idx->cache_file);
 	free(idx);
+}
+
+/* What building it again needs (a loaded index has none of it yet). */
+static struct kd_error *remember_source(struct kd_dwarf_index *idx,
+					const struct kd_dwarf_sections *s,
+					const struct kd_index_source_id *id,
+					const char *cache_file,
+					const struct kd_debuginfo_options *opts)
+{
+	idx->s = s;
+	idx->id = *id;
+	idx->nthreads = opts->nthreads;
+	idx->progress = opts->progress;
+	idx->progress_arg = opts->progress_arg;
+	idx->warn = opts->warn;
+	idx->warn_arg = opts->warn_arg;
+	if (cache_file && !(idx->cache_file = strdup(cache_file)))
+		return &kd_error_nomem;
+	return NULL;
+}
+
+/*
+ * The mapped cache file shrank while open: its lookups may have read
+ * zeros.  Nothing more is read from it; the index is built again from
+ * the DWARF (saved over the damaged file when the build ends).  1 when
+ * that happened (the caller must not trust what it just read).
+ */
+static int image_lost(struct kd_dwarf_index *idx)
+{
+	uint64_t lost = kd_mapguard_lost(idx->guard);
+	if (lost == KD_MAPGUARD_INTACT)
+		return 0;
+	char *why = NULL;
+	if (asprintf(&why, "%s: the DWARF index cache shrank while open (it "
+		     "now ends at or before offset 0x%llx): building the "
+		     "index again", idx->cache_file ? idx->cache_file : "?",
+		     (unsigned long long)lost) < 0)
+		why = NULL;
+	retire_image(idx);
+	struct kd_error *err = idx->s ?
+		kd_index_build_start(idx->s, &idx->id, idx->cache_file,
+				     idx->nthreads, 1, &idx->build) :
+		kd_error_create(KD_ERR_TRUNCATED, "%s",
+				why ? why : "DWARF index cache shrank");
+	if (err) {
+		kd_error_destroy(idx->err);
+		idx->err = err;
+	} else {
+		idx->t0 = now();
+	}
+	if (idx->warn && why)
+		idx->warn(idx->warn_arg, why);
+	free(why);
+	return 1;
 }
 
 struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
@@ -434,7 +546,13 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 	if (cache_file && !opts->rebuild) {
 		struct kd_error *err = kd_dwarf_index_map(cache_file, id, 0, ret);
 		if (!err) {
+			err = remember_source(*ret, s, id, cache_file, opts);
+			if (err) {
+				kd_dwarf_index_destroy(*ret);
+				return err;
+			}
 			info->origin = KD_INDEX_LOADED;
+			(*ret)->info = info;
 			fill_info(*ret, info, t0);
 			return NULL;
 		}
@@ -446,19 +564,15 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 	struct kd_dwarf_index *idx = calloc(1, sizeof(*idx));
 	if (!idx)
 		return &kd_error_nomem;
-	struct kd_error *err = kd_index_build_start(s, id, cache_file,
-						    opts->nthreads, 1,
-						    &idx->build);
+	struct kd_error *err = remember_source(idx, s, id, cache_file, opts);
+	if (!err)
+		err = kd_index_build_start(s, id, cache_file, opts->nthreads, 1,
+					   &idx->build);
 	if (err) {
-		free(idx);
+		kd_dwarf_index_destroy(idx);
 		return err;
 	}
 	idx->info = info;
-	idx->id = *id;
-	idx->progress = opts->progress;
-	idx->progress_arg = opts->progress_arg;
-	idx->warn = opts->warn;
-	idx->warn_arg = opts->warn_arg;
 	idx->t0 = t0;
 	*ret = idx;
 	return NULL;
@@ -491,6 +605,7 @@ const uint64_t *kd_dwarf_index_units(struct kd_dwarf_index *idx, size_t *n)
 	*n = 0;
 	if (!idx)
 		return NULL;
+	image_lost(idx);
 	if (idx->build)
 		return kd_index_build_units(idx->build, n);
 	*n = idx->nunits;
@@ -547,6 +662,7 @@ void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
 	it->name = name;
 	it->len = strlen(name);
 	it->kinds = kinds;
+	image_lost(idx);	/* then it is pending again */
 	if (!settle(idx, 0) && kinds && !(kinds & (kinds - 1))) {
 		unsigned kind = (unsigned)__builtin_ctz(kinds);
 		size_t frontier;
@@ -569,7 +685,7 @@ void kd_dwarf_index_find(struct kd_dwarf_index *idx, const char *name,
 	find_bucket(it);
 }
 
-int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit)
+static int next_hit(struct kd_index_iter *it, struct kd_index_hit *hit)
 {
 	if (it->state == KD_ITER_FIRST) {
 		*hit = it->first;
@@ -596,36 +712,74 @@ int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit)
 			it->state = 0;
 			continue;
 		}
+		if (it->skip) {		/* given before the index was rebuilt */
+			it->skip--;
+			continue;
+		}
 		return 1;
 	}
 	return 0;
 }
 
+int kd_dwarf_index_next(struct kd_index_iter *it, struct kd_index_hit *hit)
+{
+	for (;;) {
+		int r = it->idx ? next_hit(it, hit) : 0;
+		if (!it->idx || !image_lost(it->idx)) {
+			it->given += r;
+			return r;
+		}
+		/* what was just read may be zeros: go on in the rebuilt
+		 * (complete) index, past the entries given already */
+		it->state = 0;
+		it->skip = it->given;
+		it->pos = it->end = 0;
+		if (!settle(it->idx, 1))
+			return 0;	/* interrupted */
+		find_bucket(it);
+	}
+}
+
 int kd_dwarf_index_entry(struct kd_dwarf_index *idx, uint64_t i,
 			 struct kd_index_hit *hit)
 {
-	if (!idx || !settle(idx, 1) || i >= idx->nentries)
+	if (!idx)
 		return 0;
-	return fill_hit(idx, (uint32_t)i, hit);
+	image_lost(idx);
+	if (!settle(idx, 1) || i >= idx->nentries)
+		return 0;
+	return fill_hit(idx, (uint32_t)i, hit) && !image_lost(idx);
 }
 
 /* ---- the cache file ---- */
 
+/*
+ * Written whole to a temporary file of a name no other process uses
+ * (mkstemp: pids repeat across containers sharing a cache directory),
+ * then renamed over path: a reader sees the old file or the new one,
+ * never part of one, and a reader that has the old one mapped keeps it
+ * (rename gives path a new inode).  Two processes saving at once both
+ * succeed; the last rename wins, and both images are equal anyway.
+ * Mode 0644 whatever the umask: the cache is shared by the users of one
+ * machine's dumps, and only its owner writes it.
+ */
 struct kd_error *kd_dwarf_index_write(const char *path, const void *image,
 				      size_t size)
 {
 	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return &kd_error_nomem;
 	struct kd_error *err = NULL;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = kd_error_os(errno, tmp, "cannot create");
 		goto out_free;
 	}
+	if (fchmod(fd, 0644) < 0)
+		err = kd_error_os(errno, tmp, "cannot set the mode of");
 	const uint8_t *p = image;
 	size_t left = size;
-	while (left > 0) {
+	while (!err && left > 0) {
 		ssize_t n = write(fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -648,35 +802,69 @@ out_free:
 	return err;
 }
 
-struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
-				   int populate, void **map, size_t *size,
-				   int *fd_ret)
+/* Opens a cache file of at least min_size bytes: fd and size. */
+static struct kd_error *open_cache_file(const char *path, size_t min_size,
+					int *fd, size_t *size)
 {
-	int fd;
-	struct kd_error *oerr = kd_open_input(path, "cache file", &fd);
-	if (oerr)
-		return oerr;
+	struct kd_error *err = kd_open_input(path, "cache file", fd);
+	if (err)
+		return err;
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		struct kd_error *err = kd_error_os(errno, path, "cannot stat");
-		close(fd);
+	if (fstat(*fd, &st) < 0)
+		err = kd_error_os(errno, path, "cannot stat");
+	else if (st.st_size < (off_t)min_size)
+		err = kd_error_create(KD_ERR_TRUNCATED,
+				      "%s: cache file too short", path);
+	if (err) {
+		close(*fd);
 		return err;
 	}
-	if (st.st_size < (off_t)min_size) {
-		close(fd);
-		return kd_error_create(KD_ERR_TRUNCATED,
-				       "%s: cache file too short", path);
-	}
 	*size = (size_t)st.st_size;
-	/* Populated when the whole file is read for its checksum anyway:
-	 * one call maps it more cheaply than a fault per 16 pages. */
-	*map = mmap(NULL, *size, PROT_READ,
-		    MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
+	return NULL;
+}
+
+struct kd_error *kd_cache_file_read(const char *path, size_t min_size,
+				    void **buf, size_t *size)
+{
+	int fd;
+	struct kd_error *err = open_cache_file(path, min_size, &fd, size);
+	if (err)
+		return err;
+	*buf = malloc(*size ? *size : 1);
+	if (!*buf)
+		err = &kd_error_nomem;
+	else if (!pread_full(fd, *buf, *size, 0))
+		err = kd_error_create(KD_ERR_TRUNCATED, "%s: cannot read the "
+				      "whole cache file (it shrank?)", path);
+	close(fd);
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return err;
+}
+
+struct kd_error *kd_cache_file_map(const char *path, size_t min_size,
+				   void **map, size_t *size, int *fd_ret,
+				   struct kd_mapguard **guard)
+{
+	int fd;
+	struct kd_error *err = open_cache_file(path, min_size, &fd, size);
+	if (err)
+		return err;
+	*map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
 	int e = errno;
-	if (*map == MAP_FAILED || !fd_ret)
+	if (*map != MAP_FAILED)
+		err = kd_mapguard_add(*map, *size, PROT_READ, path, fd,
+				      guard);
+	if (*map == MAP_FAILED || err || !fd_ret)
 		close(fd);
 	if (*map == MAP_FAILED)
 		return kd_error_os(e, path, "cannot map");
+	if (err) {
+		munmap(*map, *size);
+		return err;
+	}
 	if (fd_ret)
 		*fd_ret = fd;
 	return NULL;
@@ -691,14 +879,19 @@ struct kd_error *kd_dwarf_index_map(const char *path,
 	void *map;
 	size_t size;
 	int fd;
+	struct kd_mapguard *guard;
 	struct kd_error *err = kd_cache_file_map(path,
 						 sizeof(struct kd_index_header),
-						 0, &map, &size, &fd);
+						 &map, &size, &fd, &guard);
 	if (err)
 		return err;
 	err = kd_dwarf_index_open_image(map, size, id,
 					flags | KD_INDEX_NO_CHECKSUM |
 					KD_INDEX_OWN_MMAP, ret);
+	if (!err) {
+		(*ret)->guard = guard;	/* removed with the mapping */
+		guard = NULL;
+	}
 	if (!err && !(flags & KD_INDEX_NO_CHECKSUM)) {
 		const struct kd_index_header *h = map;
 		uint64_t sum = ~h->body_checksum;
@@ -711,9 +904,18 @@ struct kd_error *kd_dwarf_index_map(const char *path,
 					       "%s", path);
 		}
 	}
+	/* shrank while we checked it: the header read may be zeros */
+	if (!err && kd_mapguard_lost((*ret)->guard) != KD_MAPGUARD_INTACT) {
+		kd_dwarf_index_destroy(*ret);
+		err = kd_error_create(KD_ERR_TRUNCATED, "cache file shrank "
+				      "while it was read");
+		map = NULL;
+	}
 	close(fd);
 	if (err) {
-		munmap(map, size);
+		kd_mapguard_remove(guard);
+		if (map)
+			munmap(map, size);
 		return kd_error_prefix(err, "%s", path);
 	}
 	return NULL;

@@ -14,7 +14,7 @@
  * Two views of the kept symbols: an array sorted by (relocated) value
  * for address lookups and listing, and a hash table of crash names (GCC
  * clone suffixes removed) for name lookups.  Both, built at
- * link addresses, are saved in the cache directory and mapped on later
+ * link addresses, are saved in the cache directory and read on later
  * starts (symtab_image.c).  Relocating keeps the order unless a symbol
  * that moves passes one that does not (never for a real kernel: per-CPU
  * offsets sort below the image), so usually it costs one pass.
@@ -23,7 +23,6 @@
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <pykdump/vector.h>
 
@@ -402,25 +401,26 @@ static struct kd_error *build(struct kd_symtab *st)
 	return err ? err : index_symbols(st);
 }
 
-/* The cached image when it is valid; why not in *why otherwise. */
+/* The cached image when it is valid; why not in *why otherwise.  Read
+ * whole rather than mapped: its checksum reads all of it anyway, and a
+ * copy cannot shrink under us. */
 static int load_image(struct kd_symtab *st, const char *cache_file,
 		      const struct kd_index_source_id *id,
 		      struct kd_error **why)
 {
-	void *map;
+	void *image;
 	size_t size;
-	*why = kd_cache_file_map(cache_file,
-				 sizeof(struct kd_symtab_image_header), 1,
-				 &map, &size, NULL);
+	*why = kd_cache_file_read(cache_file,
+				  sizeof(struct kd_symtab_image_header),
+				  &image, &size);
 	if (*why)
 		return 0;
-	*why = kd_symtab_image_open(st, map, size, id, 0);
+	*why = kd_symtab_image_open(st, image, size, id, 0);
 	if (*why) {
-		munmap(map, size);
+		free(image);
 		return 0;
 	}
-	st->map = map;
-	st->map_size = size;
+	st->image = image;
 	return 1;
 }
 
@@ -481,8 +481,7 @@ void kd_symtab_destroy(struct kd_symtab *st)
 	if (st->own_by_name)
 		kd_sym_index_deinit(&st->by_name);
 	free(st->own_names);
-	if (st->map)
-		munmap(st->map, st->map_size);
+	free(st->image);
 	free(st->sec_letter);
 	free(st->sec_percpu);
 	free(st->sec_name);

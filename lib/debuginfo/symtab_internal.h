@@ -67,8 +67,7 @@ struct kd_symtab {
 	struct kd_sym_ent *own_ents;
 	int own_by_name;
 	char *own_names;
-	void *map;		/* a mapped cache image */
-	size_t map_size;
+	void *image;		/* a cache image read from its file */
 };
 
 /* Lays out the cache image of a built table (malloc'd). */

@@ -91,6 +91,7 @@ struct dd_part {
 	uint64_t data_offset;
 	const uint8_t *bitmap1, *bitmap2;
 	void *bitmap_copy;		/* when the bitmaps were assembled */
+	uint64_t bitmap_off, bitmap_len;	/* where they are in the file */
 	int single_bitmap;
 	uint64_t nbits;			/* bits in each bitmap */
 	uint64_t first, last;		/* pfns served: [first, last) */
@@ -268,6 +269,9 @@ static enum kd_page_state check_desc(const struct kd_dump *d,
 			    (unsigned long long)p->vf->size, eof);
 		return KD_PAGE_LOST;
 	}
+	if (kd_vfile_lost(p->vf, at, DD_DESC_SIZE))
+		return kd_page_gone(p->vf, at, DD_DESC_SIZE, "the descriptor",
+				    pfn, why);
 	if (desc->offset == 0) {
 		kd_page_why(why, "%s: page descriptor for pfn 0x%llx (offset "
 			    "0x%llx) has no data: the dump is "
@@ -331,42 +335,91 @@ static enum kd_page_state bitmap_state(const struct dd_part *p, uint64_t pfn)
 						   : KD_PAGE_NOT_PRESENT;
 }
 
-static enum kd_page_state dd_page_state(struct kd_dump *d, uint64_t pfn)
+/*
+ * Bitmaps read in place (not copied) read zeros where the file shrank
+ * since it was opened: asked after they were used, so that a truncation
+ * at any moment before is seen.
+ */
+static int bitmaps_lost(const struct dd_part *p)
 {
-	struct diskdump *dd = d->priv;
-	const struct dd_part *p = part_of(dd, pfn);
-	if (!p)
-		return outside_parts(d, dd, pfn, NULL);
-	enum kd_page_state st = bitmap_state(p, pfn);
-	if (st != KD_PAGE_DUMPED)
-		return st;
-	struct dd_desc desc;
-	return lookup_desc(d, p, pfn, &desc, NULL);
+	return !p->bitmap_copy &&
+	       kd_vfile_lost(p->vf, p->bitmap_off, p->bitmap_len);
 }
 
-/* Decompress the page into the cache (lock held); NULL + *why on error. */
-static const uint8_t *load_page(struct diskdump *dd, const struct dd_part *p,
-				uint64_t pfn, const struct dd_desc *desc,
-				char **why)
+static enum kd_page_state bitmaps_gone(const struct dd_part *p, uint64_t pfn,
+				       char **why)
+{
+	if (why) {
+		free(*why);
+		*why = NULL;
+	}
+	return kd_page_gone(p->vf, p->bitmap_off, p->bitmap_len,
+			    "the bitmaps (read for the state)", pfn, why);
+}
+
+/* The state from the bitmaps and, for a dumped page, its descriptor. */
+static enum kd_page_state state_of(struct kd_dump *d, struct diskdump *dd,
+				   uint64_t pfn, const struct dd_part **partp,
+				   struct dd_desc *desc, char **why)
+{
+	const struct dd_part *p = part_of(dd, pfn);
+	enum kd_page_state st;
+	if (p) {
+		st = bitmap_state(p, pfn);
+		if (st == KD_PAGE_DUMPED)
+			st = lookup_desc(d, p, pfn, desc, why);
+	} else {
+		st = outside_parts(d, dd, pfn, why);
+	}
+	const struct dd_part *bm = p ? p : &dd->parts[0];
+	if (bitmaps_lost(bm))
+		return bitmaps_gone(bm, pfn, why);
+	*partp = p;
+	return st;
+}
+
+static enum kd_page_state dd_page_state(struct kd_dump *d, uint64_t pfn)
+{
+	const struct dd_part *p;
+	struct dd_desc desc;
+	return state_of(d, d->priv, pfn, &p, &desc, NULL);
+}
+
+/* Decompress the page into the cache (lock held): DUMPED with *ret, or
+ * CORRUPT / LOST (its compressed bytes are gone) with *why. */
+static enum kd_page_state load_page(struct diskdump *dd,
+				    const struct dd_part *p, uint64_t pfn,
+				    const struct dd_desc *desc,
+				    const uint8_t **ret, char **why)
 {
 	uint64_t key = ((uint64_t)(p - dd->parts) << 56) |
 		       (uint64_t)desc->offset;
 	uint8_t *page = kd_pagecache_get(&dd->cache, key);
-	if (page)
-		return page;
+	if (page) {
+		*ret = page;
+		return KD_PAGE_DUMPED;
+	}
 	const void *src = kd_vfile_ptr(p->vf, (uint64_t)desc->offset,
 				       desc->size, dd->scratch);
 	page = kd_pagecache_put(&dd->cache, key);
 	const char *fail = kd_decompress(dd->dc, desc_method(desc), src,
 					 desc->size, page, p->block_size);
-	if (!fail)
-		return page;
+	if (fail)	/* corrupt, or cut short by the file shrinking? */
+		kd_mapguard_check(p->vf->guard);
+	int gone = kd_vfile_lost(p->vf, (uint64_t)desc->offset, desc->size);
+	if (!fail && !gone) {
+		*ret = page;
+		return KD_PAGE_DUMPED;
+	}
 	kd_pagecache_forget(&dd->cache, key);
+	if (gone)
+		return kd_page_gone(p->vf, (uint64_t)desc->offset, desc->size,
+				    "compressed data", pfn, why);
 	kd_page_why(why, "%s: compressed data of pfn 0x%llx (offset 0x%llx, "
 		    "%u bytes) is corrupt: %s", p->vf->name,
 		    (unsigned long long)pfn,
 		    (unsigned long long)desc->offset, desc->size, fail);
-	return NULL;
+	return KD_PAGE_CORRUPT;
 }
 
 static enum kd_page_state dd_read(struct kd_dump *d, uint64_t pfn,
@@ -374,30 +427,29 @@ static enum kd_page_state dd_read(struct kd_dump *d, uint64_t pfn,
 				  char **why)
 {
 	struct diskdump *dd = d->priv;
-	const struct dd_part *p = part_of(dd, pfn);
-	if (!p)
-		return outside_parts(d, dd, pfn, why);
-	enum kd_page_state st = bitmap_state(p, pfn);
-	if (st != KD_PAGE_DUMPED)
-		return st;
+	const struct dd_part *p;
 	struct dd_desc desc;
-	st = lookup_desc(d, p, pfn, &desc, why);
+	enum kd_page_state st = state_of(d, dd, pfn, &p, &desc, why);
 	if (st != KD_PAGE_DUMPED)
 		return st;
 	if (!desc_method(&desc)) {
 		/* Raw page: straight from the file, no cache. */
-		const void *src = kd_vfile_ptr(p->vf, (uint64_t)desc.offset + off,
-					       len, buf);
+		uint64_t at = (uint64_t)desc.offset + off;
+		const void *src = kd_vfile_ptr(p->vf, at, len, buf);
 		if (src != buf)
 			memcpy(buf, src, len);
+		if (kd_vfile_lost(p->vf, at, len))
+			return kd_page_gone(p->vf, at, len, "page data", pfn,
+					    why);
 		return KD_PAGE_DUMPED;
 	}
+	const uint8_t *page = NULL;
 	pthread_mutex_lock(&dd->lock);
-	const uint8_t *page = load_page(dd, p, pfn, &desc, why);
-	if (page)
+	st = load_page(dd, p, pfn, &desc, &page, why);
+	if (st == KD_PAGE_DUMPED)
 		memcpy(buf, page + off, len);
 	pthread_mutex_unlock(&dd->lock);
-	return page ? KD_PAGE_DUMPED : KD_PAGE_CORRUPT;
+	return st;
 }
 
 /* ---- counting and describing ---- */
@@ -429,6 +481,12 @@ static struct kd_error *count_part(const struct kd_dump *d,
 			struct dd_desc desc;
 			enum kd_page_state st = check_desc(d, p, pfn, idx, &desc,
 							   NULL);
+			/* gone since the file shrank (a page read before
+			 * may still be in the page cache) */
+			if (st == KD_PAGE_DUMPED &&
+			    kd_vfile_lost(p->vf, (uint64_t)desc.offset,
+					  desc.size))
+				st = KD_PAGE_LOST;
 			c->dumped += st == KD_PAGE_DUMPED;
 			c->lost += st == KD_PAGE_LOST;
 			c->corrupt += st == KD_PAGE_CORRUPT;
@@ -460,6 +518,13 @@ static struct kd_error *dd_count_pages(struct kd_dump *d,
 		c->present += st != KD_PAGE_NOT_PRESENT;
 		c->lost += st == KD_PAGE_LOST;
 		c->excluded += st == KD_PAGE_EXCLUDED;
+	}
+	for (size_t i = 0; i < dd->nparts; i++) {
+		const struct dd_part *p = &dd->parts[i];
+		if (bitmaps_lost(p))
+			return kd_vfile_lost_error(p->vf, p->bitmap_off,
+						   p->bitmap_len,
+						   "the bitmaps");
 	}
 	return NULL;
 }
@@ -727,6 +792,8 @@ static struct kd_error *map_bitmaps(struct kd_dump *d, struct dd_part *p)
 	p->single_bitmap = p->bitmap_blocks < 2 * one;
 	p->bitmap1 = bm;
 	p->bitmap2 = p->single_bitmap ? p->bitmap1 : p->bitmap1 + len / 2;
+	p->bitmap_off = off;
+	p->bitmap_len = len;
 	p->nbits = (p->single_bitmap ? len : len / 2) * 8;
 	if (p->max_mapnr > p->nbits) {
 		kd_dump_warn(d, "%s: max_mapnr %llu exceeds the %llu pfns the "

@@ -111,4 +111,10 @@ void kd_dump_warn(struct kd_dump *d, const char *fmt, ...) KD_PRINTF(2, 3);
  * memory); nothing when why is NULL (callers that only classify). */
 void kd_page_why(char **why, const char *fmt, ...) KD_PRINTF(2, 3);
 
+/* For ops->read: what of pfn, read at [off, off + len) of vf, is gone
+ * (kd_vfile_lost() said so): sets *why and returns KD_PAGE_LOST. */
+enum kd_page_state kd_page_gone(struct kd_vfile *vf, uint64_t off,
+				uint64_t len, const char *what, uint64_t pfn,
+				char **why);
+
 #endif /* PYKDUMP_DUMP_INTERNAL_H */

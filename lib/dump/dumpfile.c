@@ -86,6 +86,19 @@ void kd_page_why(char **why, const char *fmt, ...)
 	va_end(ap);
 }
 
+enum kd_page_state kd_page_gone(struct kd_vfile *vf, uint64_t off,
+				uint64_t len, const char *what, uint64_t pfn,
+				char **why)
+{
+	kd_page_why(why, "%s: %s of pfn 0x%llx (%llu bytes at %soffset "
+		    "0x%llx) is gone: the file shrank while open (it now "
+		    "ends at or before offset 0x%llx)", vf->name, what,
+		    (unsigned long long)pfn, (unsigned long long)len,
+		    vf->inner ? "reassembled " : "", (unsigned long long)off,
+		    (unsigned long long)kd_mapguard_lost(vf->guard));
+	return KD_PAGE_LOST;
+}
+
 void kd_dump_warn(struct kd_dump *d, const char *fmt, ...)
 {
 	if (kd_array_reserve(&d->warnings, &d->warnings_cap, d->nwarnings + 1))
@@ -260,11 +273,25 @@ static struct kd_error *dump_create(size_t nfiles, struct kd_dump **ret)
 	return NULL;
 }
 
+/* A file that shrank while we opened it: what was read may be zeros. */
+static struct kd_error *check_not_shrunk(struct kd_dump *d)
+{
+	for (size_t i = 0; i < d->nfiles; i++) {
+		struct kd_vfile *vf = d->files[i];
+		if (kd_vfile_lost(vf, 0, vf->size))
+			return kd_vfile_lost_error(vf, 0, vf->size,
+						   "the dump");
+	}
+	return NULL;
+}
+
 static struct kd_error *open_files(struct kd_dump *d)
 {
 	struct kd_error *err = open_format(d);
 	if (!err)
 		err = finish_open(d);
+	if (!err)
+		err = check_not_shrunk(d);
 	return err;
 }
 

@@ -138,6 +138,9 @@ static enum kd_page_state elf_read(struct kd_dump *d, uint64_t pfn,
 		const void *p = kd_vfile_ptr(e->vf, foff, run, out);
 		if (p != out)
 			memcpy(out, p, run);
+		if (kd_vfile_lost(e->vf, foff, run))
+			return kd_page_gone(e->vf, foff, run, "segment data",
+					    pfn, why);
 		out += run;
 		paddr += run;
 		len -= run;
@@ -154,10 +157,27 @@ static enum kd_page_state elf_page_state(struct kd_dump *d, uint64_t pfn)
 		enum kd_page_state st = classify(e, paddr, len, &run, &foff);
 		if (st != KD_PAGE_DUMPED)
 			return st;
+		if (kd_vfile_lost(e->vf, foff, run))
+			return KD_PAGE_LOST;	/* the file shrank */
 		paddr += run;
 		len -= run;
 	}
 	return KD_PAGE_DUMPED;
+}
+
+/* Counts page by page once the file shrank while open (rare: the fast
+ * count goes by segment sizes). */
+static void count_shrunk(struct kd_dump *d, const struct elf_segment *s,
+			 struct kd_page_counts *c)
+{
+	unsigned sh = d->page_shift;
+	for (uint64_t a = s->paddr; a < s->paddr + s->memsz; a += d->page_size) {
+		enum kd_page_state st = elf_page_state(d, a >> sh);
+		c->present++;
+		c->dumped += st == KD_PAGE_DUMPED;
+		c->lost += st == KD_PAGE_LOST;
+		c->excluded += st == KD_PAGE_EXCLUDED;
+	}
 }
 
 static struct kd_error *elf_count_pages(struct kd_dump *d,
@@ -165,8 +185,13 @@ static struct kd_error *elf_count_pages(struct kd_dump *d,
 {
 	struct elf_dump *e = d->priv;
 	unsigned sh = d->page_shift;
+	int shrunk = kd_vfile_lost(e->vf, 0, e->vf->size);
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const struct elf_segment *s = &e->segs[i];
+		if (shrunk) {
+			count_shrunk(d, s, c);
+			continue;
+		}
 		uint64_t in_file = 0;
 		if (s->offset < e->vf->size)
 			in_file = e->vf->size - s->offset < s->filesz ?

@@ -110,6 +110,23 @@ static const void *flat_ptr(struct kd_vfile *vf, uint64_t off, size_t len,
 	return out;
 }
 
+/* Do the stream's bytes behind [off, off + len) read as zeros now? */
+static int flat_lost(struct kd_vfile *vf, uint64_t off, uint64_t len)
+{
+	struct flat_vfile *f = (struct flat_vfile *)vf;
+	for (size_t i = find_piece(f, off);
+	     i < f->npieces && f->pieces[i].voff < off + len; i++) {
+		const struct flat_piece *p = &f->pieces[i];
+		uint64_t from = p->voff > off ? p->voff : off;
+		uint64_t to = p->voff + p->len < off + len ? p->voff + p->len
+							     : off + len;
+		if (kd_vfile_lost(f->stream, p->foff + (from - p->voff),
+				  to - from))
+			return 1;
+	}
+	return 0;
+}
+
 static void flat_destroy(struct kd_vfile *vf)
 {
 	struct flat_vfile *f = (struct flat_vfile *)vf;
@@ -121,6 +138,7 @@ static void flat_destroy(struct kd_vfile *vf)
 
 static const struct kd_vfile_ops flat_ops = {
 	.ptr = flat_ptr,
+	.lost = flat_lost,
 	.destroy = flat_destroy,
 };
 
@@ -364,6 +382,7 @@ struct kd_error *kd_flattened_open(struct kd_vfile *stream,
 	}
 	f->stream = stream;
 	f->vf.inner = stream;
+	f->vf.guard = stream->guard;
 	f->vf.stored = stream->size;
 	err = build_index(f);
 	if (err) {

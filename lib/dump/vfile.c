@@ -43,6 +43,7 @@ struct buf_vfile {
 	struct kd_vfile vf;
 	const uint8_t *data;
 	size_t map_len;		/* > 0 when data is our mapping */
+	struct kd_mapguard *guard;	/* of the mapping */
 	_Atomic uint64_t *touched;	/* one bit per POPULATE_CHUNK */
 };
 
@@ -92,9 +93,15 @@ static const void *buf_ptr(struct kd_vfile *vf, uint64_t off, size_t len,
 	return b->data + off;
 }
 
+static int buf_lost(struct kd_vfile *vf, uint64_t off, uint64_t len)
+{
+	return kd_mapguard_lost_in(((struct buf_vfile *)vf)->guard, off, len);
+}
+
 static void buf_destroy(struct kd_vfile *vf)
 {
 	struct buf_vfile *b = (struct buf_vfile *)vf;
+	kd_mapguard_remove(b->guard);
 	if (b->map_len)
 		munmap((void *)b->data, b->map_len);
 	free(b->touched);
@@ -104,6 +111,7 @@ static void buf_destroy(struct kd_vfile *vf)
 
 static const struct kd_vfile_ops buf_ops = {
 	.ptr = buf_ptr,
+	.lost = buf_lost,
 	.destroy = buf_destroy,
 };
 
@@ -161,6 +169,11 @@ static struct kd_error *map_fd(int fd, const char *path, struct buf_vfile *b)
 		return kd_error_os(errno, path, "cannot mmap");
 	b->data = p;
 	b->map_len = size;
+	struct kd_error *err = kd_mapguard_add(p, size, PROT_READ, path, fd,
+					       &b->guard);
+	if (err)
+		return err;
+	b->vf.guard = b->guard;
 	/* Without the bitmap, reads just fault: not worth failing for. */
 	b->touched = calloc((size >> POPULATE_SHIFT) / 64 + 1,
 			    sizeof(*b->touched));
@@ -190,6 +203,17 @@ struct kd_error *kd_vfile_open(const char *path, struct kd_vfile **ret)
 
 /* ---- helpers ---- */
 
+struct kd_error *kd_vfile_lost_error(struct kd_vfile *vf, uint64_t off,
+				     uint64_t len, const char *what)
+{
+	return kd_error_create(KD_ERR_TRUNCATED,
+		"%s: %s (%llu bytes at %soffset 0x%llx) is gone: the file "
+		"shrank while open (it now ends at or before offset 0x%llx)",
+		vf->name, what, (unsigned long long)len,
+		vf->inner ? "reassembled " : "", (unsigned long long)off,
+		(unsigned long long)kd_mapguard_lost(vf->guard));
+}
+
 struct kd_error *kd_vfile_read(struct kd_vfile *vf, uint64_t off, size_t len,
 			       void *buf, const char *what)
 {
@@ -202,6 +226,8 @@ struct kd_error *kd_vfile_read(struct kd_vfile *vf, uint64_t off, size_t len,
 			(unsigned long long)vf->size);
 	if (p != buf)
 		memcpy(buf, p, len);
+	if (kd_vfile_lost(vf, off, len))
+		return kd_vfile_lost_error(vf, off, len, what);
 	return NULL;
 }
 
@@ -235,6 +261,10 @@ struct kd_error *kd_vfile_map(struct kd_vfile *vf, uint64_t off, uint64_t len,
 		free(copy);
 		*ret = p;
 		return NULL;
+	}
+	if (kd_vfile_lost(vf, off, len)) {
+		free(copy);
+		return kd_vfile_lost_error(vf, off, len, what);
 	}
 	*owned = copy;
 	*ret = copy;

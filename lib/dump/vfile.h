@@ -14,6 +14,13 @@
  * caller's scratch buffer when it straddles flattened records or a hole
  * (holes read as zeros, as in the file `makedumpfile -R` would write).
  * Vfiles are immutable after creation, hence safe to share between threads.
+ *
+ * A mapped file may shrink while we read it (a dump still being copied or
+ * written): its mapping is guarded (pykdump/mapguard.h), so a read past
+ * the new end returns zeros instead of killing us with SIGBUS.  Whoever
+ * reads through kd_vfile_ptr() asks kd_vfile_lost() afterwards about the
+ * bytes it used, and reports a loss (kd_vfile_lost_error(); a page
+ * reader: KD_PAGE_LOST) rather than the zeros.
  */
 #ifndef PYKDUMP_DUMP_VFILE_H
 #define PYKDUMP_DUMP_VFILE_H
@@ -22,6 +29,7 @@
 #include <stdint.h>
 
 #include <pykdump/error.h>
+#include <pykdump/mapguard.h>
 
 struct kd_vfile;
 
@@ -30,6 +38,9 @@ struct kd_vfile_ops {
 	 * within the file; may copy into scratch (len bytes). */
 	const void *(*ptr)(struct kd_vfile *vf, uint64_t off, size_t len,
 			   void *scratch);
+	/* 1 when some of [off, off + len) read as zeros because the file
+	 * shrank while mapped; asked only once guard reports a loss. */
+	int (*lost)(struct kd_vfile *vf, uint64_t off, uint64_t len);
 	void (*destroy)(struct kd_vfile *vf);
 };
 
@@ -44,6 +55,8 @@ struct kd_vfile {
 	uint64_t nrecords;	/* flattened: data records in the stream */
 	uint64_t npieces;	/* flattened: index entries after overlaps */
 	int truncated;		/* flattened: stream ends without end marker */
+	/* the mapping's guard (flattened: its stream's); NULL: memory */
+	struct kd_mapguard *guard;
 };
 
 /* mmap a file read-only. */
@@ -78,7 +91,25 @@ static inline const void *kd_vfile_ptr(struct kd_vfile *vf, uint64_t off,
 	return vf->ops->ptr(vf, off, len, scratch);
 }
 
-/* Copy [off, off + len) into buf; TRUNCATED error naming what and off. */
+/* After reading [off, off + len) through kd_vfile_ptr(): 1 when some of
+ * it was gone (the file shrank while open; those bytes read as zeros).
+ * One atomic load while the file is whole. */
+static inline int kd_vfile_lost(struct kd_vfile *vf, uint64_t off,
+				uint64_t len)
+{
+	if (kd_mapguard_lost(vf->guard) == KD_MAPGUARD_INTACT)
+		return 0;
+	return vf->ops->lost(vf, off, len);
+}
+
+/* The TRUNCATED error for a loss kd_vfile_lost() found: names the file,
+ * what, off and where the file now ends. */
+struct kd_error *kd_vfile_lost_error(struct kd_vfile *vf, uint64_t off,
+				     uint64_t len, const char *what)
+	KD_WARN_UNUSED;
+
+/* Copy [off, off + len) into buf; TRUNCATED error naming what and off
+ * (past the end, or gone since the file was opened). */
 struct kd_error *kd_vfile_read(struct kd_vfile *vf, uint64_t off, size_t len,
 			       void *buf, const char *what) KD_WARN_UNUSED;
 
@@ -87,7 +118,9 @@ struct kd_error *kd_vfile_read(struct kd_vfile *vf, uint64_t off, size_t len,
  * mapping when contiguous, else a malloc'ed copy returned in *owned (free
  * it when done; NULL when nothing was allocated).  Fails when the region
  * is larger than the bytes the file really stores, so a hostile header
- * cannot make us allocate more than the file's size.
+ * cannot make us allocate more than the file's size.  A pointer into the
+ * mapping reads zeros where the file shrinks later: check kd_vfile_lost()
+ * after using it (a copy in *owned cannot change).
  */
 struct kd_error *kd_vfile_map(struct kd_vfile *vf, uint64_t off, uint64_t len,
 			      const char *what, const void **ret, void **owned)

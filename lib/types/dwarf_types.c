@@ -300,6 +300,8 @@ struct kd_error *kd_dwarf_type(struct kd_types *ts, uint32_t src,
 	struct kd_error *err = kd_types_intern(ts, src, off, t);
 	if (!err)
 		err = fill(ts, src, die, tag, t);
+	if (!err)	/* libdw read zeros where the file shrank */
+		err = kd_types_source_lost(ts, src);
 	if (err)
 		return err;
 	/* A declaration ("struct tty_struct;") is resolved to its definition
@@ -320,9 +322,7 @@ struct kd_error *kd_dwarf_type_at(struct kd_types *ts, uint32_t src,
 		return NULL;
 	}
 	if (!kd_types_offdie(ts, src, off, &die))
-		return kd_error_create(KD_ERR_CORRUPT,
-				       "DWARF: no DIE at 0x%llx: %s",
-				       (unsigned long long)off, dwarf_errmsg(-1));
+		return kd_types_no_die(ts, src, off);
 	return kd_dwarf_type(ts, src, &die, ret);
 }
 
@@ -519,8 +519,7 @@ struct kd_error *kd_dwarf_type_parts(struct kd_types *ts, struct kd_type *t)
 		return NULL;
 	}
 	if (!kd_types_offdie(ts, t->src, t->die, &die))
-		return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx",
-				       (unsigned long long)t->die);
+		return kd_types_no_die(ts, t->src, t->die);
 	struct kd_error *err = NULL;
 	switch (t->kind) {
 	case KD_TYPE_STRUCT: case KD_TYPE_UNION:
@@ -535,6 +534,8 @@ struct kd_error *kd_dwarf_type_parts(struct kd_types *ts, struct kd_type *t)
 	default:
 		break;
 	}
+	if (!err)	/* libdw read zeros where the file shrank */
+		err = kd_types_source_lost(ts, t->src);
 	if (err) {
 		t->nmembers = t->nenums = t->nparams = 0;
 		return err;

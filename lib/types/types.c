@@ -144,6 +144,21 @@ Dwarf_Die *kd_types_offdie(struct kd_types *ts, uint32_t src, uint64_t off,
 	return kd_debuginfo_source_offdie(ts->di, src, off, die);
 }
 
+struct kd_error *kd_types_source_lost(struct kd_types *ts, uint32_t src)
+{
+	return kd_debuginfo_source_lost(ts->di, src);
+}
+
+struct kd_error *kd_types_no_die(struct kd_types *ts, uint32_t src,
+				 uint64_t off)
+{
+	struct kd_error *err = kd_debuginfo_source_lost(ts->di, src);
+	if (err)
+		return err;
+	return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx: %s",
+			       (unsigned long long)off, dwarf_errmsg(-1));
+}
+
 /* ---- the table ---- */
 
 static void memocache_purge(void *owner, unsigned flags, const char *name)
@@ -950,8 +965,7 @@ static struct kd_error *object_die(struct kd_types *ts, const char *name,
 				       "enumerator", name));
 	*flags = hit.flags;
 	if (!kd_types_offdie(ts, *src, hit.die, die))
-		return kd_error_create(KD_ERR_CORRUPT, "DWARF: no DIE at 0x%llx",
-				       (unsigned long long)hit.die);
+		return kd_types_no_die(ts, *src, hit.die);
 	return NULL;
 }
 

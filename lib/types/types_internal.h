@@ -70,6 +70,13 @@ Dwarf *kd_types_dwarf(struct kd_types *types, uint32_t src);
 /* dwarf_offdie on source src (through kd_dwarf_source_offdie). */
 Dwarf_Die *kd_types_offdie(struct kd_types *types, uint32_t src, uint64_t off,
 			   Dwarf_Die *die);
+/* Why kd_types_offdie() gave NULL: the file shrank while open, or the
+ * DWARF has no DIE at off. */
+struct kd_error *kd_types_no_die(struct kd_types *types, uint32_t src,
+				 uint64_t off) KD_WARN_UNUSED;
+/* Source src's file shrank while open: what libdw read may be zeros. */
+struct kd_error *kd_types_source_lost(struct kd_types *types, uint32_t src)
+	KD_WARN_UNUSED;
 /* The definition for a declaration of kind and name, or NULL. */
 struct kd_type *kd_types_definition(struct kd_types *types,
 				    enum kd_type_kind kind, const char *name);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -168,6 +169,153 @@ static void test_unwritable_cache(void **state)
 	struct kd_debuginfo *di = open_with(fixture_path, &opts, &info);
 	assert_int_equal(info.origin, KD_INDEX_BUILT_UNSAVED);
 	assert_non_null(strstr(info.note, "not saved"));
+	kd_debuginfo_close(di);
+}
+
+/* A copy of the fixture with another build-id (one byte of its GNU
+ * build-id note changed): its path in buf, its build-id (hex) in hex. */
+static void other_build_id(char *buf, size_t size, char *hex, size_t hsize)
+{
+	struct kd_debuginfo_options opts = { .no_cache = 1 };
+	struct kd_debuginfo *di;
+	size_t len;
+	assert_null(kd_debuginfo_open(fixture_path, &opts, &di));
+	const uint8_t *id = kd_debuginfo_build_id(di, &len);
+	assert_true(len > 0);
+	uint8_t want[64];
+	memcpy(want, id, len);
+	kd_debuginfo_close(di);
+	FILE *f = fopen(fixture_path, "rb");
+	assert_non_null(f);
+	static uint8_t data[4 << 20];
+	size_t n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	uint8_t *at = memmem(data, n, want, len);
+	assert_non_null(at);
+	at[0] ^= 0xff;
+	snprintf(buf, size, "%s/other-build-id", cache_dir);
+	f = fopen(buf, "wb");
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+	assert_null(kd_debuginfo_open(buf, &opts, &di));
+	snprintf(hex, hsize, "%s", kd_debuginfo_build_id_hex(di));
+	kd_debuginfo_close(di);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", a, b);
+	return system(cmd) == 0;
+}
+
+/* The cache files of another build-id at this one's names (a copy, a
+ * rename gone wrong): detected, rebuilt, and replaced by good ones. */
+static void test_other_build_id_is_rebuilt(void **state)
+{
+	(void)state;
+	struct kd_debuginfo_options opts = { .cache_dir = cache_dir };
+	struct kd_index_info info;
+	char mine[512], path[256], hex[160], theirs[512], sym[600], tsym[600];
+	struct kd_debuginfo *di = open_with(fixture_path, &opts, &info);
+	struct kd_symtab *st;
+	assert_null(kd_debuginfo_symtab(di, &st));	/* saves its cache */
+	index_file_path(mine, sizeof(mine), di);
+	kd_debuginfo_close(di);
+	other_build_id(path, sizeof(path), hex, sizeof(hex));
+	snprintf(theirs, sizeof(theirs), "%s/index/%s", cache_dir, hex);
+	snprintf(sym, sizeof(sym), "%s.symtab", mine);
+	snprintf(tsym, sizeof(tsym), "%s.symtab", theirs);
+	copy_file(mine, theirs);
+	copy_file(sym, tsym);
+	di = open_with(path, &opts, &info);
+	assert_int_equal(info.origin, KD_INDEX_BUILT);
+	if (!strstr(info.note, "another build-id"))
+		fail_msg("note \"%s\"", info.note);
+	assert_null(kd_debuginfo_symtab(di, &st));
+	struct kd_symbol s;
+	assert_null(kd_symtab_lookup(st, "fixture_func", &s));
+	kd_debuginfo_close(di);
+	assert_false(same_bytes(mine, theirs));
+	assert_false(same_bytes(sym, tsym));
+	di = open_with(path, &opts, &info);
+	assert_int_equal(info.origin, KD_INDEX_LOADED);
+	kd_debuginfo_close(di);
+}
+
+/* Cache files are 0644 in 0755 directories, whatever the umask. */
+static void test_cache_modes(void **state)
+{
+	(void)state;
+	char dir[128], path[512];
+	snprintf(dir, sizeof(dir), "%s/modes/deeper", cache_dir);
+	struct kd_debuginfo_options opts = { .cache_dir = dir };
+	struct kd_index_info info;
+	mode_t old = umask(077);
+	struct kd_debuginfo *di = open_with(fixture_path, &opts, &info);
+	umask(old);
+	assert_int_equal(info.origin, KD_INDEX_BUILT);
+	struct stat st;
+	assert_int_equal(stat(info.path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	snprintf(path, sizeof(path), "%s/modes", cache_dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	snprintf(path, sizeof(path), "%s/index", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	kd_debuginfo_close(di);
+}
+
+/* Several processes starting cold on one cache directory at once: each
+ * builds and saves; the last rename wins, no temporary file stays, and
+ * the file left is a valid one. */
+static void test_concurrent_writers(void **state)
+{
+	(void)state;
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/together", cache_dir);
+	enum { N = 4 };
+	pid_t kids[N];
+	for (int i = 0; i < N; i++) {
+		fflush(NULL);
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0) {
+			struct kd_debuginfo_options opts = { .cache_dir = dir };
+			struct kd_debuginfo *di;
+			struct kd_index_info info;
+			struct kd_symtab *st;
+			if (kd_debuginfo_open(fixture_path, &opts, &di) ||
+			    kd_debuginfo_load_index(di, &info) ||
+			    kd_debuginfo_symtab(di, &st))
+				_exit(1);
+			kd_debuginfo_close(di);
+			_exit(info.origin == KD_INDEX_BUILT ||
+			      info.origin == KD_INDEX_LOADED ? 0 : 2);
+		}
+	}
+	for (int i = 0; i < N; i++) {
+		int status;
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "ls '%s/index' | grep -q tmp", dir);
+	assert_int_not_equal(system(cmd), 0);
+	struct kd_debuginfo_options opts = { .cache_dir = dir };
+	struct kd_index_info info;
+	struct kd_debuginfo *di = open_with(fixture_path, &opts, &info);
+	assert_int_equal(info.origin, KD_INDEX_LOADED);
+	assert_string_equal(info.note, "");
 	kd_debuginfo_close(di);
 }
 
@@ -338,6 +486,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_damaged_cache_is_rebuilt),
 	cmocka_unit_test(test_stale_cache_is_rebuilt),
 	cmocka_unit_test(test_unwritable_cache),
+	cmocka_unit_test(test_other_build_id_is_rebuilt),
+	cmocka_unit_test(test_cache_modes),
+	cmocka_unit_test(test_concurrent_writers),
 	cmocka_unit_test(test_progress_and_determinism),
 	cmocka_unit_test(test_agrees_with_libdw),
 	cmocka_unit_test(test_bad_files),
