@@ -97,6 +97,9 @@ void kd_cmd_str_at(struct kd_session *s, uint64_t base, uint64_t off,
  * with exact, only one at addr itself.  NULL (buf untouched) when none. */
 const char *kd_cmd_symbol_name(struct kd_session *s, uint64_t addr,
 			       char *buf, size_t size, int exact);
+/* What `sym ADDR` prints for addr (vmlinux or module symbol, with its
+ * source line): 1 when printed, 0 when there is no symbol (sym.c). */
+int kd_cmd_show_symbol(struct kd_cmd_ctx *ctx, uint64_t addr);
 /* crash's value_search(): the symbol at or below addr; of several at
  * the same address the first for an exact hit, the last otherwise. */
 int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
