@@ -14,6 +14,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
 #include <pykdump/resource.h>
+#include <pykdump/vector.h>
 
 #define MAX_RESOURCES	65536
 #define MAX_DEPTH	64
@@ -76,16 +77,8 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			err = kd_error_create(KD_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		if (cnt == cap) {
-			size_t nc = cap ? 2 * cap : 64;
-			struct kd_resource *nv = realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				err = &kd_error_nomem;
-				break;
-			}
-			v = nv;
-			cap = nc;
-		}
+		if ((err = kd_array_reserve(&v, &cap, cnt + 1)))
+			break;
 		struct kd_resource *r = &v[cnt];
 		uint64_t name = 0, sibling = 0, child = 0;
 		memset(r, 0, sizeof(*r));
