@@ -104,6 +104,15 @@ int kd_cmd_show_symbol(struct kd_cmd_ctx *ctx, uint64_t addr);
  * the same address the first for an exact hit, the last otherwise. */
 int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
 		     struct kd_symbol *sym, uint64_t *offset);
+/* crash's mkstring(): text in width columns, as is when longer.
+ * KD_JUST_CENTER splits the padding, the odd blank on the right
+ * (with KD_JUST_RIGHT: on the left); else KD_JUST_LEFT pads on the
+ * right, KD_JUST_RIGHT on the left. */
+#define KD_JUST_LEFT	0x1
+#define KD_JUST_RIGHT	0x2
+#define KD_JUST_CENTER	0x4
+char *kd_cmd_just(char *buf, size_t size, const char *text, int width,
+		  unsigned flags);
 /* crash's pages_to_size(): "0", "512 KB", "6 MB", "218.2 MB", "1.5 GB". */
 char *kd_cmd_pages_to_size(uint64_t pages, uint64_t page_size, char *buf,
 			   size_t size);
