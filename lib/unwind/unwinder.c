@@ -132,6 +132,7 @@ static int reg_value(struct walk *w, unsigned reg, uint64_t *v)
 	static const int map[] = {
 		[KD_ORC_REG_DX] = KD_RDX, [KD_ORC_REG_DI] = KD_RDI,
 		[KD_ORC_REG_R10] = KD_R10, [KD_ORC_REG_R13] = KD_R13,
+		[KD_ORC_REG_AX] = KD_RAX,
 	};
 	if (!w->full_regs) {
 		stop(w, "ORC needs register %u, unknown at %016" PRIx64, reg,
@@ -164,7 +165,7 @@ static int orc_sp(struct walk *w, const struct kd_orc_entry *e, uint64_t *sp)
 		*sp = v;
 		return 1;
 	case KD_ORC_REG_DX: case KD_ORC_REG_DI:
-	case KD_ORC_REG_R10: case KD_ORC_REG_R13:
+	case KD_ORC_REG_R10: case KD_ORC_REG_R13: case KD_ORC_REG_AX:
 		if (!reg_value(w, e->sp_reg, &v))
 			return 0;
 		*sp = v + (uint64_t)(int64_t)e->sp_offset;
