@@ -237,6 +237,25 @@ static void select_active(struct kd_cmd_ctx *ctx, int all, struct targets *t)
 	}
 }
 
+/* bt and bt -a without a task: a CPU whose running task (rq->curr)
+ * cannot be read would just be missing from the output; say so. */
+static int missing_active(struct kd_cmd_ctx *ctx, int all)
+{
+	int panic = kd_panic_cpu(ctx->s);
+	int ncpus = kd_task_nr_cpus(ctx->s), rc = 0;
+	if (ncpus <= 0)
+		return kd_cmd_error(ctx, "no CPU runqueue found: no active "
+				    "task to show");
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		if (!all && cpu != (panic >= 0 ? panic : 0))
+			continue;
+		if (!kd_task_active(ctx->s, cpu))
+			rc = kd_cmd_error(ctx, "cannot find the task active "
+					  "on CPU %d (runqueues.curr)", cpu);
+	}
+	return rc;
+}
+
 static int usage(struct kd_cmd_ctx *ctx)
 {
 	fprintf(ctx->out, "Usage: bt [-a|-p] [-f] [-l] [-s] [pid | task] ...\n");
@@ -284,6 +303,8 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	else	/* with no task: the current context, the panic task */
 		select_active(ctx, all, &t);
 	int rc = ok ? 0 : 1;
+	if (!(optind < argc && !all && !panic_only))
+		rc |= missing_active(ctx, all);
 	for (size_t i = 0; i < t.n; i++) {
 		if (i)
 			fprintf(ctx->out, "\n");

@@ -252,6 +252,24 @@ def no_tasks(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def no_active(pristine, corrupter):
+    """(a'') as no_tasks, and every runqueue's running task (rq->curr)
+    is NULL too: no active task can be found."""
+    out = pristine.run(["sys"])
+    cpus = int(re.search(r"^\s*CPUS: (\d+)", out, re.M).group(1))
+    offsets = pristine.u64(pristine.symbol("__per_cpu_offset"), cpus)
+    offsets = offsets if cpus > 1 else [offsets]
+    rq = pristine.symbol("runqueues")
+    head = pristine.symbol("init_task") + \
+        pristine.offset("task_struct", "tasks")
+    patches = [(head, q(head))]
+    for member in ("idle", "curr"):
+        off = pristine.offset("rq", member)
+        patches += [(rq + cpu + off, q(0)) for cpu in offsets]
+    return corrupter.make("no_active", patches)
+
+
+@pytest.fixture(scope="session")
 def cyclic_tasks(pristine, corrupter):
     """(b) a task's tasks.next points back to an earlier task."""
     tasks = ordinary_tasks(pristine)
@@ -449,6 +467,30 @@ def test_no_task_found(run, no_tasks, cmd):
     """An empty task list is handled as one (UBSan once reported
     qsort(NULL, 0) here: run on the sanitized CLI by make asan)."""
     run(no_tasks, [cmd])
+
+
+@pytest.mark.parametrize("cmd", ["sys", "ps"])
+def test_no_task_found_sys_ps(run, no_tasks, cmd):
+    """sys's TASKS count and ps's table from a dump whose task list
+    and idle tasks are gone say the list is incomplete (issue 20 items
+    11, 12: they printed `TASKS: 0` and an empty table, exit 0)."""
+    out, err, _rc = run(no_tasks, [cmd])
+    errs = error_lines(cmd, out, err)
+    assert any("task list incomplete" in e and "idle task" in e
+               for e in errs), out + err
+    if cmd == "ps":
+        # the tasks still running on their CPUs are shown, marked
+        assert re.search(r"^>\s*1\s", out, re.M), out
+
+
+@pytest.mark.parametrize("cmd", ["bt", "bt -a", "ps"])
+def test_no_active_task(run, no_active, cmd):
+    """bt / bt -a with no active task found print an error naming the
+    CPU, not nothing (issue 20 item 10)."""
+    out, err, _rc = run(no_active, [cmd])
+    errs = error_lines(cmd.split()[0], out, err)
+    want = "task list incomplete" if cmd == "ps" else "task active on CPU"
+    assert any(want in e for e in errs), out + err
 
 
 @pytest.mark.parametrize("run", ["cli"], indirect=True)  # epython
