@@ -270,6 +270,34 @@ def no_active(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def hole_at_prb(pristine, corrupter):
+    """(a''') the pages of the PT_LOAD segment holding the printk
+    ring buffer pointer `prb`, up to and including its page, are left out
+    of the dump (the segment starts after it): prb, the idle task of the
+    boot CPU and much of the kernel's data cannot be read."""
+    phys = pristine.phys(pristine.symbol("prb"))
+    dst = corrupter.tmpdir / "hole_at_prb.elf"
+    shutil.copyfile(pristine.path, dst)
+    with open(dst, "r+b") as f:
+        hdr = f.read(64)
+        phoff, = struct.unpack_from("<Q", hdr, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", hdr, 0x36)
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            e = list(struct.unpack("<IIQQQQQQ", f.read(56)))
+            if e[0] == ElfDump.PT_LOAD and e[4] <= phys < e[4] + e[5]:
+                cut = (phys | 0xFFF) + 1 - e[4]
+                assert cut < e[5], "prb's page ends its segment"
+                e[2:5] = [x + cut for x in e[2:5]]
+                e[5] -= cut
+                e[6] -= cut
+                f.seek(phoff + i * phentsize)
+                f.write(struct.pack("<IIQQQQQQ", *e))
+                return dst
+    raise LookupError(f"prb at physical {phys:#x} is in no PT_LOAD")
+
+
+@pytest.fixture(scope="session")
 def cyclic_tasks(pristine, corrupter):
     """(b) a task's tasks.next points back to an earlier task."""
     tasks = ordinary_tasks(pristine)
@@ -627,3 +655,26 @@ def test_broken_ptes_cmds(run, broken_ptes, pristine, cmd):
     sleeper = [(t, pid) for t, pid, comm in ordinary_tasks(pristine)
                if comm.startswith("fixture-")][0]
     run(dump, [cmd.format(a=stack, b=stack - 2048, pid=sleeper[1])])
+
+
+# ------------------------------------------------------------ (g) a hole
+
+def test_log_unreadable_is_not_absent(run, hole_at_prb):
+    """log on a dump that lost the page of `prb`: the ring buffer is
+    unreadable, not absent ("no printk ringbuffer ... in this kernel"
+    once said it was, issue 20)."""
+    out, err, _rc = run(hole_at_prb, ["log"])
+    errs = error_lines("log", out, err)
+    assert errs, out + err
+    assert not any("in this kernel" in e for e in errs), errs
+    assert any("prb" in e and "cannot be read" in e for e in errs), errs
+
+
+def test_sys_on_a_hole_says_so(run, hole_at_prb):
+    """sys with its task count and panic message unreadable: TASKS from
+    a broken list and an empty PANIC come with errors (issue 20 item
+    11: they printed with exit 0 and no word)."""
+    out, err, _rc = run(hole_at_prb, ["sys"])
+    errs = error_lines("sys", out, err)
+    assert any("task list incomplete" in e for e in errs), out + err
+    assert any("no panic message" in e for e in errs), out + err
