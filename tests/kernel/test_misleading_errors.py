@@ -64,3 +64,39 @@ def test_option_before_run(pykdump, sample, tmp_path):
     assert r.returncode == 2
     assert "cannot open" not in r.stderr, r.stderr
     assert "'run' must be the first argument" in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------ commands
+
+def run_cmd(pykdump, cmd):
+    r = pykdump.run([cmd], dump=DUMP, timeout=TIMEOUT)
+    return r.returncode, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("cmd,says", [
+    # a scalar variable is no tree root: it printed an empty tree
+    ("tree -t xarray jiffies", "tree: jiffies is volatile unsigned long, "
+                               "not a struct xarray"),
+    ("tree -t maple jiffies", "not a struct maple_tree"),
+    ("tree init_task", "tree: init_task is struct task_struct, not a "
+                       "struct rb_root"),
+    # arguments once ignored
+    ("dumpinfo garbage", "dumpinfo: unexpected argument: garbage"),
+    # once clamped to ffffffffffffffff and walked from there
+    ("list 99999999999999999999999", "list: invalid argument: "
+                                     "99999999999999999999999"),
+])
+def test_refused_with_the_reason(pykdump, cmd, says):
+    rc, text = run_cmd(pykdump, cmd)
+    assert rc == 1, text
+    assert says in text, text
+    assert "ffffffffffffffff" not in text
+
+
+def test_tree_with_a_container_is_still_walked(pykdump):
+    """-r names the root inside a container: the start's own type is
+    not checked (the IDR of init_pid_ns is an xarray)."""
+    rc, text = run_cmd(pykdump,
+                       "tree -t xarray -r pid_namespace.idr init_pid_ns")
+    assert rc == 0, text
+    assert len(text.split()) >= 2, text
