@@ -313,6 +313,21 @@ int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
 	return 1;
 }
 
+char *kd_cmd_just(char *buf, size_t size, const char *text, int width,
+		  unsigned flags)
+{
+	int len = (int)strlen(text), extra = width - len, left = 0;
+	if (extra > 0 && (flags & KD_JUST_CENTER))
+		left = extra % 2 && (flags & KD_JUST_RIGHT) ? extra / 2 + 1 :
+							      extra / 2;
+	else if (extra > 0 && (flags & KD_JUST_RIGHT))
+		left = extra;
+	if (extra < 0)
+		extra = 0;
+	snprintf(buf, size, "%*s%s%*s", left, "", text, extra - left, "");
+	return buf;
+}
+
 char *kd_cmd_pages_to_size(uint64_t pages, uint64_t page_size, char *buf,
 			   size_t size)
 {

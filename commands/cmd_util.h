@@ -97,10 +97,22 @@ void kd_cmd_str_at(struct kd_session *s, uint64_t base, uint64_t off,
  * with exact, only one at addr itself.  NULL (buf untouched) when none. */
 const char *kd_cmd_symbol_name(struct kd_session *s, uint64_t addr,
 			       char *buf, size_t size, int exact);
+/* What `sym ADDR` prints for addr (vmlinux or module symbol, with its
+ * source line): 1 when printed, 0 when there is no symbol (sym.c). */
+int kd_cmd_show_symbol(struct kd_cmd_ctx *ctx, uint64_t addr);
 /* crash's value_search(): the symbol at or below addr; of several at
  * the same address the first for an exact hit, the last otherwise. */
 int kd_cmd_symbol_at(const struct kd_symtab *st, uint64_t addr,
 		     struct kd_symbol *sym, uint64_t *offset);
+/* crash's mkstring(): text in width columns, as is when longer.
+ * KD_JUST_CENTER splits the padding, the odd blank on the right
+ * (with KD_JUST_RIGHT: on the left); else KD_JUST_LEFT pads on the
+ * right, KD_JUST_RIGHT on the left. */
+#define KD_JUST_LEFT	0x1
+#define KD_JUST_RIGHT	0x2
+#define KD_JUST_CENTER	0x4
+char *kd_cmd_just(char *buf, size_t size, const char *text, int width,
+		  unsigned flags);
 /* crash's pages_to_size(): "0", "512 KB", "6 MB", "218.2 MB", "1.5 GB". */
 char *kd_cmd_pages_to_size(uint64_t pages, uint64_t page_size, char *buf,
 			   size_t size);

@@ -6,12 +6,16 @@
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
+extern const struct kd_command kd_cmd_btop;
 extern const struct kd_command kd_cmd_dev;
+extern const struct kd_command kd_cmd_dis;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_epython;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
+extern const struct kd_command kd_cmd_ipcs;
+extern const struct kd_command kd_cmd_irq;
 extern const struct kd_command kd_cmd_kmem;
 extern const struct kd_command kd_cmd_list;
 extern const struct kd_command kd_cmd_log;
@@ -20,27 +24,38 @@ extern const struct kd_command kd_cmd_mount;
 extern const struct kd_command kd_cmd_net;
 extern const struct kd_command kd_cmd_p;
 extern const struct kd_command kd_cmd_ps;
+extern const struct kd_command kd_cmd_ptob;
+extern const struct kd_command kd_cmd_ptov;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
+extern const struct kd_command kd_cmd_search;
+extern const struct kd_command kd_cmd_sig;
 extern const struct kd_command kd_cmd_struct;
+extern const struct kd_command kd_cmd_swap;
 extern const struct kd_command kd_cmd_sym;
 extern const struct kd_command kd_cmd_sys;
 extern const struct kd_command kd_cmd_task;
 extern const struct kd_command kd_cmd_timer;
 extern const struct kd_command kd_cmd_tree;
 extern const struct kd_command kd_cmd_union;
+extern const struct kd_command kd_cmd_vm;
 extern const struct kd_command kd_cmd_vtop;
+extern const struct kd_command kd_cmd_waitq;
 extern const struct kd_command kd_cmd_whatis;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
 	&kd_cmd_bt,
+	&kd_cmd_btop,
 	&kd_cmd_dev,
+	&kd_cmd_dis,
 	&kd_cmd_dumpinfo,
 	&kd_cmd_epython,
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
+	&kd_cmd_ipcs,
+	&kd_cmd_irq,
 	&kd_cmd_kmem,
 	&kd_cmd_list,
 	&kd_cmd_log,
@@ -49,16 +64,23 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_net,
 	&kd_cmd_p,
 	&kd_cmd_ps,
+	&kd_cmd_ptob,
+	&kd_cmd_ptov,
 	&kd_cmd_rd,
 	&kd_cmd_runq,
+	&kd_cmd_search,
+	&kd_cmd_sig,
 	&kd_cmd_struct,
+	&kd_cmd_swap,
 	&kd_cmd_sym,
 	&kd_cmd_sys,
 	&kd_cmd_task,
 	&kd_cmd_timer,
 	&kd_cmd_tree,
 	&kd_cmd_union,
+	&kd_cmd_vm,
 	&kd_cmd_vtop,
+	&kd_cmd_waitq,
 	&kd_cmd_whatis,
 	NULL,
 };

@@ -245,6 +245,23 @@ static int by_addr(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 	return 0;
 }
 
+int kd_cmd_show_symbol(struct kd_cmd_ctx *ctx, uint64_t addr)
+{
+	struct kd_symtab *st = kd_session_symtab(ctx->s);
+	struct kd_symbol sym;
+	struct kd_ksym ks;
+	uint64_t off;
+	if (st && kd_cmd_symbol_at(st, addr, &sym, &off)) {
+		show(ctx, &sym, off, 1);
+		return 1;
+	}
+	if (kd_ksym_by_addr(ctx->s, addr, &ks, &off) && ks.module) {
+		show_module(ctx, &ks, off);
+		return 1;
+	}
+	return 0;
+}
+
 static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kd_symtab *st = kd_session_symtab(ctx->s);

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vtop [-k] ADDRESS...     (crash's vtop, kernel virtual addresses)
+ * vtop [-c [pid | task]] [-u | -k] ADDRESS...     (crash's vtop)
  *
- * The translation, then the kernel page-table walk as crash prints it on
+ * A kernel address: the translation, then the kernel page-table walk as
+ * crash prints it on
  * x86_64: "PGD DIRECTORY:" (the kernel root table's virtual address),
  * "PAGE DIRECTORY:" (the top-level entry), then "   LEVEL: where =>
  * entry" for each lower level, "  PAGE: frame" ("(2MB)"/"(1GB)" for
  * large pages), the last entry decoded (PTE PHYSICAL FLAGS), and the
  * struct page of the frame (its vmemmap address, mapping, index,
  * reference count and flags named after the kernel's pageflag_names).
+ *
+ * A user address (below the kernel's half, or with -u) is translated
+ * through the page tables of the current context, or of the task -c
+ * names: "   PGD: where => entry" for each level, the page, the PTE
+ * decoded (a swap entry as "PTE SWAP OFFSET"), the VM area holding the
+ * address (lib/kernel vma.h), where a page that is not present is
+ * ("SWAP: dev  OFFSET: n", "FILE: path  OFFSET: off"), and the struct
+ * page.  An address outside every VM area is "(not accessible)".
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -20,7 +29,9 @@
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 #include <pykdump/types.h>
+#include <pykdump/vma.h>
 
 #include "cmd_util.h"
 
@@ -61,6 +72,31 @@ static void pte_flags(FILE *out, uint64_t pte)
 		fprintf(out, "%s%s", others++ ? "|" : "", pte_bits[i].name);
 	}
 	fputs(")\n", out);
+}
+
+/* A swap entry: "PTE SWAP OFFSET" with the swap area's path. */
+static void translate_swap_pte(struct kd_cmd_ctx *ctx, const struct kd_upage *pg)
+{
+	char ptebuf[32], dev[1024], off[32], a[1100], b[1100], c[64];
+	FILE *out = ctx->out;
+	snprintf(ptebuf, sizeof(ptebuf), "%" PRIx64, pg->pte);
+	kd_swap_type_path(ctx->s, pg->swap_type, dev, sizeof(dev));
+	snprintf(off, sizeof(off), "%" PRIu64, pg->swap_offset);
+	int l1 = strlen(ptebuf) > 3 ? (int)strlen(ptebuf) : 3;
+	int l2 = strlen(dev) > 4 ? (int)strlen(dev) : 4;
+	int l3 = strlen(off) > 6 ? (int)strlen(off) : 6;
+	fprintf(out, "%s  ", kd_cmd_just(a, sizeof(a), "PTE", l1,
+					 KD_JUST_CENTER | KD_JUST_LEFT));
+	fprintf(out, "%s  %s\n", kd_cmd_just(b, sizeof(b), "SWAP", l2,
+					     KD_JUST_CENTER | KD_JUST_LEFT),
+		kd_cmd_just(c, sizeof(c), "OFFSET", l3,
+			    KD_JUST_CENTER | KD_JUST_LEFT));
+	fprintf(out, "%s  ", kd_cmd_just(a, sizeof(a), ptebuf, l1,
+					 KD_JUST_CENTER | KD_JUST_RIGHT));
+	fprintf(out, "%s  %s\n", kd_cmd_just(b, sizeof(b), dev, l2,
+					     KD_JUST_CENTER | KD_JUST_RIGHT),
+		kd_cmd_just(c, sizeof(c), off, l3,
+			    KD_JUST_CENTER | KD_JUST_RIGHT));
 }
 
 static void translate_pte(FILE *out, uint64_t pte)
@@ -179,16 +215,10 @@ static void walk_lines(struct kd_cmd_ctx *ctx, const struct kd_vtop_trace *t)
 	}
 }
 
-static int vtop_one(struct kd_cmd_ctx *ctx, const char *arg)
+static int vtop_kernel(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 {
-	uint64_t vaddr, paddr = 0;
+	uint64_t paddr = 0;
 	FILE *out = ctx->out;
-	if (!kd_cmd_parse_hex(arg, &vaddr)) {
-		return kd_cmd_error(ctx, "invalid input: \"%s\"", arg);
-	}
-	if (vaddr < USER_TOP)
-		return kd_cmd_error(ctx, "%s: user virtual addresses need a "
-				    "task context (not supported)", arg);
 	struct kd_arch *a = kd_session_arch(ctx->s);
 	struct kd_vtop_trace t;
 	memset(&t, 0, sizeof(t));
@@ -212,23 +242,166 @@ static int vtop_one(struct kd_cmd_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/* The VM area holding vaddr, as `vm` prints it ("(not found)" when
+ * none); *ret (may be NULL) gets it. */
+static int show_vma(struct kd_cmd_ctx *ctx, uint64_t mm, uint64_t vaddr,
+		    struct kd_vma *ret, char *path, size_t size)
+{
+	struct kd_vma *v;
+	size_t n;
+	int found = 0;
+	struct kd_error *err = kd_mm_vma_array(ctx->s, mm, &v, &n);
+	kd_error_destroy(err);	/* the areas before a break still count */
+	path[0] = '\0';
+	fprintf(ctx->out, "      VMA           START       END     FLAGS "
+		"FILE\n");
+	for (size_t i = 0; i < n && !found; i++) {
+		if (vaddr < v[i].start || vaddr >= v[i].end)
+			continue;
+		found = 1;
+		kd_vma_file_path(ctx->s, &v[i], path, size);
+		fprintf(ctx->out, "%-16" PRIx64 " %10" PRIx64 " %10" PRIx64
+			" %6" PRIx64 " %s\n", v[i].addr, v[i].start, v[i].end,
+			v[i].flags, path);
+		if (ret)
+			*ret = v[i];
+	}
+	if (!found)
+		fprintf(ctx->out, "(not found)\n");
+	free(v);
+	return found;
+}
+
+static int in_some_vma(struct kd_session *s, uint64_t mm, uint64_t vaddr)
+{
+	struct kd_vma *v;
+	size_t n;
+	int in = 0;
+	struct kd_error *err = kd_mm_vma_array(s, mm, &v, &n);
+	kd_error_destroy(err);
+	for (size_t i = 0; i < n && !in; i++)
+		in = vaddr >= v[i].start && vaddr < v[i].end;
+	free(v);
+	return in;
+}
+
+static int vtop_user(struct kd_cmd_ctx *ctx, uint64_t task, uint64_t vaddr)
+{
+	FILE *out = ctx->out;
+	uint64_t mm = 0, pgd = 0, root = 0, paddr = 0;
+	struct kd_error *err = kd_task_mm(ctx->s, task, &mm);
+	if (!err && mm)
+		err = kd_mm_pgd(ctx->s, mm, &pgd);
+	if (err)
+		return kd_cmd_fail_what(ctx, "cannot read the task's mm", err);
+	fprintf(out, "VIRTUAL     PHYSICAL        \n");
+	if (!mm || !in_some_vma(ctx->s, mm, vaddr)) {
+		fprintf(out, "%-10" PRIx64 "  (not accessible)\n\n", vaddr);
+		return 0;
+	}
+	struct kd_upage pg;
+	if (!(err = kd_kvtop(ctx->s, pgd, &root)))
+		err = kd_uvaddr_page(ctx->s, pgd, vaddr, &pg);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	struct kd_vtop_trace t;
+	memset(&t, 0, sizeof(t));
+	err = kd_arch_walk(kd_session_arch(ctx->s), root, vaddr, &paddr, &t);
+	kd_error_destroy(err);
+	int present = pg.state == KD_UPAGE_MAPPED;
+	if (present)
+		fprintf(out, "%-10" PRIx64 "  %-16" PRIx64 "\n\n", vaddr,
+			pg.paddr);
+	else
+		fprintf(out, "%-10" PRIx64 "  (not mapped)\n\n", vaddr);
+	for (int i = 0; i < t.nlevels; i++)
+		fprintf(out, "   %s: %" PRIx64 " => %" PRIx64 "\n",
+			kd_pt_level_name(t.level[i]), t.entry_paddr[i],
+			t.entry[i]);
+	if (present) {
+		fprintf(out, "  PAGE: %" PRIx64 "  %s\n\n",
+			pg.paddr & ~(t.page_size - 1),
+			t.page_size == 1ULL << 30 ? "(1GB)" :
+			t.page_size == 1ULL << 21 ? "(2MB)" : "");
+		translate_pte(out, t.entry[t.nlevels - 1]);
+	} else if (pg.state == KD_UPAGE_SWAP) {
+		fputc('\n', out);
+		translate_swap_pte(ctx, &pg);
+	}
+	fputc('\n', out);
+	struct kd_vma v;
+	char path[4096];
+	memset(&v, 0, sizeof(v));
+	int have_vma = show_vma(ctx, mm, vaddr, &v, path, sizeof(path));
+	if (pg.state == KD_UPAGE_SWAP) {
+		char dev[1024];
+		kd_swap_type_path(ctx->s, pg.swap_type, dev, sizeof(dev));
+		fprintf(out, "\nSWAP: %s  OFFSET: %" PRIu64 "\n", dev,
+			pg.swap_offset);
+	} else if (!present && have_vma && v.file && path[0]) {
+		uint64_t page = 4096;
+		fprintf(out, "\nFILE: %s  OFFSET: %" PRIx64 "\n", path,
+			((vaddr - v.start) / page + v.pgoff) * page);
+	}
+	if (present)
+		show_page(ctx, pg.paddr);
+	else
+		fputc('\n', out);
+	return 0;
+}
+
+static int vtop_one(struct kd_cmd_ctx *ctx, const char *arg, uint64_t task,
+		    int force)
+{
+	uint64_t vaddr;
+	if (!kd_cmd_parse_hex(arg, &vaddr))
+		return kd_cmd_error(ctx, "invalid input: \"%s\"", arg);
+	int user = force ? force == 'u' : vaddr < USER_TOP;
+	if (user && vaddr >= USER_TOP)
+		return kd_cmd_error(ctx, "%" PRIx64 ": not a user virtual "
+				    "address", vaddr);
+	if (!user && vaddr < USER_TOP) {
+		fprintf(ctx->out, "VIRTUAL           PHYSICAL        \n");
+		fprintf(ctx->out, "%-8" PRIx64 "  (not a kernel virtual "
+			"address)\n\n", vaddr);
+		return 0;
+	}
+	return user ? vtop_user(ctx, task, vaddr) : vtop_kernel(ctx, vaddr);
+}
+
 static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	int c, rc = 0;
+	int c, rc = 0, force = 0;
+	const char *who = NULL;
+	opterr = 0;
 	while ((c = getopt(argc, argv, "kuc:")) != -1) {
-		if (c == '?') {
-			fprintf(ctx->out, "Usage: vtop [-c [pid | taskp]] [-u|-k] address ...\n");
-			return 1;
+		switch (c) {
+		case 'k': case 'u':
+			if (force && force != c)
+				return kd_cmd_error(ctx, "-u and -k options are "
+						    "mutually exclusive");
+			force = c;
+			break;
+		case 'c': who = optarg; break;
+		default:
+			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(ctx->out, "Usage: vtop [-c [pid | taskp]] [-u|-k] address ...\n");
-		return 1;
+	if (optind >= argc)
+		return kd_cmd_error(ctx, "an address is required");
+	uint64_t task = kd_current_task(ctx->s);
+	if (who) {
+		struct kd_task_ref *tasks;
+		size_t n;
+		if (kd_cmd_find_tasks(ctx, who, &tasks, &n) < 0)
+			return 1;
+		task = tasks[0].task;
+		free(tasks);
 	}
 	for (int i = optind; i < argc; i++) {
 		if (i > optind)
 			fputc('\n', ctx->out);
-		rc |= vtop_one(ctx, argv[i]);
+		rc |= vtop_one(ctx, argv[i], task, force);
 	}
 	return rc;
 }
@@ -236,7 +409,17 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 const struct kd_command kd_cmd_vtop = {
 	.name = "vtop",
 	.summary = "virtual to physical",
-	.usage = "vtop [-k] address ...",
+	.usage =
+	"SYNOPSIS\n"
+	"  vtop [-c [pid | task]] [-u | -k] address ...\n\n"
+	"  The physical address of a virtual one, the page-table entries that\n"
+	"  lead to it, the last entry decoded and the page's struct page.  A\n"
+	"  user address also shows the VM area that holds it and, when the\n"
+	"  page is not in memory, its swap location or file offset.\n"
+	"    -c pid|task  user addresses of that task (default: the current\n"
+	"                 context)\n"
+	"    -u, -k       the address is a user / kernel address (else its\n"
+	"                 value decides)\n",
 	.run = run,
 	.needs_vmlinux = 1,
 };

@@ -37,6 +37,10 @@ KD_PUBLIC int kd_ksym_lookup_addr(struct kd_session *s, uint64_t addr,
 /* The same with the whole symbol. */
 KD_PUBLIC int kd_ksym_by_addr(struct kd_session *s, uint64_t addr,
 			      struct kd_ksym *sym, uint64_t *off);
+/* The first symbol above addr in the same object (the vmlinux, or the
+ * module holding addr): 1 and *ret, 0 when there is none. */
+KD_PUBLIC int kd_ksym_next(struct kd_session *s, uint64_t addr,
+			   struct kd_ksym *ret);
 /* By name: vmlinux first, then modules; "name" or "module:name". */
 KD_PUBLIC struct kd_error *kd_ksym_by_name(struct kd_session *s,
 					   const char *name,

@@ -112,6 +112,28 @@ kd_task_table_addr(const struct kd_task_table *t, uint64_t task);
 /* crash's two-letter state ("RU", "IN", "UN", "ID", "ZO" ...). */
 KD_PUBLIC const char *kd_task_state_name(uint64_t state);
 
+/* ---- addresses of tasks (task_addr.c) ---- */
+
+/* The kernel stack size (THREAD_SIZE): init_stack .. __end_init_task,
+ * else sizeof(union thread_union), else 16 KiB (x86_64). */
+KD_PUBLIC uint64_t kd_task_stack_size(struct kd_session *s);
+/* A task's kernel stack (task->stack), 0 when unknown. */
+KD_PUBLIC uint64_t kd_task_stack_base(struct kd_session *s, uint64_t task);
+
+#define KD_TASK_AT_STRUCT	1	/* addr inside its task_struct */
+#define KD_TASK_AT_STACK	2	/* addr on its kernel stack */
+/* The task whose task_struct or kernel stack (where: KD_TASK_AT_*)
+ * holds addr: 1 and *task, 0 when none. */
+KD_PUBLIC int kd_task_by_addr(struct kd_session *s, uint64_t addr, int where,
+			      uint64_t *task);
+/* 1 when the panic came from SysRq: a return address into
+ * sysrq_handle_crash on the panic task's stack (crash's test). */
+KD_PUBLIC int kd_panic_by_sysrq(struct kd_session *s);
+/* crash's verbose state: "TASK_RUNNING", "TASK_INTERRUPTIBLE",
+ * "TASK_UNINTERRUPTIBLE|TASK_NOLOAD" ..., into buf. */
+KD_PUBLIC char *kd_task_state_verbose(uint64_t state, char *buf,
+				      size_t size);
+
 #ifdef __cplusplus
 }
 #endif

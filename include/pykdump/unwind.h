@@ -117,6 +117,17 @@ KD_PUBLIC void kd_unwind_frame_symbol(struct kd_session *s,
 KD_PUBLIC int kd_unwind_srcline(struct kd_session *s, uint64_t addr,
 				char *file, size_t size, int *line);
 
+/* A task's kernel stack: [task->stack, + THREAD_SIZE). */
+KD_PUBLIC struct kd_error *kd_unwind_task_stack(struct kd_session *s,
+						uint64_t task, uint64_t *base,
+						uint64_t *top) KD_WARN_UNUSED;
+
+/* The compilation directory of the unit holding a text address (the
+ * part kd_unwind_srcline puts before a relative file name): 1 and buf,
+ * or 0 when unknown. */
+KD_PUBLIC int kd_unwind_comp_dir(struct kd_session *s, uint64_t addr,
+				 char *buf, size_t size);
+
 /* 1 when the bytes before ra are a call instruction (e8 rel32, or ff /2
  * with any ModRM form), read from the dump's memory. */
 KD_PUBLIC int kd_unwind_is_call_site(struct kd_session *s, uint64_t ra);

@@ -88,6 +88,44 @@ int kd_ksym_by_addr(struct kd_session *s, uint64_t addr, struct kd_ksym *sym,
 	return 1;
 }
 
+int kd_ksym_next(struct kd_session *s, uint64_t addr, struct kd_ksym *ret)
+{
+	struct kd_symtab *st = kd_session_symtab(s);
+	struct kd_symbol ks, next;
+	struct kd_dlkm *dl;
+	uint64_t off;
+	size_t mi;
+	if (st && kd_symtab_by_addr(st, addr, &ks, &off)) {
+		for (size_t i = ks.index + 1; kd_symtab_get(st, i, &next); i++) {
+			if (next.value <= addr)
+				continue;
+			ret->name = next.name;
+			ret->value = next.value;
+			ret->size = next.size;
+			ret->type = next.type;
+			ret->module = NULL;
+			return 1;
+		}
+		return 0;
+	}
+	if (!kd_modules_by_addr(s, addr, &mi))
+		return 0;
+	struct kd_error *err = kd_dlkm_get(s, &dl);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	const struct kd_dlkm_module *m = &dl->mods[mi];
+	long i = module_sym_at(m, addr);
+	for (size_t k = i < 0 ? 0 : (size_t)i; k < m->nsyms; k++) {
+		if (m->syms[k].value > addr) {
+			from_module(m, k, ret);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int kd_ksym_lookup_addr(struct kd_session *s, uint64_t addr, const char **name,
 			uint64_t *off, const char **module)
 {

@@ -15,6 +15,8 @@
 
 struct kd_session;
 struct kd_kmodule;
+struct memmap_state;
+struct slab_state;
 
 /*
  * A layout read once per memocache generation: kd_layout_cached() calls
@@ -89,7 +91,14 @@ struct kd_kernel_state {
 	struct kd_rb_layout rb;
 	struct kd_xa_layout xa;
 	struct kd_maple_layout maple;
+	/* the memory map and page flags (page.c), the slab allocator's
+	 * layout and caches (slab.c): each file's own state */
+	struct memmap_state *memmap;
+	struct slab_state *slab;
 };
+
+void kd_memmap_state_destroy(void *p);
+void kd_slab_state_destroy(void *p);
 
 /* The session's state, created on first use (NULL: no memory). */
 struct kd_kernel_state *kd_kernel_state(struct kd_session *s);

@@ -104,3 +104,4 @@ struct kd_error *kd_percpu_symbol(struct kd_session *s, const char *name,
 	struct kd_error *err = kd_symbol_addr(s, name, &off);
 	return err ? err : kd_percpu_ptr(s, off, cpu, ret);
 }
+

@@ -124,3 +124,20 @@ int kd_unwind_is_text(struct kd_unwind_ctx *c, uint64_t ip)
 		return 1;
 	return kd_unwind_module_of(c, ip) != NULL;
 }
+
+struct kd_error *kd_unwind_task_stack(struct kd_session *s, uint64_t task,
+				      uint64_t *base, uint64_t *top)
+{
+	struct kd_unwind_ctx *c;
+	*base = *top = 0;
+	struct kd_error *err = kd_unwind_ctx_get(s, &c);
+	if (!err && !kd_present(c->off_stack))
+		err = kd_error_create(KD_ERR_NOT_FOUND, "struct task_struct "
+				      "has no stack member");
+	if (!err)
+		err = kd_field_u64(s, task, c->off_stack, base);
+	if (err)
+		return err;
+	*top = *base + c->thread_size;
+	return NULL;
+}

@@ -29,6 +29,8 @@ static const struct kdpy_part {
 	{ "tptr", kdpy_tptr_init },
 	{ "mem", kdpy_mem_init },
 	{ "vm", kdpy_vm_init },
+	{ "kobj", kdpy_kobj_init },
+	{ "kmem", kdpy_kmem_init },
 	{ "exec", kdpy_exec_init },
 };
 

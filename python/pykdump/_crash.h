@@ -56,6 +56,9 @@ int kdpy_struct_init(PyObject *m);	/* _crash_struct.c: StructResult */
 int kdpy_tptr_init(PyObject *m);	/* _crash_tptr.c: tPtr */
 int kdpy_mem_init(PyObject *m);		/* _crash_mem.c: memory, symbols, lists */
 int kdpy_vm_init(PyObject *m);		/* _crash_vm.c: uvtop, get_pathname */
+int kdpy_kobj_init(PyObject *m);	/* _crash_kobj.c: vm areas, irqs, ipc,
+					   wait queues, signals, disassembly */
+int kdpy_kmem_init(PyObject *m);	/* _crash_kmem.c: slab, pages, zones */
 int kdpy_exec_init(PyObject *m);	/* _crash_exec.c: built-in commands */
 
 /* ---- errors (_crash_error.c) ---- */
