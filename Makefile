@@ -106,7 +106,8 @@ pytest: build sample
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
 	  tests/meta tests/python tests/kernel \
-	  --ignore=tests/kernel/test_scenarios.py
+	  --ignore=tests/kernel/test_scenarios.py \
+	  --ignore=tests/kernel/test_scenarios_triage.py
 
 # Each stage in turn (run-stages stops at the first failure), then the
 # wall time of each.
@@ -120,14 +121,16 @@ test-other-boot: build sample
 	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile tests/kernel \
-	  --ignore=tests/kernel/test_scenarios.py
+	  --ignore=tests/kernel/test_scenarios.py \
+	  --ignore=tests/kernel/test_scenarios_triage.py
 
 # Each scenario dump is made on first use by scripts/make-sample-dump
 # --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
 test-scenarios: build sample
 	PYKDUMP_SCENARIO_RELEASE=$(SCENARIO_RELEASE) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTEST) --durations=15 tests/kernel/test_scenarios.py
+	  $(PYTEST) --durations=15 tests/kernel/test_scenarios.py \
+	  tests/kernel/test_scenarios_triage.py
 
 bench: build sample
 	$(PYTHON) bench/run --pykdump $(BUILD)/pykdump --sample $(SAMPLE_DIR)

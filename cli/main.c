@@ -27,6 +27,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: pykdump [OPTIONS] [VMLINUX] VMCORE [VMCORE...]\n"
 		"       pykdump run [VMLINUX] VMCORE program[.py] [args]\n"
+		"       pykdump triage [--json] VMCORE [VMLINUX]\n"
+		"       pykdump triage --batch DIR_OR_LIST [--jobs N] "
+		"[--json-lines OUT]\n"
 		"\n"
 		"Analyse a Linux kernel crash dump.  Several VMCORE files form a\n"
 		"split dump set.\n"
@@ -311,6 +314,11 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return run_program(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "triage") == 0) {
+		int rc = kd_cli_triage(argc - 1, argv + 1);
+		kd_cli_epython_fini();
+		return rc;
+	}
 	int rc = parse_args(&cli, argc, argv);
 	if (!rc)
 		rc = run_shell(&cli);

@@ -11,6 +11,7 @@ extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dis;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_epython;
+extern const struct kd_command kd_cmd_eval;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
@@ -51,6 +52,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_dis,
 	&kd_cmd_dumpinfo,
 	&kd_cmd_epython,
+	&kd_cmd_eval,
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
@@ -107,9 +109,24 @@ static size_t registered_pos(const char *name, int *found)
 	return i;
 }
 
+/* "p/x": the built-in before the '/' when it takes a format. */
+static const struct kd_command *format_find(const char *name)
+{
+	char base[32];
+	const char *slash = strchr(name, '/');
+	if (!slash || slash == name || (size_t)(slash - name) >= sizeof(base))
+		return NULL;
+	memcpy(base, name, (size_t)(slash - name));
+	base[slash - name] = '\0';
+	const struct kd_command *c = builtin_find(base);
+	return c && c->takes_format ? c : NULL;
+}
+
 const struct kd_command *kd_command_find(const char *name)
 {
 	const struct kd_command *c = builtin_find(name);
+	if (!c)
+		c = format_find(name);
 	int found;
 	size_t i = c ? 0 : registered_pos(name, &found);
 	return c ? c : found ? registered[i] : NULL;

@@ -14,6 +14,8 @@ static void state_destroy(void *data)
 	free(k->percpu);
 	free(k->modules);
 	free(k->task_cache.problem);
+	free(k->sched_cache.problem);
+	free(k->lock_cache.problem);
 	kd_memmap_state_destroy(k->memmap);
 	kd_slab_state_destroy(k->slab);
 	for (int i = 0; i < KD_WK_NR; i++)

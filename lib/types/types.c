@@ -52,6 +52,7 @@ struct kd_types {
 	size_t names_cap, names_n;
 	struct arena_block *arena;
 	struct kd_type *void_type;
+	struct kd_type *builtins[KD_BUILTIN_NR];
 };
 
 /* ---- small containers ---- */
@@ -1010,6 +1011,74 @@ struct kd_error *kd_types_find(struct kd_types *ts, const char *name,
 	if (!err)
 		cache_put(ts, name, *ret);
 	return err;
+}
+
+/* ---- built-in types ---- */
+
+struct kd_type *kd_types_builtin(struct kd_types *ts, enum kd_builtin b)
+{
+	static const struct {
+		const char *name;	/* GCC's DW_AT_name */
+		enum kd_type_kind kind;
+		uint8_t size, is_signed, is_char, nodebug;
+	} spec[KD_BUILTIN_NR] = {
+		[KD_BUILTIN_CHAR] = { "char", KD_TYPE_INT, 1, 1, 1, 0 },
+		[KD_BUILTIN_SCHAR] = { "signed char", KD_TYPE_INT, 1, 1, 1, 0 },
+		[KD_BUILTIN_UCHAR] = { "unsigned char", KD_TYPE_INT, 1, 0, 1, 0 },
+		[KD_BUILTIN_SHORT] = { "short int", KD_TYPE_INT, 2, 1, 0, 0 },
+		[KD_BUILTIN_USHORT] = { "short unsigned int", KD_TYPE_INT, 2, 0, 0, 0 },
+		[KD_BUILTIN_INT] = { "int", KD_TYPE_INT, 4, 1, 0, 0 },
+		[KD_BUILTIN_UINT] = { "unsigned int", KD_TYPE_INT, 4, 0, 0, 0 },
+		[KD_BUILTIN_LONG] = { "long int", KD_TYPE_INT, 8, 1, 0, 0 },
+		[KD_BUILTIN_ULONG] = { "long unsigned int", KD_TYPE_INT, 8, 0, 0, 0 },
+		[KD_BUILTIN_LLONG] = { "long long int", KD_TYPE_INT, 8, 1, 0, 0 },
+		[KD_BUILTIN_ULLONG] = { "long long unsigned int", KD_TYPE_INT, 8, 0, 0, 0 },
+		[KD_BUILTIN_BOOL] = { "_Bool", KD_TYPE_BOOL, 1, 0, 0, 0 },
+		[KD_BUILTIN_FLOAT] = { "float", KD_TYPE_FLOAT, 4, 1, 0, 0 },
+		[KD_BUILTIN_DOUBLE] = { "double", KD_TYPE_FLOAT, 8, 1, 0, 0 },
+		[KD_BUILTIN_NODEBUG_DATA] = { "<data variable, no debug info>",
+					      KD_TYPE_INT, 4, 1, 0,
+					      KD_NODEBUG_DATA },
+		[KD_BUILTIN_NODEBUG_TEXT] = { "<text variable, no debug info>",
+					      KD_TYPE_INT, 1, 1, 0,
+					      KD_NODEBUG_TEXT },
+	};
+	if ((unsigned)b >= KD_BUILTIN_NR)
+		return NULL;
+	if (ts->builtins[b])
+		return ts->builtins[b];
+	struct kd_type *t = NULL;
+	if (!spec[b].nodebug) {
+		struct kd_error *err = named_type(ts, spec[b].name, KD_DIX_BASE,
+						  &t);
+		kd_error_destroy(err);
+		if (err || kd_type_size(t) != spec[b].size ||
+		    kd_type_kind(t) != spec[b].kind)
+			t = NULL;
+	}
+	if (!t) {
+		if (!(t = kd_types_new(ts, spec[b].kind)))
+			return NULL;
+		t->name = spec[b].name;
+		t->size = spec[b].size;
+		t->align = spec[b].size;
+		t->is_signed = spec[b].is_signed;
+		t->is_char = spec[b].is_char;
+		t->nodebug = spec[b].nodebug;
+		t->complete = 1;
+		t->parts_loaded = 1;
+	}
+	return ts->builtins[b] = t;
+}
+
+struct kd_error *kd_types_find_typedef(struct kd_types *ts, const char *name,
+				       struct kd_type **ret)
+{
+	struct kd_error *err = named_type(ts, name, KD_DIX_TYPEDEF, ret);
+	if (!err || err->code != KD_ERR_NOT_FOUND)
+		return err;
+	kd_error_destroy(err);
+	return named_type(ts, name, KD_DIX_BASE, ret);
 }
 
 /* ---- variables, functions, enumerators ---- */

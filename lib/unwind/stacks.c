@@ -20,7 +20,7 @@
 #include "unwind_internal.h"
 
 static int add_stack(struct kd_unwind_ctx *c, uint64_t lo, uint64_t hi,
-		     const char *name)
+		     const char *name, int cpu)
 {
 	if (!lo || hi <= lo)
 		return 1;
@@ -28,7 +28,7 @@ static int add_stack(struct kd_unwind_ctx *c, uint64_t lo, uint64_t hi,
 	if (!p)
 		return 0;
 	c->stacks = p;
-	c->stacks[c->nstacks++] = (struct kd_stack_range){ lo, hi, name };
+	c->stacks[c->nstacks++] = (struct kd_stack_area){ lo, hi, name, cpu };
 	return 1;
 }
 
@@ -56,7 +56,7 @@ static int irq_stacks(struct kd_unwind_ctx *c)
 		    !percpu_ptr(c, "irq_stack_ptr", cpu, &p))
 			continue;
 		uint64_t hi = (p + 64) & ~(uint64_t)63;
-		if (!add_stack(c, hi - c->thread_size, hi, "IRQ stack"))
+		if (!add_stack(c, hi - c->thread_size, hi, "IRQ stack", cpu))
 			return 0;
 	}
 	return 1;
@@ -117,7 +117,8 @@ static int exception_stacks(struct kd_unwind_ctx *c)
 				continue;
 			uint64_t lo = base + m[i].bit_offset / 8;
 			uint64_t hi = lo + kd_type_size(m[i].type);
-			if (!add_stack(c, lo, hi, exception_name(c, m[i].name)))
+			if (!add_stack(c, lo, hi, exception_name(c, m[i].name),
+				       cpu))
 				return 0;
 		}
 	}

@@ -60,6 +60,7 @@ int kdpy_kobj_init(PyObject *m);	/* _crash_kobj.c: vm areas, irqs, ipc,
 					   wait queues, signals, disassembly */
 int kdpy_kmem_init(PyObject *m);	/* _crash_kmem.c: slab, pages, zones */
 int kdpy_exec_init(PyObject *m);	/* _crash_exec.c: built-in commands */
+int kdpy_diag_init(PyObject *m);	/* _crash_diag.c: triage's facts */
 
 /* ---- errors (_crash_error.c) ---- */
 
