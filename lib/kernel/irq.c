@@ -93,7 +93,10 @@ struct kd_error *kd_irq_count(struct kd_session *s, unsigned *ret)
 	uint64_t v = 0;
 	struct kd_global g;
 	*ret = 0;
-	if (kd_global_uint(s, "nr_irqs", 4, &v) && v) {
+	/* nr_irqs; total_nr_irqs since the rename of 6.14/6.15 (the
+	 * kernel's own gdb scripts read it too) */
+	if ((kd_global_uint(s, "nr_irqs", 4, &v) ||
+	     kd_global_uint(s, "total_nr_irqs", 4, &v)) && v) {
 		if (v > MAX_NR_IRQS)	/* a million empty lines help nobody */
 			return kd_error_create(KD_ERR_CORRUPT, "nr_irqs is %"
 					       PRIu64 ", past any kernel's "

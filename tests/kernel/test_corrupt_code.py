@@ -21,9 +21,6 @@ from test_corrupt import (BAD_PTR, broken_ptes, broken_stacks,  # noqa: F401
                           corrupter, error_lines, ordinary_tasks, pristine,
                           q, run)
 
-# A maple node entry (xa_is_node: low bits 10) of type maple_arange_64
-# (3 << 3) at a non-canonical address.
-BAD_NODE = BAD_PTR | (3 << 3) | 2
 
 
 def fixture_tasks(p):
