@@ -6,5 +6,8 @@
 
 void kd_cli_epython_init(void);
 void kd_cli_epython_fini(void);
+/* pykdump triage ARGS: pykdump.triage.main(ARGS) in the embedded
+ * interpreter (it opens the dumps itself); the exit status. */
+int kd_cli_triage(int argc, char **argv);
 
 #endif /* PYKDUMP_CLI_EPYTHON_H */

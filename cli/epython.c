@@ -285,6 +285,55 @@ static void register_shipped_progs(const char *dir)
 		closedir(d);
 }
 
+/* pykdump triage ARGS: the program is pykdump/triage.py, which opens its
+ * dumps through pykdump.open() (one or many: --batch), so no session is
+ * made here.  Ctrl-C raises KeyboardInterrupt as in a plain python. */
+int kd_cli_triage(int argc, char **argv)
+{
+	if (py_start() < 0) {
+		fprintf(stderr, "pykdump triage: cannot start Python\n");
+		return 2;
+	}
+	PyGILState_STATE g = PyGILState_Ensure();
+	if (PyRun_SimpleString("import signal\n"
+			       "signal.signal(signal.SIGINT, "
+			       "signal.default_int_handler)\n") < 0) {
+		PyGILState_Release(g);
+		return 2;
+	}
+	signal(SIGINT, SIG_DFL);
+	PyObject *mod = PyImport_ImportModule("pykdump.triage");
+	PyObject *args = mod ? argv_list(argc, argv) : NULL;
+	PyObject *rc = args ? PyObject_CallMethod(mod, "main", "O", args)
+			    : NULL;
+	long status = 1;
+	if (rc) {
+		status = rc == Py_None ? 0 : PyLong_AsLong(rc);
+	} else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+		PyObject *type, *value, *tb;
+		PyErr_Fetch(&type, &value, &tb);
+		PyErr_NormalizeException(&type, &value, &tb);
+		PyObject *code = value ? PyObject_GetAttrString(value, "code")
+				       : NULL;
+		status = !code || code == Py_None ? 0
+			 : PyLong_Check(code) ? PyLong_AsLong(code) : 1;
+		Py_XDECREF(code);
+		Py_XDECREF(type);
+		Py_XDECREF(value);
+		Py_XDECREF(tb);
+	} else {
+		PyErr_Print();
+	}
+	PyErr_Clear();
+	Py_XDECREF(rc);
+	Py_XDECREF(args);
+	Py_XDECREF(mod);
+	PyRun_SimpleString("import sys\nsys.stdout.flush()\n"
+			   "sys.stderr.flush()\n");
+	PyGILState_Release(g);
+	return (int)status;
+}
+
 void kd_cli_epython_init(void)
 {
 	kd_epython_set_runner(epython_runner);

@@ -19,11 +19,12 @@
  * Where each comes from: KERNEL/DUMPFILE the paths as given ([TAINTED]
  * when tainted_mask is set, [PARTIAL DUMP] for a filtered dump); CPUS the
  * present CPUs and those not online; DATE and UPTIME see clock.h; LOAD
- * AVERAGE avenrun[] (fixed point, FSHIFT 11); TASKS the task table
+ * AVERAGE avenrun[] (sched.h: rounded to hundredths as the kernel and
+ * crash print it); TASKS the task table
  * (idle tasks included); utsname from memory;
  * MHz cpu_khz / 1000; MEMORY the nodes' present pages (rounded up to the
- * next GB when within 64 MB of it, as crash does); PANIC the first log
- * line matching crash's panic patterns.
+ * next GB when within 64 MB of it, as crash does); PANIC crash's panic message
+ * (panic.h: the first log line holding the first of its patterns).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,30 +35,24 @@
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
 #include <pykdump/mm.h>
-#include <pykdump/printk.h>
+#include <pykdump/panic.h>
+#include <pykdump/sched.h>
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
 
 #include "cmd_util.h"
 
-#define FSHIFT 11
-#define FIXED_1 (1u << FSHIFT)
-
 static void print_loadavg(struct kd_cmd_ctx *ctx)
 {
-	uint64_t addr, v[3] = { 0 };
-	if (kd_symbol_try_addr(ctx->s, "avenrun", &addr))
-		for (int i = 0; i < 3; i++) {
-			struct kd_error *err = kd_read_u64(ctx->s, addr + 8 * i,
-							   &v[i]);
-			kd_error_destroy(err);
-		}
+	uint64_t v[3] = { 0 };
+	char buf[32];
+	if (!kd_loadavg(ctx->s, v))
+		kd_cmd_note(ctx, "no load averages (avenrun)");
 	fprintf(ctx->out, "LOAD AVERAGE: ");
-	for (int i = 0; i < 3; i++)
-		fprintf(ctx->out, "%s%llu.%02llu", i ? ", " : "",
-			(unsigned long long)(v[i] >> FSHIFT),
-			(unsigned long long)(((v[i] & (FIXED_1 - 1)) * 100) >>
-					     FSHIFT));
+	for (int i = 0; i < 3; i++) {
+		kd_loadavg_format(v[i], buf, sizeof(buf));
+		fprintf(ctx->out, "%s%s", i ? ", " : "", buf);
+	}
 	fputc('\n', ctx->out);
 }
 
@@ -81,79 +76,20 @@ static void print_memory(struct kd_cmd_ctx *ctx)
 
 /* ---------------------------------------------------------------- panic */
 
-struct text_sink {
-	FILE *f;
-};
-
-static int collect_text(void *arg, const struct kd_printk_rec *r)
+/* crash's get_panicmsg() (kd_panic_message); an Oops is shown with a
+ * hint to read the log, as crash does. */
+static int print_panic(struct kd_cmd_ctx *ctx)
 {
-	struct text_sink *t = arg;
-	if (!r->dataless)
-		fwrite(r->text, 1, r->len, t->f);
-	fputc('\n', t->f);
-	return 0;
-}
-
-/* crash's get_panicmsg(): pattern groups in order, first line matching
- * a group wins; an Oops is shown with a hint to read the log. */
-static const char *const panic_patterns[][4] = {
-	{ "general protection fault: ", "double fault: ", "divide error: ",
-	  "stack segment: " },
-	{ "SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash" },
-	{ "BUG: unable to handle kernel ", "Unable to handle kernel ",
-	  "kernel BUG at " },
-	{ "Oops: " },
-	{ "Kernel panic: ", "Kernel panic - " },
-};
-
-static const char *find_panic_line(char *text, int *oops)
-{
-	size_t ngroups = sizeof(panic_patterns) / sizeof(panic_patterns[0]);
-	for (size_t g = 0; g < ngroups; g++) {
-		for (char *line = text; line && *line;) {
-			char *nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			int hit = 0;
-			for (int k = 0; k < 4 && panic_patterns[g][k]; k++)
-				hit |= strstr(line, panic_patterns[g][k]) != NULL;
-			if (nl)
-				*nl = '\n';
-			if (hit) {
-				if (nl)
-					*nl = '\0';
-				*oops = g == 3;
-				return line;
-			}
-			line = nl ? nl + 1 : NULL;
-		}
-	}
-	return NULL;
-}
-
-static void print_panic(struct kd_cmd_ctx *ctx)
-{
-	char *text = NULL;
-	size_t len = 0;
-	struct text_sink t = { open_memstream(&text, &len) };
-	if (!t.f) {
-		fprintf(ctx->out, "       PANIC: \"\"\n");
-		return;
-	}
-	struct kd_error *err = kd_printk_walk(ctx->s, collect_text, &t);
-	fclose(t.f);
-	if (err) {
-		kd_cmd_note(ctx, "no panic message: %s", err->message);
-		kd_error_destroy(err);
-	}
-	int oops = 0;
-	const char *line = text ? find_panic_line(text, &oops) : NULL;
-	if (line && oops)
-		fprintf(ctx->out, "       PANIC: \"%s\" (check log for details)\n",
-			line);
-	else
-		fprintf(ctx->out, "       PANIC: \"%s\"\n", line ? line : "");
-	free(text);
+	char *line = NULL;
+	struct kd_error *err = kd_panic_message(ctx->s, &line);
+	int rc = 0;
+	if (err)	/* an empty PANIC would read as "no panic" */
+		rc = kd_cmd_fail_what(ctx, "no panic message", err);
+	fprintf(ctx->out, "       PANIC: \"%s\"%s\n", line ? line : "",
+		line && strstr(line, "Oops: ") ? " (check log for details)"
+					       : "");
+	free(line);
+	return rc;
 }
 
 /* ------------------------------------------------------------- the rest */
@@ -175,17 +111,25 @@ static void print_files(struct kd_cmd_ctx *ctx, const struct kd_machine *m)
 	fputc('\n', ctx->out);
 }
 
-static void print_times(struct kd_cmd_ctx *ctx)
+static int print_times(struct kd_cmd_ctx *ctx)
 {
 	char buf[128];
 	uint64_t j;
+	int64_t date = kd_crash_date(ctx->s);
 	fprintf(ctx->out, "        DATE: %s\n",
-		kd_cmd_ctime_tz(kd_crash_date(ctx->s), buf, sizeof(buf)));
+		kd_cmd_ctime_tz(date, buf, sizeof(buf)));
+	/* no crash time in VMCOREINFO, the timekeeper nor the dump header:
+	 * the date shown is the epoch, not an answer */
+	int rc = date > 0 ? 0 : kd_cmd_error(ctx, "the crash date cannot be "
+					       "read (VMCOREINFO CRASHTIME, "
+					       "the timekeeper, the dump "
+					       "header)");
 	if (kd_uptime_jiffies(ctx->s, &j))
 		kd_cmd_convert_time(j, kd_hz(ctx->s), buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "(unknown)");
 	fprintf(ctx->out, "      UPTIME: %s\n", buf);
+	return rc;
 }
 
 /* crash's RUNNING_TASKS: every task, the per-CPU idle tasks included. */
@@ -200,8 +144,11 @@ static int print_tasks(struct kd_cmd_ctx *ctx)
 		return 1;
 	}
 	fprintf(ctx->out, "       TASKS: %zu\n", tt.n);
+	int rc = 0;
+	if (tt.problem)	/* a count from a damaged list: say so */
+		rc = kd_cmd_error(ctx, "task list incomplete: %s", tt.problem);
 	kd_task_table_free(&tt);
-	return 0;
+	return rc;
 }
 
 static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
@@ -216,9 +163,9 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return kd_cmd_fail(ctx, err);
 	print_files(ctx, m);
-	print_times(ctx);
+	int rc = print_times(ctx);
 	print_loadavg(ctx);
-	int rc = print_tasks(ctx);
+	rc |= print_tasks(ctx);
 	fprintf(ctx->out, "    NODENAME: %s\n", m->nodename);
 	fprintf(ctx->out, "     RELEASE: %s\n", m->release);
 	fprintf(ctx->out, "     VERSION: %s\n", m->version);
@@ -229,7 +176,7 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	else
 		fprintf(ctx->out, "(unknown Mhz)\n");
 	print_memory(ctx);
-	print_panic(ctx);
+	rc |= print_panic(ctx);
 	return rc;
 }
 

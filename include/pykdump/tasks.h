@@ -69,6 +69,12 @@ KD_PUBLIC uint64_t kd_panic_task(struct kd_session *s);
 /* The task crash's commands default to: the panic task, else
  * init_task; 0 when neither can be found. */
 KD_PUBLIC uint64_t kd_current_task(struct kd_session *s);
+/* A task's kernel stack: [*lo, *hi) from task->stack and THREAD_SIZE
+ * (the size of init_task's stack, __end_init_task - init_stack, else
+ * sizeof(union thread_union), else 16 KB). */
+KD_PUBLIC struct kd_error *kd_task_stack_range(struct kd_session *s,
+					       uint64_t task, uint64_t *lo,
+					       uint64_t *hi) KD_WARN_UNUSED;
 
 /* ---- what ps shows ---- */
 
@@ -108,6 +114,30 @@ KD_PUBLIC const struct kd_task_info *
 kd_task_table_pid(const struct kd_task_table *t, int pid);
 KD_PUBLIC const struct kd_task_info *
 kd_task_table_addr(const struct kd_task_table *t, uint64_t task);
+
+/* A task's memory as crash's get_task_mem_usage() counts it: the pages
+ * of its mm's total_vm and its RSS (the mm's counters plus the unsynced
+ * counts of every thread sharing the mm), both 0 for kernel threads and
+ * for an address that is no task.  Answered from a task table collected
+ * once per memocache generation. */
+KD_PUBLIC struct kd_error *kd_task_mem_usage(struct kd_session *s,
+					     uint64_t task, uint64_t *rss,
+					     uint64_t *total_vm)
+	KD_WARN_UNUSED;
+
+/* An address space's counters as the OOM killer reads them
+ * (get_mm_counter: the mm's own, without threads' unsynced deltas):
+ * pages of MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES (0 when the kernel
+ * has no such counter), swap entries (MM_SWAPENTS), and the bytes of its
+ * page tables (mm->pgtables_bytes, 4.15+; nr_ptes pages before). */
+struct kd_mm_counters {
+	int64_t file, anon, shmem, swapents;
+	uint64_t pgtables_bytes;
+};
+KD_PUBLIC struct kd_error *kd_mm_counters_read(struct kd_session *s,
+					       uint64_t mm,
+					       struct kd_mm_counters *ret)
+	KD_WARN_UNUSED;
 
 /* crash's two-letter state ("RU", "IN", "UN", "ID", "ZO" ...). */
 KD_PUBLIC const char *kd_task_state_name(uint64_t state);

@@ -119,10 +119,13 @@ int kd_modules_by_addr(struct kd_session *s, uint64_t addr, size_t *index)
 		return 0;
 	}
 	for (size_t i = 0; i < dl->nmods; i++) {
-		const struct kd_module_info *mi = &dl->mods[i].info;
-		if ((addr >= mi->base && addr - mi->base < mi->size) ||
-		    (mi->init_base && addr >= mi->init_base &&
-		     addr - mi->init_base < mi->init_size)) {
+		const struct kd_dlkm_module *m = &dl->mods[i];
+		int in = 0;
+		for (int r = 0; r < m->nregion && !in; r++)
+			in = addr >= m->region[r].base &&
+			     addr - m->region[r].base < m->region[r].size;
+		if (in || (m->info.init_base && addr >= m->info.init_base &&
+			   addr - m->info.init_base < m->info.init_size)) {
 			*index = i;
 			return 1;
 		}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <pykdump/dlkm.h>
+#include <pykdump/kmodules.h>
 #include <pykdump/ksyms.h>
 
 #define KD_DLKM_MAX_MODULES	65536	/* list walk limit */
@@ -35,6 +36,10 @@ struct kd_dlkm_module {
 	struct kd_dlkm_section *secs;	/* from sect_attrs */
 	size_t nsecs;
 	uint64_t percpu;		/* module->percpu, 0 if none */
+	/* its core memory regions (one before 6.4; text, data, rodata,
+	 * ... apart after) */
+	struct { uint64_t base, size; } region[KD_KMODULE_MAX_REGIONS];
+	int nregion;
 	uint8_t build_id[64];
 	size_t build_id_len;
 	char *debuginfo;		/* loaded file, or NULL */
@@ -47,7 +52,7 @@ struct kd_dlkm {
 	size_t nmods;
 	int have_list;
 	char **dirs;
-	size_t ndirs;
+	size_t ndirs, dirs_cap;
 };
 
 /* The session's module state, created on first call (NULL: no memory). */
@@ -55,6 +60,10 @@ struct kd_dlkm *kd_dlkm_state(struct kd_session *s);
 /* The same, reading the list on first use. */
 struct kd_error *kd_dlkm_get(struct kd_session *s, struct kd_dlkm **ret)
 	KD_WARN_UNUSED;
+
+/* 1 when a lies in one of m's core regions or its init area (a region's
+ * end included: a table may end there). */
+int kd_dlkm_in_module(const struct kd_dlkm_module *m, uint64_t a);
 
 /* lib/dlkm/modlist.c: reads the list into dl (called once). */
 struct kd_error *kd_dlkm_read_list(struct kd_dlkm *dl) KD_WARN_UNUSED;

@@ -47,11 +47,15 @@ static const struct kd_layout_field sect_fields[] = {
 };
 #undef SL
 
-static int in_module(const struct kd_module_info *mi, uint64_t a)
+int kd_dlkm_in_module(const struct kd_dlkm_module *m, uint64_t a)
 {
-	return (a >= mi->base && a <= mi->base + mi->size) ||
-	       (mi->init_base && a >= mi->init_base &&
-		a <= mi->init_base + mi->init_size);
+	const struct kd_module_info *mi = &m->info;
+	for (int i = 0; i < m->nregion; i++)
+		if (a >= m->region[i].base &&
+		    a - m->region[i].base <= m->region[i].size)
+			return 1;
+	return mi->init_base && a >= mi->init_base &&
+	       a <= mi->init_base + mi->init_size;
 }
 
 /* crash's letter for a module kallsyms entry (see ksyms.h). */
@@ -123,7 +127,7 @@ static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 		return &kd_error_nomem;
 	for (uint32_t i = 1; i < n; i++) {	/* entry 0 is the null symbol */
 		const Elf64_Sym *e = &es[i];
-		if (!in_module(&m->info, e->st_value) ||
+		if (!kd_dlkm_in_module(m, e->st_value) ||
 		    e->st_shndx == SHN_UNDEF || e->st_name >= m->strtab_size ||
 		    !m->strtab[e->st_name])
 			continue;
@@ -149,7 +153,7 @@ static struct kd_error *read_syms(struct kd_session *s,
 	uint32_t n = km->num_symtab;
 	if (!symtab)
 		return kd_error_create(KD_ERR_NOT_FOUND, "no kallsyms");
-	if (!in_module(&m->info, symtab) || !in_module(&m->info, strtab) ||
+	if (!kd_dlkm_in_module(m, symtab) || !kd_dlkm_in_module(m, strtab) ||
 	    n > KD_DLKM_MAX_SYMS)
 		return kd_error_create(KD_ERR_CORRUPT, "kallsyms outside the "
 				       "module (symtab %#llx, %u symbols)",
@@ -258,6 +262,11 @@ static void read_module(struct kd_session *s, const struct kd_kmodule *km,
 	m->info.init_base = km->init_base;
 	m->info.init_size = km->init_size;
 	m->percpu = km->percpu;
+	for (int i = 0; i < km->nregion && i < KD_KMODULE_MAX_REGIONS; i++) {
+		m->region[i].base = km->region[i].base;
+		m->region[i].size = km->region[i].size;
+	}
+	m->nregion = km->nregion;
 	if ((err = read_syms(s, km, m)))
 		note_error(m, "kallsyms", err);
 	if ((err = read_sections(s, km->sect_attrs, m)))

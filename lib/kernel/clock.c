@@ -19,11 +19,24 @@ static int64_t read_s64(struct kd_session *s, uint64_t addr)
 
 /* tk_core is an anonymous struct { seqcount; struct timekeeper; }: its
  * type is found through the variable, so the member path is taken from
- * struct timekeeper and tk_core's member offset separately. */
+ * struct timekeeper and tk_core's member offset separately.  6.13+ keep
+ * it as timekeeper_data[TIMEKEEPER_CORE], a struct tk_data { seq;
+ * struct timekeeper timekeeper; ... } (the enumerator 6.17+, index 0
+ * before). */
 static int64_t timekeeper_sec(struct kd_session *s)
 {
 	uint64_t addr, v;
 	uint64_t off = kd_offsetof(s, "timekeeper", "xtime_sec");
+	if (kd_present(off) && kd_symbol_try_addr(s, "timekeeper_data",
+						  &addr)) {
+		int64_t core = 0;
+		kd_error_destroy(kd_enum_value(s, "TIMEKEEPER_CORE", &core));
+		uint64_t tk = kd_offsetof(s, "struct tk_data", "timekeeper");
+		uint64_t size = kd_sizeof(s, "struct tk_data");
+		if (kd_present(tk) && size && core >= 0 && core < 64)
+			return read_s64(s, addr + (uint64_t)core * size + tk +
+					   off);
+	}
 	if (kd_present(off) && kd_symbol_try_addr(s, "tk_core", &addr)) {
 		uint64_t tk = kd_var_offsetof(s, "tk_core", "timekeeper");
 		if (kd_present(tk))

@@ -71,6 +71,33 @@ struct kd_task_layout {
 	uint64_t runqueues;	/* the per-CPU symbol; KD_ABSENT if none */
 };
 
+/* What the scheduler facts read (sched.c). */
+struct kd_sched_layout {
+	uint64_t rq_curr, rq_idle, rq_nr_running, rq_nr_running_size;
+	uint64_t rq_clock, rq_clock_task;		/* struct rq */
+	uint64_t last_arrival, last_queued;		/* struct task_struct */
+	uint64_t last_switch_count, last_switch_time;
+	uint64_t exec_start, sum_exec_runtime, nvcsw, nivcsw;
+	uint64_t runqueues;	/* the per-CPU symbol; KD_ABSENT if none */
+};
+
+/* What the lock facts read (locks.c). */
+struct kd_lock_layout {
+	uint64_t mutex_owner, mutex_wait_list;		/* struct mutex */
+	uint64_t mutex_count;		/* atomic_t count (before 4.10) */
+	uint64_t rwsem_count, rwsem_owner, rwsem_wait_list;
+	uint64_t sem_count, sem_wait_list;		/* struct semaphore */
+	/* 7.x: a pointer to the first waiter instead of a list head */
+	uint64_t mutex_first, rwsem_first, sem_first;
+	uint64_t mw_list, mw_task;			/* struct mutex_waiter */
+	uint64_t rw_list, rw_task, rw_type;		/* struct rwsem_waiter */
+	uint64_t sw_list, sw_task;		/* struct semaphore_waiter */
+	uint64_t t_blocked_on, t_blocker;		/* struct task_struct */
+	int blocked_on_waiter;	/* blocked_on is a struct mutex_waiter * */
+	int rwsem_new;		/* 5.3+ count/owner encoding */
+	int64_t rwsem_wait_read;	/* RWSEM_WAITING_FOR_READ, -1 unknown */
+};
+
 struct kd_kernel_state {
 	/* per-CPU: __per_cpu_offset[0 .. npercpu-1] (percpu.c) */
 	uint64_t *percpu;
@@ -81,6 +108,10 @@ struct kd_kernel_state {
 	size_t nmodules;
 	int modules_truncated;
 	uint64_t modules_generation;	/* 0: not read */
+	/* task_info.c: the task table kd_task_mem_usage answers from, and
+	 * the memocache generation it was collected at */
+	struct kd_task_table *mem_table;
+	uint64_t mem_table_generation;	/* 0: not collected */
 	/* tasks.c */
 	struct kd_layout_cache task_cache;
 	struct kd_task_layout task;
@@ -91,6 +122,11 @@ struct kd_kernel_state {
 	struct kd_rb_layout rb;
 	struct kd_xa_layout xa;
 	struct kd_maple_layout maple;
+	/* sched.c, locks.c */
+	struct kd_layout_cache sched_cache;
+	struct kd_sched_layout sched;
+	struct kd_layout_cache lock_cache;
+	struct kd_lock_layout lock;
 	/* the memory map and page flags (page.c), the slab allocator's
 	 * layout and caches (slab.c): each file's own state */
 	struct memmap_state *memmap;

@@ -5,6 +5,7 @@
 
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 
 #include "kernel_internal.h"
 
@@ -13,7 +14,11 @@ static void state_destroy(void *data)
 	struct kd_kernel_state *k = data;
 	free(k->percpu);
 	free(k->modules);
+	kd_task_table_free(k->mem_table);
+	free(k->mem_table);
 	free(k->task_cache.problem);
+	free(k->sched_cache.problem);
+	free(k->lock_cache.problem);
 	kd_memmap_state_destroy(k->memmap);
 	kd_slab_state_destroy(k->slab);
 	for (int i = 0; i < KD_WK_NR; i++)

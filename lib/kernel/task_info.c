@@ -28,7 +28,10 @@
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
+#include <pykdump/memocache.h>
 #include <pykdump/types.h>
+
+#include "kernel_internal.h"
 
 #define PF_KTHREAD 0x00200000u
 
@@ -132,6 +135,47 @@ static int64_t task_rss_delta(struct kd_session *s, const struct layout *l,
 			d += (int32_t)read_off(s, task, l->task_rss + 4 *
 					       (uint64_t)l->idx[i], 4, ok);
 	return d;
+}
+
+/* One rss_stat counter of mm by its enum index (-1: 0). */
+static int64_t mm_counter(struct kd_session *s, const struct layout *l,
+			  uint64_t mm, int64_t idx, int *ok)
+{
+	if (idx < 0 || !kd_present(l->mm_rss))
+		return 0;
+	int64_t v = l->percpu_rss ?
+		kd_percpu_counter(s, mm + l->mm_rss +
+				  (uint64_t)idx * l->pcc_size) :
+		(int64_t)read_off(s, mm, l->mm_rss + 8 * (uint64_t)idx, 8, ok);
+	return v < 0 ? 0 : v;
+}
+
+struct kd_error *kd_mm_counters_read(struct kd_session *s, uint64_t mm,
+				     struct kd_mm_counters *ret)
+{
+	struct layout l;
+	int ok = 1;
+	int64_t swap = -1;
+	memset(ret, 0, sizeof(*ret));
+	init_layout(s, &l);
+	kd_error_destroy(kd_enum_value(s, "MM_SWAPENTS", &swap));
+	ret->file = mm_counter(s, &l, mm, l.idx[0], &ok);
+	ret->anon = mm_counter(s, &l, mm, l.idx[1], &ok);
+	ret->shmem = mm_counter(s, &l, mm, l.idx[2], &ok);
+	ret->swapents = mm_counter(s, &l, mm, swap, &ok);
+	uint64_t off = kd_offsetof(s, "struct mm_struct", "pgtables_bytes");
+	if (kd_present(off)) {
+		ret->pgtables_bytes = read_off(s, mm, off, 8, &ok);
+	} else if (kd_present(off = kd_offsetof(s, "struct mm_struct",
+						"nr_ptes"))) {
+		ret->pgtables_bytes = read_off(s, mm, off, 8, &ok) *
+				      kd_page_size(s);
+	}
+	if (!ok)
+		return kd_error_create(KD_ERR_FAULT, "mm_struct %llx: its "
+				       "counters cannot be read",
+				       (unsigned long long)mm);
+	return NULL;
 }
 
 static int read_task(struct kd_session *s, const struct layout *l,
@@ -243,6 +287,36 @@ void kd_task_table_free(struct kd_task_table *t)
 	t->v = NULL;
 	t->problem = NULL;
 	t->n = 0;
+}
+
+struct kd_error *kd_task_mem_usage(struct kd_session *s, uint64_t task,
+				   uint64_t *rss, uint64_t *total_vm)
+{
+	*rss = *total_vm = 0;
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	if (!k)
+		return &kd_error_nomem;
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (!k->mem_table || k->mem_table_generation != gen) {
+		struct kd_task_table *t = calloc(1, sizeof(*t));
+		if (!t)
+			return &kd_error_nomem;
+		struct kd_error *err = kd_task_table_collect(s, t);
+		if (err) {
+			free(t);
+			return err;
+		}
+		kd_task_table_free(k->mem_table);
+		free(k->mem_table);
+		k->mem_table = t;
+		k->mem_table_generation = gen;
+	}
+	const struct kd_task_info *ti = kd_task_table_addr(k->mem_table, task);
+	if (ti) {
+		*rss = ti->rss;
+		*total_vm = ti->total_vm;
+	}
+	return NULL;
 }
 
 const char *kd_task_state_name(uint64_t st)

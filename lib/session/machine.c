@@ -11,7 +11,12 @@
  *                derived from tick_nsec, which the kernel sets to
  *                TICK_NSEC = (NSEC_PER_SEC + HZ/2) / HZ and NTP moves by
  *                a few ppm at most: HZ is the nearest kernel HZ choice
- *                to 1e9 / tick_nsec; else 0 (unknown)
+ *                to 1e9 / tick_nsec; kernels without tick_nsec (7.x):
+ *                the same TICK_NSEC from the jiffies clocksource
+ *                (kernel/time/jiffies.c: clocksource_jiffies.mult =
+ *                TICK_NSEC << JIFFIES_SHIFT, .shift = JIFFIES_SHIFT;
+ *                rating 1, never selected where another exists, so
+ *                never adjusted); else 0 (unknown)
  *   CPUs         popcount of __cpu_{possible,present,online}_mask (4.5+;
  *                cpu_*_bits before) over nr_cpu_ids bits; else the
  *                dump's CPU count
@@ -173,12 +178,40 @@ out_free:
 	return hz > 0 && hz < 100000 ? (int)hz : 0;
 }
 
-static int find_hz(struct kd_session *s)
+/* TICK_NSEC from clocksource_jiffies (see the top of this file). */
+static uint64_t jiffies_clocksource_tick(struct kd_session *s,
+					 struct kd_types *types)
+{
+	uint64_t addr;
+	struct kd_type *t;
+	struct kd_member_path mult, shift;
+	if (!types || !kd_symbol_try_addr(s, "clocksource_jiffies", &addr) ||
+	    kd_types_find(types, "struct clocksource", &t))
+		return 0;
+	struct kd_error *err = kd_type_member_path(t, "mult", &mult);
+	if (!err)
+		err = kd_type_member_path(t, "shift", &shift);
+	uint32_t m = 0, sh = 0;
+	if (!err)
+		err = kd_read_kvaddr(s, addr + mult.bit_offset / 8, &m, 4);
+	if (!err)
+		err = kd_read_kvaddr(s, addr + shift.bit_offset / 8, &sh, 4);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	return sh < 32 ? (uint64_t)(m >> sh) : 0;
+}
+
+static int find_hz(struct kd_session *s, struct kd_types *types)
 {
 	int hz = hz_from_ikconfig(s);
 	uint64_t tick_nsec;
 	if (!hz && read_sym(s, "tick_nsec", &tick_nsec, sizeof(tick_nsec)))
 		hz = kd_machine_hz_from_tick_nsec(tick_nsec);
+	if (!hz)
+		hz = kd_machine_hz_from_tick_nsec(
+			jiffies_clocksource_tick(s, types));
 	return hz;
 }
 
@@ -319,7 +352,7 @@ static struct kd_error *compute(struct kd_session *s,
 	m->long_size = (int)type_size(types, "long", 8);
 	m->ptr_size = (int)type_size(types, "void *", 8);
 	fill_layout(s, m);
-	m->hz = find_hz(s);
+	m->hz = find_hz(s, types);
 	find_cpus(s, m);
 	if (!read_utsname(s, types, st))
 		utsname_fallback(s, st);

@@ -20,6 +20,23 @@ void kd_orc_layout_default(struct kd_orc_layout *l)
 	l->end = (struct kd_orc_field){ 42, 1 };
 }
 
+/* The new numbering (Linux 7.x) mapped to ours (see orc.h). */
+static const uint8_t new_regs[16] = {
+	KD_ORC_REG_UNDEFINED, KD_ORC_REG_AX, KD_ORC_REG_DX, KD_ORC_REG_SP,
+	KD_ORC_REG_BP, KD_ORC_REG_DI, KD_ORC_REG_R10, KD_ORC_REG_R13,
+	KD_ORC_REG_PREV_SP, KD_ORC_REG_SP_INDIRECT, KD_ORC_REG_BP_INDIRECT,
+	KD_ORC_REG_INVALID, KD_ORC_REG_INVALID, KD_ORC_REG_INVALID,
+	KD_ORC_REG_INVALID, KD_ORC_REG_INVALID,
+};
+/* The old numbering: ours, but for numbers it never defined. */
+static const uint8_t old_regs[16] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+	KD_ORC_REG_INVALID, KD_ORC_REG_INVALID, KD_ORC_REG_INVALID,
+	KD_ORC_REG_INVALID, KD_ORC_REG_INVALID, KD_ORC_REG_INVALID,
+};
+#define OLD_SP	5	/* SP's number in each numbering */
+#define NEW_SP	3
+
 static unsigned get_bits(const uint8_t *p, size_t size,
 			 struct kd_orc_field f)
 {
@@ -56,14 +73,38 @@ static enum kd_orc_type new_type(unsigned type)
 	}
 }
 
+static unsigned map_reg(const struct kd_orc_layout *l, unsigned raw)
+{
+	return (l->regs ? l->regs : old_regs)[raw & 15];
+}
+
+void kd_orc_detect_regs(struct kd_orc_layout *l, const struct kd_orc_table *t)
+{
+	/* Count the raw sp_reg of CALL entries whose caller's sp is 8 above
+	 * the base register: SP's number wins by far in either numbering
+	 * (the old one's 3 is DI, used only by a few entry stubs). */
+	size_t n_old = 0, n_new = 0;
+	struct kd_orc_layout raw = *l;
+	raw.regs = NULL;
+	for (size_t i = 0; t && i < t->n; i++) {
+		struct kd_orc_entry e;
+		kd_orc_decode(&raw, t, i, &e);
+		if (e.type != KD_ORC_CALL || e.sp_offset != 8)
+			continue;
+		n_old += e.sp_reg == OLD_SP;
+		n_new += e.sp_reg == NEW_SP;
+	}
+	l->regs = n_new > n_old ? new_regs : NULL;
+}
+
 void kd_orc_decode(const struct kd_orc_layout *l, const struct kd_orc_table *t,
 		   size_t i, struct kd_orc_entry *e)
 {
 	const uint8_t *p = t->entries + i * l->entry_size;
 	e->sp_offset = (int16_t)(p[0] | p[1] << 8);
 	e->bp_offset = (int16_t)(p[2] | p[3] << 8);
-	e->sp_reg = get_bits(p, l->entry_size, l->sp_reg);
-	e->bp_reg = get_bits(p, l->entry_size, l->bp_reg);
+	e->sp_reg = map_reg(l, get_bits(p, l->entry_size, l->sp_reg));
+	e->bp_reg = map_reg(l, get_bits(p, l->entry_size, l->bp_reg));
 	unsigned type = get_bits(p, l->entry_size, l->type);
 	e->signal = (int)get_bits(p, l->entry_size, l->signal);
 	if (l->new_types) {

@@ -15,6 +15,17 @@
  * The layout is read from DWARF struct orc_entry; a kernel without it gets
  * the <= 6.2 layout.  An entry covers its ip up to the next entry's ip.
  *
+ * The register numbers are #defines (not in DWARF) and were renumbered
+ * once (Linux 7.x, arch/x86/include/asm/orc_types.h):
+ *     old: UNDEFINED 0, PREV_SP 1, DX 2, DI 3, BP 4, SP 5, R10 6, R13 7,
+ *          BP_INDIRECT 8, SP_INDIRECT 9
+ *     new: UNDEFINED 0, AX 1, DX 2, SP 3, BP 4, DI 5, R10 6, R13 7,
+ *          PREV_SP 8, SP_INDIRECT 9, BP_INDIRECT 10
+ * The table itself says which: at every function's entry and in most of
+ * its code the caller's sp is sp + 8 (a CALL entry, sp_reg SP, offset
+ * 8), so the sp_reg most of those entries name is SP's number
+ * (kd_orc_detect_regs).  Decoded entries carry our own numbering below.
+ *
  * This part is pure (tables in caller memory) so unit tests can build
  * synthetic tables.
  */
@@ -24,7 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ORC register numbers (stable across kernel versions). */
+/* ORC registers: the old numbering's values, plus AX (new numbering
+ * only) and INVALID for numbers a numbering does not define. */
 enum kd_orc_reg {
 	KD_ORC_REG_UNDEFINED = 0,
 	KD_ORC_REG_PREV_SP = 1,
@@ -36,6 +48,8 @@ enum kd_orc_reg {
 	KD_ORC_REG_R13 = 7,
 	KD_ORC_REG_BP_INDIRECT = 8,
 	KD_ORC_REG_SP_INDIRECT = 9,
+	KD_ORC_REG_AX = 10,
+	KD_ORC_REG_INVALID = 15,
 };
 
 /* Entry types, normalised over both numberings. */
@@ -56,6 +70,9 @@ struct kd_orc_layout {
 	uint32_t entry_size;	/* 6 */
 	struct kd_orc_field sp_reg, bp_reg, type, end, signal;
 	int new_types;		/* 6.3+ numbering (no end bit) */
+	/* raw register number -> enum kd_orc_reg; NULL: the old numbering
+	 * (identity) */
+	const uint8_t *regs;
 };
 
 struct kd_orc_entry {
@@ -76,6 +93,8 @@ struct kd_orc_table {
 
 /* The layout of Linux <= 6.2 (used when DWARF has no struct orc_entry). */
 void kd_orc_layout_default(struct kd_orc_layout *l);
+/* The register numbering table t uses (see above): sets l->regs. */
+void kd_orc_detect_regs(struct kd_orc_layout *l, const struct kd_orc_table *t);
 /* Decode entry i. */
 void kd_orc_decode(const struct kd_orc_layout *l, const struct kd_orc_table *t,
 		   size_t i, struct kd_orc_entry *e);

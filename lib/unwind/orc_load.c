@@ -119,6 +119,7 @@ static void vmlinux_table(struct kd_unwind_ctx *c)
 		kd_error_destroy(err);
 		return;
 	}
+	kd_orc_detect_regs(&c->layout, t);
 	t->text_lo = kd_orc_ip(t, 0);
 	t->text_hi = kd_orc_ip(t, t->n - 1) + 1;
 	if (c->inittext_hi > t->text_hi)

@@ -32,6 +32,8 @@ static const struct kdpy_part {
 	{ "kobj", kdpy_kobj_init },
 	{ "kmem", kdpy_kmem_init },
 	{ "exec", kdpy_exec_init },
+	{ "kernel", kdpy_kernel_init },
+	{ "diag", kdpy_diag_init },
 };
 
 /* Where the C data of an int subclass sits: after room for the digits of

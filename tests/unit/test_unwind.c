@@ -106,15 +106,15 @@ static struct kd_error *env_read(void *arg, uint64_t addr, void *buf,
 	return NULL;
 }
 
-static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_range *r)
+static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_area *r)
 {
 	(void)arg;
 	if (addr >= STACK && addr < STACK + SZ) {
-		*r = (struct kd_stack_range){ STACK, STACK + SZ, "" };
+		*r = (struct kd_stack_area){ STACK, STACK + SZ, "", -1 };
 		return 1;
 	}
 	if (addr >= IRQ && addr < IRQ + SZ) {
-		*r = (struct kd_stack_range){ IRQ, IRQ + SZ, "IRQ stack" };
+		*r = (struct kd_stack_area){ IRQ, IRQ + SZ, "IRQ stack", 0 };
 		return 1;
 	}
 	return 0;
@@ -201,6 +201,66 @@ static void test_orc_new_layout(void **state)
 	assert_true(e.signal);
 	assert_true(kd_orc_find(&l, &t, 0x1104, &e));
 	assert_int_equal(e.type, KD_ORC_END);
+}
+
+/* Linux 7.x renumbered the registers (SP 5 -> 3, PREV_SP 1 -> 8, DI 3 ->
+ * 5, BP_INDIRECT 8 -> 10, AX new at 1): the table's own CALL entries
+ * say which numbering it uses, and decoding maps both onto ours. */
+static void test_orc_register_numberings(void **state)
+{
+	(void)state;
+	struct kd_orc_layout l = { .entry_size = 6, .sp_reg = { 32, 4 },
+				   .bp_reg = { 36, 4 }, .type = { 40, 3 },
+				   .signal = { 43, 1 }, .new_types = 1 };
+	/* raw numbers of the new numbering: three functions "sp + 8, bp
+	 * unchanged", one "sp + 16, bp at prev_sp - 16", an entry stub
+	 * "di + 8", one BP_INDIRECT and one AX */
+	static const uint8_t raw[][2] = {
+		{ 3, 0 }, { 3, 0 }, { 3, 0 }, { 3, 8 }, { 5, 0 }, { 10, 4 },
+		{ 1, 0 },
+	};
+	enum { N = KD_ARRAY_SIZE(raw) };
+	uint8_t ent[N * 6];
+	int32_t ips[N];
+	for (size_t i = 0; i < N; i++) {
+		put_entry(ent + 6 * i, i == 3 ? 16 : 8, i == 3 ? -16 : 0,
+			  raw[i][0], raw[i][1], 0, 0);
+		ent[6 * i + 5] = 2;	/* CALL in the 6.3+ type numbering */
+		ips[i] = (int32_t)(0x100 * i - 4 * i);
+	}
+	struct kd_orc_table t = { .ip_addr = 0x1000, .ips = ips,
+				  .entries = ent, .n = N, .text_lo = 0x1000,
+				  .text_hi = 0x1000 + 0x100 * N };
+	kd_orc_detect_regs(&l, &t);
+	assert_non_null(l.regs);
+	struct kd_orc_entry e;
+	static const unsigned want_sp[N] = {
+		KD_ORC_REG_SP, KD_ORC_REG_SP, KD_ORC_REG_SP, KD_ORC_REG_SP,
+		KD_ORC_REG_DI, KD_ORC_REG_BP_INDIRECT, KD_ORC_REG_AX,
+	};
+	for (size_t i = 0; i < N; i++) {
+		kd_orc_decode(&l, &t, i, &e);
+		assert_int_equal(e.sp_reg, want_sp[i]);
+		assert_int_equal(e.type, KD_ORC_CALL);
+	}
+	kd_orc_decode(&l, &t, 3, &e);
+	assert_int_equal(e.bp_reg, KD_ORC_REG_PREV_SP);
+	kd_orc_decode(&l, &t, 5, &e);
+	assert_int_equal(e.bp_reg, KD_ORC_REG_BP);
+
+	/* the old numbering (SP 5, PREV_SP 1) is kept as it is */
+	for (size_t i = 0; i < 4; i++)
+		ent[6 * i + 4] = (uint8_t)(5 | (i == 3 ? 1 : 0) << 4);
+	l.regs = NULL;
+	kd_orc_detect_regs(&l, &t);
+	assert_null(l.regs);
+	kd_orc_decode(&l, &t, 3, &e);
+	assert_int_equal(e.sp_reg, KD_ORC_REG_SP);
+	assert_int_equal(e.bp_reg, KD_ORC_REG_PREV_SP);
+	kd_orc_decode(&l, &t, 4, &e);	/* raw 5 is SP there */
+	assert_int_equal(e.sp_reg, KD_ORC_REG_SP);
+	kd_orc_decode(&l, &t, 5, &e);	/* raw 10: no such register */
+	assert_int_equal(e.sp_reg, KD_ORC_REG_INVALID);
 }
 
 /* leaf -> caller -> top -> end: a clean end, sp addresses as crash shows */
@@ -436,6 +496,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orc_lookup),
 		cmocka_unit_test(test_orc_new_layout),
+		cmocka_unit_test(test_orc_register_numberings),
 		cmocka_unit_test(test_clean_walk),
 		cmocka_unit_test(test_regs_frame_crosses_stacks),
 		cmocka_unit_test(test_corrupt_return_address),
