@@ -963,7 +963,7 @@ def triage_one(path):
     (in a process of its own, so one bad dump cannot take the others
     down)."""
     import socket
-    t0 = time.monotonic()
+    t0, c0, start = time.monotonic(), time.process_time(), time.time()
     try:
         rep = collect(path)
     except Exception as e:  # noqa: BLE001 (reported per dump)
@@ -971,7 +971,9 @@ def triage_one(path):
                "dump": {"path": os.path.abspath(path)},
                "error": "%s: %s" % (type(e).__name__, e),
                "elapsed_s": round(time.monotonic() - t0, 3)}
-    rep["worker"] = {"host": socket.gethostname(), "pid": os.getpid()}
+    rep["worker"] = {"host": socket.gethostname(), "pid": os.getpid(),
+                     "cpu_s": round(time.process_time() - c0, 3),
+                     "start": round(start, 3), "end": round(time.time(), 3)}
     return rep
 
 
