@@ -323,7 +323,10 @@ def _classify(msg, before):
         return "oom"
     if "panic_on_warn" in low:
         return "warn"
-    if "machine check" in low or "mce" in low.split():
+    # mce_panic(): "Fatal machine check", "Fatal local machine check",
+    # "Machine check from unknown source", and the rendezvous timeout
+    if "machine check" in low or "mce" in low.split() or \
+            "not all cpus entered broadcast exception handler" in low:
         return "mce"
     if "fatal exception" in low or "fatal trap" in low:
         if re.search(r"kernel BUG at |^BUG: (?!kernel NULL|unable)", text,
