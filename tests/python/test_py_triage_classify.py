@@ -25,7 +25,7 @@ BUG_LOG = ["------------[ cut here ]------------",
     ("Fatal exception", OOPS_LOG, "oops"),
     ("Fatal exception in interrupt", OOPS_LOG, "oops"),
     ("Fatal exception", ["BUG: unable to handle page fault for address: "
-                         "ffffffffc0000000"], "oops"),
+                         "0000000000001000"], "oops"),
     ("Fatal exception", BUG_LOG, "bug"),
     ("panic_on_warn set ...", ["WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2"],
      "warn"),
