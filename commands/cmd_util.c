@@ -157,6 +157,56 @@ int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret)
 	return 1;
 }
 
+static int cpu_number(const char *s, int *ret)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || v < 0 || v > 1 << 20)
+		return 0;
+	*ret = (int)v;
+	return 1;
+}
+
+int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
+		   unsigned char *mask)
+{
+	char buf[256];
+	if (strlen(spec) >= sizeof(buf) || !*spec)
+		goto bad;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (char *save, *p = strtok_r(buf, ",", &save); p;
+	     p = strtok_r(NULL, ",", &save)) {
+		int start, end;
+		char *dash = strchr(p, '-');
+		if (!strcmp(p, "a") || !strcmp(p, "all")) {
+			start = 0;
+			end = ncpus - 1;
+		} else {
+			if (dash)
+				*dash = '\0';
+			if (!cpu_number(p, &start) ||
+			    (dash && !cpu_number(dash + 1, &end)))
+				goto bad;
+			if (!dash)
+				end = start;
+		}
+		if (start >= ncpus || end >= ncpus || start > end)
+			goto bad;
+		for (int c = start; c <= end; c++)
+			mask[c] = 1;
+	}
+	return 0;
+bad:
+	kd_cmd_error(ctx, "invalid cpu specification: %s", spec);
+	return -1;
+}
+
+int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx)
+{
+	int cpu = kd_panic_cpu(ctx->s);
+	return cpu >= 0 ? cpu : 0;
+}
+
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx)
 {
 	struct kd_types *types;
@@ -384,15 +434,24 @@ char *kd_cmd_convert_time(uint64_t jiffies, int hz, char *buf, size_t size)
 
 struct layout {
 	FILE *out;
-	int offsets;
+	const struct kd_def_opts *o;
 	struct kd_type *top;	/* the type printed */
-	int width;	/* of the "[offset]" column */
+	int width;	/* of the "  [offset]" column: strlen(SIZE) + 4 */
+	int printed;	/* member lines printed (for o->member) */
 };
 
 /* crash shows the offset it finds by looking the member's name up in
  * the outer type (through anonymous members): members of a named
  * member of anonymous type ("} d_u;") get none unless their name is
  * reachable that way too. */
+static int wanted(const struct kd_def_opts *o, const char *name)
+{
+	for (size_t i = 0; name && i < o->nmembers; i++)
+		if (!strcmp(o->members[i], name))
+			return 1;
+	return 0;
+}
+
 static int64_t lookup_offset(struct layout *l, const char *name)
 {
 	struct kd_member m;
@@ -406,15 +465,21 @@ static int64_t lookup_offset(struct layout *l, const char *name)
 	return (int64_t)(m.bit_offset / 8);
 }
 
+/* crash's show_member_offset: "  [offset]" (or "  [address]" with an
+ * address) right-aligned in the column, then gdb's indentation. */
 static void lead(struct layout *l, int level, int64_t off)
 {
-	if (!l->offsets) {
+	const struct kd_def_opts *o = l->o;
+	if (!o->offsets) {
 		fprintf(l->out, "%*s", 4 * (level + 1), "");
 		return;
 	}
-	char col[32] = "";
-	if (off >= 0)
-		snprintf(col, sizeof(col), "[%" PRId64 "]", off);
+	char col[48] = "";
+	if (off >= 0 && o->has_vaddr)
+		snprintf(col, sizeof(col), "  [%" PRIx64 "]", o->vaddr + (uint64_t)off);
+	else if (off >= 0)
+		snprintf(col, sizeof(col), o->hex ? "  [0x%" PRIx64 "]" :
+			 "  [%" PRIu64 "]", (uint64_t)off);
 	fprintf(l->out, "%*s %*s", l->width, col, 4 * level, "");
 }
 
@@ -453,33 +518,61 @@ static struct kd_error *member_decl(const struct kd_member *m, char **ret)
 	return buf ? NULL : &kd_error_nomem;
 }
 
+/* With a member filter, crash prints only the line naming that member
+ * (with its offset); for a top-level named member of anonymous type it
+ * prints the opening "struct {" indented past the column, then the
+ * "} name;" line (its show_member_offset end_of_block case). */
+static struct kd_error *print_anonymous(struct layout *l,
+					const struct kd_member *m,
+					uint64_t off, int level)
+{
+	struct kd_type *st = kd_type_strip(m->type, KD_STRIP_QUAL);
+	const char *kw = kd_type_kind(st) == KD_TYPE_UNION ? "union" : "struct";
+	if (l->o->nmembers) {
+		struct kd_error *err = print_members(l, st, off, level + 1);
+		if (err || !wanted(l->o, m->name))
+			return err;
+		int64_t moff = lookup_offset(l, m->name);
+		if (moff < 0)
+			return NULL;
+		if (level == 0)
+			fprintf(l->out, "%*s%s {\n", l->width + 1, "", kw);
+		lead(l, level, moff);
+		fprintf(l->out, "} %s;\n", m->name);
+		l->printed++;
+		return NULL;
+	}
+	lead(l, level, -1);
+	fprintf(l->out, "%s {\n", kw);
+	struct kd_error *err = print_members(l, st, off, level + 1);
+	if (err)
+		return err;
+	lead(l, level, lookup_offset(l, m->name));
+	fprintf(l->out, "}%s%s;\n", m->name ? " " : "",
+		m->name ? m->name : "");
+	return NULL;
+}
+
 static struct kd_error *print_member(struct layout *l, const struct kd_member *m,
 				     uint64_t base, int level)
 {
 	uint64_t off = base + m->bit_offset;
-	if (is_anonymous_aggregate(m->type)) {
-		struct kd_type *st = kd_type_strip(m->type, KD_STRIP_QUAL);
-		lead(l, level, -1);
-		fprintf(l->out, "%s {\n", kd_type_kind(st) == KD_TYPE_UNION ?
-			"union" : "struct");
-		struct kd_error *err = print_members(l, st, off, level + 1);
-		if (err)
-			return err;
-		lead(l, level, lookup_offset(l, m->name));
-		fprintf(l->out, "}%s%s;\n", m->name ? " " : "",
-			m->name ? m->name : "");
+	if (is_anonymous_aggregate(m->type))
+		return print_anonymous(l, m, off, level);
+	int64_t moff = lookup_offset(l, m->name);
+	if (l->o->nmembers && (!wanted(l->o, m->name) || moff < 0))
 		return NULL;
-	}
 	char *decl;
 	struct kd_error *err = member_decl(m, &decl);
 	if (err)
 		return err;
-	lead(l, level, lookup_offset(l, m->name));
+	lead(l, level, moff);
 	if (m->bit_size)
 		fprintf(l->out, "%s : %u;\n", decl, m->bit_size);
 	else
 		fprintf(l->out, "%s;\n", decl);
 	free(decl);
+	l->printed++;
 	return NULL;
 }
 
@@ -508,8 +601,21 @@ static struct kd_error *print_enum(FILE *out, struct kd_type *t)
 	return NULL;
 }
 
+static void print_size(FILE *out, struct kd_type *t, int hex)
+{
+	fprintf(out, hex ? "SIZE: 0x%" PRIx64 "\n" : "SIZE: %" PRIu64 "\n",
+		kd_type_size(t));
+}
+
 struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 					 int offsets)
+{
+	struct kd_def_opts o = { .offsets = offsets };
+	return kd_cmd_print_definition_opts(out, t, &o);
+}
+
+struct kd_error *kd_cmd_print_definition_opts(FILE *out, struct kd_type *t,
+					      const struct kd_def_opts *o)
 {
 	const char *tdname = NULL;
 	if (kd_type_kind(t) == KD_TYPE_TYPEDEF) {
@@ -528,13 +634,17 @@ struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 			fprintf(out, "typedef %s;\n", decl);
 			free(decl);
 		}
-		fprintf(out, "SIZE: %" PRIu64 "\n", kd_type_size(t));
+		print_size(out, t, o->hex);
 		return NULL;
 	}
 	char sz[32];
-	struct layout l = { .out = out, .offsets = offsets, .top = t,
-			    .width = snprintf(sz, sizeof(sz), "[%" PRIu64 "]",
-					      kd_type_size(t)) + 2 };
+	struct kd_def_opts oo = *o;
+	if (oo.nmembers || oo.has_vaddr)
+		oo.offsets = 1;
+	struct layout l = { .out = out, .o = &oo, .top = t,
+			    .width = snprintf(sz, sizeof(sz), o->hex ?
+					      "0x%" PRIx64 : "%" PRIu64,
+					      kd_type_size(t)) + 4 };
 	const char *kw = k == KD_TYPE_UNION ? "union" : "struct";
 	const char *name = kd_type_name(t);
 	fprintf(out, "%s%s%s%s {\n", tdname ? "typedef " : "", kw,
@@ -546,7 +656,8 @@ struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 		fprintf(out, "} %s;\n", tdname);
 	else	/* crash prints a plain struct's "}" without ';' */
 		fprintf(out, "}\n");
-	fprintf(out, "SIZE: %" PRIu64 "\n", kd_type_size(t));
+	if (!o->nmembers)
+		print_size(out, t, o->hex);
 	return NULL;
 }
 

@@ -59,6 +59,14 @@ int kd_cmd_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv,
 int kd_cmd_parse_addr(struct kd_session *s, const char *arg, uint64_t *ret);
 /* Only a hexadecimal number ("ffff...", "0x1000"). */
 int kd_cmd_parse_hex(const char *arg, uint64_t *ret);
+/* crash's cpu specifications ("3", "1,3,5-7", "a"/"all", make_cpumask):
+ * mask[cpu] set for each CPU named, cpu < ncpus.  -1 with crash's
+ * "invalid cpu specification: SPEC" reported. */
+int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
+		   unsigned char *mask);
+/* The CPU of the current context's task (crash's ":" cpuspec): the
+ * panic task's CPU, CPU 0 when it is unknown. */
+int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx);
 /* The session's types; reports the error and returns NULL without. */
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
 
@@ -125,6 +133,26 @@ char *kd_cmd_convert_time(uint64_t jiffies, int hz, char *buf, size_t size);
  * offsets is set, then "SIZE: n" (not for enums). */
 struct kd_error *kd_cmd_print_definition(FILE *out, struct kd_type *t,
 					 int offsets);
+/* The same with crash's struct options: -o offsets; with an address the
+ * column shows each member's address; members: only the lines of these
+ * (direct, or reachable through anonymous members) members, with their
+ * offsets and no SIZE line ("struct task_struct.pid"); hex: offsets and
+ * SIZE in hexadecimal (radix 16). */
+struct kd_def_opts {
+	int offsets;
+	int has_vaddr;
+	uint64_t vaddr;
+	const char *const *members;
+	size_t nmembers;
+	int hex;
+};
+struct kd_error *kd_cmd_print_definition_opts(FILE *out, struct kd_type *t,
+					      const struct kd_def_opts *o);
+
+/* crash's shortcut: "task_struct.pid ADDR" runs struct when argv[0]
+ * (up to a '.') names a struct or union type; -1 (nothing printed)
+ * when it does not. */
+int kd_cmd_struct_shortcut(struct kd_cmd_ctx *ctx, int argc, char **argv);
 
 /* ---- list and tree: -s struct[.member[,member...]] ---- */
 

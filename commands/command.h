@@ -25,12 +25,14 @@ struct kd_command {
 	const char *usage;	/* full help text, for "help NAME" */
 	int (*run)(struct kd_cmd_ctx *ctx, int argc, char **argv);
 	int needs_vmlinux;	/* 0: works on the dump layer alone */
+	int takes_format;	/* NAME/FMT runs it too (gdb's p/x) */
 };
 
 /* NULL-terminated table of every built-in command, sorted by name. */
 extern const struct kd_command *const kd_commands[];
 
-/* A built-in command, else one registered at run time. */
+/* A built-in command, else one registered at run time; "p/x" finds a
+ * command that takes a format letter. */
 const struct kd_command *kd_command_find(const char *name);
 
 /*

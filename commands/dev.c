@@ -17,17 +17,28 @@
  *     dev_t range to the cdev given to cdev_add();
  *   - major_names[] hashes struct blk_major_name the same way;
  *   - the gendisk shown for a block major is the last disk on block_class's
- *     device list with that major (see gendisk_of).
+ *     device list with that major (see gendisk_of; the disks come from
+ *     lib/kernel/blockdev.c, which follows the layout of each version).
+ *
+ * dev -d / -D: each disk (not RAM disks or loop devices, as crash) with
+ * its requests in flight (-D: only disks with some), from the blk-mq
+ * tags (lib/kernel/blockdev.c); dev -i: the ioport and iomem resource
+ * trees; dev -p: the PCI buses and devices from pci_root_buses, as
+ * crash 8.0.6 prints them.
  * The layout is read up front; members only some kernels have are
  * optional, and one that is absent is never read.
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/blockdev.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
+#include <pykdump/pci.h>
+#include <pykdump/resource.h>
 
 #include "cmd_util.h"
 
@@ -40,13 +51,9 @@ struct dev_layout {
 	uint64_t cd_next, cd_major, cd_baseminor, cd_name;
 	uint64_t cd_cdev;		/* set by register_chrdev() only */
 	uint64_t bm_next, bm_major, bm_name;
-	uint64_t cdev_ops, gd_fops, gd_major;
+	uint64_t cdev_ops, gd_fops;
 	/* cdev_map's probes */
 	uint64_t map_probes, probe_next, probe_dev, probe_range, probe_data;
-	/* block_class's devices */
-	uint64_t class_p, klist_devices, knode, dp_device, dev_type;
-	uint64_t bd_device, bd_disk;	/* 5.11+ */
-	uint64_t part0_dev;		/* before */
 };
 
 #define L struct dev_layout
@@ -64,21 +71,11 @@ static const struct kd_layout_field dev_fields[] = {
 	KD_LF(L, bm_name, BM, "name", R),
 	KD_LF(L, cdev_ops, "struct cdev", "ops", R),
 	KD_LF(L, gd_fops, "struct gendisk", "fops", R),
-	KD_LF(L, gd_major, "struct gendisk", "major", R),
 	KD_LF(L, map_probes, "struct kobj_map", "probes", 0),
 	KD_LF(L, probe_next, "struct probe", "next", 0),
 	KD_LF(L, probe_dev, "struct probe", "dev", 0),
 	KD_LF(L, probe_range, "struct probe", "range", 0),
 	KD_LF(L, probe_data, "struct probe", "data", 0),
-	KD_LF(L, class_p, "struct class", "p", 0),
-	KD_LF(L, klist_devices, "struct subsys_private",
-	      "klist_devices.k_list", 0),
-	KD_LF(L, knode, "struct device_private", "knode_class.n_node", 0),
-	KD_LF(L, dp_device, "struct device_private", "device", 0),
-	KD_LF(L, dev_type, "struct device", "type", 0),
-	KD_LF(L, bd_device, "struct block_device", "bd_device", 0),
-	KD_LF(L, bd_disk, "struct block_device", "bd_disk", 0),
-	KD_LF(L, part0_dev, "struct gendisk", "part0.__dev", 0),
 };
 #undef L
 #undef R
@@ -86,6 +83,8 @@ static const struct kd_layout_field dev_fields[] = {
 struct dev_ctx {
 	struct kd_cmd_ctx *ctx;
 	struct dev_layout l;
+	struct kd_disk *disks;	/* lib/kernel/blockdev.c */
+	size_t ndisks;
 };
 
 static void print_ops(struct kd_cmd_ctx *ctx, uint64_t ops)
@@ -189,45 +188,14 @@ static int walk_majors(struct dev_ctx *d, const char *table,
 
 /* ---- block devices ---- */
 
-/*
- * The gendisk of a major: the last disk of that major on block_class's
- * device list (crash shows loop7, not loop0).  A struct device of type
- * disk_type is the bd_device of the disk's part0 block_device (5.11+;
- * before, the __dev of the gendisk's embedded part0 hd_struct).
- */
+/* The gendisk of a major: the last disk of that major on block_class's
+ * device list (crash shows loop7, not loop0). */
 static uint64_t gendisk_of(struct dev_ctx *d, uint32_t major)
 {
-	struct kd_session *s = d->ctx->s;
-	const struct dev_layout *l = &d->l;
-	struct kd_addr_list devs;
-	uint64_t cls, p, disk_type, found = 0;
-	int old_layout = !kd_present(l->bd_device);
-	if (!kd_present(l->class_p) || !kd_present(l->klist_devices) ||
-	    !kd_present(l->knode) || !kd_present(l->dp_device) ||
-	    (old_layout && !kd_present(l->part0_dev)) ||
-	    (!old_layout && !kd_present(l->bd_disk)) ||
-	    !kd_symbol_try_addr(s, "block_class", &cls) ||
-	    !kd_symbol_try_addr(s, "disk_type", &disk_type) ||
-	    kd_cmd_ptr(s, cls, l->class_p, &p) < 0 || !p)
-		return 0;
-	kd_error_destroy(kd_list_walk(s, p + l->klist_devices, l->knode,
-				      KD_WALK_NOLOG, 0, &devs));
-	for (size_t i = 0; i < devs.n; i++) {
-		uint64_t dev, type, disk;
-		uint32_t m;
-		if (kd_cmd_ptr(s, devs.addrs[i], l->dp_device, &dev) < 0 ||
-		    !dev || kd_cmd_ptr(s, dev, l->dev_type, &type) < 0 ||
-		    type != disk_type)
-			continue;
-		if (old_layout)
-			disk = dev - l->part0_dev;
-		else if (kd_cmd_ptr(s, dev - l->bd_device, l->bd_disk,
-				    &disk) < 0)
-			continue;
-		if (kd_cmd_u32(s, disk, l->gd_major, &m) == 0 && m == major)
-			found = disk;
-	}
-	kd_addr_list_free(&devs);
+	uint64_t found = 0;
+	for (size_t i = 0; i < d->ndisks; i++)
+		if (d->disks[i].major == major)
+			found = d->disks[i].gendisk;
 	return found;
 }
 
@@ -262,14 +230,274 @@ static int dev_list(struct kd_cmd_ctx *ctx)
 	int rc = walk_majors(&d, "chrdevs", d.l.cd_next, print_chrdev);
 	fprintf(ctx->out, "\nBLKDEV    NAME                GENDISK      "
 		"OPERATIONS      \n");
+	struct kd_error *problem = NULL;
+	err = kd_disks(ctx->s, &d.disks, &d.ndisks, &problem);
+	if (err)	/* the majors still print, without their disks */
+		kd_cmd_fail_what(ctx, "block devices", err);
+	else if (problem)
+		kd_cmd_fail_what(ctx, "block device list", problem);
 	rc |= walk_majors(&d, "major_names", d.l.bm_next, print_blkdev);
+	free(d.disks);
+	return rc | (err != NULL);
+}
+
+/* ---- -d / -D: disk I/O ---- */
+
+/* crash leaves out RAM disks and loop devices (its skipped_disk_name). */
+static int skipped(const char *name)
+{
+	return !strncmp(name, "ram", 3) || !strncmp(name, "loop", 4);
+}
+
+/* Old kernels count requests by direction as ASYNC / SYNC (the
+ * BLK_RW_SYNC index), and a request_queue.in_flight gives crash's DRV
+ * column (N/A(MQ) for a blk-mq queue). */
+static int disk_io(struct kd_cmd_ctx *ctx, int nonzero)
+{
+	struct kd_disk *v;
+	size_t n;
+	int64_t e;
+	struct kd_error *problem = NULL;
+	struct kd_error *err = kd_disks(ctx->s, &v, &n, &problem);
+	if (err)
+		return kd_cmd_fail_what(ctx, "block devices", err);
+	int sync = (err = kd_enum_value(ctx->s, "BLK_RW_SYNC", &e)) == NULL;
+	kd_error_destroy(err);
+	uint64_t in_flight = KD_ABSENT;
+	err = kd_member_offset(ctx->s, "struct request_queue", "in_flight",
+			       &in_flight);
+	kd_error_destroy(err);
+	int drv = !err && kd_present(in_flight);
+	fprintf(ctx->out, "MAJOR GENDISK            NAME       REQUEST_QUEUE "
+		"     TOTAL %5s %5s %s\n", sync ? "ASYNC" : "READ",
+		sync ? "SYNC" : "WRITE", drv ? "  DRV" : "");
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned r = 0, w = 0;
+		int mq;
+		if (skipped(v[i].name))
+			continue;
+		err = kd_disk_in_flight(ctx->s, v[i].queue, &r, &w, &mq);
+		if (err) {
+			rc = kd_cmd_fail_what(ctx, v[i].name, err);
+			break;
+		}
+		if (nonzero && r + w == 0)
+			continue;
+		fprintf(ctx->out, "%5u %-16" PRIx64 " %-10s %-16" PRIx64
+			" %5u %5u %5u ", v[i].major, v[i].gendisk, v[i].name,
+			v[i].queue, r + w, r, w);
+		if (drv && mq) {
+			fprintf(ctx->out, "N/A(MQ)");
+		} else if (drv) {
+			uint32_t f[2] = { 0, 0 };
+			err = kd_field_read(ctx->s, v[i].queue, in_flight, f,
+					    sizeof(f));
+			kd_error_destroy(err);
+			fprintf(ctx->out, "%5u", f[0] + f[1]);
+		}
+		fputc('\n', ctx->out);
+	}
+	free(v);
+	if (problem)
+		rc = kd_cmd_fail_what(ctx, "block device list", problem);
 	return rc;
+}
+
+/* ---- -i: I/O ports and memory ---- */
+
+/* crash's mkstring(CENTER|LJUST): the odd space on the right. */
+static void centred(FILE *out, const char *s, int width, int ljust)
+{
+	int extra = width - (int)strlen(s);
+	if (extra <= 0) {
+		fputs(s, out);
+		return;
+	}
+	int left = ljust ? extra / 2 : extra - extra / 2;
+	fprintf(out, "%*s%s%*s", left, "", s, extra - left, "");
+}
+
+static int resources(struct kd_cmd_ctx *ctx, const char *sym, int blank)
+{
+	uint64_t root;
+	struct kd_resource *v;
+	size_t n;
+	if (!kd_symbol_try_addr(ctx->s, sym, &root))
+		return kd_cmd_error(ctx, "no %s in this kernel", sym);
+	struct kd_error *err = kd_resource_tree(ctx->s, root, &v, &n);
+	/* 4 hex digits for a 16-bit space, else 8 (crash's do_io) */
+	int digits = n && v[0].end > 0xffff ? 8 : 4;
+	fprintf(ctx->out, "%s", blank ? "\n" : "");
+	centred(ctx->out, "RESOURCE", 16, 1);
+	fputs("  ", ctx->out);
+	centred(ctx->out, "RANGE", 2 * digits + 1, 1);
+	fputs("  NAME\n", ctx->out);
+	int wrap = 16 + 2 + 2 * digits + 1 + 2;
+	for (size_t i = 0; i < n; i++) {
+		char name[sizeof(v[i].name)];
+		snprintf(name, sizeof(name), "%s", v[i].name);
+		fprintf(ctx->out, "%16" PRIx64 "  %0*" PRIx64 "-%0*" PRIx64, v[i].addr,
+			digits, v[i].start, digits, v[i].end);
+		/* crash folds a name that would pass column 80 at a blank */
+		char *rest = NULL;
+		size_t len = strlen(name);
+		if (wrap + len > 80) {
+			size_t over = wrap + len - 80;
+			for (size_t k = len - 1, c = 0; k > 0; k--, c++)
+				if (name[k] == ' ' && c >= over) {
+					name[k] = '\0';
+					rest = name + k + 1;
+					break;
+				}
+		}
+		fprintf(ctx->out, "  %s\n", name);
+		if (rest)
+			fprintf(ctx->out, "%*s%s\n", wrap, "", rest);
+	}
+	free(v);
+	return err ? kd_cmd_fail_what(ctx, sym, err) : 0;
+}
+
+/* ---- -p: PCI ---- */
+
+static const char *pcie_type(const struct kd_pci_dev *d, char *buf, size_t size)
+{
+	static const char *const names[16] = {
+		[0] = "ENDPOINT", [1] = "LEG_END", [4] = "ROOT_PORT",
+		[5] = "UPSTREAM", [6] = "DOWNSTREAM", [7] = "PCI_BRIDGE",
+		[8] = "PCIE_BRIDGE", [9] = "RC_END", [10] = "RC_EC",
+	};
+	const char *t = names[(d->pcie_flags & 0xf0) >> 4];
+	snprintf(buf, size, "%s%s", t ? t : "",
+		 d->hdr_type == 1 || d->hdr_type == 2 ? " [BRIDGE]" : "");
+	return buf;
+}
+
+static void pci_dev_line(struct kd_cmd_ctx *ctx, uint64_t dev)
+{
+	struct kd_pci_dev d;
+	char b[64];
+	struct kd_error *err = kd_pci_dev_get(ctx->s, dev, &d);
+	if (err) {
+		kd_cmd_fail_what(ctx, "pci_dev", err);
+		return;
+	}
+	fprintf(ctx->out, "  %-16" PRIx64 " ", dev);
+	centred(ctx->out, d.name, 12, 1);
+	snprintf(b, sizeof(b), "%04x", d.class);
+	fputc(' ', ctx->out);
+	centred(ctx->out, b, 6, 1);
+	snprintf(b, sizeof(b), "%x:%x", d.vendor, d.device);
+	fputc(' ', ctx->out);
+	centred(ctx->out, b, 9, 1);
+	fputc(' ', ctx->out);
+	centred(ctx->out, pcie_type(&d, b, sizeof(b)), 10, 1);
+	fputc('\n', ctx->out);
+}
+
+static void pci_devices(struct kd_cmd_ctx *ctx, uint64_t bus)
+{
+	struct kd_pci_bus b;
+	struct kd_addr_list devs;
+	struct kd_error *err = kd_pci_bus_get(ctx->s, bus, &b);
+	if (err) {
+		kd_cmd_fail_what(ctx, "pci_bus", err);
+		return;
+	}
+	fputs("  ", ctx->out);
+	centred(ctx->out, "PCI DEV", 16, 1);
+	fputc(' ', ctx->out);
+	centred(ctx->out, "DO:BU:SL.FN", 12, 1);
+	fputc(' ', ctx->out);
+	centred(ctx->out, "CLASS", 6, 1);
+	fputc(' ', ctx->out);
+	centred(ctx->out, "PCI_ID", 9, 1);
+	fputc(' ', ctx->out);
+	centred(ctx->out, "TYPE", 10, 1);
+	fputc('\n', ctx->out);
+	if (b.self)
+		pci_dev_line(ctx, b.self);
+	err = kd_pci_bus_devices(ctx->s, bus, &devs);
+	for (size_t i = 0; i < devs.n; i++)
+		pci_dev_line(ctx, devs.addrs[i]);
+	kd_addr_list_free(&devs);
+	if (err)
+		kd_cmd_fail_what(ctx, "PCI device list", err);
+}
+
+static void pci_buses(struct kd_cmd_ctx *ctx, uint64_t bus, int depth)
+{
+	struct kd_addr_list kids;
+	struct kd_error *err = kd_pci_bus_children(ctx->s, bus, &kids);
+	for (size_t i = 0; i < kids.n && depth < 32; i++) {
+		struct kd_pci_bus b = { 0 };
+		struct kd_error *e = kd_pci_bus_get(ctx->s, kids.addrs[i], &b);
+		kd_error_destroy(e);
+		fputs("  ", ctx->out);
+		centred(ctx->out, "PCI BUS", 16, 1);
+		fputc(' ', ctx->out);
+		centred(ctx->out, "PARENT BUS", 16, 1);
+		fprintf(ctx->out, "\n  %-16" PRIx64 " %-16" PRIx64 "\n",
+			kids.addrs[i], b.parent);
+		pci_devices(ctx, kids.addrs[i]);
+		fputc('\n', ctx->out);
+		pci_buses(ctx, kids.addrs[i], depth + 1);
+	}
+	kd_addr_list_free(&kids);
+	if (err)
+		kd_cmd_fail_what(ctx, "PCI bus list", err);
+}
+
+static int pci(struct kd_cmd_ctx *ctx)
+{
+	struct kd_addr_list roots;
+	struct kd_error *err = kd_pci_root_buses(ctx->s, &roots);
+	if (!err && !roots.n)
+		err = kd_error_create(KD_ERR_NOT_FOUND, "no PCI devices found "
+				      "on this system.");
+	for (size_t i = 0; !err && i < roots.n; i++) {
+		struct kd_pci_bus b = { 0 };
+		struct kd_error *e = kd_pci_bus_get(ctx->s, roots.addrs[i], &b);
+		kd_error_destroy(e);
+		centred(ctx->out, "ROOT BUS", 16, 1);
+		fputc(' ', ctx->out);
+		centred(ctx->out, "BUSNAME", 7, 1);
+		fprintf(ctx->out, "\n%-16" PRIx64 " ", roots.addrs[i]);
+		centred(ctx->out, b.name, 7, 1);
+		fputc('\n', ctx->out);
+		pci_devices(ctx, roots.addrs[i]);
+		pci_buses(ctx, roots.addrs[i], 0);
+		fputc('\n', ctx->out);
+	}
+	kd_addr_list_free(&roots);
+	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
 static int dev_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	if (kd_cmd_no_options(ctx, argc, argv, 1))
-		return 1;
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "dDipVv:")) != -1) {
+		if (optind < argc)
+			return kd_cmd_error(ctx, "unexpected argument: %s",
+					    argv[optind]);
+		switch (c) {
+		case 'd': return disk_io(ctx, 0);
+		case 'D': return disk_io(ctx, 1);
+		case 'i':
+			return resources(ctx, "ioport_resource", 0) |
+			       resources(ctx, "iomem_resource", 1);
+		case 'p': return pci(ctx);
+		case 'V': case 'v':
+			return kd_cmd_error(ctx, "-%c is not supported (device "
+					    "dumps in the vmcore)", c);
+		default:
+			return kd_cmd_bad_option(ctx, optopt);
+		}
+	}
+	if (optind < argc)
+		return kd_cmd_error(ctx, "unexpected argument: %s", argv[optind]);
 	return dev_list(ctx);
 }
 
@@ -278,13 +506,16 @@ const struct kd_command kd_cmd_dev = {
 	.summary = "device data",
 	.usage =
 		"SYNOPSIS\n"
-		"  dev\n"
+		"  dev [-d | -D | -i | -p]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"  Lists the registered character device majors (major, name,\n"
 		"  struct cdev and its file_operations) and block device majors\n"
 		"  (major, name, the first gendisk of that major and its\n"
-		"  block_device_operations), in the kernel's hash order.\n",
+		"  block_device_operations), in the kernel's hash order.\n"
+		"    -d  each disk's requests in flight (-D: busy disks only)\n"
+		"    -i  the I/O port and I/O memory resources\n"
+		"    -p  the PCI buses and devices\n",
 	.run = dev_run,
 	.needs_vmlinux = 1,
 };

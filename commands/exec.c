@@ -2,7 +2,9 @@
 /*
  * Running a command line as crash does: words split on blanks with
  * '...' and "..." quoting, then an optional "| shell-command" or
- * "> file" / ">> file" tail that receives the command's output.
+ * "> file" / ">> file" tail that receives the command's output.  As in
+ * crash, a '|' or '>' inside parentheses is part of an expression
+ * ("eval (1 << 4 | 2)"), not a redirection.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -14,25 +16,21 @@
 #include <pykdump/log.h>
 #include <pykdump/mapguard.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 #include "command.h"
 
 struct words {
 	char **v;
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 static int words_push(struct words *w, char *s)
 {
-	if (w->n + 1 >= w->cap) {
-		int cap = w->cap ? 2 * w->cap : 16;
-		char **v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (kd_array_reserve(&w->v, &w->cap, (size_t)w->n + 2)) /* + NULL */
+		return -1;
 	w->v[w->n++] = s;
 	w->v[w->n] = NULL;
 	return 0;
@@ -52,13 +50,14 @@ static void words_free(struct words *w)
 static int split_words(const char *line, struct words *w, const char **tail)
 {
 	const char *p = line;
+	int parens = 0;	/* crash: no redirection inside ( ) */
 	*tail = NULL;
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p)
 			return 0;
-		if (*p == '|' || *p == '>') {
+		if ((*p == '|' || *p == '>') && parens <= 0) {
 			*tail = p;
 			return 0;
 		}
@@ -76,10 +75,12 @@ static int split_words(const char *line, struct words *w, const char **tail)
 			} else if (*p == '\'' || *p == '"') {
 				quote = *p;
 			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
-				   *p == '|' || (*p == '>' && !(len && word[len - 1] == '-'))) {
+				   ((*p == '|' || (*p == '>' && !(len && word[len - 1] == '-')))
+				    && parens <= 0)) {
 				/* "->" inside a word is C's arrow (p a->b) */
 				break;
 			} else {
+				parens += *p == '(' ? 1 : *p == ')' ? -1 : 0;
 				word[len++] = *p;
 			}
 		}
@@ -94,11 +95,15 @@ static int split_words(const char *line, struct words *w, const char **tail)
 static int run_words(struct kd_session *s, struct words *w, FILE *out)
 {
 	const struct kd_command *cmd = kd_command_find(w->v[0]);
+	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
 	if (!cmd) {
+		/* crash: a struct or union name runs struct / union */
+		int rc = kd_cmd_struct_shortcut(&ctx, w->n, w->v);
+		if (rc >= 0)
+			return rc;
 		fprintf(out, "%s: command not found\n", w->v[0]);
 		return 1;
 	}
-	struct kd_cmd_ctx ctx = { .s = s, .out = out, .name = w->v[0] };
 	optind = 0;	/* commands use getopt; reset its state */
 	return cmd->run(&ctx, w->n, w->v);
 }

@@ -15,6 +15,10 @@
  * mod -S [DIR]         load every module's debuginfo found in DIR (else
  *                      the search path), then show the table;
  * mod -d NAME, mod -D  unload one / all (no output, as crash).
+ * mod -t               the tainted modules and their taint letters.
+ * On kernels that keep module memory in mem[] regions (6.4+) the BASE
+ * column is the text region's and crash labels it TEXT_BASE; SIZE is
+ * then the sum of the core regions (text, data, rodata, ro_after_init).
  * crash's messages: an unknown module or a missing argument print the
  * usage; a file that is not an ELF object "mod: FILE: not an ELF format
  * object file".  Beyond crash, a file that is not that module's (its
@@ -32,6 +36,7 @@
 #include <pykdump/dlkm.h>
 #include <pykdump/inputfile.h>
 #include <pykdump/kmodules.h>
+#include <pykdump/panic.h>
 
 #include "cmd_util.h"
 
@@ -50,10 +55,22 @@ static const char *objfile(struct kd_session *s, const char *name)
 	return mi.debuginfo;
 }
 
-static void print_header(FILE *out, int namew)
+/* crash's mkstring(CENTER|LJUST): centred in width, the odd space on
+ * the right. */
+static void centred(FILE *out, const char *s, int width)
 {
-	fprintf(out, "     MODULE       %-*s        BASE         SIZE  "
-		"OBJECT FILE\n", namew, "NAME");
+	int len = (int)strlen(s), left = len < width ? (width - len) / 2 : 0;
+	fprintf(out, "%*s%-*s", left, "", width - left, s);
+}
+
+/* "BASE", or "TEXT_BASE" when modules keep their memory in mem[]
+ * regions (6.4+), as crash 8.0.6 labels the column then. */
+static void print_header(FILE *out, int namew, int sizew, int mem)
+{
+	centred(out, "MODULE", 16);
+	fprintf(out, "  %-*s  ", namew, "NAME");
+	centred(out, mem ? "TEXT_BASE" : "BASE", 16);
+	fprintf(out, "  %*s  OBJECT FILE\n", sizew, "SIZE");
 }
 
 static int mod_list(struct kd_cmd_ctx *ctx, const char *only)
@@ -64,20 +81,23 @@ static int mod_list(struct kd_cmd_ctx *ctx, const char *only)
 	struct kd_error *err = kd_kmodules_list(ctx->s, &m, &n, &truncated);
 	if (err)
 		return kd_cmd_fail_what(ctx, "cannot read the module list", err);
-	int namew = 4;
+	int namew = 4, sizew = 4, mem = 0;
 	for (size_t i = 0; i < n; i++) {
+		char sz[32];
 		int len = (int)strlen(m[i].name);
-		if (len > namew)
-			namew = len;
+		int slen = snprintf(sz, sizeof(sz), "%" PRIu64, m[i].size);
+		namew = len > namew ? len : namew;
+		sizew = slen > sizew ? slen : sizew;
+		mem |= (m[i].flags & KD_KMODULE_MEM) != 0;
 	}
-	print_header(ctx->out, namew);
+	print_header(ctx->out, namew, sizew, mem);
 	for (size_t i = 0; i < n; i++) {
 		const char *obj = objfile(ctx->s, m[i].name);
 		if (only && strcmp(only, m[i].name) != 0)
 			continue;
 		fprintf(ctx->out, "%016" PRIx64 "  %-*s  %016" PRIx64
-			"  %5" PRIu64 "  ", m[i].addr, namew, m[i].name,
-			m[i].base, m[i].size);
+			"  %*" PRIu64 "  ", m[i].addr, namew, m[i].name,
+			m[i].base, sizew, m[i].size);
 		if (obj)
 			fprintf(ctx->out, "%s \n", obj);
 		else
@@ -90,6 +110,48 @@ static int mod_list(struct kd_cmd_ctx *ctx, const char *only)
 	if (truncated)
 		return kd_cmd_error(ctx, "module list is broken: %zu modules "
 				    "shown", n);
+	return 0;
+}
+
+/* -t: the modules with taint bits set, and their letters (crash's
+ * show_module_taint_4_10: only the flags the kernel marks as module
+ * taints). */
+static int mod_taints(struct kd_cmd_ctx *ctx)
+{
+	const struct kd_kmodule *m;
+	size_t n;
+	int namew = 0, found = 0;
+	struct kd_error *err = kd_kmodules_get(ctx->s, &m, &n, NULL);
+	if (err)
+		return kd_cmd_fail_what(ctx, "cannot read the module list", err);
+	for (size_t i = 0; i < n; i++) {
+		int len = (int)strlen(m[i].name);
+		if (!m[i].taints)
+			continue;
+		found++;
+		namew = len > namew ? len : namew;
+	}
+	if (!found) {
+		fprintf(ctx->out, "no tainted modules\n");
+		return 0;
+	}
+	/* the letters of the flags modules carry (taint_flag.module) */
+	struct kd_taint_flag f[KD_TAINT_MAX];
+	size_t nf = 0;
+	uint64_t modmask = 0;
+	kd_taint_flags(ctx->s, f, &nf);
+	for (size_t j = 0; j < nf; j++)
+		if (f[j].module && f[j].bit >= 0 && f[j].bit < 64)
+			modmask |= 1ULL << f[j].bit;
+	fprintf(ctx->out, "%-*s  TAINTS\n", namew, "NAME");
+	for (size_t i = 0; i < n; i++) {
+		char letters[80];
+		if (!m[i].taints)
+			continue;
+		kd_taint_letters(ctx->s, m[i].taints & modmask, letters,
+				 sizeof(letters));
+		fprintf(ctx->out, "%-*s  %s\n", namew, m[i].name, letters);
+	}
 	return 0;
 }
 
@@ -225,9 +287,19 @@ static int mod_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	int c;
 	opterr = 0;
-	while ((c = getopt(argc, argv, "+sSdD")) != -1) {
+	while ((c = getopt(argc, argv, "+sSdDtrRog")) != -1) {
 		if (c == '?')
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
+		if (c == 't')
+			return optind < argc ?
+			       kd_cmd_error(ctx, "unexpected argument: %s",
+					    argv[optind]) : mod_taints(ctx);
+		if (c == 'r' || c == 'R' || c == 'o' || c == 'g')
+			return kd_cmd_error(ctx, "-%c is not supported (%s)", c,
+					    c == 'r' ? "gdb's -readnow" :
+					    c == 'R' ? "a live system" :
+					    c == 'o' ? "crash's old loader" :
+					    "section symbols");
 		return load_run(ctx, c, argc - optind, argv + optind,
 				mod_list);
 	}
@@ -242,7 +314,7 @@ const struct kd_command kd_cmd_mod = {
 	.summary = "module information",
 	.usage =
 		"SYNOPSIS\n"
-		"  mod [-s module [objfile] | -d module | -S [directory] | -D]\n"
+		"  mod [-s module [objfile] | -d module | -S [directory] | -D | -t]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"  Lists the loaded kernel modules: the address of each struct\n"
@@ -257,7 +329,8 @@ const struct kd_command kd_cmd_mod = {
 		"                         /usr/lib/debug/lib/modules/<release>,\n"
 		"                         /lib/modules/<release>)\n"
 		"    -S [directory]       load every module's debuginfo found\n"
-		"    -d module, -D        unload one module's / all debuginfo\n",
+		"    -d module, -D        unload one module's / all debuginfo\n"
+		"    -t                   the tainted modules' taint letters\n",
 	.run = mod_run,
 	.needs_vmlinux = 1,
 };

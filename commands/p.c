@@ -1,140 +1,180 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * p [-x|-d] EXPRESSION       (crash's print, for kernel globals)
+ * p [-x|-d] EXPRESSION | SYMBOL[:cpuspec]     (crash's print)
+ * p/FMT EXPRESSION                             (gdb's print/FMT)
  *
- * EXPRESSION is [&|*]symbol followed by any of .member, ->member, [N].
- * The value prints as gdb prints it inside crash: "NAME = $N = value"
- * for a plain symbol, "$N = value" otherwise; crash moves a value that
- * starts with "{" on the same line (arrays, functions) to a new line
- * indented by one.  A per-CPU symbol prints its type and the address
- * of each possible CPU's instance instead, as crash does.  $N counts
- * the values printed by this process (crash's value history).
+ * The expression is gdb's C (include/pykdump/expr.h); its value prints
+ * as gdb prints it inside crash, "$N = value", N counting the values
+ * this session printed (the history $N, $, $$ refers to).  Crash's own
+ * rules on top (symbols.c cmd_p, process_gdb_output):
+ *   - when the first word of the expression is a symbol, the line starts
+ *     with "NAME = " (crash tests only the first word: "p jiffies + 1"
+ *     gets it too), and a first line holding a "{" that does not end it
+ *     is broken before the "{" ("schedule = $1 = \n {void (void)} ...");
+ *   - a per-CPU symbol alone prints its type and each CPU's address;
+ *     SYMBOL:cpuspec (":" the current CPU, "a", "1,3", "0-1") prints
+ *     "per_cpu(SYMBOL, CPU) = $N = value" for each CPU named;
+ *   - -x / -d print integers in hex / decimal (output radix), /FMT is
+ *     gdb's format letter (x d u o t z c a s).
+ * Where crash goes wrong, this answers: "p -5 / 2" is an expression (crash
+ * takes -5 for an option and prints its usage), and a lone "-" in
+ * "p a - b" is kept (crash drops it).
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/expr.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/ksyms.h>
 #include <pykdump/memory.h>
+#include <pykdump/session.h>
+#include <pykdump/symbols.h>
+#include <pykdump/tasks.h>
 #include <pykdump/types.h>
 #include <pykdump/value_format.h>
 
 #include "cmd_util.h"
 
-static unsigned history;
+#define USAGE "p [-x|-d] [expression | symbol[:cpuspec]]"
 
-struct lvalue {
-	struct kd_type *type;
-	uint64_t addr;
-	uint32_t bit_size;	/* a bitfield: bits at addr + bit_shift */
-	uint32_t bit_shift;
-};
-
-static struct kd_error *deref(struct kd_cmd_ctx *ctx, struct lvalue *v)
+static void history_destroy(void *h)
 {
-	struct kd_type *st = kd_type_strip(v->type, KD_STRIP_ALL);
-	if (kd_type_kind(st) != KD_TYPE_POINTER)
-		return kd_error_create(KD_ERR_INVALID,
-				       "attempt to take contents of a non-pointer value.");
-	uint64_t p;
-	struct kd_error *err = kd_read_ptr(ctx->s, v->addr, &p);
-	if (err)
-		return err;
-	v->addr = p;
-	v->type = kd_type_target(st);
-	if (!v->type)
-		return kd_error_create(KD_ERR_INVALID,
-				       "Attempt to take contents of a non-pointer value.");
-	return NULL;
+	kd_value_history_destroy(h);
 }
 
-static struct kd_error *member(struct lvalue *v, const char *name)
+static struct kd_value_history *history(struct kd_cmd_ctx *ctx)
 {
-	struct kd_type *st = kd_type_strip(v->type, KD_STRIP_ALL);
-	struct kd_member m;
-	struct kd_error *err = kd_type_find_member(st, name, &m);
-	if (err && err->code == KD_ERR_NOT_FOUND) {
-		kd_error_destroy(err);
-		return kd_error_create(KD_ERR_NOT_FOUND,
-				       "There is no member named %s.", name);
-	}
-	if (err)
-		return err;	/* a damaged type says what it is */
-	v->addr += m.bit_offset / 8;
-	v->type = m.type;
-	v->bit_size = m.bit_size;
-	v->bit_shift = m.bit_offset % 8;
-	return NULL;
-}
-
-static struct kd_error *element(struct kd_cmd_ctx *ctx, struct lvalue *v,
-				uint64_t i)
-{
-	struct kd_type *st = kd_type_strip(v->type, KD_STRIP_ALL);
-	if (kd_type_kind(st) == KD_TYPE_POINTER) {
-		struct kd_error *err = deref(ctx, v);
-		if (err)
-			return err;
-	} else if (kd_type_kind(st) == KD_TYPE_ARRAY) {
-		v->type = kd_type_target(st);
-	} else {
-		return kd_error_create(KD_ERR_INVALID,
-				       "cannot subscript something of that type");
-	}
-	v->addr += i * kd_type_size(v->type);
-	return NULL;
-}
-
-/* Applies ".m", "->m" and "[N]" steps of path to v. */
-static struct kd_error *walk(struct kd_cmd_ctx *ctx, struct lvalue *v,
-			     const char *path)
-{
-	char name[256];
-	struct kd_error *err = NULL;
-	while (*path && !err) {
-		int arrow = path[0] == '-' && path[1] == '>';
-		if (*path == '[') {
-			char *end;
-			uint64_t i = strtoull(path + 1, &end, 0);
-			if (*end != ']')
-				return kd_error_create(KD_ERR_INVALID, "bad subscript");
-			err = element(ctx, v, i);
-			path = end + 1;
-			continue;
+	struct kd_value_history *h = kd_session_slot(ctx->s,
+						     KD_SLOT_VALUE_HISTORY);
+	if (!h) {
+		struct kd_error *err = kd_value_history_create(&h);
+		if (err) {
+			kd_cmd_fail(ctx, err);
+			return NULL;
 		}
-		if (*path != '.' && !arrow)
-			return kd_error_create(KD_ERR_INVALID,
-					       "A syntax error in expression, near `%s'.",
-					       path);
-		path += arrow ? 2 : 1;
-		size_t n = strcspn(path, ".-[");
-		if (n == 0 || n >= sizeof(name))
-			return kd_error_create(KD_ERR_INVALID, "bad member name");
-		memcpy(name, path, n);
-		name[n] = '\0';
-		path += n;
-		if (arrow)
-			err = deref(ctx, v);
-		if (!err)
-			err = member(v, name);
+		kd_session_set_slot(ctx->s, KD_SLOT_VALUE_HISTORY, h,
+				    history_destroy);
 	}
-	return err;
+	return h;
 }
 
-static int percpu(struct kd_cmd_ctx *ctx, struct kd_type *t, const char *name,
-		  uint64_t off)
+/* A vmlinux or module symbol of that name (crash's symbol_search). */
+static int is_symbol(struct kd_session *s, const char *name, uint64_t *addr)
+{
+	struct kd_ksym ks;
+	uint64_t a;
+	if (kd_symbol_try_addr(s, name, addr ? addr : &a))
+		return 1;
+	struct kd_error *err = kd_ksym_by_name(s, name, &ks);
+	kd_error_destroy(err);
+	if (!err && addr)
+		*addr = ks.value;
+	return !err;
+}
+
+static int is_percpu_symbol(struct kd_session *s, const char *name)
+{
+	struct kd_symtab *st = kd_session_symtab(s);
+	struct kd_symbol sym;
+	struct kd_error *err = st ? kd_symtab_lookup(st, name, &sym) : NULL;
+	if (!st || err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	return (sym.flags & KD_SYM_PERCPU) != 0;
+}
+
+/*
+ * "$N = text": crash breaks a first line holding a "{" that does not end
+ * the line (only when it prints a leader; its process_gdb_output).
+ */
+static void emit(struct kd_cmd_ctx *ctx, const char *leader, unsigned num,
+		 const char *text)
+{
+	if (*leader) {
+		const char *nl = strchr(text, '\n');
+		const char *brace = strchr(text, '{');
+		if (brace && (!nl || brace < nl) && brace[1] != '\n') {
+			fprintf(ctx->out, "%s$%u = %.*s\n {%s\n", leader, num,
+				(int)(brace - text), text, brace + 1);
+			return;
+		}
+	}
+	fprintf(ctx->out, "%s$%u = %s\n", leader, num, text);
+}
+
+/* Prints v (already evaluated) after leader and records it as $N. */
+static int print_value(struct kd_cmd_ctx *ctx, const char *leader,
+		       struct kd_value *v, unsigned vflags)
+{
+	struct kd_value_history *h = history(ctx);
+	char *text = NULL;
+	size_t len = 0;
+	unsigned num;
+	if (!h)
+		return 1;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return kd_cmd_error(ctx, "out of memory");
+	struct kd_error *err = kd_value_format(ctx->s, v->type, v->addr,
+					       (v->flags & KD_VALUE_BYTES) ?
+					       v->bytes : NULL,
+					       vflags | KD_VF_TOPLEVEL, 0, mem);
+	fclose(mem);
+	if (!err)
+		err = kd_value_history_add(h, v, &num);
+	if (err) {
+		free(text);
+		return kd_cmd_fail(ctx, err);
+	}
+	emit(ctx, leader, num, text);
+	free(text);
+	return 0;
+}
+
+static int eval_print(struct kd_cmd_ctx *ctx, const char *leader,
+		      const char *expr, unsigned vflags)
+{
+	struct kd_expr_options opts = { .history = history(ctx) };
+	struct kd_value v;
+	if (!opts.history)
+		return 1;
+	struct kd_error *err = kd_expr_eval(ctx->s, expr, &opts, &v);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	int rc = print_value(ctx, leader, &v, vflags);
+	kd_value_release(&v);
+	return rc;
+}
+
+/* ---- per-CPU symbols ---- */
+
+static int percpu_addresses(struct kd_cmd_ctx *ctx, const char *name,
+			    uint64_t off)
 {
 	const uint64_t *offs;
 	unsigned n;
-	char *decl;
-	struct kd_error *err = kd_type_format(t, name, &decl);
-	if (err)
-		return kd_cmd_fail(ctx, err);
-	fprintf(ctx->out, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", decl);
+	struct kd_types *types = kd_cmd_types(ctx);
+	struct kd_variable var;
+	char *decl = NULL;
+	if (!types)
+		return 1;
+	struct kd_error *err = kd_types_find_variable(types, name, &var);
+	if (!err)
+		err = kd_type_format(var.type, name, &decl);
+	if (err) {
+		kd_error_destroy(err);
+		decl = NULL;
+	}
+	fprintf(ctx->out, "PER-CPU DATA TYPE:\n  ");
+	if (decl)
+		fprintf(ctx->out, "%s;\n", decl);
+	else
+		fprintf(ctx->out, "[undetermined type] %s;\n", name);
 	free(decl);
+	fprintf(ctx->out, "PER-CPU ADDRESSES:\n");
 	if ((err = kd_percpu_offsets(ctx->s, &offs, &n)))
 		return kd_cmd_fail(ctx, err);
 	for (unsigned cpu = 0; cpu < n; cpu++)
@@ -142,150 +182,191 @@ static int percpu(struct kd_cmd_ctx *ctx, struct kd_type *t, const char *name,
 	return 0;
 }
 
-static void print_bitfield(FILE *out, struct kd_session *s,
-			   const struct lvalue *v, unsigned flags)
+static int percpu_values(struct kd_cmd_ctx *ctx, const char *name,
+			 uint64_t off, const char *cpuspec, unsigned vflags)
 {
-	uint64_t raw = 0;
-	struct kd_error *err = kd_read_kvaddr(s, v->addr, &raw,
-					      (v->bit_shift + v->bit_size + 7) / 8);
-	kd_error_destroy(err);
-	raw = (raw >> v->bit_shift) & ((1ULL << v->bit_size) - 1);
-	fprintf(out, flags & KD_VF_HEX ? "0x%" PRIx64 : "%" PRIu64, raw);
-}
-
-/* The value text, then crash's line break before a leading "{...". */
-static int emit(struct kd_cmd_ctx *ctx, const char *prefix,
-		const struct lvalue *v, int address_of, unsigned flags)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	struct kd_error *err = NULL;
-	if (!mem)
-		return 1;
-	if (address_of) {
-		struct kd_type *pt;
-		struct kd_types *types = kd_cmd_types(ctx);
-		err = types ? kd_types_pointer_to(types, v->type, &pt) : NULL;
-		if (!err && types)
-			err = kd_value_format(ctx->s, pt, 0, &v->addr,
-					      flags | KD_VF_TOPLEVEL, 0, mem);
-	} else if (v->bit_size) {
-		print_bitfield(mem, ctx->s, v, flags);
-	} else {
-		err = kd_value_format(ctx->s, v->type, v->addr, NULL,
-				      flags | KD_VF_TOPLEVEL, 0, mem);
-	}
-	fclose(mem);
-	if (err) {
-		free(text);
-		if (kd_error_is_fault(err)) {
-			kd_error_destroy(err);
-			return kd_cmd_error(ctx, "invalid kernel virtual address: "
-					    "%" PRIx64 "  type: "
-					    "\"gdb_readmem_callback\"", v->addr);
-		}
-		return kd_cmd_fail(ctx, err);
-	}
-	int wrap = *prefix && text[0] == '{' && strncmp(text, "{\n", 2) != 0;
-	fprintf(ctx->out, "%s$%u = %s%s\n", prefix, ++history,
-		wrap ? "\n " : "", text);
-	free(text);
-	return 0;
-}
-
-/* A vmlinux symbol, else a module's (its kallsyms, include/pykdump/ksyms.h). */
-static int symbol_addr(struct kd_session *s, const char *name, uint64_t *addr)
-{
-	struct kd_ksym ks;
-	if (kd_symbol_try_addr(s, name, addr))
-		return 1;
-	struct kd_error *err = kd_ksym_by_name(s, name, &ks);
-	if (err) {
-		kd_error_destroy(err);
-		return 0;
-	}
-	*addr = ks.value;
-	return 1;
-}
-
-static int print_expr(struct kd_cmd_ctx *ctx, const char *expr, unsigned flags)
-{
+	const uint64_t *offs;
+	unsigned n;
 	struct kd_types *types = kd_cmd_types(ctx);
+	struct kd_variable var;
 	if (!types)
 		return 1;
-	int address_of = *expr == '&', contents = *expr == '*';
-	const char *p = expr + (address_of || contents);
-	char name[256];
-	size_t n = strcspn(p, ".-[");
-	if (n == 0 || n >= sizeof(name))
-		return kd_cmd_error(ctx, "invalid expression: %s", expr);
-	memcpy(name, p, n);
-	name[n] = '\0';
-	struct lvalue v = { 0 };
-	struct kd_variable var;
-	struct kd_function fn;
-	struct kd_error *err = kd_types_find_variable(types, name, &var);
-	if (!err) {
-		v.type = var.type;
-		if (!symbol_addr(ctx->s, name, &v.addr))
-			return kd_cmd_error(ctx, "no address for %s", name);
-		if (var.is_percpu && !p[n] && !address_of && !contents)
-			return percpu(ctx, var.type, name, v.addr);
-	} else {
-		kd_error_destroy(err);
-		err = kd_types_find_function(types, name, &fn);
-		if (err) {
-			kd_error_destroy(err);
-			return kd_cmd_error(ctx, "gdb request failed: p %s",
-					    expr);
-		}
-		v.type = fn.type;
-		if (!symbol_addr(ctx->s, name, &v.addr))
-			return kd_cmd_error(ctx, "no address for %s", name);
-	}
-	err = walk(ctx, &v, p + n);
-	if (!err && contents)
-		err = deref(ctx, &v);
+	struct kd_error *err = kd_percpu_offsets(ctx->s, &offs, &n);
 	if (err)
 		return kd_cmd_fail(ctx, err);
-	char prefix[300] = "";
-	if (!p[n] && !address_of && !contents)
-		snprintf(prefix, sizeof(prefix), "%s = ", name);
-	return emit(ctx, prefix, &v, address_of, flags);
+	unsigned char *mask = calloc(n ? n : 1, 1);
+	if (!mask)
+		return kd_cmd_error(ctx, "out of memory");
+	if (!*cpuspec)
+		mask[(unsigned)kd_cmd_current_cpu(ctx) < n ?
+		     kd_cmd_current_cpu(ctx) : 0] = 1;
+	else if (kd_cmd_cpuspec(ctx, cpuspec, (int)n, mask) < 0) {
+		free(mask);
+		return 1;
+	}
+	err = kd_types_find_variable(types, name, &var);
+	struct kd_type *voidp = NULL;
+	if (err) {	/* no type: crash shows each address as a void * */
+		kd_error_destroy(err);
+		err = kd_types_pointer_to(types, NULL, &voidp);
+		if (err) {
+			free(mask);
+			return kd_cmd_fail(ctx, err);
+		}
+	}
+	int rc = 0;
+	for (unsigned cpu = 0; cpu < n && !rc; cpu++) {
+		char leader[300];
+		uint64_t a = offs[cpu] + off;
+		if (!mask[cpu])
+			continue;
+		if (voidp) {
+			struct kd_value pv = { .type = voidp,
+					       .flags = KD_VALUE_BYTES,
+					       .bytes = (uint8_t *)&a };
+			snprintf(leader, sizeof(leader), "&per_cpu(%s, %u) = ",
+				 name, cpu);
+			rc = print_value(ctx, leader, &pv, vflags);
+			continue;
+		}
+		/* the object there, as crash asks gdb for *(TYPE *)ADDR */
+		struct kd_value v = { .type = var.type, .flags = KD_VALUE_LVAL,
+				      .addr = a }, val;
+		snprintf(leader, sizeof(leader), "per_cpu(%s, %u) = ", name, cpu);
+		struct kd_error *e = kd_value_read(ctx->s, &v, &val);
+		if (e) {
+			rc = kd_cmd_fail(ctx, e);
+			break;
+		}
+		rc = print_value(ctx, leader, &val, vflags);
+		kd_value_release(&val);
+	}
+	kd_error_destroy(err);
+	free(mask);
+	return rc;
+}
+
+/* ---- options ---- */
+
+struct popts {
+	unsigned vflags;
+	int fmt;
+	int hex, dec;
+};
+
+/* crash's options are -x -d -h -u; a word such as "-5" or "-(" starts
+ * the expression.  Returns the index of the first expression word, or
+ * -1 after reporting a bad option. */
+static int parse_options(struct kd_cmd_ctx *ctx, int argc, char **argv,
+			 struct popts *o)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return i + 1;
+		if (a[0] != '-' || !isalpha((unsigned char)a[1]))
+			break;
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'x' || *p == 'h')
+				o->hex = 1;
+			else if (*p == 'd')
+				o->dec = 1;
+			else if (*p == 'u')
+				return kd_cmd_error(ctx, "-u (a user-space "
+						    "address) is not supported"),
+				       -1;
+			else
+				return kd_cmd_bad_option(ctx, *p), -1;
+		}
+	}
+	if (o->hex && o->dec)
+		return kd_cmd_error(ctx, "-d and -x are mutually exclusive"), -1;
+	if (o->hex)
+		o->vflags |= KD_VF_HEX;
+	return i;
+}
+
+static int format_letter(struct kd_cmd_ctx *ctx, const char *name, int *fmt)
+{
+	const char *slash = strchr(name, '/');
+	*fmt = 0;
+	if (!slash)
+		return 0;
+	if (strlen(slash + 1) != 1 || !strchr("xduotzcas", slash[1]))
+		return kd_cmd_error(ctx, "undefined output format \"%s\" (the "
+				    "letters are x d u o t z c a s)", slash + 1);
+	*fmt = slash[1];
+	return 0;
 }
 
 static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	unsigned flags = 0;
-	int c, rc = 0;
-	while ((c = getopt(argc, argv, "xdu")) != -1) {
-		switch (c) {
-		case 'x': flags |= KD_VF_HEX; break;
-		case 'd': flags &= ~KD_VF_HEX; break;
-		case 'u': break;
-		default:
-			fprintf(ctx->out, "Usage: p [-x|-d][-u] [expression | symbol[:cpuspec]]\n");
-			return 1;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(ctx->out, "Usage: p [-x|-d][-u] [expression | symbol[:cpuspec]]\n");
+	struct popts o = { 0 };
+	if (format_letter(ctx, argv[0], &o.fmt))
 		return 1;
+	int first = parse_options(ctx, argc, argv, &o);
+	if (first < 0)
+		return 1;
+	if (first >= argc)
+		return kd_cmd_error(ctx, "an expression is missing; usage: "
+				    USAGE);
+	if (o.fmt)
+		o.vflags |= KD_VF_FORMAT(o.fmt);
+	/* the first word decides the leader and the per-CPU forms */
+	char word[256];
+	snprintf(word, sizeof(word), "%s", argv[first]);
+	char *colon = strrchr(word, ':');
+	const char *cpuspec = NULL;
+	if (colon) {
+		*colon = '\0';
+		cpuspec = colon + 1;
 	}
+	uint64_t addr;
+	int sym = is_symbol(ctx->s, word, &addr);
+	if (sym && is_percpu_symbol(ctx->s, word) &&
+	    (cpuspec || first + 1 == argc) && !o.fmt) {
+		if (!cpuspec)
+			return percpu_addresses(ctx, word, addr);
+		return percpu_values(ctx, word, addr, cpuspec, o.vflags);
+	}
+	if (cpuspec && sym)
+		return kd_cmd_error(ctx, "%s is not a per-CPU symbol: no cpu "
+				    "specification applies", word);
 	/* gdb sees the rest of the line as one expression */
-	char expr[1024] = "";
-	for (int i = optind; i < argc; i++)
-		if (strlen(expr) + strlen(argv[i]) + 1 < sizeof(expr))
-			strcat(expr, argv[i]);
-	rc = print_expr(ctx, expr, flags);
+	size_t len = 1;
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *expr = calloc(1, len);
+	if (!expr)
+		return kd_cmd_error(ctx, "out of memory");
+	for (int i = first; i < argc; i++) {
+		if (i > first)
+			strcat(expr, " ");
+		strcat(expr, argv[i]);
+	}
+	char leader[300] = "";
+	if (sym && !o.fmt && !colon)
+		snprintf(leader, sizeof(leader), "%s = ", word);
+	int rc = eval_print(ctx, leader, expr, o.vflags);
+	free(expr);
 	return rc;
 }
 
 const struct kd_command kd_cmd_p = {
 	.name = "p",
 	.summary = "print the value of an expression",
-	.usage = "p [-x|-d] [expression | symbol]",
+	.usage =
+	USAGE "\n"
+	"p/FMT expression\n"
+	"  Print the value of a C expression as gdb does inside crash: kernel\n"
+	"  globals, casts, -> and . chains, [N], & and *, sizeof, arithmetic\n"
+	"  and comparisons, {TYPE} ADDR, ARRAY@COUNT, the history $N $ $$.\n"
+	"    -x  integers in hexadecimal;  -d  in decimal\n"
+	"    /FMT  gdb's format letter: x d u o t z c a s\n"
+	"    symbol:cpuspec  a per-CPU symbol on the CPUs named: \":\" the\n"
+	"          current CPU, \"a\" all, \"1,3\", \"0-1\"\n",
 	.run = run,
 	.needs_vmlinux = 1,
+	.takes_format = 1,
 };

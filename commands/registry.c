@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
@@ -11,6 +13,7 @@ extern const struct kd_command kd_cmd_dev;
 extern const struct kd_command kd_cmd_dis;
 extern const struct kd_command kd_cmd_dumpinfo;
 extern const struct kd_command kd_cmd_epython;
+extern const struct kd_command kd_cmd_eval;
 extern const struct kd_command kd_cmd_files;
 extern const struct kd_command kd_cmd_foreach;
 extern const struct kd_command kd_cmd_help;
@@ -51,6 +54,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_dis,
 	&kd_cmd_dumpinfo,
 	&kd_cmd_epython,
+	&kd_cmd_eval,
 	&kd_cmd_files,
 	&kd_cmd_foreach,
 	&kd_cmd_help,
@@ -87,7 +91,7 @@ const struct kd_command *const kd_commands[] = {
 
 /* Run-time registrations: few (a dozen programs), kept sorted. */
 static const struct kd_command **registered;
-static size_t nregistered;
+static size_t nregistered, registered_cap;
 static const struct kd_command *const no_commands[] = { NULL };
 
 static const struct kd_command *builtin_find(const char *name)
@@ -107,9 +111,24 @@ static size_t registered_pos(const char *name, int *found)
 	return i;
 }
 
+/* "p/x": the built-in before the '/' when it takes a format. */
+static const struct kd_command *format_find(const char *name)
+{
+	char base[32];
+	const char *slash = strchr(name, '/');
+	if (!slash || slash == name || (size_t)(slash - name) >= sizeof(base))
+		return NULL;
+	memcpy(base, name, (size_t)(slash - name));
+	base[slash - name] = '\0';
+	const struct kd_command *c = builtin_find(base);
+	return c && c->takes_format ? c : NULL;
+}
+
 const struct kd_command *kd_command_find(const char *name)
 {
 	const struct kd_command *c = builtin_find(name);
+	if (!c)
+		c = format_find(name);
 	int found;
 	size_t i = c ? 0 : registered_pos(name, &found);
 	return c ? c : found ? registered[i] : NULL;
@@ -129,14 +148,12 @@ int kd_command_register(const struct kd_command *cmd,
 		return 0;
 	}
 	/* one spare slot for the NULL end */
-	const struct kd_command **v = realloc(registered,
-					      (nregistered + 2) * sizeof(*v));
-	if (!v)
+	if (kd_array_reserve(&registered, &registered_cap, nregistered + 2))
 		return -1;
-	registered = v;
-	memmove(v + i + 1, v + i, (nregistered - i) * sizeof(*v));
-	v[i] = cmd;
-	v[++nregistered] = NULL;
+	memmove(registered + i + 1, registered + i,
+		(nregistered - i) * sizeof(*registered));
+	registered[i] = cmd;
+	registered[++nregistered] = NULL;
 	return 0;
 }
 
@@ -152,6 +169,7 @@ const struct kd_command *kd_command_unregister(const char *name)
 	if (--nregistered == 0) {
 		free(registered);
 		registered = NULL;
+		registered_cap = 0;
 	}
 	return c;
 }

@@ -23,8 +23,13 @@ struct kd_session;
 #define KD_KMODULE_NAME_MAX 64	/* MODULE_NAME_LEN is 64 - sizeof(long) */
 #define KD_KMODULE_MAX_REGIONS 8
 
+/* kd_kmodule.flags */
+#define KD_KMODULE_MEM	0x1	/* memory in mem[] regions (6.4+): base is
+				   the text region's (crash: TEXT_BASE) */
+
 struct kd_kmodule {
 	uint64_t addr;		/* the struct module */
+	unsigned flags;		/* KD_KMODULE_* */
 	char name[KD_KMODULE_NAME_MAX];
 	uint64_t base;		/* core text base */
 	uint64_t size;		/* core size, as crash's mod SIZE column */
@@ -42,6 +47,7 @@ struct kd_kmodule {
 	uint32_t num_symtab;
 	uint64_t percpu;	/* its per-CPU area, 0 if none */
 	uint64_t sect_attrs;	/* struct module_sect_attrs *, 0 if none */
+	uint64_t taints;	/* its taint mask (taint.h gives the letters) */
 };
 
 /*

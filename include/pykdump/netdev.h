@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Network devices of the initial network namespace and their addresses.
+ * Network devices of a network namespace (the initial one by default)
+ * and their addresses.
  *
  * Kernel facts relied on: init_net.dev_base_head lists every net_device
  * through dev_list (2.6.24+); IPv4 addresses hang off ip_ptr (struct
@@ -29,6 +30,15 @@ KD_PUBLIC struct kd_error *kd_netdev_list(struct kd_session *s,
 					  unsigned flags,
 					  struct kd_addr_list *ret)
 	KD_WARN_UNUSED;
+/* The same for the network namespace (struct net) at net. */
+KD_PUBLIC struct kd_error *kd_netdev_list_ns(struct kd_session *s, uint64_t net,
+					     unsigned flags,
+					     struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
+/* A task's network namespace: task->nsproxy->net_ns (init_net on a
+ * kernel without namespaces). */
+KD_PUBLIC struct kd_error *kd_task_net_ns(struct kd_session *s, uint64_t task,
+					  uint64_t *ret) KD_WARN_UNUSED;
 /* The device's name ("" when unreadable). */
 KD_PUBLIC void kd_netdev_name(struct kd_session *s, uint64_t dev, char *buf,
 			      size_t size);

@@ -87,6 +87,7 @@ enum kd_session_slot {
 	KD_SLOT_KERNEL,	/* lib/kernel: per-CPU offsets, the module list */
 	KD_SLOT_MODULES,
 	KD_SLOT_UNWIND,
+	KD_SLOT_VALUE_HISTORY,	/* commands: p's $1, $2 ... */
 	KD_SLOT_SRCLINE,	/* lib/unwind: the last unit's line table */
 	KD_SLOT_NR
 };

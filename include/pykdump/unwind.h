@@ -132,4 +132,42 @@ KD_PUBLIC int kd_unwind_comp_dir(struct kd_session *s, uint64_t addr,
  * with any ModRM form), read from the dump's memory. */
 KD_PUBLIC int kd_unwind_is_call_site(struct kd_session *s, uint64_t ra);
 
+/* ---- the stacks and the words on them (bt -t -T -e -E -r -o) ---- */
+
+struct kd_stack_area {
+	uint64_t lo, hi;	/* [lo, hi) */
+	const char *name;	/* "" for a task's own, "IRQ stack",
+				   "NMI exception stack" ... (crash's names) */
+	int cpu;		/* a CPU's stack: which; -1 for a task's */
+};
+
+/* A task's own stack as an area (kd_unwind_task_stack's bounds). */
+KD_PUBLIC struct kd_error *kd_unwind_task_stack_area(struct kd_session *s,
+						     uint64_t task,
+						     struct kd_stack_area *ret)
+	KD_WARN_UNUSED;
+/* Every CPU's IRQ stack, then their exception stacks (by CPU, in struct
+ * cea_exception_stacks' order); valid for the session. */
+KD_PUBLIC struct kd_error *kd_unwind_cpu_stacks(struct kd_session *s,
+						const struct kd_stack_area **ret,
+						size_t *n) KD_WARN_UNUSED;
+/* 1 when addr is kernel text: vmlinux's, its init text, a module's. */
+KD_PUBLIC int kd_unwind_is_kernel_text(struct kd_session *s, uint64_t addr);
+/* sizeof(struct pt_regs) (168 on x86_64 when DWARF does not say). */
+KD_PUBLIC uint64_t kd_unwind_pt_regs_size(struct kd_session *s);
+
+/*
+ * Is there an exception frame (struct pt_regs) at addr?  crash's test
+ * (x86_64_eframe_verify): RFLAGS has bit 1 set and no reserved bit; a
+ * kernel-mode frame has CS 0x10, RIP in kernel text and a kernel RSP,
+ * with SS 0x18 or RSP just above the frame; a user-mode one has CS 0x33
+ * (0x23 for 32-bit tasks), SS 0x2b and user RIP and RSP.  Returns 0,
+ * KD_EFRAME_KERNEL or KD_EFRAME_USER, with regs (kd_x86_64_reg order)
+ * read when not 0.
+ */
+#define KD_EFRAME_KERNEL	1
+#define KD_EFRAME_USER		2
+KD_PUBLIC int kd_unwind_eframe_at(struct kd_session *s, uint64_t addr,
+				  uint64_t regs[KD_NR_X86_64_REGS]);
+
 #endif /* PYKDUMP_UNWIND_H */

@@ -24,6 +24,13 @@ struct kd_type;
 #define KD_VF_TOPLEVEL	0x2	/* pointers with their type: "(int *) 0x..." and
 				   functions as "{void (void)} 0x... <f>" (gdb's
 				   top-level print) */
+/* gdb's print format letter (p/x): x d u o t z c a, applied to every
+ * scalar of the value; a char array is then printed element by element,
+ * a pointer as a plain number (a: with <symbol+offset>), without its
+ * type; s is the default format.  KD_VF_HEX is the output radix, not a
+ * format: chars and pointers are printed as usual with it. */
+#define KD_VF_FORMAT(c)		((unsigned)(unsigned char)(c) << 8)
+#define KD_VF_FORMAT_OF(flags)	(((flags) >> 8) & 0xff)
 
 /*
  * Print the value of type at addr (kernel virtual), or, when buf is not

@@ -12,6 +12,7 @@
  *         text_size} (4.5 - 6.3);
  *       module_core, core_size, core_text_size / module_init,
  *         init_size (older);
+ *   - taints: unsigned long taints (an unsigned int on old kernels);
  *   - symbols: CONFIG_KALLSYMS modules point .kallsyms (4.6+) at a
  *     struct mod_kallsyms {symtab, num_symtab, strtab}; before, those
  *     three are in struct module itself.
@@ -45,6 +46,7 @@ struct mod_layout {
 	uint64_t kallsyms;			/* struct mod_kallsyms * */
 	uint64_t ks_size, ks_symtab, ks_num, ks_strtab;	/* in it */
 	uint64_t symtab, num, strtab;		/* in struct module */
+	uint64_t taints, taints_size;
 	/* enum mod_mem_type */
 	uint64_t ncore;				/* MOD_INIT_TEXT */
 	uint64_t nmem;				/* MOD_MEM_NUM_TYPES */
@@ -82,6 +84,8 @@ static const struct kd_layout_field fields[] = {
 	KD_LF(struct mod_layout, symtab, M, "symtab", 0),
 	KD_LF(struct mod_layout, num, M, "num_symtab", 0),
 	KD_LF(struct mod_layout, strtab, M, "strtab", 0),
+	KD_LF(struct mod_layout, taints, M, "taints", 0),
+	KD_LF(struct mod_layout, taints_size, M, "taints", KD_LF_SIZE),
 };
 
 /* 6.4+: which mem[] regions are core and which init. */
@@ -222,10 +226,14 @@ static struct kd_error *read_module(struct kd_session *s,
 		n = sizeof(m->name) - 1;
 	memcpy(m->name, buf + l->name, n);
 	m->name[n] = '\0';
-	if (kd_present(l->mem))
+	if (kd_present(l->mem)) {
 		read_mem(l, buf, m);
-	else
+		m->flags |= KD_KMODULE_MEM;
+	} else {
 		read_layout(l, buf, m);
+	}
+	if (kd_present(l->taints_size) && l->taints_size <= 8)
+		m->taints = get(buf, l->size, l->taints, l->taints_size);
 	m->percpu = get(buf, l->size, l->percpu, 8);
 	m->sect_attrs = get(buf, l->size, l->sect_attrs, 8);
 	read_kallsyms(s, l, buf, m);

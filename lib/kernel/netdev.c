@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Network devices and their addresses: see include/pykdump/netdev.h. */
 #include <sys/socket.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <pykdump/highlevel.h>
@@ -43,15 +44,41 @@ static struct kd_error *layout(struct kd_session *s, struct net_layout *l)
 struct kd_error *kd_netdev_list(struct kd_session *s, unsigned flags,
 				struct kd_addr_list *ret)
 {
-	struct net_layout l;
 	uint64_t init_net;
 	memset(ret, 0, sizeof(*ret));
-	struct kd_error *err = layout(s, &l);
-	if (!err)
-		err = kd_symbol_addr(s, "init_net", &init_net);
+	struct kd_error *err = kd_symbol_addr(s, "init_net", &init_net);
 	if (err)
 		return err;
-	return kd_list_walk(s, init_net + l.head, l.dev_list, flags, 0, ret);
+	return kd_netdev_list_ns(s, init_net, flags, ret);
+}
+
+struct kd_error *kd_netdev_list_ns(struct kd_session *s, uint64_t net,
+				   unsigned flags, struct kd_addr_list *ret)
+{
+	struct net_layout l;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = layout(s, &l);
+	if (err)
+		return err;
+	return kd_list_walk(s, net + l.head, l.dev_list, flags, 0, ret);
+}
+
+struct kd_error *kd_task_net_ns(struct kd_session *s, uint64_t task,
+				uint64_t *ret)
+{
+	uint64_t nsproxy = 0;
+	uint64_t off_ns = kd_offsetof(s, "struct task_struct", "nsproxy");
+	uint64_t off_net = kd_offsetof(s, "struct nsproxy", "net_ns");
+	if (!kd_present(off_ns) || !kd_present(off_net))
+		/* no network namespaces: everything is init_net's */
+		return kd_symbol_addr(s, "init_net", ret);
+	struct kd_error *err = kd_field_u64(s, task, off_ns, &nsproxy);
+	if (!err && !nsproxy)
+		err = kd_error_create(KD_ERR_NOT_FOUND, "task %" PRIx64 " has no "
+				      "namespaces (it has exited)", task);
+	if (!err)
+		err = kd_field_u64(s, nsproxy, off_net, ret);
+	return err;
 }
 
 void kd_netdev_name(struct kd_session *s, uint64_t dev, char *buf,

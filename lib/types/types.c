@@ -19,16 +19,21 @@
 #include <string.h>
 
 #include <pykdump/dwarf.h>
+#include <pykdump/hash_table.h>
 #include <pykdump/memocache.h>
 #include <pykdump/symbols.h>
 
 #include "types_internal.h"
 
-struct map {
-	uint64_t *keys;		/* 0 = empty */
-	void **vals;
-	size_t cap, n;
+/* A 64-bit key (never 0) -> pointer map. */
+struct map_ent {
+	uint64_t key;
+	void *val;
 };
+
+KD_HASH_TABLE_DEFINE_U64(map, struct map_ent, key, key)
+
+/* Type names already parsed (kd_types_find). */
 
 struct arena_block {
 	struct arena_block *next;
@@ -41,6 +46,8 @@ struct name_cache_ent {
 	struct kd_type *type;
 };
 
+KD_HASH_TABLE_DEFINE_STR(name_cache, struct name_cache_ent, name)
+
 struct kd_types {
 	struct kd_debuginfo *di;
 	struct kd_memocache *mc;
@@ -48,75 +55,31 @@ struct kd_types {
 	uint64_t gen;		/* bumped by purges: retry declarations */
 	struct map by_die;
 	struct map derived;
-	struct name_cache_ent *names;	/* open addressing by name hash */
-	size_t names_cap, names_n;
+	struct name_cache names;
 	struct arena_block *arena;
 	struct kd_type *void_type;
+	struct kd_type *builtins[KD_BUILTIN_NR];
 };
 
 /* ---- small containers ---- */
 
-static uint64_t mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
-
 static void *map_get(const struct map *m, uint64_t key)
 {
-	if (!m->cap)
-		return NULL;
-	for (size_t i = mix(key) & (m->cap - 1); m->keys[i];
-	     i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key)
-			return m->vals[i];
-	}
-	return NULL;
+	const struct map_ent *e = map_find(m, key, map_key_hash(key));
+	return e ? e->val : NULL;
 }
 
-static int map_put(struct map *m, uint64_t key, void *val);
-
-static int map_grow(struct map *m)
-{
-	struct map n = { 0 };
-	n.cap = m->cap ? m->cap * 2 : 256;
-	n.keys = calloc(n.cap, sizeof(*n.keys));
-	n.vals = calloc(n.cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
-		return 0;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->keys[i])
-			map_put(&n, m->keys[i], m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
-	*m = n;
-	return 1;
-}
-
+/* Adds or replaces; 0 without memory. */
 static int map_put(struct map *m, uint64_t key, void *val)
 {
-	if ((m->n + 1) * 2 > m->cap && !map_grow(m))
+	if (map_reserve(m, m->count + 1))
 		return 0;
-	size_t i = mix(key) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	m->n += !m->keys[i];
-	m->keys[i] = key;
-	m->vals[i] = val;
+	struct map_ent *e = map_slot(m, key, map_key_hash(key));
+	if (!e->key)
+		map_fill(m, e, &(struct map_ent){ key, val });
+	else
+		e->val = val;
 	return 1;
-}
-
-static void map_free(struct map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
 }
 
 void *kd_types_alloc(struct kd_types *ts, size_t size)
@@ -237,11 +200,10 @@ struct kd_error *kd_types_create(struct kd_debuginfo *di,
 
 static void names_clear(struct kd_types *ts)
 {
-	for (size_t i = 0; i < ts->names_cap; i++)
-		free(ts->names[i].name);
-	free(ts->names);
-	ts->names = NULL;
-	ts->names_cap = ts->names_n = 0;
+	for (struct name_cache_ent *e = name_cache_first(&ts->names); e;
+	     e = name_cache_next(&ts->names, e))
+		free(e->name);
+	name_cache_deinit(&ts->names);
 }
 
 void kd_types_destroy(struct kd_types *ts)
@@ -251,8 +213,8 @@ void kd_types_destroy(struct kd_types *ts)
 	if (ts->mc && ts->mc_id >= 0)
 		kd_memocache_unregister(ts->mc, ts->mc_id);
 	names_clear(ts);
-	map_free(&ts->by_die);
-	map_free(&ts->derived);
+	map_deinit(&ts->by_die);
+	map_deinit(&ts->derived);
 	while (ts->arena) {
 		struct arena_block *next = ts->arena->next;
 		free(ts->arena);
@@ -957,52 +919,30 @@ static struct kd_error *parse_type(struct kd_types *ts, const char *name,
 	return err;
 }
 
-static struct name_cache_ent *cache_slot(struct kd_types *ts, const char *name)
-{
-	if (!ts->names_cap)
-		return NULL;
-	size_t mask = ts->names_cap - 1;
-	for (size_t i = kd_name_hash(name, strlen(name)) & mask;;
-	     i = (i + 1) & mask) {
-		if (!ts->names[i].name || strcmp(ts->names[i].name, name) == 0)
-			return &ts->names[i];
-	}
-}
-
+/* Remembers name -> t; bounded (a full cache starts over), and a
+ * cache that cannot grow just does not remember. */
 static void cache_put(struct kd_types *ts, const char *name, struct kd_type *t)
 {
-	if ((ts->names_n + 1) * 2 > ts->names_cap) {
-		if (ts->names_cap >= 65536)
-			names_clear(ts);	/* bounded: start over */
-		size_t cap = ts->names_cap ? ts->names_cap * 2 : 256;
-		struct name_cache_ent *old = ts->names;
-		size_t old_cap = ts->names_cap;
-		ts->names = calloc(cap, sizeof(*ts->names));
-		if (!ts->names) {
-			ts->names = old;
-			return;
-		}
-		ts->names_cap = cap;
-		for (size_t i = 0; i < old_cap; i++) {
-			if (old[i].name)
-				*cache_slot(ts, old[i].name) = old[i];
-		}
-		free(old);
-	}
-	struct name_cache_ent *e = cache_slot(ts, name);
+	if (ts->names.count + 1 > ts->names.cap / 2 &&
+	    ts->names.cap >= 65536)
+		names_clear(ts);
+	if (name_cache_reserve(&ts->names, ts->names.count + 1))
+		return;
+	struct name_cache_ent *e = name_cache_slot(&ts->names, name,
+						   name_cache_key_hash(name));
 	if (e->name)
 		return;
-	if (!(e->name = strdup(name)))
-		return;
-	e->type = t;
-	ts->names_n++;
+	struct name_cache_ent ne = { strdup(name), t };
+	if (ne.name)
+		name_cache_fill(&ts->names, e, &ne);
 }
 
 struct kd_error *kd_types_find(struct kd_types *ts, const char *name,
 			       struct kd_type **ret)
 {
-	struct name_cache_ent *e = cache_slot(ts, name);
-	if (e && e->name) {
+	const struct name_cache_ent *e =
+		name_cache_find(&ts->names, name, name_cache_key_hash(name));
+	if (e) {
 		*ret = e->type;
 		return NULL;
 	}
@@ -1010,6 +950,74 @@ struct kd_error *kd_types_find(struct kd_types *ts, const char *name,
 	if (!err)
 		cache_put(ts, name, *ret);
 	return err;
+}
+
+/* ---- built-in types ---- */
+
+struct kd_type *kd_types_builtin(struct kd_types *ts, enum kd_builtin b)
+{
+	static const struct {
+		const char *name;	/* GCC's DW_AT_name */
+		enum kd_type_kind kind;
+		uint8_t size, is_signed, is_char, nodebug;
+	} spec[KD_BUILTIN_NR] = {
+		[KD_BUILTIN_CHAR] = { "char", KD_TYPE_INT, 1, 1, 1, 0 },
+		[KD_BUILTIN_SCHAR] = { "signed char", KD_TYPE_INT, 1, 1, 1, 0 },
+		[KD_BUILTIN_UCHAR] = { "unsigned char", KD_TYPE_INT, 1, 0, 1, 0 },
+		[KD_BUILTIN_SHORT] = { "short int", KD_TYPE_INT, 2, 1, 0, 0 },
+		[KD_BUILTIN_USHORT] = { "short unsigned int", KD_TYPE_INT, 2, 0, 0, 0 },
+		[KD_BUILTIN_INT] = { "int", KD_TYPE_INT, 4, 1, 0, 0 },
+		[KD_BUILTIN_UINT] = { "unsigned int", KD_TYPE_INT, 4, 0, 0, 0 },
+		[KD_BUILTIN_LONG] = { "long int", KD_TYPE_INT, 8, 1, 0, 0 },
+		[KD_BUILTIN_ULONG] = { "long unsigned int", KD_TYPE_INT, 8, 0, 0, 0 },
+		[KD_BUILTIN_LLONG] = { "long long int", KD_TYPE_INT, 8, 1, 0, 0 },
+		[KD_BUILTIN_ULLONG] = { "long long unsigned int", KD_TYPE_INT, 8, 0, 0, 0 },
+		[KD_BUILTIN_BOOL] = { "_Bool", KD_TYPE_BOOL, 1, 0, 0, 0 },
+		[KD_BUILTIN_FLOAT] = { "float", KD_TYPE_FLOAT, 4, 1, 0, 0 },
+		[KD_BUILTIN_DOUBLE] = { "double", KD_TYPE_FLOAT, 8, 1, 0, 0 },
+		[KD_BUILTIN_NODEBUG_DATA] = { "<data variable, no debug info>",
+					      KD_TYPE_INT, 4, 1, 0,
+					      KD_NODEBUG_DATA },
+		[KD_BUILTIN_NODEBUG_TEXT] = { "<text variable, no debug info>",
+					      KD_TYPE_INT, 1, 1, 0,
+					      KD_NODEBUG_TEXT },
+	};
+	if ((unsigned)b >= KD_BUILTIN_NR)
+		return NULL;
+	if (ts->builtins[b])
+		return ts->builtins[b];
+	struct kd_type *t = NULL;
+	if (!spec[b].nodebug) {
+		struct kd_error *err = named_type(ts, spec[b].name, KD_DIX_BASE,
+						  &t);
+		kd_error_destroy(err);
+		if (err || kd_type_size(t) != spec[b].size ||
+		    kd_type_kind(t) != spec[b].kind)
+			t = NULL;
+	}
+	if (!t) {
+		if (!(t = kd_types_new(ts, spec[b].kind)))
+			return NULL;
+		t->name = spec[b].name;
+		t->size = spec[b].size;
+		t->align = spec[b].size;
+		t->is_signed = spec[b].is_signed;
+		t->is_char = spec[b].is_char;
+		t->nodebug = spec[b].nodebug;
+		t->complete = 1;
+		t->parts_loaded = 1;
+	}
+	return ts->builtins[b] = t;
+}
+
+struct kd_error *kd_types_find_typedef(struct kd_types *ts, const char *name,
+				       struct kd_type **ret)
+{
+	struct kd_error *err = named_type(ts, name, KD_DIX_TYPEDEF, ret);
+	if (!err || err->code != KD_ERR_NOT_FOUND)
+		return err;
+	kd_error_destroy(err);
+	return named_type(ts, name, KD_DIX_BASE, ret);
 }
 
 /* ---- variables, functions, enumerators ---- */

@@ -32,6 +32,7 @@ struct kd_type {
 	uint8_t is_decl;	/* a declaration not (yet) resolved */
 	uint8_t parts_loaded;	/* members / enumerators / params read */
 	uint8_t variadic;
+	uint8_t nodebug;	/* KD_NODEBUG_*: a symbol without DWARF type */
 	const char *name;
 	uint64_t size;
 	uint64_t align;		/* 0 until computed */
@@ -82,6 +83,30 @@ struct kd_type *kd_types_definition(struct kd_types *types,
 				    enum kd_type_kind kind, const char *name);
 /* The complete type t stands for (t itself unless a resolved decl). */
 struct kd_type *kd_type_complete(struct kd_type *t);
+
+/* ---- types the expression evaluator needs (expr*.c) ---- */
+
+/* gdb's built-in types: the DWARF base type of that name when vmlinux
+ * has one, else one made here with C's x86_64 size.  The nodebug ones
+ * stand for symbols without DWARF (gdb's "<data variable, no debug
+ * info>", an int, and "<text variable, no debug info>"). */
+enum kd_builtin {
+	KD_BUILTIN_CHAR, KD_BUILTIN_SCHAR, KD_BUILTIN_UCHAR,
+	KD_BUILTIN_SHORT, KD_BUILTIN_USHORT, KD_BUILTIN_INT, KD_BUILTIN_UINT,
+	KD_BUILTIN_LONG, KD_BUILTIN_ULONG, KD_BUILTIN_LLONG,
+	KD_BUILTIN_ULLONG, KD_BUILTIN_BOOL, KD_BUILTIN_FLOAT,
+	KD_BUILTIN_DOUBLE, KD_BUILTIN_NODEBUG_DATA, KD_BUILTIN_NODEBUG_TEXT,
+	KD_BUILTIN_NR
+};
+#define KD_NODEBUG_DATA	1
+#define KD_NODEBUG_TEXT	2
+/* NULL only when memory runs out. */
+struct kd_type *kd_types_builtin(struct kd_types *types, enum kd_builtin b);
+/* A typedef or base type named exactly name (not a struct/union/enum
+ * tag): what a bare identifier in a cast or sizeof names. */
+struct kd_error *kd_types_find_typedef(struct kd_types *types,
+				       const char *name, struct kd_type **ret)
+	KD_WARN_UNUSED;
 
 /* ---- dwarf_types.c ---- */
 struct kd_error *kd_dwarf_type(struct kd_types *types, uint32_t src,

@@ -31,6 +31,8 @@
 #include <pykdump/types.h>
 #include <pykdump/value_format.h>
 
+#include "types_internal.h"
+
 #define MAX_ELEMENTS	256	/* crash's "set print elements" */
 #define MAX_STRING	256
 #define MAX_VALUE_SIZE	(16u << 20)
@@ -38,6 +40,7 @@
 struct vf {
 	struct kd_session *s;
 	unsigned flags;
+	int fmt;		/* gdb's format letter, 0 for none */
 	FILE *out;
 };
 
@@ -147,10 +150,62 @@ static void put_char(FILE *out, unsigned char c, char q, int *octal)
 	*octal = 1;
 }
 
+static void print_address(struct vf *v, uint64_t val);
+
+/* An integer of width bits in gdb's format letter fmt. */
+static void print_formatted(struct vf *v, int fmt, uint64_t raw,
+			    unsigned bits, int sgn)
+{
+	if (bits < 64)
+		raw &= (1ULL << bits) - 1;
+	switch (fmt) {
+	case 'x':
+		fprintf(v->out, "0x%" PRIx64, raw);
+		break;
+	case 'z':
+		fprintf(v->out, "0x%0*" PRIx64, (int)((bits + 3) / 4), raw);
+		break;
+	case 'o':
+		fprintf(v->out, raw ? "0%" PRIo64 : "%" PRIo64, raw);
+		break;
+	case 't': {
+		char b[65];
+		int n = 0;
+		do {
+			b[n++] = (char)('0' + (raw & 1));
+			raw >>= 1;
+		} while (raw);
+		while (n)
+			fputc(b[--n], v->out);
+		break;
+	}
+	case 'd':
+		fprintf(v->out, "%" PRId64, sign_extend(raw, bits));
+		break;
+	case 'c': {
+		/* gdb casts to a char of the value's signedness */
+		int c = sgn ? (int)(int8_t)raw : (int)(uint8_t)raw;
+		fprintf(v->out, "%d '", c);
+		put_char(v->out, (unsigned char)raw, '\'', &(int){ 0 });
+		fputc('\'', v->out);
+		break;
+	}
+	case 'a':
+		print_address(v, raw);
+		break;
+	default:	/* u */
+		fprintf(v->out, "%" PRIu64, raw);
+	}
+}
+
 static void print_int(struct vf *v, struct kd_type *t, uint64_t raw,
 		      uint64_t size, unsigned bits)
 {
 	int sgn = kd_type_is_signed(t);
+	if (v->fmt) {
+		print_formatted(v, v->fmt, raw, bits, sgn);
+		return;
+	}
 	if (bits < 64)
 		raw &= (1ULL << bits) - 1;
 	if (v->flags & KD_VF_HEX) {
@@ -204,6 +259,23 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 	} else {
 		raw = load_uint(buf + bit_off / 8, size);
 	}
+	if (v->fmt && kd_type_kind(st) == KD_TYPE_FLOAT) {
+		double d = 0;
+		if (size == 4) {
+			float f;
+			memcpy(&f, buf + bit_off / 8, 4);
+			d = f;
+		} else if (size == 8) {
+			memcpy(&d, buf + bit_off / 8, 8);
+		}
+		/* gdb converts to an integer first */
+		print_formatted(v, v->fmt, (uint64_t)(int64_t)d, 64, 1);
+		return;
+	}
+	if (v->fmt && kd_type_kind(st) != KD_TYPE_INT) {
+		print_formatted(v, v->fmt, raw, bits, kd_type_is_signed(st));
+		return;
+	}
 	switch (kd_type_kind(st)) {
 	case KD_TYPE_BOOL:
 		if (v->flags & KD_VF_HEX)
@@ -225,11 +297,11 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 		if (size == 4) {
 			float f;
 			memcpy(&f, buf + bit_off / 8, 4);
-			fprintf(v->out, "%g", f);
+			fprintf(v->out, "%.9g", f);
 		} else {
 			double d;
 			memcpy(&d, buf + bit_off / 8, 8);
-			fprintf(v->out, "%g", d);
+			fprintf(v->out, "%.17g", d);
 		}
 		break;
 	}
@@ -293,6 +365,10 @@ static struct kd_error *print_pointer(struct vf *v, struct kd_type *t,
 	struct kd_type *st = kd_type_strip(t, KD_STRIP_ALL);
 	uint64_t val = load_uint(buf, kd_type_size(st));
 	struct kd_type *target = kd_type_target(st);
+	if (v->fmt) {
+		print_formatted(v, v->fmt, val, 64, 0);
+		return NULL;
+	}
 	if ((v->flags & KD_VF_TOPLEVEL) && !is_char_type(target)) {
 		struct kd_error *err = print_type_prefix(v, t);
 		if (err)
@@ -347,7 +423,7 @@ static struct kd_error *print_array(struct vf *v, struct kd_type *t,
 		return NULL;
 	}
 	uint64_t esize = kd_type_size(elem);
-	if (is_char_type(elem)) {
+	if (is_char_type(elem) && !v->fmt) {
 		print_char_array(v, buf, n);
 		return NULL;
 	}
@@ -441,9 +517,26 @@ struct kd_error *kd_value_format(struct kd_session *s, struct kd_type *type,
 				 uint64_t addr, const void *buf, unsigned flags,
 				 int depth, FILE *out)
 {
-	struct vf v = { .s = s, .flags = flags, .out = out };
+	struct vf v = { .s = s, .flags = flags, .out = out,
+			.fmt = (int)KD_VF_FORMAT_OF(flags) };
 	struct kd_type *st = kd_type_strip(type, KD_STRIP_ALL);
 	uint64_t size = kd_type_size(st);
+	if (v.fmt == 's')
+		v.fmt = 0;	/* gdb: the default format for all but strings */
+	if (kd_type_kind(st) == KD_TYPE_VOID) {
+		fputs("void", out);
+		return NULL;
+	}
+	if (st->nodebug == KD_NODEBUG_TEXT && !buf) {
+		/* a text symbol without debuginfo: gdb's {<type>} addr <sym> */
+		fprintf(out, "{%s} ", st->name);
+		print_address(&v, addr);
+		return NULL;
+	}
+	if (v.fmt && kd_type_kind(st) == KD_TYPE_FUNCTION) {
+		print_formatted(&v, v.fmt, addr, 64, 0);
+		return NULL;
+	}
 	if (kd_type_kind(st) == KD_TYPE_FUNCTION) {
 		/* gdb: {type} address <symbol> */
 		char *decl;

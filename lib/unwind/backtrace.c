@@ -20,7 +20,7 @@
 
 struct run {
 	struct kd_unwind_ctx *c;
-	struct kd_stack_range task_stack;
+	struct kd_stack_area task_stack;
 	uint8_t *buf;		/* the task stack, once read */
 	int buf_state;		/* 0 not tried, 1 read, -1 unreadable */
 };
@@ -47,7 +47,7 @@ static struct kd_error *env_read(void *arg, uint64_t addr, void *buf,
 				 size_t len)
 {
 	struct run *r = arg;
-	const struct kd_stack_range *t = &r->task_stack;
+	const struct kd_stack_area *t = &r->task_stack;
 	if (addr >= t->lo && addr + len <= t->hi && addr + len > addr) {
 		if (!r->buf_state)
 			load_stack(r);
@@ -59,7 +59,7 @@ static struct kd_error *env_read(void *arg, uint64_t addr, void *buf,
 	return kd_read_kvaddr(r->c->s, addr, buf, len);
 }
 
-static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_range *out)
+static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_area *out)
 {
 	struct run *r = arg;
 	if (addr >= r->task_stack.lo && addr < r->task_stack.hi) {
@@ -67,7 +67,7 @@ static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_range *out)
 		return 1;
 	}
 	for (size_t i = 0; i < r->c->nstacks; i++) {
-		const struct kd_stack_range *s = &r->c->stacks[i];
+		const struct kd_stack_area *s = &r->c->stacks[i];
 		if (addr >= s->lo && addr < s->hi) {
 			*out = *s;
 			return 1;
@@ -258,7 +258,7 @@ struct kd_error *kd_unwind_task(struct kd_session *s, uint64_t task,
 	    (err = kd_field_u64(s, task, c->off_stack, &stack)))
 		goto fail;
 	struct run r = { .c = c,
-			 .task_stack = { stack, stack + c->thread_size, "" } };
+			 .task_stack = { stack, stack + c->thread_size, "", -1 } };
 	err = walk_task(&r, &t, opts, bt);
 	free(r.buf);
 	if (err)

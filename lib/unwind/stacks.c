@@ -16,19 +16,18 @@
 
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/vector.h>
 
 #include "unwind_internal.h"
 
 static int add_stack(struct kd_unwind_ctx *c, uint64_t lo, uint64_t hi,
-		     const char *name)
+		     const char *name, int cpu)
 {
 	if (!lo || hi <= lo)
 		return 1;
-	void *p = realloc(c->stacks, (c->nstacks + 1) * sizeof(*c->stacks));
-	if (!p)
+	if (kd_array_reserve(&c->stacks, &c->stacks_cap, c->nstacks + 1))
 		return 0;
-	c->stacks = p;
-	c->stacks[c->nstacks++] = (struct kd_stack_range){ lo, hi, name };
+	c->stacks[c->nstacks++] = (struct kd_stack_area){ lo, hi, name, cpu };
 	return 1;
 }
 
@@ -56,7 +55,7 @@ static int irq_stacks(struct kd_unwind_ctx *c)
 		    !percpu_ptr(c, "irq_stack_ptr", cpu, &p))
 			continue;
 		uint64_t hi = (p + 64) & ~(uint64_t)63;
-		if (!add_stack(c, hi - c->thread_size, hi, "IRQ stack"))
+		if (!add_stack(c, hi - c->thread_size, hi, "IRQ stack", cpu))
 			return 0;
 	}
 	return 1;
@@ -78,10 +77,8 @@ static const char *exception_name(struct kd_unwind_ctx *c, const char *member)
 			return map[i].name;
 	char *name = NULL;
 	size_t len = strlen(member) - strlen("_stack");
-	char **p = realloc(c->names, (c->nnames + 1) * sizeof(char *));
-	if (!p)
+	if (kd_array_reserve(&c->names, &c->names_cap, c->nnames + 1))
 		return "exception stack";
-	c->names = p;
 	if (asprintf(&name, "%.*s exception stack", (int)len, member) < 0)
 		return "exception stack";
 	c->names[c->nnames++] = name;
@@ -117,7 +114,8 @@ static int exception_stacks(struct kd_unwind_ctx *c)
 				continue;
 			uint64_t lo = base + m[i].bit_offset / 8;
 			uint64_t hi = lo + kd_type_size(m[i].type);
-			if (!add_stack(c, lo, hi, exception_name(c, m[i].name)))
+			if (!add_stack(c, lo, hi, exception_name(c, m[i].name),
+				       cpu))
 				return 0;
 		}
 	}

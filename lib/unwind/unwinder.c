@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/vector.h>
 
 #include "unwinder.h"
 
@@ -31,7 +32,7 @@ struct walk {
 	uint64_t ip, sp, bp;
 	uint64_t regs[KD_NR_X86_64_REGS];
 	int full_regs, signal;
-	struct kd_stack_range stack;	/* the stack sp is on */
+	struct kd_stack_area stack;	/* the stack sp is on */
 	uint64_t left[MAX_LEFT];	/* lo of stacks left behind */
 	size_t nleft;
 	int fallbacks;
@@ -55,7 +56,7 @@ static void stop(struct walk *w, const char *fmt, ...)
 
 static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	struct kd_stack_range r;
+	struct kd_stack_area r;
 	if (!w->env->stack_of(w->env->arg, addr, &r) ||
 	    !w->env->stack_of(w->env->arg, addr + 7, &r)) {
 		stop(w, "stack address %016" PRIx64 " is outside the known "
@@ -75,14 +76,8 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 static struct kd_frame *push(struct walk *w, uint64_t sp, uint64_t ip,
 			     unsigned flags)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 16;
-		struct kd_frame *f = realloc(w->frames, cap * sizeof(*f));
-		if (!f)
-			return NULL;
-		w->frames = f;
-		w->cap = cap;
-	}
+	if (kd_array_reserve(&w->frames, &w->cap, w->n + 1))
+		return NULL;
 	struct kd_frame *f = &w->frames[w->n++];
 	memset(f, 0, sizeof(*f));
 	f->sp = sp;
@@ -95,7 +90,7 @@ static struct kd_frame *push(struct walk *w, uint64_t sp, uint64_t ip,
 /* Moves to new_sp, checking the stack rules. */
 static int move_sp(struct walk *w, uint64_t new_sp)
 {
-	struct kd_stack_range r;
+	struct kd_stack_area r;
 	/* sp may sit just past the top of its stack (nothing left on it):
 	 * look at the word below. */
 	if (!w->env->stack_of(w->env->arg, new_sp - 8, &r)) {
@@ -216,7 +211,7 @@ static int read_regs(struct walk *w, uint64_t addr, uint64_t *regs)
 	if (size > KD_NR_X86_64_REGS * 8)
 		size = KD_NR_X86_64_REGS * 8;
 	memset(regs, 0, KD_NR_X86_64_REGS * 8);
-	struct kd_stack_range r;
+	struct kd_stack_area r;
 	if (!w->env->stack_of(w->env->arg, addr, &r) || addr + size > r.hi) {
 		stop(w, "pt_regs at %016" PRIx64 " is outside the known "
 		     "stacks", addr);
@@ -365,7 +360,7 @@ struct kd_error *kd_unwinder_run(const struct kd_unwind_env *env,
 	struct kd_error *err = NULL;
 	if (!env->stack_of(env->arg, start->sp, &w.stack) &&
 	    !env->stack_of(env->arg, start->sp - 8, &w.stack)) {
-		w.stack = (struct kd_stack_range){ 0, 0, "" };
+		w.stack = (struct kd_stack_area){ 0, 0, "", -1 };
 		stop(&w, "stack pointer %016" PRIx64 " is not on a known "
 		     "stack", start->sp);
 	}

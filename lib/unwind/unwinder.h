@@ -13,17 +13,13 @@
 
 #include "orc.h"
 
-struct kd_stack_range {
-	uint64_t lo, hi;	/* [lo, hi) */
-	const char *name;	/* "" for the task stack, "IRQ stack" ... */
-};
 
 struct kd_unwind_env {
 	void *arg;
 	struct kd_error *(*read)(void *arg, uint64_t addr, void *buf,
 				 size_t len);
 	/* The known stack holding addr: 1 and *r, else 0. */
-	int (*stack_of)(void *arg, uint64_t addr, struct kd_stack_range *r);
+	int (*stack_of)(void *arg, uint64_t addr, struct kd_stack_area *r);
 	/* The ORC entry covering ip: 1, else 0 when no table covers ip. */
 	int (*orc)(void *arg, uint64_t ip, struct kd_orc_entry *e);
 	int (*is_text)(void *arg, uint64_t ip);

@@ -103,7 +103,13 @@ def test_unload_and_reload_drop_cached_types(sample, pykdump, crash,
     want = head + "".join(ref_loaded[c] for c in cmds) + \
         "".join(ref_unloaded[c] for c in cmds) + head + \
         "".join(ref_loaded[c] for c in cmds)
-    compare(normalize_history(ours), normalize_history(want),
+    # unloaded, max_loop is an ELF symbol without a type: crash says only
+    # that gdb failed, ours gives gdb's reason (as gdb prints it)
+    allow = [compare.Known(
+        ref=r"^p: gdb request failed: p max_loop$",
+        ours=r"^p: 'max_loop' has unknown type; cast it to its declared type$",
+        reason="p names why: a symbol without debuginfo has no type")]
+    compare(normalize_history(ours), normalize_history(want), allow=allow,
             what="load, unload, reload")
 
 

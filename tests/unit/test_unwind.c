@@ -106,15 +106,15 @@ static struct kd_error *env_read(void *arg, uint64_t addr, void *buf,
 	return NULL;
 }
 
-static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_range *r)
+static int env_stack_of(void *arg, uint64_t addr, struct kd_stack_area *r)
 {
 	(void)arg;
 	if (addr >= STACK && addr < STACK + SZ) {
-		*r = (struct kd_stack_range){ STACK, STACK + SZ, "" };
+		*r = (struct kd_stack_area){ STACK, STACK + SZ, "", -1 };
 		return 1;
 	}
 	if (addr >= IRQ && addr < IRQ + SZ) {
-		*r = (struct kd_stack_range){ IRQ, IRQ + SZ, "IRQ stack" };
+		*r = (struct kd_stack_area){ IRQ, IRQ + SZ, "IRQ stack", 0 };
 		return 1;
 	}
 	return 0;
