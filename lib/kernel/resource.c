@@ -5,11 +5,13 @@
  * entries and depth; an entry seen twice ends it as a cycle.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/hash_table.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
@@ -35,14 +37,6 @@ static const struct kd_layout_field fields[] = {
 	      KD_LF_REQUIRED),
 };
 
-static int seen(const struct kd_resource *v, size_t n, uint64_t addr)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].addr == addr)
-			return 1;
-	return 0;
-}
-
 struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 				  struct kd_resource **ret, size_t *n)
 {
@@ -51,6 +45,8 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 	int depth = 0;
 	size_t cnt = 0, cap = 0;
 	struct kd_resource *v = NULL;
+	struct kd_u64_set visited = { 0 };	/* the cycle check */
+	bool added = true;
 	struct kd_error *err = kd_layout_fill(s, fields, KD_ARRAY_SIZE(fields),
 					      &l);
 	*ret = NULL;
@@ -65,7 +61,10 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			cur = stack[--depth];
 			continue;
 		}
-		if (cnt == MAX_RESOURCES || seen(v, cnt, cur)) {
+		if (cnt < MAX_RESOURCES &&
+		    (err = kd_u64_set_add(&visited, cur, &added)))
+			break;
+		if (cnt == MAX_RESOURCES || !added) {
 			err = kd_error_create(cnt == MAX_RESOURCES ? KD_ERR_LIMIT :
 					      KD_ERR_CYCLE, "resource tree at %"
 					      PRIx64 ": %s at %" PRIx64, root,
@@ -112,6 +111,7 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			cur = sibling;
 		}
 	}
+	kd_u64_set_deinit(&visited);
 	*ret = v;
 	*n = cnt;
 	return err;
