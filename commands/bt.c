@@ -49,6 +49,7 @@
 #include <pykdump/symbols.h>
 #include <pykdump/tasks.h>
 #include <pykdump/unwind.h>
+#include <pykdump/vector.h>
 
 #include "bt.h"
 #include "cmd_util.h"
@@ -547,7 +548,7 @@ static int check_overflows(struct kd_cmd_ctx *ctx)
 
 struct targets {
 	uint64_t *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int add_target(struct targets *t, uint64_t task)
@@ -555,10 +556,8 @@ static int add_target(struct targets *t, uint64_t task)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i] == task)
 			return 1;
-	uint64_t *p = realloc(t->v, (t->n + 1) * sizeof(*p));
-	if (!p)
+	if (kd_array_reserve(&t->v, &t->cap, t->n + 1))
 		return 0;
-	t->v = p;
 	t->v[t->n++] = task;
 	return 1;
 }
@@ -622,6 +621,25 @@ static void select_active(struct kd_cmd_ctx *ctx, int all, int panic_only,
 		if (task && (!cpus || cpus[cpu]))
 			add_target(t, task);
 	}
+}
+
+/* bt and bt -a without a task: a CPU whose running task (rq->curr)
+ * cannot be read would just be missing from the output; say so. */
+static int missing_active(struct kd_cmd_ctx *ctx, int all)
+{
+	int panic = kd_panic_cpu(ctx->s);
+	int ncpus = kd_task_nr_cpus(ctx->s), rc = 0;
+	if (ncpus <= 0)
+		return kd_cmd_error(ctx, "no CPU runqueue found: no active "
+				    "task to show");
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		if (!all && cpu != (panic >= 0 ? panic : 0))
+			continue;
+		if (!kd_task_active(ctx->s, cpu))
+			rc = kd_cmd_error(ctx, "cannot find the task active "
+					  "on CPU %d (runqueues.curr)", cpu);
+	}
+	return rc;
 }
 
 static int select_args(struct kd_cmd_ctx *ctx, int argc, char **argv,
@@ -750,6 +768,8 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (ok && o.group && thread_groups(ctx, &t))
 		ok = 0;
 	int rc = ok ? 0 : 1;
+	if (!(optind < argc && !o.all && !o.panic_only) && !o.cpus_set)
+		rc |= missing_active(ctx, o.all);
 	int printed = 0;
 	for (size_t i = 0; ok && i < t.n; i++) {
 		if (printed && !o.ref)

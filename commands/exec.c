@@ -20,6 +20,7 @@
 #include <pykdump/log.h>
 #include <pykdump/mapguard.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 #include "command.h"
@@ -31,7 +32,8 @@ struct words {
 	char **v;
 	char *quotes;		/* per word: the quote that enclosed it whole */
 	char **orig;		/* v as split (getopt permutes v) */
-	int n, cap;
+	int n;
+	size_t cap, qcap;
 };
 
 struct kd_cmd_words {
@@ -40,18 +42,10 @@ struct kd_cmd_words {
 
 static int words_push(struct words *w, char *s, char quote)
 {
-	if (w->n + 1 >= w->cap) {
-		int cap = w->cap ? 2 * w->cap : 16;
-		char **v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		w->v = v;
-		char *q = realloc(w->quotes, (size_t)cap);
-		if (!q)
-			return -1;
-		w->quotes = q;
-		w->cap = cap;
-	}
+	if (kd_array_reserve(&w->v, &w->cap, (size_t)w->n + 2)) /* + NULL */
+		return -1;
+	if (kd_array_reserve(&w->quotes, &w->qcap, (size_t)w->n + 1))
+		return -1;
 	w->quotes[w->n] = quote;
 	w->v[w->n++] = s;
 	w->v[w->n] = NULL;

@@ -804,6 +804,9 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (ps.tt.problem)
 		rc = kd_cmd_error(ctx, "task list incomplete: %s",
 				  ps.tt.problem);
+	if (!ps.tt.total_pages)	/* every %MEM above reads 0.0 */
+		rc = kd_cmd_error(ctx, "%%MEM unknown: the memory size "
+				  "cannot be read");
 	ps_free(&ps);
 	return rc;
 }

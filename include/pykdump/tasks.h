@@ -162,6 +162,16 @@ KD_PUBLIC struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
 KD_PUBLIC struct kd_error *kd_task_rlimits(struct kd_session *s,
 					   uint64_t task, uint64_t (*ret)[2],
 					   size_t max, size_t *n) KD_WARN_UNUSED;
+/* A task's memory as crash's get_task_mem_usage() counts it: the pages
+ * of its mm's total_vm and its RSS (the mm's counters plus the unsynced
+ * counts of every thread sharing the mm), both 0 for kernel threads and
+ * for an address that is no task.  Answered from a task table collected
+ * once per memocache generation. */
+KD_PUBLIC struct kd_error *kd_task_mem_usage(struct kd_session *s,
+					     uint64_t task, uint64_t *rss,
+					     uint64_t *total_vm)
+	KD_WARN_UNUSED;
+
 /* An address space's counters as the OOM killer reads them
  * (get_mm_counter: the mm's own, without threads' unsynced deltas):
  * pages of MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES (0 when the kernel
