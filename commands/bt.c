@@ -49,6 +49,7 @@
 #include <pykdump/symbols.h>
 #include <pykdump/tasks.h>
 #include <pykdump/unwind.h>
+#include <pykdump/vector.h>
 
 #include "bt.h"
 #include "cmd_util.h"
@@ -547,7 +548,7 @@ static int check_overflows(struct kd_cmd_ctx *ctx)
 
 struct targets {
 	uint64_t *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int add_target(struct targets *t, uint64_t task)
@@ -555,10 +556,8 @@ static int add_target(struct targets *t, uint64_t task)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i] == task)
 			return 1;
-	uint64_t *p = realloc(t->v, (t->n + 1) * sizeof(*p));
-	if (!p)
+	if (kd_array_reserve(&t->v, &t->cap, t->n + 1))
 		return 0;
-	t->v = p;
 	t->v[t->n++] = task;
 	return 1;
 }

@@ -16,25 +16,21 @@
 #include <pykdump/log.h>
 #include <pykdump/mapguard.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 #include "command.h"
 
 struct words {
 	char **v;
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 static int words_push(struct words *w, char *s)
 {
-	if (w->n + 1 >= w->cap) {
-		int cap = w->cap ? 2 * w->cap : 16;
-		char **v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (kd_array_reserve(&w->v, &w->cap, (size_t)w->n + 2)) /* + NULL */
+		return -1;
 	w->v[w->n++] = s;
 	w->v[w->n] = NULL;
 	return 0;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "command.h"
 
 extern const struct kd_command kd_cmd_bt;
@@ -89,7 +91,7 @@ const struct kd_command *const kd_commands[] = {
 
 /* Run-time registrations: few (a dozen programs), kept sorted. */
 static const struct kd_command **registered;
-static size_t nregistered;
+static size_t nregistered, registered_cap;
 static const struct kd_command *const no_commands[] = { NULL };
 
 static const struct kd_command *builtin_find(const char *name)
@@ -146,14 +148,12 @@ int kd_command_register(const struct kd_command *cmd,
 		return 0;
 	}
 	/* one spare slot for the NULL end */
-	const struct kd_command **v = realloc(registered,
-					      (nregistered + 2) * sizeof(*v));
-	if (!v)
+	if (kd_array_reserve(&registered, &registered_cap, nregistered + 2))
 		return -1;
-	registered = v;
-	memmove(v + i + 1, v + i, (nregistered - i) * sizeof(*v));
-	v[i] = cmd;
-	v[++nregistered] = NULL;
+	memmove(registered + i + 1, registered + i,
+		(nregistered - i) * sizeof(*registered));
+	registered[i] = cmd;
+	registered[++nregistered] = NULL;
 	return 0;
 }
 
@@ -169,6 +169,7 @@ const struct kd_command *kd_command_unregister(const char *name)
 	if (--nregistered == 0) {
 		free(registered);
 		registered = NULL;
+		registered_cap = 0;
 	}
 	return c;
 }

@@ -38,6 +38,7 @@
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
 #include <pykdump/types.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 
@@ -95,14 +96,8 @@ static int digits(uint64_t v)
 
 static int push(struct tmr **v, size_t *n, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? 2 * *cap : 64;
-		struct tmr *nv = realloc(*v, nc * sizeof(**v));
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
+	if (kd_array_reserve(v, cap, *n + 1))
+		return -1;
 	(*n)++;
 	return 0;
 }

@@ -3,12 +3,15 @@
 #ifndef PYKDUMP_COMMON_H
 #define PYKDUMP_COMMON_H
 
+#include <stddef.h>
 #include <stdlib.h>
 
 /* The library is built with -fvisibility=hidden; the API is exported here. */
 #define KD_PUBLIC __attribute__((visibility("default")))
 #define KD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define KD_WARN_UNUSED __attribute__((warn_unused_result))
+/* The functions a macro generates, which a user may not all call. */
+#define KD_INLINE static inline __attribute__((unused))
 
 #define KD_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,5 +32,9 @@ static inline void *kd_bsearch(const void *key, const void *base, size_t n,
 {
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
 }
+
+/* The struct of type that holds member at ptr (const: read only). */
+#define KD_CONTAINER_OF(ptr, type, member)				\
+	((const type *)((const char *)(ptr) - offsetof(type, member)))
 
 #endif /* PYKDUMP_COMMON_H */

@@ -13,12 +13,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include <elfutils/libdw.h>
 
 #include <pykdump/debuginfo.h>
 #include <pykdump/error.h>
+#include <pykdump/hash.h>
 
 /* ---- sources: [0] is the vmlinux, then added ones in order ---- */
 
@@ -116,36 +116,8 @@ KD_PUBLIC uint64_t kd_dwarf_index_count(struct kd_dwarf_index *idx);
 KD_PUBLIC int kd_dwarf_index_entry(struct kd_dwarf_index *idx, uint64_t i,
 				   struct kd_index_hit *hit);
 
-/* The name hash used by the scanner and the index file (stable: it is
- * part of the cache format).  Eight bytes at a time: names are short and
- * hashed millions of times during an index build. */
-static inline uint64_t kd_name_hash(const char *s, size_t len)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = len * k, w;
-	while (len >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * k;
-		h ^= h >> 31;
-		s += 8;
-		len -= 8;
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ (w * 0x94d049bb133111ebull)) * k;
-	h ^= h >> 29;
-	return h;
-}
-
-/* Mixes v into the hash h (also part of the cache format). */
-static inline uint64_t kd_hash_mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
+/* The name hash of the index (kd_name_hash, kd_hash_mix: part of the
+ * cache format) is in <pykdump/hash.h>. */
 
 /* ---- the type model's place on the debuginfo ---- */
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "debuginfo_internal.h"
 
 char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts)
@@ -318,12 +320,11 @@ static struct kd_error *add_source(struct kd_debuginfo *di, const char *name,
 				   void *arg)
 {
 	struct kd_dwarf_source *src;
-	void *v = realloc(di->sources, (di->nsources + 1) * sizeof(*di->sources));
-	if (!v)
-		return &kd_error_nomem;
-	di->sources = v;
-	struct kd_error *err = kd_dwarf_source_open(name, path, secaddr, arg,
-						    &src);
+	struct kd_error *err = kd_array_reserve(&di->sources, &di->sources_cap,
+						di->nsources + 1);
+	if (err)
+		return err;
+	err = kd_dwarf_source_open(name, path, secaddr, arg, &src);
 	if (err)
 		return err;
 	di->sources[di->nsources++] = src;

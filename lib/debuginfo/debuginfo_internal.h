@@ -43,7 +43,7 @@ struct kd_debuginfo {
 	struct kd_debuginfo_options opts;
 	char *cache_dir;		/* resolved, NULL = no cache */
 	struct kd_dwarf_source **sources;	/* [0] is the vmlinux */
-	size_t nsources;
+	size_t nsources, sources_cap;
 	int machine;
 	char *banner;
 	struct kd_symtab *symtab;

@@ -34,6 +34,8 @@
 #include <unistd.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/hash_table.h>
+#include <pykdump/vector.h>
 
 #include "dwarf_index.h"
 #include "index_format.h"
@@ -56,14 +58,31 @@ struct filter_slot {
 	uint64_t die_kind;	/* the kept entry's DIE offset << 8 | kind */
 };
 
+/*
+ * A worker's set of the entries it keeps: indexes into its array v + 1,
+ * by the entry's identity key (the entries are too many to copy into the
+ * table, and most probes end at an empty slot).
+ */
+struct entry_set;
+static uint64_t set_hash(const struct entry_set *t, const uint32_t *e);
+static bool set_eq(const struct entry_set *t, const uint32_t *e,
+		   const struct kd_scan_entry *k);
+
+static bool slot_empty(const uint32_t *e)
+{
+	return !*e;
+}
+
+KD_HASH_TABLE_DEFINE(entry_set, uint32_t, const struct kd_scan_entry *,
+		     set_hash, set_eq, slot_empty)
+
 struct worker {
 	struct kd_index_build *b;
 	pthread_t thread;
 	struct kd_scan_state *st;
 	struct kd_scan_entry *v;
 	size_t n, cap;
-	uint32_t *set;		/* open addressing: index into v + 1 */
-	size_t set_cap;
+	struct entry_set set;
 	struct filter_slot *filter;	/* 1 << FILTER_BITS */
 	struct name_block *names;	/* copies of names in .debug_info */
 	struct kd_scan_entry *batch;	/* the current unit's entries */
@@ -71,13 +90,48 @@ struct worker {
 	uint8_t *copy;			/* the current unit's bytes */
 	size_t copy_cap;
 	struct kd_error *err;
-	/* Lookups while the build runs (kd_index_build_first): the kept
-	 * entries chained by name hash; qlock covers them and v. */
+	/*
+	 * Lookups while the build runs (kd_index_build_first): the kept
+	 * entries chained by name hash from a bucket array sized once for
+	 * what the section holds.  An index like the saved image's buckets
+	 * rather than a table of keys: one store per kept entry, no probing
+	 * (most names are kept several times), nothing moves; lookups
+	 * compare the names.  qlock covers heads, chain and v; they are
+	 * kept only when the build is queryable.
+	 */
 	pthread_mutex_t qlock;
 	uint32_t *heads;		/* name hash -> index into v + 1 */
-	uint32_t *chain;		/* per entry of v: the next, + 1 */
 	uint32_t heads_mask;
+	uint32_t *chain;		/* per entry of v: the next, + 1 */
+	size_t chain_cap;
 };
+
+/* The kept entry that slot e of a worker's set names. */
+static const struct kd_scan_entry *kept(const struct entry_set *t,
+					const uint32_t *e)
+{
+	return &KD_CONTAINER_OF(t, struct worker, set)->v[*e - 1];
+}
+
+static int same_name(const struct kd_scan_entry *a,
+		     const struct kd_scan_entry *b)
+{
+	return a->name_len == b->name_len &&
+	       (a->name == b->name ||
+		memcmp(a->name, b->name, a->name_len) == 0);
+}
+
+static uint64_t set_hash(const struct entry_set *t, const uint32_t *e)
+{
+	return kept(t, e)->key;
+}
+
+static bool set_eq(const struct entry_set *t, const uint32_t *e,
+		   const struct kd_scan_entry *k)
+{
+	const struct kd_scan_entry *o = kept(t, e);
+	return o->key == k->key && o->kind == k->kind && same_name(o, k);
+}
 
 /* Names that are not in a string section (DW_FORM_string, in
  * .debug_info) are copied when kept, so that the merge does not fault
@@ -164,37 +218,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int same_name(const struct kd_scan_entry *a,
-		     const struct kd_scan_entry *b)
-{
-	return a->name_len == b->name_len &&
-	       (a->name == b->name ||
-		memcmp(a->name, b->name, a->name_len) == 0);
-}
-
-/* Makes room for need entries at a load factor of at most 1/2. */
-static int set_reserve(struct worker *w, size_t need)
-{
-	if (need * 2 <= w->set_cap)
-		return 1;
-	size_t cap = w->set_cap ? w->set_cap : 4096;
-	while (need * 2 > cap)
-		cap *= 2;
-	uint32_t *set = calloc(cap, sizeof(*set));
-	if (!set)
-		return 0;
-	for (size_t i = 0; i < w->n; i++) {
-		size_t j = w->v[i].key & (cap - 1);
-		while (set[j])
-			j = (j + 1) & (cap - 1);
-		set[j] = (uint32_t)i + 1;
-	}
-	free(w->set);
-	w->set = set;
-	w->set_cap = cap;
-	return 1;
-}
-
 static struct filter_slot *filter_slot(const struct worker *w,
 				       const struct kd_scan_entry *e)
 {
@@ -230,12 +253,10 @@ static int filter_hit(const struct worker *w, const struct kd_scan_entry *e)
  * first DIE); the set has room.  0 without memory. */
 static int set_add(struct worker *w, const struct kd_scan_entry *e)
 {
-	size_t mask = w->set_cap - 1, j = e->key & mask;
 	int stable = stable_name(w, e->name);
-	for (; w->set[j]; j = (j + 1) & mask) {
-		struct kd_scan_entry *o = &w->v[w->set[j] - 1];
-		if (o->key != e->key || o->kind != e->kind || !same_name(o, e))
-			continue;
+	uint32_t *slot = entry_set_slot(&w->set, e, e->key);
+	if (*slot) {
+		struct kd_scan_entry *o = &w->v[*slot - 1];
 		if (e->die < o->die) {
 			const char *name = o->name;	/* a stable copy */
 			*o = *e;
@@ -244,32 +265,22 @@ static int set_add(struct worker *w, const struct kd_scan_entry *e)
 		filter_set(w, e, o, stable);
 		return 1;
 	}
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 4096;
-		if (cap > UINT32_MAX)
-			return 0;
-		void *v = realloc(w->v, cap * sizeof(*w->v));
-		if (!v)
-			return 0;
-		w->v = v;
-		if (w->heads) {
-			void *c = realloc(w->chain, cap * sizeof(*w->chain));
-			if (!c)
-				return 0;
-			w->chain = c;
-		}
-		w->cap = cap;
-	}
+	int queryable = w->b->queryable;
+	if (w->n >= UINT32_MAX - 1 ||
+	    kd_array_reserve(&w->v, &w->cap, w->n + 1) ||
+	    (queryable &&
+	     kd_array_reserve(&w->chain, &w->chain_cap, w->n + 1)))
+		return 0;
 	w->v[w->n] = *e;
 	if (!stable && !(w->v[w->n].name = copy_name(w, e)))
 		return 0;
-	if (w->heads) {
+	uint32_t i = (uint32_t)++w->n;
+	if (queryable) {
 		uint32_t *head = &w->heads[e->name_hash & w->heads_mask];
-		w->chain[w->n] = *head;
-		*head = (uint32_t)w->n + 1;
+		w->chain[i - 1] = *head;
+		*head = i;
 	}
-	w->n++;
-	w->set[j] = (uint32_t)w->n;
+	entry_set_fill(&w->set, slot, &i);
 	filter_set(w, e, e, stable);
 	return 1;
 }
@@ -278,15 +289,11 @@ static int set_add(struct worker *w, const struct kd_scan_entry *e)
 static int worker_emit(void *arg, const struct kd_scan_entry *e)
 {
 	struct worker *w = arg;
-	if (w->nbatch == w->batch_cap) {
-		size_t cap = w->batch_cap ? w->batch_cap * 2 : 1024;
-		void *v = realloc(w->batch, cap * sizeof(*w->batch));
-		if (!v) {
-			w->err = &kd_error_nomem;
-			return 1;
-		}
-		w->batch = v;
-		w->batch_cap = cap;
+	struct kd_error *err = kd_array_reserve(&w->batch, &w->batch_cap,
+						w->nbatch + 1);
+	if (err) {
+		w->err = err;
+		return 1;
 	}
 	w->batch[w->nbatch++] = *e;
 	return 0;
@@ -311,12 +318,11 @@ static int add_batch(struct worker *w)
 		if (!filter_hit(w, &e[i]))
 			e[m++] = e[i];
 	}
-	if (!set_reserve(w, w->n + m + 1))
+	if (entry_set_reserve(&w->set, w->n + m + 1))
 		return 0;
-	size_t mask = w->set_cap - 1;
 	for (size_t i = 0; i < m; i++) {
 		if (i + AHEAD < m)
-			__builtin_prefetch(&w->set[e[i + AHEAD].key & mask]);
+			entry_set_prefetch(&w->set, e[i + AHEAD].key);
 		if (!set_add(w, &e[i]))
 			return 0;
 	}
@@ -522,7 +528,7 @@ static unsigned pick_threads(unsigned want, size_t nunits)
 static void free_lookup(struct worker *w)
 {
 	kd_scan_state_destroy(w->st);
-	free(w->set);
+	entry_set_deinit(&w->set);
 	free(w->filter);
 	free(w->batch);
 	free(w->copy);
@@ -531,7 +537,6 @@ static void free_lookup(struct worker *w)
 	w->heads = w->chain = NULL;
 	w->copy = NULL;
 	w->st = NULL;
-	w->set = NULL;
 	w->filter = NULL;
 	w->batch = NULL;
 }
@@ -551,8 +556,20 @@ static struct kd_error *run_workers(struct kd_index_build *b, struct worker *w,
 		 * ~1 name per 400 bytes of .debug_info, spread over the
 		 * workers), so that the set rarely grows and rehashes. */
 		size_t expect = b->s->info_size / 400 / n;
-		if (!err && !set_reserve(&w[i], expect))
-			err = &kd_error_nomem;
+		if (!err)
+			err = entry_set_reserve(&w[i].set, expect);
+		/* The kept entries start at a few thousand: big enough for
+		 * malloc to give them mappings of their own, which grow in
+		 * place, rather than a walk up from a few in the thread's
+		 * arena (that left ~2 MB more resident at the end). */
+		if (!err)
+			err = kd_array_reserve(&w[i].v, &w[i].cap, 4096);
+		if (!err && b->queryable)
+			err = kd_array_reserve(&w[i].chain, &w[i].chain_cap,
+					       4096);
+		if (!err)
+			err = kd_array_reserve(&w[i].batch, &w[i].batch_cap,
+					       1024);
 		if (!err && b->queryable) {
 			uint32_t nh = pow2_at_least(expect > 1024 ? expect : 1024);
 			w[i].heads_mask = nh - 1;

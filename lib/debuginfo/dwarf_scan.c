@@ -31,7 +31,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dwarf_cursor.h"
+#include <pykdump/cursor.h>
+#include <pykdump/hash_table.h>
+#include <pykdump/vector.h>
+
 #include "dwarf_scan.h"
 
 /* What read_attrs does with an attribute (decided once per abbreviation). */
@@ -83,7 +86,7 @@ struct kd_scan_state {
 	struct attr_spec *specs;
 	size_t nspecs, specs_cap;
 	uint32_t *by_code;		/* code -> abbrev index + 1 (dense codes) */
-	size_t by_code_cap;
+	size_t by_code_len, by_code_cap;
 	uint64_t *files;		/* decl_file number -> path hash */
 	size_t nfiles, files_cap;
 	uint64_t *dirs;
@@ -94,9 +97,8 @@ struct kd_scan_state {
 	size_t npending, pending_cap;
 	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
 	uint64_t base;			/* the unit's u.base */
-	uint64_t *enums;		/* enumerations reported (see
-					 * scan_enumerators), 0 = empty */
-	size_t nenums, enums_cap;
+	struct kd_u64_set enums;	/* enumerations reported (see
+					 * scan_enumerators) */
 };
 
 /*
@@ -147,23 +149,6 @@ struct die_attrs {
 
 #define MAX_DENSE_CODE 65536
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 1;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return 0;
-	*p = q;
-	*cap = n;
-	return 1;
-}
-
-#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
-
 #define NAME_LEN_UNKNOWN SIZE_MAX
 
 struct kd_error *kd_scan_state_create(struct kd_scan_state **ret)
@@ -191,7 +176,7 @@ void kd_scan_state_destroy(struct kd_scan_state *st)
 	free(st->named);
 	free(st->pending);
 	free(st->name_cache);
-	free(st->enums);
+	kd_u64_set_deinit(&st->enums);
 	free(st);
 }
 
@@ -498,8 +483,11 @@ static struct kd_error *read_abbrevs(struct kd_scan_state *st,
 				       "abbreviation table runs past the end");
 		if (code == 0)
 			break;
-		if (!GROW(st->abbrevs, st->abbrevs_cap, st->nabbrevs + 1))
-			return &kd_error_nomem;
+		struct kd_error *err = kd_array_reserve(&st->abbrevs,
+							&st->abbrevs_cap,
+							st->nabbrevs + 1);
+		if (err)
+			return err;
 		struct abbrev *a = &st->abbrevs[st->nabbrevs++];
 		a->code = code;
 		a->tag = (uint16_t)kd_cursor_uleb(&c);
@@ -514,8 +502,10 @@ static struct kd_error *read_abbrevs(struct kd_scan_state *st,
 					       "abbreviation runs past the end");
 			if (attr == 0 && form == 0)
 				break;
-			if (!GROW(st->specs, st->specs_cap, st->nspecs + 1))
-				return &kd_error_nomem;
+			err = kd_array_reserve(&st->specs, &st->specs_cap,
+					       st->nspecs + 1);
+			if (err)
+				return err;
 			struct attr_spec *sp = &st->specs[st->nspecs++];
 			sp->attr = (uint16_t)attr;
 			sp->form = (uint16_t)form;
@@ -546,22 +536,24 @@ static struct kd_error *map_abbrevs(struct kd_scan_state *st)
 		if (code < MAX_DENSE_CODE && code > max)
 			max = code;
 	}
-	if (!GROW(st->by_code, st->by_code_cap, max + 1))
-		return &kd_error_nomem;
+	struct kd_error *err = kd_array_reserve(&st->by_code,
+						&st->by_code_cap, max + 1);
+	if (err)
+		return err;
 	memset(st->by_code, 0, (max + 1) * sizeof(*st->by_code));
 	for (size_t i = 0; i < st->nabbrevs; i++) {
 		uint64_t code = st->abbrevs[i].code;
 		if (code < MAX_DENSE_CODE && !st->by_code[code])
 			st->by_code[code] = (uint32_t)i + 1;
 	}
-	st->by_code_cap = max + 1;	/* cap doubles as the map's length */
+	st->by_code_len = max + 1;
 	return NULL;
 }
 
 static const struct abbrev *find_abbrev(const struct kd_scan_state *st,
 					uint64_t code)
 {
-	if (code < st->by_code_cap) {
+	if (code < st->by_code_len) {
 		uint32_t i = st->by_code[code];
 		return i ? &st->abbrevs[i - 1] : NULL;
 	}
@@ -621,7 +613,7 @@ static int read_v5_tables(struct kd_scan_state *st, struct kd_cursor *c,
 		return 0;
 	uint64_t ndirs = kd_cursor_uleb(c);
 	if (ndirs > kd_cursor_left(c) ||
-	    !GROW(st->dirs, st->dirs_cap, ndirs + 1))
+	    kd_array_reserve(&st->dirs, &st->dirs_cap, ndirs + 1))
 		return 0;
 	for (uint64_t i = 0; i < ndirs; i++) {
 		uint64_t unused;
@@ -632,7 +624,7 @@ static int read_v5_tables(struct kd_scan_state *st, struct kd_cursor *c,
 		return 0;
 	uint64_t nfiles = kd_cursor_uleb(c);
 	if (nfiles > kd_cursor_left(c) ||
-	    !GROW(st->files, st->files_cap, nfiles + 1))
+	    kd_array_reserve(&st->files, &st->files_cap, nfiles + 1))
 		return 0;
 	for (uint64_t i = 0; i < nfiles; i++) {
 		uint64_t path, dir;
@@ -647,19 +639,19 @@ static int read_v5_tables(struct kd_scan_state *st, struct kd_cursor *c,
 static int read_v4_tables(struct kd_scan_state *st, struct kd_cursor *c)
 {
 	size_t ndirs = 1, len;
-	if (!GROW(st->dirs, st->dirs_cap, 1))
+	if (kd_array_reserve(&st->dirs, &st->dirs_cap, 1))
 		return 0;
 	st->dirs[0] = 0;		/* the compilation directory */
 	for (;;) {
 		const char *s = kd_cursor_cstr(c, &len);
 		if (!s || len == 0)
 			break;
-		if (!GROW(st->dirs, st->dirs_cap, ndirs + 1))
+		if (kd_array_reserve(&st->dirs, &st->dirs_cap, ndirs + 1))
 			return 0;
 		st->dirs[ndirs++] = hash_str(s, len);
 	}
 	st->nfiles = 1;			/* file numbers start at 1 */
-	if (!GROW(st->files, st->files_cap, 1))
+	if (kd_array_reserve(&st->files, &st->files_cap, 1))
 		return 0;
 	st->files[0] = 0;
 	for (;;) {
@@ -669,7 +661,8 @@ static int read_v4_tables(struct kd_scan_state *st, struct kd_cursor *c)
 		uint64_t dir = kd_cursor_uleb(c);
 		kd_cursor_skip_leb(c);	/* mtime */
 		kd_cursor_skip_leb(c);	/* length */
-		if (!GROW(st->files, st->files_cap, st->nfiles + 1))
+		if (kd_array_reserve(&st->files, &st->files_cap,
+				     st->nfiles + 1))
 			return 0;
 		st->files[st->nfiles++] = kd_hash_mix(dir < ndirs ?
 						      st->dirs[dir] : 0,
@@ -841,7 +834,7 @@ static void skip_attrs(const struct unit *u, const struct kd_scan_state *st,
 	}
 	for (uint32_t i = 0; i < a->nspecs && !c->bad; i++) {
 		if (!skip_value(c, &st->specs[a->first + i], u))
-			c->bad = 1;
+			kd_cursor_fail(c, kd_cursor_pos(c), 0);
 	}
 }
 
@@ -855,7 +848,7 @@ static uint64_t read_sibling(const struct unit *u,
 	} else {
 		for (int32_t i = 0; i < a->sibling && !c->bad; i++) {
 			if (!skip_value(c, &st->specs[a->first + i], u))
-				c->bad = 1;
+				kd_cursor_fail(c, kd_cursor_pos(c), 0);
 		}
 	}
 	const struct attr_spec *sp = &st->specs[a->first + a->sibling];
@@ -939,7 +932,7 @@ static uint8_t die_flags(const struct die_attrs *d)
 static int remember_named(struct kd_scan_state *st, const struct die_attrs *d,
 			  uint8_t kind, uint64_t die)
 {
-	if (!GROW(st->named, st->named_cap, st->nnamed + 1))
+	if (kd_array_reserve(&st->named, &st->named_cap, st->nnamed + 1))
 		return 0;
 	struct named_die *n = &st->named[st->nnamed++];
 	n->die = die;
@@ -956,7 +949,8 @@ static int remember_named(struct kd_scan_state *st, const struct die_attrs *d,
 static int remember_spec(struct kd_scan_state *st, const struct die_attrs *d,
 			 uint8_t kind, uint64_t die)
 {
-	if (!GROW(st->pending, st->pending_cap, st->npending + 1))
+	if (kd_array_reserve(&st->pending, &st->pending_cap,
+			     st->npending + 1))
 		return 0;
 	struct pending_spec *p = &st->pending[st->npending++];
 	p->die = die;
@@ -972,31 +966,10 @@ static int remember_spec(struct kd_scan_state *st, const struct die_attrs *d,
 /* Adds id to the set of enumerations reported; 0 if it was there. */
 static int enum_add(struct kd_scan_state *st, uint64_t id)
 {
-	id = id ? id : 1;
-	if ((st->nenums + 1) * 2 > st->enums_cap) {
-		size_t cap = st->enums_cap ? st->enums_cap * 2 : 4096;
-		uint64_t *set = calloc(cap, sizeof(*set));
-		if (!set)
-			return 1;	/* just report it again */
-		for (size_t i = 0; i < st->enums_cap; i++) {
-			size_t j = st->enums[i] & (cap - 1);
-			while (st->enums[i] && set[j])
-				j = (j + 1) & (cap - 1);
-			if (st->enums[i])
-				set[j] = st->enums[i];
-		}
-		free(st->enums);
-		st->enums = set;
-		st->enums_cap = cap;
-	}
-	size_t mask = st->enums_cap - 1, j = id & mask;
-	for (; st->enums[j]; j = (j + 1) & mask) {
-		if (st->enums[j] == id)
-			return 0;
-	}
-	st->enums[j] = id;
-	st->nenums++;
-	return 1;
+	bool added;
+	if (kd_u64_set_add(&st->enums, id ? id : 1, &added))
+		return 1;	/* no memory: just report it again */
+	return added;
 }
 
 /* Walks the enumerators after c, hashing what their entries are made of:
@@ -1229,28 +1202,28 @@ static int header_at(const struct kd_dwarf_sections *s, uint64_t off,
 	return read_unit_header(&c, 0, s->info_size, u, &abbrev_off);
 }
 
+KD_VECTOR_DEFINE(unit_vec, struct kd_scan_unit)
+
 struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 				     struct kd_scan_unit **units, size_t *n)
 {
-	struct kd_scan_unit *v = NULL;
-	size_t nv = 0, cap = 0;
+	struct unit_vec v = { 0 };
 	for (uint64_t off = 0; off < s->info_size;) {
 		struct unit u = { .s = s, .off = off };
-		if (!header_at(s, off, &u)) {
-			free(v);
-			return corrupt(&u, ".debug_info", u.off,
-				       "bad unit header");
+		struct kd_error *err = NULL;
+		if (!header_at(s, off, &u))
+			err = corrupt(&u, ".debug_info", u.off,
+				      "bad unit header");
+		else
+			err = unit_vec_append(&v, &(struct kd_scan_unit){
+				.off = u.off, .end = u.end });
+		if (err) {
+			unit_vec_deinit(&v);
+			return err;
 		}
-		if (!GROW(v, cap, nv + 1)) {
-			free(v);
-			return &kd_error_nomem;
-		}
-		v[nv].off = u.off;
-		v[nv++].end = u.end;
 		off = u.end;
 	}
-	*units = v;
-	*n = nv;
+	*units = unit_vec_steal(&v, n);
 	return NULL;
 }
 

@@ -12,8 +12,8 @@
  * flags (code t, read-only r, zero-fill b, other data d, absolute a).
  *
  * Two views of the kept symbols: an array sorted by (relocated) value
- * for address lookups and listing, and an open-addressing hash of crash
- * names (GCC clone suffixes removed) for name lookups.  Both, built at
+ * for address lookups and listing, and a hash table of crash names (GCC
+ * clone suffixes removed) for name lookups.  Both, built at
  * link addresses, are saved in the cache directory and read on later
  * starts (symtab_image.c).  Relocating keeps the order unless a symbol
  * that moves passes one that does not (never for a real kernel: per-CPU
@@ -24,8 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "debuginfo_internal.h"
-#include "dwarf_scan.h"		/* kd_name_hash */
 #include "index_format.h"
 #include "symtab_internal.h"
 
@@ -235,16 +236,9 @@ static int strip_clone(struct kd_symtab *st, size_t *cap,
 	if (!p)
 		return 1;
 	size_t len = (size_t)(p - name);
-	if (st->names_len + len + 1 > *cap) {
-		size_t ncap = *cap ? *cap * 2 : 65536;
-		while (ncap < st->names_len + len + 1)
-			ncap *= 2;
-		char *n = realloc(st->own_names, ncap);
-		if (!n)
-			return 0;
-		st->names = st->own_names = n;
-		*cap = ncap;
-	}
+	if (kd_array_reserve(&st->own_names, cap, st->names_len + len + 1))
+		return 0;
+	st->names = st->own_names;
 	memcpy(st->own_names + st->names_len, name, len);
 	st->own_names[st->names_len + len] = '\0';
 	e->strip = (uint32_t)st->names_len + 1;
@@ -335,34 +329,51 @@ static void sort_ents(const struct kd_symtab *st, struct kd_sym_ent *ents)
 	}
 }
 
-/* A new name hash over ents (positions in ents: matches come out in
- * address order), or NULL without memory.  hashes (may be NULL): each
- * name's kd_name_hash by ELF symbol index, computed beforehand in symbol
- * order, which reads the string table in order rather than at random. */
-static uint32_t *make_hash(const struct kd_symtab *st,
-			   const struct kd_sym_ent *ents, size_t *capp,
-			   const uint64_t *hashes)
+/* ---- the name hash ---- */
+
+uint64_t kd_sym_index_hash(const struct kd_sym_index *t, const uint32_t *e)
 {
-	size_t cap = 16;
-	while (cap < st->n * 2)
-		cap *= 2;
-	uint32_t *hash = calloc(cap, sizeof(*hash));
-	if (!hash)
-		return NULL;
+	const struct kd_symtab *st = KD_CONTAINER_OF(t, struct kd_symtab,
+						     by_name);
+	const char *name = *e - 1 < st->n ? crash_name(st, &st->ents[*e - 1])
+					  : "";
+	return kd_hash_string(name);
+}
+
+/* Positions may come from a cache image: checked here. */
+bool kd_sym_index_eq(const struct kd_sym_index *t, const uint32_t *e,
+		     const char *name)
+{
+	const struct kd_symtab *st = KD_CONTAINER_OF(t, struct kd_symtab,
+						     by_name);
+	return *e - 1 < st->n &&
+	       strcmp(crash_name(st, &st->ents[*e - 1]), name) == 0;
+}
+
+/* A new name hash over ents (positions in ents: matches come out in
+ * address order).  hashes (may be NULL): each name's kd_name_hash by ELF
+ * symbol index, computed beforehand in symbol order, which reads the
+ * string table in order rather than at random. */
+static struct kd_error *make_hash(const struct kd_symtab *st,
+				  const struct kd_sym_ent *ents,
+				  const uint64_t *hashes,
+				  struct kd_sym_index *ret)
+{
+	struct kd_sym_index t = { 0 };
+	struct kd_error *err = kd_sym_index_reserve(&t, st->n);
+	if (err)
+		return err;
 	for (size_t i = 0; i < st->n; i++) {
-		size_t j;
-		if (hashes && ents[i].sym < st->nsyms) {
-			j = hashes[ents[i].sym] & (cap - 1);
-		} else {
-			const char *name = crash_name(st, &ents[i]);
-			j = kd_name_hash(name, strlen(name)) & (cap - 1);
-		}
-		while (hash[j])
-			j = (j + 1) & (cap - 1);
-		hash[j] = (uint32_t)i + 1;
+		uint64_t h;
+		if (hashes && ents[i].sym < st->nsyms)
+			h = hashes[ents[i].sym];
+		else
+			h = kd_hash_string(crash_name(st, &ents[i]));
+		uint32_t pos = (uint32_t)i + 1;
+		kd_sym_index_fill(&t, kd_sym_index_vacant(&t, h), &pos);
 	}
-	*capp = cap;
-	return hash;
+	*ret = t;
+	return NULL;
 }
 
 /* Sorts, filters as crash does, and builds the name hash. */
@@ -377,10 +388,11 @@ static struct kd_error *index_symbols(struct kd_symtab *st)
 	}
 	sort_ents(st, st->own_ents);
 	crash_filter(st);
-	st->own_hash = make_hash(st, st->own_ents, &st->hash_cap, hashes);
+	struct kd_error *err = make_hash(st, st->own_ents, hashes,
+					 &st->by_name);
 	free(hashes);
-	st->hash = st->own_hash;
-	return st->hash ? NULL : &kd_error_nomem;
+	st->own_by_name = !err;
+	return err;
 }
 
 static struct kd_error *build(struct kd_symtab *st)
@@ -466,7 +478,8 @@ void kd_symtab_destroy(struct kd_symtab *st)
 	if (!st)
 		return;
 	free(st->own_ents);
-	free(st->own_hash);
+	if (st->own_by_name)
+		kd_sym_index_deinit(&st->by_name);
 	free(st->own_names);
 	free(st->image);
 	free(st->sec_letter);
@@ -500,23 +513,22 @@ void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 	/* Only an allocation failure can fail here; then the old relocation
 	 * stays, with its consistent order and hash. */
 	struct kd_sym_ent *copy = malloc(st->n * sizeof(*copy) + 1);
-	size_t cap;
-	uint32_t *hash = NULL;
+	struct kd_sym_index by_name;
 	if (copy) {
 		memcpy(copy, st->ents, st->n * sizeof(*copy));
 		sort_ents(st, copy);
-		hash = make_hash(st, copy, &cap, NULL);
 	}
-	if (!hash) {
+	if (!copy || make_hash(st, copy, NULL, &by_name)) {
 		free(copy);
 		st->reloc = old_reloc;
 		return;
 	}
 	free(st->own_ents);
-	free(st->own_hash);
+	if (st->own_by_name)
+		kd_sym_index_deinit(&st->by_name);
 	st->ents = st->own_ents = copy;
-	st->hash = st->own_hash = hash;
-	st->hash_cap = cap;
+	st->by_name = by_name;
+	st->own_by_name = 1;
 }
 
 uint64_t kd_symtab_relocation(const struct kd_symtab *st)
@@ -552,17 +564,16 @@ int kd_symtab_get(const struct kd_symtab *st, size_t i, struct kd_symbol *sym)
 size_t kd_symtab_lookup_all(const struct kd_symtab *st, const char *name,
 			    struct kd_symbol *syms, size_t max)
 {
-	size_t found = 0, mask = st->hash_cap - 1;
-	size_t j = kd_name_hash(name, strlen(name)) & mask;
-	/* matches are found in insertion (address) order; a damaged cached
-	 * hash may have no empty slot or bad positions */
-	for (size_t k = 0; k < st->hash_cap && st->hash[j];
-	     k++, j = (j + 1) & mask) {
-		size_t i = st->hash[j] - 1;
-		if (i >= st->n || strcmp(crash_name(st, &st->ents[i]), name) != 0)
-			continue;
+	size_t found = 0;
+	struct kd_hash_probe p;
+	const uint32_t *e;
+	/* matches come in insertion (address) order; a damaged cached table
+	 * may have no empty slot or bad positions (the probe and
+	 * kd_sym_index_eq allow for both) */
+	kd_sym_index_probe_start(&st->by_name, kd_hash_string(name), &p);
+	while ((e = kd_sym_index_probe_next(&st->by_name, name, &p))) {
 		if (found < max)
-			fill(st, i, &syms[found]);
+			fill(st, *e - 1, &syms[found]);
 		found++;
 	}
 	return found;

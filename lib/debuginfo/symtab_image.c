@@ -29,21 +29,23 @@ struct kd_error *kd_symtab_image_make(const struct kd_symtab *st,
 				      const struct kd_index_source_id *id,
 				      void **image, size_t *size)
 {
-	if (st->n > UINT32_MAX || st->hash_cap > UINT32_MAX ||
+	if (st->n > UINT32_MAX || st->by_name.cap > UINT32_MAX ||
 	    st->nsyms > UINT32_MAX || st->reloc != 0)
 		return kd_error_create(KD_ERR_LIMIT,
 				       "symbol table image: table too large");
 	struct kd_symtab_image_header *h;
 	size_t ents_off = sizeof(*h);
 	size_t hash_off = ents_off + st->n * sizeof(*st->ents);
-	size_t names_off = hash_off + st->hash_cap * sizeof(*st->hash);
+	size_t names_off = hash_off +
+			   st->by_name.cap * sizeof(*st->by_name.slots);
 	size_t names_size = st->names_len + 1;	/* never empty: a final NUL */
 	size_t total = align8(names_off + names_size);
 	uint8_t *img = calloc(1, total);
 	if (!img)
 		return &kd_error_nomem;
 	memcpy(img + ents_off, st->ents, st->n * sizeof(*st->ents));
-	memcpy(img + hash_off, st->hash, st->hash_cap * sizeof(*st->hash));
+	memcpy(img + hash_off, st->by_name.slots,
+	       st->by_name.cap * sizeof(*st->by_name.slots));
 	if (st->names_len)
 		memcpy(img + names_off, st->names, st->names_len);
 	h = (struct kd_symtab_image_header *)img;
@@ -58,7 +60,7 @@ struct kd_error *kd_symtab_image_make(const struct kd_symtab *st,
 		memcpy(h->build_id, id->build_id, id->build_id_len);
 	}
 	h->nents = (uint32_t)st->n;
-	h->hash_cap = (uint32_t)st->hash_cap;
+	h->hash_cap = (uint32_t)st->by_name.cap;
 	h->nsyms = (uint32_t)st->nsyms;
 	h->ents_off = ents_off;
 	h->hash_off = hash_off;
@@ -140,8 +142,11 @@ struct kd_error *kd_symtab_image_open(struct kd_symtab *st, const void *image,
 		return bad_image("name table not terminated");
 	st->ents = (const struct kd_sym_ent *)(base + h->ents_off);
 	st->n = h->nents;
-	st->hash = (const uint32_t *)(base + h->hash_off);
-	st->hash_cap = h->hash_cap;
+	/* read only: lookups never write to the table */
+	st->by_name = (struct kd_sym_index){
+		.slots = (uint32_t *)(uintptr_t)(base + h->hash_off),
+		.cap = h->hash_cap, .count = h->nents,
+	};
 	st->names = (const char *)base + h->names_off;
 	st->names_len = h->names_size - 1;
 	return NULL;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <pykdump/error.h>
+#include <pykdump/hash_table.h>
 
 #include "dwarf_index.h"	/* struct kd_index_source_id */
 
@@ -27,6 +28,21 @@ struct kd_sym_ent {
 };
 static_assert(sizeof(struct kd_sym_ent) == 24, "symbol entry layout");
 
+/* The name hash: positions in ents + 1 by crash name, several for one
+ * name in address order (symtab.c; saved in the image as it is). */
+struct kd_sym_index;
+uint64_t kd_sym_index_hash(const struct kd_sym_index *t, const uint32_t *e);
+bool kd_sym_index_eq(const struct kd_sym_index *t, const uint32_t *e,
+		     const char *name);
+
+static inline bool kd_sym_index_empty(const uint32_t *e)
+{
+	return !*e;
+}
+
+KD_HASH_TABLE_DEFINE(kd_sym_index, uint32_t, const char *, kd_sym_index_hash,
+		     kd_sym_index_eq, kd_sym_index_empty)
+
 struct kd_symtab {
 	const char *path;
 	/* from the ELF file */
@@ -39,18 +55,17 @@ struct kd_symtab {
 	char *sec_letter;	/* per section: t r b d n, 0 = unknown */
 	uint8_t *sec_percpu;
 	const char **sec_name;
-	/* the kept symbols: in (relocated) address order, a name hash of
-	 * positions in that order (0 = empty), stripped clone names */
+	/* the kept symbols: in (relocated) address order, the name hash,
+	 * stripped clone names */
 	const struct kd_sym_ent *ents;
 	size_t n;
-	const uint32_t *hash;
-	size_t hash_cap;
+	struct kd_sym_index by_name;	/* its slots may be the image's */
 	const char *names;
 	size_t names_len;
 	uint64_t reloc;
 	/* what the views above live in */
 	struct kd_sym_ent *own_ents;
-	uint32_t *own_hash;
+	int own_by_name;
 	char *own_names;
 	void *image;		/* a cache image read from its file */
 };

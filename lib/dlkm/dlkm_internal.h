@@ -52,7 +52,7 @@ struct kd_dlkm {
 	size_t nmods;
 	int have_list;
 	char **dirs;
-	size_t ndirs;
+	size_t ndirs, dirs_cap;
 };
 
 /* The session's module state, created on first call (NULL: no memory). */

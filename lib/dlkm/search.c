@@ -20,6 +20,7 @@
 
 #include <pykdump/dump.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "dlkm_internal.h"
 
@@ -216,10 +217,10 @@ struct kd_error *kd_modules_add_search_dir(struct kd_session *s,
 			return NULL;
 	if (dl->ndirs >= 16)
 		return kd_error_create(KD_ERR_LIMIT, "too many module dirs");
-	void *v = realloc(dl->dirs, (dl->ndirs + 1) * sizeof(*dl->dirs));
-	if (!v)
-		return &kd_error_nomem;
-	dl->dirs = v;
+	struct kd_error *err = kd_array_reserve(&dl->dirs, &dl->dirs_cap,
+						dl->ndirs + 1);
+	if (err)
+		return err;
 	if (!(dl->dirs[dl->ndirs] = strdup(dir)))
 		return &kd_error_nomem;
 	dl->ndirs++;

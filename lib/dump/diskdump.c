@@ -48,8 +48,8 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/cursor.h>
 
-#include "cursor.h"
 #include "decompress.h"
 #include "dump_internal.h"
 #include "pagecache.h"
@@ -228,12 +228,12 @@ static int read_desc(const struct dd_part *p, uint64_t idx, int big_endian,
 	if (!raw)
 		return -1;
 	struct kd_cursor c;
-	kd_cur_init(&c, raw, sizeof(buf), *at, p->vf->name, "page descriptor",
-		    big_endian);
-	desc->offset = (int64_t)kd_cur_u64_at(&c, 0);
-	desc->size = kd_cur_u32_at(&c, 8);
-	desc->flags = kd_cur_u32_at(&c, 12);
-	desc->page_flags = kd_cur_u64_at(&c, 16);
+	kd_cursor_init_file(&c, raw, sizeof(buf), *at, p->vf->name,
+			    "page descriptor", big_endian);
+	desc->offset = (int64_t)kd_cursor_u64_at(&c, 0);
+	desc->size = kd_cursor_u32_at(&c, 8);
+	desc->flags = kd_cursor_u32_at(&c, 12);
+	desc->page_flags = kd_cursor_u64_at(&c, 16);
 	return 0;
 }
 
@@ -679,21 +679,21 @@ static struct kd_error *parse_header(struct dd_part *p, int *big_endian)
 		return err;
 	*big_endian = guess_big_endian(buf);
 	struct kd_cursor c;
-	kd_cur_init(&c, buf, sizeof(buf), 0, p->vf->name, "kdump header",
-		    *big_endian);
+	kd_cursor_init_file(&c, buf, sizeof(buf), 0, p->vf->name,
+			    "kdump header", *big_endian);
 	memcpy(p->signature, buf, 8);
-	p->version = (int32_t)kd_cur_u32_at(&c, 8);
+	p->version = (int32_t)kd_cursor_u32_at(&c, 8);
 	copy_uts(p, buf);
-	p->tv_sec = (int64_t)kd_cur_u64_at(&c, 408);
-	p->tv_usec = (int64_t)kd_cur_u64_at(&c, 416);
-	p->status = kd_cur_u32_at(&c, 424);
-	p->block_size = kd_cur_u32_at(&c, 428);
-	p->sub_hdr_size = (int32_t)kd_cur_u32_at(&c, 432);
-	p->bitmap_blocks = kd_cur_u32_at(&c, 436);
-	p->max_mapnr = kd_cur_u32_at(&c, 440);
-	p->current_cpu = kd_cur_u32_at(&c, 456);
-	p->nr_cpus = (int32_t)kd_cur_u32_at(&c, 460);
-	return kd_cur_error(&c);
+	p->tv_sec = (int64_t)kd_cursor_u64_at(&c, 408);
+	p->tv_usec = (int64_t)kd_cursor_u64_at(&c, 416);
+	p->status = kd_cursor_u32_at(&c, 424);
+	p->block_size = kd_cursor_u32_at(&c, 428);
+	p->sub_hdr_size = (int32_t)kd_cursor_u32_at(&c, 432);
+	p->bitmap_blocks = kd_cursor_u32_at(&c, 436);
+	p->max_mapnr = kd_cursor_u32_at(&c, 440);
+	p->current_cpu = kd_cursor_u32_at(&c, 456);
+	p->nr_cpus = (int32_t)kd_cursor_u32_at(&c, 460);
+	return kd_cursor_error(&c);
 }
 
 static struct kd_error *check_header(struct dd_part *p)
@@ -744,36 +744,36 @@ static struct kd_error *parse_sub_header(struct dd_part *p, int big_endian)
 	if (err)
 		return err;
 	struct kd_cursor c;
-	kd_cur_init(&c, buf, need, p->block_size, p->vf->name,
-		    "kdump sub-header", big_endian);
+	kd_cursor_init_file(&c, buf, need, p->block_size, p->vf->name,
+			    "kdump sub-header", big_endian);
 	p->has_sub = 1;
-	p->phys_base = kd_cur_u64_at(&c, 0);
-	p->dump_level = (int32_t)kd_cur_u32_at(&c, 8);
+	p->phys_base = kd_cursor_u64_at(&c, 0);
+	p->dump_level = (int32_t)kd_cursor_u32_at(&c, 8);
 	if (p->version >= 2) {
-		p->split = (int32_t)kd_cur_u32_at(&c, 12);
-		p->start_pfn = kd_cur_u64_at(&c, 16);
-		p->end_pfn = kd_cur_u64_at(&c, 24);
+		p->split = (int32_t)kd_cursor_u32_at(&c, 12);
+		p->start_pfn = kd_cursor_u64_at(&c, 16);
+		p->end_pfn = kd_cursor_u64_at(&c, 24);
 	}
 	if (p->version >= 3) {
-		p->off_vmcoreinfo = kd_cur_u64_at(&c, 32);
-		p->size_vmcoreinfo = kd_cur_u64_at(&c, 40);
+		p->off_vmcoreinfo = kd_cursor_u64_at(&c, 32);
+		p->size_vmcoreinfo = kd_cursor_u64_at(&c, 40);
 	}
 	if (p->version >= 4) {
-		p->off_note = kd_cur_u64_at(&c, 48);
-		p->size_note = kd_cur_u64_at(&c, 56);
+		p->off_note = kd_cursor_u64_at(&c, 48);
+		p->size_note = kd_cursor_u64_at(&c, 56);
 	}
 	if (p->version >= 5) {
-		p->off_eraseinfo = kd_cur_u64_at(&c, 64);
-		p->size_eraseinfo = kd_cur_u64_at(&c, 72);
+		p->off_eraseinfo = kd_cursor_u64_at(&c, 64);
+		p->size_eraseinfo = kd_cursor_u64_at(&c, 72);
 	}
 	if (p->version >= 6) {
-		uint64_t max = kd_cur_u64_at(&c, 96);
-		p->start_pfn = kd_cur_u64_at(&c, 80);
-		p->end_pfn = kd_cur_u64_at(&c, 88);
+		uint64_t max = kd_cursor_u64_at(&c, 96);
+		p->start_pfn = kd_cursor_u64_at(&c, 80);
+		p->end_pfn = kd_cursor_u64_at(&c, 88);
 		if (max)
 			p->max_mapnr = max;
 	}
-	return kd_cur_error(&c);
+	return kd_cursor_error(&c);
 }
 
 static struct kd_error *map_bitmaps(struct kd_dump *d, struct dd_part *p)

@@ -65,8 +65,10 @@ struct kd_dump {
 	struct kd_vmcoreinfo *vi;
 	struct kd_cpu_state *cpus;
 	unsigned ncpus;
+	size_t cpus_cap;
 	uint64_t (*qemu_cr)[5];		/* cr0..cr4 per QEMU note, note order */
 	unsigned nqemu;
+	size_t qemu_cap;
 	unsigned nr_cpus;		/* header's count, 0 if none */
 	int panic_cpu;
 	int header_current_cpu;
@@ -79,7 +81,7 @@ struct kd_dump {
 
 	/* Problems that do not stop the dump from being read. */
 	char **warnings;
-	size_t nwarnings;
+	size_t nwarnings, warnings_cap;
 };
 
 /* Adapters. */

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "dump_internal.h"
 
 #ifndef EM_LOONGARCH
@@ -99,10 +101,8 @@ enum kd_page_state kd_page_gone(struct kd_vfile *vf, uint64_t off,
 
 void kd_dump_warn(struct kd_dump *d, const char *fmt, ...)
 {
-	char **n = realloc(d->warnings, (d->nwarnings + 1) * sizeof(*n));
-	if (!n)
+	if (kd_array_reserve(&d->warnings, &d->warnings_cap, d->nwarnings + 1))
 		return;		/* a warning is not worth failing for */
-	d->warnings = n;
 	va_list ap;
 	va_start(ap, fmt);
 	char *s = vformat(fmt, ap);

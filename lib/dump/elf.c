@@ -32,7 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+#include <pykdump/cursor.h>
+
 #include "dump_internal.h"
 
 struct elf_segment {
@@ -263,32 +264,33 @@ static struct kd_error *read_ehdr(struct kd_dump *d, struct kd_vfile *vf,
 	size_t n = vf->size < sizeof(buf) ? vf->size : sizeof(buf);
 	const uint8_t *p = kd_vfile_ptr(vf, 0, n, buf);
 	struct kd_cursor c;
-	kd_cur_init(&c, p, n, 0, vf->name, "ELF header", 0);
-	uint8_t cls = kd_cur_u8_at(&c, EI_CLASS);
-	uint8_t data = kd_cur_u8_at(&c, EI_DATA);
+	kd_cursor_init_file(&c, p, n, 0, vf->name, "ELF header", 0);
+	uint8_t cls = kd_cursor_u8_at(&c, EI_CLASS);
+	uint8_t data = kd_cursor_u8_at(&c, EI_DATA);
 	if ((cls != ELFCLASS32 && cls != ELFCLASS64) ||
 	    (data != ELFDATA2LSB && data != ELFDATA2MSB))
 		return kd_error_create(KD_ERR_FORMAT,
 				       "%s: ELF file of unknown class %u or "
 				       "byte order %u", vf->name, cls, data);
-	c.big_endian = d->big_endian = data == ELFDATA2MSB;
+	d->big_endian = data == ELFDATA2MSB;
+	c.big_endian = d->big_endian;
 	h->elf64 = cls == ELFCLASS64;
-	uint16_t type = kd_cur_u16_at(&c, 16);
-	h->machine = kd_cur_u16_at(&c, 18);
+	uint16_t type = kd_cursor_u16_at(&c, 16);
+	h->machine = kd_cursor_u16_at(&c, 18);
 	if (h->elf64) {
-		h->phoff = kd_cur_u64_at(&c, 32);
-		h->shoff = kd_cur_u64_at(&c, 40);
-		h->phentsize = kd_cur_u16_at(&c, 54);
-		h->phnum = kd_cur_u16_at(&c, 56);
-		h->shentsize = kd_cur_u16_at(&c, 58);
+		h->phoff = kd_cursor_u64_at(&c, 32);
+		h->shoff = kd_cursor_u64_at(&c, 40);
+		h->phentsize = kd_cursor_u16_at(&c, 54);
+		h->phnum = kd_cursor_u16_at(&c, 56);
+		h->shentsize = kd_cursor_u16_at(&c, 58);
 	} else {
-		h->phoff = kd_cur_u32_at(&c, 28);
-		h->shoff = kd_cur_u32_at(&c, 32);
-		h->phentsize = kd_cur_u16_at(&c, 42);
-		h->phnum = kd_cur_u16_at(&c, 44);
-		h->shentsize = kd_cur_u16_at(&c, 46);
+		h->phoff = kd_cursor_u32_at(&c, 28);
+		h->shoff = kd_cursor_u32_at(&c, 32);
+		h->phentsize = kd_cursor_u16_at(&c, 42);
+		h->phnum = kd_cursor_u16_at(&c, 44);
+		h->shentsize = kd_cursor_u16_at(&c, 46);
 	}
-	struct kd_error *err = kd_cur_error(&c);
+	struct kd_error *err = kd_cursor_error(&c);
 	if (err)
 		return err;
 	if (type != ET_CORE)
@@ -318,9 +320,10 @@ static struct kd_error *extended_phnum(struct kd_vfile *vf,
 	if (err)
 		return err;
 	struct kd_cursor c;
-	kd_cur_init(&c, buf, need, h->shoff, vf->name, "section header", be);
-	h->phnum = kd_cur_u32_at(&c, h->elf64 ? 44 : 28);
-	return kd_cur_error(&c);
+	kd_cursor_init_file(&c, buf, need, h->shoff, vf->name,
+			    "section header", be);
+	h->phnum = kd_cursor_u32_at(&c, h->elf64 ? 44 : 28);
+	return kd_cursor_error(&c);
 }
 
 struct phdr {
@@ -331,19 +334,19 @@ struct phdr {
 static void read_phdr(struct kd_cursor *c, size_t at, int elf64,
 		      struct phdr *p)
 {
-	p->type = kd_cur_u32_at(c, at);
+	p->type = kd_cursor_u32_at(c, at);
 	if (elf64) {
-		p->offset = kd_cur_u64_at(c, at + 8);
-		p->vaddr = kd_cur_u64_at(c, at + 16);
-		p->paddr = kd_cur_u64_at(c, at + 24);
-		p->filesz = kd_cur_u64_at(c, at + 32);
-		p->memsz = kd_cur_u64_at(c, at + 40);
+		p->offset = kd_cursor_u64_at(c, at + 8);
+		p->vaddr = kd_cursor_u64_at(c, at + 16);
+		p->paddr = kd_cursor_u64_at(c, at + 24);
+		p->filesz = kd_cursor_u64_at(c, at + 32);
+		p->memsz = kd_cursor_u64_at(c, at + 40);
 	} else {
-		p->offset = kd_cur_u32_at(c, at + 4);
-		p->vaddr = kd_cur_u32_at(c, at + 8);
-		p->paddr = kd_cur_u32_at(c, at + 12);
-		p->filesz = kd_cur_u32_at(c, at + 16);
-		p->memsz = kd_cur_u32_at(c, at + 20);
+		p->offset = kd_cursor_u32_at(c, at + 4);
+		p->vaddr = kd_cursor_u32_at(c, at + 8);
+		p->paddr = kd_cursor_u32_at(c, at + 12);
+		p->filesz = kd_cursor_u32_at(c, at + 16);
+		p->memsz = kd_cursor_u32_at(c, at + 20);
 	}
 }
 
@@ -444,8 +447,8 @@ static struct kd_error *read_phdrs(struct kd_dump *d, struct elf_dump *e,
 		return &kd_error_nomem;
 	}
 	struct kd_cursor c;
-	kd_cur_init(&c, tab, size, h->phoff, e->vf->name, "program header",
-		    d->big_endian);
+	kd_cursor_init_file(&c, tab, size, h->phoff, e->vf->name,
+			    "program header", d->big_endian);
 	for (uint64_t i = 0; i < h->phnum && !err; i++) {
 		struct phdr p;
 		read_phdr(&c, i * h->phentsize, h->elf64, &p);
@@ -456,7 +459,7 @@ static struct kd_error *read_phdrs(struct kd_dump *d, struct elf_dump *e,
 	}
 	free(owned);
 	if (!err)
-		err = kd_cur_error(&c);
+		err = kd_cursor_error(&c);
 	return err;
 }
 

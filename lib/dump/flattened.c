@@ -34,8 +34,9 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/cursor.h>
+#include <pykdump/vector.h>
 
-#include "cursor.h"
 #include "vfile.h"
 
 #define FLAT_HEADER_SIZE 4096
@@ -63,9 +64,10 @@ int kd_flattened_probe(struct kd_vfile *vf)
 	if (!head)
 		return 0;	/* too short to be flattened */
 	struct kd_cursor c;
-	kd_cur_init(&c, head, sizeof(buf), 0, vf->name, "flattened header", 1);
+	kd_cursor_init_file(&c, head, sizeof(buf), 0, vf->name,
+			    "flattened header", 1);
 	return memcmp(head, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) == 0 &&
-	       kd_cur_u64_at(&c, 16) == 1;
+	       kd_cursor_u64_at(&c, 16) == 1;
 }
 
 /* Index of the piece holding off, or the one after it (npieces if none). */
@@ -143,14 +145,8 @@ static const struct kd_vfile_ops flat_ops = {
 static int piece_push(struct flat_vfile *f, size_t *cap,
 		      const struct flat_piece *p)
 {
-	if (f->npieces == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 1024;
-		struct flat_piece *n = realloc(f->pieces, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		f->pieces = n;
-		*cap = ncap;
-	}
+	if (kd_array_reserve(&f->pieces, cap, f->npieces + 1))
+		return -1;
 	f->pieces[f->npieces++] = *p;
 	return 0;
 }
@@ -171,10 +167,11 @@ static struct kd_error *read_record(struct kd_vfile *s, uint64_t pos,
 		return NULL;
 	}
 	struct kd_cursor c;
-	kd_cur_init(&c, kd_vfile_ptr(s, pos, sizeof(hdr), hdr), sizeof(hdr),
-		    pos, s->name, "flattened record header", 1);
-	int64_t off = (int64_t)kd_cur_u64_at(&c, 0);
-	int64_t size = (int64_t)kd_cur_u64_at(&c, 8);
+	kd_cursor_init_file(&c, kd_vfile_ptr(s, pos, sizeof(hdr), hdr),
+			    sizeof(hdr), pos, s->name,
+			    "flattened record header", 1);
+	int64_t off = (int64_t)kd_cursor_u64_at(&c, 0);
+	int64_t size = (int64_t)kd_cursor_u64_at(&c, 8);
 	if (off == -1 && size == -1) {
 		*kind = REC_END;
 		return NULL;
@@ -208,7 +205,7 @@ static struct kd_error *scan_records(struct flat_vfile *f)
 				return err;
 		}
 		struct flat_piece p;
-		enum rec_kind kind;
+		enum rec_kind kind = REC_EOF;
 		struct kd_error *err = read_record(f->stream, pos, &p, &kind);
 		if (err)
 			return err;

@@ -26,46 +26,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+#include <pykdump/cursor.h>
+#include <pykdump/vector.h>
+
 #include "dump_internal.h"
 
 #define PRSTATUS64_REG 112
 #define PRSTATUS32_REG 72
 #define QEMU_CPUSTATE_CR 392
 
-static int grow_cpus(struct kd_dump *d)
-{
-	struct kd_cpu_state *n = realloc(d->cpus,
-					 (d->ncpus + 1) * sizeof(*n));
-	if (!n)
-		return -1;
-	d->cpus = n;
-	memset(&d->cpus[d->ncpus], 0, sizeof(*n));
-	return 0;
-}
-
 static struct kd_error *parse_prstatus(struct kd_dump *d, struct kd_cursor *c)
 {
 	int w = d->ptr_size == 4 ? 4 : 8;
 	size_t reg = w == 8 ? PRSTATUS64_REG : PRSTATUS32_REG;
 	size_t tail = w == 8 ? 8 : 4;
-	if (c->len < reg + tail) {
+	if (kd_cursor_len(c) < reg + tail) {
 		kd_dump_warn(d, "%s: NT_PRSTATUS note at offset 0x%llx is too "
 			     "short (%zu bytes)", c->file,
-			     (unsigned long long)c->base, c->len);
+			     (unsigned long long)c->base, kd_cursor_len(c));
 		return NULL;
 	}
-	if (grow_cpus(d) < 0)
-		return &kd_error_nomem;
+	struct kd_error *err = kd_array_reserve(&d->cpus, &d->cpus_cap,
+						(size_t)d->ncpus + 1);
+	if (err)
+		return err;
 	struct kd_cpu_state *cpu = &d->cpus[d->ncpus++];
-	cpu->pid = kd_cur_u32_at(c, w == 8 ? 32 : 24);
-	size_t n = (c->len - reg - tail) / w;
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->pid = kd_cursor_u32_at(c, w == 8 ? 32 : 24);
+	size_t n = (kd_cursor_len(c) - reg - tail) / w;
 	if (n > KD_MAX_CPU_REGS)
 		n = KD_MAX_CPU_REGS;
 	for (size_t i = 0; i < n; i++)
-		cpu->regs[i] = kd_cur_word_at(c, reg + i * w, w);
+		cpu->regs[i] = kd_cursor_word_at(c, reg + i * w, w);
 	cpu->nr_regs = (unsigned)n;
-	return kd_cur_error(c);
+	return kd_cursor_error(c);
 }
 
 static struct kd_error *parse_qemu(struct kd_dump *d, struct kd_cursor *c)
@@ -73,16 +67,18 @@ static struct kd_error *parse_qemu(struct kd_dump *d, struct kd_cursor *c)
 	/* Only x86's QEMUCPUState is known; other targets differ. */
 	if (d->machine != EM_X86_64 && d->machine != EM_386)
 		return NULL;
-	if (c->len < QEMU_CPUSTATE_CR + 40 || kd_cur_u32_at(c, 0) != 1)
+	if (kd_cursor_len(c) < QEMU_CPUSTATE_CR + 40 ||
+	    kd_cursor_u32_at(c, 0) != 1)
 		return NULL;
-	uint64_t (*n)[5] = realloc(d->qemu_cr, (d->nqemu + 1) * sizeof(*n));
-	if (!n)
-		return &kd_error_nomem;
-	d->qemu_cr = n;
+	struct kd_error *err = kd_array_reserve(&d->qemu_cr, &d->qemu_cap,
+						(size_t)d->nqemu + 1);
+	if (err)
+		return err;
 	for (int i = 0; i < 5; i++)
-		n[d->nqemu][i] = kd_cur_u64_at(c, QEMU_CPUSTATE_CR + 8 * i);
+		d->qemu_cr[d->nqemu][i] =
+			kd_cursor_u64_at(c, QEMU_CPUSTATE_CR + 8 * i);
 	d->nqemu++;
-	return kd_cur_error(c);
+	return kd_cursor_error(c);
 }
 
 static int name_is(const uint8_t *name, uint32_t namesz, const char *want)
@@ -100,8 +96,8 @@ static struct kd_error *dispatch(struct kd_dump *d, const uint8_t *name,
 	if (type == NT_PRSTATUS && name_is(name, namesz, "CORE"))
 		return parse_prstatus(d, desc);
 	if (name_is(name, namesz, "VMCOREINFO"))
-		return kd_dump_set_vmcoreinfo(d, (const char *)desc->p,
-					      desc->len);
+		return kd_dump_set_vmcoreinfo(d, (const char *)desc->start,
+					      kd_cursor_len(desc));
 	if (name_is(name, namesz, "QEMU"))
 		return parse_qemu(d, desc);
 	return NULL;
@@ -116,21 +112,22 @@ struct kd_error *kd_notes_parse(struct kd_dump *d, const void *buf,
 				size_t len, uint64_t file_off, const char *file)
 {
 	struct kd_cursor c;
-	kd_cur_init(&c, buf, len, file_off, file, "ELF note", d->big_endian);
-	while (kd_cur_left(&c) >= 12) {
-		size_t at = c.pos;
-		uint32_t namesz = kd_cur_u32(&c);
-		uint32_t descsz = kd_cur_u32(&c);
-		uint32_t type = kd_cur_u32(&c);
+	kd_cursor_init_file(&c, buf, len, file_off, file, "ELF note",
+			    d->big_endian);
+	while (kd_cursor_left(&c) >= 12) {
+		size_t at = kd_cursor_pos(&c);
+		uint32_t namesz = kd_cursor_u32(&c);
+		uint32_t descsz = kd_cursor_u32(&c);
+		uint32_t type = kd_cursor_u32(&c);
 		if (namesz == 0 && descsz == 0 && type == 0)
 			break;	/* zero padding after the last note */
-		const uint8_t *name = kd_cur_bytes(&c, pad4(namesz));
+		const uint8_t *name = kd_cursor_bytes(&c, pad4(namesz));
 		/* The last desc may lack its padding. */
-		size_t dlen = pad4(descsz) <= kd_cur_left(&c) ? pad4(descsz)
+		size_t dlen = pad4(descsz) <= kd_cursor_left(&c) ? pad4(descsz)
 							       : descsz;
-		const uint8_t *desc = name ? kd_cur_bytes(&c, dlen) : NULL;
+		const uint8_t *desc = name ? kd_cursor_bytes(&c, dlen) : NULL;
 		if (!desc) {
-			kd_error_destroy(kd_cur_error(&c));
+			kd_error_destroy(kd_cursor_error(&c));
 			kd_dump_warn(d, "%s: ELF note at offset 0x%llx runs past "
 				     "the end of its note area (0x%llx); later "
 				     "notes ignored", file,
@@ -139,8 +136,9 @@ struct kd_error *kd_notes_parse(struct kd_dump *d, const void *buf,
 			return NULL;
 		}
 		struct kd_cursor dc;
-		kd_cur_init(&dc, desc, descsz, file_off + (desc - c.p), file,
-			    "ELF note", d->big_endian);
+		kd_cursor_init_file(&dc, desc, descsz,
+				    file_off + (uint64_t)(desc - c.start),
+				    file, "ELF note", d->big_endian);
 		struct kd_error *err = dispatch(d, name, namesz, type, &dc);
 		if (err)
 			return err;

@@ -4,8 +4,9 @@
  * adapter uses where the page's data is stored, so the pages that share
  * makedumpfile's single zero-page descriptor share one entry).
  *
- * Slots live in one array; a chained hash finds a key, an index-linked
- * list orders slots by use.  Not thread-safe: the owner locks.
+ * Slots live in one array; a hash table (<pykdump/hash_table.h>) maps a
+ * key to its slot, an index-linked list orders slots by use.  Not
+ * thread-safe: the owner locks.
  */
 #ifndef PYKDUMP_DUMP_PAGECACHE_H
 #define PYKDUMP_DUMP_PAGECACHE_H
@@ -13,20 +14,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pykdump/hash_table.h>
+
 struct kd_pagecache_slot {
 	uint64_t key;
 	uint32_t prev, next;	/* use order: head = most recent */
-	uint32_t hnext;		/* hash chain */
 	int used;
 };
+
+/* key -> slot: one entry per used slot. */
+struct kd_page_ent {
+	uint64_t key;
+	uint32_t slot;		/* slot index + 1 */
+};
+
+KD_HASH_TABLE_DEFINE_U64(kd_page_index, struct kd_page_ent, key, slot)
 
 struct kd_pagecache {
 	size_t page_size;
 	uint32_t nslots;
-	uint32_t nbuckets;	/* power of two */
 	uint8_t *data;		/* nslots * page_size */
 	struct kd_pagecache_slot *slots;
-	uint32_t *buckets;
+	struct kd_page_index index;
 	uint32_t head, tail;
 	uint64_t hits, misses;
 };

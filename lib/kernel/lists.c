@@ -21,6 +21,7 @@
 #include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "kernel_internal.h"
 
@@ -33,21 +34,17 @@ void kd_addr_list_free(struct kd_addr_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Room for one more; the index array, once there, has the same
+ * capacity as the addresses (l->cap). */
 static struct kd_error *grow(struct kd_addr_list *l, int with_index)
 {
-	size_t cap = l->cap ? l->cap * 2 : 64;
-	uint64_t *a = realloc(l->addrs, cap * sizeof(*a));
-	if (!a)
-		return &kd_error_nomem;
-	l->addrs = a;
-	if (with_index || l->index) {
-		uint64_t *ix = realloc(l->index, cap * sizeof(*ix));
-		if (!ix)
-			return &kd_error_nomem;
-		l->index = ix;
-	}
-	l->cap = cap;
-	return NULL;
+	size_t cap = l->cap, icap = l->index ? l->cap : 0;
+	struct kd_error *err = kd_array_reserve(&l->addrs, &cap, l->n + 1);
+	if (!err && (with_index || l->index))
+		err = kd_array_reserve(&l->index, &icap, cap);
+	if (!err)
+		l->cap = cap;
+	return err;
 }
 
 struct kd_error *kd_addr_list_push(struct kd_addr_list *l, uint64_t addr)

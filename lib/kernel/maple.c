@@ -44,7 +44,7 @@ struct maple_walk {
 	const struct kd_memsrc *src;
 	const struct kd_maple_layout *lay;
 	size_t maxel;
-	struct kd_addr_set seen;
+	struct kd_u64_set seen;
 	struct kd_addr_list *out;
 	uint8_t *node;			/* one node per depth */
 };
@@ -183,7 +183,7 @@ struct kd_error *kd_maple_walk_src(const struct kd_memsrc *src,
 		return &kd_error_nomem;
 	err = node(&w, root, 0, type_max(lay, ENODE_TYPE(root)), 0);
 	free(w.node);
-	kd_addr_set_free(&w.seen);
+	kd_u64_set_deinit(&w.seen);
 	return err;
 }
 

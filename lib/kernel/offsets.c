@@ -18,6 +18,7 @@
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
+#include <pykdump/vector.h>
 
 #define NAME_MAX_LEN 256
 
@@ -25,7 +26,7 @@
 
 struct hidden {
 	char **type, **path;	/* "char_device_struct", "cdev" */
-	size_t n;
+	size_t n, type_cap, path_cap;
 };
 
 static struct hidden hidden_members;
@@ -44,21 +45,19 @@ static const char *bare(const char *type)
 static void hidden_add(char *item)
 {
 	char *dot = strchr(item, '.');
-	char **t, **p;
 	if (!dot || dot == item || !dot[1])
 		return;
 	*dot = '\0';
-	t = realloc(hidden_members.type, (hidden_members.n + 1) * sizeof(*t));
-	if (t)
-		hidden_members.type = t;
-	p = realloc(hidden_members.path, (hidden_members.n + 1) * sizeof(*p));
-	if (p)
-		hidden_members.path = p;
-	if (!t || !p)
+	size_t n = hidden_members.n;
+	if (kd_array_reserve(&hidden_members.type, &hidden_members.type_cap,
+			     n + 1) ||
+	    kd_array_reserve(&hidden_members.path, &hidden_members.path_cap,
+			     n + 1))
 		return;
-	t[hidden_members.n] = strdup(bare(item));
-	p[hidden_members.n] = strdup(dot + 1);
-	if (t[hidden_members.n] && p[hidden_members.n])
+	char **t = hidden_members.type, **p = hidden_members.path;
+	t[n] = strdup(bare(item));
+	p[n] = strdup(dot + 1);
+	if (t[n] && p[n])
 		hidden_members.n++;
 }
 

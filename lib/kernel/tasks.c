@@ -19,6 +19,7 @@
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
+#include <pykdump/vector.h>
 
 #include "kernel_internal.h"
 
@@ -164,14 +165,8 @@ struct task_vec {
 static int push(struct kd_session *s, const struct kd_task_layout *l,
 		struct task_vec *tv, uint64_t task)
 {
-	if (tv->n == tv->cap) {
-		size_t cap = tv->cap ? 2 * tv->cap : 256;
-		void *p = realloc(tv->v, cap * sizeof(*tv->v));
-		if (!p)
-			return 0;
-		tv->v = p;
-		tv->cap = cap;
-	}
+	if (kd_array_reserve(&tv->v, &tv->cap, tv->n + 1))
+		return 0;
 	if (fill_ref(s, l, task, &tv->v[tv->n]))
 		tv->n++;
 	return 1;

@@ -24,69 +24,22 @@
 #include <pykdump/offsets.h>
 #include <pykdump/readers.h>
 #include <pykdump/types.h>
+#include <pykdump/vector.h>
 
 #include "kernel_internal.h"
 
-/* ---- a visited set (open addressing, never holds 0) ---- */
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
-}
-
-static int set_insert(struct kd_addr_set *s, uint64_t a);
-
-static int set_grow(struct kd_addr_set *s)
-{
-	struct kd_addr_set old = *s;
-	s->cap = old.cap ? old.cap * 2 : 256;
-	s->v = calloc(s->cap, sizeof(*s->v));
-	s->n = 0;
-	if (!s->v)
-		return -1;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.v[i])
-			set_insert(s, old.v[i]);
-	free(old.v);
-	return 0;
-}
-
-/* 1 inserted, 0 already present, -1 no memory. */
-static int set_insert(struct kd_addr_set *s, uint64_t a)
-{
-	if ((s->n + 1) * 2 > s->cap && set_grow(s))
-		return -1;
-	size_t i = mix(a) & (s->cap - 1);
-	while (s->v[i]) {
-		if (s->v[i] == a)
-			return 0;
-		i = (i + 1) & (s->cap - 1);
-	}
-	s->v[i] = a;
-	s->n++;
-	return 1;
-}
-
-void kd_addr_set_free(struct kd_addr_set *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-struct kd_error *kd_walk_visit(struct kd_addr_set *seen, uint64_t node,
+struct kd_error *kd_walk_visit(struct kd_u64_set *seen, uint64_t node,
 			       const char *what)
 {
-	int r = set_insert(seen, node);
-	if (r < 0)
-		return &kd_error_nomem;
-	if (r == 0)
+	bool added;
+	struct kd_error *err = kd_u64_set_add(seen, node, &added);
+	if (err)
+		return err;
+	if (!added)
 		return kd_error_create(KD_ERR_CYCLE,
 				       "%s node %llx seen twice (a cycle)",
 				       what, (unsigned long long)node);
-	if (seen->n % KD_WALK_CANCEL_EVERY == 0)
+	if (seen->count % KD_WALK_CANCEL_EVERY == 0)
 		return kd_cancel_check();
 	return NULL;
 }
@@ -108,7 +61,7 @@ struct rb_walk {
 	const struct kd_rb_layout *lay;
 	uint64_t entry_off;
 	size_t maxel;
-	struct kd_addr_set seen;
+	struct kd_u64_set seen;
 	struct kd_addr_list *out;
 	uint64_t *stack;
 	size_t sp, scap;
@@ -118,14 +71,10 @@ static struct kd_error *push(struct rb_walk *w, uint64_t node)
 {
 	if (!node)
 		return NULL;
-	if (w->sp == w->scap) {
-		size_t cap = w->scap ? w->scap * 2 : 64;
-		uint64_t *st = realloc(w->stack, cap * sizeof(*st));
-		if (!st)
-			return &kd_error_nomem;
-		w->stack = st;
-		w->scap = cap;
-	}
+	struct kd_error *err = kd_array_reserve(&w->stack, &w->scap,
+						w->sp + 1);
+	if (err)
+		return err;
 	w->stack[w->sp++] = node;
 	return NULL;
 }
@@ -197,7 +146,7 @@ struct kd_error *kd_rbtree_walk_src(const struct kd_memsrc *src,
 	err = flags & KD_WALK_INORDER ? rb_inorder(&w, node)
 				      : rb_preorder(&w, node);
 	free(w.stack);
-	kd_addr_set_free(&w.seen);
+	kd_u64_set_deinit(&w.seen);
 	return err;
 }
 
@@ -207,7 +156,7 @@ struct xa_walk {
 	const struct kd_memsrc *src;
 	const struct kd_xa_layout *lay;
 	size_t maxel;
-	struct kd_addr_set seen;
+	struct kd_u64_set seen;
 	struct kd_addr_list *out;
 	uint64_t *slots;	/* one node's slots, reused per level */
 };
@@ -302,7 +251,7 @@ struct kd_error *kd_xarray_walk_src(const struct kd_memsrc *src,
 	else if (head && !xa_is_internal(lay, head))
 		err = kd_addr_list_push_index(ret, head, 0);
 	free(w.slots);
-	kd_addr_set_free(&w.seen);
+	kd_u64_set_deinit(&w.seen);
 	return err;
 }
 

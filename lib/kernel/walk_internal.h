@@ -7,6 +7,7 @@
 #ifndef PYKDUMP_WALK_INTERNAL_H
 #define PYKDUMP_WALK_INTERNAL_H
 
+#include <pykdump/hash_table.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/memsrc.h>
 
@@ -86,16 +87,12 @@ struct kd_error *kd_maple_walk_src(const struct kd_memsrc *src,
 				   uint64_t tree, size_t maxel,
 				   struct kd_addr_list *ret);
 
-/* The trees' one cycle check: a set of the nodes visited; kd_walk_visit
- * fails with KD_ERR_CYCLE on a node seen before (and checks for
- * cancellation now and then). */
-struct kd_addr_set {
-	uint64_t *v;
-	size_t cap, n;
-};
-struct kd_error *kd_walk_visit(struct kd_addr_set *seen, uint64_t node,
+/* The trees' one cycle check: a set of the nodes visited (nodes are
+ * never 0; kd_u64_set_deinit frees it); kd_walk_visit fails with
+ * KD_ERR_CYCLE on a node seen before (and checks for cancellation now
+ * and then). */
+struct kd_error *kd_walk_visit(struct kd_u64_set *seen, uint64_t node,
 			       const char *what);
-void kd_addr_set_free(struct kd_addr_set *s);
 /* KD_ERR_LIMIT when l already holds maxel (0: KD_MAXEL_DEFAULT). */
 struct kd_error *kd_walk_limit(const struct kd_addr_list *l, size_t maxel,
 			       const char *what);

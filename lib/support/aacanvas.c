@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "aacanvas.h"
 
 #define REPLACEMENT 0xfffd
@@ -104,16 +106,8 @@ void aa_canvas_deinit(struct aa_canvas *cv)
 
 static int grow_rows(struct aa_canvas *cv, size_t h)
 {
-	if (h > cv->cap) {
-		size_t cap = cv->cap ? cv->cap : 8;
-		while (cap < h)
-			cap *= 2;
-		struct aa_row *rows = realloc(cv->rows, cap * sizeof(*rows));
-		if (!rows)
-			return -1;
-		cv->rows = rows;
-		cv->cap = cap;
-	}
+	if (kd_array_reserve(&cv->rows, &cv->cap, h))
+		return -1;
 	for (; cv->h < h; cv->h++)
 		cv->rows[cv->h] = (struct aa_row){ 0 };
 	return 0;
@@ -125,16 +119,8 @@ static int grow_row(struct aa_canvas *cv, size_t y, size_t len)
 	if (grow_rows(cv, y + 1) < 0)
 		return -1;
 	struct aa_row *r = &cv->rows[y];
-	if (len > r->cap) {
-		size_t cap = r->cap ? r->cap : 16;
-		while (cap < len)
-			cap *= 2;
-		uint32_t *c = realloc(r->c, cap * sizeof(*c));
-		if (!c)
-			return -1;
-		r->c = c;
-		r->cap = cap;
-	}
+	if (kd_array_reserve(&r->c, &r->cap, len))
+		return -1;
 	for (; r->len < len; r->len++)
 		r->c[r->len] = ' ';
 	return 0;

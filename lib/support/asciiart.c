@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <pykdump/asciiart.h>
+#include <pykdump/vector.h>
 
 #include "aacanvas.h"
 
@@ -48,15 +49,8 @@ struct kd_aa_node {
 
 static int node_attach(struct kd_aa_node *parent, struct kd_aa_node *child)
 {
-	if (parent->n == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 4;
-		struct kd_aa_node **c =
-			realloc(parent->children, cap * sizeof(*c));
-		if (!c)
-			return -1;
-		parent->children = c;
-		parent->cap = cap;
-	}
+	if (kd_array_reserve(&parent->children, &parent->cap, parent->n + 1))
+		return -1;
 	parent->children[parent->n++] = child;
 	child->parent = parent;
 	return 0;
@@ -558,14 +552,8 @@ void kd_aa_frame_destroy(struct kd_aa_frame *frame)
 
 static struct frame_item *frame_new_item(struct kd_aa_frame *f)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 4;
-		struct frame_item *it = realloc(f->items, cap * sizeof(*it));
-		if (!it)
-			return NULL;
-		f->items = it;
-		f->cap = cap;
-	}
+	if (kd_array_reserve(&f->items, &f->cap, f->n + 1))
+		return NULL;
 	memset(&f->items[f->n], 0, sizeof(f->items[0]));
 	return &f->items[f->n];
 }

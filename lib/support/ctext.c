@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "ctext.h"
 
 struct lexer {
@@ -24,14 +26,8 @@ struct lexer {
 
 static int add_line(struct ctext *ct, size_t *cap, size_t off)
 {
-	if (ct->nlines == *cap) {
-		size_t n = *cap ? *cap * 2 : 64;
-		size_t *ls = realloc(ct->line_start, n * sizeof(*ls));
-		if (!ls)
-			return -1;
-		ct->line_start = ls;
-		*cap = n;
-	}
+	if (kd_array_reserve(&ct->line_start, cap, ct->nlines + 1))
+		return -1;
 	ct->line_start[ct->nlines++] = off;
 	return 0;
 }
@@ -90,14 +86,8 @@ static int emit(struct lexer *lx, enum ctok_kind kind, size_t start,
 		size_t end)
 {
 	struct ctext *ct = lx->ct;
-	if (ct->ntoks == lx->cap) {
-		size_t n = lx->cap ? lx->cap * 2 : 256;
-		struct ctok *toks = realloc(ct->toks, n * sizeof(*toks));
-		if (!toks)
-			return -1;
-		ct->toks = toks;
-		lx->cap = n;
-	}
+	if (kd_array_reserve(&ct->toks, &lx->cap, ct->ntoks + 1))
+		return -1;
 	/* Tokens come in text order, so the line only moves forward. */
 	while (lx->line + 1 < ct->nlines && ct->line_start[lx->line + 1] <= start)
 		lx->line++;

@@ -3,9 +3,8 @@
  * The problem log: see include/pykdump/log.h.
  *
  * Each kind keeps its messages in an array in the order first added,
- * with an open-addressing index (slot = 1 + array position, 0 = empty)
- * so the duplicate check stays O(1) however many messages there are.
- * The index is rebuilt at twice the array size when half full.
+ * with a hash table of them (<pykdump/hash_table.h>) so the duplicate
+ * check stays O(1) however many messages there are.
  *
  * The summary text follows PyKdump's logging.py exactly: 78-column rules
  * centred as Python's str.center() centres (the spare fill character
@@ -18,16 +17,24 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <pykdump/hash_table.h>
 #include <pykdump/log.h>
+#include <pykdump/vector.h>
 
 #define RULE_WIDTH 78
+
+/* The messages kept, by their text (msgs' copies). */
+struct msg_ent {
+	const char *msg;
+};
+
+KD_HASH_TABLE_DEFINE_STR(msg_index, struct msg_ent, msg)
 
 struct log_list {
 	char **msgs;
 	size_t n, cap;
 	size_t dropped;
-	uint32_t *slots;
-	size_t nslots;		/* power of two, or 0 */
+	struct msg_index index;
 };
 
 struct kd_log {
@@ -37,69 +44,26 @@ struct kd_log {
 	void *sink_arg;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-/* Slot holding msg, or the empty slot where it would go. */
-static uint32_t *list_slot(const struct log_list *l, const char *msg)
-{
-	size_t mask = l->nslots - 1;
-	for (size_t i = hash_str(msg) & mask;; i = (i + 1) & mask) {
-		uint32_t s = l->slots[i];
-		if (!s || strcmp(l->msgs[s - 1], msg) == 0)
-			return &l->slots[i];
-	}
-}
-
-static int list_reindex(struct log_list *l, size_t nslots)
-{
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
-	if (!slots)
-		return -1;
-	free(l->slots);
-	l->slots = slots;
-	l->nslots = nslots;
-	for (size_t i = 0; i < l->n; i++)
-		*list_slot(l, l->msgs[i]) = (uint32_t)(i + 1);
-	return 0;
-}
-
-static int list_reserve(struct log_list *l)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **msgs = realloc(l->msgs, cap * sizeof(*msgs));
-		if (!msgs)
-			return -1;
-		l->msgs = msgs;
-		l->cap = cap;
-	}
-	if ((l->n + 1) * 2 > l->nslots)
-		return list_reindex(l, l->nslots ? l->nslots * 2 : 32);
-	return 0;
-}
-
 /* Keep msg unless already kept; the dedup of PyLog._addtocache. */
 static struct kd_error *list_add(struct log_list *l, const char *msg)
 {
-	if (l->nslots && *list_slot(l, msg))
+	uint64_t hash = msg_index_key_hash(msg);
+	if (msg_index_find(&l->index, msg, hash))
 		return NULL;
 	if (l->n >= KD_LOG_MAX_ENTRIES) {
 		l->dropped++;
 		return NULL;
 	}
-	if (list_reserve(l) < 0)
-		return &kd_error_nomem;
+	struct kd_error *err;
+	if ((err = kd_array_reserve(&l->msgs, &l->cap, l->n + 1)) ||
+	    (err = msg_index_reserve(&l->index, l->n + 1)))
+		return err;
 	char *copy = strdup(msg);
 	if (!copy)
 		return &kd_error_nomem;
 	l->msgs[l->n++] = copy;
-	*list_slot(l, copy) = (uint32_t)l->n;
+	msg_index_fill(&l->index, msg_index_slot(&l->index, copy, hash),
+		       &(struct msg_ent){ copy });
 	return NULL;
 }
 
@@ -108,7 +72,7 @@ static void list_clear(struct log_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->msgs[i]);
 	free(l->msgs);
-	free(l->slots);
+	msg_index_deinit(&l->index);
 	memset(l, 0, sizeof(*l));
 }
 

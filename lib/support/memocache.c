@@ -14,8 +14,8 @@
  *
  *   struct memo_entry | key '\0' | type name '\0' | pad | value
  *
- * chained in a hash table (buckets double when the count passes the bucket
- * count) and on an LRU list, most recently used at the head.  Each entry
+ * in a hash table by key (<pykdump/hash_table.h>) and on an LRU list, most
+ * recently used at the head.  Each entry
  * is charged its whole allocation against the byte budget; a put that
  * passes the budget evicts from the tail.
  */
@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/hash_table.h>
 #include <pykdump/memocache.h>
+#include <pykdump/vector.h>
 
 struct memo_entry {
-	struct memo_entry *hnext;	/* hash chain */
 	struct memo_entry *prev, *next;	/* LRU, head = most recent */
-	uint64_t hash;
 	unsigned flags;
 	size_t len;			/* value length */
 	size_t charge;			/* bytes counted against the limit */
@@ -45,6 +45,14 @@ struct registration {
 	void *owner;
 };
 
+/* The store's entries by key. */
+struct memo_slot {
+	const char *key;	/* entry->key */
+	struct memo_entry *entry;
+};
+
+KD_HASH_TABLE_DEFINE_STR(memo_index, struct memo_slot, key)
+
 struct kd_memocache {
 	int live;
 	uint64_t generation;
@@ -54,21 +62,11 @@ struct kd_memocache {
 	int next_id;
 	int purging;
 
-	struct memo_entry **buckets;
-	size_t nbuckets;		/* power of two, or 0 */
-	size_t nentries;
+	struct memo_index index;
 	struct memo_entry *lru_head, *lru_tail;
 	size_t bytes, limit;
 	uint64_t hits, misses, evictions, purged;
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
 
 struct kd_error *kd_memocache_create(int live, struct kd_memocache **ret)
 {
@@ -93,7 +91,7 @@ void kd_memocache_destroy(struct kd_memocache *mc)
 		free(e);
 		e = next;
 	}
-	free(mc->buckets);
+	memo_index_deinit(&mc->index);
 	free(mc->regs);
 	free(mc);
 }
@@ -124,15 +122,10 @@ struct kd_error *kd_memocache_register(struct kd_memocache *mc,
 		return kd_error_create(KD_ERR_INVALID,
 				       "memocache: bad registration (flags 0x%x%s)",
 				       flags, purge ? "" : ", no purge callback");
-	if (mc->nregs == mc->capregs) {
-		size_t cap = mc->capregs ? mc->capregs * 2 : 8;
-		struct registration *regs =
-			realloc(mc->regs, cap * sizeof(*regs));
-		if (!regs)
-			return &kd_error_nomem;
-		mc->regs = regs;
-		mc->capregs = cap;
-	}
+	struct kd_error *err = kd_array_reserve(&mc->regs, &mc->capregs,
+						mc->nregs + 1);
+	if (err)
+		return err;
 	mc->regs[mc->nregs++] = (struct registration){
 		.id = mc->next_id, .flags = flags,
 		.purge = purge, .owner = owner,
@@ -179,20 +172,11 @@ static void registry_purge(struct kd_memocache *mc, unsigned flags,
 
 /* ---- generic store ---- */
 
-static struct memo_entry **bucket_of(struct kd_memocache *mc, uint64_t hash)
-{
-	return &mc->buckets[hash & (mc->nbuckets - 1)];
-}
-
 static struct memo_entry *store_find(struct kd_memocache *mc, const char *key)
 {
-	if (!mc->nbuckets)
-		return NULL;
-	uint64_t hash = hash_str(key);
-	for (struct memo_entry *e = *bucket_of(mc, hash); e; e = e->hnext)
-		if (e->hash == hash && strcmp(e->key, key) == 0)
-			return e;
-	return NULL;
+	struct memo_slot *slot = memo_index_find(&mc->index, key,
+						 memo_index_key_hash(key));
+	return slot ? slot->entry : NULL;
 }
 
 static void lru_unlink(struct kd_memocache *mc, struct memo_entry *e)
@@ -221,12 +205,10 @@ static void lru_push_head(struct kd_memocache *mc, struct memo_entry *e)
 
 static void store_remove(struct kd_memocache *mc, struct memo_entry *e)
 {
-	struct memo_entry **pp = bucket_of(mc, e->hash);
-	while (*pp != e)
-		pp = &(*pp)->hnext;
-	*pp = e->hnext;
+	memo_index_remove(&mc->index,
+			  memo_index_find(&mc->index, e->key,
+					  memo_index_key_hash(e->key)));
 	lru_unlink(mc, e);
-	mc->nentries--;
 	mc->bytes -= e->charge;
 	free(e);
 }
@@ -237,22 +219,6 @@ static void store_evict_to(struct kd_memocache *mc, size_t budget)
 		store_remove(mc, mc->lru_tail);
 		mc->evictions++;
 	}
-}
-
-static int store_grow(struct kd_memocache *mc)
-{
-	size_t n = mc->nbuckets ? mc->nbuckets * 2 : 64;
-	struct memo_entry **buckets = calloc(n, sizeof(*buckets));
-	if (!buckets)
-		return -1;
-	for (struct memo_entry *e = mc->lru_head; e; e = e->next) {
-		e->hnext = buckets[e->hash & (n - 1)];
-		buckets[e->hash & (n - 1)] = e;
-	}
-	free(mc->buckets);
-	mc->buckets = buckets;
-	mc->nbuckets = n;
-	return 0;
 }
 
 static size_t align_up(size_t n, size_t a)
@@ -287,7 +253,6 @@ static struct memo_entry *entry_build(const char *type_name, const char *key,
 	e->len = len;
 	e->flags = flags;
 	e->charge = voff + len;
-	e->hash = hash_str(key);
 	return e;
 }
 
@@ -312,16 +277,18 @@ struct kd_error *kd_memo_put_typed(struct kd_memocache *mc,
 		free(e);
 		return NULL;
 	}
-	if (mc->nentries >= mc->nbuckets && store_grow(mc) < 0) {
+	struct kd_error *err = memo_index_reserve(&mc->index,
+						  mc->index.count + 1);
+	if (err) {
 		free(e);
-		return &kd_error_nomem;
+		return err;
 	}
 	store_evict_to(mc, mc->limit - e->charge);
-	struct memo_entry **b = bucket_of(mc, e->hash);
-	e->hnext = *b;
-	*b = e;
+	memo_index_fill(&mc->index,
+			memo_index_slot(&mc->index, e->key,
+					memo_index_key_hash(e->key)),
+			&(struct memo_slot){ e->key, e });
 	lru_push_head(mc, e);
-	mc->nentries++;
 	mc->bytes += e->charge;
 	return NULL;
 }
@@ -412,7 +379,7 @@ void kd_memo_stats(const struct kd_memocache *mc, struct kd_memo_stats *ret)
 	for (size_t i = 0; i < mc->nregs; i++)
 		live += mc->regs[i].purge != NULL;
 	*ret = (struct kd_memo_stats){
-		.entries = mc->nentries, .bytes = mc->bytes,
+		.entries = mc->index.count, .bytes = mc->bytes,
 		.limit = mc->limit, .hits = mc->hits, .misses = mc->misses,
 		.evictions = mc->evictions, .purged = mc->purged,
 		.registered = live,

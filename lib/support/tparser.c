@@ -8,17 +8,21 @@
  *
  *   entries   array in text order; a #define of a name already present
  *             updates that entry in place (and its sequence number)
- *   by name   open-addressing index, slot = 1 + entry position
- *   by value  the same, built once parsing is over, mapping each number
- *             to the entry with the highest sequence number (the name
- *             defined last with it, as the original's reverse dict does)
+ *   by name   hash table (<pykdump/hash_table.h>): name -> entry
+ *             position + 1
+ *   by value  the same by number, built once parsing is over, mapping
+ *             each number to the entry with the highest sequence number
+ *             (the name defined last with it, as the original's reverse
+ *             dict does)
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/hash_table.h>
 #include <pykdump/tparser.h>
+#include <pykdump/vector.h>
 
 #include "cexpr.h"
 #include "ctext.h"
@@ -29,11 +33,58 @@ struct centry {
 	uint64_t seq;		/* when (last) defined */
 };
 
+/* ---- the two indexes ---- */
+
+/* A name as the tokens give it: not NUL-terminated. */
+struct name_key {
+	const char *s;
+	size_t len;
+};
+
+static uint64_t name_key_hash(struct name_key k)
+{
+	return kd_name_hash(k.s, k.len);
+}
+
+struct name_ent {
+	const char *name;	/* the entry's own copy */
+	uint32_t i;		/* entry position + 1 */
+};
+
+KD_HASH_TABLE_DEFINE_BY(name_index, struct name_ent, struct name_key,
+			name_key_hash,
+			((struct name_key){ e->name, strlen(e->name) }),
+			strncmp(e->name, key.s, key.len) == 0 &&
+			e->name[key.len] == '\0',
+			!e->i)
+
+struct value_key {
+	int64_t value;
+	int is_unsigned;
+};
+
+static uint64_t value_key_hash(struct value_key k)
+{
+	return kd_hash_mix(kd_hash_u64((uint64_t)k.value),
+			   (uint64_t)k.is_unsigned);
+}
+
+struct value_ent {
+	struct value_key v;
+	uint32_t i;		/* entry position + 1 */
+};
+
+KD_HASH_TABLE_DEFINE_BY(value_index, struct value_ent, struct value_key,
+			value_key_hash, e->v,
+			e->v.value == key.value &&
+			e->v.is_unsigned == key.is_unsigned,
+			!e->i)
+
 struct kd_cconsts {
 	struct centry *e;
 	size_t n, cap;
-	uint32_t *by_name, *by_value;
-	size_t nslots;		/* of both indexes; power of two */
+	struct name_index by_name;
+	struct value_index by_value;
 	struct kd_cskip *skips;
 	size_t nskips, capskips;
 	char *tag;
@@ -43,82 +94,13 @@ struct kd_cconsts {
 
 /* ---- the table ---- */
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-static uint64_t hash_number(int64_t value, int is_unsigned)
-{
-	uint64_t h = (uint64_t)value * 0x9e3779b97f4a7c15ULL;
-	return (h ^ (h >> 29)) + (uint64_t)is_unsigned;
-}
-
-static uint32_t *name_slot(const struct kd_cconsts *t, const char *s,
-			   size_t len)
-{
-	size_t mask = t->nslots - 1;
-	for (size_t i = hash_bytes(s, len) & mask;; i = (i + 1) & mask) {
-		uint32_t k = t->by_name[i];
-		const char *name = k ? t->e[k - 1].pub.name : NULL;
-		if (!k || (strncmp(name, s, len) == 0 && name[len] == '\0'))
-			return &t->by_name[i];
-	}
-}
-
-static uint32_t *value_slot(const struct kd_cconsts *t, int64_t value,
-			    int is_unsigned)
-{
-	size_t mask = t->nslots - 1;
-	for (size_t i = hash_number(value, is_unsigned) & mask;;
-	     i = (i + 1) & mask) {
-		uint32_t k = t->by_value[i];
-		if (!k || (t->e[k - 1].pub.value == value &&
-			   t->e[k - 1].pub.is_unsigned == is_unsigned))
-			return &t->by_value[i];
-	}
-}
-
 static struct centry *table_lookup(const struct kd_cconsts *t, const char *s,
 				   size_t len)
 {
-	if (!t->nslots)
-		return NULL;
-	uint32_t k = *name_slot(t, s, len);
-	return k ? &t->e[k - 1] : NULL;
-}
-
-static int table_reindex(struct kd_cconsts *t, size_t nslots)
-{
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
-	if (!slots)
-		return -1;
-	free(t->by_name);
-	t->by_name = slots;
-	t->nslots = nslots;
-	for (size_t i = 0; i < t->n; i++) {
-		const char *name = t->e[i].pub.name;
-		*name_slot(t, name, strlen(name)) = (uint32_t)(i + 1);
-	}
-	return 0;
-}
-
-static int table_reserve(struct kd_cconsts *t)
-{
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct centry *e = realloc(t->e, cap * sizeof(*e));
-		if (!e)
-			return -1;
-		t->e = e;
-		t->cap = cap;
-	}
-	if ((t->n + 1) * 2 > t->nslots)
-		return table_reindex(t, t->nslots ? t->nslots * 2 : 64);
-	return 0;
+	struct name_key k = { s, len };
+	const struct name_ent *ne = name_index_find(&t->by_name, k,
+						    name_index_key_hash(k));
+	return ne ? &t->e[ne->i - 1] : NULL;
 }
 
 static void cval_number(struct cval v, int64_t *value, int *is_unsigned)
@@ -133,15 +115,22 @@ static struct kd_error *table_set(struct kd_cconsts *t, const struct ctok *tok,
 {
 	struct centry *e = table_lookup(t, tok->s, tok->len);
 	if (!e) {
-		if (table_reserve(t) < 0)
-			return &kd_error_nomem;
+		struct kd_error *err;
+		if ((err = kd_array_reserve(&t->e, &t->cap, t->n + 1)) ||
+		    (err = name_index_reserve(&t->by_name, t->n + 1)))
+			return err;
 		char *name = strndup(tok->s, tok->len);
 		if (!name)
 			return &kd_error_nomem;
 		e = &t->e[t->n++];
 		memset(e, 0, sizeof(*e));
 		e->pub.name = name;
-		*name_slot(t, name, tok->len) = (uint32_t)t->n;
+		struct name_ent ne = { name, (uint32_t)t->n };
+		struct name_key k = { name, tok->len };
+		name_index_fill(&t->by_name,
+				name_index_slot(&t->by_name, k,
+						name_index_key_hash(k)),
+				&ne);
 	}
 	e->cv = v;
 	e->seq = ++t->seq;
@@ -150,20 +139,25 @@ static struct kd_error *table_set(struct kd_cconsts *t, const struct ctok *tok,
 	return NULL;
 }
 
-static int table_index_values(struct kd_cconsts *t)
+/* By value: each number to the entry with the highest sequence number
+ * (the name defined last with it). */
+static struct kd_error *table_index_values(struct kd_cconsts *t)
 {
-	if (!t->nslots)
-		return 0;
-	t->by_value = calloc(t->nslots, sizeof(*t->by_value));
-	if (!t->by_value)
-		return -1;
+	struct kd_error *err = value_index_reserve(&t->by_value, t->n);
+	if (err)
+		return err;
 	for (size_t i = 0; i < t->n; i++) {
-		uint32_t *k = value_slot(t, t->e[i].pub.value,
-					 t->e[i].pub.is_unsigned);
-		if (!*k || t->e[*k - 1].seq < t->e[i].seq)
-			*k = (uint32_t)(i + 1);
+		struct value_ent ve = { { t->e[i].pub.value,
+					  t->e[i].pub.is_unsigned },
+					(uint32_t)(i + 1) };
+		uint64_t hash = value_index_key_hash(ve.v);
+		struct value_ent *s = value_index_slot(&t->by_value, ve.v, hash);
+		if (!s->i)
+			value_index_fill(&t->by_value, s, &ve);
+		else if (t->e[s->i - 1].seq < t->e[i].seq)
+			s->i = ve.i;
 	}
-	return 0;
+	return NULL;
 }
 
 static struct kd_error *table_skip(struct kd_cconsts *t, const struct ctok *tok,
@@ -171,20 +165,12 @@ static struct kd_error *table_skip(struct kd_cconsts *t, const struct ctok *tok,
 {
 	if (!reason)
 		return &kd_error_nomem;
-	if (t->nskips == t->capskips) {
-		size_t cap = t->capskips ? t->capskips * 2 : 16;
-		struct kd_cskip *s = realloc(t->skips, cap * sizeof(*s));
-		if (!s) {
-			free(reason);
-			return &kd_error_nomem;
-		}
-		t->skips = s;
-		t->capskips = cap;
-	}
-	char *name = strndup(tok->s, tok->len);
+	struct kd_error *err = kd_array_reserve(&t->skips, &t->capskips,
+						t->nskips + 1);
+	char *name = err ? NULL : strndup(tok->s, tok->len);
 	if (!name) {
 		free(reason);
-		return &kd_error_nomem;
+		return err ? err : &kd_error_nomem;
 	}
 	t->skips[t->nskips++] = (struct kd_cskip){
 		.name = name, .line = line, .reason = reason,
@@ -212,8 +198,8 @@ void kd_cconsts_destroy(struct kd_cconsts *t)
 		free((char *)t->skips[i].reason);
 	}
 	free(t->e);
-	free(t->by_name);
-	free(t->by_value);
+	name_index_deinit(&t->by_name);
+	value_index_deinit(&t->by_value);
 	free(t->skips);
 	free(t->tag);
 	free(t);
@@ -241,10 +227,12 @@ const struct kd_cconst *kd_cconsts_find(const struct kd_cconsts *t,
 const struct kd_cconst *kd_cconsts_by_value(const struct kd_cconsts *t,
 					    int64_t value, int is_unsigned)
 {
-	if (!t || !t->by_value)
+	if (!t)
 		return NULL;
-	uint32_t k = *value_slot(t, value, !!is_unsigned);
-	return k ? &t->e[k - 1].pub : NULL;
+	struct value_key k = { value, !!is_unsigned };
+	const struct value_ent *ve = value_index_find(&t->by_value, k,
+						      value_index_key_hash(k));
+	return ve ? &t->e[ve->i - 1].pub : NULL;
 }
 
 const char *kd_cconsts_tag(const struct kd_cconsts *t)
@@ -342,9 +330,10 @@ static struct kd_error *table_create(unsigned long_size,
 static struct kd_error *table_finish(struct kd_cconsts *t,
 				     struct kd_cconsts **ret)
 {
-	if (table_index_values(t) < 0) {
+	struct kd_error *err = table_index_values(t);
+	if (err) {
 		kd_cconsts_destroy(t);
-		return &kd_error_nomem;
+		return err;
 	}
 	*ret = t;
 	return NULL;

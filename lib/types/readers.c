@@ -21,102 +21,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/hash_table.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
 #include "readers_internal.h"
 
-/* ---- a small string-keyed hash (chained, doubling) ---- */
+/* ---- a small string-keyed hash table ---- */
 
 struct shash_ent {
-	struct shash_ent *next;
-	uint64_t hash;
+	char *key;		/* its own copy */
 	void *val;
-	char key[];
 };
 
-struct shash {
-	struct shash_ent **b;
-	size_t nb, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
+KD_HASH_TABLE_DEFINE_STR(shash, struct shash_ent, key)
 
 static void *shash_get(const struct shash *h, const char *key)
 {
-	if (!h->nb)
-		return NULL;
-	uint64_t hv = hash_str(key);
-	for (struct shash_ent *e = h->b[hv & (h->nb - 1)]; e; e = e->next)
-		if (e->hash == hv && !strcmp(e->key, key))
-			return e->val;
-	return NULL;
-}
-
-static int shash_grow(struct shash *h)
-{
-	size_t nb = h->nb ? h->nb * 2 : 64;
-	struct shash_ent **b = calloc(nb, sizeof(*b));
-	if (!b)
-		return -1;
-	for (size_t i = 0; i < h->nb; i++) {
-		struct shash_ent *e = h->b[i], *next;
-		for (; e; e = next) {
-			next = e->next;
-			e->next = b[e->hash & (nb - 1)];
-			b[e->hash & (nb - 1)] = e;
-		}
-	}
-	free(h->b);
-	h->b = b;
-	h->nb = nb;
-	return 0;
+	struct shash_ent *e = shash_find(h, key, shash_key_hash(key));
+	return e ? e->val : NULL;
 }
 
 /* Adds or replaces. */
 static struct kd_error *shash_put(struct shash *h, const char *key, void *val)
 {
-	if (h->n >= h->nb && shash_grow(h))
-		return &kd_error_nomem;
-	uint64_t hv = hash_str(key);
-	struct shash_ent **slot = &h->b[hv & (h->nb - 1)];
-	for (struct shash_ent *e = *slot; e; e = e->next) {
-		if (e->hash == hv && !strcmp(e->key, key)) {
-			e->val = val;
-			return NULL;
-		}
+	struct kd_error *err = shash_reserve(h, h->count + 1);
+	if (err)
+		return err;
+	struct shash_ent *e = shash_slot(h, key, shash_key_hash(key));
+	if (e->key) {
+		e->val = val;
+		return NULL;
 	}
-	size_t len = strlen(key);
-	struct shash_ent *e = malloc(sizeof(*e) + len + 1);
-	if (!e)
+	struct shash_ent ne = { strdup(key), val };
+	if (!ne.key)
 		return &kd_error_nomem;
-	memcpy(e->key, key, len + 1);
-	e->hash = hv;
-	e->val = val;
-	e->next = *slot;
-	*slot = e;
-	h->n++;
+	shash_fill(h, e, &ne);
 	return NULL;
 }
 
-static void shash_clear(struct shash *h)
+static void shash_free(struct shash *h)
 {
-	for (size_t i = 0; i < h->nb; i++) {
-		struct shash_ent *e = h->b[i], *next;
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
-	free(h->b);
-	memset(h, 0, sizeof(*h));
+	for (struct shash_ent *e = shash_first(h); e; e = shash_next(h, e))
+		free(e->key);
+	shash_deinit(h);
 }
 
 /* ---- descriptors ---- */
@@ -339,7 +288,7 @@ static void add_flat(struct kd_reader *r, struct kd_type *t, uint64_t base)
 
 static void reader_free(struct kd_reader *r)
 {
-	shash_clear(&r->by_name);
+	shash_free(&r->by_name);
 	for (struct chain *c = r->chains, *next; c; c = next) {
 		next = c->next;
 		free(c);
@@ -493,7 +442,7 @@ static void readers_purge(void *owner, unsigned flags, const char *type_name)
 	struct kd_readers *rs = owner;
 	(void)flags;
 	if (!type_name) {
-		shash_clear(&rs->by_name);
+		shash_free(&rs->by_name);
 		return;
 	}
 	/* Drop every key of readers named type_name ("struct x" or "x"). */
@@ -501,18 +450,15 @@ static void readers_purge(void *owner, unsigned flags, const char *type_name)
 		const char *sp = strchr(r->name, ' ');
 		if (strcmp(r->name, type_name) && strcmp(sp + 1, type_name))
 			continue;
-		for (size_t i = 0; i < rs->by_name.nb; i++) {
-			struct shash_ent **pe = &rs->by_name.b[i];
-			while (*pe) {
-				struct shash_ent *e = *pe;
-				if (e->val != r) {
-					pe = &e->next;
-					continue;
-				}
-				*pe = e->next;
-				free(e);
-				rs->by_name.n--;
+		struct shash *h = &rs->by_name;
+		for (struct shash_ent *e = shash_first(h); e;) {
+			if (e->val != r) {
+				e = shash_next(h, e);
+				continue;
 			}
+			char *key = e->key;
+			e = shash_remove_next(h, e);
+			free(key);
 		}
 	}
 }
@@ -545,7 +491,7 @@ void kd_readers_destroy(struct kd_readers *rs)
 		return;
 	if (rs->mc)
 		kd_memocache_unregister(rs->mc, rs->mc_id);
-	shash_clear(&rs->by_name);
+	shash_free(&rs->by_name);
 	for (struct kd_reader *r = rs->all, *next; r; r = next) {
 		next = r->all_next;
 		reader_free(r);
@@ -558,14 +504,11 @@ size_t kd_readers_count(const struct kd_readers *rs)
 	size_t n = 0;
 	/* distinct readers reachable from the name hash */
 	for (struct kd_reader *r = rs->all; r; r = r->all_next) {
-		int found = 0;
-		for (size_t i = 0; i < rs->by_name.nb && !found; i++)
-			for (struct shash_ent *e = rs->by_name.b[i]; e; e = e->next)
-				if (e->val == r) {
-					found = 1;
-					break;
-				}
-		n += found;
+		const struct shash *h = &rs->by_name;
+		struct shash_ent *e = shash_first(h);
+		while (e && e->val != r)
+			e = shash_next(h, e);
+		n += e != NULL;
 	}
 	return n;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "types_internal.h"
 
 struct buf {
@@ -22,17 +24,9 @@ static void put_at(struct buf *b, size_t at, const char *text, size_t n)
 {
 	if (b->nomem)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->nomem = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
+	if (kd_array_reserve(&b->s, &b->cap, b->len + n + 1)) {
+		b->nomem = 1;
+		return;
 	}
 	memmove(b->s + at + n, b->s + at, b->len - at);
 	memcpy(b->s + at, text, n);

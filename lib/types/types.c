@@ -19,16 +19,21 @@
 #include <string.h>
 
 #include <pykdump/dwarf.h>
+#include <pykdump/hash_table.h>
 #include <pykdump/memocache.h>
 #include <pykdump/symbols.h>
 
 #include "types_internal.h"
 
-struct map {
-	uint64_t *keys;		/* 0 = empty */
-	void **vals;
-	size_t cap, n;
+/* A 64-bit key (never 0) -> pointer map. */
+struct map_ent {
+	uint64_t key;
+	void *val;
 };
+
+KD_HASH_TABLE_DEFINE_U64(map, struct map_ent, key, key)
+
+/* Type names already parsed (kd_types_find). */
 
 struct arena_block {
 	struct arena_block *next;
@@ -41,6 +46,8 @@ struct name_cache_ent {
 	struct kd_type *type;
 };
 
+KD_HASH_TABLE_DEFINE_STR(name_cache, struct name_cache_ent, name)
+
 struct kd_types {
 	struct kd_debuginfo *di;
 	struct kd_memocache *mc;
@@ -48,8 +55,7 @@ struct kd_types {
 	uint64_t gen;		/* bumped by purges: retry declarations */
 	struct map by_die;
 	struct map derived;
-	struct name_cache_ent *names;	/* open addressing by name hash */
-	size_t names_cap, names_n;
+	struct name_cache names;
 	struct arena_block *arena;
 	struct kd_type *void_type;
 	struct kd_type *builtins[KD_BUILTIN_NR];
@@ -57,67 +63,23 @@ struct kd_types {
 
 /* ---- small containers ---- */
 
-static uint64_t mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
-
 static void *map_get(const struct map *m, uint64_t key)
 {
-	if (!m->cap)
-		return NULL;
-	for (size_t i = mix(key) & (m->cap - 1); m->keys[i];
-	     i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key)
-			return m->vals[i];
-	}
-	return NULL;
+	const struct map_ent *e = map_find(m, key, map_key_hash(key));
+	return e ? e->val : NULL;
 }
 
-static int map_put(struct map *m, uint64_t key, void *val);
-
-static int map_grow(struct map *m)
-{
-	struct map n = { 0 };
-	n.cap = m->cap ? m->cap * 2 : 256;
-	n.keys = calloc(n.cap, sizeof(*n.keys));
-	n.vals = calloc(n.cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
-		return 0;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->keys[i])
-			map_put(&n, m->keys[i], m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
-	*m = n;
-	return 1;
-}
-
+/* Adds or replaces; 0 without memory. */
 static int map_put(struct map *m, uint64_t key, void *val)
 {
-	if ((m->n + 1) * 2 > m->cap && !map_grow(m))
+	if (map_reserve(m, m->count + 1))
 		return 0;
-	size_t i = mix(key) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	m->n += !m->keys[i];
-	m->keys[i] = key;
-	m->vals[i] = val;
+	struct map_ent *e = map_slot(m, key, map_key_hash(key));
+	if (!e->key)
+		map_fill(m, e, &(struct map_ent){ key, val });
+	else
+		e->val = val;
 	return 1;
-}
-
-static void map_free(struct map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
 }
 
 void *kd_types_alloc(struct kd_types *ts, size_t size)
@@ -238,11 +200,10 @@ struct kd_error *kd_types_create(struct kd_debuginfo *di,
 
 static void names_clear(struct kd_types *ts)
 {
-	for (size_t i = 0; i < ts->names_cap; i++)
-		free(ts->names[i].name);
-	free(ts->names);
-	ts->names = NULL;
-	ts->names_cap = ts->names_n = 0;
+	for (struct name_cache_ent *e = name_cache_first(&ts->names); e;
+	     e = name_cache_next(&ts->names, e))
+		free(e->name);
+	name_cache_deinit(&ts->names);
 }
 
 void kd_types_destroy(struct kd_types *ts)
@@ -252,8 +213,8 @@ void kd_types_destroy(struct kd_types *ts)
 	if (ts->mc && ts->mc_id >= 0)
 		kd_memocache_unregister(ts->mc, ts->mc_id);
 	names_clear(ts);
-	map_free(&ts->by_die);
-	map_free(&ts->derived);
+	map_deinit(&ts->by_die);
+	map_deinit(&ts->derived);
 	while (ts->arena) {
 		struct arena_block *next = ts->arena->next;
 		free(ts->arena);
@@ -958,52 +919,30 @@ static struct kd_error *parse_type(struct kd_types *ts, const char *name,
 	return err;
 }
 
-static struct name_cache_ent *cache_slot(struct kd_types *ts, const char *name)
-{
-	if (!ts->names_cap)
-		return NULL;
-	size_t mask = ts->names_cap - 1;
-	for (size_t i = kd_name_hash(name, strlen(name)) & mask;;
-	     i = (i + 1) & mask) {
-		if (!ts->names[i].name || strcmp(ts->names[i].name, name) == 0)
-			return &ts->names[i];
-	}
-}
-
+/* Remembers name -> t; bounded (a full cache starts over), and a
+ * cache that cannot grow just does not remember. */
 static void cache_put(struct kd_types *ts, const char *name, struct kd_type *t)
 {
-	if ((ts->names_n + 1) * 2 > ts->names_cap) {
-		if (ts->names_cap >= 65536)
-			names_clear(ts);	/* bounded: start over */
-		size_t cap = ts->names_cap ? ts->names_cap * 2 : 256;
-		struct name_cache_ent *old = ts->names;
-		size_t old_cap = ts->names_cap;
-		ts->names = calloc(cap, sizeof(*ts->names));
-		if (!ts->names) {
-			ts->names = old;
-			return;
-		}
-		ts->names_cap = cap;
-		for (size_t i = 0; i < old_cap; i++) {
-			if (old[i].name)
-				*cache_slot(ts, old[i].name) = old[i];
-		}
-		free(old);
-	}
-	struct name_cache_ent *e = cache_slot(ts, name);
+	if (ts->names.count + 1 > ts->names.cap / 2 &&
+	    ts->names.cap >= 65536)
+		names_clear(ts);
+	if (name_cache_reserve(&ts->names, ts->names.count + 1))
+		return;
+	struct name_cache_ent *e = name_cache_slot(&ts->names, name,
+						   name_cache_key_hash(name));
 	if (e->name)
 		return;
-	if (!(e->name = strdup(name)))
-		return;
-	e->type = t;
-	ts->names_n++;
+	struct name_cache_ent ne = { strdup(name), t };
+	if (ne.name)
+		name_cache_fill(&ts->names, e, &ne);
 }
 
 struct kd_error *kd_types_find(struct kd_types *ts, const char *name,
 			       struct kd_type **ret)
 {
-	struct name_cache_ent *e = cache_slot(ts, name);
-	if (e && e->name) {
+	const struct name_cache_ent *e =
+		name_cache_find(&ts->names, name, name_cache_key_hash(name));
+	if (e) {
 		*ret = e->type;
 		return NULL;
 	}

@@ -16,6 +16,7 @@
 
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/vector.h>
 
 #include "unwind_internal.h"
 
@@ -24,10 +25,8 @@ static int add_stack(struct kd_unwind_ctx *c, uint64_t lo, uint64_t hi,
 {
 	if (!lo || hi <= lo)
 		return 1;
-	void *p = realloc(c->stacks, (c->nstacks + 1) * sizeof(*c->stacks));
-	if (!p)
+	if (kd_array_reserve(&c->stacks, &c->stacks_cap, c->nstacks + 1))
 		return 0;
-	c->stacks = p;
 	c->stacks[c->nstacks++] = (struct kd_stack_area){ lo, hi, name, cpu };
 	return 1;
 }
@@ -78,10 +77,8 @@ static const char *exception_name(struct kd_unwind_ctx *c, const char *member)
 			return map[i].name;
 	char *name = NULL;
 	size_t len = strlen(member) - strlen("_stack");
-	char **p = realloc(c->names, (c->nnames + 1) * sizeof(char *));
-	if (!p)
+	if (kd_array_reserve(&c->names, &c->names_cap, c->nnames + 1))
 		return "exception stack";
-	c->names = p;
 	if (asprintf(&name, "%.*s exception stack", (int)len, member) < 0)
 		return "exception stack";
 	c->names[c->nnames++] = name;

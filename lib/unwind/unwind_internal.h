@@ -38,9 +38,9 @@ struct kd_unwind_ctx {
 	int modules_loaded;
 	/* IRQ and exception stacks of every CPU */
 	struct kd_stack_area *stacks;	/* IRQ and exception stacks */
-	size_t nstacks;
+	size_t nstacks, stacks_cap;
 	char **names;			/* stack names not in the static map */
-	size_t nnames;
+	size_t nnames, names_cap;
 };
 
 struct kd_unwind_module {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/vector.h>
 
 #include "unwinder.h"
 
@@ -75,14 +76,8 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 static struct kd_frame *push(struct walk *w, uint64_t sp, uint64_t ip,
 			     unsigned flags)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 16;
-		struct kd_frame *f = realloc(w->frames, cap * sizeof(*f));
-		if (!f)
-			return NULL;
-		w->frames = f;
-		w->cap = cap;
-	}
+	if (kd_array_reserve(&w->frames, &w->cap, w->n + 1))
+		return NULL;
 	struct kd_frame *f = &w->frames[w->n++];
 	memset(f, 0, sizeof(*f));
 	f->sp = sp;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/vector.h>
 
 #include "command.h"
 #include "epython.h"
@@ -37,16 +38,14 @@ static ssize_t capture_write(void *cookie, const char *p, size_t n)
 	size_t room = c->limit - c->len;
 	size_t take = n < room ? n : room;
 	if (c->len + take > c->cap) {
+		/* doubling, but never past the limit */
 		size_t cap = c->cap ? c->cap : 65536;
 		while (cap < c->len + take)
 			cap = cap > c->limit / 2 ? c->limit : 2 * cap;
-		char *b = realloc(c->buf, cap);
-		if (!b) {
+		if (kd_array_resize(&c->buf, &c->cap, cap)) {
 			errno = ENOMEM;
 			return -1;
 		}
-		c->buf = b;
-		c->cap = cap;
 	}
 	memcpy(c->buf + c->len, p, take);
 	c->len += take;

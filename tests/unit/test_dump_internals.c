@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Pieces of the dump layer below its API: the page LRU, the flattened
- * record index (against the image it reassembles, byte for byte), the
- * bounds-checked cursor.
+ * record index (against the image it reassembles, byte for byte).  The
+ * bounds-checked cursor the parsers read through is tested in
+ * test_cursor.c (it is the support layer's).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dump/cursor.h"
 #include "dump/pagecache.h"
 #include "dump/vfile.h"
 #include "dumpgen.h"
@@ -144,32 +144,6 @@ static void test_flattened_truncated_stream(void **state)
 	dg_dump_free(&d);
 }
 
-static void test_cursor(void **state)
-{
-	(void)state;
-	uint8_t b[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct kd_cursor c;
-	kd_cur_init(&c, b, sizeof(b), 0x100, "f", "thing", 0);
-	assert_int_equal(kd_cur_u32_at(&c, 0), 0x04030201);
-	assert_int_equal(kd_cur_u16_at(&c, 6), 0x0807);
-	assert_null(kd_cur_error(&c));
-	c.big_endian = 1;
-	assert_int_equal(kd_cur_u32_at(&c, 4), 0x05060708);
-	assert_int_equal(kd_cur_u64_at(&c, 4), 0);	/* past the end */
-	assert_int_equal(kd_cur_u32_at(&c, SIZE_MAX - 1), 0);
-	struct kd_error *err = kd_cur_error(&c);
-	assert_non_null(err);
-	assert_int_equal(err->code, KD_ERR_TRUNCATED);
-	assert_non_null(strstr(err->message, "f: thing"));
-	assert_non_null(strstr(err->message, "0x104"));
-	kd_error_destroy(err);
-	assert_int_equal(kd_cur_u32(&c), 0x01020304);
-	assert_non_null(kd_cur_bytes(&c, 4));
-	assert_null(kd_cur_bytes(&c, 1));
-	assert_int_equal(kd_cur_left(&c), 0);
-	kd_error_destroy(kd_cur_error(&c));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,7 +151,6 @@ int main(void)
 		cmocka_unit_test(test_pagecache_many_keys),
 		cmocka_unit_test(test_flattened_index),
 		cmocka_unit_test(test_flattened_truncated_stream),
-		cmocka_unit_test(test_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
