@@ -653,6 +653,22 @@ def test_pykdump_mod_t_matches_crash(oops, crash, pykdump, compare):
             ref(crash, oops, ["mod -t"])["mod -t"], what="mod -t")
 
 
+def test_pykdump_blkdev_gendisk_is_the_kernels(scen, pykdump):
+    """Issue 17 item 6: dev finds the gendisk of each block major from the
+    block class's devices (class.p until 6.3, class_kset since 6.4, where
+    crash's way no longer works).  The loop major's gendisk must be a
+    struct gendisk of that major named loopN whose fops are lo_fops, on
+    either layout."""
+    out = ours(pykdump, scen, ["dev"])["dev"]
+    m = re.search(r"^\s+7\s+loop\s+([0-9a-f]{16})\s+lo_fops$", out, re.M)
+    assert m, out[out.find("BLKDEV"):]
+    cmd = f"struct gendisk.major,disk_name,fops {m.group(1)}"
+    disk = ours(pykdump, scen, [cmd])[cmd]
+    assert re.search(r"^\s+major = 7,$", disk, re.M), disk
+    assert re.search(r'^\s+disk_name = "loop\d+', disk, re.M), disk
+    assert re.search(r"^\s+fops = 0x[0-9a-f]+ <lo_fops>", disk, re.M), disk
+
+
 def test_pykdump_mount_matches_guest(scen, pykdump):
     """Our mount shows every mount of /proc/mounts (device, directory,
     type); newer kernels add the hidden nullfs root under rootfs."""
