@@ -8,6 +8,7 @@
  * shell.  The exit status is that of the last command.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,21 @@ struct cli {
 	double timeout;
 };
 
+/* --timeout SECS: a finite number of seconds, 0 for none; anything
+ * else ("abc", -1, nan, inf) is refused rather than taken as 0. */
+static int parse_timeout(const char *arg, double *ret)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !isfinite(v) || v < 0) {
+		fprintf(stderr, "pykdump: --timeout %s: not a number of "
+			"seconds (a finite number >= 0, 0 for none)\n", arg);
+		return 0;
+	}
+	*ret = v;
+	return 1;
+}
+
 static int parse_args(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_ZERO = 256, OPT_TIMEOUT, OPT_DEBUG_DIR, OPT_FORCE,
@@ -104,7 +120,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			cli->opts.zero_excluded = 1;
 			break;
 		case OPT_TIMEOUT:
-			cli->timeout = strtod(optarg, NULL);
+			if (!parse_timeout(optarg, &cli->timeout))
+				return 2;
 			break;
 		case OPT_DEBUG_DIR:
 			cli->debug_dirs[cli->opts.ndebug_dirs++] = optarg;
@@ -134,6 +151,12 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (optind < argc && strcmp(argv[optind], "run") == 0) {
+		/* "pykdump --opt run ...": run takes no options before it */
+		fprintf(stderr, "pykdump: 'run' must be the first argument: "
+			"pykdump run [VMLINUX] VMCORE program[.py] [args]\n");
+		return 2;
 	}
 	for (int i = optind; i < argc; i++)
 		cli->files[cli->opts.nfiles++] = argv[i];

@@ -616,6 +616,25 @@ static void select_active(struct kd_cmd_ctx *ctx, int all,
 	}
 }
 
+/* bt and bt -a without a task: a CPU whose running task (rq->curr)
+ * cannot be read would just be missing from the output; say so. */
+static int missing_active(struct kd_cmd_ctx *ctx, int all)
+{
+	int panic = kd_panic_cpu(ctx->s);
+	int ncpus = kd_task_nr_cpus(ctx->s), rc = 0;
+	if (ncpus <= 0)
+		return kd_cmd_error(ctx, "no CPU runqueue found: no active "
+				    "task to show");
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		if (!all && cpu != (panic >= 0 ? panic : 0))
+			continue;
+		if (!kd_task_active(ctx->s, cpu))
+			rc = kd_cmd_error(ctx, "cannot find the task active "
+					  "on CPU %d (runqueues.curr)", cpu);
+	}
+	return rc;
+}
+
 static int select_args(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		       struct targets *t)
 {
@@ -741,6 +760,8 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (ok && o.group && thread_groups(ctx, &t))
 		ok = 0;
 	int rc = ok ? 0 : 1;
+	if (!(optind < argc && !o.all && !o.panic_only) && !o.cpus_set)
+		rc |= missing_active(ctx, o.all);
 	int printed = 0;
 	for (size_t i = 0; ok && i < t.n; i++) {
 		if (printed && !o.ref)

@@ -102,6 +102,9 @@ static int dumpinfo_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		}
 		pages = 1;
 	}
+	if (optind < argc)	/* not ignored, as other commands do */
+		return kd_cmd_error(ctx, "unexpected argument: %s",
+				    argv[optind]);
 	struct kd_dump *d = kd_session_dump(ctx->s);
 	FILE *out = ctx->out;
 	fprintf(out, "DUMPFILE: %s\n", kd_session_dump_path(ctx->s));

@@ -129,7 +129,7 @@ static int cpu_list(struct kd_cmd_ctx *ctx, const char *arg, unsigned ncpus,
 
 struct kmem_flags {
 	int s, S, p, f, F, v, V, z, o, g, n, i, h, P;
-	const char *members;	/* -m */
+	struct kmem_members *members;	/* -m, freed by kmem_run */
 	const char *ignore;	/* -I */
 	const char *cpus;	/* -S=... */
 };
@@ -177,7 +177,13 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 		case 'g': f->g = 1; break;
 		case 'P': f->P = 1; break;
 		case 'p': f->p = 1; break;
-		case 'm': f->p = 1; f->members = optarg; break;
+		case 'm':
+			f->p = 1;
+			kmem_members_free(f->members);	/* the last -m wins */
+			f->members = NULL;
+			if (kmem_members_parse(ctx, optarg, &f->members))
+				return 1;
+			break;
 		case 'I': f->ignore = optarg; break;
 		case 's': f->s = 1; f->S = 0; break;
 		case 'S':
@@ -300,14 +306,16 @@ static int no_address(struct kd_cmd_ctx *ctx, const struct kmem_flags *f)
 	return rc;
 }
 
-static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+static int run_flags(struct kd_cmd_ctx *ctx, int argc, char **argv,
+		     struct kmem_flags *fp)
 {
-	struct kmem_flags f = { 0 };
+	struct kmem_flags f;
 	struct kmem_addr a[MAX_ADDRS];
 	size_t na = 0;
 	const char *name = NULL;
 	kmem_header_printed = 0;
-	int rc = parse(ctx, argc, argv, &f);
+	int rc = parse(ctx, argc, argv, fp);
+	f = *fp;
 	if (rc)
 		return rc;
 	for (int i = optind; i < argc; i++) {
@@ -338,6 +346,14 @@ static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	return no_address(ctx, &f);
+}
+
+static int kmem_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmem_flags f = { 0 };
+	int rc = run_flags(ctx, argc, argv, &f);
+	kmem_members_free(f.members);
+	return rc;
 }
 
 const struct kd_command kd_cmd_kmem = {
@@ -379,7 +395,8 @@ const struct kd_command kd_cmd_kmem = {
 "  -p [addr]    the struct page of every page frame (or of one address:\n"
 "               virtual, physical or a struct page): its physical\n"
 "               address, mapping, index, reference count and flags.\n"
-"  -m member,.. -p showing these struct page members instead.\n"
+"  -m member,.. -p showing these struct page members instead (paths\n"
+"               such as lru.next too), formatted by their types.\n"
 "  -g [flags]   the page flag bits (enum pageflags), or those set in\n"
 "               flags.\n"
 "  -v [addr]    the vmalloc areas (or the one holding addr): vmap_area,\n"

@@ -58,9 +58,17 @@ int kmem_slab_list(struct kd_cmd_ctx *ctx);
 int kmem_slab_show_addr(struct kd_cmd_ctx *ctx, uint64_t vaddr);
 int kmem_slab_show_page(struct kd_cmd_ctx *ctx, uint64_t page);
 
-/* -p [ADDR] / -m member,... [ADDR] */
+/* -m member,...: the struct page members to show, resolved when the
+ * option is read (crash's errors: "invalid page struct member: X").
+ * 0 and *ret, or 1 (the error printed). */
+struct kmem_members;
+int kmem_members_parse(struct kd_cmd_ctx *ctx, const char *list,
+		       struct kmem_members **ret);
+void kmem_members_free(struct kmem_members *m);
+
+/* -p [ADDR] / -m member,... [ADDR] (members NULL for -p) */
 int kmem_mem_map(struct kd_cmd_ctx *ctx, const struct kmem_addr *a,
-		 const char *members);
+		 const struct kmem_members *members);
 /* One page's line for an address (kmem ADDR): 1 when found. */
 int kmem_mem_map_one(struct kd_cmd_ctx *ctx, const struct kmem_addr *a);
 /* -f / -F [ADDR] */

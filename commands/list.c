@@ -16,6 +16,7 @@
  * address is printed as "%lx", followed by its -s display.  A corrupt
  * list prints the entries before the problem, then the error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -70,7 +71,13 @@ static int positional(struct kd_cmd_ctx *ctx, struct list_args *a,
 		return -1;
 	}
 	char *end;
+	errno = 0;
 	v = strtoull(arg, &end, 16);
+	if (errno == ERANGE) {	/* as rd: no clamping to ffffffffffffffff */
+		kd_cmd_error(ctx, "invalid argument: %s (more than 64 bits)",
+			     arg);
+		return -1;
+	}
 	if (*arg && *end == '\0' && !a->have_start && v >= KERNEL_SPACE_START) {
 		a->start = v;
 		a->have_start = 1;

@@ -207,8 +207,8 @@ static int load_one(struct kd_cmd_ctx *ctx, int argc, char **argv,
 	if (argc < 1 || argc > 2)
 		return print_usage(ctx);
 	struct kd_error *err = kd_modules_find(ctx->s, argv[0], &i);
-	if (err) {
-		kd_error_destroy(err);
+	if (err) {	/* crash shows only the usage: say why */
+		kd_cmd_fail(ctx, err);
 		return print_usage(ctx);
 	}
 	if (argc == 2 && (err = check_elf_file(argv[1])))
@@ -260,6 +260,9 @@ static int load_run(struct kd_cmd_ctx *ctx, int op, int argc, char **argv,
 	case 'd':
 		if (argc != 1)
 			return print_usage(ctx);
+		size_t i;	/* crash is silent about a module not loaded */
+		if ((err = kd_modules_find(ctx->s, argv[0], &i)))
+			return kd_cmd_fail(ctx, err);
 		err = kd_modules_unload_debuginfo(ctx->s, argv[0]);
 		if (err && err->code == KD_ERR_NOT_FOUND) {
 			kd_error_destroy(err);	/* crash: silent */

@@ -156,6 +156,9 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		rc = 1;
 	if (tt.problem)
 		rc = kd_cmd_error(ctx, "task list incomplete: %s", tt.problem);
+	if (!tt.total_pages)	/* every %MEM above reads 0.0 */
+		rc = kd_cmd_error(ctx, "%%MEM unknown: the memory size "
+				  "cannot be read");
 	kd_task_table_free(&tt);
 	return rc;
 }

@@ -275,9 +275,17 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		case 'l':
 			list_all(ctx, st, NULL);
 			return 0;
-		case 'm':
+		case 'm': {
+			/* crash prints nothing for a module that is not
+			 * loaded: an error here, not an empty answer */
+			size_t i;
+			struct kd_error *err = kd_modules_find(ctx->s, optarg,
+							       &i);
+			if (err)
+				return kd_cmd_fail(ctx, err);
 			list_modules(ctx, NULL, optarg);
 			return 0;
+		}
 		case 'q':
 			list_all(ctx, st, optarg);
 			return 0;

@@ -78,18 +78,18 @@ static void print_memory(struct kd_cmd_ctx *ctx)
 
 /* crash's get_panicmsg() (kd_panic_message); an Oops is shown with a
  * hint to read the log, as crash does. */
-static void print_panic(struct kd_cmd_ctx *ctx)
+static int print_panic(struct kd_cmd_ctx *ctx)
 {
 	char *line = NULL;
 	struct kd_error *err = kd_panic_message(ctx->s, &line);
-	if (err) {
-		kd_cmd_note(ctx, "no panic message: %s", err->message);
-		kd_error_destroy(err);
-	}
+	int rc = 0;
+	if (err)	/* an empty PANIC would read as "no panic" */
+		rc = kd_cmd_fail_what(ctx, "no panic message", err);
 	fprintf(ctx->out, "       PANIC: \"%s\"%s\n", line ? line : "",
 		line && strstr(line, "Oops: ") ? " (check log for details)"
 					       : "");
 	free(line);
+	return rc;
 }
 
 /* ------------------------------------------------------------- the rest */
@@ -111,17 +111,25 @@ static void print_files(struct kd_cmd_ctx *ctx, const struct kd_machine *m)
 	fputc('\n', ctx->out);
 }
 
-static void print_times(struct kd_cmd_ctx *ctx)
+static int print_times(struct kd_cmd_ctx *ctx)
 {
 	char buf[128];
 	uint64_t j;
+	int64_t date = kd_crash_date(ctx->s);
 	fprintf(ctx->out, "        DATE: %s\n",
-		kd_cmd_ctime_tz(kd_crash_date(ctx->s), buf, sizeof(buf)));
+		kd_cmd_ctime_tz(date, buf, sizeof(buf)));
+	/* no crash time in VMCOREINFO, the timekeeper nor the dump header:
+	 * the date shown is the epoch, not an answer */
+	int rc = date > 0 ? 0 : kd_cmd_error(ctx, "the crash date cannot be "
+					       "read (VMCOREINFO CRASHTIME, "
+					       "the timekeeper, the dump "
+					       "header)");
 	if (kd_uptime_jiffies(ctx->s, &j))
 		kd_cmd_convert_time(j, kd_hz(ctx->s), buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "(unknown)");
 	fprintf(ctx->out, "      UPTIME: %s\n", buf);
+	return rc;
 }
 
 /* crash's RUNNING_TASKS: every task, the per-CPU idle tasks included. */
@@ -136,8 +144,11 @@ static int print_tasks(struct kd_cmd_ctx *ctx)
 		return 1;
 	}
 	fprintf(ctx->out, "       TASKS: %zu\n", tt.n);
+	int rc = 0;
+	if (tt.problem)	/* a count from a damaged list: say so */
+		rc = kd_cmd_error(ctx, "task list incomplete: %s", tt.problem);
 	kd_task_table_free(&tt);
-	return 0;
+	return rc;
 }
 
 static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
@@ -152,9 +163,9 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return kd_cmd_fail(ctx, err);
 	print_files(ctx, m);
-	print_times(ctx);
+	int rc = print_times(ctx);
 	print_loadavg(ctx);
-	int rc = print_tasks(ctx);
+	rc |= print_tasks(ctx);
 	fprintf(ctx->out, "    NODENAME: %s\n", m->nodename);
 	fprintf(ctx->out, "     RELEASE: %s\n", m->release);
 	fprintf(ctx->out, "     VERSION: %s\n", m->version);
@@ -165,7 +176,7 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	else
 		fprintf(ctx->out, "(unknown Mhz)\n");
 	print_memory(ctx);
-	print_panic(ctx);
+	rc |= print_panic(ctx);
 	return rc;
 }
 

@@ -23,6 +23,8 @@
 
 #include <pykdump/highlevel.h>
 #include <pykdump/readers.h>
+#include <pykdump/session.h>
+#include <pykdump/types.h>
 #include <pykdump/value_format.h>
 
 #include "cmd_util.h"
@@ -35,6 +37,7 @@ struct tree_args {
 	enum tree_type type;
 	uint64_t start, root_off, node_off;
 	int inorder, have_node_off;
+	int have_root_off;	/* -r: start is a container of the root */
 	unsigned vf_flags;
 	struct kd_show_spec specs[MAX_SPECS];
 	int nspecs;
@@ -72,7 +75,9 @@ static int parse_opt(struct kd_cmd_ctx *ctx, int c, struct tree_args *a)
 {
 	switch (c) {
 	case 't': return parse_type(ctx, optarg, &a->type);
-	case 'r': return kd_show_parse_offset(ctx, optarg, &a->root_off);
+	case 'r':
+		a->have_root_off = 1;
+		return kd_show_parse_offset(ctx, optarg, &a->root_off);
 	case 'o':
 		a->have_node_off = 1;
 		return kd_show_parse_offset(ctx, optarg, &a->node_off);
@@ -147,6 +152,55 @@ static int type_exists(struct kd_cmd_ctx *ctx, enum tree_type t)
 	return 0;
 }
 
+/* A start given as a variable whose debuginfo type is a scalar (an
+ * integer, pointer, enum ...) or another struct holds no tree root:
+ * walking its bytes as one gives an answer about nothing ("tree -t
+ * xarray jiffies" printed an empty tree).  With -r the start is a
+ * container: not checked. */
+static int scalar_start(struct kd_cmd_ctx *ctx, const struct tree_args *a,
+			const char *arg)
+{
+	struct kd_types *types;
+	struct kd_variable v;
+	if (a->have_root_off || !*arg || strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789_") != strlen(arg))
+		return 0;
+	struct kd_error *err = kd_session_types(ctx->s, &types);
+	if (!err)
+		err = kd_types_find_variable(types, arg, &v);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	/* the roots each type of tree starts at */
+	static const char *const roots[][3] = {
+		[TREE_RBTREE] = { "rb_root", "rb_root_cached" },
+		[TREE_RADIX] = { "radix_tree_root", "xarray" },
+		[TREE_XARRAY] = { "xarray", "radix_tree_root" },
+		[TREE_MAPLE] = { "maple_tree" },
+	};
+	struct kd_type *t = kd_type_strip(v.type, KD_STRIP_ALL);
+	enum kd_type_kind k = kd_type_kind(t);
+	if (!t || k == KD_TYPE_UNION || k == KD_TYPE_ARRAY ||
+	    k == KD_TYPE_VOID)
+		return 0;
+	if (k == KD_TYPE_STRUCT) {
+		const char *name = kd_type_name(t);
+		for (int i = 0; i < 3 && roots[a->type][i]; i++)
+			if (!name || !strcmp(name, roots[a->type][i]))
+				return 0;
+	}
+	char *decl = NULL;
+	err = kd_type_format(v.type, NULL, &decl);
+	kd_error_destroy(err);
+	kd_cmd_error(ctx, "%s is %s, not a struct %s (use -r for a member "
+		     "of a containing struct)", arg, decl ? decl : "a scalar",
+		     roots[a->type][0]);
+	free(decl);
+	return 1;
+}
+
 static struct kd_error *walk(struct kd_cmd_ctx *ctx, const struct tree_args *a,
 			     struct kd_addr_list *l)
 {
@@ -165,7 +219,8 @@ static int run_tree(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct tree_args a = { .type = TREE_RBTREE };
 	int rc = 1;
-	if (parse(ctx, argc, argv, &a) || !type_exists(ctx, a.type))
+	if (parse(ctx, argc, argv, &a) || !type_exists(ctx, a.type) ||
+	    scalar_start(ctx, &a, argv[argc - 1]))
 		goto out_specs;
 	for (int k = 0; k < a.nspecs; k++)
 		if (kd_show_check(ctx, &a.specs[k]))

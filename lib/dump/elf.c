@@ -295,9 +295,12 @@ static struct kd_error *read_ehdr(struct kd_dump *d, struct kd_vfile *vf,
 		return err;
 	if (type != ET_CORE)
 		return kd_error_create(KD_ERR_FORMAT,
-				       "%s: ELF file of type %u, not a core "
-				       "dump (ET_CORE); is it a vmlinux?",
-				       vf->name, type);
+				       "%s: not a vmcore: an ELF %s (type %u), "
+				       "not a core dump (ET_CORE)", vf->name,
+				       type == ET_EXEC ? "executable" :
+				       type == ET_DYN ? "program or shared "
+				       "object" : type == ET_REL ?
+				       "relocatable object" : "file", type);
 	if (h->phentsize < (h->elf64 ? 56 : 32))
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "%s: ELF e_phentsize %u is too small",

@@ -11,6 +11,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/netsock.h>
 #include <pykdump/offsets.h>
+#include <pykdump/vector.h>
 #include <pykdump/vfs.h>
 
 #define S_IFMT		0170000
@@ -197,19 +198,13 @@ static struct kd_error *push_chain(struct kd_session *s,
 		if (*n == MAX_NEIGH)
 			return kd_error_create(KD_ERR_LIMIT, "more than %u "
 					       "ARP entries", MAX_NEIGH);
-		if (*n == *cap) {
-			size_t nc = *cap ? 2 * *cap : 32;
-			struct kd_neigh *nv = realloc(*v, nc * sizeof(*nv));
-			if (!nv)
-				return &kd_error_nomem;
-			*v = nv;
-			*cap = nc;
-		}
+		struct kd_error *err = kd_array_reserve(v, cap, *n + 1);
+		if (err)
+			return err;
 		struct kd_neigh *e = &(*v)[(*n)++];
 		memset(e, 0, sizeof(*e));
 		e->addr = chain->addrs[i];
-		struct kd_error *err = neigh_facts(s, l, e);
-		if (err)
+		if ((err = neigh_facts(s, l, e)))
 			return err;
 	}
 	return NULL;

@@ -28,6 +28,7 @@
 #include <pykdump/page.h>
 #include <pykdump/session.h>
 #include <pykdump/types.h>
+#include <pykdump/vector.h>
 #include <pykdump/vmcoreinfo.h>
 
 #include "kernel_internal.h"
@@ -165,14 +166,10 @@ static struct kd_error *push_section(struct sec_reader *r, uint64_t nr,
 	struct kd_memmap *map = &m->map;
 	if (!((raw >> map->bits.present) & 1))
 		return NULL;
-	if (map->nsections == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		void *p = realloc(m->sections, cap * sizeof(*m->sections));
-		if (!p)
-			return &kd_error_nomem;
-		m->sections = p;
-		r->cap = cap;
-	}
+	struct kd_error *err = kd_array_reserve(&m->sections, &r->cap,
+						map->nsections + 1);
+	if (err)
+		return err;
 	struct kd_mem_section *sec = &m->sections[map->nsections++];
 	uint64_t mask = ~((1ULL << map->bits.last) - 1);
 	sec->nr = nr;

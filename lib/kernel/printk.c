@@ -281,9 +281,22 @@ static struct kd_error *walk_logbuf(struct kd_session *s, kd_printk_fn *fn,
 struct kd_error *kd_printk_walk(struct kd_session *s, kd_printk_fn *fn,
 				 void *arg)
 {
-	uint64_t prb;
-	if (kd_global_uint(s, "prb", 8, &prb) && prb)
+	uint64_t prb, where;
+	/* A kernel with the symbol has the ring buffer: memory that cannot
+	 * be read there is damage to report, not a kernel without one. */
+	if (kd_symbol_try_addr(s, "prb", &where)) {
+		struct kd_error *err = kd_read_ptr(s, where, &prb);
+		if (err)
+			return kd_error_prefix(err, "printk ringbuffer pointer "
+					       "prb (%llx) cannot be read",
+					       (unsigned long long)where);
+		if (!prb)
+			return kd_error_create(KD_ERR_CORRUPT,
+					       "printk ringbuffer pointer prb "
+					       "(%llx) is NULL",
+					       (unsigned long long)where);
 		return walk_prb(s, prb, fn, arg);
+	}
 	if (kd_symbol_try_addr(s, "log_first_idx", &prb))
 		return walk_logbuf(s, fn, arg);
 	return kd_error_create(KD_ERR_UNSUPPORTED,

@@ -5,15 +5,18 @@
  * entries and depth; an entry seen twice ends it as a cycle.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/hash_table.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
 #include <pykdump/resource.h>
+#include <pykdump/vector.h>
 
 #define MAX_RESOURCES	65536
 #define MAX_DEPTH	64
@@ -34,14 +37,6 @@ static const struct kd_layout_field fields[] = {
 	      KD_LF_REQUIRED),
 };
 
-static int seen(const struct kd_resource *v, size_t n, uint64_t addr)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].addr == addr)
-			return 1;
-	return 0;
-}
-
 struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 				  struct kd_resource **ret, size_t *n)
 {
@@ -50,6 +45,8 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 	int depth = 0;
 	size_t cnt = 0, cap = 0;
 	struct kd_resource *v = NULL;
+	struct kd_u64_set visited = { 0 };	/* the cycle check */
+	bool added = true;
 	struct kd_error *err = kd_layout_fill(s, fields, KD_ARRAY_SIZE(fields),
 					      &l);
 	*ret = NULL;
@@ -64,7 +61,10 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			cur = stack[--depth];
 			continue;
 		}
-		if (cnt == MAX_RESOURCES || seen(v, cnt, cur)) {
+		if (cnt < MAX_RESOURCES &&
+		    (err = kd_u64_set_add(&visited, cur, &added)))
+			break;
+		if (cnt == MAX_RESOURCES || !added) {
 			err = kd_error_create(cnt == MAX_RESOURCES ? KD_ERR_LIMIT :
 					      KD_ERR_CYCLE, "resource tree at %"
 					      PRIx64 ": %s at %" PRIx64, root,
@@ -76,16 +76,8 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			err = kd_error_create(KD_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		if (cnt == cap) {
-			size_t nc = cap ? 2 * cap : 64;
-			struct kd_resource *nv = realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				err = &kd_error_nomem;
-				break;
-			}
-			v = nv;
-			cap = nc;
-		}
+		if ((err = kd_array_reserve(&v, &cap, cnt + 1)))
+			break;
 		struct kd_resource *r = &v[cnt];
 		uint64_t name = 0, sibling = 0, child = 0;
 		memset(r, 0, sizeof(*r));
@@ -119,6 +111,7 @@ struct kd_error *kd_resource_tree(struct kd_session *s, uint64_t root,
 			cur = sibling;
 		}
 	}
+	kd_u64_set_deinit(&visited);
 	*ret = v;
 	*n = cnt;
 	return err;

@@ -158,6 +158,7 @@ struct kd_error *kd_task_get(struct kd_session *s, uint64_t task,
 struct task_vec {
 	struct kd_task_ref *v;
 	size_t n, cap;
+	size_t dropped;		/* tasks whose pid or comm cannot be read */
 };
 
 /* Appends task unless its pid/comm cannot be read (then it is left out,
@@ -169,6 +170,8 @@ static int push(struct kd_session *s, const struct kd_task_layout *l,
 		return 0;
 	if (fill_ref(s, l, task, &tv->v[tv->n]))
 		tv->n++;
+	else
+		tv->dropped++;
 	return 1;
 }
 
@@ -247,6 +250,46 @@ static void drop_duplicates(struct task_vec *tv, size_t from)
 	tv->n = o;
 }
 
+static int listed(const struct task_vec *tv, uint64_t task)
+{
+	for (size_t i = 0; i < tv->n; i++)
+		if (tv->v[i].task == task)
+			return 1;
+	return 0;
+}
+
+/* The task running on each CPU (rq->curr).  One that exited may be off
+ * the task list while it still runs (release_task unhashes it before its
+ * last schedule): it is added, as ps shows it, and logged.  A CPU whose
+ * running task cannot be read loses its active marker: a problem. */
+static struct kd_error *active_tasks(struct kd_session *s,
+				     const struct kd_task_layout *l,
+				     struct task_vec *tv, int ncpus,
+				     struct kd_error **problem)
+{
+	if (!kd_present(l->rq_curr))
+		return NULL;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		uint64_t curr = rq_task(s, l, cpu, l->rq_curr);
+		if (curr && listed(tv, curr))
+			continue;
+		size_t before = tv->n;
+		if (curr && !push(s, l, tv, curr))
+			return &kd_error_nomem;
+		if (tv->n > before) {
+			kd_error_destroy(kd_log_warning(kd_session_log(s),
+				"the task active on CPU %d (%llx) is not on "
+				"the task list", cpu, (unsigned long long)curr));
+			continue;
+		}
+		note(problem, kd_error_create(KD_ERR_CORRUPT,
+			"the task active on CPU %d cannot be read "
+			"(runqueues.curr %llx)", cpu,
+			(unsigned long long)curr));
+	}
+	return NULL;
+}
+
 static struct kd_error *all_tasks(struct kd_session *s,
 				  const struct kd_task_layout *l,
 				  struct task_vec *tv,
@@ -257,17 +300,31 @@ static struct kd_error *all_tasks(struct kd_session *s,
 		return kd_error_create(KD_ERR_NOT_FOUND,
 				       "init_task not found");
 	int ncpus = kd_task_nr_cpus(s);
+	/* Every CPU with a runqueue has an idle task (rq->idle, set for
+	 * each possible CPU at boot, online or not): a CPU without one is
+	 * damage, not a fact about the machine. */
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t idle = rq_task(s, l, cpu, l->rq_idle);
+		size_t before = tv->n;
 		if (idle && !push(s, l, tv, idle))
 			return &kd_error_nomem;
+		if (tv->n == before && kd_present(l->rq_idle))
+			note(problem, kd_error_create(KD_ERR_CORRUPT,
+				"the idle task of CPU %d cannot be read "
+				"(runqueues.idle %llx)", cpu,
+				(unsigned long long)idle));
 	}
 	size_t nidle = tv->n;
+	tv->dropped = 0;	/* the idle tasks' are reported above */
 	struct kd_error *err = walk(s, l, init + l->tasks, l->tasks, tv, 0);
 	if (fatal(err))
 		return err;
 	if (err)
 		note(problem, kd_error_prefix(err, "init_task.tasks"));
+	else if (tv->n == nidle)
+		/* a booted kernel always has init and kthreadd on it */
+		note(problem, kd_error_create(KD_ERR_CORRUPT,
+			"init_task.tasks is empty"));
 	size_t nleaders = tv->n;
 	for (size_t i = nidle; i < nleaders; i++) {
 		err = threads_of(s, l, tv->v[i].task, tv);
@@ -279,7 +336,10 @@ static struct kd_error *all_tasks(struct kd_session *s,
 	}
 	kd_qsort(tv->v + nidle, tv->n - nidle, sizeof(*tv->v), by_pid);
 	drop_duplicates(tv, nidle);
-	return NULL;
+	if (tv->dropped)
+		note(problem, kd_error_create(KD_ERR_FAULT,
+			"%zu tasks on the lists cannot be read", tv->dropped));
+	return active_tasks(s, l, tv, ncpus, problem);
 }
 
 struct kd_error *kd_task_list_partial(struct kd_session *s,

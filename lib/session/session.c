@@ -28,7 +28,30 @@
 #include "machine_internal.h"
 #include "session_internal.h"
 
-/* 1 when path is an ELF executable (a vmlinux), 0 otherwise. */
+/* 1 when the ELF64 program headers of fd name a program interpreter
+ * (PT_INTERP): a user-space program, never a kernel. */
+static int has_interp(int fd, const Elf64_Ehdr *eh)
+{
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum > 4096)
+		return 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (eh->e_phoff > (uint64_t)INT64_MAX - (i + 1) * sizeof(ph) ||
+		    pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff +
+						  i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph))
+			return 0;
+		if (ph.p_type == PT_INTERP)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when path is an ELF executable (a vmlinux), 0 otherwise.  A kernel
+ * is ET_EXEC (ET_DYN where it is linked -pie, arm64) and has no program
+ * interpreter: /bin/ls given as the dump is then "not a vmcore", not "a
+ * second vmlinux". */
 static struct kd_error *is_vmlinux(const char *path, int *ret)
 {
 	int fd;
@@ -37,10 +60,11 @@ static struct kd_error *is_vmlinux(const char *path, int *ret)
 		return err;
 	Elf64_Ehdr eh;
 	ssize_t n = pread(fd, &eh, sizeof(eh), 0);
-	close(fd);
 	*ret = n == (ssize_t)sizeof(eh) &&
 	       memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-	       (eh.e_type == ET_EXEC || eh.e_type == ET_DYN);
+	       (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) &&
+	       !has_interp(fd, &eh);
+	close(fd);
 	return NULL;
 }
 

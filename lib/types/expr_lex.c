@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "expr_internal.h"
 
 /* Longest first, so that "->" wins over "-". */
@@ -82,14 +84,9 @@ static size_t punct_len(const char *p)
 static struct kd_error *push(struct etok **v, size_t *n, size_t *cap,
 			     enum etok_kind kind, const char *s, size_t len)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 32;
-		struct etok *nv = realloc(*v, c * sizeof(*nv));
-		if (!nv)
-			return &kd_error_nomem;
-		*v = nv;
-		*cap = c;
-	}
+	struct kd_error *err = kd_array_reserve(v, cap, *n + 1);
+	if (err)
+		return err;
 	(*v)[(*n)++] = (struct etok){ kind, s, len };
 	return NULL;
 }

@@ -25,6 +25,7 @@
 
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
+#include <pykdump/vector.h>
 
 #include "expr_internal.h"
 
@@ -728,14 +729,9 @@ unsigned kd_value_history_count(const struct kd_value_history *h)
 struct kd_error *kd_value_history_add(struct kd_value_history *h,
 				      const struct kd_value *v, unsigned *num)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct kd_value *nv = realloc(h->v, cap * sizeof(*nv));
-		if (!nv)
-			return &kd_error_nomem;
-		h->v = nv;
-		h->cap = cap;
-	}
+	struct kd_error *err = kd_array_reserve(&h->v, &h->cap, h->n + 1);
+	if (err)
+		return err;
 	struct kd_value c = *v;
 	c.bytes = NULL;
 	if (v->flags & KD_VALUE_BYTES) {

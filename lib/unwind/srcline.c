@@ -35,6 +35,7 @@
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
 #include <pykdump/unwind.h>
+#include <pykdump/vector.h>
 
 #define MAX_UNIT_ROWS	(16u << 20)
 
@@ -73,15 +74,9 @@ static void table_free(void *data)
 static int push(struct line_table *t, Dwarf_Addr addr, Dwarf_Line *src,
 		const char *file, int line, bool stmt)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 1024;
-		struct gdb_row *v = cap > MAX_UNIT_ROWS ? NULL :
-				    realloc(t->rows, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		t->rows = v;
-		t->cap = cap;
-	}
+	if (t->n >= MAX_UNIT_ROWS ||
+	    kd_array_reserve(&t->rows, &t->cap, t->n + 1))
+		return -1;
 	t->rows[t->n] = (struct gdb_row){ addr, src, file, line, stmt, t->n };
 	t->n++;
 	return 0;

@@ -252,6 +252,52 @@ def no_tasks(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def no_active(pristine, corrupter):
+    """(a'') as no_tasks, and every runqueue's running task (rq->curr)
+    is NULL too: no active task can be found."""
+    out = pristine.run(["sys"])
+    cpus = int(re.search(r"^\s*CPUS: (\d+)", out, re.M).group(1))
+    offsets = pristine.u64(pristine.symbol("__per_cpu_offset"), cpus)
+    offsets = offsets if cpus > 1 else [offsets]
+    rq = pristine.symbol("runqueues")
+    head = pristine.symbol("init_task") + \
+        pristine.offset("task_struct", "tasks")
+    patches = [(head, q(head))]
+    for member in ("idle", "curr"):
+        off = pristine.offset("rq", member)
+        patches += [(rq + cpu + off, q(0)) for cpu in offsets]
+    return corrupter.make("no_active", patches)
+
+
+@pytest.fixture(scope="session")
+def hole_at_prb(pristine, corrupter):
+    """(a''') the pages of the PT_LOAD segment holding the printk
+    ring buffer pointer `prb`, up to and including its page, are left out
+    of the dump (the segment starts after it): prb, the idle task of the
+    boot CPU and much of the kernel's data cannot be read."""
+    phys = pristine.phys(pristine.symbol("prb"))
+    dst = corrupter.tmpdir / "hole_at_prb.elf"
+    shutil.copyfile(pristine.path, dst)
+    with open(dst, "r+b") as f:
+        hdr = f.read(64)
+        phoff, = struct.unpack_from("<Q", hdr, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", hdr, 0x36)
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            e = list(struct.unpack("<IIQQQQQQ", f.read(56)))
+            if e[0] == ElfDump.PT_LOAD and e[4] <= phys < e[4] + e[5]:
+                cut = (phys | 0xFFF) + 1 - e[4]
+                assert cut < e[5], "prb's page ends its segment"
+                e[2:5] = [x + cut for x in e[2:5]]
+                e[5] -= cut
+                e[6] -= cut
+                f.seek(phoff + i * phentsize)
+                f.write(struct.pack("<IIQQQQQQ", *e))
+                return dst
+    raise LookupError(f"prb at physical {phys:#x} is in no PT_LOAD")
+
+
+@pytest.fixture(scope="session")
 def cyclic_tasks(pristine, corrupter):
     """(b) a task's tasks.next points back to an earlier task."""
     tasks = ordinary_tasks(pristine)
@@ -451,6 +497,30 @@ def test_no_task_found(run, no_tasks, cmd):
     run(no_tasks, [cmd])
 
 
+@pytest.mark.parametrize("cmd", ["sys", "ps"])
+def test_no_task_found_sys_ps(run, no_tasks, cmd):
+    """sys's TASKS count and ps's table from a dump whose task list
+    and idle tasks are gone say the list is incomplete (issue 20 items
+    11, 12: they printed `TASKS: 0` and an empty table, exit 0)."""
+    out, err, _rc = run(no_tasks, [cmd])
+    errs = error_lines(cmd, out, err)
+    assert any("task list incomplete" in e and "idle task" in e
+               for e in errs), out + err
+    if cmd == "ps":
+        # the tasks still running on their CPUs are shown, marked
+        assert re.search(r"^>\s*1\s", out, re.M), out
+
+
+@pytest.mark.parametrize("cmd", ["bt", "bt -a", "ps"])
+def test_no_active_task(run, no_active, cmd):
+    """bt / bt -a with no active task found print an error naming the
+    CPU, not nothing (issue 20 item 10)."""
+    out, err, _rc = run(no_active, [cmd])
+    errs = error_lines(cmd.split()[0], out, err)
+    want = "task list incomplete" if cmd == "ps" else "task active on CPU"
+    assert any(want in e for e in errs), out + err
+
+
 @pytest.mark.parametrize("run", ["cli"], indirect=True)  # epython
 def test_broken_task_list_pyapi(run, broken_tasks, tmp_path):
     dump, before, _after = broken_tasks
@@ -585,3 +655,26 @@ def test_broken_ptes_cmds(run, broken_ptes, pristine, cmd):
     sleeper = [(t, pid) for t, pid, comm in ordinary_tasks(pristine)
                if comm.startswith("fixture-")][0]
     run(dump, [cmd.format(a=stack, b=stack - 2048, pid=sleeper[1])])
+
+
+# ------------------------------------------------------------ (g) a hole
+
+def test_log_unreadable_is_not_absent(run, hole_at_prb):
+    """log on a dump that lost the page of `prb`: the ring buffer is
+    unreadable, not absent ("no printk ringbuffer ... in this kernel"
+    once said it was, issue 20)."""
+    out, err, _rc = run(hole_at_prb, ["log"])
+    errs = error_lines("log", out, err)
+    assert errs, out + err
+    assert not any("in this kernel" in e for e in errs), errs
+    assert any("prb" in e and "cannot be read" in e for e in errs), errs
+
+
+def test_sys_on_a_hole_says_so(run, hole_at_prb):
+    """sys with its task count and panic message unreadable: TASKS from
+    a broken list and an empty PANIC come with errors (issue 20 item
+    11: they printed with exit 0 and no word)."""
+    out, err, _rc = run(hole_at_prb, ["sys"])
+    errs = error_lines("sys", out, err)
+    assert any("task list incomplete" in e for e in errs), out + err
+    assert any("no panic message" in e for e in errs), out + err

@@ -128,8 +128,23 @@ def test_mod_s_searches_the_dump_directory(sample, pykdump, crash, compare):
 
 
 def test_mod_errors(sample, pykdump, crash, compare):
+    """crash's usage, after our line saying why (issue 20: crash's
+    usage alone does not say the module is not loaded)."""
     check(pykdump, crash, compare, [],
-          ["mod -s nosuchmod", "mod -S /nonexistent"])
+          ["mod -s nosuchmod", "mod -S /nonexistent"],
+          allow=[compare.Known(ours=r"^mod: nosuchmod: not a loaded module$",
+                               reason="our reason, before crash's usage")])
+
+
+def test_mod_d_sym_m_of_a_module_not_loaded(pykdump):
+    """crash says nothing and succeeds; we fail with the reason (issue
+    20: `mod -d nonexist` and `sym -m nonexist` exited 0 in silence)."""
+    for cmd in ("mod -d nosuchmod", "sym -m nosuchmod"):
+        r = pykdump.run([cmd], dump=DUMP)
+        assert r.returncode == 1, (cmd, r.stdout, r.stderr)
+        name = cmd.split()[0]
+        assert f"{name}: nosuchmod: not a loaded module" in \
+            r.stdout + r.stderr, (cmd, r.stdout, r.stderr)
 
 
 @pytest.fixture(scope="module")
