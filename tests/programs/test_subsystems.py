@@ -3,8 +3,11 @@
 (or, mdadm, print nothing) and exit cleanly; crash agrees that the
 subsystem is absent.  tslog (the log with wall-clock times) and dev
 (mounts' super_operations, the module table) against crash's log, mount
-and mod.  fregs (registers from the callers' code through gdb's x/Ni)
-against crash's bt, bt -l and foreach bt.  sctp.py is left out: it is not valid Python 3 (a TabError)."""
+and mod.  scsi.py (scsishow's predecessor), pyctl, repl (stdin) and
+PyKdumpInit (the startup file).  fregs (registers from the callers'
+code through gdb's x/Ni) against crash's bt, bt -l and foreach bt.
+Left out: sctp.py is not valid Python 3 (a TabError), server.py is
+Python 2 (SocketServer)."""
 
 import re
 
@@ -37,6 +40,16 @@ def absent(ref, sym):
 def test_scsishow(run_prog, ref, args):
     assert absent(ref, "scsi_bus_type") and "scsi_mod" not in modules(ref)
     run = run_prog("scsishow.py", *args)
+    assert_ran(run)
+    assert "Cannot find symbolic info for <scsi_device_types>" in run.out
+
+
+@pytest.mark.parametrize("args", [(), ("-v",), ("--iscsi",), ("--hosts",),
+                                  ("--devices",), ("-a",)])
+def test_scsi_obsolete(run_prog, ref, args):
+    """scsi.py (scsishow's obsolete predecessor) says the same."""
+    assert absent(ref, "scsi_bus_type") and "scsi_mod" not in modules(ref)
+    run = run_prog("scsi.py", *args)
     assert_ran(run)
     assert "Cannot find symbolic info for <scsi_device_types>" in run.out
 
@@ -214,3 +227,38 @@ def test_fregs_all(run_prog, ref, opt, cmd):
     assert [int(h.split()[1]) for h, _f in ours] == [p for p, _f in theirs]
     for (_h, frames), (_pid, want) in zip(ours, theirs):
         check_fregs_stack(frames, want)
+
+
+@pytest.mark.parametrize("args", [(), ("-a",), ("-v", "-a")])
+def test_pyctl(run_prog, args):
+    """pyctl.py: the API's debug switches (pykdump.Generic.PyCtl), all
+    of them with -a (each with its current and default value)."""
+    run = run_prog("pyctl.py", *args)
+    assert_ran(run)
+    if "-a" in args:
+        assert re.search(r"^  debugMemoize\b", run.out, re.M)
+        assert re.search(r"currentvalue=\S+ default=\S+", run.out)
+
+
+def test_startup_registrations(run_prog):
+    """PyKdumpInit.py (crash's startup file registering the programs as
+    commands through crash.register_epython_prog) runs through."""
+    run = run_prog("PyKdumpInit.py")
+    assert run.rc == 0 and "Traceback" not in run.out + run.err, str(run)
+
+
+def test_repl(progs_tree, sample, ref):
+    """repl.py: Python's interactive console with the API imported,
+    reading stdin; the release it prints is the kernel's (crash's log's
+    "Linux version" line)."""
+    import os
+    import subprocess
+    from conftest import BIN
+    r = subprocess.run(
+        [str(BIN), "run", str(sample.vmlinux), str(sample / DUMP),
+         "repl.py"], input="print('R=' + sys_info.RELEASE)\n",
+        cwd=progs_tree / "progs", capture_output=True, text=True,
+        timeout=120, env=dict(os.environ, PYKDUMPPATH=str(progs_tree)))
+    assert r.returncode == 0, r.stderr
+    release = re.search(r"R=(\S+)", r.stdout + r.stderr).group(1)
+    assert re.search(r"Linux version %s " % re.escape(release), ref["log"])
