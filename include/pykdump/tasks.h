@@ -115,6 +115,16 @@ kd_task_table_pid(const struct kd_task_table *t, int pid);
 KD_PUBLIC const struct kd_task_info *
 kd_task_table_addr(const struct kd_task_table *t, uint64_t task);
 
+/* A task's memory as crash's get_task_mem_usage() counts it: the pages
+ * of its mm's total_vm and its RSS (the mm's counters plus the unsynced
+ * counts of every thread sharing the mm), both 0 for kernel threads and
+ * for an address that is no task.  Answered from a task table collected
+ * once per memocache generation. */
+KD_PUBLIC struct kd_error *kd_task_mem_usage(struct kd_session *s,
+					     uint64_t task, uint64_t *rss,
+					     uint64_t *total_vm)
+	KD_WARN_UNUSED;
+
 /* An address space's counters as the OOM killer reads them
  * (get_mm_counter: the mm's own, without threads' unsynced deltas):
  * pages of MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES (0 when the kernel

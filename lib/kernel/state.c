@@ -5,6 +5,7 @@
 
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
+#include <pykdump/tasks.h>
 
 #include "kernel_internal.h"
 
@@ -13,6 +14,8 @@ static void state_destroy(void *data)
 	struct kd_kernel_state *k = data;
 	free(k->percpu);
 	free(k->modules);
+	kd_task_table_free(k->mem_table);
+	free(k->mem_table);
 	free(k->task_cache.problem);
 	free(k->sched_cache.problem);
 	free(k->lock_cache.problem);

@@ -28,7 +28,10 @@
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
+#include <pykdump/memocache.h>
 #include <pykdump/types.h>
+
+#include "kernel_internal.h"
 
 #define PF_KTHREAD 0x00200000u
 
@@ -284,6 +287,36 @@ void kd_task_table_free(struct kd_task_table *t)
 	t->v = NULL;
 	t->problem = NULL;
 	t->n = 0;
+}
+
+struct kd_error *kd_task_mem_usage(struct kd_session *s, uint64_t task,
+				   uint64_t *rss, uint64_t *total_vm)
+{
+	*rss = *total_vm = 0;
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	if (!k)
+		return &kd_error_nomem;
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (!k->mem_table || k->mem_table_generation != gen) {
+		struct kd_task_table *t = calloc(1, sizeof(*t));
+		if (!t)
+			return &kd_error_nomem;
+		struct kd_error *err = kd_task_table_collect(s, t);
+		if (err) {
+			free(t);
+			return err;
+		}
+		kd_task_table_free(k->mem_table);
+		free(k->mem_table);
+		k->mem_table = t;
+		k->mem_table_generation = gen;
+	}
+	const struct kd_task_info *ti = kd_task_table_addr(k->mem_table, task);
+	if (ti) {
+		*rss = ti->rss;
+		*total_vm = ti->total_vm;
+	}
+	return NULL;
 }
 
 const char *kd_task_state_name(uint64_t st)

@@ -882,18 +882,43 @@ static struct kd_error *base_part(struct kd_types *ts, const char *s,
 }
 
 /* Parses "BASE [*...] [[N]...]" (spaces allowed around * and [). */
+/* Blanks and the qualifiers "const" and "volatile" at s (reading needs
+ * no qualifier: "const struct x *" finds struct x *). */
+static const char *skip_qualifiers(const char *s)
+{
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		size_t n = strncmp(s, "const", 5) == 0 ? 5 :
+			   strncmp(s, "volatile", 8) == 0 ? 8 : 0;
+		if (!n || (s[n] && s[n] != ' ' && s[n] != '*'))
+			return s;
+		s += n;
+	}
+}
+
 static struct kd_error *parse_type(struct kd_types *ts, const char *name,
 				   struct kd_type **ret)
 {
-	const char *s = name;
-	while (*s == ' ')
-		s++;
+	const char *s = skip_qualifiers(name);
 	size_t base_len = strcspn(s, "*[");
+	for (;;) {	/* "struct x const *" */
+		while (base_len && s[base_len - 1] == ' ')
+			base_len--;
+		if (base_len > 6 && strncmp(s + base_len - 6, " const", 6) == 0)
+			base_len -= 6;
+		else if (base_len > 9 &&
+			 strncmp(s + base_len - 9, " volatile", 9) == 0)
+			base_len -= 9;
+		else
+			break;
+	}
 	struct kd_error *err = base_part(ts, s, base_len, ret);
 	const char *p = s + base_len;
-	while (!err && (*p == '*' || *p == ' ')) {
-		if (*p++ == '*')
-			err = kd_types_pointer_to(ts, *ret, ret);
+	p = skip_qualifiers(p);
+	while (!err && *p == '*') {
+		err = kd_types_pointer_to(ts, *ret, ret);
+		p = skip_qualifiers(p + 1);
 	}
 	uint64_t dims[16];
 	int known[16];

@@ -65,6 +65,8 @@ from .dlkmload import (loadModule, delModule, lsModules,  # noqa: F401
                        possibleModuleNames)
 from .Misc import AA_Node, EmbeddedFrames, Box  # noqa: F401
 from . import vmcorearch
+# the original API imported these from optparse for the programs
+from optparse import OptionParser, Option  # noqa: F401
 
 long = int                  # for programs written for Python 2
 pp = pprint.PrettyPrinter(indent=4)
@@ -403,19 +405,34 @@ class __PYKD_reader(object):
 
 PYKD = __PYKD_reader()
 
-_nsproxy = None
+# pid whose namespaces programs use (--usens), None: init's
+_nsproxy_pid = None
 
 
 def set_nsproxy(pid=None):
-    """Use the namespaces of process pid (None: init's)."""
-    global _nsproxy
+    """Use the namespaces of process pid (None: init's).  A pid that is
+    no process ends the program, as in the original."""
+    global _nsproxy_pid
     if pid is not None:
         crash._needs_dump("set_nsproxy()")
-    _nsproxy = pid
+        if not pid_to_task(pid):  # noqa: F405 (from highlevel)
+            print("There is no PID={}".format(pid))
+            sys.exit(0)
+    _nsproxy_pid = pid
 
 
 def get_nsproxy():
-    return _nsproxy
+    """The struct nsproxy programs look at namespaces through: init's
+    (init_nsproxy), or that of the process set by set_nsproxy(pid);
+    None when the kernel has no init_nsproxy."""
+    if _nsproxy_pid is None:
+        try:
+            return readSymbol("init_nsproxy")  # noqa: F405
+        except TypeError:
+            return None
+    task = readSU("struct task_struct",  # noqa: F405
+                  pid_to_task(_nsproxy_pid))  # noqa: F405
+    return task.nsproxy
 
 
 def is_percpu_symbol(name):
@@ -423,15 +440,9 @@ def is_percpu_symbol(name):
     return bool(info and info[2])
 
 
-def get_task_mem_usage(taskaddr):
-    """(rss pages, total_vm pages) of a task, (0, 0) for kernel threads."""
-    t = readSU("struct task_struct", int(taskaddr))  # noqa: F405
-    mm = t.mm
-    if not mm:
-        return (0, 0)
-    rss = sum(int(c.count) if hasattr(c, "count") else int(c)
-              for c in mm.rss_stat) if mm.hasField("rss_stat") else 0
-    return (rss, int(mm.total_vm))
+# (total_vm KB, rss KB) of a task, crash's get_task_mem_usage: the C
+# module's function, also reachable as crash.get_task_mem_usage.
+get_task_mem_usage = crash.get_task_mem_usage
 
 
 def _doSys():

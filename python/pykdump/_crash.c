@@ -32,6 +32,7 @@ static const struct kdpy_part {
 	{ "kobj", kdpy_kobj_init },
 	{ "kmem", kdpy_kmem_init },
 	{ "exec", kdpy_exec_init },
+	{ "kernel", kdpy_kernel_init },
 	{ "diag", kdpy_diag_init },
 };
 

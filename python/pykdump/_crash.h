@@ -60,6 +60,7 @@ int kdpy_kobj_init(PyObject *m);	/* _crash_kobj.c: vm areas, irqs, ipc,
 					   wait queues, signals, disassembly */
 int kdpy_kmem_init(PyObject *m);	/* _crash_kmem.c: slab, pages, zones */
 int kdpy_exec_init(PyObject *m);	/* _crash_exec.c: built-in commands */
+int kdpy_kernel_init(PyObject *m);	/* _crash_kernel.c: uptime, task mem */
 int kdpy_diag_init(PyObject *m);	/* _crash_diag.c: triage's facts */
 
 /* ---- errors (_crash_error.c) ---- */
@@ -170,6 +171,11 @@ typedef struct kdpy_reader {
 	PyObject *enuminfo;		/* ENUM: for tEnum, set lazily */
 	PyObject *session;		/* the session handle type points into
 					 * (NULL: the void reader) */
+	/* CHARARRAY, CHARPTR: 1 when the characters are plain `char`
+	 * (read as a string, SmartString), 0 for unsigned/signed char and
+	 * typedefs of them (u8 ...: a list of ints, a tPtr), as the
+	 * original API decided by the element's type name */
+	uint8_t text;
 } kdpy_reader;
 
 /* A struct member: the library's descriptor (in the member table of the
@@ -224,8 +230,10 @@ PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 /* Bytes of the struct a member's value is made from (the field's
  * nbytes). */
 uint64_t kdpy_value_bytes(const struct kd_rmember *m);
-/* Python classes the values are built with (set by lowlevel.py). */
+/* Python classes the values are built with (set by lowlevel.py);
+ * TypeInfo(reader) describes a type as the original did (tPtr.ptype). */
 extern PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
+extern PyObject *kdpy_TypeInfo;
 
 /* ---- memory (_crash_mem.c) ---- */
 int kdpy_read(uint64_t addr, void *buf, size_t len);	/* -1 + exception */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <pykdump/highlevel.h>
+#include <pykdump/ksyms.h>
 #include <pykdump/machine.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
@@ -159,7 +160,8 @@ static struct kd_symtab *symtab(void)
 	return st;
 }
 
-/* sym2addr(name) -> address, 0 when missing. */
+/* sym2addr(name) -> address, 0 when missing: the vmlinux symbols, then
+ * those of the modules (their kallsyms), as crash's symbol_search. */
 static PyObject *sym2addr(PyObject *self, PyObject *arg)
 {
 	(void)self;
@@ -169,11 +171,15 @@ static PyObject *sym2addr(PyObject *self, PyObject *arg)
 		return NULL;
 	struct kd_symbol sym;
 	struct kd_error *err = kd_symtab_lookup(st, name, &sym);
-	if (err) {
+	if (!err)
+		return PyLong_FromUnsignedLongLong(sym.value);
+	kd_error_destroy(err);
+	struct kd_ksym ks;
+	if ((err = kd_ksym_by_name(kdpy_session(), name, &ks))) {
 		kd_error_destroy(err);
 		return PyLong_FromLong(0);
 	}
-	return PyLong_FromUnsignedLongLong(sym.value);
+	return PyLong_FromUnsignedLongLong(ks.value);
 }
 
 static PyObject *sym2alladdr(PyObject *self, PyObject *arg)
@@ -199,18 +205,81 @@ static PyObject *sym2alladdr(PyObject *self, PyObject *arg)
 	return list;
 }
 
-/* _addr2sym(addr) -> (name, offset) or None */
+/* _addr2sym(addr) -> (name, offset, module or None) or None: the symbol
+ * at or below addr in the kernel image or in a module (crash's
+ * value_search). */
 static PyObject *addr2sym(PyObject *self, PyObject *arg)
 {
 	(void)self;
 	uint64_t addr, off;
-	struct kd_symtab *st;
-	if (parse_addr(arg, &addr) < 0 || !(st = symtab()))
+	if (parse_addr(arg, &addr) < 0 || !symtab())
 		return NULL;
-	struct kd_symbol sym;
-	if (!kd_symtab_by_addr(st, addr, &sym, &off))
+	const char *name, *module;
+	if (!kd_ksym_lookup_addr(kdpy_session(), addr, &name, &off, &module))
 		Py_RETURN_NONE;
-	return Py_BuildValue("(sK)", sym.name, (unsigned long long)off);
+	return Py_BuildValue("(sKz)", name, (unsigned long long)off, module);
+}
+
+/* mem2long(bytestr, signed=0, array=0): the little-endian integer of the
+ * bytes, or a list of `array` integers (array > 1) of equal size; sizes
+ * of 1 to 8 bytes. */
+static PyObject *mem2long(PyObject *self, PyObject *args, PyObject *kw)
+{
+	(void)self;
+	static char *kwlist[] = { "bytestr", "signed", "array", NULL };
+	Py_buffer b;
+	int is_signed = 0, array = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|ii", kwlist, &b,
+					 &is_signed, &array))
+		return NULL;
+	Py_ssize_t n = array > 1 ? array : 1;
+	Py_ssize_t sz = b.len / n;
+	PyObject *ret = NULL;
+	if (sz < 1 || sz > 8 || sz * n != b.len) {
+		PyErr_Format(kdpy_Error, "mem2long: bad size (%zd bytes%s)",
+			     b.len, array > 1 ? " for the array" : "");
+		goto out;
+	}
+	if (array <= 1) {
+		ret = _PyLong_FromByteArray(b.buf, (size_t)sz, 1, is_signed);
+		goto out;
+	}
+	ret = PyList_New(n);
+	for (Py_ssize_t i = 0; ret && i < n; i++) {
+		PyObject *v = _PyLong_FromByteArray(
+			(const unsigned char *)b.buf + i * sz, (size_t)sz, 1,
+			is_signed);
+		if (!v)
+			Py_CLEAR(ret);
+		else
+			PyList_SET_ITEM(ret, i, v);
+	}
+out:
+	PyBuffer_Release(&b);
+	return ret;
+}
+
+/* A function's (addr, reader of its function type, 0), or None: whatis()
+ * of a function name answers with its type, as gdb's did. */
+static PyObject *function_info(struct kd_session *s, struct kd_types *types,
+			       const char *name)
+{
+	struct kd_function fn;
+	struct kd_error *err = kd_types_find_function(types, name, &fn);
+	if (err) {
+		if (err->code != KD_ERR_NOT_FOUND)
+			return kdpy_raise(err);
+		kd_error_destroy(err);
+		Py_RETURN_NONE;
+	}
+	uint64_t addr = fn.address;
+	if (!kd_symbol_try_addr(s, name, &addr))
+		addr += kd_symtab_relocation(kd_session_symtab(s));
+	kdpy_reader *r = kdpy_reader_for_type(fn.type);
+	if (!r)
+		return NULL;
+	return Py_BuildValue("(KOi)", (unsigned long long)addr, (PyObject *)r,
+			     0);
 }
 
 /* _var_info(name) -> (addr, reader, is_percpu) or None.  The address is
@@ -231,7 +300,7 @@ static PyObject *var_info(PyObject *self, PyObject *arg)
 		if (err->code != KD_ERR_NOT_FOUND)
 			return kdpy_raise(err);
 		kd_error_destroy(err);
-		Py_RETURN_NONE;
+		return function_info(s, types, name);
 	}
 	uint64_t addr = var.address;
 	if (!kd_symbol_try_addr(s, name, &addr) && !var.is_percpu)
@@ -448,6 +517,9 @@ static PyMethodDef mem_functions[] = {
 	{ "sym2addr", sym2addr, METH_O, "sym2addr(name): address or 0." },
 	{ "sym2alladdr", sym2alladdr, METH_O, NULL },
 	{ "_addr2sym", addr2sym, METH_O, NULL },
+	{ "mem2long", KDPY_KWFUNC(mem2long), METH_VARARGS | METH_KEYWORDS,
+	  "mem2long(bytestr, signed=0, array=0)\n--\n\n"
+	  "The little-endian integer(s) of the bytes." },
 	{ "_var_info", var_info, METH_O, NULL },
 	{ "_walk", walk, METH_VARARGS, NULL },
 	{ "_percpu_offsets", percpu_offsets, METH_NOARGS, NULL },

@@ -144,6 +144,25 @@ int kdpy_field_check(const kdpy_field *f)
 	return refuse(f->r->name);
 }
 
+/* The original API read an array or a pointer of chars as a string only
+ * when the element's type was `char` itself (gdb's name of the type,
+ * qualifiers aside): `unsigned char`, `signed char` and typedefs (u8,
+ * __u8) are numbers. */
+static int plain_char(struct kd_type *t)
+{
+	t = kd_type_strip(t, KD_STRIP_QUAL);
+	const char *n = kd_type_name(t);
+	return kd_type_kind(t) == KD_TYPE_INT && kd_type_is_char(t) && n &&
+	       strcmp(n, "char") == 0;
+}
+
+static int text_kind(struct kd_type *t, enum kd_rkind kind)
+{
+	if (kind != KD_RK_CHARARRAY && kind != KD_RK_CHARPTR)
+		return 0;
+	return plain_char(kd_type_target(kd_type_strip(t, KD_STRIP_ALL)));
+}
+
 static kdpy_reader *reader_create(struct kd_type *t)
 {
 	/* a type always comes from the current session's type model */
@@ -159,6 +178,7 @@ static kdpy_reader *reader_create(struct kd_type *t)
 	r->fields = NULL;
 	r->enuminfo = NULL;
 	r->name = type_name(t);
+	r->text = (uint8_t)text_kind(t, r->desc.kind);
 	PyObject_GC_Track(r);
 	if (!r->name) {
 		Py_DECREF(r);
@@ -200,6 +220,10 @@ void kdpy_readers_clear(void)
 
 kdpy_reader *kdpy_reader_for_type(struct kd_type *t)
 {
+	/* const/volatile make no difference to reading a value, and the
+	 * original named types without them (a `const struct x *` member
+	 * reads as a StructResult of "struct x") */
+	t = kd_type_strip(t, KD_STRIP_QUAL);
 	if (!t)
 		return void_reader;
 	if (caches_ready() < 0)
@@ -327,24 +351,25 @@ static int member_lookup(kdpy_reader *r, PyObject *name,
 	return 0;
 }
 
-/* Look the member up and remember what was found: a field, else a
- * structSetAttr pseudo-member, else None. */
+/* Look the member up and remember what was found: a structSetAttr
+ * pseudo-member (it hides a real member of the same name, as the
+ * original's class attribute did), else a field, else None. */
 static PyObject *member_resolve(kdpy_reader *r, PyObject *name)
 {
-	const struct kd_rmember *m;
-	PyObject *v;
-	if (member_lookup(r, name, &m) < 0)
+	const struct kd_rmember *m = NULL;
+	PyObject *ps = pseudo_by_name ?
+		PyDict_GetItemWithError(pseudo_by_name, r->name) : NULL;
+	PyObject *v = ps ? PyDict_GetItemWithError(ps, name) : NULL;
+	if (!v && PyErr_Occurred())
 		return NULL;
-	if (m) {
-		if (!(v = (PyObject *)field_create(r, m)))
-			return NULL;
+	if (v) {
+		Py_INCREF(v);
 	} else {
-		PyObject *ps = pseudo_by_name ?
-			PyDict_GetItemWithError(pseudo_by_name, r->name) : NULL;
-		v = ps ? PyDict_GetItemWithError(ps, name) : NULL;
-		if (!v && PyErr_Occurred())
+		if (member_lookup(r, name, &m) < 0)
 			return NULL;
-		v = Py_NewRef(v ? v : Py_None);
+		v = m ? (PyObject *)field_create(r, m) : Py_NewRef(Py_None);
+		if (!v)
+			return NULL;
 	}
 	int rc = PyDict_SetItem(r->fields, name, v);
 	Py_DECREF(v);	/* the dict holds it */
@@ -420,6 +445,19 @@ static PyObject *reader_get_typedef(PyObject *o, void *c)
 	if (kd_type_kind(t) != KD_TYPE_TYPEDEF || !kd_type_name(t))
 		Py_RETURN_NONE;
 	return PyUnicode_FromString(kd_type_name(t));
+}
+
+/* The name of the type with typedefs and qualifiers looked through:
+ * "unsigned char" for a u8, "struct x" for a typedef of one. */
+static PyObject *reader_get_base_name(PyObject *o, void *c)
+{
+	(void)c;
+	kdpy_reader *r = (kdpy_reader *)o;
+	if (!r->desc.type)
+		return PyUnicode_FromString("void");
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
+	return type_name(reader_base(r));
 }
 
 static PyObject *reader_get_target(PyObject *o, void *c)
@@ -533,6 +571,71 @@ static PyObject *reader_member(PyObject *o, PyObject *name)
 			     (unsigned)f->m->bit_size, (PyObject *)f->r);
 }
 
+/* reader.prototype(): a function type's [return reader, parameter
+ * readers...] (a pointer to function: its target's); None for other
+ * types.  What the original's whatis() gave as TypeInfo.prototype. */
+static PyObject *reader_prototype(PyObject *o, PyObject *noargs)
+{
+	(void)noargs;
+	kdpy_reader *r = (kdpy_reader *)o;
+	struct kd_type *t = reader_base(r);
+	if (kd_type_kind(t) == KD_TYPE_POINTER)
+		t = kd_type_strip(kd_type_target(t), KD_STRIP_ALL);
+	if (kd_type_kind(t) != KD_TYPE_FUNCTION)
+		Py_RETURN_NONE;
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
+	const struct kd_param *p;
+	size_t n;
+	int variadic;
+	struct kd_error *err = kd_type_params(t, &p, &n, &variadic);
+	if (err)
+		return kdpy_raise(err);
+	PyObject *list = PyList_New(0);
+	kdpy_reader *ret = list ? kdpy_reader_for_type(kd_type_target(t)) : NULL;
+	if (!ret || PyList_Append(list, (PyObject *)ret) < 0) {
+		Py_XDECREF(list);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		kdpy_reader *pr = kdpy_reader_for_type(p[i].type);
+		if (!pr || PyList_Append(list, (PyObject *)pr) < 0) {
+			Py_DECREF(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/* reader.field(name): the Field of a real member (never a pseudo-member
+ * of the same name), or None.  structSetAttr chains end in one. */
+static PyObject *reader_field(PyObject *o, PyObject *name)
+{
+	kdpy_reader *r = (kdpy_reader *)o;
+	if (!r->fields) {
+		PyErr_Format(PyExc_TypeError, "%U is not a struct or union",
+			     r->name);
+		return NULL;
+	}
+	if (!PyUnicode_Check(name)) {
+		PyErr_SetString(PyExc_TypeError, "field(name): a str");
+		return NULL;
+	}
+	if (kdpy_reader_check(r) < 0)
+		return NULL;
+	PyObject *v = PyDict_GetItemWithError(r->fields, name);
+	if (v && Py_TYPE(v) == &kdpy_field_type)
+		return Py_NewRef(v);
+	if (PyErr_Occurred())
+		return NULL;
+	const struct kd_rmember *m;
+	if (member_lookup(r, name, &m) < 0)
+		return NULL;
+	if (!m)
+		Py_RETURN_NONE;
+	return (PyObject *)field_create(r, m);
+}
+
 /* reader.set_pseudo(alias, fn): s.alias calls fn(s) (structSetAttr). */
 static PyObject *reader_set_pseudo(PyObject *o, PyObject *args)
 {
@@ -593,6 +696,8 @@ static PyGetSetDef reader_getset[] = {
 	{ "codetype", reader_get_codetype, NULL, NULL, NULL },
 	{ "typedef", reader_get_typedef, NULL, NULL, NULL },
 	{ "target", reader_get_target, NULL, NULL, NULL },
+	{ "base_name", reader_get_base_name, NULL,
+	  "the type's name, typedefs and qualifiers looked through", NULL },
 	{ "flexible", reader_get_flexible, NULL, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -603,7 +708,42 @@ static PyMethodDef reader_methods[] = {
 	{ "read", reader_read, METH_O, NULL },
 	{ "member", reader_member, METH_O, NULL },
 	{ "set_pseudo", reader_set_pseudo, METH_VARARGS, NULL },
+	{ "prototype", reader_prototype, METH_NOARGS, NULL },
+	{ "field", reader_field, METH_O, NULL },
 	{ NULL, NULL, 0, NULL },
+};
+
+/* field.read(addr): the member's value in the struct at addr. */
+static PyObject *field_read(PyObject *o, PyObject *arg)
+{
+	unsigned long long addr = PyLong_AsUnsignedLongLongMask(arg);
+	if (addr == (unsigned long long)-1 && PyErr_Occurred())
+		return NULL;
+	return kdpy_decode_field((kdpy_field *)o, addr, NULL);
+}
+
+static PyObject *field_get_offset(PyObject *o, void *c)
+{
+	(void)c;
+	return PyLong_FromUnsignedLongLong(((kdpy_field *)o)->m->offset);
+}
+
+static PyObject *field_get_reader(PyObject *o, void *c)
+{
+	(void)c;
+	return Py_NewRef((PyObject *)((kdpy_field *)o)->r);
+}
+
+static PyMethodDef field_methods[] = {
+	{ "read", field_read, METH_O, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyGetSetDef field_getset[] = {
+	{ "offset", field_get_offset, NULL, "bytes from the struct's start",
+	  NULL },
+	{ "reader", field_get_reader, NULL, "the member type's reader", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 PyTypeObject kdpy_reader_type = {
@@ -631,6 +771,8 @@ PyTypeObject kdpy_field_type = {
 	.tp_clear = field_clear,
 	.tp_doc = "A struct member: the library's descriptor and the reader "
 		  "of its type.",
+	.tp_methods = field_methods,
+	.tp_getset = field_getset,
 };
 
 /* ---------------------------------------------------- module functions */

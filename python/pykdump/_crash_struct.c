@@ -190,6 +190,36 @@ static PyObject *sr_add(PyObject *a, PyObject *b)
 	return PyLong_Type.tp_as_number->nb_add(a, b);
 }
 
+/* s["member"]: the member's VarInfo (PYT_sinfo["member"]), as the
+ * original's StructResult.__getitem__ answered for a str; s[i]: the i-th
+ * struct of an array starting at s. */
+static PyObject *sr_subscript(PyObject *self, PyObject *key)
+{
+	if (PyUnicode_Check(key)) {
+		PyObject *si = PyObject_GetAttrString(self, "PYT_sinfo");
+		if (!si)
+			return NULL;
+		PyObject *v = PyObject_GetItem(si, key);
+		Py_DECREF(si);
+		return v;
+	}
+	Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+	if (i == -1 && PyErr_Occurred())
+		return NULL;
+	return sr_item(self, i);
+}
+
+/* s.__getattr__("name"): programs call it explicitly (snmpstats.py), as
+ * the original defined it in Python. */
+static PyObject *sr_getattr_method(PyObject *self, PyObject *name)
+{
+	if (!PyUnicode_Check(name)) {
+		PyErr_SetString(PyExc_TypeError, "__getattr__(name): a str");
+		return NULL;
+	}
+	return sr_getattro(self, name);
+}
+
 static PyObject *sr_dir(PyObject *self, PyObject *noargs)
 {
 	(void)noargs;
@@ -217,6 +247,7 @@ static PyMethodDef sr_methods[] = {
 	{ "castTo", sr_cast_to, METH_O,
 	  "castTo(\"struct U\"): the same address as another type." },
 	{ "shortStr", sr_short_str, METH_NOARGS, NULL },
+	{ "__getattr__", sr_getattr_method, METH_O, NULL },
 	{ "__dir__", sr_dir, METH_NOARGS, NULL },
 	{ NULL, NULL, 0, NULL },
 };
@@ -231,6 +262,11 @@ static PyGetSetDef sr_getset[] = {
 static PySequenceMethods sr_as_sequence = {
 	.sq_length = sr_len,
 	.sq_item = sr_item,
+};
+
+static PyMappingMethods sr_as_mapping = {
+	.mp_length = sr_len,
+	.mp_subscript = sr_subscript,
 };
 
 static PyNumberMethods sr_as_number = {
@@ -262,6 +298,7 @@ PyTypeObject kdpy_struct_type = {
 	.tp_getattro = sr_getattro,
 	.tp_new = sr_new,
 	.tp_as_sequence = &sr_as_sequence,
+	.tp_as_mapping = &sr_as_mapping,
 	.tp_as_number = &sr_as_number,
 	.tp_flags = Py_TPFLAGS_DEFAULT,
 	.tp_doc = "A struct in the dump: an int (its address) whose "

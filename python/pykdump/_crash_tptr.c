@@ -45,11 +45,15 @@ static PyObject *tp_get_deref(PyObject *self, void *c)
 	return tp_item(self, 0);
 }
 
+/* The original's tPtr.ptype (and .ti): the TypeInfo of the pointer's
+ * type, what tPtr(addr, ti) takes to make another pointer like it. */
 static PyObject *tp_get_ptype(PyObject *self, void *c)
 {
 	(void)c;
-	kdpy_reader *t = kdpy_reader_target(TP_READER(self));
-	return t ? Py_NewRef(t->name) : NULL;
+	if (!kdpy_TypeInfo)
+		return Py_NewRef(TP_READER(self)->name);
+	return PyObject_CallOneArg(kdpy_TypeInfo,
+				   (PyObject *)TP_READER(self));
 }
 
 static PyObject *tp_get_ptrlev(PyObject *self, void *c)
@@ -82,7 +86,10 @@ static PyObject *tp_repr(PyObject *self)
 
 static PyGetSetDef tp_getset[] = {
 	{ "Deref", tp_get_deref, NULL, "the value pointed to", NULL },
-	{ "ptype", tp_get_ptype, NULL, "the pointed-to type's name", NULL },
+	{ "ptype", tp_get_ptype, NULL, "the TypeInfo of the pointer's type",
+	  NULL },
+	{ "ti", tp_get_ptype, NULL, "the TypeInfo of the pointer's type",
+	  NULL },
 	{ "ptrlev", tp_get_ptrlev, NULL, "levels of indirection", NULL },
 	{ "PYT_reader", tp_get_reader, NULL, "the pointer type's reader",
 	  NULL },
@@ -115,18 +122,30 @@ PyTypeObject kdpy_tptr_type = {
 	.tp_getset = tp_getset,
 };
 
-/* tPtr(value, reader) from Python (Addr, Deref helpers). */
+/* tPtr(value, type): type is the pointer type's TypeReader, or a
+ * TypeInfo of it (the original's tPtr(addr, ti), ti from .ptype). */
 static PyObject *make_tptr(PyObject *self, PyObject *args)
 {
 	(void)self;
-	PyObject *v;
-	kdpy_reader *r;
-	if (!PyArg_ParseTuple(args, "OO!", &v, &kdpy_reader_type, &r))
+	PyObject *v, *t;
+	if (!PyArg_ParseTuple(args, "OO", &v, &t))
 		return NULL;
 	unsigned long long p = PyLong_AsUnsignedLongLongMask(v);
-	if (PyErr_Occurred())
+	if (p == (unsigned long long)-1 && PyErr_Occurred())
 		return NULL;
-	return kdpy_tptr_new(p, r);
+	PyObject *r = Py_TYPE(t) == &kdpy_reader_type ? Py_NewRef(t) :
+		PyObject_GetAttrString(t, "reader");
+	if (!r)
+		return NULL;
+	if (Py_TYPE(r) != &kdpy_reader_type) {
+		Py_DECREF(r);
+		PyErr_SetString(PyExc_TypeError,
+				"tPtr(addr, type): a TypeReader or a TypeInfo");
+		return NULL;
+	}
+	PyObject *o = kdpy_tptr_new(p, (kdpy_reader *)r);
+	Py_DECREF(r);
+	return o;
 }
 
 static PyMethodDef tptr_functions[] = {

@@ -12,9 +12,12 @@
  *   PTR                  StructResult at the pointer when it points to a
  *                        struct or union, else tPtr
  *   CHARPTR              SmartString of the string, None for NULL
+ *                        (plain char only: unsigned char *, u8 * are tPtr)
  *   FUNCPTR              int
- *   CHARARRAY            SmartString of its bytes
- *   ARRAY                list of its elements (one dimension at a time)
+ *   CHARARRAY            SmartString of its bytes (plain char only:
+ *                        unsigned char[], u8[] are lists of ints)
+ *   ARRAY                list of its elements (one dimension at a time);
+ *                        struct x a[1] and a[]: the StructResult at a
  *   flexible arrays      intDimensionlessArray (T x[], T x[0])
  *   STRUCT               StructResult at the address
  *   VOID, FUNCTION       int (the address)
@@ -32,6 +35,7 @@
 #include <pykdump/memory.h>
 
 PyObject *kdpy_SmartString, *kdpy_tEnum, *kdpy_ZeroArray;
+PyObject *kdpy_TypeInfo;
 
 /* The CHARPTR limit: the original stopped at 256 bytes; a sane bound. */
 #define KDPY_CSTRING_MAX 4096
@@ -204,6 +208,8 @@ static PyObject *value_object(kdpy_reader *r, const struct kd_rmember *m,
 	case KD_RK_PTR:
 		return pointer_object(r, v->u);
 	case KD_RK_CHARPTR:
+		if (!r->text)
+			return pointer_object(r, v->u);	/* unsigned char * */
 		return string_object(v->u, addr);
 	case KD_RK_FUNCPTR:
 		return PyLong_FromUnsignedLongLong(v->u);
@@ -319,9 +325,19 @@ static PyObject *to_python(kdpy_reader *r, const struct kd_rmember *m,
 	uint64_t addr = base + m->offset;
 	switch (m->kind) {
 	case KD_RK_CHARARRAY:
-		return m->dims[0] ? char_array(m, addr, pre)
-				  : flexible_array(r, addr);
+		if (!m->dims[0])
+			return flexible_array(r, addr);
+		if (!r->text)	/* unsigned char, u8 ...: numbers */
+			return array(r, m, addr, pre);
+		return char_array(m, addr, pre);
 	case KD_RK_ARRAY:
+		if (m->ndims == 1 && m->dims[0] <= 1 &&
+		    m->elem_kind == KD_RK_STRUCT) {
+			/* struct x a[1] and struct x a[]: the struct at
+			 * the array's start, as the original read them */
+			kdpy_reader *elem = kdpy_reader_target(r);
+			return elem ? kdpy_struct_new(addr, elem) : NULL;
+		}
 		return m->dims[0] ? array(r, m, addr, pre)
 				  : flexible_array(r, addr);
 	case KD_RK_STRUCT:
@@ -375,9 +391,11 @@ PyObject *kdpy_decode_field(kdpy_field *f, uint64_t addr,
 static PyObject *set_classes(PyObject *self, PyObject *args)
 {
 	(void)self;
-	PyObject *ss, *te, *za;
-	if (!PyArg_ParseTuple(args, "OOO", &ss, &te, &za))
+	PyObject *ss, *te, *za, *ti = NULL;
+	if (!PyArg_ParseTuple(args, "OOO|O", &ss, &te, &za, &ti))
 		return NULL;
+	if (ti)
+		Py_XSETREF(kdpy_TypeInfo, Py_NewRef(ti));
 	if (find_slots(ss) < 0)
 		return NULL;
 	Py_XSETREF(kdpy_SmartString, Py_NewRef(ss));

@@ -4,6 +4,8 @@
   * the program is looked up in the current directory, then in the
     directories of $PYKDUMPPATH, then in the shipped progs/ (a name
     without .py also matches NAME.py);
+  * the directories of $PYKDUMPPATH are on sys.path too, as in the
+    original, where they held the programs' library (LinuxDump/);
   * sys.argv is [program path, args...]; the API strips the global options
     (--timeout, --maxel ...) when it starts the run;
   * the problem log is reset before the run (API.enter_epython) and its
@@ -27,6 +29,14 @@ def search_dirs():
     if progs:
         dirs.append(progs)
     return dirs
+
+
+def add_module_path():
+    """$PYKDUMPPATH's directories on sys.path (after those already there):
+    programs import their library (LinuxDump) from them."""
+    for d in os.environ.get("PYKDUMPPATH", "").split(":"):
+        if d and d not in sys.path:
+            sys.path.append(d)
 
 
 def find_program(name):
@@ -90,6 +100,7 @@ def run(argv, write=None):
     if not argv:
         print("epython: no program given", file=sys.stderr)
         return 1
+    add_module_path()
     prog = find_program(argv[0])
     if prog is None:
         print("epython: cannot find {} (looked in {})".format(

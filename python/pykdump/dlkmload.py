@@ -80,9 +80,14 @@ def _exec(cmd, what):
 
 def loadModule(modname, ofile=None, altname=None):
     """Load module modname's debuginfo (from ofile when given); True when
-    it is loaded afterwards."""
+    it is loaded afterwards.  False, without trying, when the dump has no
+    such module (altname: its name in the module list when it differs
+    from the file's), as in the original."""
     if debugDLKM:  # noqa: F821 (registerModuleAttr)
         print("loadModule", modname, ofile, altname)
+    present = _module_rows(_exec("mod", "loadModule"))
+    if not any(n in present for n in _variants(altname or modname)):
+        return False
     for d in _debuginfo_dirs() if ofile is None else ():
         for base in _variants(altname or modname):
             ofile = possibleModuleNames(d, base)
@@ -110,6 +115,9 @@ def delModule(modname):
     _exec("mod -d {}".format(modname), "delModule")
 
 
-def lsModules():
-    """Names of the modules whose debuginfo is loaded."""
-    return [n for n, obj in _module_rows(_exec("mod", "lsModules")).items() if obj]
+def lsModules(debuginfo=False):
+    """Names of the dump's modules (the kernel's module list), as the
+    original gave them; with debuginfo=True only those whose debuginfo is
+    loaded."""
+    rows = _module_rows(_exec("mod", "lsModules"))
+    return [n for n, obj in rows.items() if obj or not debuginfo]

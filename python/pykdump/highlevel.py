@@ -17,6 +17,8 @@ this module is thin glue.  The machine's sizes (INT_SIZE, LONG_MAX ...)
 become module globals when a dump is open (set_machine_globals).
 """
 
+import re
+
 from . import _crash
 from .Generic import (getCurrentModule, registerObjAttrHandler,  # noqa: F401
                       registerModuleAttr, patch_default_kw,
@@ -27,7 +29,7 @@ from .lowlevel import (StructResult, tPtr, SmartString, tEnum,  # noqa: F401
                        AttrSetter, printObject, readmem, readPtr, mem2long,
                        FD_ISSET)
 from .datatypes import (TypeInfo, SUInfo, ArtStructInfo,  # noqa: F401
-                        EnumInfo, VarInfo, type_length)
+                        EnumInfo, VarInfo, PseudoVarInfo, type_length)
 from .memocaches import memoize_typeinfo, memoize_cond, CU_LIVE, CU_LOAD
 
 pylog = PyLog()
@@ -154,7 +156,9 @@ def le16_to_cpu(v):
 # ------------------------------------------------------ symbols, types
 
 def whatis(name):
-    """VarInfo of a global (.ti, .addr); TypeError when there is none."""
+    """VarInfo of a global variable or a function (.ti, .addr, .ctype);
+    TypeError when there is none.  A function's ti.stype is "(func)" and
+    ti.prototype the TypeInfos of its return type and parameters."""
     info = _crash._var_info(name)
     if info is None:
         raise TypeError("There's no symbol {!r}".format(name))
@@ -185,36 +189,17 @@ def addr2sym(addr, loose_match=0):
     nearest symbol at or below addr, or (None, 0)."""
     hit = _crash._addr2sym(int(addr))
     if loose_match:
-        return hit if hit is not None else (None, 0)
+        return hit[:2] if hit is not None else (None, None)
     if hit is None or hit[1] != 0:
         return None
     return hit[0]
 
 
 def addr2mod(addr):
-    """The module an address belongs to (module text/data), or None."""
-    try:
-        mods = readSUListFromHead(sym2addr("modules"), "list",  # noqa
-                                  "struct module")
-    except Exception:
-        return None
-    addr = int(addr)
-    for m in mods:
-        for base, size in _module_ranges(m):
-            if base <= addr < base + size:
-                return str(m.name)
-    return None
-
-
-def _module_ranges(m):
-    if m.hasField("mem"):
-        return [(int(r.base), int(r.size)) for r in m.mem]
-    out = []
-    for f in ("core_layout", "init_layout"):
-        if m.hasField(f):
-            lay = getattr(m, f)
-            out.append((int(lay.base), int(lay.size)))
-    return out
+    """The name of the module whose symbol is at or below addr, or None
+    (an address of the kernel image, or of nothing)."""
+    hit = _crash._addr2sym(int(addr))
+    return hit[2] if hit is not None else None
 
 
 def struct_exists(sname):
@@ -228,14 +213,30 @@ def struct_size(sname):
 union_size = getSizeOf = struct_size
 
 
+def _pseudo_member(sname, member):
+    """A pseudo-member at a fixed offset (structSetAttr), or None."""
+    try:
+        vi = SUInfo(sname).get(member)
+    except TypeError:
+        return None
+    return vi if isinstance(vi, PseudoVarInfo) else None
+
+
 def member_offset(sname, member):
     """Offset in bytes of a member ("a.b.c" through embedded members),
-    -1 when there is none."""
+    or of a pseudo-member at a fixed offset; -1 when there is none."""
+    vi = _pseudo_member(sname, member) if "." not in member else None
+    if vi is not None:
+        return vi.offset
     mp = _crash._member_path(sname, member)
     return -1 if mp is None else mp[0]
 
 
 def member_size(sname, member):
+    """Bytes of a member (all its elements), -1 when there is none."""
+    vi = _pseudo_member(sname, member) if "." not in member else None
+    if vi is not None:
+        return vi.size
     mp = _crash._member_path(sname, member)
     return -1 if mp is None else mp[1].size
 
@@ -258,8 +259,15 @@ def container_of(ptr, ctype, member):
 
 
 def funcargs(fname):
-    """Not available: function prototypes are not exposed yet."""
-    return None
+    """The C types of a function's parameters as strings, or None when
+    fname is no function with debuginfo."""
+    try:
+        ti = whatis(fname).ti
+    except TypeError:
+        return None
+    if ti.stype != "(func)":
+        return None
+    return [a.typestr() for a in ti.prototype[1:]]
 
 
 # -------------------------------------------------------------- lists
@@ -327,11 +335,12 @@ def readSUListFromHead(headaddr, listfieldname, mystruct, maxel=None,
                        inchead=False, warn=True):
     """The structs mystruct linked through listfieldname on the list
     headed at headaddr (an address or a symbol name)."""
-    if isinstance(headaddr, str):
-        headaddr = sym2addr(headaddr)
     off = member_offset(mystruct, listfieldname)
     if off < 0:
         raise KeyError("{} has no member {}".format(mystruct, listfieldname))
+    if isinstance(headaddr, str):
+        # a symbol names the struct holding the head, not the head
+        headaddr = sym2addr(headaddr) + off
     addrs = readList(headaddr, 0, maxel, inchead, warn)
     return _crash._structs_at(_crash.type_reader(mystruct), addrs, -off)
 
@@ -355,19 +364,31 @@ def hlist_for_each_entry(emtype, head, member, maxel=None):
         yield readSU(emtype, a - off)
 
 
-def getFullBuckets(start, bsize, items, chain_off=0):
-    """The non-NULL chain pointers of a hash table of `items` buckets of
-    bsize bytes at start."""
+def _buckets(start, bsize, items, chain_off):
+    """(index, pointer) of the non-NULL chain pointers of a hash table of
+    `items` buckets of bsize bytes at start (read at once)."""
+    if items <= 0:
+        return []
+    psize = PTR_SIZE if "PTR_SIZE" in globals() else 8
+    m = readmem(int(start), bsize * items)
     out = []
     for i in range(items):
-        p = readPtr(int(start) + i * bsize + chain_off)
+        o = i * bsize + chain_off
+        p = int.from_bytes(m[o:o + psize], "little")
         if p:
-            out.append(p)
+            out.append((i, p))
     return out
 
 
+def getFullBuckets(start, bsize, items, chain_off=0):
+    """The non-NULL chain pointers of a hash table of `items` buckets of
+    bsize bytes at start."""
+    return [p for _i, p in _buckets(start, bsize, items, chain_off)]
+
+
 def getFullBucketsH(start, bsize, items, chain_off=0):
-    return getFullBuckets(start, bsize, items, chain_off)
+    """The same as (bucket index, pointer) pairs."""
+    return _buckets(start, bsize, items, chain_off)
 
 
 def readSUArray(suname, startaddr, dim=0):
@@ -515,21 +536,125 @@ def exec_crash_command(cmd, no_stdout=0):
 
 def exec_crash_command_bg(cmd, timeout=None):
     """The same under a time budget (--timeout by default); on timeout the
-    problem is logged and the partial output returned."""
+    problem is logged and the partial output returned.  A command that
+    fails raises crash.error as exec_crash_command does (the original
+    logged a warning and returned the error text, which programs then
+    took for an answer)."""
     if timeout is None:
         timeout = _crash.default_timeout
     rc, out, timed_out = _exec_checked(cmd, float(timeout))
     if timed_out:
         pylog.timeout("<{}> failed to complete within the timeout "
                       "period of {}s".format(cmd, timeout))
+    elif rc != 0:
+        raise _command_error(cmd, out, _error_text(cmd, out))
     return out
 
 
 exec_crash_command_bg2 = exec_crash_command_bg
 
 
+# The gdb settings programs read and change through exec_gdb_command
+# (LinuxDump's DisasmFlavor: "show"/"set disassembly-flavor",
+# "output-radix"), kept per process as gdb kept them.
+_gdb_settings = {"disassembly-flavor": "att", "output-radix": "10"}
+_GDB_SHOW = {
+    "disassembly-flavor": 'The disassembly flavor is "{}".',
+    "output-radix": "Default output radix for printing of values is {}.",
+}
+_GDB_VALUES = {"disassembly-flavor": ("att", "intel"),
+               "output-radix": ("8", "10", "16")}
+
+
+def _gdb_address(expr):
+    """The address of an x command's operand: a number or a symbol."""
+    expr = expr.strip()
+    try:
+        return int(expr, 0)
+    except ValueError:
+        pass
+    name, _plus, off = expr.partition("+")
+    addr = sym2addr(name.strip())
+    if not addr:
+        raise _crash.error('No symbol "{}" in current context.'.format(
+            name.strip()))
+    return addr + (int(off, 0) if off.strip() else 0)
+
+
+def _gdb_symbolic(addr):
+    """gdb's " <sym+off>" for an address ("" when none)."""
+    hit = _crash._addr2sym(addr)
+    if hit is None:
+        return ""
+    return " <{}>".format(hit[0] if not hit[1] else
+                          "{}+{}".format(hit[0], hit[1]))
+
+
+def _gdb_x_string(count, addr):
+    out = []
+    for _i in range(count or 1):
+        raw = _read_cstring(addr)
+        text = _gdb_escape(raw)
+        out.append("0x{:x}{}:\t\"{}\"".format(addr, _gdb_symbolic(addr),
+                                               text))
+        addr += len(raw) + 1
+    return "\n".join(out) + "\n"
+
+
+_GDB_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v",
+                12: "\\f", 13: "\\r", 27: "\\033", 34: '\\"',
+                92: "\\\\"}
+
+
+def _gdb_escape(raw):
+    """Bytes as gdb prints them in a string: C escapes, octal for the
+    rest of what is not printable ASCII."""
+    return "".join(_GDB_ESCAPES.get(b) or (chr(b) if 32 <= b < 127
+                                           else "\\%o" % b) for b in raw)
+
+
+def _read_cstring(addr, limit=4096):
+    """The bytes at addr up to the first NUL (at most limit), reading
+    page by page so that the end of mapped memory is no error."""
+    out = b""
+    while len(out) < limit:
+        chunk = min(256, 4096 - (addr + len(out)) % 4096)
+        data = readmem(addr + len(out), chunk)
+        nul = data.find(b"\0")
+        if nul >= 0:
+            return out + data[:nul]
+        out += data
+    return out[:limit]
+
+
+def _gdb_x_insn(count, addr):
+    disasm = getattr(_crash, "_disasm", None)
+    if disasm is None:
+        raise _crash.error("x/i: instructions cannot be disassembled here "
+                           "(not supported yet)")
+    return disasm(addr, count or 1,
+                  _gdb_settings["disassembly-flavor"])
+
+
 def exec_gdb_command(cmd):
-    """p/ptype/whatis style requests, answered by our commands."""
+    """What gdb answered inside crash, for the commands the programs pass
+    to it: show/set of disassembly-flavor and output-radix, x/Ns and
+    x/Ni ADDR; other requests (p, ptype, whatis) are our commands'."""
+    words = cmd.split()
+    if len(words) == 2 and words[0] == "show" and words[1] in _GDB_SHOW:
+        return _GDB_SHOW[words[1]].format(_gdb_settings[words[1]]) + "\n"
+    if len(words) == 3 and words[0] == "set" and words[1] in _GDB_SHOW:
+        if words[2] not in _GDB_VALUES[words[1]]:
+            raise _crash.error('Undefined item: "{}".'.format(words[2]))
+        _gdb_settings[words[1]] = words[2]
+        return ""
+    m = re.match(r"^x/(\d*)([is])\s+(.+)$", cmd.strip())
+    if m:
+        count = int(m.group(1)) if m.group(1) else 1
+        addr = _gdb_address(m.group(3))
+        if m.group(2) == "s":
+            return _gdb_x_string(count, addr)
+        return _gdb_x_insn(count, addr)
     return exec_crash_command(cmd)
 
 

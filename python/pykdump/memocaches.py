@@ -49,8 +49,15 @@ def _may_cache(flags):
     return _crash.memo_may_cache(flags)
 
 
+# Other modules' caches of what describes the dump's types (lowlevel's
+# compiled pseudo-members): called with (flags, type_name) on each purge.
+purge_listeners = []
+
+
 def _on_purge(flags, type_name):
     """Called by the C memocache for every purge that concerns us."""
+    for fn in purge_listeners:
+        fn(flags, type_name)
     if type_name is None:
         for k in [k for k in _memoize_cache if k[0] & flags]:
             if debugMemoize > 1:  # noqa: F821 (registerModuleAttr)
@@ -71,7 +78,12 @@ _crash.set_purge_hook(_on_purge)
 
 def memoize_cond(condition):
     """Cache fn's results per arguments, dropped by the rules of the
-    CU_* flags in `condition`.  Call with MEMOIZE=False to bypass."""
+    CU_* flags in `condition`.  Call with MEMOIZE=False to bypass.
+
+    As in the original, each call records its MEMOIZE argument in the
+    wrapper's attribute `__memoize` (a plain attribute name: functions
+    are not mangled), so fn can pass it on to what it memoizes itself
+    (LinuxDump's exec_bt reads exec_bt.__memoize)."""
     def deco(fn):
         ident = (condition, getattr(fn, "__module__", None),
                  getattr(fn, "__qualname__", None) or
@@ -79,6 +91,7 @@ def memoize_cond(condition):
 
         def newfunc(*args, **kwargs):
             memoize = kwargs.pop("MEMOIZE", True)
+            setattr(newfunc, "__memoize", memoize)
             if not memoize or not _may_cache(condition):
                 if debugMemoize > 2:  # noqa: F821
                     print("do not memoize", ident, args)
@@ -97,7 +110,9 @@ def memoize_cond(condition):
             val = fn(*args, **kwargs)
             _memoize_cache[key] = val
             return val
-        return functools.wraps(fn)(newfunc)
+        newfunc = functools.wraps(fn)(newfunc)
+        setattr(newfunc, "__memoize", True)
+        return newfunc
     return deco
 
 
@@ -142,16 +157,24 @@ def print_memoize_cache():
 
 class MemoizeTI(type):
     """Metaclass: instances memoized by their first constructor argument
-    (a type name), kept with the typeinfo caches."""
+    (a type name), kept with the typeinfo caches.  The instance is cached
+    before its __init__ runs, so that what __init__ calls may ask for it
+    (an SUInfo compiling its pseudo-members' chains looks at itself)."""
 
     def __call__(cls, *args):
         key = (args[0], cls)
         try:
             return _typeinfo_cache[key]
         except KeyError:
-            rc = super().__call__(*args)
-            _typeinfo_cache[key] = rc
-            return rc
+            pass
+        rc = cls.__new__(cls, *args)
+        _typeinfo_cache[key] = rc
+        try:
+            rc.__init__(*args)
+        except BaseException:
+            _typeinfo_cache.pop(key, None)
+            raise
+        return rc
 
 
 class MemoizeSU(MemoizeTI):

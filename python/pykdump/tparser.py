@@ -32,11 +32,15 @@ def _long_size():
 
 class CDefine(dict):
     """A block of #define lines as a dict name -> value whose names are
-    also attributes; value2key(v) is the name defined last with value v."""
+    also attributes; value2key(v) is the name defined last with value v.
+
+    The reverse dict is the original's private self.__reversedict: a
+    subclass that skips this __init__ (LinuxDump's Tasks._CDefine) sets
+    it itself and then fills the dict with [] assignments."""
 
     def __init__(self, cdecl, long_size=None):
         dict.__init__(self)
-        object.__setattr__(self, "_CDefine__reverse", {})
+        object.__setattr__(self, "_CDefine__reversedict", {})
         entries, skipped = _crash.parse_cdefine(
             cdecl, _long_size() if long_size is None else long_size)
         object.__setattr__(self, "_CDefine__skipped", skipped)
@@ -46,11 +50,11 @@ class CDefine(dict):
     def __setitem__(self, name, value):
         dict.__setitem__(self, name, value)
         object.__setattr__(self, name, value)
-        self.__reverse[value] = name
+        self.__reversedict[value] = name
 
     def value2key(self, value):
         """The name with this value (the last defined), or None."""
-        return self.__reverse.get(value)
+        return self.__reversedict.get(value)
 
     def oldvalue2key(self, value):
         """The first name with this value, or None."""
@@ -61,7 +65,7 @@ class CDefine(dict):
 
     def skipped(self):
         """The defines that are not numbers: [(name, line, reason)]."""
-        return list(self.__skipped)
+        return list(getattr(self, "_CDefine__skipped", ()))
 
 
 class CEnum(object):

@@ -323,7 +323,10 @@ def _classify(msg, before):
         return "oom"
     if "panic_on_warn" in low:
         return "warn"
-    if "machine check" in low or "mce" in low.split():
+    # mce_panic(): "Fatal machine check", "Fatal local machine check",
+    # "Machine check from unknown source", and the rendezvous timeout
+    if "machine check" in low or "mce" in low.split() or \
+            "not all cpus entered broadcast exception handler" in low:
         return "mce"
     if "fatal exception" in low or "fatal trap" in low:
         if re.search(r"kernel BUG at |^BUG: (?!kernel NULL|unable)", text,
@@ -963,7 +966,7 @@ def triage_one(path):
     (in a process of its own, so one bad dump cannot take the others
     down)."""
     import socket
-    t0 = time.monotonic()
+    t0, c0, start = time.monotonic(), time.process_time(), time.time()
     try:
         rep = collect(path)
     except Exception as e:  # noqa: BLE001 (reported per dump)
@@ -971,7 +974,9 @@ def triage_one(path):
                "dump": {"path": os.path.abspath(path)},
                "error": "%s: %s" % (type(e).__name__, e),
                "elapsed_s": round(time.monotonic() - t0, 3)}
-    rep["worker"] = {"host": socket.gethostname(), "pid": os.getpid()}
+    rep["worker"] = {"host": socket.gethostname(), "pid": os.getpid(),
+                     "cpu_s": round(time.process_time() - c0, 3),
+                     "start": round(start, 3), "end": round(time.time(), 3)}
     return rep
 
 

@@ -110,10 +110,10 @@ def fill_sys_info():
     fields = _computed_fields(m)
     if _crash._has_command("sys"):
         try:
-            # KERNEL/DUMPFILE stay the paths: crash's lines may end in
-            # "  [PARTIAL DUMP]" / "  [TAINTED]"
-            fields.update({k: v for k, v in _sys_command_fields().items()
-                           if k not in ("KERNEL", "DUMPFILE")})
+            # as in the original, the lines of `sys` as they are:
+            # DUMPFILE may end in "  [PARTIAL DUMP]" (programs take
+            # .split()[0] for the path, and look for the mark)
+            fields.update(_sys_command_fields())
         except _crash.error:
             pass
     for k, v in fields.items():
@@ -124,8 +124,12 @@ def fill_sys_info():
     sys_info.kernel = KernelRev(m["release"] or "0")
     sys_info.HZ = m["hz"]
     sys_info.machine = m["machine"]
+    # the original's highlevel put these in sys_info (percpu.py reads them)
+    sys_info.pointersize = m["ptr_size"]
+    sys_info.pointermask = (1 << (8 * m["ptr_size"])) - 1
     sys_info.debuginfo = [d for d in (
         os.path.dirname(m["vmlinux_path"] or ""),) if d]
+    sys_info.DebugDir = os.path.dirname(m["vmlinux_path"] or "") or "."
     g = globals()
     g["HZ"] = m["hz"]
     g["PAGESIZE"] = m["page_size"]

@@ -5,8 +5,12 @@ at test time (sys, bt, ps, runq, kmem -i, log), the --json output checked
 against python/pykdump/triage_schema.json, and a --batch run over the
 sample's dump formats on a local Dask cluster.
 
+A second batch goes to a Dask scheduler given with --scheduler, whose
+workers are plain Debian python3 processes of their own (as on other
+machines), not children of pykdump.
+
 The scenario dumps (deadlock, oops, lockup, OOM, a big machine) are
-triaged in test_scenarios.py (make test-scenarios)."""
+triaged in test_scenarios_triage.py (make test-scenarios)."""
 
 import json
 import os
@@ -201,5 +205,62 @@ def test_batch_on_local_dask_cluster(sample, pykdump, validator, tmp_path,
     rows = [ln.split() for ln in r.stdout.splitlines()[1:-1]]
     assert len(rows) == 1 and rows[0][0] == str(len(dumps)), r.stdout
     assert rows[0][1] == "sysrq"
+    assert r.stdout.splitlines()[-1].startswith(
+        f"{len(dumps)} dumps, 1 signatures")
+
+
+CLUSTER = """\
+import json, os, sys
+from dask.distributed import Client, LocalCluster
+if __name__ == "__main__":
+    cl = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None)
+    c = Client(cl)
+    print(json.dumps({"address": cl.scheduler_address,
+                      "pids": sorted(c.run(os.getpid).values())}),
+          flush=True)
+    sys.stdin.read()
+    c.close()
+    cl.close()
+"""
+
+
+def test_batch_on_a_scheduler(sample, pykdump, validator, tmp_path, rep):
+    """--scheduler ADDR: the dumps go to the workers of a cluster that
+    pykdump did not start (Debian python3 with the build's Python
+    package on PYTHONPATH, as a remote machine would have it)."""
+    pytest.importorskip("distributed")
+    script = tmp_path / "cluster.py"
+    script.write_text(CLUSTER)
+    helper = subprocess.Popen(
+        ["/usr/bin/python3", str(script)], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(BUILD / "python")})
+    try:
+        line = helper.stdout.readline()
+        assert line, f"no Dask cluster: {helper.stderr.read()[-3000:]}"
+        cluster = json.loads(line)
+        dumps = [sample / "vmcore.elf", sample / "vmcore.kdump",
+                 sample / "vmcore.d31.zlib"]
+        lst = tmp_path / "dumps.txt"
+        lst.write_text("".join(f"{p}\n" for p in dumps))
+        out = tmp_path / "reports.jsonl"
+        r = triage(pykdump, "--batch", lst, "--scheduler",
+                   cluster["address"], "--json-lines", out)
+    finally:
+        helper.stdin.close()
+        try:
+            helper.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            helper.kill()
+            helper.wait()
+    reports = [json.loads(ln) for ln in out.read_text().splitlines()]
+    assert sorted(x["dump"]["path"] for x in reports) == \
+        sorted(str(p) for p in dumps)
+    for x in reports:
+        assert not list(validator.iter_errors(x)), x.get("error")
+        assert x["panic"]["signature"] == rep["panic"]["signature"]
+        assert x["worker"]["pid"] in cluster["pids"]
+        assert x["worker"]["start"] <= x["worker"]["end"]
     assert r.stdout.splitlines()[-1].startswith(
         f"{len(dumps)} dumps, 1 signatures")

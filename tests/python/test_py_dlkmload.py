@@ -37,30 +37,38 @@ def test_load_found_in_debuginfo_dirs(fake, monkeypatch, tmp_path):
     (tmp_path / "a/b/qemu-fw-cfg.ko").write_text("")
     (tmp_path / "a/b/qemu-fw-cfg.ko.debug").write_text("")
     monkeypatch.setattr(M, "_debuginfo_dirs", lambda: [str(tmp_path)])
+    replies["mod"] = HEADER + NOT_LOADED.replace("dummy", "qemu_fw_cfg")
     path = str(tmp_path / "a/b/qemu-fw-cfg.ko.debug")
     replies["mod -s qemu_fw_cfg " + path] = HEADER + LOADED.replace(
         "loop        ", "qemu_fw_cfg ")
     assert M.loadModule("qemu_fw_cfg")
-    assert calls == ["mod -s qemu_fw_cfg " + path]
+    assert calls == ["mod", "mod -s qemu_fw_cfg " + path]
 
 
 def test_load_failures_and_engine_search(fake, monkeypatch):
     from pykdump import dlkmload as M
     calls, replies = fake
     monkeypatch.setattr(M, "_debuginfo_dirs", lambda: [])
+    replies["mod"] = HEADER + NOT_LOADED + LOADED
     replies["mod -s loop"] = HEADER + LOADED
     replies["mod -s dummy /x/loop.ko"] = crash.error("this is module loop")
     replies["mod -s dummy"] = HEADER + NOT_LOADED
     assert M.loadModule("loop")
     assert not M.loadModule("dummy", "/x/loop.ko")
     assert not M.loadModule("dummy")
-    assert calls == ["mod -s loop", "mod -s dummy /x/loop.ko", "mod -s dummy"]
+    assert calls == ["mod", "mod -s loop", "mod", "mod -s dummy /x/loop.ko",
+                     "mod", "mod -s dummy"]
+    # a module the dump does not have: not tried (the original's rule)
+    del calls[:]
+    assert not M.loadModule("scsi_mod")
+    assert calls == ["mod"]
 
 
 def test_ls_and_del(fake):
     from pykdump import dlkmload as M
     calls, replies = fake
     replies["mod"] = HEADER + NOT_LOADED + LOADED
-    assert M.lsModules() == ["loop"]
+    assert M.lsModules() == ["dummy", "loop"]
+    assert M.lsModules(debuginfo=True) == ["loop"]
     M.delModule("loop")
-    assert calls == ["mod", "mod -d loop"]
+    assert calls == ["mod", "mod", "mod -d loop"]

@@ -294,3 +294,29 @@ def test_py_select():
     M.PY_select_purge()
     assert M._PY_select_cache == {}
     assert pick(s) == 5
+
+
+def test_memoize_flag_seen_by_the_function():
+    """The wrapper records each call's MEMOIZE in its `__memoize`
+    attribute, which the function reads to pass it on (LinuxDump's
+    exec_bt does `inner(cmd, MEMOIZE=exec_bt.__memoize)`)."""
+    inner_calls = []
+
+    @memoize_cond(CU_LOAD)
+    def inner(x):
+        inner_calls.append(x)
+        return x
+
+    @memoize_cond(CU_LOAD)
+    def outer(x):
+        return inner(x, MEMOIZE=getattr(outer, "__memoize"))
+
+    assert getattr(outer, "__memoize") is True
+    outer(1)
+    outer(1)
+    assert inner_calls == [1]
+    outer(1, MEMOIZE=False)
+    assert getattr(outer, "__memoize") is False
+    assert inner_calls == [1, 1]            # passed on: not from the cache
+    outer(2)
+    assert getattr(outer, "__memoize") is True

@@ -250,6 +250,12 @@ static void test_lookup_by_name(void **state)
 	assert_fmt(pp, NULL, "struct outer **");
 	assert_int_equal(kd_type_kind(find("void")), KD_TYPE_VOID);
 	assert_int_equal(kd_type_size(find("void *")), 8);
+	/* qualifiers are skipped: reading needs none (PyKdump programs ask
+	 * for "const struct x *") */
+	assert_ptr_equal(find("const struct outer **"), pp);
+	assert_ptr_equal(find("struct outer const * const *"), pp);
+	assert_ptr_equal(find("volatile int"), find("int"));
+	assert_ptr_equal(find("const int *"), find("int *"));
 	struct kd_type *t;
 	struct kd_error *err = kd_types_find(types, "struct nope", &t);
 	assert_int_equal(err->code, KD_ERR_NOT_FOUND);
