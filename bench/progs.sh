@@ -37,9 +37,11 @@ def measure(argv):
     for _ in range(3):
         t0 = time.monotonic()
         r = subprocess.run(argv, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, cwd=f"{tree}/progs",
+                           stderr=subprocess.PIPE, cwd=f"{tree}/progs",
                            env=env, check=False)
         t = time.monotonic() - t0
+        if r.returncode != 0:   # a run cut short measures nothing
+            return None, r.stderr.decode(errors="replace").strip()
         best = t if best is None else min(best, t)
     r, w = os.pipe()
     pid = os.fork()
@@ -61,6 +63,9 @@ print(f"{'program':<18} {'wall':>8} {'crash':>7} {'ratio':>7}"
       f" {'peak RSS':>10} {'crash':>8} {'ratio':>7}")
 for args in (["crashinfo.py"], ["crashinfo.py", "-v"]):
     t, rss = measure([pk, "run", vmlinux, dump] + args)
+    if t is None:
+        print(f"{' '.join(args):<18} FAILED: {rss.splitlines()[-1:]}")
+        continue
     mb = rss / 1024
     print(f"{' '.join(args):<18} {t:7.3f}s {CRASH_SECONDS:6.1f}s"
           f" {CRASH_SECONDS / t:6.1f}x {mb:8.1f}MB {CRASH_MB:6d}MB"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * rd [-adDsSupxNR] [-8|-16|-32|-64] [-o offs] [-e addr] [-r file]
+ * rd [-adDsSupxNR] [-SS] [-8|-16|-32|-64] [-o offs] [-e addr] [-r file]
  *    [address | symbol | (expression)] [count]            (crash's rd)
  *
  * count entries of 8, 16, 32 or 64 bits (default 64, one), one line
@@ -30,6 +30,7 @@
 #include <pykdump/log.h>
 #include <pykdump/memory.h>
 #include <pykdump/session.h>
+#include <pykdump/slab.h>
 #include <pykdump/symbols.h>
 #include <pykdump/tasks.h>
 #include <pykdump/vma.h>
@@ -52,6 +53,7 @@ struct rd {
 	int net_endian;
 	int reverse;
 	enum rd_fmt fmt;
+	int slab;		/* -S: 1, -SS: 2 */
 	uint64_t pgd;		/* RD_UVADDR: the current context's mm->pgd */
 	const char *end_arg, *offset_arg, *raw_file;
 };
@@ -83,6 +85,30 @@ static void read_error(struct rd *r, struct kd_error *err, uint64_t addr,
 	kd_error_destroy(err);
 }
 
+/* -S/-SS: a value pointing into a slab page of a known cache, as crash
+ * shows it: "[cache]" or "[value:cache]".  Only the page matters (a
+ * value past the slab's last object still names the cache); a free
+ * list found corrupt on the way does not change the cache. */
+static int slab_name(struct rd *r, uint64_t v, char *buf, size_t size)
+{
+	struct kd_slab_addr a;
+	struct kd_slab_cache c;
+	int found = 0;
+	kd_error_destroy(kd_slab_find(r->ctx->s, v, &a, &found));
+	if (!found)
+		return 0;
+	struct kd_error *err = kd_slab_cache_read(r->ctx->s, a.cache, &c);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	if (r->slab > 1)
+		snprintf(buf, size, "[%" PRIx64 ":%s]", v, c.name);
+	else
+		snprintf(buf, size, "[%s]", c.name);
+	return 1;
+}
+
 static void put_entry(struct rd *r, uint64_t v)
 {
 	FILE *out = r->ctx->out;
@@ -96,6 +122,11 @@ static void put_entry(struct rd *r, uint64_t v)
 			snprintf(sym, sizeof(sym), "%s+%" PRIu64, s.name, off);
 		else
 			snprintf(sym, sizeof(sym), "%s", s.name);
+		fprintf(out, "%-16s ", sym);
+		return;
+	}
+	if (r->fmt == RD_SYM && r->bits == 64 && r->slab && slab_name(r, v, sym,
+								 sizeof(sym))) {
 		fprintf(out, "%-16s ", sym);
 		return;
 	}
@@ -281,6 +312,8 @@ static int parse_opts(struct rd *r, int argc, char **argv)
 			r->fmt = RD_SYM;
 			r->ascii_col = 0;
 			sym_opt = c;
+			if (c == 'S')
+				r->slab++;
 			break;
 		case 'p': r->mem = RD_PHYS; break;
 		case 'u': r->mem = RD_UVADDR; break;
@@ -474,7 +507,7 @@ const struct kd_command kd_cmd_rd = {
 	.summary = "read memory",
 	.usage =
 	"SYNOPSIS\n"
-	"  rd [-adDsSupxNR] [-8|-16|-32|-64] [-o offs] [-e addr] [-r file]\n"
+	"  rd [-adDsSupxNR] [-SS] [-8|-16|-32|-64] [-o offs] [-e addr] [-r file]\n"
 	"     [address | symbol | (symbol+offset)] [count]\n\n"
 	"  Memory as 8, 16, 32 or 64-bit values (default 64), four to sixteen\n"
 	"  a line with their ASCII, from a kernel virtual address (a user one\n"
@@ -483,8 +516,10 @@ const struct kd_command kd_cmd_rd = {
 	"    -p      the address is physical\n"
 	"    -u      the address is a user virtual address\n"
 	"    -d, -D  signed / unsigned decimal\n"
-	"    -s, -S  show values that are kernel addresses as symbol+offset\n"
+	"    -s      show values that are kernel addresses as symbol+offset\n"
 	"            (64-bit display only)\n"
+	"    -S      -s, and values in a slab page as [cache]\n"
+	"    -SS     -s, and values in a slab page as [value:cache]\n"
 	"    -x      no ASCII column\n"
 	"    -a      the string at the address (without a count: up to its\n"
 	"            end), 60 characters a line\n"

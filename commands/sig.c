@@ -188,8 +188,9 @@ static int read_signals(struct kd_cmd_ctx *ctx, uint64_t task,
 	struct kd_error *err = kd_task_signals(ctx->s, task, sg);
 	if (!err)
 		return 0;
-	int fatal = !sg->signal_struct && err->code != KD_ERR_CYCLE &&
-		    err->code != KD_ERR_LIMIT && !sg->have_actions;
+	/* a broken queue: the rest is shown; anything else would print
+	 * a state we could not read */
+	int fatal = !sg->queues_only;
 	kd_cmd_fail(ctx, err);
 	return fatal ? -1 : 1;
 }
@@ -227,12 +228,15 @@ static int sig_group(struct kd_cmd_ctx *ctx, const struct kd_task_ref *t,
 	if (leader->pid != tgid || (!tgid && (*idle_shown)++))
 		return 0;
 	kd_cmd_task_header(ctx->out, leader);
-	rc |= read_signals(ctx, leader->task, &sg) != 0;
-	group_level(ctx->out, &sg);
-	shared_level(ctx->out, &sg);
-	fprintf(ctx->out, "\n  ");
-	kd_cmd_task_header(ctx->out, leader);
-	task_level(ctx->out, &sg, "  ");
+	int got = read_signals(ctx, leader->task, &sg);
+	rc |= got != 0;
+	if (got >= 0) {
+		group_level(ctx->out, &sg);
+		shared_level(ctx->out, &sg);
+		fprintf(ctx->out, "\n  ");
+		kd_cmd_task_header(ctx->out, leader);
+		task_level(ctx->out, &sg, "  ");
+	}
 	kd_task_signals_free(&sg);
 	for (size_t i = 0; i < nall; i++) {
 		int g;
@@ -246,8 +250,10 @@ static int sig_group(struct kd_cmd_ctx *ctx, const struct kd_task_ref *t,
 			continue;
 		fprintf(ctx->out, "\n  ");
 		kd_cmd_task_header(ctx->out, &all[i]);
-		rc |= read_signals(ctx, all[i].task, &sg) != 0;
-		task_level(ctx->out, &sg, "  ");
+		got = read_signals(ctx, all[i].task, &sg);
+		rc |= got != 0;
+		if (got >= 0)
+			task_level(ctx->out, &sg, "  ");
 		kd_task_signals_free(&sg);
 	}
 	fputc('\n', ctx->out);

@@ -272,17 +272,24 @@ static int show_vma(struct kd_cmd_ctx *ctx, uint64_t mm, uint64_t vaddr,
 	return found;
 }
 
-static int in_some_vma(struct kd_session *s, uint64_t mm, uint64_t vaddr)
+/* Whether vaddr is in one of mm's VM areas.  A broken VM area tree is
+ * an error unless the areas read before the break hold vaddr: "not
+ * accessible" must not stand for "could not look". */
+static struct kd_error *in_some_vma(struct kd_session *s, uint64_t mm,
+				    uint64_t vaddr, int *in)
 {
 	struct kd_vma *v;
 	size_t n;
-	int in = 0;
+	*in = 0;
 	struct kd_error *err = kd_mm_vma_array(s, mm, &v, &n);
-	kd_error_destroy(err);
-	for (size_t i = 0; i < n && !in; i++)
-		in = vaddr >= v[i].start && vaddr < v[i].end;
+	for (size_t i = 0; i < n && !*in; i++)
+		*in = vaddr >= v[i].start && vaddr < v[i].end;
 	free(v);
-	return in;
+	if (*in) {
+		kd_error_destroy(err);
+		return NULL;
+	}
+	return err;
 }
 
 static int vtop_user(struct kd_cmd_ctx *ctx, uint64_t task, uint64_t vaddr)
@@ -294,8 +301,11 @@ static int vtop_user(struct kd_cmd_ctx *ctx, uint64_t task, uint64_t vaddr)
 		err = kd_mm_pgd(ctx->s, mm, &pgd);
 	if (err)
 		return kd_cmd_fail_what(ctx, "cannot read the task's mm", err);
+	int in = 0;
+	if (mm && (err = in_some_vma(ctx->s, mm, vaddr, &in)))
+		return kd_cmd_fail_what(ctx, "cannot read the VM areas", err);
 	fprintf(out, "VIRTUAL     PHYSICAL        \n");
-	if (!mm || !in_some_vma(ctx->s, mm, vaddr)) {
+	if (!in) {
 		fprintf(out, "%-10" PRIx64 "  (not accessible)\n\n", vaddr);
 		return 0;
 	}

@@ -37,7 +37,7 @@ struct kd_session;
 #define KD_IRQ_NAME_MAX	64
 #define KD_IRQ_MAX_ACTIONS 256	/* actions sharing one IRQ, at most */
 
-/* nr_irqs. */
+/* nr_irqs; KD_ERR_CORRUPT past 2^20 (no kernel has that many). */
 KD_PUBLIC struct kd_error *kd_irq_count(struct kd_session *s,
 					unsigned *ret) KD_WARN_UNUSED;
 

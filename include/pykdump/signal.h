@@ -60,11 +60,14 @@ struct kd_task_signals {
 	int has_shared;		/* the kernel has shared_pending */
 	struct kd_sigqueue_entry *private_queue, *shared_queue;
 	size_t nprivate, nshared;
+	int queues_only;	/* the error returned is a queue's: the rest
+				   was read */
 };
 
 /* Read a task's signal state; release it with kd_task_signals_free().
  * A queue broken part-way keeps the entries before the break and gives
- * the error (the rest is filled). */
+ * the error (the rest is filled, queues_only set); any other error
+ * leaves the state unknown. */
 KD_PUBLIC struct kd_error *kd_task_signals(struct kd_session *s,
 					   uint64_t task,
 					   struct kd_task_signals *ret)

@@ -12,7 +12,9 @@
 #include <pykdump/session.h>
 #include <pykdump/types.h>
 
-#define MAX_NR_IRQS	(1u << 20)	/* sanity bound on nr_irqs */
+/* Sanity bound on nr_irqs: x86's largest (MAXSMP, 8192 CPUs: NR_IRQS
+ * plus the vectors of every CPU) stays below it. */
+#define MAX_NR_IRQS	(1u << 20)
 #define MAX_SOFTIRQS	64
 
 struct irq_layout {
@@ -91,8 +93,15 @@ struct kd_error *kd_irq_count(struct kd_session *s, unsigned *ret)
 	uint64_t v = 0;
 	struct kd_global g;
 	*ret = 0;
-	if (kd_global_uint(s, "nr_irqs", 4, &v) && v) {
-		*ret = v > MAX_NR_IRQS ? MAX_NR_IRQS : (unsigned)v;
+	/* nr_irqs; total_nr_irqs since the rename of 6.14/6.15 (the
+	 * kernel's own gdb scripts read it too) */
+	if ((kd_global_uint(s, "nr_irqs", 4, &v) ||
+	     kd_global_uint(s, "total_nr_irqs", 4, &v)) && v) {
+		if (v > MAX_NR_IRQS)	/* a million empty lines help nobody */
+			return kd_error_create(KD_ERR_CORRUPT, "nr_irqs is %"
+					       PRIu64 ", past any kernel's "
+					       "(%u)", v, MAX_NR_IRQS);
+		*ret = (unsigned)v;
 		return NULL;
 	}
 	/* no nr_irqs: the static array's length */
@@ -104,7 +113,11 @@ struct kd_error *kd_irq_count(struct kd_session *s, unsigned *ret)
 				      "the number of IRQs");
 	if (err)
 		return err;
-	*ret = count > MAX_NR_IRQS ? MAX_NR_IRQS : (unsigned)count;
+	if (count > MAX_NR_IRQS)
+		return kd_error_create(KD_ERR_CORRUPT, "irq_desc has %" PRIu64
+				       " entries, past any kernel's (%u)",
+				       count, MAX_NR_IRQS);
+	*ret = (unsigned)count;
 	return NULL;
 }
 

@@ -206,7 +206,7 @@ static struct kd_error *phys_source(struct scan *sc, uint64_t start,
 				    uint64_t end, uint64_t shown_delta)
 {
 	for (uint64_t pa = start & ~(PAGE - 1); pa < end && !sc->stop;
-	     pa += PAGE) {
+	     pa = pa + PAGE > pa ? pa + PAGE : end) {	/* no wrap at 2^64 */
 		struct kd_error *err = tick(sc);
 		if (err)
 			return err;
@@ -225,10 +225,16 @@ struct kd_error *kd_search_phys(struct kd_session *s, uint64_t start,
 	struct scan *sc = malloc(sizeof(*sc));
 	if (!sc)
 		return &kd_error_nomem;
-	struct kd_error *err = scan_init(sc, s, spec) ? bad_spec() :
-			       !sc->dump ? kd_error_create(KD_ERR_INVALID,
-							   "no dump") :
-			       phys_source(sc, start, end, 0);
+	/* no page past the memory nodes' span: a range of 2^64 must not
+	 * take 2^52 page look-ups */
+	uint64_t lo, hi;
+	struct kd_error *err = kd_phys_range(s, &lo, &hi);
+	if (!err && end > hi)
+		end = hi;
+	kd_error_destroy(err);	/* no nodes: the range as given */
+	err = scan_init(sc, s, spec) ? bad_spec() :
+	      !sc->dump ? kd_error_create(KD_ERR_INVALID, "no dump") :
+	      start >= end ? NULL : phys_source(sc, start, end, 0);
 	free(sc);
 	return err;
 }

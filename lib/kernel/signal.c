@@ -153,6 +153,7 @@ struct kd_error *kd_task_signals(struct kd_session *s, uint64_t task,
 	if (!q && r->signal_struct && r->has_shared)
 		q = read_queue(s, &l, r->signal_struct + l.shared_pending,
 			       &r->shared_queue, &r->nshared);
+	r->queues_only = q != NULL;
 	return q;
 }
 

@@ -21,6 +21,12 @@
  *   disassemble(addr, count=1) -> [(addr, length, text)], text with
  *                    "<symbol+off>" after branch targets and rip-relative
  *                    operands, as gdb shows them
+ *   swap_infos() -> [{addr, type, flags, is_device, prio, pages,
+ *                    inuse_pages, path}] (the swap areas in use)
+ *   search_memory(values, start=0, end=2**64-1, size=8, mask=0,
+ *                 space="kernel", limit=10000) -> [(addr, value index)]
+ *                    space "kernel" (crash's kernel ranges clipped to
+ *                    [start, end)) or "physical"; at most limit hits
  */
 #include "_crash.h"
 
@@ -32,6 +38,7 @@
 #include <pykdump/ipc.h>
 #include <pykdump/irq.h>
 #include <pykdump/ksyms.h>
+#include <pykdump/search.h>
 #include <pykdump/signal.h>
 #include <pykdump/vma.h>
 #include <pykdump/waitq.h>
@@ -406,6 +413,149 @@ static PyObject *disassemble(PyObject *self, PyObject *args)
 	return list;
 }
 
+static PyObject *swap_infos(PyObject *self, PyObject *noargs)
+{
+	(void)self;
+	(void)noargs;
+	struct kd_swap_info *v = NULL;
+	size_t n = 0;
+	struct kd_session *s = kdpy_require_session("swap_infos()");
+	if (!s)
+		return NULL;
+	struct kd_error *err = kd_swap_infos(s, &v, &n);
+	if (err) {
+		free(v);
+		return kdpy_raise(err);
+	}
+	PyObject *list = PyList_New(0);
+	for (size_t i = 0; list && i < n; i++) {
+		PyObject *d = PyDict_New();
+		if (d && (put_u64(d, "addr", v[i].addr) ||
+			  put_u64(d, "type", v[i].type) ||
+			  put_u64(d, "flags", v[i].flags) ||
+			  put(d, "is_device",
+			      PyBool_FromLong(v[i].is_device)) ||
+			  put(d, "prio", PyLong_FromLong(v[i].prio)) ||
+			  put_u64(d, "pages", v[i].pages) ||
+			  put_u64(d, "inuse_pages", v[i].inuse_pages) ||
+			  put_str(d, "path", v[i].path)))
+			Py_CLEAR(d);
+		if (append(list, d) < 0)	/* consumes d */
+			Py_CLEAR(list);
+	}
+	free(v);
+	return list;
+}
+
+struct hits {
+	PyObject *list;
+	size_t limit;
+	int failed;
+};
+
+static int search_hit(void *arg, uint64_t addr, size_t index,
+		      const uint8_t *data, size_t avail)
+{
+	struct hits *h = arg;
+	(void)data;
+	(void)avail;
+	if (append(h->list, Py_BuildValue("(Kn)", (unsigned long long)addr,
+					  (Py_ssize_t)index)) < 0) {
+		h->failed = 1;
+		return 1;
+	}
+	return (size_t)PyList_GET_SIZE(h->list) >= h->limit;
+}
+
+static PyObject *search_memory(PyObject *self, PyObject *args,
+			       PyObject *kw)
+{
+	(void)self;
+	static char *names[] = { "values", "start", "end", "size", "mask",
+				 "space", "limit", NULL };
+	PyObject *values;
+	unsigned long long start = 0, end = UINT64_MAX, mask = 0;
+	unsigned long long limit = 10000;
+	int size = 8;
+	const char *space = "kernel";
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|KKiKsK", names, &values,
+					 &start, &end, &size, &mask, &space,
+					 &limit))
+		return NULL;
+	struct kd_search_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	switch (size) {
+	case 8: spec.kind = KD_SEARCH_LONG; break;
+	case 4: spec.kind = KD_SEARCH_INT; break;
+	case 2: spec.kind = KD_SEARCH_SHORT; break;
+	default:
+		return PyErr_Format(PyExc_ValueError, "search_memory(): size "
+				    "is 8, 4 or 2, not %d", size);
+	}
+	int phys = !strcmp(space, "physical");
+	if (!phys && strcmp(space, "kernel"))
+		return PyErr_Format(PyExc_ValueError, "search_memory(): space "
+				    "is \"kernel\" or \"physical\", not "
+				    "\"%s\"", space);
+	if (start >= end || !limit)
+		return PyErr_Format(PyExc_ValueError, "search_memory(): empty "
+				    "range or limit");
+	PyObject *seq = PySequence_Fast(values, "search_memory(): values is "
+					"a sequence of ints");
+	if (!seq)
+		return NULL;
+	Py_ssize_t nv = PySequence_Fast_GET_SIZE(seq);
+	if (nv < 1 || nv > KD_SEARCH_MAX_VALUES) {
+		Py_DECREF(seq);
+		return PyErr_Format(PyExc_ValueError, "search_memory(): 1 to "
+				    "%d values", KD_SEARCH_MAX_VALUES);
+	}
+	for (Py_ssize_t i = 0; i < nv; i++)
+		spec.values[i] = PyLong_AsUnsignedLongLongMask(
+			PySequence_Fast_GET_ITEM(seq, i));
+	Py_DECREF(seq);
+	if (PyErr_Occurred())
+		return NULL;
+	spec.nvalues = (size_t)nv;
+	spec.mask = mask;
+	struct kd_session *s = kdpy_require_session("search_memory()");
+	if (!s)
+		return NULL;
+	struct hits h = { PyList_New(0), limit, 0 };
+	if (!h.list)
+		return NULL;
+	spec.hit = search_hit;
+	spec.arg = &h;
+	struct kd_error *err = NULL;
+	if (phys) {
+		err = kd_search_phys(s, start, end, &spec);
+	} else {
+		struct kd_krange r[KD_MAX_KRANGES];
+		size_t n = 0;
+		err = kd_kernel_ranges(s, r, KD_MAX_KRANGES, &n);
+		for (size_t i = 0; !err && !h.failed && i < n; i++) {
+			if ((size_t)PyList_GET_SIZE(h.list) >= limit)
+				break;
+			if (start >= r[i].end || end <= r[i].start)
+				continue;
+			struct kd_krange c = r[i];
+			c.start = start > c.start ? start : c.start;
+			c.end = end < c.end ? end : c.end;
+			err = kd_search_krange(s, &c, &spec);
+		}
+	}
+	if (h.failed) {
+		kd_error_destroy(err);
+		Py_DECREF(h.list);
+		return NULL;
+	}
+	if (err) {
+		Py_DECREF(h.list);
+		return kdpy_raise(err);
+	}
+	return h.list;
+}
+
 static PyMethodDef kobj_functions[] = {
 	{ "task_mm", task_mm, METH_O, "task_mm(task) -> mm (0: none)" },
 	{ "vm_areas", vm_areas, METH_O,
@@ -424,6 +574,12 @@ static PyMethodDef kobj_functions[] = {
 	  "task_signals(task) -> a task's signal state" },
 	{ "disassemble", disassemble, METH_VARARGS,
 	  "disassemble(addr, count=1) -> [(addr, length, text)]" },
+	{ "swap_infos", swap_infos, METH_NOARGS,
+	  "swap_infos() -> the swap areas in use" },
+	{ "search_memory", (PyCFunction)(void (*)(void))search_memory,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "search_memory(values, start=0, end=2**64-1, size=8, mask=0, "
+	  "space=\"kernel\", limit=10000) -> [(addr, value index)]" },
 	{ NULL, NULL, 0, NULL },
 };
 

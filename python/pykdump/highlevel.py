@@ -627,13 +627,31 @@ def _read_cstring(addr, limit=4096):
     return out[:limit]
 
 
+# Mnemonics (with prefixes) and no operand: operands start with %, $,
+# a digit, "(", "*" or "-".
+_GDB_NO_OPERANDS = re.compile(r"^[a-z][a-z0-9]*( [a-z][a-z0-9]*)*$")
+
+
 def _gdb_x_insn(count, addr):
-    disasm = getattr(_crash, "_disasm", None)
-    if disasm is None:
-        raise _crash.error("x/i: instructions cannot be disassembled here "
-                           "(not supported yet)")
-    return disasm(addr, count or 1,
-                  _gdb_settings["disassembly-flavor"])
+    """gdb's x/Ni: one line per instruction, "   ADDR <sym+off>:\tTEXT"
+    (three spaces where gdb would put "=> " for the pc of a live
+    process), over the engine's disassembler (lib/disasm, libopcodes as
+    in gdb).  Only AT&T: the one flavor lib/disasm speaks."""
+    if _gdb_settings["disassembly-flavor"] != "att":
+        raise _crash.error("x/i: disassembly-flavor {} is not supported "
+                           "(only att)".format(
+                               _gdb_settings["disassembly-flavor"]))
+    out = []
+    for iaddr, _length, text in _crash.disassemble(addr, count or 1):
+        if _GDB_NO_OPERANDS.match(text):
+            # crash 8.0.6's gdb (10.2) has the libopcodes of its time,
+            # which padded the mnemonic of an instruction without
+            # operands as of the others ("%-6s "): "ret    ", "int3   ".
+            # binutils 2.39+ ends the line at the mnemonic.
+            text = text.ljust(6) + " "
+        out.append("   0x{:x}{}:\t{}".format(iaddr, _gdb_symbolic(iaddr),
+                                              text))
+    return "\n".join(out) + "\n"
 
 
 def exec_gdb_command(cmd):

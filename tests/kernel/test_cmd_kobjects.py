@@ -20,7 +20,7 @@ CMDS = ["irq", "irq -u", "irq -s", "irq -s -c 1", "irq -s -c 0,1",
         "waitq oom_reaper_wait", "waitq kauditd_wait",
         "waitq khugepaged_wait", "waitq log_wait", "waitq nosuchsym",
         "waitq task_struct.nosuch 1234", "waitq task_struct.signal",
-        "waitq 0", "waitq 1234",
+        "waitq 0", "waitq 1234", "sym kauditd_wait",
         "sig", "sig 1", "sig 0", "sig -g 0", "sig 2", f"sig {SLEEPER}",
         f"sig -g {SLEEPER}", "sig <task fixture-sleeper>", "sig 1 2",
         "sig -l", "sig -s 800A000000000201", "sig -s 0",
@@ -66,18 +66,21 @@ def test_matches_crash(cmd, both, ours, compare):
             what=cmd)
 
 
-def test_waitq_struct_member(crash, pykdump, both, compare):
+def test_waitq_struct_member_and_address(crash, pykdump, both, compare):
     """waitq STRUCT.MEMBER ADDR: the shell waiting for its child, on its
-    signal_struct (the address from crash's sig)."""
+    signal_struct (the address from crash's sig); waitq ADDR: kauditd's
+    wait queue by its address (from crash's sym)."""
     sig = re.search(r"^SIGNAL_STRUCT: ([0-9a-f]+) ",
                     both[1][f"sig {SLEEPER}"], re.M).group(1)
-    cmds = [f"waitq signal_struct.wait_chldexit {sig}"]
+    kauditd = both[1]["sym kauditd_wait"].split()[0]
+    cmds = [f"waitq signal_struct.wait_chldexit {sig}", f"waitq {kauditd}"]
     ref = crash(cmds, dump=DUMP)
+    outs = {c: pykdump([c], dump=DUMP) for c in cmds}
     for c in cmds:
-        out = pykdump([c], dump=DUMP)
-        compare(out, ref[c], what=c)
-        assert re.search(r'^PID: \d+\s+TASK: [0-9a-f]{16}\s+CPU: \d+\s+'
-                         r'COMMAND: "fixture-sleeper"$', out, re.M)
+        compare(outs[c], ref[c], what=c)
+    assert re.search(r'^PID: \d+\s+TASK: [0-9a-f]{16}\s+CPU: \d+\s+'
+                     r'COMMAND: "fixture-sleeper"$', outs[cmds[0]], re.M)
+    assert '"kauditd"' in outs[cmds[1]]
 
 
 def test_facts(ours):

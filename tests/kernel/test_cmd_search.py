@@ -126,3 +126,20 @@ def test_bad_input_keeps_going(pykdump):
     assert re.search(r"^[0-9a-f]+: [0-9a-f]{16} \(init_task\)\n\Z",
                      r.stdout, re.M)
     assert r.returncode == 0
+
+
+def test_ranges_to_the_top_of_the_space(pykdump):
+    """Ranges that end at 2^64-1 (or past memory) end, and give what the
+    memory holds: physical memory past the memory nodes is not read page
+    by page, and no page address wraps to 0."""
+    top = "ffffffffffffffff"  # the last address of any 64-bit space
+    r = pykdump.run([f"search -p -e {top} init_task",
+                     f"search -p -s {top[:-3]}000 -e {top} 1",
+                     f"search -s {top[:-3]}000 -e {top} 1",
+                     "search -p init_task"], dump=DUMP, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    # the first and the last command found the same matches; the two
+    # ranges at the top found nothing
+    half = len(lines) // 2
+    assert lines and len(lines) % 2 == 0 and lines[:half] == lines[half:]

@@ -42,7 +42,8 @@ CRASH_CMDS = [
     "p sizeof(struct task_struct)", "sym -m loop", "sym -l",
     "p init_nsproxy", "p &init_nsproxy",
     "p/x init_net.loopback_dev->perm_addr",
-    "show disassembly-flavor", "show output-radix", "x/s linux_banner"
+    "show disassembly-flavor", "show output-radix", "x/s linux_banner",
+    "gdb x/40i schedule", "gdb x/12i vfs_write+5", "gdb x/3i do_sys_open",
 ]
 
 
@@ -375,6 +376,23 @@ def test_gdb_passthrough(api, ref):
     import crash
     with pytest.raises(crash.error):
         api.exec_gdb_command("set output-radix 7")
+
+
+@pytest.mark.parametrize("cmd", ["x/40i schedule", "x/12i vfs_write+5",
+                                 "x/3i do_sys_open"])
+def test_gdb_x_insn(api, ref, cmd):
+    """x/Ni (fregs.py's disasm()): gdb's lines, names after branch
+    targets and rip-relative operands, from an address inside a function
+    too; the flavor we cannot disassemble in is an error, not AT&T text
+    under an intel label."""
+    assert api.exec_gdb_command(cmd) == ref["gdb " + cmd]
+    import crash
+    api.exec_gdb_command("set disassembly-flavor intel")
+    try:
+        with pytest.raises(crash.error):
+            api.exec_gdb_command(cmd)
+    finally:
+        api.exec_gdb_command("set disassembly-flavor att")
 
 
 def test_pseudo_members_after_reopen(api, sample):

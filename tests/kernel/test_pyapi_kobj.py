@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Kernel objects from Python without parsing command text (crash.vm_areas,
 irq_descs, irq_cpu_count, ipc_objects, waitq_entries, task_signals,
-disassemble), compared with crash 8.0.6's commands on the sample."""
+disassemble, swap_infos, search_memory), compared with crash 8.0.6's
+commands on the sample."""
 
 import os
 import re
@@ -15,7 +16,9 @@ BUILD = Path(os.environ.get("PYKDUMP_BUILD", REPO / "build"))
 DUMP = "vmcore.kdump"
 CMDS = ["vm 1", "irq", "irq -s", "ipcs", "waitq oom_reaper_wait",
         "ps oom_reaper", "sig 1", "dis schedule 8", "sym schedule",
-        "sym oom_reaper_wait", "ps 1"]
+        "sym oom_reaper_wait", "ps 1", "swap", "sym _sdata", "sym _edata",
+        "sym init_task", "search -s _sdata -e _edata init_task",
+        "search -p init_task"]
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +114,40 @@ def test_disassemble(api, ref):
         crash.vm_areas(0)
     with pytest.raises(ValueError):
         crash.disassemble(start, 10**9)
+
+
+def hits(text):
+    """[(address, value)] of search's "ADDR: VALUE" lines."""
+    return [(int(a, 16), int(v, 16)) for a, v in
+            re.findall(r"^([0-9a-f]+): ([0-9a-f]+)", text, re.M)]
+
+
+def test_swap_and_search(api, ref):
+    crash = api.crash
+    # the sample has no swap: crash's swap is its header alone
+    assert len(ref["swap"].strip().splitlines()) == 1
+    assert crash.swap_infos() == []
+    sym = {n: int(ref[f"sym {n}"].split()[0], 16)
+           for n in ("_sdata", "_edata", "init_task")}
+    # crash searches a range starting in the kernel image twice (see
+    # test_cmd_search): each of its matches once
+    want = sorted(set(hits(ref["search -s _sdata -e _edata init_task"])))
+    assert want and {v for _, v in want} == {sym["init_task"]}
+    got = crash.search_memory([sym["init_task"]], sym["_sdata"],
+                              sym["_edata"])
+    assert [(a, sym["init_task"]) for a, i in got] == want
+    assert {i for _, i in got} == {0}
+    # a mask: the low byte does not count (crash's -m), so every exact
+    # hit is found with the low byte changed, and more (init_task+N)
+    low = crash.search_memory([sym["init_task"] ^ 0x7f], sym["_sdata"],
+                              sym["_edata"], mask=0xff)
+    assert {a for a, _ in got} < {a for a, _ in low}
+    # the same in physical memory; and a limit stops early
+    want = hits(ref["search -p init_task"])
+    got = crash.search_memory([sym["init_task"]], space="physical")
+    assert want and [(a, sym["init_task"]) for a, _ in got] == want
+    assert len(crash.search_memory([sym["init_task"]], space="physical",
+                                   limit=2)) == 2
+    for bad in ({"size": 3}, {"space": "user"}, {"start": 5, "end": 5}):
+        with pytest.raises(ValueError):
+            crash.search_memory([1], **bad)

@@ -74,10 +74,9 @@ OWNERS = [
     (r"^(foreach )?bt .*-[tr]\b", "expr (bt -t/-r)"),
     (r"^kmem ", "mem (kmem -s/-S/-f/-V/ADDR)"),
     (r"^(waitq|ipcs|dis)\b", "code (waitq, ipcs, dis -l)"),
-    (r"^(ps -m|foreach files|set scope)", "ctx (ps -m, foreach files, "
-     "set scope)"),
+    (r"^(ps -m|foreach files|set scope|files -d)", "ctx (ps -m, foreach "
+     "files, set scope, files -d)"),
     (r"^(mod -t|timer -r|dev -d)", "expr (mod -t, timer -r, dev -d)"),
-    (r"^gdb x/", "progs (x/i over code's lib/disasm)"),
 ]
 
 # What a command that the engine does not have (yet) answers.

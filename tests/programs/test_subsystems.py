@@ -3,7 +3,11 @@
 (or, mdadm, print nothing) and exit cleanly; crash agrees that the
 subsystem is absent.  tslog (the log with wall-clock times) and dev
 (mounts' super_operations, the module table) against crash's log, mount
-and mod.  sctp.py is left out: it is not valid Python 3 (a TabError)."""
+and mod.  scsi.py (scsishow's predecessor), pyctl, repl (stdin) and
+PyKdumpInit (the startup file).  fregs (registers from the callers'
+code through gdb's x/Ni) against crash's bt, bt -l and foreach bt.
+Left out: sctp.py is not valid Python 3 (a TabError), server.py is
+Python 2 (SocketServer)."""
 
 import re
 
@@ -13,7 +17,8 @@ import facts
 from progrun import DUMP, assert_ran
 
 CRASH = ["mod", "log", "mount", "sym scsi_bus_type", "sym all_mddevs",
-         "sym dm_table_create", "sym nfs_fs_type", "sym nfsd_serv"]
+         "sym dm_table_create", "sym nfs_fs_type", "sym nfsd_serv",
+         "bt", "bt -l", "foreach bt", "foreach UN bt"]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +40,16 @@ def absent(ref, sym):
 def test_scsishow(run_prog, ref, args):
     assert absent(ref, "scsi_bus_type") and "scsi_mod" not in modules(ref)
     run = run_prog("scsishow.py", *args)
+    assert_ran(run)
+    assert "Cannot find symbolic info for <scsi_device_types>" in run.out
+
+
+@pytest.mark.parametrize("args", [(), ("-v",), ("--iscsi",), ("--hosts",),
+                                  ("--devices",), ("-a",)])
+def test_scsi_obsolete(run_prog, ref, args):
+    """scsi.py (scsishow's obsolete predecessor) says the same."""
+    assert absent(ref, "scsi_bus_type") and "scsi_mod" not in modules(ref)
+    run = run_prog("scsi.py", *args)
     assert_ran(run)
     assert "Cannot find symbolic info for <scsi_device_types>" in run.out
 
@@ -104,7 +119,146 @@ def test_dev(run_prog, ref):
     assert got == mounts
 
 
+def fregs_stacks(text):
+    """[(header, [(level, func, caller, return address, [lines])])] of
+    fregs.py: "PID: ..." headers, "#N func called from 0xADDR <caller+off>"
+    frames and the lines under each."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("PID: "):
+            out.append((line, []))
+            continue
+        m = re.match(r"^#(\d+) (\S+) (?:called from 0x([0-9a-f]+) "
+                     r"<([^+>]+)(?:\+\d+)?>)?", line)
+        if m and out:
+            out[-1][1].append((int(m.group(1)), m.group(2), m.group(4),
+                               int(m.group(3), 16) if m.group(3) else None,
+                               []))
+        elif line.strip() and out and out[-1][1]:
+            out[-1][1][-1][4].append(line)
+    return out
+
+
+def crash_frames(text):
+    """[(pid, [(func, address, [lines under the frame])])] of crash's
+    bt / foreach bt."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^PID:\s+(\d+)\s", line)
+        if m:
+            out.append((int(m.group(1)), []))
+            continue
+        m = re.match(r"^\s*#\d+\s+\[[0-9a-f]+\]\s+(\S+)\s+at\s+"
+                     r"([0-9a-f]+)", line)
+        if m and out:
+            out[-1][1].append((m.group(1), int(m.group(2), 16), []))
+        elif line.strip() and out and out[-1][1]:
+            out[-1][1][-1][2].append(line)
+    return out
+
+
+def check_fregs_stack(frames, theirs, lines=False):
+    """fregs' frames against crash's bt of the same task: each frame's
+    caller and return address are a frame of crash's (crash's frame
+    "caller at ADDR"); the exception frame's registers are crash's;
+    with -l, the source line under each frame is crash's bt -l line."""
+    if not theirs:
+        return      # crash cannot unwind it (facts.same_stack)
+    at = {(f, a): rest for f, a, rest in theirs}
+    funcs = [f for f, _a, _r in theirs]
+    assert facts.same_stack([f[1] for f in frames], funcs), \
+        (frames, theirs)
+    checked = 0
+    for level, func, caller, ret, below in frames:
+        if caller is None or caller not in funcs:
+            continue
+        assert (caller, ret) in at, (func, caller, ret)
+        checked += 1
+    assert checked or len(theirs) < 2
+    block = re.compile(r"^\s+[A-Z][A-Z0-9_]*: [0-9a-f]+(\s|$)")
+    regs = [r.strip() for f in frames for r in f[4] if block.match(r)]
+    want = [r.strip() for f in theirs for r in f[2] if block.match(r)]
+    assert regs == want
+    if lines:
+        src = {f: [r for r in rest if re.match(r"^\s+\S+: \d+$", r)]
+               for f, _a, rest in theirs}
+        for _level, func, _caller, _ret, below in frames:
+            if src.get(func):
+                assert below[0].strip() == src[func][0].strip(), func
+
+
 @pytest.mark.needs("gdb x/2i SYM")
-def test_fregs(run_prog, ref):
-    run = run_prog("fregs.py")
+@pytest.mark.parametrize("args", [
+    (), ("-a",), ("-l",), ("-r", "vfs"), ("1",),
+    pytest.param("-aa", marks=pytest.mark.needs("files -d ADDR"))])
+def test_fregs(run_prog, ref, args):
+    """fregs.py (registers from disassembly through exec_gdb_command's
+    x/Ni) of the panic task (pid 1 is that task in the sample: sysrq's
+    crash from init), its frames and exception frame against crash's
+    bt."""
+    args = (args,) if isinstance(args, str) else args
+    run = run_prog("fregs.py", *args)
     assert_ran(run)
+    stacks = fregs_stacks(run.out)
+    theirs = crash_frames(ref["bt -l" if "-l" in args else "bt"])
+    assert len(stacks) == 1 and len(theirs) == 1
+    frames = stacks[0][1]
+    if args[:1] == ("-r",):
+        assert frames and all("vfs" in f[1] for f in frames)
+        names = [f for f, _a, _r in theirs[0][1] if "vfs" in f]
+        assert [f[1] for f in frames] == names
+        return
+    # Registers found in the callers' code: some in the sample's stack.
+    assert re.search(r"^ \+R[A-Z0-9]+: 0x[0-9a-f]+$", run.out, re.M)
+    check_fregs_stack(frames, theirs[0][1], lines="-l" in args)
+
+
+@pytest.mark.needs("gdb x/2i SYM")
+@pytest.mark.parametrize("opt,cmd", [("-A", "foreach bt"),
+                                     ("-u", "foreach UN bt")])
+def test_fregs_all(run_prog, ref, opt, cmd):
+    """fregs.py -A: every task's stack (crash's foreach bt), in its
+    order, each checked as the panic task's; -u: those of the tasks in
+    D state (none in the sample: crash's foreach UN bt agrees)."""
+    run = run_prog("fregs.py", opt)
+    assert_ran(run)
+    ours = fregs_stacks(run.out)
+    theirs = crash_frames(ref[cmd])
+    assert [int(h.split()[1]) for h, _f in ours] == [p for p, _f in theirs]
+    for (_h, frames), (_pid, want) in zip(ours, theirs):
+        check_fregs_stack(frames, want)
+
+
+@pytest.mark.parametrize("args", [(), ("-a",), ("-v", "-a")])
+def test_pyctl(run_prog, args):
+    """pyctl.py: the API's debug switches (pykdump.Generic.PyCtl), all
+    of them with -a (each with its current and default value)."""
+    run = run_prog("pyctl.py", *args)
+    assert_ran(run)
+    if "-a" in args:
+        assert re.search(r"^  debugMemoize\b", run.out, re.M)
+        assert re.search(r"currentvalue=\S+ default=\S+", run.out)
+
+
+def test_startup_registrations(run_prog):
+    """PyKdumpInit.py (crash's startup file registering the programs as
+    commands through crash.register_epython_prog) runs through."""
+    run = run_prog("PyKdumpInit.py")
+    assert run.rc == 0 and "Traceback" not in run.out + run.err, str(run)
+
+
+def test_repl(progs_tree, sample, ref):
+    """repl.py: Python's interactive console with the API imported,
+    reading stdin; the release it prints is the kernel's (crash's log's
+    "Linux version" line)."""
+    import os
+    import subprocess
+    from conftest import BIN
+    r = subprocess.run(
+        [str(BIN), "run", str(sample.vmlinux), str(sample / DUMP),
+         "repl.py"], input="print('R=' + sys_info.RELEASE)\n",
+        cwd=progs_tree / "progs", capture_output=True, text=True,
+        timeout=120, env=dict(os.environ, PYKDUMPPATH=str(progs_tree)))
+    assert r.returncode == 0, r.stderr
+    release = re.search(r"R=(\S+)", r.stdout + r.stderr).group(1)
+    assert re.search(r"Linux version %s " % re.escape(release), ref["log"])
