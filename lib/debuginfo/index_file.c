@@ -402,6 +402,16 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 				free(r.image);
 		}
 	}
+	/* A cache that cannot be written (an unwritable directory ...)
+	 * means a rebuild at every start: say so, once per session.  A
+	 * partial index is not saved on purpose; its warning is below. */
+	char *text;
+	if (!err && r.save_err && !r.skipped_err && idx->warn &&
+	    asprintf(&text, "DWARF index cache not saved (%s): the index is "
+		     "built again at each start", r.save_err->message) >= 0) {
+		idx->warn(idx->warn_arg, text);
+		free(text);
+	}
 	if (info) {
 		info->origin = r.saved ? KD_INDEX_BUILT : KD_INDEX_BUILT_UNSAVED;
 		info->nunits = r.nunits;

@@ -619,6 +619,56 @@ def test_pykdump_mod_matches_guest(scen, pykdump):
     assert guest and mine == guest
 
 
+def test_pykdump_mod_layout_and_taints_match_guest(scen, pykdump):
+    """Issue 17 item 6: kernels since 6.4 keep module memory in mem[]
+    regions; mod's column is then TEXT_BASE (mem[MOD_TEXT].base, as
+    crash labels it) and SIZE the sum of the regions, which is what
+    /proc/modules prints (address and size) on either layout.  mod -t:
+    the letters /proc/modules shows in parentheses (module.taints; 7.x
+    dropped taint_flag.module, so no filtering by it)."""
+    out = ours(pykdump, scen, ["mod", "mod -t"])
+    major, minor = map(int, re.match(r"(\d+)\.(\d+)",
+                                     scen.manifest["release"]).groups())
+    mem_regions = (major, minor) >= (6, 4)
+    head = out["mod"].splitlines()[0].split()
+    assert head[2] == ("TEXT_BASE" if mem_regions else "BASE"), head
+    mine = {m[0]: (m[1], int(m[2])) for m in re.findall(
+        r"^[0-9a-f]+\s+(\S+)\s+([0-9a-f]+)\s+(\d+)\s", out["mod"], re.M)}
+    lsmod = re.findall(r"^(\S+) (\d+) .* Live 0x([0-9a-f]+)(?: \((\w+)\))?",
+                       scen.guest("lsmod"), re.M)
+    assert lsmod and mine == {n: (a, int(sz)) for n, sz, a, _ in lsmod}
+    tainted = {n: t for n, _, _, t in lsmod if t}
+    if not tainted:
+        assert out["mod -t"].strip() == "no tainted modules"
+    else:
+        rows = dict(ln.split() for ln in out["mod -t"].splitlines()[1:])
+        assert out["mod -t"].split()[:2] == ["NAME", "TAINTS"]
+        assert rows == tainted
+
+
+def test_pykdump_mod_t_matches_crash(oops, crash, pykdump, compare):
+    """mod -t of the oops scenario's out-of-tree, unsigned module (OE)
+    is crash's."""
+    compare(ours(pykdump, oops, ["mod -t"])["mod -t"],
+            ref(crash, oops, ["mod -t"])["mod -t"], what="mod -t")
+
+
+def test_pykdump_blkdev_gendisk_is_the_kernels(scen, pykdump):
+    """Issue 17 item 6: dev finds the gendisk of each block major from the
+    block class's devices (class.p until 6.3, class_kset since 6.4, where
+    crash's way no longer works).  The loop major's gendisk must be a
+    struct gendisk of that major named loopN whose fops are lo_fops, on
+    either layout."""
+    out = ours(pykdump, scen, ["dev"])["dev"]
+    m = re.search(r"^\s+7\s+loop\s+([0-9a-f]{16})\s+lo_fops$", out, re.M)
+    assert m, out[out.find("BLKDEV"):]
+    cmd = f"struct gendisk.major,disk_name,fops {m.group(1)}"
+    disk = ours(pykdump, scen, [cmd])[cmd]
+    assert re.search(r"^\s+major = 7,$", disk, re.M), disk
+    assert re.search(r'^\s+disk_name = "loop\d+', disk, re.M), disk
+    assert re.search(r"^\s+fops = 0x[0-9a-f]+ <lo_fops>", disk, re.M), disk
+
+
 def test_pykdump_mount_matches_guest(scen, pykdump):
     """Our mount shows every mount of /proc/mounts (device, directory,
     type); newer kernels add the hidden nullfs root under rootfs."""
