@@ -113,9 +113,10 @@ static int mod_list(struct kd_cmd_ctx *ctx, const char *only)
 	return 0;
 }
 
-/* -t: the modules with taint bits set, and their letters (crash's
- * show_module_taint_4_10: only the flags the kernel marks as module
- * taints). */
+/* -t: the modules with taint bits set, and their letters.  crash keeps
+ * only the flags taint_flag.module marks; module.taints only ever gets
+ * those (add_taint_module), and newer kernels (7.x) dropped that member,
+ * so every bit set is shown. */
 static int mod_taints(struct kd_cmd_ctx *ctx)
 {
 	const struct kd_kmodule *m;
@@ -135,20 +136,12 @@ static int mod_taints(struct kd_cmd_ctx *ctx)
 		fprintf(ctx->out, "no tainted modules\n");
 		return 0;
 	}
-	/* the letters of the flags modules carry (taint_flag.module) */
-	struct kd_taint_flag f[KD_TAINT_MAX];
-	size_t nf = 0;
-	uint64_t modmask = 0;
-	kd_taint_flags(ctx->s, f, &nf);
-	for (size_t j = 0; j < nf; j++)
-		if (f[j].module && f[j].bit >= 0 && f[j].bit < 64)
-			modmask |= 1ULL << f[j].bit;
 	fprintf(ctx->out, "%-*s  TAINTS\n", namew, "NAME");
 	for (size_t i = 0; i < n; i++) {
 		char letters[80];
 		if (!m[i].taints)
 			continue;
-		kd_taint_letters(ctx->s, m[i].taints & modmask, letters,
+		kd_taint_letters(ctx->s, m[i].taints, letters,
 				 sizeof(letters));
 		fprintf(ctx->out, "%-*s  %s\n", namew, m[i].name, letters);
 	}

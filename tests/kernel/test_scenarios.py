@@ -19,6 +19,8 @@ Environment:
                             pinned one; 'latest' for the newest Debian
                             cloud kernel)
   PYKDUMP_SCENARIOS         space-separated subset of scenarios to test
+                            (the ipc scenario runs unless a subset
+                            without it is given)
 """
 import os
 import re
@@ -196,7 +198,7 @@ def bt_pid(bt_text):
 
 def test_manifest_files(scen):
     m = scen.manifest
-    assert m["scenario"] in ALL
+    assert m["scenario"] in ALL + ["ipc"]  # ipc: see ipc_scen
     for f in m["files"].split():
         p = scen.path / f
         assert p.exists(), f"{f} listed in MANIFEST but missing"
@@ -435,6 +437,57 @@ def test_crash_scale(scale, crash):
     assert {c[0] for c in clients} == servers, "unpaired connections"
 
 
+# ------------------------------------------------------------ ipc
+
+@pytest.fixture(scope="module")
+def ipc_scen():
+    """The ipc scenario: System V IPC objects and a swap area, for ipcs
+    and swap.  Not in ALL (its sysrq panic is scale's, which the triage
+    fleet test wants distinct); PYKDUMP_SCENARIOS=ipc selects it alone."""
+    if "PYKDUMP_SCENARIOS" in os.environ and "ipc" not in NAMES:
+        pytest.skip("ipc not selected (PYKDUMP_SCENARIOS)")
+    return build("ipc")
+
+
+IPC_CMDS = ["ipcs", "ipcs -s", "ipcs -m", "ipcs -M", "ipcs -q", "ipcs 1",
+            "ipcs -m 2", "ipcs -q 1", "swap"]
+
+
+def test_manifest_ipc(ipc_scen):
+    m = ipc_scen.manifest
+    assert m["ipc_shm"] == "0 1 2" and m["ipc_sem"] == "0 1 2"
+    assert m["ipc_msg"] == "0 1" and m["swap_device"] == "/dev/loop0"
+    assert re.fullmatch(r"pkd-ipc:\d+", m["ipc_task"])
+
+
+@pytest.mark.parametrize("cmd", IPC_CMDS + ["ipcs -n {pid}"])
+def test_pykdump_ipcs_swap_match_crash(ipc_scen, crash, pykdump, compare,
+                                       cmd):
+    """ipcs (every form) and swap print what crash prints, on objects
+    the guest made: keys, ids, sizes, modes, attach counts, the removed
+    segment's "dest", message bytes and counts; the loop device's swap
+    area."""
+    pid = ipc_scen.manifest["ipc_task"].split(":")[1]
+    cmds = IPC_CMDS + [f"ipcs -n {pid}"]
+    theirs = ref(crash, ipc_scen, cmds)
+    c = cmd.format(pid=pid)
+    mine = ours(pykdump, ipc_scen, [c])[c]
+    compare(mine, theirs[c], what=f"{c} on scenario ipc")
+
+
+def test_pykdump_ipcs_shows_what_was_planted(ipc_scen, pykdump):
+    out = ours(pykdump, ipc_scen, ["ipcs", "swap"])
+    rows = re.findall(r"^[0-9a-f]{16} ([0-9a-f]{8}) (\d+) .*$",
+                      out["ipcs"], re.M)
+    assert [r[1] for r in rows] == ["0", "1", "2", "0", "1", "2", "0", "1"]
+    assert rows[0][0] == "706b6400" and rows[2][0] == "00000000"
+    assert re.search(r" 1048576 +1 +dest *$", out["ipcs"], re.M)
+    assert re.search(r" 54 +3 *$", out["ipcs"], re.M)
+    size = ipc_scen.manifest["swap_size_kb"]
+    assert re.search(rf"PARTITION +{size}k +\d+k .* /dev/loop0$",
+                     out["swap"], re.M), out["swap"]
+
+
 # ------------------------------------------------------------ pykdump
 
 CORE = ["sys", "ps", "log"]
@@ -617,6 +670,56 @@ def test_pykdump_mod_matches_guest(scen, pykdump):
     guest = dict(re.findall(r"^(\S+) \d+ .* Live 0x([0-9a-f]+)",
                             scen.guest("lsmod"), re.M))
     assert guest and mine == guest
+
+
+def test_pykdump_mod_layout_and_taints_match_guest(scen, pykdump):
+    """Issue 17 item 6: kernels since 6.4 keep module memory in mem[]
+    regions; mod's column is then TEXT_BASE (mem[MOD_TEXT].base, as
+    crash labels it) and SIZE the sum of the regions, which is what
+    /proc/modules prints (address and size) on either layout.  mod -t:
+    the letters /proc/modules shows in parentheses (module.taints; 7.x
+    dropped taint_flag.module, so no filtering by it)."""
+    out = ours(pykdump, scen, ["mod", "mod -t"])
+    major, minor = map(int, re.match(r"(\d+)\.(\d+)",
+                                     scen.manifest["release"]).groups())
+    mem_regions = (major, minor) >= (6, 4)
+    head = out["mod"].splitlines()[0].split()
+    assert head[2] == ("TEXT_BASE" if mem_regions else "BASE"), head
+    mine = {m[0]: (m[1], int(m[2])) for m in re.findall(
+        r"^[0-9a-f]+\s+(\S+)\s+([0-9a-f]+)\s+(\d+)\s", out["mod"], re.M)}
+    lsmod = re.findall(r"^(\S+) (\d+) .* Live 0x([0-9a-f]+)(?: \((\w+)\))?",
+                       scen.guest("lsmod"), re.M)
+    assert lsmod and mine == {n: (a, int(sz)) for n, sz, a, _ in lsmod}
+    tainted = {n: t for n, _, _, t in lsmod if t}
+    if not tainted:
+        assert out["mod -t"].strip() == "no tainted modules"
+    else:
+        rows = dict(ln.split() for ln in out["mod -t"].splitlines()[1:])
+        assert out["mod -t"].split()[:2] == ["NAME", "TAINTS"]
+        assert rows == tainted
+
+
+def test_pykdump_mod_t_matches_crash(oops, crash, pykdump, compare):
+    """mod -t of the oops scenario's out-of-tree, unsigned module (OE)
+    is crash's."""
+    compare(ours(pykdump, oops, ["mod -t"])["mod -t"],
+            ref(crash, oops, ["mod -t"])["mod -t"], what="mod -t")
+
+
+def test_pykdump_blkdev_gendisk_is_the_kernels(scen, pykdump):
+    """Issue 17 item 6: dev finds the gendisk of each block major from the
+    block class's devices (class.p until 6.3, class_kset since 6.4, where
+    crash's way no longer works).  The loop major's gendisk must be a
+    struct gendisk of that major named loopN whose fops are lo_fops, on
+    either layout."""
+    out = ours(pykdump, scen, ["dev"])["dev"]
+    m = re.search(r"^\s+7\s+loop\s+([0-9a-f]{16})\s+lo_fops$", out, re.M)
+    assert m, out[out.find("BLKDEV"):]
+    cmd = f"struct gendisk.major,disk_name,fops {m.group(1)}"
+    disk = ours(pykdump, scen, [cmd])[cmd]
+    assert re.search(r"^\s+major = 7,$", disk, re.M), disk
+    assert re.search(r'^\s+disk_name = "loop\d+', disk, re.M), disk
+    assert re.search(r"^\s+fops = 0x[0-9a-f]+ <lo_fops>", disk, re.M), disk
 
 
 def test_pykdump_mount_matches_guest(scen, pykdump):
