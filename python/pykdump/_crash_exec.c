@@ -147,7 +147,7 @@ static PyObject *exec_stream(PyObject *self, PyObject *args)
 		return PyErr_NoMemory();
 	setvbuf(out, NULL, _IOFBF, 65536);
 	kd_cancel_begin(timeout);
-	int rc = kd_command_exec(s, line, out);
+	int rc = kd_command_exec(s, line, out, out); /* errors in the text */
 	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
 	fclose(out);
 	kd_cancel_end();
