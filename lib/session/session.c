@@ -200,10 +200,10 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 	dump_warnings(s);
 	if (!opts->no_vmlinux)
 		err = open_kernel(s, vmlinux);
-	if (err)
-		err = blame_dump(s, err);
 	else if (vmlinux && !(s->vmlinux_path = strdup(vmlinux)))
 		err = &kd_error_nomem;
+	if (err)
+		err = blame_dump(s, err);
 out:
 	free(dumps);
 	if (err) {
