@@ -202,7 +202,8 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 		err = open_kernel(s, vmlinux);
 	if (err)
 		err = blame_dump(s, err);
-	else if (vmlinux && !(s->vmlinux_path = strdup(vmlinux)))
+	else if (vmlinux && !s->vmlinux_path &&
+		 !(s->vmlinux_path = strdup(vmlinux)))	/* set by find_vmlinux */
 		err = &kd_error_nomem;
 out:
 	free(dumps);

@@ -14,6 +14,7 @@ import re
 import shutil
 import struct
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -205,6 +206,35 @@ def test_flattened_without_end_marker_warned(pykdump, sample, tmp):
     r = run(pykdump, sample, dump, ["sym jiffies"])
     assert any("ends without its end marker" in w for w in warnings(r)), \
         r.stderr
+
+
+PROBLEMS = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+import pykdump
+from pykdump import _crash
+pykdump.open(sys.argv[2], sys.argv[3])
+for w in _crash.session_log_entries(_crash.LOG_WARNING):
+    print("WARNING", w)
+"""
+
+
+def test_open_warnings_in_the_problem_log(sample, tmp):
+    """What the open found is in the session's problem log too (the
+    Python API opens without the CLI's stderr)."""
+    src = sample.dump("vmcore.kdump")
+    dump = copy(sample, "vmcore.kdump", tmp, "cut-log.kdump",
+                cut=os.path.getsize(src) // 2)
+    build = Path(os.environ.get("PYKDUMP_BUILD",
+                                Path(__file__).resolve().parents[2] /
+                                "build"))
+    r = subprocess.run(["/usr/bin/python3", "-c", PROBLEMS,
+                        str(build / "python"), str(dump),
+                        str(sample.vmlinux)],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert re.search(r"^WARNING .*cut-log\.kdump: truncated dump",
+                     r.stdout, re.M), r.stdout + r.stderr
 
 
 # ------------------------------------------------------------ 16 forced
