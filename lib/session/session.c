@@ -200,11 +200,10 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 	dump_warnings(s);
 	if (!opts->no_vmlinux)
 		err = open_kernel(s, vmlinux);
+	else if (vmlinux && !(s->vmlinux_path = strdup(vmlinux)))
+		err = &kd_error_nomem;
 	if (err)
 		err = blame_dump(s, err);
-	else if (vmlinux && !s->vmlinux_path &&
-		 !(s->vmlinux_path = strdup(vmlinux)))	/* set by find_vmlinux */
-		err = &kd_error_nomem;
 out:
 	free(dumps);
 	if (err) {
