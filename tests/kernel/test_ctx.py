@@ -50,6 +50,16 @@ CMDS = [
     "foreach RU bt",
 ]
 
+# More selectors and subcommands (a batch of their own): the states
+# without tasks on the sample print nothing in crash either; net in
+# foreach without -s warns and shows each task's sockets (crash's -s)
+MORE = ["foreach ID ps", "foreach ST ps", "foreach TR ps", "foreach DE ps",
+        "foreach SW ps", "foreach NE ps", "foreach PA ps",
+        "foreach kernel ID ps", "foreach user IN ps", "foreach user net",
+        "foreach 1 net -s", "foreach fixture-worker bt -t",
+        f"foreach {SLEEPER} bt -f", "foreach sleep task -R pid,ppid",
+        "foreach active task -R cpu"]
+
 # The context batch: each command runs after the ones before it (each
 # command text once: answers are keyed by it).
 CTX = ["set", "set " + SLEEPER, "files", "task -R pid,comm",
@@ -93,7 +103,7 @@ def run_batch(pykdump, cmds):
     argv = []
     for i, c in enumerate(cmds):
         argv += [c, f"!echo '@@@ctx-mark {i}'"]
-    r = pykdump.run(argv, dump=DUMP, env={"TZ": "UTC"})
+    r = pykdump.run(argv, dump=DUMP, env={"TZ": "UTC"}, merge=True)
     parts = re.split(r"^@@@ctx-mark (\d+)\n", r.stdout, flags=re.M)
     out = {}
     for i, c in enumerate(cmds):
@@ -126,6 +136,27 @@ def ours(pykdump, refs):
 def test_matches_crash(cmd, refs, ours, compare):
     compare(ours["cmds"][cmd], refs["cmds"][1][cmd],
             allow=known(cmd, compare), what=cmd)
+
+
+@pytest.fixture(scope="module")
+def more(crash, pykdump):
+    run, ref = crash.symbolic(MORE, dump=DUMP)
+    got, _ = run_batch(pykdump, list(run.values()))
+    return ref, {c: got[r] for c, r in run.items()}
+
+
+@pytest.mark.parametrize("cmd", MORE)
+def test_more_matches_crash(cmd, more, compare):
+    ref, ours = more
+    compare(ours[cmd], ref[cmd], what=cmd)
+
+
+def test_more_not_empty(more):
+    """The batch shows tasks (ID threads, sockets' warning, stacks)."""
+    ref, _ = more
+    for c in ("foreach ID ps", "foreach user net",
+              "foreach fixture-worker bt -t", "foreach active task -R cpu"):
+        assert re.search(r"^\s*(PID|\d+)", ref[c], re.M), (c, ref[c])
 
 
 @pytest.mark.parametrize("i", range(len(CTX)))
