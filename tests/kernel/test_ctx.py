@@ -58,7 +58,9 @@ MORE = ["foreach ID ps", "foreach ST ps", "foreach TR ps", "foreach DE ps",
         "foreach kernel ID ps", "foreach user IN ps", "foreach user net",
         "foreach 1 net -s", "foreach fixture-worker bt -t",
         f"foreach {SLEEPER} bt -f", "foreach sleep task -R pid,ppid",
-        "foreach active task -R cpu"]
+        "foreach active task -R cpu", "ps -s 1", "ps -g 1", "ps -r 1",
+        "ps -u -H", f"ps -s {SLEEPER}", "task -x -R prio 1",
+        "task -d -R prio 1"]
 
 # The context batch: each command runs after the ones before it (each
 # command text once: answers are keyed by it).
@@ -270,3 +272,18 @@ def test_shell_escape_and_alias(pykdump, tmp_path):
     assert re.search(r"^runtime\s+pp\s+ps -p\s*$", r.stdout, re.M), r.stdout
     r = pykdump.run(["!exit 3", "sys -t"], dump=DUMP)
     assert r.returncode == 1 and "TAINTED_MASK" in r.stdout
+
+
+def test_python_sees_the_context(crash, pykdump, tmp_path):
+    """set in the shell, then a PyKdump program: the commands it runs use
+    the same context (the session's), and a set inside it lasts after."""
+    pid, task = crash.task("fixture-sleeper", dump=DUMP)
+    prog = tmp_path / "ctx.py"
+    prog.write_text("from pykdump.API import *\n"
+                    "print('IN', exec_crash_command('task -R pid').split()[1])\n"
+                    "exec_crash_command('set 1')\n")
+    r = pykdump.run([f"set {pid}", f"epython {prog}", "task -R comm"],
+                    dump=DUMP)
+    assert r.returncode == 0, r.stderr
+    assert f"IN {pid}\n" in r.stdout, r.stdout
+    assert re.search(r'^PID: 1 .*COMMAND: "init"', r.stdout, re.M), r.stdout
