@@ -195,13 +195,15 @@ static int symbol_addr(struct ex *x, const char *name, uint64_t *addr,
 	struct kd_ksym ks;
 	struct kd_symtab *st = kd_session_symtab(x->s);
 	struct kd_symbol sym;
-	if (st && kd_symtab_lookup(st, name, &sym) == NULL) {
+	struct kd_error *err = st ? kd_symtab_lookup(st, name, &sym) : NULL;
+	if (st && !err) {
 		*addr = sym.value;
 		*is_text = sym.type == 'T' || sym.type == 't' ||
 			   (sym.flags & KD_SYM_FUNC);
 		return 1;
 	}
-	struct kd_error *err = kd_ksym_by_name(x->s, name, &ks);
+	kd_error_destroy(err);	/* not in vmlinux: a module's, perhaps */
+	err = kd_ksym_by_name(x->s, name, &ks);
 	if (err) {
 		kd_error_destroy(err);
 		return 0;
