@@ -75,7 +75,7 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	PYKDUMP_ASAN_BIN=$(CURDIR)/$(ASAN_BUILD)/pykdump \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
-	  tests/kernel/test_corrupt_kmem.py \
+	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
 	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py -k asan
 

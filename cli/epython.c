@@ -103,6 +103,9 @@ static int py_start(void)
 	/* The C stdio is the shell's: Python setting stdin unbuffered would
 	 * drop the commands the shell has read ahead from a pipe. */
 	config.configure_c_stdio = 0;
+	/* Nothing is written outside the cache directory: no __pycache__
+	 * beside the programs or in the build tree's python/pykdump. */
+	config.write_bytecode = 0;
 	/* Debian's interpreter: its prefix and standard library. */
 	PyStatus st = PyConfig_SetBytesString(&config, &config.program_name,
 					      "/usr/bin/python3");

@@ -5,7 +5,8 @@
  * Opens the dump (the files may come in either order, as with crash),
  * then runs commands: those given with -c, then those in -i FILE, then
  * lines from stdin when it is not a terminal; otherwise an interactive
- * shell.  The exit status is that of the last command.
+ * shell.  The exit status of a batch (-c, -i, stdin) is 1 when any of
+ * its commands failed; of the interactive shell, the last command's.
  */
 #include <getopt.h>
 #include <math.h>
@@ -239,7 +240,8 @@ static int run_program(int argc, char **argv)
 	kd_shell_init(&sh);
 	kd_cli_epython_init();
 	argv[p - 1] = "epython";
-	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "epython" };
+	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .err = stderr,
+				  .name = "epython" };
 	kd_cancel_begin(0);	/* the program's --timeout=N sets a budget */
 	int rc = kd_command_find("epython")->run(&ctx, argc - (p - 1),
 						 argv + p - 1);
@@ -292,13 +294,16 @@ static int run_shell(struct cli *cli)
 	kd_cli_epython_init();
 	int rc = 0;
 	for (size_t i = 0; i < cli->ncmds && !sh.stop; i++)
-		rc = kd_shell_run_line(&sh, cli->cmds[i]);
+		kd_shell_run_line(&sh, cli->cmds[i]);
+	rc = sh.any_failed;
 	/* sh.stop: stdout failed, nothing more can be shown */
 	if (cli->input && !sh.stop)
 		rc = kd_shell_run_file(&sh, cli->input);
 	else if (cli->ncmds == 0 && !sh.stop)
 		rc = isatty(STDIN_FILENO) ? kd_shell_interactive(&sh)
 					  : kd_shell_run_stream(&sh, stdin);
+	if (sh.stop)
+		rc = 1;
 	kd_shell_fini(&sh);
 	kd_cli_epython_fini();
 	/* the output is complete: show it before the session waits for a

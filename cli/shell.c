@@ -12,7 +12,9 @@
  * interactive shell prompts "crash> " as crash does, keeps its history
  * in ~/.pykdump_history, completes with Tab (complete.c) and, with
  * "set scroll on" (the default on a terminal), pages each command's
- * output through $PAGER (else "less -E -X").
+ * output through $PAGER (else "less -E -X").  Errors go to standard
+ * error.  A batch (-c, -i, stdin) remembers whether any of its commands
+ * failed: that is its exit status.
  */
 #include <errno.h>
 #include <signal.h>
@@ -70,8 +72,9 @@ void kd_shell_init(struct kd_shell *sh)
 	sp.sa_flags = SA_RESTART;
 	sigaction(SIGPIPE, &sp, NULL);	/* "| head" may close early */
 	sh->last_status = 0;
+	sh->any_failed = 0;
 	sh->stop = 0;
-	sh->scroll = 0;		/* the interactive shell turns it on */
+	kd_cmd_settings()->scroll = 0;	/* the interactive shell turns it on */
 	sh->history_file = NULL;
 }
 
@@ -98,40 +101,16 @@ static int is_quit(const char *line)
 	       (n == 1 && line[0] == 'q');
 }
 
-/* "set scroll [on|off]": the shell's own setting; 1 if line was one. */
-static int set_scroll(struct kd_shell *sh, const char *line, int *rc)
+/* Page only a terminal's output (set scroll), and not when the line
+ * redirects it or escapes to the shell. */
+static FILE *open_pager(const char *line)
 {
-	char word[16] = "", arg[16] = "", extra[2] = "";
-	line = skip_blanks(line);
-	if (strncmp(line, "set", 3) || (line[3] != ' ' && line[3] != '\t'))
-		return 0;
-	if (sscanf(line + 3, " %15s %15s %1s", word, arg, extra) < 1 ||
-	    strcmp(word, "scroll"))
-		return 0;
-	*rc = 0;
-	if (!arg[0])
-		printf("scroll: %s\n", sh->scroll ? "on" : "off");
-	else if (!strcmp(arg, "on") && !extra[0])
-		sh->scroll = 1;
-	else if (!strcmp(arg, "off") && !extra[0])
-		sh->scroll = 0;
-	else {
-		printf("set: invalid scroll setting: %s (on or off)\n", arg);
-		*rc = 1;
-	}
-	return 1;
-}
-
-/* Page only a terminal's output, and not when the line redirects it. */
-static FILE *open_pager(const struct kd_shell *sh, const char *line)
-{
-	if (!sh->scroll || !isatty(STDOUT_FILENO) || strpbrk(line, "|>"))
+	const struct kd_cmd_settings *st = kd_cmd_settings();
+	if (!st->scroll || !isatty(STDOUT_FILENO) || strpbrk(line, "|>") ||
+	    *skip_blanks(line) == '!')
 		return NULL;
-	const char *pager = getenv("PAGER");
-	if (!pager || !*pager)
-		pager = "less -E -X";
 	fflush(stdout);
-	return popen(pager, "w");
+	return popen(st->pager, "w");
 }
 
 static void report_cancel(struct kd_shell *sh, const char *line, int why,
@@ -174,25 +153,25 @@ int kd_shell_run_line(struct kd_shell *sh, const char *line)
 	int rc;
 	if (sh->stop)
 		return sh->last_status;
-	if (set_scroll(sh, line, &rc))
-		return sh->last_status = rc;
-	FILE *pager = open_pager(sh, line);
+	FILE *pager = open_pager(line);
 	output_closed = 0;
 	kd_cancel_begin(sh->timeout);
-	rc = kd_command_exec(sh->s, line, pager ? pager : stdout);
+	rc = kd_command_exec(sh->s, line, pager ? pager : stdout, stderr);
 	int why = kd_cancel_pending();
 	double budget = kd_cancel_budget();	/* epython may have set it */
 	kd_cancel_end();
 	if (pager)
 		pclose(pager);
 	if (stdout_failed(sh))
-		return sh->last_status = 1;
-	if (why == KD_ERR_INTERRUPTED && output_closed)
-		why = 0;	/* "| head" had what it wanted */
-	if (why) {
+		rc = 1;
+	else if (why == KD_ERR_INTERRUPTED && output_closed)
+		why = rc = 0;	/* "| head" had what it wanted: no failure */
+	if (why && !sh->stop) {
 		report_cancel(sh, line, why, budget);
 		rc = 1;
 	}
+	if (rc)
+		sh->any_failed = 1;
 	return sh->last_status = rc;
 }
 
@@ -206,7 +185,7 @@ int kd_shell_run_stream(struct kd_shell *sh, FILE *in)
 		kd_shell_run_line(sh, line);
 	}
 	free(line);
-	return sh->last_status;
+	return sh->any_failed;
 }
 
 int kd_shell_run_file(struct kd_shell *sh, const char *path)
@@ -247,7 +226,7 @@ int kd_shell_interactive(struct kd_shell *sh)
 	char *line;
 	history_open(sh);
 	kd_complete_init(sh->s);
-	sh->scroll = 1;
+	kd_cmd_settings()->scroll = 1;
 	rl_catch_signals = 0;	/* our handler, also while reading */
 	for (;;) {
 		at_prompt = 1;

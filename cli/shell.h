@@ -11,17 +11,20 @@ struct kd_shell {
 	struct kd_session *s;
 	double timeout;		/* per-command budget, 0 = none */
 	int last_status;
+	int any_failed;		/* a command of the batch failed */
 	int stop;		/* stdout cannot be written: run nothing more */
-	int scroll;		/* page output through $PAGER on a terminal */
 	char *history_file;	/* ~/.pykdump_history, or NULL */
 };
 
 void kd_shell_init(struct kd_shell *sh);
 void kd_shell_fini(struct kd_shell *sh);
-/* Run one line; returns the command's status. */
+/* Run one line; returns the command's status (non-zero also sets
+ * any_failed). */
 int kd_shell_run_line(struct kd_shell *sh, const char *line);
+/* A batch: 1 when any command of it (or before it) failed. */
 int kd_shell_run_stream(struct kd_shell *sh, FILE *in);
 int kd_shell_run_file(struct kd_shell *sh, const char *path);
+/* The interactive shell: the last command's status. */
 int kd_shell_interactive(struct kd_shell *sh);
 
 #endif

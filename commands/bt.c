@@ -597,10 +597,17 @@ static int select_arg(struct kd_cmd_ctx *ctx, const char *arg,
 }
 
 /* -a: the active task of every CPU (cpus NULL) or of those in cpus;
- * else the panic task (CPU 0's task when the panic CPU is unknown). */
-static void select_active(struct kd_cmd_ctx *ctx, int all,
+ * -p the panic task (CPU 0's task when the panic CPU is unknown); else
+ * the current context (set). */
+static void select_active(struct kd_cmd_ctx *ctx, int all, int panic_only,
 			  const unsigned char *cpus, struct targets *t)
 {
+	if (!all && !cpus && !panic_only) {
+		uint64_t task = kd_current_task(ctx->s);
+		if (task)
+			add_target(t, task);
+		return;
+	}
 	if (!all && !cpus) {
 		int panic = kd_panic_cpu(ctx->s);
 		uint64_t task = kd_task_active(ctx->s, panic >= 0 ? panic : 0);
@@ -755,8 +762,9 @@ static int run_bt(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	int ok = 1;
 	if (optind < argc && !o.all && !o.panic_only && !o.cpus_set)
 		ok = select_args(ctx, argc, argv, &t);
-	else	/* with no task: the current context, the panic task */
-		select_active(ctx, o.all, o.cpus_set ? o.cpus : NULL, &t);
+	else	/* with no task: the current context (set) */
+		select_active(ctx, o.all, o.panic_only,
+			      o.cpus_set ? o.cpus : NULL, &t);
 	if (ok && o.group && thread_groups(ctx, &t))
 		ok = 0;
 	int rc = ok ? 0 : 1;

@@ -44,10 +44,12 @@ static int vreport(struct kd_cmd_ctx *ctx, int print, const char *fmt,
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (print) {
-		fprintf(ctx->out, "%s: %s\n", ctx->name, msg);
-		(void)kd_log_error(kd_session_log(ctx->s), "%s: %s", ctx->name,
-				   msg);
-	} else {
+		fflush(ctx->out);	/* in order on a shared terminal */
+		fprintf(kd_cmd_errfile(ctx), "%s: %s\n", ctx->name, msg);
+		if (ctx->s)	/* no session: commands of the dump layer */
+			(void)kd_log_error(kd_session_log(ctx->s), "%s: %s",
+					   ctx->name, msg);
+	} else if (ctx->s) {
 		(void)kd_log_warning(kd_session_log(ctx->s), "%s: %s",
 				     ctx->name, msg);
 	}
@@ -89,21 +91,37 @@ int kd_cmd_fail_what(struct kd_cmd_ctx *ctx, const char *what,
 
 /* ------------------------------------------------- options and arguments */
 
-int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt)
+FILE *kd_cmd_errfile(const struct kd_cmd_ctx *ctx)
+{
+	return ctx->err ? ctx->err : ctx->out;
+}
+
+int kd_cmd_usage(struct kd_cmd_ctx *ctx)
 {
 	const struct kd_command *c = kd_command_find(ctx->name);
-	/* crash's getopt says this on stderr, the usage on the output */
-	fprintf(stderr, "%s: invalid option -- '%c'\n", ctx->name, opt);
-	if (c && c->usage) {
-		const char *syn = strstr(c->usage, "SYNOPSIS\n");
-		if (syn) {
-			syn += 9;
-			fprintf(ctx->out, "Usage:\n%.*s\n",
-				(int)strcspn(syn, "\n"), syn);
-		}
+	FILE *err = kd_cmd_errfile(ctx);
+	const char *syn = c && c->usage ? strstr(c->usage, "SYNOPSIS\n")
+					: NULL;
+	fflush(ctx->out);
+	if (syn) {
+		/* every line up to the blank one after the synopsis */
+		const char *end = strstr(syn + 9, "\n\n");
+		int n = end ? (int)(end - (syn + 9)) : (int)strlen(syn + 9);
+		while (n > 0 && syn[9 + n - 1] == '\n')
+			n--;
+		fprintf(err, "Usage:\n%.*s\n", n, syn + 9);
 	}
-	fprintf(ctx->out, "Enter \"help %s\" for details.\n", ctx->name);
+	fprintf(err, "Enter \"help %s\" for details.\n", ctx->name);
 	return 1;
+}
+
+int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt)
+{
+	fflush(ctx->out);
+	/* crash's getopt says this on stderr, then the usage */
+	fprintf(kd_cmd_errfile(ctx), "%s: invalid option -- '%c'\n",
+		ctx->name, opt);
+	return kd_cmd_usage(ctx);
 }
 
 int kd_cmd_no_options(struct kd_cmd_ctx *ctx, int argc, char **argv,
@@ -267,6 +285,43 @@ int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
 	*ret = v;
 	*nret = found;
 	return pid >= 0 ? 1 : 0;
+}
+
+static int all_of(const char *s, const char *set)
+{
+	return *s && strspn(s, set) == strlen(s);
+}
+
+int kd_cmd_task_number(const struct kd_task_table *tt, const char *arg,
+		       const struct kd_task_info **ret)
+{
+	const struct kd_task_info *t;
+	const char *hex = arg;
+	if (all_of(arg, "0123456789")) {
+		unsigned long long v = strtoull(arg, NULL, 10);
+		if (v < (1u << 31) && (t = kd_task_table_pid(tt, (int)v))) {
+			*ret = t;
+			return KD_CMD_ARG_PID;
+		}
+	}
+	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+		hex += 2;
+	if (!all_of(hex, "0123456789abcdefABCDEF") || strlen(hex) > 16)
+		return 0;
+	uint64_t v = strtoull(hex, NULL, 16);
+	if ((t = kd_task_table_addr(tt, v))) {
+		*ret = t;
+		return KD_CMD_ARG_TASK;
+	}
+	/* crash then takes a hexadecimal pid: "ps 24" shows pid 36 when
+	 * there is no pid 24.  A number that names no task is an error. */
+	return 0;
+}
+
+void kd_cmd_task_info_header(FILE *out, const struct kd_task_info *t)
+{
+	fprintf(out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  COMMAND: \"%s\"\n",
+		t->pid, t->task, t->cpu, t->comm);
 }
 
 void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t)

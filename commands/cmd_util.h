@@ -27,9 +27,11 @@ struct kd_task_ref;
 /* ---- errors: one path ---- */
 
 /*
- * Every error a command reports goes through these: printed on ctx->out
- * as crash does ("NAME: message") and kept in the session's problem log
- * as an error.  Each returns 1, the command's failure status.
+ * Every error a command reports goes through these: printed as crash
+ * does ("NAME: message") on the error stream (kd_cmd_errfile: the
+ * shell's standard error, after the output so far is flushed) and kept
+ * in the session's problem log as an error.  Each returns 1, the
+ * command's failure status.
  */
 int kd_cmd_error(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 	KD_PRINTF(2, 3);
@@ -44,10 +46,17 @@ int kd_cmd_fail_what(struct kd_cmd_ctx *ctx, const char *what,
 void kd_cmd_note(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 	KD_PRINTF(2, 3);
 
+/* Where errors go: ctx->err, else ctx->out. */
+FILE *kd_cmd_errfile(const struct kd_cmd_ctx *ctx);
+
 /* ---- options and arguments ---- */
 
-/* An unknown option as getopt saw it: "cmd: invalid option -- 'x'" (on
- * stderr, as crash's getopt) and the usage line; returns 1. */
+/* crash's cmd_usage(): "Usage:", the synopsis lines of the command's
+ * help and 'Enter "help NAME" for details.' on the error stream;
+ * returns 1. */
+int kd_cmd_usage(struct kd_cmd_ctx *ctx);
+/* An unknown option as getopt saw it: "cmd: invalid option -- 'x'" and
+ * the usage, on the error stream; returns 1. */
 int kd_cmd_bad_option(struct kd_cmd_ctx *ctx, int opt);
 /* For commands that take no options: 0 when argv holds none, else
  * kd_cmd_bad_option()'s report and 1.  With no_args, extra words are
@@ -78,8 +87,23 @@ struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
  * ctx->out when there is none. */
 int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
 		      struct kd_task_ref **ret, size_t *n);
+/* crash's str_to_context(): arg as the decimal pid of a task (the
+ * first with it), else the hexadecimal address of a task (crash then
+ * tries a hexadecimal pid: not here).  1: a pid, 2: a task address (*ret
+ * set); 0: neither. */
+#define KD_CMD_ARG_PID	1
+#define KD_CMD_ARG_TASK	2
+struct kd_task_table;
+struct kd_task_info;
+int kd_cmd_task_number(const struct kd_task_table *tt, const char *arg,
+		       const struct kd_task_info **ret);
+/* The header line of a task of the task table. */
+void kd_cmd_task_info_header(FILE *out, const struct kd_task_info *t);
 /* "PID: 1        TASK: ffff...  CPU: 1    COMMAND: "init"" */
 void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t);
+/* crash's show_context(): the task's PID, COMMAND, TASK, CPU and STATE
+ * lines, as `set` prints them (set.c). */
+int kd_cmd_show_context(struct kd_cmd_ctx *ctx, uint64_t task);
 
 /* ---- reads for partial output ---- */
 

@@ -3,20 +3,29 @@
  * Built-in commands.  Each is a C function writing crash-compatible text
  * to a stream, so the shell prints it and the Python API captures it
  * (exec_crash_command).  A command returns 0 on success, non-zero when
- * it failed; it reports its own errors on ctx->out in crash's style
- * ("sys: invalid option -- 'x'").
+ * it failed; it reports its own errors in crash's style ("sys: invalid
+ * option -- 'x'") on ctx->err, through cmd_util.h's error path: the
+ * shell's standard error, the captured output for Python (where crash's
+ * errors are, in the original API).
  */
 #ifndef PYKDUMP_COMMAND_H
 #define PYKDUMP_COMMAND_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct kd_session;
 
+struct kd_cmd_words;
+
 struct kd_cmd_ctx {
 	struct kd_session *s;
 	FILE *out;
+	FILE *err;		/* errors and the usage after them; NULL: out */
 	const char *name;	/* the command's name as invoked */
+	/* How the line was split (kd_cmd_quote()); NULL when the words
+	 * did not come from a command line. */
+	const struct kd_cmd_words *words;
 };
 
 struct kd_command {
@@ -50,10 +59,36 @@ const struct kd_command *kd_command_unregister(const char *name);
 const struct kd_command *const *kd_commands_registered(void);
 
 /*
- * Run one command line: split into words (quotes honoured), look the
- * command up and run it with output to out.  Returns the command's
- * status; an unknown command prints crash's message and returns 1.
+ * Run one command line: "!shell-command" runs it through /bin/sh; else
+ * the first word is replaced by its alias (alias.c), the line split into
+ * words (quotes honoured) and the command looked up and run with output
+ * to out and errors to err (NULL: out).  Returns the command's status;
+ * an unknown command prints crash's message on err and returns 1.
  */
-int kd_command_exec(struct kd_session *s, const char *line, FILE *out);
+int kd_command_exec(struct kd_session *s, const char *line, FILE *out,
+		    FILE *err);
+
+/* The quote character (' or ") that enclosed the whole of the word arg
+ * (one of the argv strings the command was given) on the command line,
+ * else 0.  crash keeps a single-quoted word's quotes: ps and foreach
+ * read 'REGEX' as a regular expression. */
+int kd_cmd_quote(const struct kd_cmd_ctx *ctx, const char *arg);
+
+/* ---- crash's set variables (set.c) ---- */
+
+struct kd_cmd_settings {
+	int radix;		/* 10 or 16: the integers of p, struct, task */
+	int scroll;		/* page the shell's output on a terminal */
+	const char *pager;	/* the paging command: "less -E -X", $PAGER */
+	uint64_t scope;		/* set scope: a text address, 0 when unset */
+	const struct kd_session *scope_session;	/* the dump it is in */
+};
+/* The process's settings (one shell per process, as crash). */
+struct kd_cmd_settings *kd_cmd_settings(void);
+
+/* ---- aliases (alias.c) ---- */
+
+/* The command an alias stands for ("ps -l" for "last"), or NULL. */
+const char *kd_alias_find(const char *name);
 
 #endif /* PYKDUMP_COMMAND_H */

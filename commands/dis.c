@@ -347,7 +347,7 @@ static int not_found(struct dis *ds, const char *name)
 	FILE *mem = open_memstream(&buf, &size);
 	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
 	if (mem) {
-		kd_command_exec(ds->ctx->s, cmd, mem);
+		kd_command_exec(ds->ctx->s, cmd, mem, mem);
 		fclose(mem);
 	}
 	int any = 0;
@@ -381,17 +381,18 @@ static int duplicates(struct dis *ds, const char *arg, const char *name,
 	if (text <= 1)
 		return 0;
 	kd_cmd_error(ds->ctx, "%s: duplicate text symbols found:", arg);
+	FILE *err = kd_cmd_errfile(ds->ctx);	/* the error's own lines */
 	for (size_t i = 0; i < n; i++) {
 		char file[1024];
 		int line;
 		if (!is_text_type(syms[i].type))
 			continue;
-		fprintf(ds->ctx->out, "%" PRIx64 " (%c) %s", syms[i].value,
+		fprintf(err, "%" PRIx64 " (%c) %s", syms[i].value,
 			syms[i].type, syms[i].name);
 		if (kd_unwind_srcline(ds->ctx->s, syms[i].value, file,
 				      sizeof(file), &line))
-			fprintf(ds->ctx->out, " %s: %d", file, line);
-		fputc('\n', ds->ctx->out);
+			fprintf(err, " %s: %d", file, line);
+		fputc('\n', err);
 	}
 	return 1;
 }

@@ -62,9 +62,11 @@ char *kmem_just(char *buf, size_t size, int width, int how, const char *s)
 	return buf;
 }
 
+/* on the error stream, as every usage after an error */
 static void usage(struct kd_cmd_ctx *ctx)
 {
-	fprintf(ctx->out, "Usage:\n  kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] "
+	fflush(ctx->out);
+	fprintf(kd_cmd_errfile(ctx), "Usage:\n  kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] "
 		"[-p | -m member[,member]]\n       [[-s|-S|-S=cpu[s]|-r] [slab] "
 		"[-I slab[,slab]]] [-g [flags]] [[-P] address]]\n"
 		"Enter \"help kmem\" for details.\n");

@@ -1,33 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * log [-T] [-m]: the kernel message buffer as crash 8.0.6 prints it:
+ * log [-Ttdmasc]: the kernel message buffer as crash 8.0.6 prints it:
  *
  *   [    4.613324] Kernel panic - not syncing: sysrq triggered crash
  *
  * -T prints the time as a date ("[Thu Nov 26 16:37:33 UTC 2026] "),
  * computed as crash does from the boot date (crash date less the whole
- * seconds of uptime) plus the record's whole seconds; -m adds the
- * level ("<4>").  A newline inside a record continues on a line indented
- * under the text; bytes that are not printable ASCII print as '.'.
- * Records without text print as empty lines.
+ * seconds of uptime) plus the record's whole seconds; -t prints no time;
+ * -c adds who called printk ("[    T1] " a thread, "[    C0] " a CPU,
+ * as wide as pid_max's digits + 1); -m adds the level ("<4>"); -d adds
+ * dev_printk()'s properties ("SUBSYSTEM=pci", "DEVICE=+pci:0000:00:1f.0")
+ * each on a line of its own.  A newline inside a record continues on a
+ * line indented under the text; bytes that are not printable ASCII
+ * print as '.'.  Records without text print as empty lines.
+ *
+ * -a prints the audit records still queued in the kernel ("type=N
+ * text"); -s printk's per-CPU safe buffers, which kernels 5.15+ do not
+ * have (nothing to print) and which older ones are not read by pykdump
+ * (an error says so).
  */
 #include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 
 #include <pykdump/clock.h>
+#include <pykdump/highlevel.h>
 #include <pykdump/printk.h>
 #include <pykdump/session.h>
 
 #include "cmd_util.h"
 
-#define LOG_CTIME	0x1
-#define LOG_LEVEL	0x2
+#define LOG_CTIME	0x1	/* -T */
+#define LOG_LEVEL	0x2	/* -m */
+#define LOG_NO_TIME	0x4	/* -t */
+#define LOG_DICT	0x8	/* -d */
+#define LOG_CALLER	0x10	/* -c */
+#define LOG_AUDIT	0x20	/* -a */
+#define LOG_SAFE	0x40	/* -s */
 
 struct log_print {
 	FILE *out;
 	unsigned flags;
 	int64_t boot_date;
+	int caller_width;
 };
 
 static int print_record(void *arg, const struct kd_printk_rec *r)
@@ -41,13 +56,22 @@ static int print_record(void *arg, const struct kd_printk_rec *r)
 	}
 	uint64_t sec = r->ts_nsec / 1000000000ULL;
 	unsigned long usec = (unsigned long)(r->ts_nsec % 1000000000ULL) / 1000;
-	if (lp->flags & LOG_CTIME) {
+	if (lp->flags & LOG_NO_TIME) {
+		/* nothing */
+	} else if (lp->flags & LOG_CTIME) {
 		char buf[64];
 		kd_cmd_ctime_tz(lp->boot_date + (int64_t)sec, buf, sizeof(buf));
 		indent += fprintf(out, "[%s] ", buf);
 	} else {
 		indent += fprintf(out, "[%5llu.%06lu] ",
 				  (unsigned long long)sec, usec);
+	}
+	if ((lp->flags & LOG_CALLER) && r->has_caller) {
+		char id[16];
+		snprintf(id, sizeof(id), "%c%u",
+			 (r->caller_id & 0x80000000u) ? 'C' : 'T',
+			 r->caller_id & ~0x80000000u);
+		indent += fprintf(out, "[%*s] ", lp->caller_width, id);
 	}
 	if (lp->flags & LOG_LEVEL)
 		indent += fprintf(out, "<%x>", r->level);
@@ -60,33 +84,82 @@ static int print_record(void *arg, const struct kd_printk_rec *r)
 		else
 			fputc('.', out);
 	}
+	if (lp->flags & LOG_DICT) {
+		for (size_t i = 0; i < r->dict_len;) {
+			size_t n = strnlen(r->dict + i, r->dict_len - i);
+			if (n)
+				fprintf(out, "\n%*s%.*s", indent, "", (int)n,
+					r->dict + i);
+			i += n + 1;
+		}
+	}
 	fputc('\n', out);
 	return 0;
+}
+
+static int print_audit(void *arg, unsigned type, const char *text,
+		       size_t len)
+{
+	struct log_print *lp = arg;
+	fprintf(lp->out, "type=%u %.*s\n", type, (int)len, text);
+	return 0;
+}
+
+static int audit(struct kd_cmd_ctx *ctx, struct log_print *lp)
+{
+	size_t n;
+	struct kd_error *err = kd_audit_walk(ctx->s, print_audit, lp, &n);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	/* an answer, not a failure (a script asking gets exit status 0):
+	 * on the output, in crash's words */
+	if (!n)
+		fprintf(ctx->out, "%s: kernel audit log is empty\n", ctx->name);
+	return 0;
+}
+
+/* crash's width of the caller column: pid_max's digits and the T/C. */
+static int caller_width(struct kd_session *s)
+{
+	uint64_t pid_max = 0;
+	if (!kd_global_uint(s, "pid_max", 4, &pid_max))
+		return 8;
+	return pid_max <= 99999 ? 6 : pid_max <= 999999 ? 7 : 8;
 }
 
 static int log_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct log_print lp = { .out = ctx->out };
 	int c;
-	while ((c = getopt(argc, argv, "Tm")) != -1) {
+	opterr = 0;
+	while ((c = getopt(argc, argv, "Ttdmasc")) != -1) {
 		switch (c) {
-		case 'T':
-			lp.flags |= LOG_CTIME;
-			break;
-		case 'm':
-			lp.flags |= LOG_LEVEL;
-			break;
+		case 'T': lp.flags |= LOG_CTIME; break;
+		case 't': lp.flags |= LOG_NO_TIME; break;
+		case 'd': lp.flags |= LOG_DICT; break;
+		case 'm': lp.flags |= LOG_LEVEL; break;
+		case 'a': lp.flags |= LOG_AUDIT; break;
+		case 's': lp.flags |= LOG_SAFE; break;
+		case 'c': lp.flags |= LOG_CALLER; break;
 		default:
-			fprintf(ctx->out, "Usage: log [-T] [-m]\n");
-			return 1;
+			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
-	if (optind < argc) {
-		fprintf(ctx->out, "Usage: log [-T] [-m]\n");
-		return 1;
+	if (optind < argc)
+		return kd_cmd_usage(ctx);
+	if (lp.flags & LOG_AUDIT)
+		return audit(ctx, &lp);
+	if (lp.flags & LOG_SAFE) {
+		if (kd_printk_has_safe_buffers(ctx->s))
+			return kd_cmd_error(ctx, "-s: printk's per-CPU safe "
+					    "buffers (kernels before 5.15) are "
+					    "not read by pykdump");
+		return 0;	/* none in this kernel: nothing to show */
 	}
 	if (lp.flags & LOG_CTIME)
 		lp.boot_date = kd_boot_date(ctx->s);
+	if (lp.flags & LOG_CALLER)
+		lp.caller_width = caller_width(ctx->s);
 	struct kd_error *err = kd_printk_walk(ctx->s, print_record, &lp);
 	return err ? kd_cmd_fail(ctx, err) : 0;
 }
@@ -95,9 +168,15 @@ const struct kd_command kd_cmd_log = {
 	.name = "log",
 	.summary = "dump system message buffer",
 	.usage = "SYNOPSIS\n"
-		 "  log [-T] [-m]\n\n"
+		 "  log [-Ttdmasc]\n\n"
 		 "  -T  timestamps as dates (crash's boot date + seconds)\n"
-		 "  -m  show each message's log level (<N>)\n",
+		 "  -t  no timestamps\n"
+		 "  -d  dev_printk()'s properties (SUBSYSTEM=, DEVICE=) under\n"
+		 "      each message that has them\n"
+		 "  -m  show each message's log level (<N>)\n"
+		 "  -a  the audit records still queued in the kernel\n"
+		 "  -s  printk's per-CPU safe buffers (none since 5.15)\n"
+		 "  -c  who called printk: [Tpid] a thread, [Ccpu] a CPU\n",
 	.run = log_run,
 	.needs_vmlinux = 1,
 };

@@ -370,7 +370,7 @@ static int not_found(struct rd *r, const char *name)
 	FILE *mem = open_memstream(&buf, &size);
 	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
 	if (mem) {
-		kd_command_exec(r->ctx->s, cmd, mem);
+		kd_command_exec(r->ctx->s, cmd, mem, mem);
 		fclose(mem);
 	}
 	int any = 0;

@@ -7,6 +7,7 @@
 
 #include "command.h"
 
+extern const struct kd_command kd_cmd_alias;
 extern const struct kd_command kd_cmd_bt;
 extern const struct kd_command kd_cmd_btop;
 extern const struct kd_command kd_cmd_dev;
@@ -32,6 +33,7 @@ extern const struct kd_command kd_cmd_ptov;
 extern const struct kd_command kd_cmd_rd;
 extern const struct kd_command kd_cmd_runq;
 extern const struct kd_command kd_cmd_search;
+extern const struct kd_command kd_cmd_set;
 extern const struct kd_command kd_cmd_sig;
 extern const struct kd_command kd_cmd_struct;
 extern const struct kd_command kd_cmd_swap;
@@ -48,6 +50,7 @@ extern const struct kd_command kd_cmd_whatis;
 
 /* Keep sorted by name: "help" lists them in this order. */
 const struct kd_command *const kd_commands[] = {
+	&kd_cmd_alias,
 	&kd_cmd_bt,
 	&kd_cmd_btop,
 	&kd_cmd_dev,
@@ -73,6 +76,7 @@ const struct kd_command *const kd_commands[] = {
 	&kd_cmd_rd,
 	&kd_cmd_runq,
 	&kd_cmd_search,
+	&kd_cmd_set,
 	&kd_cmd_sig,
 	&kd_cmd_struct,
 	&kd_cmd_swap,

@@ -67,12 +67,14 @@ static void show_context(struct search *sr, uint64_t addr, uint64_t v,
 			  sr->space == SP_USER ? " -u" : "";
 	snprintf(cmd, sizeof(cmd), "rd%s -%u %" PRIx64 " %d", mem, size * 8,
 		 addr - (uint64_t)sr->context * size, sr->context);
-	kd_command_exec(sr->ctx->s, cmd, sr->ctx->out);
+	kd_command_exec(sr->ctx->s, cmd, sr->ctx->out,
+			kd_cmd_errfile(sr->ctx));
 	fprintf(sr->ctx->out, "%16" PRIx64 ":  %" PRIx64 " %s\n", addr, v,
 		sr->shown[index] ? sr->shown[index] : "");
 	snprintf(cmd, sizeof(cmd), "rd%s -%u %" PRIx64 " %d", mem, size * 8,
 		 addr + size, sr->context);
-	kd_command_exec(sr->ctx->s, cmd, sr->ctx->out);
+	kd_command_exec(sr->ctx->s, cmd, sr->ctx->out,
+			kd_cmd_errfile(sr->ctx));
 	fputc('\n', sr->ctx->out);
 }
 

@@ -25,7 +25,12 @@
  * MHz cpu_khz / 1000; MEMORY the nodes' present pages (rounded up to the
  * next GB when within 64 MB of it, as crash does); PANIC crash's panic message
  * (panic.h: the first log line holding the first of its patterns).
+ *
+ * sys -t: "TAINTED_MASK: <hex>  <letters>" (the taint flags' letters as
+ * crash picks them); sys -i: the DMI strings, names right-aligned.
  */
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +43,7 @@
 #include <pykdump/panic.h>
 #include <pykdump/sched.h>
 #include <pykdump/session.h>
+#include <pykdump/sysinfo.h>
 #include <pykdump/tasks.h>
 
 #include "cmd_util.h"
@@ -151,14 +157,98 @@ static int print_tasks(struct kd_cmd_ctx *ctx)
 	return rc;
 }
 
+static int taints(struct kd_cmd_ctx *ctx)
+{
+	uint64_t mask;
+	char letters[128];
+	int old;
+	struct kd_error *err = kd_kernel_taints(ctx->s, &mask, letters,
+						sizeof(letters), &old);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	if (old)
+		fprintf(ctx->out, "TAINTED: %" PRIx64 "\n", mask);
+	else
+		fprintf(ctx->out, "TAINTED_MASK: %" PRIx64 "  %s\n", mask,
+			letters);
+	return 0;
+}
+
+struct dmi {
+	char **names, **values;
+	size_t n;
+	int failed;
+};
+
+static int collect_dmi(void *arg, const char *field, const char *value)
+{
+	struct dmi *d = arg;
+	char **n = realloc(d->names, (d->n + 1) * sizeof(*n));
+	char **v = n ? realloc(d->values, (d->n + 1) * sizeof(*v)) : NULL;
+	if (n)
+		d->names = n;
+	if (v)
+		d->values = v;
+	if (!n || !v || !(d->names[d->n] = strdup(field))) {
+		d->failed = 1;
+		return 1;
+	}
+	if (!(d->values[d->n] = strdup(value))) {
+		free(d->names[d->n]);
+		d->failed = 1;
+		return 1;
+	}
+	d->n++;
+	return 0;
+}
+
+static int dmi(struct kd_cmd_ctx *ctx)
+{
+	struct dmi d = { 0 };
+	int width = 0, rc = 0;
+	struct kd_error *err = kd_dmi_strings(ctx->s, collect_dmi, &d);
+	for (size_t i = 0; i < d.n; i++)
+		if ((int)strlen(d.names[i]) > width)
+			width = (int)strlen(d.names[i]);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(ctx->out, "  %*s: %s\n", width, d.names[i],
+			d.values[i]);
+	if (err)
+		rc = kd_cmd_fail(ctx, err);
+	else if (d.failed)
+		rc = kd_cmd_error(ctx, "out of memory");
+	for (size_t i = 0; i < d.n; i++) {
+		free(d.names[i]);
+		free(d.values[i]);
+	}
+	free(d.names);
+	free(d.values);
+	return rc;
+}
+
 static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct kd_machine *m;
-	(void)argv;
-	if (argc > 1) {
-		fprintf(ctx->out, "Usage: sys\n");
-		return 1;
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "tic")) != -1) {
+		switch (c) {
+		case 't':
+			return taints(ctx);
+		case 'i':
+			return dmi(ctx);
+		case 'c':
+			return kd_cmd_error(ctx, "-c (the system call table) is "
+					    "not supported yet");
+		default:
+			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
+		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "config"))
+		return kd_cmd_error(ctx, "config: the kernel's configuration "
+				    "(CONFIG_IKCONFIG) is not read yet");
+	if (optind < argc)
+		return kd_cmd_usage(ctx);
 	struct kd_error *err = kd_session_machine(ctx->s, &m);
 	if (err)
 		return kd_cmd_fail(ctx, err);
@@ -183,7 +273,9 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 const struct kd_command kd_cmd_sys = {
 	.name = "sys",
 	.summary = "system data",
-	.usage = "SYNOPSIS\n  sys\n\n"
+	.usage = "SYNOPSIS\n  sys [-t] [-i]\n\n"
+		 "  -t  the kernel's taint mask and flags\n"
+		 "  -i  the DMI strings\n\n"
 		 "  Kernel, dump file, CPUs, crash date, uptime, load average,\n"
 		 "  task count, utsname, processor speed, memory size and the\n"
 		 "  panic message.\n",

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * task [-x] [pid | taskp] ...: a task's header line and its struct
- * task_struct and struct thread_info, printed as crash 8.0.6 (gdb)
- * prints them:
+ * task [-R member[,member]] [-x|-d] [pid | taskp] ...: a task's header
+ * line and its struct task_struct and struct thread_info, printed as
+ * crash 8.0.6 (gdb) prints them:
  *
  *   PID: 1        TASK: ffff89740120e000  CPU: 1    COMMAND: "init"
  *   struct task_struct {
@@ -14,9 +14,17 @@
  *   ...
  *   }
  *
- * Without an argument: the panic task (the task running on the CPU that
- * panicked).  thread_info is the task's first member with
- * THREAD_INFO_IN_TASK (x86_64 4.9+), else it sits at task->stack.
+ * Without an argument: the current context (set; at first the panic
+ * task).  thread_info is the task's first member with
+ * THREAD_INFO_IN_TASK (x86_64 4.9+), else it sits at task->stack
+ * (kd_task_thread_info).  Integers in the output radix (set radix),
+ * unless -x or -d.
+ *
+ * -R pares the output down to members, as crash does it: a name is
+ * shown from the task_struct when it has such a member and from the
+ * thread_info when that has one (both, when both do: "flags"); a path
+ * ("se.on_rq") from whichever has it first; each as "  name = value,"
+ * (no comma after a struct's last member), then a blank line.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -44,19 +52,6 @@ static struct kd_type *find_type(struct kd_session *s, const char *name)
 	return err ? NULL : t;
 }
 
-static uint64_t thread_info_addr(struct kd_session *s, uint64_t task)
-{
-	struct kd_type *ts = kd_type_strip(find_type(s, "struct task_struct"),
-					   KD_STRIP_ALL);
-	struct kd_member m;
-	struct kd_error *err = kd_type_find_member(ts, "thread_info", &m);
-	if (!err && kd_type_kind(kd_type_strip(m.type, KD_STRIP_ALL)) ==
-		    KD_TYPE_STRUCT)
-		return task + m.bit_offset / 8;
-	kd_error_destroy(err);
-	return kd_read_member_or0(s, task, "task_struct", "stack");
-}
-
 static int print_struct(struct kd_cmd_ctx *ctx, const char *name,
 			uint64_t addr, unsigned flags)
 {
@@ -71,55 +66,104 @@ static int print_struct(struct kd_cmd_ctx *ctx, const char *name,
 	return err ? kd_cmd_fail(ctx, err) : 0;
 }
 
-static int show_task(struct kd_cmd_ctx *ctx, const struct kd_task_info *t,
-		     unsigned flags)
+/* One -R member of the struct TYPE at addr, when TYPE has it: 1 shown
+ * (or failed: *rc), 0 not a member. */
+static int show_member(struct kd_cmd_ctx *ctx, const char *type,
+		       const char *member, uint64_t addr, unsigned flags,
+		       int *rc)
 {
-	fprintf(ctx->out, "PID: %-7d  TASK: %" PRIx64 "  CPU: %-3d  "
-		"COMMAND: \"%s\"\n", t->pid, t->task, t->cpu, t->comm);
+	struct kd_show_spec spec;
+	char path[512];
+	snprintf(path, sizeof(path), "%s.%s", type, member);
+	if (kd_show_parse(ctx, path, &spec) < 0) {
+		*rc = 1;
+		return 1;
+	}
+	int found = !spec.bad_struct && spec.nmembers == 1 &&
+		    spec.members[0].m;
+	if (found && kd_show_print(ctx, &spec, addr, flags) < 0)
+		*rc = 1;
+	kd_show_free(&spec);
+	return found;
+}
+
+static int show_members(struct kd_cmd_ctx *ctx, const struct kd_task_info *t,
+			const char *list, unsigned flags)
+{
+	char *copy = strdup(list), *save = NULL;
+	int rc = 0;
+	if (!copy)
+		return kd_cmd_error(ctx, "out of memory");
+	uint64_t ti = kd_task_thread_info(ctx->s, t->task);
+	for (char *m = strtok_r(copy, ",", &save); m;
+	     m = strtok_r(NULL, ",", &save)) {
+		int path = strpbrk(m, ".[") != NULL;
+		int shown = show_member(ctx, "task_struct", m, t->task, flags,
+					&rc);
+		if ((!shown || !path) && ti)
+			shown |= show_member(ctx, "thread_info", m, ti, flags,
+					     &rc);
+		if (shown)
+			continue;
+		if (path)
+			rc = kd_cmd_error(ctx, "invalid data structure member "
+					  "reference: %s", m);
+		else
+			rc = kd_cmd_error(ctx, "%s: not a task_struct or "
+					  "thread_info member", m);
+	}
+	free(copy);
+	return rc;
+}
+
+static int show_task(struct kd_cmd_ctx *ctx, const struct kd_task_info *t,
+		     const char *members, unsigned flags)
+{
+	kd_cmd_task_info_header(ctx->out, t);
+	if (members) {
+		int rc = show_members(ctx, t, members, flags);
+		fputc('\n', ctx->out);
+		return rc;
+	}
 	int rc = print_struct(ctx, "struct task_struct", t->task, flags);
 	fputc('\n', ctx->out);
-	uint64_t ti = thread_info_addr(ctx->s, t->task);
+	uint64_t ti = kd_task_thread_info(ctx->s, t->task);
 	if (ti)
 		rc |= print_struct(ctx, "struct thread_info", ti, flags);
 	fputc('\n', ctx->out);
 	return rc;
 }
 
-static const struct kd_task_info *lookup(const struct kd_task_table *tt,
-				     const char *arg)
+static const struct kd_task_info *current(struct kd_session *s,
+					  const struct kd_task_table *tt)
 {
-	char *end;
-	if (isdigit((unsigned char)arg[0])) {
-		long pid = strtol(arg, &end, 10);
-		if (!*end)
-			return kd_task_table_pid(tt, (int)pid);
-	}
-	uint64_t addr = strtoull(arg, &end, 16);
-	if (*end || end == arg)
-		return NULL;
-	return kd_task_table_addr(tt, addr);
-}
-
-static const struct kd_task_info *panic_task(struct kd_session *s,
-					 const struct kd_task_table *tt)
-{
-	uint64_t task = kd_panic_task(s);
+	uint64_t task = kd_current_task(s);
 	const struct kd_task_info *t = task ? kd_task_table_addr(tt, task) : NULL;
 	return t ? t : (tt->n ? &tt->v[0] : NULL);
 }
 
 static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	unsigned flags = 0;
-	int c, rc = 0;
-	while ((c = getopt(argc, argv, "xd")) != -1) {
-		if (c == 'x')
-			flags |= KD_VF_HEX;
-		else if (c == 'd')
-			flags &= ~KD_VF_HEX;
-		else {
-			fprintf(ctx->out, "Usage: task [-x|-d] [pid | taskp] ...\n");
-			return 1;
+	unsigned flags = kd_cmd_settings()->radix == 16 ? KD_VF_HEX : 0;
+	const char *members = NULL;
+	int c, rc = 0, radix = 0;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "xdR:")) != -1) {
+		switch (c) {
+		case 'x':
+		case 'd':
+			if (radix && radix != c)
+				return kd_cmd_error(ctx, "-d and -x are mutually "
+						    "exclusive");
+			radix = c;
+			flags = c == 'x' ? flags | KD_VF_HEX
+					 : flags & ~KD_VF_HEX;
+			break;
+		case 'R':
+			members = optarg;
+			break;
+		default:
+			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
 	struct kd_task_table tt;
@@ -127,17 +171,25 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return kd_cmd_fail(ctx, err);
 	if (optind == argc) {
-		const struct kd_task_info *t = panic_task(ctx->s, &tt);
-		rc = t ? show_task(ctx, t, flags) : 1;
+		const struct kd_task_info *t = current(ctx->s, &tt);
+		rc = t ? show_task(ctx, t, members, flags)
+		       : kd_cmd_error(ctx, "no current task");
 	}
 	for (int i = optind; i < argc; i++) {
-		const struct kd_task_info *t = lookup(&tt, argv[i]);
-		if (!t) {
+		const struct kd_task_info *t;
+		int kind = kd_cmd_task_number(&tt, argv[i], &t);
+		if (!kind) {
 			rc = kd_cmd_error(ctx, "invalid task or pid value: %s",
 					  argv[i]);
 			continue;
 		}
-		rc |= show_task(ctx, t, flags);
+		if (kind == KD_CMD_ARG_TASK) {
+			rc |= show_task(ctx, t, members, flags);
+			continue;
+		}
+		for (size_t k = 0; k < tt.n; k++)	/* every task of the pid */
+			if (tt.v[k].pid == t->pid)
+				rc |= show_task(ctx, &tt.v[k], members, flags);
 	}
 	kd_task_table_free(&tt);
 	return rc;
@@ -147,10 +199,14 @@ const struct kd_command kd_cmd_task = {
 	.name = "task",
 	.summary = "task_struct contents",
 	.usage = "SYNOPSIS\n"
-		 "  task [-x|-d] [pid | taskp] ...\n\n"
+		 "  task [-R member[,member]] [-dx] [pid | taskp] ...\n\n"
 		 "  The task_struct and thread_info of each task (default: the\n"
-		 "  panic task), with a PID/TASK/CPU/COMMAND header.\n"
-		 "  -x  integers in hex   -d  integers in decimal (default)\n",
+		 "  current context, see set), with a PID/TASK/CPU/COMMAND\n"
+		 "  header.\n"
+		 "  -R member  only these task_struct and/or thread_info\n"
+		 "             members (member.member ... for embedded ones).\n"
+		 "  -x  integers in hex   -d  integers in decimal (default: the\n"
+		 "      output radix, set radix)\n",
 	.run = task_run,
 	.needs_vmlinux = 1,
 };

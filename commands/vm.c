@@ -158,7 +158,8 @@ static int dump_struct(struct vm *v, const char *type, uint64_t addr)
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "struct %s %" PRIx64 "%s", type, addr,
 		 v->radix);
-	return kd_command_exec(v->ctx->s, cmd, v->ctx->out);
+	return kd_command_exec(v->ctx->s, cmd, v->ctx->out,
+			       kd_cmd_errfile(v->ctx));
 }
 
 static int dump_areas(struct vm *v, uint64_t mm, uint64_t pgd)

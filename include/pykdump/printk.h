@@ -20,6 +20,15 @@ struct kd_printk_rec {
 	const char *text;	/* not NUL-terminated */
 	size_t len;
 	int dataless;		/* a record without text (printed empty) */
+	/* who called printk (CONFIG_PRINTK_CALLER 5.1+, always 5.10+): a
+	 * thread id, or a CPU number | 0x80000000 */
+	int has_caller;
+	uint32_t caller_id;
+	/* dev_printk()'s properties: the ringbuffer's dev_info (5.10+)
+	 * as "SUBSYSTEM=..." / "DEVICE=...", or the log_buf record's dict
+	 * (3.5 - 5.9); NUL-separated "KEY=value" entries, dict_len bytes */
+	const char *dict;
+	size_t dict_len;
 };
 
 /* Called per record; a non-zero return stops the walk. */
@@ -28,5 +37,20 @@ typedef int kd_printk_fn(void *arg, const struct kd_printk_rec *r);
 KD_PUBLIC struct kd_error *kd_printk_walk(struct kd_session *s,
 					  kd_printk_fn *fn,
 					  void *arg) KD_WARN_UNUSED;
+
+/* The audit records still queued in the kernel (not yet read by auditd):
+ * audit_hold_queue, audit_retry_queue, audit_queue (4.11+; before,
+ * audit_skb_hold_queue and audit_skb_queue), each an sk_buff list whose
+ * data is a netlink message: fn(arg, type, text, len) per record.
+ * KD_ERR_UNSUPPORTED when the kernel has none of these queues. */
+typedef int kd_audit_fn(void *arg, unsigned type, const char *text,
+			size_t len);
+KD_PUBLIC struct kd_error *kd_audit_walk(struct kd_session *s,
+					 kd_audit_fn *fn, void *arg,
+					 size_t *count) KD_WARN_UNUSED;
+
+/* 1 when the kernel has printk's per-CPU safe buffers (printk_safe,
+ * 4.11 - 5.14), which kd_printk_walk does not read. */
+KD_PUBLIC int kd_printk_has_safe_buffers(struct kd_session *s);
 
 #endif /* PYKDUMP_PRINTK_H */

@@ -97,6 +97,38 @@ KD_PUBLIC void kd_file_info(struct kd_session *s,
 			    const struct kd_vfs_layout *l, uint64_t file,
 			    struct kd_file_info *ret);
 
+/* An inode's super block (i_sb), mode, page cache (i_mapping, its
+ * address_space) and how many pages that holds (nrpages). */
+struct kd_inode_info {
+	uint64_t sb, mapping, nrpages;
+	uint32_t mode;
+};
+KD_PUBLIC struct kd_error *kd_inode_info(struct kd_session *s,
+					 uint64_t inode,
+					 struct kd_inode_info *ret)
+	KD_WARN_UNUSED;
+
+/* The pages of an inode's page cache (i_mapping's i_pages, page_tree
+ * before 4.17), in index order with their indices: struct page
+ * addresses (a large folio once, at its first index); value entries
+ * (shadows of evicted pages) are left out.  On a broken tree: the pages
+ * found and the error. */
+KD_PUBLIC struct kd_error *kd_inode_pages(struct kd_session *s,
+					  uint64_t inode,
+					  struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
+
+/* A dentry seen without its vfsmount, as crash's files -d shows it: its
+ * inode (0 for a negative dentry), its super block (the inode's i_sb,
+ * else d_sb), and its path through the last mount of init's (pid 1)
+ * namespace on that super block, else pipe_mnt or sock_mnt ("" when
+ * none is). */
+KD_PUBLIC struct kd_error *kd_dentry_info(struct kd_session *s,
+					  const struct kd_vfs_layout *l,
+					  uint64_t dentry, uint64_t *inode,
+					  uint64_t *sb, char *path,
+					  size_t size) KD_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pykdump/vector.h>
 
@@ -27,7 +28,10 @@ char *kd_debuginfo_cache_dir(const struct kd_debuginfo_options *opts)
 			return NULL;
 		return dir;
 	}
-	if ((env = getenv("HOME")) && *env) {
+	/* A $HOME that does not exist is not ours to create: no cache. */
+	struct stat st;
+	if ((env = getenv("HOME")) && *env && stat(env, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
 		if (asprintf(&dir, "%s/.cache/pykdump", env) < 0)
 			return NULL;
 		return dir;

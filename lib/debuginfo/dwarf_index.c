@@ -976,12 +976,15 @@ static void *coordinate(void *arg)
 	free(m.starts);
 	free_workers(b);
 	if (!err && b->skipped_err) {
-		/* not saved: the next session reports it again */
-		b->save_err = kd_error_create(b->skipped_err->code,
-					      "%zu unit%s left out",
-					      b->nskipped,
-					      b->nskipped == 1 ? "" : "s");
-	} else if (!err && b->cache_file) {
+		/* saved marked partial (the header's count of units left
+		 * out): the next session loads it and warns again, instead
+		 * of building it again at every start */
+		struct kd_index_header *h = b->image;
+		h->reserved = b->nskipped > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)b->nskipped;
+		h->header_checksum = kd_index_header_checksum(h);
+	}
+	if (!err && b->cache_file) {
 		b->save_err = kd_cache_mkdir_for(b->cache_file);
 		if (!b->save_err)
 			b->save_err = kd_dwarf_index_write(b->cache_file,

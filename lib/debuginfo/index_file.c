@@ -402,6 +402,16 @@ static void complete(struct kd_dwarf_index *idx, int abandon)
 				free(r.image);
 		}
 	}
+	/* A cache that cannot be written (an unwritable directory ...)
+	 * means a rebuild at every start: say so, once per session.  A
+	 * partial index is not saved on purpose; its warning is below. */
+	char *text;
+	if (!err && r.save_err && !r.skipped_err && idx->warn &&
+	    asprintf(&text, "DWARF index cache not saved (%s): the index is "
+		     "built again at each start", r.save_err->message) >= 0) {
+		idx->warn(idx->warn_arg, text);
+		free(text);
+	}
 	if (info) {
 		info->origin = r.saved ? KD_INDEX_BUILT : KD_INDEX_BUILT_UNSAVED;
 		info->nunits = r.nunits;
@@ -533,6 +543,22 @@ static int image_lost(struct kd_dwarf_index *idx)
 	return 1;
 }
 
+/* A cache saved from a build that left units out (the header counts
+ * them): it is used, and it warns as the build did. */
+static void loaded_partial(struct kd_dwarf_index *idx, const char *file)
+{
+	uint32_t n = idx->hdr ? idx->hdr->reserved : 0;
+	if (!n)
+		return;
+	idx->partial = kd_error_create(KD_ERR_CORRUPT,
+				       "%u unit%s of .debug_info left out (the "
+				       "index was saved partial in %s: remove "
+				       "it to build it again)", n,
+				       n == 1 ? "" : "s", file);
+	if (idx->warn && idx->partial)
+		idx->warn(idx->warn_arg, idx->partial->message);
+}
+
 struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 				      const struct kd_index_source_id *id,
 				      const char *cache_file,
@@ -554,6 +580,7 @@ struct kd_error *kd_dwarf_index_start(const struct kd_dwarf_sections *s,
 			info->origin = KD_INDEX_LOADED;
 			(*ret)->info = info;
 			fill_info(*ret, info, t0);
+			loaded_partial(*ret, cache_file);
 			return NULL;
 		}
 		if (err->code == KD_ERR_OS && err->errnum == ENOENT)

@@ -45,7 +45,7 @@ struct kd_index_header {
 	uint8_t build_id[KD_INDEX_MAX_BUILD_ID];
 	uint32_t nentries;
 	uint32_t nbuckets;
-	uint32_t reserved;
+	uint32_t reserved;		/* units left out: saved partial */
 	uint64_t buckets_off;
 	uint64_t entries_off;
 	uint64_t strings_off;

@@ -109,9 +109,37 @@ out_close:
 	return err;
 }
 
-/* A plain ELF path for file: itself, or its inflated copy in the cache. */
-static struct kd_error *plain_file(const char *file, const char *name,
-				   char **ret)
+/* mkdir -p of dir's components below an existing ancestor; a missing
+ * $HOME is never made (kd_debuginfo_cache_dir gives none then). */
+static struct kd_error *make_dirs(const char *dir)
+{
+	char *d = strdup(dir);
+	if (!d)
+		return &kd_error_nomem;
+	for (char *p = d + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(d, 0755) != 0 && errno != EEXIST) {
+			struct kd_error *err = kd_error_os(errno, d,
+							   "cannot create");
+			free(d);
+			return err;
+		}
+		if (!c)
+			break;
+		*p = c;
+	}
+	free(d);
+	return NULL;
+}
+
+/* A plain ELF path for file: itself, or its inflated copy in the
+ * session's cache directory (--cache-dir, else the default one): never
+ * anywhere else. */
+static struct kd_error *plain_file(struct kd_session *s, const char *file,
+				   const char *name, char **ret)
 {
 	if (has_suffix(file, ".xz"))
 		return kd_error_create(KD_ERR_UNSUPPORTED,
@@ -121,9 +149,19 @@ static struct kd_error *plain_file(const char *file, const char *name,
 		*ret = strdup(file);
 		return *ret ? NULL : &kd_error_nomem;
 	}
-	char *dir = kd_debuginfo_cache_dir(NULL), *out = NULL;
+	const struct kd_session_options *so = kd_session_options(s);
+	struct kd_debuginfo_options o = { .cache_dir = so->cache_dir };
+	char *dir = so->no_index_cache ? NULL : kd_debuginfo_cache_dir(&o);
+	char *out = NULL;
 	struct stat st;
-	if (!dir || stat(file, &st) != 0) {
+	if (!dir)
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "%s: a zstd-compressed module is "
+				       "inflated into the cache directory, and "
+				       "there is none (--no-index-cache, or no "
+				       "$HOME): give --cache-dir or the "
+				       "decompressed .ko", file);
+	if (stat(file, &st) != 0) {
 		free(dir);
 		return kd_error_os(errno, file, "cannot stat");
 	}
@@ -133,14 +171,12 @@ static struct kd_error *plain_file(const char *file, const char *name,
 		return &kd_error_nomem;
 	}
 	char *sub = NULL;
-	if (asprintf(&sub, "%s/modules", dir) >= 0) {
-		mkdir(dir, 0755);
-		mkdir(sub, 0755);
-	}
+	struct kd_error *err = asprintf(&sub, "%s/modules", dir) < 0 ?
+			       &kd_error_nomem : make_dirs(sub);
 	free(sub);
 	free(dir);
-	struct kd_error *err = access(out, R_OK) == 0 ? NULL :
-		inflate_zstd(file, out);
+	if (!err)
+		err = access(out, R_OK) == 0 ? NULL : inflate_zstd(file, out);
 	if (err)
 		free(out);
 	else
@@ -239,7 +275,8 @@ struct kd_error *kd_modules_load_debuginfo(struct kd_session *s,
 	if (!err && !file)
 		err = kd_modules_find_debuginfo(s, name, NULL, &found);
 	if (!err)
-		err = plain_file(file ? file : found, dl->mods[i].name, &path);
+		err = plain_file(s, file ? file : found, dl->mods[i].name,
+				 &path);
 	free(found);
 	if (err)
 		return err;

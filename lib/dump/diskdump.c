@@ -831,6 +831,55 @@ static struct kd_error *open_part(struct kd_dump *d, struct dd_part *p)
 	return build_prefix(p);
 }
 
+/*
+ * The bitmap against the page descriptors, and the file's length, at
+ * open.  makedumpfile writes the descriptor table (one per bit set in
+ * bitmap2) at data_offset and the page data right after it, in pfn
+ * order, the shared zero page (block_size bytes, raw) first when zero
+ * pages are kept: so the first descriptor's data starts exactly at the
+ * table's end, or one page after it.  A bitmap with a bit too many or too few moves that end; one
+ * corrupt byte would otherwise shift every later page onto another
+ * pfn's data (garbage names, silently).  The last descriptor's data must
+ * be inside the file: past it, the file was cut.
+ */
+static void check_descs(struct kd_dump *d, const struct dd_part *p)
+{
+	struct dd_desc first, last;
+	uint64_t at, end = p->data_offset + p->ndescs * DD_DESC_SIZE;
+	const char *file = p->vf->name;
+	if (!p->ndescs)
+		return;
+	if (p->ndescs > (p->vf->size - p->data_offset) / DD_DESC_SIZE ||
+	    read_desc(p, p->ndescs - 1, d->big_endian, &last, &at) < 0) {
+		kd_dump_warn(d, "%s: truncated dump: the bitmap counts %llu "
+			     "dumped pages, whose descriptors end at offset "
+			     "0x%llx, past the end of the file (size 0x%llx)",
+			     file, (unsigned long long)p->ndescs,
+			     (unsigned long long)end,
+			     (unsigned long long)p->vf->size);
+		return;
+	}
+	if (read_desc(p, 0, d->big_endian, &first, &at) < 0)
+		return;
+	if (first.offset < 0 || ((uint64_t)first.offset != end &&
+				 (uint64_t)first.offset != end + p->block_size))
+		kd_dump_warn(d, "%s: the bitmap and the page descriptors "
+			     "disagree: the bitmap counts %llu dumped pages, "
+			     "so the descriptor table ends at offset 0x%llx, "
+			     "but the first page's data is at 0x%llx: pages "
+			     "may be read from another page's data",
+			     file, (unsigned long long)p->ndescs,
+			     (unsigned long long)end,
+			     (unsigned long long)first.offset);
+	else if (last.offset < 0 ||
+		 (uint64_t)last.offset + last.size > p->vf->size)
+		kd_dump_warn(d, "%s: truncated dump: the data of the last "
+			     "dumped page (0x%x bytes at offset 0x%llx) is "
+			     "past the end of the file (size 0x%llx)", file,
+			     last.size, (unsigned long long)last.offset,
+			     (unsigned long long)p->vf->size);
+}
+
 /* ---- opening: notes, facts, split sets ---- */
 
 static struct kd_error *read_notes(struct kd_dump *d, const struct dd_part *p)
@@ -1010,5 +1059,8 @@ struct kd_error *kd_diskdump_open(struct kd_dump *d)
 		kd_dump_warn(d, "%s: the dump is incomplete (status 0x8): "
 			     "makedumpfile ran out of space; some pages are "
 			     "lost", d->files[0]->name);
+	else
+		for (size_t i = 0; i < dd->nparts; i++)
+			check_descs(d, &dd->parts[i]);
 	return NULL;
 }

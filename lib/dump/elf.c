@@ -433,6 +433,31 @@ static void tidy_segments(struct kd_dump *d, struct elf_dump *e)
 			d->phys_end = e->segs[i].paddr + e->segs[i].memsz;
 }
 
+/* A copy cut short: the segments' data runs past the end of the file.
+ * Each read of a lost page says so too, but the open must already. */
+static void warn_truncated(struct kd_dump *d, const struct elf_dump *e)
+{
+	uint64_t need = 0, lost = 0;
+	for (size_t i = 0; i < e->nsegs; i++) {
+		const struct elf_segment *s = &e->segs[i];
+		uint64_t end = s->offset + s->filesz;
+		if (end < s->offset)
+			end = UINT64_MAX;	/* wraps: as far as it gets */
+		if (end > need)
+			need = end;
+		if (end > e->vf->size)
+			lost += end - (s->offset > e->vf->size ? s->offset
+							      : e->vf->size);
+	}
+	if (need > e->vf->size)
+		kd_dump_warn(d, "%s: truncated dump: its PT_LOAD segments end "
+			     "at file offset 0x%llx, the file has 0x%llx bytes "
+			     "(%llu MiB of memory lost)", e->vf->name,
+			     (unsigned long long)need,
+			     (unsigned long long)e->vf->size,
+			     (unsigned long long)(lost >> 20));
+}
+
 static struct kd_error *read_phdrs(struct kd_dump *d, struct elf_dump *e,
 				   const struct elf_header *h)
 {
@@ -494,6 +519,7 @@ struct kd_error *kd_elf_open(struct kd_dump *d)
 	if (err)
 		return err;
 	tidy_segments(d, e);
+	warn_truncated(d, e);
 	if (e->nsegs == 0)
 		kd_dump_warn(d, "%s: no PT_LOAD segment with a physical "
 			     "address: no memory can be read", vf->name);

@@ -42,6 +42,10 @@
 #define FLAT_HEADER_SIZE 4096
 #define FLAT_SIGNATURE "makedumpfile"
 #define FLAT_RECORD_HEADER 16
+/* No dump file reaches 2^53 bytes: x86_64 physical memory ends at 2^52
+ * (5-level paging), the rest of a dump is headers.  A record placing
+ * bytes past it is corrupt, not a file with a hole of petabytes. */
+#define FLAT_MAX_END (1ULL << 53)
 
 struct flat_piece {
 	uint64_t voff;		/* offset in the reassembled file */
@@ -176,7 +180,8 @@ static struct kd_error *read_record(struct kd_vfile *s, uint64_t pos,
 		*kind = REC_END;
 		return NULL;
 	}
-	if (off < 0 || size < 0 || (uint64_t)off + (uint64_t)size < (uint64_t)off)
+	if (off < 0 || size < 0 ||
+	    (uint64_t)off + (uint64_t)size > FLAT_MAX_END)
 		return kd_error_create(KD_ERR_CORRUPT,
 			"%s: flattened record at offset 0x%llx has a bad "
 			"offset 0x%llx or size 0x%llx", s->name,
@@ -385,6 +390,12 @@ struct kd_error *kd_flattened_open(struct kd_vfile *stream,
 	f->vf.guard = stream->guard;
 	f->vf.stored = stream->size;
 	err = build_index(f);
+	if (!err && f->npieces == 0)	/* else: "it starts with \"\"" */
+		err = kd_error_create(KD_ERR_TRUNCATED,
+			"%s: flattened stream with no data (%s at offset "
+			"0x%x): truncated dump", stream->name,
+			f->vf.truncated ? "cut in its first record header"
+					: "an end marker", FLAT_HEADER_SIZE);
 	if (err) {
 		f->stream = NULL;	/* the caller keeps it on failure */
 		flat_destroy(&f->vf);

@@ -67,7 +67,7 @@ struct kd_task_layout {
 	uint64_t pid, comm, cpu, tasks;		/* struct task_struct */
 	uint64_t signal, thread_node, thread_group;
 	uint64_t sig_thread_head;		/* struct signal_struct */
-	uint64_t rq_curr, rq_idle;		/* struct rq */
+	uint64_t rq_curr, rq_idle, rq_clock;	/* struct rq */
 	uint64_t runqueues;	/* the per-CPU symbol; KD_ABSENT if none */
 };
 
@@ -115,6 +115,7 @@ struct kd_kernel_state {
 	/* tasks.c */
 	struct kd_layout_cache task_cache;
 	struct kd_task_layout task;
+	uint64_t context;	/* crash's `set` task; 0: the panic task */
 	/* the walkers' (lists.c, trees.c), by enum kd_walk_kind */
 	struct kd_layout_cache walk_cache[KD_WK_NR];
 	struct kd_list_layout list;

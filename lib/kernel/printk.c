@@ -20,6 +20,7 @@
  * u8 flags:5, level:3; } followed by the text, from log_first_idx to
  * log_next_idx; a record with len 0 means "continue at offset 0".
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ struct prb {
 	uint64_t desc_size, info_size;
 	uint64_t off_state, off_begin, off_next;
 	uint64_t off_ts, off_text_len, off_level_byte, level_bit;
+	uint64_t off_caller, off_subsys, subsys_size, off_device, device_size;
 	uint64_t off_desc_ring, off_text_ring;
 	unsigned level_shift;
 	uint64_t head, tail;
@@ -79,6 +81,11 @@ static const struct kd_layout_field prb_fields[] = {
 	KD_LF(struct prb, off_text_len, INFO, "text_len", KD_LF_REQUIRED),
 	/* level is a 3-bit field above 5 bits of flags in one byte */
 	KD_LF(struct prb, level_bit, INFO, "level", KD_LF_BITS),
+	KD_LF(struct prb, off_caller, INFO, "caller_id", 0),
+	KD_LF(struct prb, off_subsys, INFO, "dev_info.subsystem", 0),
+	KD_LF(struct prb, subsys_size, INFO, "dev_info.subsystem", KD_LF_SIZE),
+	KD_LF(struct prb, off_device, INFO, "dev_info.device", 0),
+	KD_LF(struct prb, device_size, INFO, "dev_info.device", KD_LF_SIZE),
 	KD_LF(struct prb, off_desc_ring, "struct printk_ringbuffer",
 	      "desc_ring", KD_LF_REQUIRED),
 	KD_LF(struct prb, off_text_ring, "struct printk_ringbuffer",
@@ -137,9 +144,28 @@ static struct kd_error *prb_load(struct kd_session *s, uint64_t prb,
 #define DESC_FLAGS_SHIFT (DESC_SV_BITS - 2)
 #define DESC_ID_MASK	(~(3ULL << DESC_FLAGS_SHIFT))
 
-/* One record by id: 0 skipped (not readable), 1 filled. */
+/* "SUBSYSTEM=x\0DEVICE=y\0" from the record's dev_info into buf. */
+static size_t dev_info(const struct prb *p, const uint8_t *info, char *buf,
+		       size_t size)
+{
+	size_t n = 0;
+	if (kd_present(p->off_subsys) && p->subsys_size < 64 &&
+	    info[p->off_subsys])
+		n += (size_t)snprintf(buf, size, "SUBSYSTEM=%.*s",
+				      (int)p->subsys_size,
+				      (const char *)info + p->off_subsys) + 1;
+	if (kd_present(p->off_device) && p->device_size < 128 &&
+	    info[p->off_device] && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "DEVICE=%.*s",
+				      (int)p->device_size,
+				      (const char *)info + p->off_device) + 1;
+	return n < size ? n : size;
+}
+
+/* One record by id: 0 skipped (not readable), 1 filled; dict is its
+ * room for the dev_info properties. */
 static int prb_record(const struct prb *p, uint64_t id,
-		      struct kd_printk_rec *r)
+		      struct kd_printk_rec *r, char *dict, size_t dsize)
 {
 	uint64_t i = id % p->count;
 	const uint8_t *desc = p->descs + i * p->desc_size;
@@ -160,6 +186,12 @@ static int prb_record(const struct prb *p, uint64_t id,
 	r->ts_nsec = get_u64(info + p->off_ts);
 	if (kd_present(p->off_level_byte))
 		r->level = (info[p->off_level_byte] >> p->level_shift) & 7;
+	if (kd_present(p->off_caller)) {
+		r->has_caller = 1;
+		memcpy(&r->caller_id, info + p->off_caller, 4);
+	}
+	r->dict = dict;
+	r->dict_len = dev_info(p, info, dict, dsize);
 	if (begin > next)
 		begin = 0;
 	begin += 8;	/* the block's owner id */
@@ -177,12 +209,13 @@ static struct kd_error *walk_prb(struct kd_session *s, uint64_t prb,
 {
 	struct prb p = { 0 };
 	struct kd_printk_rec r;
+	char dict[256];
 	struct kd_error *err = prb_load(s, prb, &p);
 	uint64_t id = p.tail & DESC_ID_MASK, head = p.head & DESC_ID_MASK;
 	for (uint64_t n = 0; !err && n <= p.count; n++) {
 		if ((err = kd_cancel_check()))
 			break;
-		if (prb_record(&p, id, &r) && fn(arg, &r))
+		if (prb_record(&p, id, &r, dict, sizeof(dict)) && fn(arg, &r))
 			break;
 		if (id == head)
 			break;
@@ -198,6 +231,7 @@ static struct kd_error *walk_prb(struct kd_session *s, uint64_t prb,
 
 struct logbuf {
 	uint64_t hdr, off_ts, off_len, off_text_len, level_bit;
+	uint64_t off_dict_len, off_caller;
 	uint64_t off_level;
 	unsigned level_shift;
 };
@@ -210,6 +244,8 @@ static const struct kd_layout_field logbuf_fields[] = {
 	KD_LF(struct logbuf, off_len, LOG, "len", KD_LF_REQUIRED),
 	KD_LF(struct logbuf, off_text_len, LOG, "text_len", KD_LF_REQUIRED),
 	KD_LF(struct logbuf, level_bit, LOG, "level", KD_LF_BITS),
+	KD_LF(struct logbuf, off_dict_len, LOG, "dict_len", 0),
+	KD_LF(struct logbuf, off_caller, LOG, "caller_id", 0),
 };
 
 static struct kd_error *logbuf_layout(struct kd_session *s, struct logbuf *l)
@@ -268,6 +304,20 @@ static struct kd_error *walk_logbuf(struct kd_session *s, kd_printk_fn *fn,
 			r.level = (h[l.off_level] >> l.level_shift) & 7;
 		r.text = (const char *)h + l.hdr;
 		r.len = idx + l.hdr + tlen <= len ? tlen : len - idx - l.hdr;
+		if (kd_present(l.off_caller)) {
+			r.has_caller = 1;
+			memcpy(&r.caller_id, h + l.off_caller, 4);
+		}
+		if (kd_present(l.off_dict_len)) {
+			/* the dict follows the text inside the record */
+			uint16_t dlen;
+			memcpy(&dlen, h + l.off_dict_len, 2);
+			if (l.hdr + (uint64_t)tlen + dlen <= rlen &&
+			    idx + rlen <= len) {
+				r.dict = r.text + tlen;
+				r.dict_len = dlen;
+			}
+		}
 		if (fn(arg, &r))
 			break;
 		idx += rlen;
@@ -276,6 +326,107 @@ static struct kd_error *walk_logbuf(struct kd_session *s, kd_printk_fn *fn,
 	}
 	free(buf);
 	return err;
+}
+
+/* ------------------------------------------------------------ audit */
+
+#define MAX_AUDIT_RECORDS (1u << 20)
+#define MAX_AUDIT_LEN	(1u << 20)
+
+struct skb {
+	uint64_t head_next, head_qlen, next, data, len, nlmsg_type, nlmsghdr;
+};
+
+static const struct kd_layout_field skb_fields[] = {
+	KD_LF(struct skb, head_next, "struct sk_buff_head", "next",
+	      KD_LF_REQUIRED),
+	KD_LF(struct skb, head_qlen, "struct sk_buff_head", "qlen",
+	      KD_LF_REQUIRED),
+	KD_LF(struct skb, next, "struct sk_buff", "next", KD_LF_REQUIRED),
+	KD_LF(struct skb, data, "struct sk_buff", "data", KD_LF_REQUIRED),
+	KD_LF(struct skb, len, "struct sk_buff", "len", KD_LF_REQUIRED),
+	KD_LF(struct skb, nlmsg_type, "struct nlmsghdr", "nlmsg_type",
+	      KD_LF_REQUIRED),
+	KD_LF(struct skb, nlmsghdr, "struct nlmsghdr", NULL,
+	      KD_LF_SIZE | KD_LF_REQUIRED),
+};
+
+/* One queue: a circular list through sk_buff.next back to the head;
+ * each skb's data is a struct nlmsghdr, the text after it (NLMSG_ALIGN'd
+ * header, 4 bytes). */
+static struct kd_error *audit_queue(struct kd_session *s, const struct skb *l,
+				    uint64_t head, kd_audit_fn *fn, void *arg,
+				    size_t *count)
+{
+	uint64_t qlen = 0, p;
+	struct kd_error *err = kd_field_uint(s, head, l->head_qlen, 4, &qlen);
+	if (err || !qlen)
+		return err;
+	if ((err = kd_field_ptr(s, head, l->head_next, &p)))
+		return err;
+	uint64_t hdr = (l->nlmsghdr + 3) & ~3ULL;
+	for (size_t n = 0; p && p != head; n++) {
+		uint64_t data, len, type;
+		/* qlen bounds the walk: a list longer than it is broken */
+		if (n >= qlen || n >= MAX_AUDIT_RECORDS)
+			return kd_error_create(KD_ERR_CORRUPT, "audit queue at "
+					       "%llx: more records than its "
+					       "length (%llu)",
+					       (unsigned long long)head,
+					       (unsigned long long)qlen);
+		if ((err = kd_cancel_check()) ||
+		    (err = kd_field_uint(s, p, l->len, 4, &len)) ||
+		    (err = kd_field_ptr(s, p, l->data, &data)) ||
+		    (err = kd_field_uint(s, data, l->nlmsg_type, 2, &type)))
+			return err;
+		if (len < hdr || len - hdr > MAX_AUDIT_LEN)
+			return kd_error_create(KD_ERR_CORRUPT, "audit record at "
+					       "%llx: length %llu",
+					       (unsigned long long)p,
+					       (unsigned long long)len);
+		uint8_t *text;
+		if ((err = read_buf(s, data + hdr, len - hdr, &text)))
+			return err;
+		(*count)++;
+		int stop = fn(arg, (unsigned)type, (const char *)text,
+			      strnlen((const char *)text, len - hdr));
+		free(text);
+		if (stop)
+			return NULL;
+		if ((err = kd_field_ptr(s, p, l->next, &p)))
+			return err;
+	}
+	return NULL;
+}
+
+struct kd_error *kd_audit_walk(struct kd_session *s, kd_audit_fn *fn,
+			       void *arg, size_t *count)
+{
+	static const char *const newer[] = { "audit_hold_queue",
+		"audit_retry_queue", "audit_queue", NULL };
+	static const char *const older[] = { "audit_skb_hold_queue",
+		"audit_skb_queue", NULL };
+	uint64_t addr;
+	*count = 0;
+	const char *const *q = kd_symbol_try_addr(s, "audit_skb_queue", &addr)
+			       ? older : newer;
+	if (q == newer && !kd_symbol_try_addr(s, "audit_queue", &addr))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no audit queues "
+				       "in this kernel (CONFIG_AUDIT)");
+	struct skb l;
+	struct kd_error *err = kd_layout_fill(s, skb_fields,
+					      KD_ARRAY_SIZE(skb_fields), &l);
+	for (; !err && *q; q++)
+		if (kd_symbol_try_addr(s, *q, &addr))
+			err = audit_queue(s, &l, addr, fn, arg, count);
+	return err;
+}
+
+int kd_printk_has_safe_buffers(struct kd_session *s)
+{
+	uint64_t addr;
+	return kd_symbol_try_addr(s, "safe_print_seq", &addr) ||
+	       kd_symbol_try_addr(s, "nmi_print_seq", &addr);
 }
 
 struct kd_error *kd_printk_walk(struct kd_session *s, kd_printk_fn *fn,

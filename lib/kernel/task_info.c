@@ -7,8 +7,16 @@
  *     .exit_state, as crash does; bit values (include/linux/sched.h,
  *     stable since 4.14): 1 INTERRUPTIBLE, 2 UNINTERRUPTIBLE, 4 STOPPED,
  *     8 TRACED, 0x10 EXIT_DEAD, 0x20 EXIT_ZOMBIE, 0x40 PARKED, 0x80
- *     DEAD, 0x200 WAKING, 0x400 NOLOAD (with UNINTERRUPTIBLE: idle),
+ *     DEAD, 0x100 WAKEKILL, 0x200 WAKING, 0x400 NOLOAD (with
+ *     UNINTERRUPTIBLE: idle),
  *     0x800 NEW;
+ *   - crash's PPID is the pid of task->parent (the tracer of a traced
+ *     task; init_task for the secondary CPUs' idle tasks, init_task
+ *     itself for init_task), p_pptr before 2.6;
+ *   - sched_info.last_arrival is when the task last started running
+ *     (rq clock ns); before it last_run / timestamp; start_time (u64 ns
+ *     since boot, 3.17+), utime and stime (ns) its times;
+ *     thread.sp its kernel stack pointer while switched out;
  *   - kernel threads have PF_KTHREAD (0x00200000) in task->flags
  *     (2.6.27+) and no mm; idle tasks are pid 0;
  *   - RSS: mm->rss_stat is an array of percpu_counter (6.2+), or a
@@ -18,6 +26,7 @@
  *     MM_ANONPAGES, MM_SHMEMPAGES (4.5+); older kernels have
  *     _file_rss/_anon_rss or rss.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +45,9 @@
 #define PF_KTHREAD 0x00200000u
 
 struct layout {
-	uint64_t state, state_size, exit_state, flags, mm, real_parent, tgid;
-	uint64_t pid;
+	uint64_t state, state_size, exit_state, flags, mm, parent, tgid;
+	uint64_t pid, policy, last_run, last_run_size;
+	uint64_t start_time, start_time_size, utime, stime, ksp;
 	uint64_t task_rss;		/* task->rss_stat.count */
 	uint64_t mm_rss;		/* mm->rss_stat */
 	uint64_t mm_rss_count;		/* mm->rss_stat.count (before 6.2) */
@@ -55,9 +65,19 @@ static const struct kd_layout_field fields[] = {
 	KD_LF(struct layout, exit_state, TS, "exit_state", 0),
 	KD_LF(struct layout, flags, TS, "flags", 0),
 	KD_LF(struct layout, mm, TS, "mm", 0),
-	KD_LF(struct layout, real_parent, TS, "real_parent|parent", 0),
+	KD_LF(struct layout, parent, TS, "parent|p_pptr", 0),
 	KD_LF(struct layout, tgid, TS, "tgid", 0),
 	KD_LF(struct layout, pid, TS, "pid", 0),
+	KD_LF(struct layout, policy, TS, "policy", 0),
+	KD_LF(struct layout, last_run, TS,
+	      "sched_info.last_arrival|last_run|timestamp", 0),
+	KD_LF(struct layout, last_run_size, TS,
+	      "sched_info.last_arrival|last_run|timestamp", KD_LF_SIZE),
+	KD_LF(struct layout, start_time, TS, "start_time", 0),
+	KD_LF(struct layout, start_time_size, TS, "start_time", KD_LF_SIZE),
+	KD_LF(struct layout, utime, TS, "utime", 0),
+	KD_LF(struct layout, stime, TS, "stime", 0),
+	KD_LF(struct layout, ksp, TS, "thread.sp", 0),
 	KD_LF(struct layout, task_rss, TS, "rss_stat.count", 0),
 	KD_LF(struct layout, mm_rss, MM, "rss_stat", 0),
 	KD_LF(struct layout, mm_rss_count, MM, "rss_stat.count", 0),
@@ -193,11 +213,22 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	uint64_t flags = read_off(s, r->task, l->flags, 4, &ok);
 	t->mm = read_off(s, r->task, l->mm, 8, &ok);
 	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
-	uint64_t parent = read_off(s, r->task, l->real_parent, 8, &ok);
-	/* idle tasks of secondary CPUs are forked by init; crash shows 0 */
+	t->parent = read_off(s, r->task, l->parent, 8, &ok);
 	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
-	if (parent && t->pid)
-		t->ppid = (int)read_off(s, parent, l->pid, 4, &parent_ok);
+	if (t->parent)
+		t->ppid = (int)read_off(s, t->parent, l->pid, 4, &parent_ok);
+	t->policy = (unsigned)read_off(s, r->task, l->policy, 4, &ok);
+	if (kd_present(l->last_run_size))
+		t->last_run = read_off(s, r->task, l->last_run,
+				       (unsigned)l->last_run_size, &ok);
+	t->ksp = read_off(s, r->task, l->ksp, 8, &ok);
+	/* a struct timespec start_time (before 3.17) is not read */
+	t->times_known = l->start_time_size == 8;
+	if (t->times_known) {
+		t->start_time = read_off(s, r->task, l->start_time, 8, &ok);
+		t->utime = read_off(s, r->task, l->utime, 8, &ok);
+		t->stime = read_off(s, r->task, l->stime, 8, &ok);
+	}
 	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
 		     (!kd_present(l->flags) && !t->mm);
 	if (t->mm && !t->kthread)
@@ -337,6 +368,168 @@ const char *kd_task_state_name(uint64_t st)
 		if (st & bits[i].bit)
 			return bits[i].name;
 	return "??";
+}
+
+/* ---- arguments and limits ---- */
+
+#define MAX_ARGS_AREA (1u << 20)
+
+/* [start, end) of the user address space at pgd into a new buffer,
+ * page by page: the first unreadable address is the error's. */
+static struct kd_error *read_user(struct kd_session *s, uint64_t pgd,
+				  uint64_t start, uint64_t end, char **ret,
+				  size_t *n)
+{
+	uint64_t ps = kd_page_size(s);
+	*ret = NULL;
+	*n = 0;
+	if (end < start || end - start > MAX_ARGS_AREA)
+		return kd_error_create(KD_ERR_CORRUPT, "user area %llx-%llx "
+				       "is not a plausible one",
+				       (unsigned long long)start,
+				       (unsigned long long)end);
+	char *buf = malloc(end - start + 1);
+	if (!buf)
+		return &kd_error_nomem;
+	for (uint64_t a = start; a < end;) {
+		uint64_t chunk = ps - (a & (ps - 1));
+		if (chunk > end - a)
+			chunk = end - a;
+		struct kd_error *err = kd_read_uvaddr(s, pgd, a, buf + (a - start),
+						      chunk);
+		if (err) {
+			free(buf);
+			kd_error_destroy(err);
+			err = kd_error_create(KD_ERR_FAULT, "cannot access user "
+					      "stack address: %llx",
+					      (unsigned long long)a);
+			if (err != &kd_error_nomem)
+				err->addr = a;
+			return err;
+		}
+		a += chunk;
+	}
+	buf[end - start] = '\0';
+	*ret = buf;
+	*n = end - start;
+	return NULL;
+}
+
+struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
+			      char **args, size_t *nargs, char **env,
+			      size_t *nenv)
+{
+	static const char *const names[] = { "pgd", "arg_start", "arg_end",
+					     "env_start", "env_end" };
+	uint64_t mm = 0, v[5];
+	*args = *env = NULL;
+	*nargs = *nenv = 0;
+	struct kd_error *err = kd_read_member_u64(s, task, "task_struct", "mm",
+						  &mm);
+	if (err)
+		return err;
+	if (!mm)
+		return kd_error_create(KD_ERR_NOT_FOUND, "no user stack");
+	for (int i = 0; i < 5; i++)
+		if ((err = kd_read_member_u64(s, mm, "mm_struct", names[i],
+					      &v[i])))
+			return err;
+	err = read_user(s, v[0], v[1], v[2], args, nargs);
+	if (!err)
+		err = read_user(s, v[0], v[3], v[4], env, nenv);
+	if (err) {
+		free(*args);
+		*args = NULL;
+		*nargs = 0;
+	}
+	return err;
+}
+
+struct kd_error *kd_task_rlimits(struct kd_session *s, uint64_t task,
+				 uint64_t (*ret)[2], size_t max, size_t *n)
+{
+	/* signal->rlim (2.6.10+), else task->rlim */
+	const char *type = "struct signal_struct";
+	uint64_t base = task, count = KD_ABSENT;
+	uint64_t off = kd_offsetof(s, type, "rlim");
+	int in_signal = kd_present(off);
+	*n = 0;
+	if (!in_signal) {
+		type = "struct task_struct";
+		off = kd_offsetof(s, type, "rlim");
+	}
+	if (!kd_present(off))
+		return kd_error_create(KD_ERR_NOT_FOUND, "cannot determine "
+				       "rlimit array location");
+	if (kd_sizeof(s, "struct rlimit") != 16)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "struct rlimit is "
+				       "not two 64-bit limits");
+	struct kd_error *err = NULL;
+	if (in_signal)
+		err = kd_read_member_u64(s, task, "task_struct", "signal",
+					 &base);
+	if (err)
+		return err;
+	const struct kd_layout_field f[] = {
+		{ 0, type, "rlim", KD_LF_COUNT },
+	};
+	err = kd_layout_fill(s, f, 1, &count);
+	kd_error_destroy(err);
+	if (!kd_present(count) || !count || count > 64)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "cannot determine "
+				       "rlimit array size");
+	if (count > max)
+		count = max;
+	for (size_t i = 0; i < count; i++) {
+		err = kd_read_u64(s, base + off + 16 * i, &ret[i][0]);
+		if (!err)
+			err = kd_read_u64(s, base + off + 16 * i + 8,
+					  &ret[i][1]);
+		if (err)
+			return err;
+	}
+	*n = count;
+	return NULL;
+}
+
+int kd_task_state_known(const char *name)
+{
+	static const char *const names[] = { "RU", "IN", "UN", "ID", "ZO",
+					     "ST", "TR", "DE", "PA", "WA",
+					     "NE", "SW" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
+int kd_task_state_in_kernel(struct kd_session *s, const char *name)
+{
+	uint64_t arr, n = 0;
+	struct kd_global g;
+	if (strcmp(name, "SW"))
+		return 1;
+	struct kd_error *err = kd_global_get(s, "task_state_array", &g);
+	if (!err && g.type &&
+	    !kd_type_array_count(kd_type_strip(g.type, KD_STRIP_ALL), &n))
+		n = 0;
+	kd_error_destroy(err);
+	if (!n || n > 64 || !kd_symbol_try_addr(s, "task_state_array", &arr))
+		return 1;	/* unknown: not refused */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t p;
+		char buf[16];
+		struct kd_error *e = kd_read_ptr(s, arr + 8 * i, &p);
+		if (!e)
+			e = kd_read_cstring(s, p, buf, sizeof(buf), NULL);
+		if (e) {
+			kd_error_destroy(e);
+			return 1;
+		}
+		if (!strncmp(buf, "W (paging)", 10))
+			return 1;
+	}
+	return 0;
 }
 
 const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,

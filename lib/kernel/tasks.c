@@ -19,6 +19,7 @@
 #include <pykdump/offsets.h>
 #include <pykdump/session.h>
 #include <pykdump/tasks.h>
+#include <pykdump/types.h>
 #include <pykdump/vector.h>
 
 #include "kernel_internal.h"
@@ -39,6 +40,7 @@ static const struct kd_layout_field task_fields[] = {
 	      "thread_head", 0),
 	KD_LF(struct kd_task_layout, rq_curr, "struct rq", "curr", 0),
 	KD_LF(struct kd_task_layout, rq_idle, "struct rq", "idle", 0),
+	KD_LF(struct kd_task_layout, rq_clock, "struct rq", "clock", 0),
 };
 
 static struct kd_error *fill(struct kd_session *s, void *layout)
@@ -59,7 +61,7 @@ static struct kd_error *layout(struct kd_session *s,
 	static const struct kd_task_layout none = {
 		KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT,
 		KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT, KD_ABSENT,
-		KD_ABSENT,
+		KD_ABSENT, KD_ABSENT,
 	};
 	struct kd_kernel_state *k = kd_kernel_state(s);
 	*ret = &none;
@@ -108,12 +110,87 @@ uint64_t kd_panic_task(struct kd_session *s)
 	return cpu >= 0 ? kd_task_active(s, cpu) : 0;
 }
 
+uint64_t kd_task_thread_info(struct kd_session *s, uint64_t task)
+{
+	/* THREAD_INFO_IN_TASK: task->thread_info is the struct itself;
+	 * before, thread_info sits at the base of the stack (task->stack) */
+	struct kd_types *types;
+	struct kd_type *ts;
+	struct kd_member m;
+	struct kd_error *err = kd_session_types(s, &types);
+	if (!err)
+		err = kd_types_find(types, "struct task_struct", &ts);
+	if (!err)
+		err = kd_type_find_member(kd_type_strip(ts, KD_STRIP_ALL),
+					  "thread_info", &m);
+	if (!err && kd_type_kind(kd_type_strip(m.type, KD_STRIP_ALL)) ==
+		    KD_TYPE_STRUCT)
+		return task + m.bit_offset / 8;
+	kd_error_destroy(err);
+	return kd_read_member_or0(s, task, "task_struct", "stack");
+}
+
+int kd_task_rq_clock(struct kd_session *s, int cpu, uint64_t *ret)
+{
+	const struct kd_task_layout *l;
+	uint64_t rq;
+	*ret = 0;
+	struct kd_error *err = layout(s, &l);
+	kd_error_destroy(err);
+	if (cpu < 0 || !kd_present(l->runqueues) || !kd_present(l->rq_clock))
+		return -1;
+	err = kd_percpu_ptr(s, l->runqueues, (unsigned)cpu, &rq);
+	if (!err)
+		err = kd_read_u64(s, rq + l->rq_clock, ret);
+	kd_error_destroy(err);
+	return err ? -1 : 0;
+}
+
+/* ---- the context ---- */
+
 uint64_t kd_current_task(struct kd_session *s)
 {
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	if (k && k->context)
+		return k->context;
 	uint64_t t = kd_panic_task(s);
 	if (!t && !kd_symbol_try_addr(s, "init_task", &t))
 		t = 0;
 	return t;
+}
+
+uint64_t kd_swap_current_task(struct kd_session *s, uint64_t task)
+{
+	struct kd_kernel_state *k = kd_kernel_state(s);
+	if (!k)
+		return 0;
+	uint64_t old = k->context;
+	k->context = task;
+	return old;
+}
+
+struct kd_error *kd_set_current_task(struct kd_session *s, uint64_t task)
+{
+	if (!task) {
+		kd_swap_current_task(s, 0);
+		return NULL;
+	}
+	struct kd_task_ref *v;
+	size_t n, i;
+	struct kd_error *err = kd_task_list(s, &v, &n);
+	if (err)
+		return kd_error_prefix(err, "cannot read the task list");
+	for (i = 0; i < n && v[i].task != task; i++)
+		;
+	free(v);
+	if (i == n)
+		return kd_error_create(KD_ERR_NOT_FOUND,
+				       "%llx is not a task on the task list",
+				       (unsigned long long)task);
+	if (!kd_kernel_state(s))
+		return &kd_error_nomem;
+	kd_swap_current_task(s, task);
+	return NULL;
 }
 
 /* ---- one task ---- */

@@ -6,12 +6,14 @@
  * kernel layer's walkers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pykdump/cancel.h>
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
+#include <pykdump/tasks.h>
 #include <pykdump/vfs.h>
 
 #include "walk_internal.h"
@@ -273,4 +275,147 @@ void kd_file_info(struct kd_session *s, const struct kd_vfs_layout *l,
 	if (ret->inode &&
 	    fails(kd_field_u32(s, ret->inode, fl.i_mode, &ret->mode)))
 		ret->mode = 0;
+}
+
+/* ---- inodes and dentries ---- */
+
+struct inode_layout {
+	uint64_t i_sb, i_mode, i_mapping, nrpages, d_sb, i_pages;
+};
+
+#define I struct inode_layout
+static const struct kd_layout_field inode_fields[] = {
+	KD_LF(I, i_sb, "struct inode", "i_sb", KD_LF_REQUIRED),
+	KD_LF(I, i_mode, "struct inode", "i_mode", KD_LF_REQUIRED),
+	KD_LF(I, i_mapping, "struct inode", "i_mapping", KD_LF_REQUIRED),
+	KD_LF(I, nrpages, "struct address_space", "nrpages", KD_LF_REQUIRED),
+	KD_LF(I, d_sb, "struct dentry", "d_sb", 0),
+	/* the page cache: an xarray (4.17+), a radix tree before */
+	KD_LF(I, i_pages, "struct address_space", "i_pages|page_tree", 0),
+};
+#undef I
+
+struct kd_error *kd_inode_info(struct kd_session *s, uint64_t inode,
+			       struct kd_inode_info *ret)
+{
+	struct inode_layout l;
+	uint32_t mode = 0;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = kd_layout_fill(s, inode_fields,
+					      KD_ARRAY_SIZE(inode_fields), &l);
+	if (err)
+		return kd_error_prefix(err, "unknown inode layout");
+	if ((err = kd_read_ptr(s, inode + l.i_sb, &ret->sb)) ||
+	    (err = kd_read_u32(s, inode + l.i_mode, &mode)) ||
+	    (err = kd_read_ptr(s, inode + l.i_mapping, &ret->mapping)))
+		return err;
+	ret->mode = mode & 0xffff;	/* umode_t */
+	if (ret->mapping &&
+	    (err = kd_read_u64(s, ret->mapping + l.nrpages, &ret->nrpages)))
+		return err;
+	return NULL;
+}
+
+/* The mount (struct vfsmount *) whose super block is sb: the last of
+ * init's namespace, else pipe_mnt, sock_mnt; 0 when none. */
+static uint64_t mount_of_sb(struct kd_session *s, const struct kd_vfs_layout *l,
+			    uint64_t sb)
+{
+	static const char *const internal[] = { "pipe_mnt", "sock_mnt" };
+	struct kd_task_ref *v;
+	size_t n;
+	uint64_t found = 0, msb;
+	if (!kd_present(l->vfs_sb))
+		return 0;
+	struct kd_error *err = kd_task_list(s, &v, &n);
+	if (!err) {
+		uint64_t ns = 0;
+		for (size_t i = 0; i < n && !ns; i++)
+			if (v[i].pid == 1)
+				ns = kd_task_mnt_ns(s, v[i].task);
+		free(v);
+		struct kd_addr_list mounts;
+		err = ns ? kd_mnt_ns_mounts(s, l, ns, KD_WALK_NOLOG, &mounts)
+			 : NULL;
+		for (size_t i = 0; ns && i < mounts.n; i++) {
+			uint64_t vfs = mounts.addrs[i] + l->mnt_vfs;
+			if (!fails(kd_read_ptr(s, vfs + l->vfs_sb, &msb)) &&
+			    msb == sb)
+				found = vfs;
+		}
+		if (ns)
+			kd_addr_list_free(&mounts);
+	}
+	kd_error_destroy(err);
+	for (size_t i = 0; !found && i < KD_ARRAY_SIZE(internal); i++) {
+		uint64_t vfs;
+		if (kd_global_uint(s, internal[i], 8, &vfs) && vfs &&
+		    !fails(kd_read_ptr(s, vfs + l->vfs_sb, &msb)) && msb == sb)
+			found = vfs;
+	}
+	return found;
+}
+
+struct kd_error *kd_dentry_info(struct kd_session *s,
+				const struct kd_vfs_layout *l, uint64_t dentry,
+				uint64_t *inode, uint64_t *sb, char *path,
+				size_t size)
+{
+	struct inode_layout il;
+	struct kd_inode_info ii;
+	*inode = *sb = 0;
+	if (size)
+		path[0] = '\0';
+	struct kd_error *err = kd_layout_fill(s, inode_fields,
+					      KD_ARRAY_SIZE(inode_fields), &il);
+	if (err)
+		return kd_error_prefix(err, "unknown inode layout");
+	if ((err = kd_field_ptr(s, dentry, l->d_inode, inode)))
+		return err;
+	if (*inode) {
+		if ((err = kd_inode_info(s, *inode, &ii)))
+			return err;
+		*sb = ii.sb;
+	} else if ((err = kd_field_ptr(s, dentry, il.d_sb, sb))) {
+		return err;
+	}
+	uint64_t vfs = *sb ? mount_of_sb(s, l, *sb) : 0;
+	if (vfs)
+		kd_vfs_path(s, l, vfs, dentry, path, size);
+	return NULL;
+}
+
+struct kd_error *kd_inode_pages(struct kd_session *s, uint64_t inode,
+				struct kd_addr_list *ret)
+{
+	struct inode_layout l;
+	uint64_t mapping;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = kd_layout_fill(s, inode_fields,
+					      KD_ARRAY_SIZE(inode_fields), &l);
+	if (err)
+		return kd_error_prefix(err, "unknown inode layout");
+	if (!kd_present(l.i_pages))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "struct "
+				       "address_space has no i_pages or "
+				       "page_tree");
+	if ((err = kd_read_ptr(s, inode + l.i_mapping, &mapping)))
+		return err;
+	if (!mapping)
+		return NULL;
+	struct kd_addr_list all;
+	err = kd_xarray_walk(s, mapping + l.i_pages, KD_WALK_NOLOG,
+			     KD_MAXEL_DEFAULT, &all);
+	/* value entries (bit 0: shadows of evicted pages, swap and DAX
+	 * entries) are no pages */
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.addrs[i] & 1)
+			continue;
+		all.addrs[ret->n] = all.addrs[i];
+		all.index[ret->n++] = all.index[i];
+	}
+	ret->addrs = all.addrs;
+	ret->index = all.index;
+	ret->cap = all.cap;
+	return err;
 }

@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -111,6 +113,41 @@ static struct kd_error *classify(const struct kd_session_options *opts,
 	return NULL;
 }
 
+void kd_session_warn(struct kd_session *s, const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	kd_error_destroy(kd_log_warning(s->log, "%s", text));
+	if (s->opts.warn)
+		s->opts.warn(s->opts.warn_arg, text);
+	free(text);
+}
+
+/* What the dump layer found wrong while opening (a truncated file, a
+ * flattened stream without its end, one file of a split set, damaged
+ * notes): said at open, not only by dumpinfo. */
+static void dump_warnings(struct kd_session *s)
+{
+	const char *w;
+	for (size_t i = 0; (w = kd_dump_warning(s->dump, i)); i++)
+		kd_session_warn(s, "%s", w);
+}
+
+/* An open that fails on a dump with problems: the first problem (a
+ * truncation, most often) is what to fix, not what failed after it. */
+static struct kd_error *blame_dump(struct kd_session *s, struct kd_error *err)
+{
+	const char *w = s->dump ? kd_dump_warning(s->dump, 0) : NULL;
+	if (!w || err == &kd_error_nomem)
+		return err;
+	return kd_error_prefix(err, "%s; then", w);
+}
+
 static struct kd_error *open_kernel(struct kd_session *s, const char *vmlinux)
 {
 	struct kd_error *err = kd_session_find_vmlinux(s, vmlinux);
@@ -160,10 +197,13 @@ struct kd_error *kd_session_open(const struct kd_session_options *opts,
 		goto out;
 	if (opts->zero_excluded)
 		kd_dump_set_default_flags(s->dump, KD_READ_ZERO_EXCLUDED);
+	dump_warnings(s);
 	if (!opts->no_vmlinux)
 		err = open_kernel(s, vmlinux);
 	else if (vmlinux && !(s->vmlinux_path = strdup(vmlinux)))
 		err = &kd_error_nomem;
+	if (err)
+		err = blame_dump(s, err);
 out:
 	free(dumps);
 	if (err) {

@@ -117,6 +117,58 @@ static struct kd_error *probe_kaslr(struct kd_session *s)
 	return err;
 }
 
+/* 1 when linux_banner reads "Linux version " at the given KASLR offset
+ * and phys_base (or when there is no linux_banner to tell). */
+static int banner_at(struct kd_session *s, uint64_t off, uint64_t pb)
+{
+	static const char want[] = "Linux version ";
+	char buf[sizeof(want) - 1];
+	uint64_t a;
+	if (!link_addr(s, "linux_banner", &a))
+		return 1;
+	struct kd_error *err = read_phys(s, a + off - START_KERNEL_MAP + pb,
+					 buf, sizeof(buf));
+	kd_error_destroy(err);
+	return !err && memcmp(buf, want, sizeof(buf)) == 0;
+}
+
+/*
+ * VMCOREINFO's KERNELOFFSET (0 when absent: written only for a relocated
+ * kernel) checked against memory: linux_banner must be where it says.
+ * One zero byte inside VMCOREINFO ends it early and loses KERNELOFFSET:
+ * every address would then be wrong in silence.  The CR3 probe (as for a
+ * dump without VMCOREINFO) finds the offset memory agrees with.
+ */
+static void check_offsets(struct kd_session *s, int have_koff)
+{
+	if (banner_at(s, s->kaslr_offset, s->phys_base))
+		return;
+	uint64_t off = s->kaslr_offset, pb = s->phys_base;
+	int l5 = s->l5;
+	struct kd_error *err = probe_kaslr(s);
+	if (!err && banner_at(s, s->kaslr_offset, s->phys_base)) {
+		kd_session_warn(s, "%s: linux_banner is not at KASLR offset "
+				"0x%llx (VMCOREINFO KERNELOFFSET %s): found "
+				"through CR3 at offset 0x%llx, phys_base "
+				"0x%llx; using those", s->dump_path,
+				(unsigned long long)off,
+				have_koff ? "wrong" : "missing",
+				(unsigned long long)s->kaslr_offset,
+				(unsigned long long)s->phys_base);
+		return;
+	}
+	s->kaslr_offset = off;
+	s->phys_base = pb;
+	s->l5 = l5;
+	kd_session_warn(s, "%s: linux_banner is not at KASLR offset 0x%llx "
+			"(VMCOREINFO KERNELOFFSET %s) and the CR3 probe did "
+			"not find it%s%s: kernel addresses may all be wrong",
+			s->dump_path, (unsigned long long)off,
+			have_koff ? "given" : "missing", err ? ": " : "",
+			err ? err->message : "");
+	kd_error_destroy(err);
+}
+
 static struct kd_error *find_offsets(struct kd_session *s)
 {
 	const struct kd_vmcoreinfo *vi = kd_dump_vmcoreinfo_table(s->dump);
@@ -125,6 +177,7 @@ static struct kd_error *find_offsets(struct kd_session *s)
 		return probe_kaslr(s);
 	uint64_t off;
 	struct kd_error *err = kd_vmcoreinfo_kerneloffset(vi, &off);
+	int have_koff = !err;
 	if (err) {
 		/* KERNELOFFSET is only written when the kernel was relocated. */
 		kd_error_destroy(err);
@@ -141,6 +194,7 @@ static struct kd_error *find_offsets(struct kd_session *s)
 		const struct kd_cpu_state *cs = cpu_with_cr3(s->dump);
 		s->l5 = cs && (cs->cr[4] & CR4_LA57);
 	}
+	check_offsets(s, have_koff);
 	return NULL;
 }
 

@@ -38,6 +38,12 @@ struct kd_error *kd_session_find_vmlinux(struct kd_session *s,
  * translation works. */
 struct kd_error *kd_session_check_banner(struct kd_session *s);
 
+/* session.c: a problem found while opening that does not stop the open
+ * (a truncated dump, a forced vmlinux, a KASLR offset corrected): into
+ * the problem log and to the caller's warn hook (the CLI's stderr). */
+void kd_session_warn(struct kd_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* session_arch.c: KASLR, phys_base, page tables -> s->arch. */
 struct kd_error *kd_session_setup_arch(struct kd_session *s);
 

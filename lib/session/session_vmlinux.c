@@ -162,6 +162,10 @@ static struct kd_error *open_checked(struct kd_session *s, const char *path,
 		kd_debuginfo_close(di);
 		return err;
 	}
+	if (err)	/* forced: used, but never in silence */
+		kd_session_warn(s, "%s; used anyway (--force-vmlinux): types, "
+				"symbols and addresses may not be the dump's",
+				err->message);
 	kd_error_destroy(err);
 	*ret = di;
 	return NULL;
@@ -238,6 +242,12 @@ struct kd_error *kd_session_check_banner(struct kd_session *s)
 	}
 	mem[len] = '\0';
 	int same = memcmp(mem, file, len) == 0;
+	if (!same && s->opts.force_vmlinux)
+		kd_session_warn(s, "%s does not match the dump: linux_banner in "
+				"the dump is \"%.*s\", in the file \"%.*s\"; "
+				"used anyway (--force-vmlinux)",
+				s->vmlinux_path, (int)strcspn(mem, "\n"), mem,
+				(int)strcspn(file, "\n"), file);
 	if (!same && !s->opts.force_vmlinux) {
 		err = kd_error_create(KD_ERR_MISMATCH,
 				      "%s does not match the dump: linux_banner in "

@@ -80,7 +80,8 @@ static PyObject *exec_cmd(PyObject *self, PyObject *args)
 	if (!out)
 		return PyErr_NoMemory();
 	kd_cancel_begin(timeout);
-	int rc = kd_command_exec(s, line, out);
+	/* errors in the output, where crash puts them for the original */
+	int rc = kd_command_exec(s, line, out, out);
 	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
 	fclose(out);	/* the last of it, before the level ends */
 	kd_cancel_end();
@@ -91,6 +92,68 @@ static PyObject *exec_cmd(PyObject *self, PyObject *args)
 	if (!text)
 		return NULL;
 	return Py_BuildValue("(iNii)", rc, text, timed_out, c.overflow);
+}
+
+/*
+ * Streaming: each piece of the command's output goes to a Python callable
+ * as it is written (bytes), so nothing accumulates.  An exception from the
+ * callable stops the command and is raised by _exec_stream.
+ */
+struct stream {
+	PyObject *write;
+	int failed;
+};
+
+static ssize_t stream_write(void *cookie, const char *p, size_t n)
+{
+	struct stream *st = cookie;
+	if (st->failed) {
+		errno = EPIPE;
+		return -1;
+	}
+	PyObject *r = PyObject_CallFunction(st->write, "y#", p,
+					    (Py_ssize_t)n);
+	if (!r) {
+		st->failed = 1;	/* the exception stays set */
+		kd_cancel_stop();
+		errno = EPIPE;
+		return -1;
+	}
+	Py_DECREF(r);
+	return (ssize_t)n;
+}
+
+/* _exec_stream(cmdline, write, timeout) -> (status, timed_out): write(b)
+ * gets the output piece by piece (bytes). */
+static PyObject *exec_stream(PyObject *self, PyObject *args)
+{
+	(void)self;
+	const char *line;
+	PyObject *write;
+	double timeout = 0;
+	if (!PyArg_ParseTuple(args, "sO|d", &line, &write, &timeout))
+		return NULL;
+	if (!PyCallable_Check(write)) {
+		PyErr_SetString(PyExc_TypeError, "write must be callable");
+		return NULL;
+	}
+	struct kd_session *s = kdpy_require_session("exec_crash_command()");
+	if (!s)
+		return NULL;
+	struct stream st = { .write = write };
+	FILE *out = fopencookie(&st, "w", (cookie_io_functions_t){
+		.write = stream_write });
+	if (!out)
+		return PyErr_NoMemory();
+	setvbuf(out, NULL, _IOFBF, 65536);
+	kd_cancel_begin(timeout);
+	int rc = kd_command_exec(s, line, out, out); /* errors in the text */
+	int timed_out = kd_cancel_pending() == KD_ERR_TIMEOUT;
+	fclose(out);
+	kd_cancel_end();
+	if (st.failed)
+		return NULL;
+	return Py_BuildValue("(ii)", rc, timed_out);
 }
 
 /* _cancel_limit(seconds): the current run may take at most that long. */
@@ -151,6 +214,7 @@ static PyMethodDef exec_functions[] = {
 	  "register_epython_prog(cmd, help, shorthelp='', longhelp=''): "
 	  "run program cmd as a command of that name." },
 	{ "_exec", exec_cmd, METH_VARARGS, NULL },
+	{ "_exec_stream", exec_stream, METH_VARARGS, NULL },
 	{ "_has_command", has_command, METH_O, NULL },
 	{ "_cancel_limit", cancel_limit, METH_O, NULL },
 	{ "_cancel_state", cancel_state, METH_NOARGS, NULL },

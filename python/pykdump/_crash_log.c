@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <pykdump/log.h>
+#include <pykdump/session.h>
 
 /* Write text to sys.stdout; a pending exception survives the call, and a
  * failing stdout (closed pipe) loses the text rather than the program. */
@@ -112,13 +113,34 @@ static PyObject *log_silenterror(PyObject *self, PyObject *arg)
 	return added(kd_log_silenterror(kd_log_default(), extra));
 }
 
+static PyObject *entries_of(const struct kd_log *log, enum kd_log_kind kind);
+
 static PyObject *log_entries(PyObject *self, PyObject *arg)
 {
 	enum kd_log_kind kind;
 	(void)self;
 	if (parse_kind(arg, &kind) < 0)
 		return NULL;
-	const struct kd_log *log = kd_log_default();
+	return entries_of(kd_log_default(), kind);
+}
+
+/* session_log_entries(kind): the open session's own problem log (what
+ * the library found opening the dump: a truncated file, a corrected
+ * KASLR offset, a forced vmlinux ...; and the commands' errors). */
+static PyObject *session_log_entries(PyObject *self, PyObject *arg)
+{
+	enum kd_log_kind kind;
+	(void)self;
+	if (parse_kind(arg, &kind) < 0)
+		return NULL;
+	struct kd_session *s = kdpy_require_session("session_log_entries()");
+	if (!s)
+		return NULL;
+	return entries_of(kd_session_log(s), kind);
+}
+
+static PyObject *entries_of(const struct kd_log *log, enum kd_log_kind kind)
+{
 	size_t n = kd_log_count(log, kind);
 	PyObject *list = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; list && i < n; i++) {
@@ -229,6 +251,9 @@ static PyMethodDef log_methods[] = {
 	{ "log_silenterror", log_silenterror, METH_O,
 	  "log_silenterror(extra)\n--\n\n"
 	  "Keep the held message, if any, as the error \"extra msg\"." },
+	{ "session_log_entries", session_log_entries, METH_O,
+	  "session_log_entries(kind)\n--\n\nThe open session's problem log "
+	  "(what opening the dump found) under kind." },
 	{ "log_entries", log_entries, METH_O,
 	  "log_entries(kind)\n--\n\nThe messages kept under kind, in order." },
 	{ "log_dropped", log_dropped, METH_O,

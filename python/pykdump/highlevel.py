@@ -534,6 +534,42 @@ def exec_crash_command(cmd, no_stdout=0):
     return out
 
 
+def exec_crash_command_stream(cmd, write, timeout=None):
+    """Run one of our built-in commands with its output going to
+    write(text) piece by piece as it is produced: nothing is kept, so
+    there is no size limit (a 1.7 GB `rd` costs no memory here).  Returns
+    nothing; crash.error when the command fails, its error lines (from
+    the last 64 KiB of output) as the message.  An exception raised by
+    write stops the command and is raised here.  timeout: seconds (None:
+    no budget of its own)."""
+    import codecs
+    decoder = codecs.getincrementaldecoder("utf-8")("backslashreplace")
+    tail = []
+    kept = [0]
+
+    def piece(data):
+        text = decoder.decode(data)
+        if text:
+            tail.append(text)
+            kept[0] += len(text)
+            while kept[0] > 65536 and len(tail) > 1:
+                kept[0] -= len(tail.pop(0))
+            write(text)
+
+    rc, timed_out = _crash._exec_stream(cmd, piece,
+                                        float(timeout or 0))
+    rest = decoder.decode(b"", final=True)
+    if rest:
+        tail.append(rest)
+        write(rest)
+    if timed_out:
+        pylog.timeout("<{}> failed to complete within the timeout "
+                      "period of {}s".format(cmd, timeout))
+    elif rc != 0:
+        out = "".join(tail)
+        raise _command_error(cmd, out, _error_text(cmd, out))
+
+
 def exec_crash_command_bg(cmd, timeout=None):
     """The same under a time budget (--timeout by default); on timeout the
     problem is logged and the partial output returned.  A command that

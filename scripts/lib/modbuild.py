@@ -45,7 +45,8 @@ SRC = os.path.join(os.path.dirname(HERE), "scenario-module")
 MODULE_NAME = "pykdump_scenario"
 MODULE_SOURCES = ["pykdump_scenario.c", "Kbuild"]
 HELPER_SOURCE = "pkd-helper.c"
-HELPER_NAMES = ["pkd-oom-hog", "pkd-sleeper", "pkd-files", "pkd-tcp"]
+HELPER_NAMES = ["pkd-oom-hog", "pkd-sleeper", "pkd-files", "pkd-tcp",
+                "pkd-ipc"]
 BUILDROOT_FORMAT = "1"
 # Base tools kbuild's recipes run, besides what gcc and the kbuild package
 # pull in (a build root has no Essential set unless asked for).

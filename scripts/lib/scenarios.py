@@ -20,6 +20,10 @@ fragments), the dump files to make, and the facts its MANIFEST must record.
   scale   2 GB, 4 CPUs: 3,000 sleeping processes, 10,000 open files, 200
           TCP connections over loopback plus their listener, 50 extra tmpfs
           mounts; then a sysrq panic
+  ipc     System V IPC objects held by pkd-ipc (3 shared memory segments,
+          one attached, one attached and removed; 3 semaphore sets; 2
+          message queues, one with 3 messages) and an 8 MB swap area on
+          /dev/loop0; then a sysrq panic
 
 Before the failure the init script prints, between "PYKDUMP-FACTS-BEGIN X"
 and "PYKDUMP-FACTS-END X" lines, X = uname, ps, mounts, lsmod, the guest's
@@ -179,6 +183,22 @@ fact "scale.mem_total_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)"
                   "scale.tcp_sockets", "sleeper.count", "files.count",
                   "tcp.connections"],
         panic_re=r"sysrq triggered crash"),
+    Scenario(
+        "ipc",
+        # System V IPC objects (pkd-ipc) and a swap area on a loop device
+        # (tmpfs cannot hold a swap file), for ipcs and swap.
+        setup=r"""/bin/pkd-ipc || echo "SCENARIO: pkd-ipc FAILED"
+dd if=/dev/zero of=/tmp/swap.img bs=1M count=8 2>/dev/null
+losetup /dev/loop0 /tmp/swap.img && mkswap /dev/loop0 >/dev/null \
+	&& swapon /dev/loop0 || echo "SCENARIO: swapon FAILED"
+fact "swap.device=$(awk 'NR == 2 {print $1}' /proc/swaps)"
+fact "swap.size_kb=$(awk 'NR == 2 {print $3}' /proc/swaps)"
+""",
+        trigger="sleep 1\necho c > /proc/sysrq-trigger\n",
+        helper=True,
+        required=["ipc.shm0", "ipc.shm2", "ipc.sem2", "ipc.msg1", "ipc.pid",
+                  "swap.device", "swap.size_kb"],
+        panic_re=r"sysrq triggered crash"),
 )}
 
 
@@ -243,6 +263,8 @@ SUMMARY_KEYS = {
     "oom": ["oom_task", "oom_invoker", "oom_victim", "oom_victim_rss_pages"],
     "scale": ["scale_processes", "scale_open_files", "scale_tcp_sockets",
               "scale_mounts"],
+    "ipc": ["ipc_shm", "ipc_sem", "ipc_msg", "ipc_task", "swap_device",
+            "swap_size_kb"],
 }
 
 
@@ -348,4 +370,14 @@ def summarize(sc, facts, console):
             if int(f[f"scale.{k}"]) < least:
                 raise Fail(f"scale: the guest reported {k}="
                            f"{f[f'scale.{k}']}, fewer than {least}")
+    elif sc.name == "ipc":
+        for kind, n in (("shm", 3), ("sem", 3), ("msg", 2)):
+            s[f"ipc_{kind}"] = " ".join(f[f"ipc.{kind}{i}"]
+                                        for i in range(n))
+        s["ipc_task"] = f"pkd-ipc:{f['ipc.pid']}"
+        s["swap_device"] = f["swap.device"]
+        s["swap_size_kb"] = f["swap.size_kb"]
+        if not s["swap_device"].startswith("/dev/loop"):
+            raise Fail(f"ipc: no swap area on a loop device "
+                       f"({s['swap_device']!r})")
     return s

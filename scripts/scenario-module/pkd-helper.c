@@ -11,6 +11,10 @@
  *   pkd-files N DIR             create N files in DIR and hold them open
  *   pkd-tcp N PORT              listen on 127.0.0.1:PORT, connect N clients
  *                               to it and accept them: 2N+1 TCP sockets
+ *   pkd-ipc                     System V IPC objects: shared memory
+ *                               segments (one attached, one attached and
+ *                               removed), semaphore sets, message queues
+ *                               with messages
  *
  * The holders (all but the hog) set up in the foreground and then detach:
  * the command returns once everything is in place, and a background
@@ -28,7 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -208,6 +216,57 @@ static int tcp(long n, long port)
 	sleep_forever();
 }
 
+/* What `ipcs` lists: keys 0x706b6400 + i (or private), distinct sizes,
+ * modes and counts, so that every column of crash's ipcs differs. */
+static int ipc(void)
+{
+	static const size_t shm_size[] = { 4096, 3 * 4096 + 100, 1 << 20 };
+	static const int nsems[] = { 1, 4, 16 };
+	struct { long mtype; char text[64]; } msg;
+	int id;
+
+	detach();
+	for (int i = 0; i < 3; i++) {
+		key_t key = i == 2 ? IPC_PRIVATE : 0x706b6400 + i;
+
+		id = shmget(key, shm_size[i], IPC_CREAT | 0600 | (i << 3));
+		if (id < 0)
+			die("shmget");
+		if (i > 0) {
+			char *p = shmat(id, NULL, 0);
+
+			if (p == (void *)-1)
+				die("shmat");
+			memset(p, 'a' + i, 4096);
+		}
+		if (i == 2 && shmctl(id, IPC_RMID, NULL))
+			die("shmctl IPC_RMID");
+		fact("ipc.shm%d=%d", i, id);
+	}
+	for (int i = 0; i < 3; i++) {
+		id = semget(0x706b6500 + i, nsems[i], IPC_CREAT | 0640);
+		if (id < 0)
+			die("semget");
+		fact("ipc.sem%d=%d", i, id);
+	}
+	for (int i = 0; i < 2; i++) {
+		id = msgget(0x706b6600 + i, IPC_CREAT | 0666);
+		if (id < 0)
+			die("msgget");
+		for (int m = 0; m < 3 * i; m++) {
+			msg.mtype = m + 1;
+			snprintf(msg.text, sizeof(msg.text), "pykdump message %d",
+				 m);
+			if (msgsnd(id, &msg, strlen(msg.text) + 1, IPC_NOWAIT))
+				die("msgsnd");
+		}
+		fact("ipc.msg%d=%d", i, id);
+	}
+	fact("ipc.pid=%d", (int)getpid());
+	ready();
+	sleep_forever();
+}
+
 int main(int argc, char **argv)
 {
 	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -220,7 +279,9 @@ int main(int argc, char **argv)
 		return files(number(argv[1]), argv[2]);
 	if (!strcmp(prog, "pkd-tcp") && argc == 3)
 		return tcp(number(argv[1]), number(argv[2]));
+	if (!strcmp(prog, "pkd-ipc") && argc == 1)
+		return ipc();
 	fprintf(stderr, "usage: pkd-oom-hog | pkd-sleeper N | pkd-files N DIR"
-		" | pkd-tcp N PORT\n");
+		" | pkd-tcp N PORT | pkd-ipc\n");
 	return 2;
 }

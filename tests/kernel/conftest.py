@@ -288,7 +288,8 @@ def crash(sample):
 class Pykdump:
     """pykdump(cmds, dump="vmcore.elf") -> stdout of
     `pykdump -c CMD [-c CMD...] [VMLINUX] DUMP` (options must come first:
-    the program stops option parsing at the first file name)."""
+    the program stops option parsing at the first file name); with
+    check=False, stdout and stderr (where errors go) merged in order."""
 
     def __init__(self, sample):
         self.sample = sample
@@ -311,22 +312,32 @@ class Pykdump:
         return argv
 
     def run(self, cmds, dump="vmcore.elf", vmlinux=True, extra=(),
-            timeout=600, env=None):
+            timeout=600, env=None, merge=False):
+        """merge: stderr into stdout, in the order written (as on a
+        terminal, and as crash-ref keeps crash's answers): errors go to
+        stderr, after our output is flushed."""
         if not (self.bin.is_file() and os.access(self.bin, os.X_OK)):
             pytest.fail(f"{self.bin} is not built (make build)")
-        return subprocess.run(self.argv(cmds, dump, vmlinux, extra),
-                              capture_output=True, text=True,
-                              errors="replace", timeout=timeout,
-                              env=None if env is None else {**os.environ,
-                                                            **env})
+        r = subprocess.run(self.argv(cmds, dump, vmlinux, extra),
+                           stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT if merge else
+                           subprocess.PIPE, text=True,
+                           errors="replace", timeout=timeout,
+                           env=None if env is None else {**os.environ,
+                                                         **env})
+        if merge:
+            r.stderr = ""
+        return r
 
     def __call__(self, cmds, dump="vmcore.elf", vmlinux=True, extra=(),
                  check=True, timeout=600):
-        r = self.run(cmds, dump, vmlinux, extra, timeout)
+        r = self.run(cmds, dump, vmlinux, extra, timeout, merge=not check)
         if check and r.returncode != 0:
             raise AssertionError(
                 f"{' '.join(r.args)} exited {r.returncode}\n"
                 f"stdout:\n{r.stdout[-3000:]}\nstderr:\n{r.stderr[-3000:]}")
+        # check=False: failures are expected, and their messages (on
+        # stderr, merged in order) are part of what crash would show
         return r.stdout
 
 

@@ -54,7 +54,7 @@ def run_ours(pykdump, cmds):
     argv = []
     for c in cmds:
         argv += [c, SEP]
-    out = pykdump.run(argv, dump=DUMP).stdout
+    out = pykdump.run(argv, dump=DUMP, merge=True).stdout
     parts = re.split(SEP_RE, out)
     assert len(parts) == len(cmds) + 1, out[-3000:]
     return dict(zip(cmds, parts))

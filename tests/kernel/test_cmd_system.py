@@ -39,7 +39,12 @@ def ref(both):
 
 @pytest.fixture(scope="module")
 def ours(pykdump, run):
-    return {c: pykdump(r, dump=DUMP, check=False) for c, r in run.items()}
+    """our output, then our error stream (files 99999 fails)"""
+    out = {}
+    for c, r in run.items():
+        p = pykdump.run(r, dump=DUMP)
+        out[c] = p.stdout + p.stderr
+    return out
 
 
 @pytest.mark.parametrize("cmd", CMDS)
@@ -80,8 +85,8 @@ def test_hidden_members_are_absent(pykdump):
     cannot do without, hidden, gives the command's error, not output."""
     r = pykdump.run("runq", dump=DUMP,
                     env={"PYKDUMP_HIDE_MEMBERS": "struct rq.curr"})
-    assert "runq: unknown struct rq / scheduler layout" in r.stdout
-    assert "RUNQUEUE" not in r.stdout
+    assert "runq: unknown struct rq / scheduler layout" in r.stderr
+    assert "RUNQUEUE" not in r.stdout and r.returncode == 1
 
 
 def test_fixture_facts_present(ours):
@@ -101,12 +106,13 @@ def test_fixture_facts_present(ours):
 
 def test_bad_input_keeps_going(pykdump):
     """An invalid pid and a bad option print crash's messages and the
-    next command still runs; the exit status reports the last one."""
+    next command still runs; errors and the usage after them go to
+    stderr, and the exit status reports that one failed."""
     r = pykdump.run(["files 99999", "mount -x", "mod"], dump=DUMP)
-    assert "files: invalid task or pid value: 99999" in r.stdout
-    assert "Enter \"help mount\" for details." in r.stdout
+    assert "files: invalid task or pid value: 99999" in r.stderr
+    assert "Enter \"help mount\" for details." in r.stderr
     assert "mount: invalid option -- 'x'" in r.stderr
-    assert "qemu_fw_cfg" in r.stdout
-    assert r.returncode == 0
+    assert "qemu_fw_cfg" in r.stdout and "invalid" not in r.stdout
+    assert r.returncode == 1
     r = pykdump.run(["mod", "files 99999"], dump=DUMP)
     assert r.returncode != 0

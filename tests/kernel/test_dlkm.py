@@ -40,10 +40,11 @@ def run_ours(pykdump, prelude, cmds):
 
 
 def ours_text(pykdump, cmds):
-    """stdout of one run; the exit status is the last command's, which
-    may be an expected failure, so only a crash (signal) is an error."""
-    r = pykdump.run(cmds, dump=DUMP)
-    assert r.returncode in (0, 1), r.stderr[-3000:]
+    """stdout and stderr of one run, in order; the exit status says
+    whether any command failed, which may be expected, so only a crash
+    (signal) is an error."""
+    r = pykdump.run(cmds, dump=DUMP, merge=True)
+    assert r.returncode in (0, 1), r.stdout[-3000:]
     return r.stdout
 
 
@@ -213,7 +214,8 @@ def test_mod_dir_search(sample, pykdump, crash, compare, bad_files):
         if not (d / fn).exists() or (d / fn).read_bytes() != data:
             (d / fn).write_bytes(data)
     r = pykdump.run(["mod -s qemu_fw_cfg", "p fw_cfg_rev", "mod -s loop",
-                     "sym loop_add"], dump=DUMP, extra=["--mod-dir", str(d)])
+                     "sym loop_add"], dump=DUMP, extra=["--mod-dir", str(d)],
+                    merge=True)
     lines = r.stdout.splitlines()
     assert lines[1].split()[-1] == str(d / "qemu-fw-cfg.ko"), lines[1]
     ref = crash(["p fw_cfg_rev", "sym loop_add"], dump=DUMP,

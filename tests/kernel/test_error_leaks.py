@@ -60,7 +60,7 @@ def test_p_of_a_missing_member(run, sample, crash):
     ref = crash(["p init_task.no_such_member"], dump=DUMP)
     r = run([sample.vmlinux, sample / DUMP],
             ["p init_task.no_such_member", "p init_task.pid"])
-    assert "There is no member named no_such_member." in r.stdout
+    assert "There is no member named no_such_member." in r.stdout + r.stderr
     # crash has no value for it either
     assert " = " not in ref["p init_task.no_such_member"]
     pid = crash(["p init_task.pid"], dump=DUMP)["p init_task.pid"]
@@ -103,5 +103,31 @@ def test_commands_on_damaged_dwarf(run, sample, damaged_vmlinux):
             "mod", "bt", "sys"]
     r = run([damaged_vmlinux, sample / DUMP], cmds)
     assert re.search(r"units? of \.debug_info left out", r.stderr), r.stderr
-    assert "There is no member named no_such_member." in r.stdout
+    assert "There is no member named no_such_member." in r.stdout + r.stderr
     assert re.search(r"^ +RELEASE: \S+", r.stdout, re.M), r.stdout[-2000:]
+
+
+def test_partial_index_saved_and_warned_again(pykdump, sample,
+                                              damaged_vmlinux, tmp_path):
+    """A DWARF index with units left out is saved marked partial: the
+    next start loads it (no rebuild: the file is not written again) and
+    warns again (it was never saved, so every start rebuilt it)."""
+    cache = tmp_path / "cache"
+    argv = [str(pykdump.bin), "--cache-dir", str(cache), "-c",
+            "struct -o list_head", str(damaged_vmlinux), str(sample / DUMP)]
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYKDUMP_CACHE_DIR", "XDG_CACHE_HOME")}
+    r1 = subprocess.run(argv, capture_output=True, text=True, timeout=600,
+                        env=env)
+    assert "struct list_head {" in r1.stdout, r1.stderr[-2000:]
+    assert re.search(r"units? of \.debug_info left out", r1.stderr)
+    saved = [p for p in cache.rglob("*") if p.is_file() and
+             p.parent.name == "index" and not p.suffix]
+    assert saved, sorted(str(p) for p in cache.rglob("*"))
+    stamps = {p: p.stat().st_mtime_ns for p in saved}
+    r2 = subprocess.run(argv, capture_output=True, text=True, timeout=600,
+                        env=env)
+    assert "struct list_head {" in r2.stdout, r2.stderr[-2000:]
+    assert re.search(r"units? of \.debug_info left out \(the index was "
+                     r"saved partial", r2.stderr), r2.stderr
+    assert {p: p.stat().st_mtime_ns for p in saved} == stamps

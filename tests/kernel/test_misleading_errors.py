@@ -85,12 +85,20 @@ def run_cmd(pykdump, cmd):
     # once clamped to ffffffffffffffff and walked from there
     ("list 99999999999999999999999", "list: invalid argument: "
                                      "99999999999999999999999"),
+    # these exited 0 in silence (fixed with expr's options)
+    ("struct task_struct init_task 0", "struct: invalid count: 0"),
+    ("bt 99999", "bt: invalid task or pid value: 99999"),
+    ("runq garbage", "runq: unexpected argument: garbage"),
+    ("timer garbage", "timer: unexpected argument: garbage"),
+    # no gdb here, and the expression as typed ("structtask_struct")
+    ("p struct task_struct", 'p: syntax error in "struct task_struct"'),
 ])
 def test_refused_with_the_reason(pykdump, cmd, says):
     rc, text = run_cmd(pykdump, cmd)
     assert rc == 1, text
     assert says in text, text
     assert "ffffffffffffffff" not in text
+    assert "gdb" not in text
 
 
 def test_tree_with_a_container_is_still_walked(pykdump):

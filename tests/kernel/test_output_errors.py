@@ -82,5 +82,5 @@ def test_redirect_to_a_full_device(pykdump, sample):
     r = subprocess.run(argv(pykdump, sample, ["sys > /dev/full"]),
                        capture_output=True, text=True, timeout=LIMIT)
     assert "sys: cannot write /dev/full: No space left on device" \
-        in r.stdout, r.stdout + r.stderr
+        in r.stderr, r.stdout + r.stderr
     assert r.returncode != 0

@@ -364,7 +364,8 @@ def test_progs_under_epython(sample, crash):
     pid, cpu, comm = m.groups()
     assert f"panic task: {pid} {comm} cpu {cpu} agrees" in r.stdout, \
         r.stdout + r.stderr
-    assert "error raised: nosuchcommand: command not found" in r.stdout
+    assert "error raised: pykdump: command not found: nosuchcommand" \
+        in r.stdout
     assert "before exit ['4']" in r.stdout
     assert "before exit ['5']" in r.stdout       # --maxel stripped
     assert "not reached" not in r.stdout

@@ -408,3 +408,24 @@ def test_pseudo_members_after_reopen(api, sample):
     t = api.readSymbol("init_task")
     assert int(t.Xre) == int(t) + off
     assert api.member_offset("struct task_struct", "Xre") == off
+
+
+# The commands the programs run through exec_crash_command / exec_bt.
+PROGRAM_COMMANDS = ["bt", "foreach", "kmem", "ps", "mod", "waitq", "ipcs",
+                    "timer", "dev", "dis", "files", "net", "sym", "tree",
+                    "mount", "log", "sys", "runq", "struct", "rd"]
+
+
+@pytest.mark.parametrize("cmd", PROGRAM_COMMANDS)
+def test_refusal_is_an_error(api, cmd):
+    """A command asked for what it does not do raises crash.error (as
+    crash's failures do) and never returns its usage, or nothing, as if
+    that were the answer (crashinfo read kmem -s's usage as 'SLAB
+    corruption')."""
+    import crash
+    with pytest.raises(crash.error) as e:
+        out = api.exec_crash_command(cmd + " -Z")
+        print(out)
+    assert str(e.value).strip()
+    with pytest.raises(crash.error):
+        api.exec_crash_command("no_such_command_" + cmd)

@@ -39,6 +39,7 @@ def test_pykdumppath_and_bg_errors(sample, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "LIB 42" in r.stdout
-    assert "ERROR no_such_command_anywhere" in r.stdout, r.stdout
+    assert "ERROR pykdump: command not found: no_such_command_anywhere" \
+        in r.stdout, r.stdout
     assert "SYS True" in r.stdout
     assert "Traceback" not in r.stderr

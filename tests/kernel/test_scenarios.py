@@ -19,6 +19,8 @@ Environment:
                             pinned one; 'latest' for the newest Debian
                             cloud kernel)
   PYKDUMP_SCENARIOS         space-separated subset of scenarios to test
+                            (the ipc scenario runs unless a subset
+                            without it is given)
 """
 import os
 import re
@@ -196,7 +198,7 @@ def bt_pid(bt_text):
 
 def test_manifest_files(scen):
     m = scen.manifest
-    assert m["scenario"] in ALL
+    assert m["scenario"] in ALL + ["ipc"]  # ipc: see ipc_scen
     for f in m["files"].split():
         p = scen.path / f
         assert p.exists(), f"{f} listed in MANIFEST but missing"
@@ -433,6 +435,57 @@ def test_crash_scale(scale, crash):
         {"0.0.0.0-0"}
     assert len(clients) >= n
     assert {c[0] for c in clients} == servers, "unpaired connections"
+
+
+# ------------------------------------------------------------ ipc
+
+@pytest.fixture(scope="module")
+def ipc_scen():
+    """The ipc scenario: System V IPC objects and a swap area, for ipcs
+    and swap.  Not in ALL (its sysrq panic is scale's, which the triage
+    fleet test wants distinct); PYKDUMP_SCENARIOS=ipc selects it alone."""
+    if "PYKDUMP_SCENARIOS" in os.environ and "ipc" not in NAMES:
+        pytest.skip("ipc not selected (PYKDUMP_SCENARIOS)")
+    return build("ipc")
+
+
+IPC_CMDS = ["ipcs", "ipcs -s", "ipcs -m", "ipcs -M", "ipcs -q", "ipcs 1",
+            "ipcs -m 2", "ipcs -q 1", "swap"]
+
+
+def test_manifest_ipc(ipc_scen):
+    m = ipc_scen.manifest
+    assert m["ipc_shm"] == "0 1 2" and m["ipc_sem"] == "0 1 2"
+    assert m["ipc_msg"] == "0 1" and m["swap_device"] == "/dev/loop0"
+    assert re.fullmatch(r"pkd-ipc:\d+", m["ipc_task"])
+
+
+@pytest.mark.parametrize("cmd", IPC_CMDS + ["ipcs -n {pid}"])
+def test_pykdump_ipcs_swap_match_crash(ipc_scen, crash, pykdump, compare,
+                                       cmd):
+    """ipcs (every form) and swap print what crash prints, on objects
+    the guest made: keys, ids, sizes, modes, attach counts, the removed
+    segment's "dest", message bytes and counts; the loop device's swap
+    area."""
+    pid = ipc_scen.manifest["ipc_task"].split(":")[1]
+    cmds = IPC_CMDS + [f"ipcs -n {pid}"]
+    theirs = ref(crash, ipc_scen, cmds)
+    c = cmd.format(pid=pid)
+    mine = ours(pykdump, ipc_scen, [c])[c]
+    compare(mine, theirs[c], what=f"{c} on scenario ipc")
+
+
+def test_pykdump_ipcs_shows_what_was_planted(ipc_scen, pykdump):
+    out = ours(pykdump, ipc_scen, ["ipcs", "swap"])
+    rows = re.findall(r"^[0-9a-f]{16} ([0-9a-f]{8}) (\d+) .*$",
+                      out["ipcs"], re.M)
+    assert [r[1] for r in rows] == ["0", "1", "2", "0", "1", "2", "0", "1"]
+    assert rows[0][0] == "706b6400" and rows[2][0] == "00000000"
+    assert re.search(r" 1048576 +1 +dest *$", out["ipcs"], re.M)
+    assert re.search(r" 54 +3 *$", out["ipcs"], re.M)
+    size = ipc_scen.manifest["swap_size_kb"]
+    assert re.search(rf"PARTITION +{size}k +\d+k .* /dev/loop0$",
+                     out["swap"], re.M), out["swap"]
 
 
 # ------------------------------------------------------------ pykdump

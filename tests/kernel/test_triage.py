@@ -174,6 +174,19 @@ def test_text_screen(sample, pykdump, rep):
     assert len(out.splitlines()) < 70
 
 
+def test_demo_starts_with_triage(sample, pykdump):
+    """make demo (scripts/demo) opens with triage's screen of the sample,
+    the vmlinux found by the dump's build-id."""
+    r = subprocess.run(["sh", str(REPO / "scripts" / "demo"),
+                        str(pykdump.bin), str(sample)], capture_output=True,
+                       text=True, timeout=600, env={**os.environ, **ENV})
+    assert r.returncode == 0, r.stderr[-3000:]
+    screen = triage(pykdump, sample / "vmcore.elf").stdout
+    first = r.stdout.split("\n", 1)[1]
+    assert first.startswith(screen), first[:2000]
+    assert r.stdout.startswith("$ pykdump triage ")
+
+
 def test_bad_input(pykdump, tmp_path):
     r = triage(pykdump, tmp_path / "nothing", check=False)
     assert r.returncode == 1 and "nothing" in r.stderr and not r.stdout

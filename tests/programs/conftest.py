@@ -187,16 +187,18 @@ _runs = {}
 
 @pytest.fixture(scope="session")
 def run_prog(progs_tree, sample):
-    def run(prog, *args):
-        key = (prog,) + args
+    def run(prog, *args, stdin=None):
+        """stdin: text for the program's standard input (else none)."""
+        key = (prog,) + args + ((("stdin", stdin),) if stdin else ())
         if key not in _runs:
             env = dict(os.environ, PYKDUMPPATH=str(progs_tree),
                        TZ="UTC", LC_ALL="C.UTF-8")
             r = subprocess.run([str(BIN), "run", str(sample.vmlinux),
                                 str(sample / DUMP), prog] + list(args),
                                cwd=progs_tree / "progs", env=env,
-                               capture_output=True, text=True,
-                               timeout=TIMEOUT)
-            _runs[key] = Run(key, r.returncode, r.stdout, r.stderr)
+                               input=stdin or "", capture_output=True,
+                               text=True, timeout=TIMEOUT)
+            _runs[key] = Run((prog,) + args, r.returncode, r.stdout,
+                             r.stderr)
         return _runs[key]
     return run

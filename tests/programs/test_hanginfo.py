@@ -41,11 +41,19 @@ def check_classified(run, ref):
     assert_ran(run)
     ps = facts.crash_ps(ref["ps"])
     un = {r[0] for r in ps if r[4] in ("UN", "ID")}
-    m = re.search(r"Non-classified UN Threads \*+ (\d+) in total", run.out)
-    assert int(m.group(1)) == len(un)
     bts = {pid: funcs for (pid, _c), (_n, funcs) in
            facts.crash_bt(ref["foreach bt"]).items()}
-    seen = set()
+    # classified by a function on their stack ("--- Doing F ---" then
+    # "{pid, ...}"): crash's stack of each has F
+    classified = set()
+    for func, pids in re.findall(r"--- Doing (\S+) ---\n\{([\d, ]*)\}",
+                                 run.out):
+        for pid in (int(p) for p in pids.replace(",", " ").split()):
+            assert func in bts[pid], (pid, func, bts[pid])
+            classified.add(pid)
+    m = re.search(r"Non-classified UN Threads \*+ (\d+) in total", run.out)
+    assert int(m.group(1)) == len(un - classified)
+    seen = set(classified)
     for funcs, pids in groups(run.out):
         for pid in pids:
             assert facts.same_stack(funcs, bts[pid]), (pid, funcs)

@@ -247,18 +247,11 @@ def test_startup_registrations(run_prog):
     assert run.rc == 0 and "Traceback" not in run.out + run.err, str(run)
 
 
-def test_repl(progs_tree, sample, ref):
+def test_repl(run_prog, ref):
     """repl.py: Python's interactive console with the API imported,
     reading stdin; the release it prints is the kernel's (crash's log's
     "Linux version" line)."""
-    import os
-    import subprocess
-    from conftest import BIN
-    r = subprocess.run(
-        [str(BIN), "run", str(sample.vmlinux), str(sample / DUMP),
-         "repl.py"], input="print('R=' + sys_info.RELEASE)\n",
-        cwd=progs_tree / "progs", capture_output=True, text=True,
-        timeout=120, env=dict(os.environ, PYKDUMPPATH=str(progs_tree)))
-    assert r.returncode == 0, r.stderr
-    release = re.search(r"R=(\S+)", r.stdout + r.stderr).group(1)
+    run = run_prog("repl.py", stdin="print('R=' + sys_info.RELEASE)\n")
+    assert_ran(run)
+    release = re.search(r"R=(\S+)", run.out + run.err).group(1)
     assert re.search(r"Linux version %s " % re.escape(release), ref["log"])

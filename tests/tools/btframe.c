@@ -32,7 +32,8 @@ int main(int argc, char **argv)
 		kd_error_destroy(err);
 		return 1;
 	}
-	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .name = "bt" };
+	struct kd_cmd_ctx ctx = { .s = s, .out = stdout, .err = stderr,
+				  .name = "bt" };
 	for (int i = 3; i < argc; i++) {
 		struct kd_frame f = { .ip = strtoull(argv[i], NULL, 16),
 				      .stack = "" };
