@@ -120,7 +120,14 @@ static void selector(struct kd_cmd_ctx *ctx, struct foreach *fe, char *w)
 	} else if (!strcmp(w, "active")) {
 		err = kd_task_match_kind(fe->m, KD_TM_ACTIVE);
 	} else if (kd_task_state_known(w)) {
-		err = kd_task_match_state(fe->m, w);
+		if (!kd_task_state_in_kernel(ctx->s, w)) {
+			fe->failed = 1;
+			kd_cmd_error(ctx, "invalid task state for this kernel: "
+				     "%s", w);
+			err = kd_task_match_pid(fe->m, -1);
+		} else {
+			err = kd_task_match_state(fe->m, w);
+		}
 	} else {
 		int named = 0;
 		for (size_t i = 0; i < fe->tt.n && !named; i++)
@@ -190,6 +197,9 @@ static ssize_t counted_write(void *cookie, const char *buf, size_t size)
 	struct counted *c = cookie;
 	size_t w = fwrite(buf, 1, size, c->out);
 	c->n += w;
+	/* through to the real output: an error written next (on the error
+	 * stream) must come after what the command printed before it */
+	fflush(c->out);
 	return w ? (ssize_t)w : -1;
 }
 

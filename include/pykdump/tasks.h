@@ -191,6 +191,12 @@ KD_PUBLIC const char *kd_task_state_name(uint64_t state);
 /* (crash's verbose state names: kd_task_state_verbose, below) */
 /* 1 when name is one of kd_task_state_name()'s answers. */
 KD_PUBLIC int kd_task_state_known(const char *name);
+/* 0 when this kernel has no such state (crash's "invalid task state for
+ * this kernel"): SW (swapping) needs a "W (paging)" entry in
+ * fs/proc/array.c's task_state_array[] (2.6 kernels); 1 otherwise, and
+ * when the array cannot be read. */
+KD_PUBLIC int kd_task_state_in_kernel(struct kd_session *s,
+				      const char *name);
 
 /* ---- selecting tasks (crash's ps and foreach arguments) ---- */
 

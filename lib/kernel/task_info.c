@@ -503,6 +503,35 @@ int kd_task_state_known(const char *name)
 	return 0;
 }
 
+int kd_task_state_in_kernel(struct kd_session *s, const char *name)
+{
+	uint64_t arr, n = 0;
+	struct kd_global g;
+	if (strcmp(name, "SW"))
+		return 1;
+	struct kd_error *err = kd_global_get(s, "task_state_array", &g);
+	if (!err && g.type &&
+	    !kd_type_array_count(kd_type_strip(g.type, KD_STRIP_ALL), &n))
+		n = 0;
+	kd_error_destroy(err);
+	if (!n || n > 64 || !kd_symbol_try_addr(s, "task_state_array", &arr))
+		return 1;	/* unknown: not refused */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t p;
+		char buf[16];
+		struct kd_error *e = kd_read_ptr(s, arr + 8 * i, &p);
+		if (!e)
+			e = kd_read_cstring(s, p, buf, sizeof(buf), NULL);
+		if (e) {
+			kd_error_destroy(e);
+			return 1;
+		}
+		if (!strncmp(buf, "W (paging)", 10))
+			return 1;
+	}
+	return 0;
+}
+
 const struct kd_task_info *kd_task_table_pid(const struct kd_task_table *t,
 					  int pid)
 {

@@ -50,6 +50,18 @@ CMDS = [
     "foreach RU bt",
 ]
 
+# More selectors and subcommands (a batch of their own): the states
+# without tasks on the sample print nothing in crash either; net in
+# foreach without -s warns and shows each task's sockets (crash's -s)
+MORE = ["foreach ID ps", "foreach ST ps", "foreach TR ps", "foreach DE ps",
+        "foreach SW ps", "foreach NE ps", "foreach PA ps",
+        "foreach kernel ID ps", "foreach user IN ps", "foreach user net",
+        "foreach 1 net -s", "foreach fixture-worker bt -t",
+        f"foreach {SLEEPER} bt -f", "foreach sleep task -R pid,ppid",
+        "foreach active task -R cpu", "ps -s 1", "ps -g 1", "ps -r 1",
+        "ps -u -H", f"ps -s {SLEEPER}", "task -x -R prio 1",
+        "task -d -R prio 1"]
+
 # The context batch: each command runs after the ones before it (each
 # command text once: answers are keyed by it).
 CTX = ["set", "set " + SLEEPER, "files", "task -R pid,comm",
@@ -93,7 +105,7 @@ def run_batch(pykdump, cmds):
     argv = []
     for i, c in enumerate(cmds):
         argv += [c, f"!echo '@@@ctx-mark {i}'"]
-    r = pykdump.run(argv, dump=DUMP, env={"TZ": "UTC"})
+    r = pykdump.run(argv, dump=DUMP, env={"TZ": "UTC"}, merge=True)
     parts = re.split(r"^@@@ctx-mark (\d+)\n", r.stdout, flags=re.M)
     out = {}
     for i, c in enumerate(cmds):
@@ -128,14 +140,35 @@ def test_matches_crash(cmd, refs, ours, compare):
             allow=known(cmd, compare), what=cmd)
 
 
+@pytest.fixture(scope="module")
+def more(crash, pykdump):
+    run, ref = crash.symbolic(MORE, dump=DUMP)
+    got, _ = run_batch(pykdump, list(run.values()))
+    return ref, {c: got[r] for c, r in run.items()}
+
+
+@pytest.mark.parametrize("cmd", MORE)
+def test_more_matches_crash(cmd, more, compare):
+    ref, ours = more
+    compare(ours[cmd], ref[cmd], what=cmd)
+
+
+def test_more_not_empty(more):
+    """The batch shows tasks (ID threads, sockets' warning, stacks)."""
+    ref, _ = more
+    for c in ("foreach ID ps", "foreach user net",
+              "foreach fixture-worker bt -t", "foreach active task -R cpu"):
+        assert re.search(r"^\s*(PID|\d+)", ref[c], re.M), (c, ref[c])
+
+
 @pytest.mark.parametrize("i", range(len(CTX)))
 def test_context_matches_crash(i, refs, ours, compare):
     """set and the commands after it, in one session: the context set
     leaves is what files/task use, as in crash."""
     cmd = CTX[i]
     allow = []
-    if cmd == "set -c 1" and re.search(r"read of stack at [0-9a-f]+ failed",
-                                       refs["ctx"][1][cmd]):
+    if cmd.startswith("set -c ") and re.search(
+            r"read of stack at [0-9a-f]+ failed", refs["ctx"][1][cmd]):
         # crash 8.0.6 cannot read the NMI stack of the CPU that the
         # panic stopped by IPI, and gives up; the right answer is that
         # CPU's active task, as crash's own `foreach active ps` marks it
@@ -239,3 +272,18 @@ def test_shell_escape_and_alias(pykdump, tmp_path):
     assert re.search(r"^runtime\s+pp\s+ps -p\s*$", r.stdout, re.M), r.stdout
     r = pykdump.run(["!exit 3", "sys -t"], dump=DUMP)
     assert r.returncode == 1 and "TAINTED_MASK" in r.stdout
+
+
+def test_python_sees_the_context(crash, pykdump, tmp_path):
+    """set in the shell, then a PyKdump program: the commands it runs use
+    the same context (the session's), and a set inside it lasts after."""
+    pid, task = crash.task("fixture-sleeper", dump=DUMP)
+    prog = tmp_path / "ctx.py"
+    prog.write_text("from pykdump.API import *\n"
+                    "print('IN', exec_crash_command('task -R pid').split()[1])\n"
+                    "exec_crash_command('set 1')\n")
+    r = pykdump.run([f"set {pid}", f"epython {prog}", "task -R comm"],
+                    dump=DUMP)
+    assert r.returncode == 0, r.stderr
+    assert f"IN {pid}\n" in r.stdout, r.stdout
+    assert re.search(r'^PID: 1 .*COMMAND: "init"', r.stdout, re.M), r.stdout
