@@ -10,7 +10,8 @@
  * that output is our own stdout, or stdout cannot be written at all (a
  * full device), the shell stops with a failure status.  The
  * interactive shell prompts "crash> " as crash does, keeps its history
- * in ~/.pykdump_history, completes with Tab (complete.c) and, with
+ * in <cache>/history (the cache directory of the DWARF index: nothing
+ * is written outside it; no cache directory, no history), completes with Tab (complete.c) and, with
  * "set scroll on" (the default on a terminal), pages each command's
  * output through $PAGER (else "less -E -X").  Errors go to standard
  * error.  A batch (-c, -i, stdin) remembers whether any of its commands
@@ -25,6 +26,7 @@
 #include <readline/readline.h>
 
 #include <pykdump/cancel.h>
+#include <pykdump/debuginfo.h>
 #include <pykdump/log.h>
 #include <pykdump/session.h>
 
@@ -200,19 +202,23 @@ int kd_shell_run_file(struct kd_shell *sh, const char *path)
 	return rc;
 }
 
+/* The history lives in the session's cache directory (--cache-dir, else
+ * the default one), never elsewhere: with no cache directory
+ * (--no-index-cache, no $HOME), the shell keeps none. */
 static void history_open(struct kd_shell *sh)
 {
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return;
-	size_t n = strlen(home) + sizeof("/.pykdump_history");
-	sh->history_file = malloc(n);
-	if (!sh->history_file)
-		return;
-	snprintf(sh->history_file, n, "%s/.pykdump_history", home);
+	const struct kd_session_options *so = kd_session_options(sh->s);
+	struct kd_debuginfo_options o = { .cache_dir = so->cache_dir };
+	char *dir = so->no_index_cache ? NULL : kd_debuginfo_cache_dir(&o);
 	using_history();
 	stifle_history(HISTORY_MAX);
-	read_history(sh->history_file);	/* absent the first time */
+	if (!dir)
+		return;
+	if (asprintf(&sh->history_file, "%s/history", dir) < 0)
+		sh->history_file = NULL;
+	free(dir);
+	if (sh->history_file)
+		read_history(sh->history_file);	/* absent the first time */
 }
 
 static void history_save(const struct kd_shell *sh)

@@ -13,7 +13,7 @@ struct kd_shell {
 	int last_status;
 	int any_failed;		/* a command of the batch failed */
 	int stop;		/* stdout cannot be written: run nothing more */
-	char *history_file;	/* ~/.pykdump_history, or NULL */
+	char *history_file;	/* <cache>/history, or NULL */
 };
 
 void kd_shell_init(struct kd_shell *sh);

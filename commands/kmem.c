@@ -212,8 +212,8 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 			usage(ctx);
 			return 1;
 		default:
-			fprintf(stderr, "%s: invalid option -- '%c'\n",
-				ctx->name, optopt ? optopt : c);
+			fprintf(kd_cmd_errfile(ctx), "%s: invalid option -- "
+				"'%c'\n", ctx->name, optopt ? optopt : c);
 			usage(ctx);
 			return 1;
 		}

@@ -270,6 +270,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		kd_cmd_error(ctx, "no symbols (no vmlinux)");
 		return 1;
 	}
+	opterr = 0;	/* the error below, on the command's error stream */
 	while ((c = getopt(argc, argv, "lm:q:")) != -1) {
 		switch (c) {
 		case 'l':
@@ -290,7 +291,10 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			list_all(ctx, st, optarg);
 			return 0;
 		default:
-			fprintf(ctx->out, "Usage: %s\n", kd_cmd_sym.usage);
+			fflush(ctx->out);
+			fprintf(kd_cmd_errfile(ctx), "sym: invalid option -- "
+				"'%c'\nUsage: %s\n", optopt ? optopt : c,
+				kd_cmd_sym.usage);
 			return 1;
 		}
 	}

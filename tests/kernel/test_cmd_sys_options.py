@@ -62,6 +62,13 @@ def test_option_matches_crash(both, compare, cmd):
     ("dev -x", ["invalid option"]),
     ("runq -c 9", ["invalid cpu specification"]),
     ("net -n 99999", ["invalid task or pid value"]),
+    # the rest of docs/crash-options-missing.md
+    ("mod -R", ["-R", "not supported"]), ("mod -o", ["-o", "not supported"]),
+    ("dev -V", ["-V", "not supported"]), ("dev -v 0", ["-v", "not supported"]),
+    ("bt -I 0", ["-I", "not supported"]), ("bt -S 0", ["-S", "not supported"]),
+    ("bt -O", ["-O", "not supported"]),
+    ("struct -u list_head 0", ["-u", "not supported"]),
+    ("struct -v list_head 0", ["-v", "not supported"]),
 ])
 def test_refused_options_fail(pykdump, cmd, words):
     r = pykdump.run([cmd], dump=DUMP)

@@ -3,10 +3,14 @@
 directory.  A zstd-compressed module is inflated under --cache-dir (it
 went under $HOME, and failed on a fresh $HOME whose .cache did not
 exist), a $HOME that does not exist is not created, and epython writes
-no __pycache__ (beside the program, or in the build tree)."""
+no __pycache__ (beside the program, or in the build tree); the
+interactive shell keeps its history in the cache directory."""
 
 import os
+import pty
+import select
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +102,49 @@ def test_unwritable_cache_dir_is_said(pykdump, sample, tmp_path):
             if "DWARF index cache not saved" in ln]
     assert len(said) == 1, r.stderr
     assert str(blocker) in said[0], said
+
+
+def shell_on_a_terminal(argv, env, lines, timeout=TIMEOUT):
+    """The interactive shell (stdin a terminal) given `lines`; its exit
+    status and what it showed."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    os.write(fd, "".join(ln + "\n" for ln in lines).encode())
+    out, end = b"", time.time() + timeout
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 1)
+        if r:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+    else:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+def test_shell_history_in_the_cache_dir(pykdump, sample, tmp_path):
+    """The interactive shell's readline history went to
+    ~/.pykdump_history: it is kept in the cache directory, and nothing
+    is written under a fresh $HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    cache = tmp_path / "cache"
+    argv = [str(pykdump.bin), "--cache-dir", str(cache),
+            str(sample.vmlinux), str(sample.dump(DUMP))]
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("PYKDUMP_CACHE_DIR", "XDG_CACHE_HOME")}
+    env = {**clean, "HOME": str(home), "TERM": "dumb", "PAGER": "cat",
+           "INPUTRC": "/dev/null"}
+    rc, out = shell_on_a_terminal(argv, env, ["sym jiffies", "q"])
+    assert rc == 0, out[-2000:]
+    assert " jiffies" in out, out[-2000:]
+    assert files_under(home) == [], files_under(home)
+    assert "sym jiffies" in (cache / "history").read_text(), \
+        files_under(cache)

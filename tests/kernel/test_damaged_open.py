@@ -225,6 +225,13 @@ def test_open_warnings_in_the_problem_log(sample, tmp):
     src = sample.dump("vmcore.kdump")
     dump = copy(sample, "vmcore.kdump", tmp, "cut-log.kdump",
                 cut=os.path.getsize(src) // 2)
+    logged = problem_log(dump, sample)
+    assert re.search(r"^WARNING .*cut-log\.kdump: truncated dump",
+                     logged, re.M), logged
+
+
+def problem_log(dump, sample):
+    """The warnings of the problem log after pykdump.open(dump)."""
     build = Path(os.environ.get("PYKDUMP_BUILD",
                                 Path(__file__).resolve().parents[2] /
                                 "build"))
@@ -233,8 +240,47 @@ def test_open_warnings_in_the_problem_log(sample, tmp):
                         str(sample.vmlinux)],
                        capture_output=True, text=True, timeout=TIMEOUT)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert re.search(r"^WARNING .*cut-log\.kdump: truncated dump",
-                     r.stdout, re.M), r.stdout + r.stderr
+    return r.stdout + r.stderr
+
+
+def kdump_sub_header(path):
+    """(offset of the kdump sub-header, header version, max_mapnr)"""
+    with open(path, "rb") as f:
+        h = f.read(448)
+    assert h[:8] == b"KDUMP   ", h[:8]
+    version, = struct.unpack_from("<i", h, 8)
+    block, _sub, _bm, max_mapnr = struct.unpack_from("<iiiI", h, 428)
+    if version >= 6:                    # max_mapnr_64 @96 of the sub-header
+        with open(path, "rb") as f:
+            f.seek(block + 96)
+            max_mapnr = struct.unpack("<Q", f.read(8))[0] or max_mapnr
+    return block, version, max_mapnr
+
+
+def test_split_flag_warned_at_open(pykdump, sample, tmp):
+    """A kdump whose header says "one file of a split dump" (the split
+    flag of sub-header version 2+, here set in a copy of the whole dump,
+    covering the first half of the pfns): once said only by dumpinfo; the
+    open says it, on stderr and in the problem log."""
+    src = sample.dump("vmcore.kdump")
+    sub, version, max_mapnr = kdump_sub_header(src)
+    assert version >= 2, "the split flag is in header version 2+"
+    half = max_mapnr // 2
+    # split @12, start_pfn @16, end_pfn @24; from version 6 the 64-bit
+    # start_pfn_64 @80 and end_pfn_64 @88 are the ones read
+    patches = [(sub + 12, struct.pack("<iQQ", 1, 0, half))]
+    if version >= 6:
+        patches.append((sub + 80, struct.pack("<QQ", 0, half)))
+    dump = copy(sample, "vmcore.kdump", tmp, "split.kdump", patches=patches)
+    r = run(pykdump, sample, dump, ["sym jiffies"])
+    said = f"{dump}: one file of a split dump (pfns 0x0-{half:#x})"
+    assert any(w.startswith(said) for w in warnings(r)), r.stderr
+    assert any("in a file of the split dump that was not given" in w
+               for w in warnings(r)), r.stderr
+    ok = run(pykdump, sample, src, ["sym jiffies"])
+    assert "split" not in ok.stderr, ok.stderr
+    logged = problem_log(dump, sample)
+    assert re.search(rf"^WARNING {re.escape(said)}", logged, re.M), logged
 
 
 # ------------------------------------------------------------ 16 forced

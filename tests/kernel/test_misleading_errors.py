@@ -108,3 +108,13 @@ def test_tree_with_a_container_is_still_walked(pykdump):
                        "tree -t xarray -r pid_namespace.idr init_pid_ns")
     assert rc == 0, text
     assert len(text.split()) >= 2, text
+
+
+def test_foreach_unknown_pid(pykdump):
+    """`foreach 99999 bt` exited 0 in silence: no task has that pid, so
+    the selector is refused on stderr and nothing is run."""
+    r = pykdump.run(["foreach 99999 bt"], dump=DUMP, timeout=TIMEOUT)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.startswith("foreach: ") and "99999" in r.stderr, \
+        r.stderr
+    assert r.stdout == "", r.stdout

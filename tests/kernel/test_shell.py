@@ -164,10 +164,17 @@ class Term:
 
 @pytest.fixture
 def term(pykdump, tmp_path):
-    cache = os.environ.get("XDG_CACHE_HOME") or \
-        os.path.join(os.path.expanduser("~"), ".cache")
+    # a cache directory of its own (the history goes there), sharing
+    # the DWARF index cache of the usual one
+    real = os.environ.get("PYKDUMP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or
+        os.path.join(os.path.expanduser("~"), ".cache"), "pykdump")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.makedirs(os.path.join(real, "index"), exist_ok=True)
+    (cache / "index").symlink_to(os.path.join(real, "index"))
     env = {**os.environ, "HOME": str(tmp_path), "TERM": "dumb",
-           "XDG_CACHE_HOME": cache,     # keep the DWARF index cache
+           "PYKDUMP_CACHE_DIR": str(cache),
            "PAGER": "sed s/^/PAGED:/", "INPUTRC": "/dev/null"}
     if not os.path.exists(pykdump.bin):
         pytest.fail(f"{pykdump.bin} is not built")
@@ -196,7 +203,7 @@ def test_prompt_completion_paging_history(term, tmp_path):
     term.expect(r"crash> ")
     term.send("q\n")
     assert term.wait() == 0
-    hist = (tmp_path / ".pykdump_history").read_text()
+    hist = (tmp_path / "cache" / "history").read_text()
     assert "runq" in hist and "net" in hist
 
 
