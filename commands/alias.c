@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/vector.h>
+
 #include "cmd_util.h"
 
 struct alias {
@@ -34,7 +36,7 @@ static const struct {
 };
 
 static struct alias *aliases;
-static size_t naliases;
+static size_t naliases, aliases_cap;
 static int loaded;
 
 static void load_builtins(void)
@@ -51,7 +53,7 @@ static void load_builtins(void)
 		aliases[i].cmd = (char *)builtins[i].cmd;
 		aliases[i].builtin = 1;
 	}
-	naliases = n;
+	naliases = aliases_cap = n;
 }
 
 static struct alias *find(const char *name)
@@ -125,10 +127,8 @@ static int define(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		len += strlen(argv[i]) + 1;
 	char *cmd = malloc(len), *nm = strdup(name);
-	struct alias *v = realloc(aliases, (naliases + 1) * sizeof(*v));
-	if (v)
-		aliases = v;
-	if (!cmd || !nm || !v) {
+	if (!cmd || !nm ||
+	    kd_array_reserve(&aliases, &aliases_cap, naliases + 1)) {
 		free(cmd);
 		free(nm);
 		return kd_cmd_error(ctx, "out of memory");

@@ -38,6 +38,7 @@
 
 #include <pykdump/cancel.h>
 #include <pykdump/tasks.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 
@@ -68,6 +69,7 @@ struct foreach {
 	int kw;			/* index in keywords[], -1: none yet */
 	char **args;		/* for the command: its name, flags, args */
 	int nargs;
+	size_t args_cap;
 	int failed;
 	int fatal;		/* a selector error that stops it (crash's
 				   FATAL): nothing is run */
@@ -76,12 +78,10 @@ struct foreach {
 
 static int add_arg(struct foreach *fe, char *a)
 {
-	char **v = realloc(fe->args, ((size_t)fe->nargs + 2) * sizeof(*v));
-	if (!v)
+	if (kd_array_reserve(&fe->args, &fe->args_cap, (size_t)fe->nargs + 2))
 		return -1;
-	fe->args = v;
-	v[fe->nargs++] = a;
-	v[fe->nargs] = NULL;
+	fe->args[fe->nargs++] = a;
+	fe->args[fe->nargs] = NULL;
 	if (!strcmp(a, "-R"))
 		fe->reference = 1;
 	return 0;

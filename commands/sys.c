@@ -45,6 +45,7 @@
 #include <pykdump/session.h>
 #include <pykdump/sysinfo.h>
 #include <pykdump/tasks.h>
+#include <pykdump/vector.h>
 
 #include "cmd_util.h"
 
@@ -176,20 +177,16 @@ static int taints(struct kd_cmd_ctx *ctx)
 
 struct dmi {
 	char **names, **values;
-	size_t n;
+	size_t n, names_cap, values_cap;
 	int failed;
 };
 
 static int collect_dmi(void *arg, const char *field, const char *value)
 {
 	struct dmi *d = arg;
-	char **n = realloc(d->names, (d->n + 1) * sizeof(*n));
-	char **v = n ? realloc(d->values, (d->n + 1) * sizeof(*v)) : NULL;
-	if (n)
-		d->names = n;
-	if (v)
-		d->values = v;
-	if (!n || !v || !(d->names[d->n] = strdup(field))) {
+	if (kd_array_reserve(&d->names, &d->names_cap, d->n + 1) ||
+	    kd_array_reserve(&d->values, &d->values_cap, d->n + 1) ||
+	    !(d->names[d->n] = strdup(field))) {
 		d->failed = 1;
 		return 1;
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <pykdump/tasks.h>
+#include <pykdump/vector.h>
 
 #define TASK_COMM_LEN 16
 
@@ -25,13 +26,13 @@ struct kd_task_match {
 	char state[4];		/* "" or a kd_task_state_name() */
 	uint64_t policies;	/* 0: any */
 	int *pids;
-	size_t npids;
+	size_t npids, pids_cap;
 	uint64_t *tasks;
-	size_t ntasks;
+	size_t ntasks, tasks_cap;
 	char (*names)[TASK_COMM_LEN];
-	size_t nnames;
+	size_t nnames, names_cap;
 	regex_t *regexes;
-	size_t nregexes;
+	size_t nregexes, regexes_cap;
 };
 
 struct kd_error *kd_task_match_new(struct kd_task_match **ret)
@@ -53,20 +54,9 @@ void kd_task_match_free(struct kd_task_match *m)
 	free(m);
 }
 
-/* Room for one more element of size in *v (holding n). */
-static int grow(void *v, size_t n, size_t size)
-{
-	void **pv = v;
-	void *p = realloc(*pv, (n + 1) * size);
-	if (!p)
-		return 0;
-	*pv = p;
-	return 1;
-}
-
 struct kd_error *kd_task_match_pid(struct kd_task_match *m, int pid)
 {
-	if (!grow(&m->pids, m->npids, sizeof(*m->pids)))
+	if (kd_array_reserve(&m->pids, &m->pids_cap, m->npids + 1))
 		return &kd_error_nomem;
 	m->pids[m->npids++] = pid;
 	return NULL;
@@ -74,7 +64,7 @@ struct kd_error *kd_task_match_pid(struct kd_task_match *m, int pid)
 
 struct kd_error *kd_task_match_task(struct kd_task_match *m, uint64_t task)
 {
-	if (!grow(&m->tasks, m->ntasks, sizeof(*m->tasks)))
+	if (kd_array_reserve(&m->tasks, &m->tasks_cap, m->ntasks + 1))
 		return &kd_error_nomem;
 	m->tasks[m->ntasks++] = task;
 	return NULL;
@@ -83,7 +73,7 @@ struct kd_error *kd_task_match_task(struct kd_task_match *m, uint64_t task)
 struct kd_error *kd_task_match_name(struct kd_task_match *m,
 				    const char *comm)
 {
-	if (!grow(&m->names, m->nnames, sizeof(*m->names)))
+	if (kd_array_reserve(&m->names, &m->names_cap, m->nnames + 1))
 		return &kd_error_nomem;
 	snprintf(m->names[m->nnames++], TASK_COMM_LEN, "%s", comm);
 	return NULL;
@@ -92,7 +82,8 @@ struct kd_error *kd_task_match_name(struct kd_task_match *m,
 struct kd_error *kd_task_match_regex(struct kd_task_match *m,
 				     const char *pattern)
 {
-	if (!grow(&m->regexes, m->nregexes, sizeof(*m->regexes)))
+	if (kd_array_reserve(&m->regexes, &m->regexes_cap,
+			     m->nregexes + 1))
 		return &kd_error_nomem;
 	if (regcomp(&m->regexes[m->nregexes], pattern,
 		    REG_EXTENDED | REG_NOSUB) != 0)
