@@ -270,6 +270,20 @@ def no_active(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def no_memory_size(pristine, corrupter):
+    """(a4) every memory node's node_spanned_pages is 0: the memory size
+    ps's %MEM divides by (crash's total page count) is gone, the tasks
+    are intact."""
+    nodes = pristine.u32(pristine.symbol("nr_node_ids"))
+    assert 0 < nodes <= 64, nodes
+    pgdats = pristine.u64(pristine.symbol("node_data"), nodes)
+    pgdats = pgdats if nodes > 1 else [pgdats]
+    off = pristine.offset("pglist_data", "node_spanned_pages")
+    return corrupter.make("no_memory_size",
+                          [(pg + off, q(0)) for pg in pgdats if pg])
+
+
+@pytest.fixture(scope="session")
 def hole_at_prb(pristine, corrupter):
     """(a''') the pages of the PT_LOAD segment holding the printk
     ring buffer pointer `prb`, up to and including its page, are left out
@@ -552,6 +566,21 @@ def test_broken_task_list_pyapi(run, broken_tasks, tmp_path):
     assert re.search(r"\+\+\+ERROR\+\+\+.*readList.*" + f"{BAD_PTR:x}",
                      out + err), out + err
     assert re.search(r"^MAXEL 5$", out, re.M), out
+
+
+def test_ps_mem_unknown(run, no_memory_size, pristine):
+    """ps on a dump whose memory size cannot be read lists every task
+    and says %MEM is unknown on stderr (issue 20 item 12: every %MEM
+    read a silent 0.0)."""
+    out, err, rc = run(no_memory_size, ["ps"])
+    want = {(pid, task) for pid, task, _ in pristine.ps()}
+    got = {(int(m.group(1)), int(m.group(2), 16)) for m in
+           re.finditer(r"^>?\s*(\d+)\s+\d+\s+\d+\s+([0-9a-f]{16})\s",
+                       out, re.M)}
+    assert got == want, out + err
+    errs = error_lines("ps", "", err)
+    assert any("%MEM unknown" in e for e in errs), out + err
+    assert rc != 0, out + err
 
 
 # ------------------------------------------------------------ (b) cycle
