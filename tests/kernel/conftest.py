@@ -190,7 +190,12 @@ class Crash:
         with tempfile.TemporaryFile("w+") as cmdfile:
             cmdfile.write("\n".join(cmds) + "\n")
             cmdfile.seek(0)
-            proc = subprocess.Popen(argv, stdin=cmdfile,
+            # crash-ref needs no sanitizer even when the tests run under
+            # `make asan-python` (LD_PRELOAD=libasan): see its crash_env().
+            env = {k: v for k, v in os.environ.items()
+                   if k not in ("LD_PRELOAD", "ASAN_OPTIONS",
+                                "UBSAN_OPTIONS", "LSAN_OPTIONS")}
+            proc = subprocess.Popen(argv, stdin=cmdfile, env=env,
                                     stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True)
         return key, proc
