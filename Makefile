@@ -36,7 +36,9 @@ export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
 # the kernel tests mostly wait for crash and pykdump processes, one core each
 PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
-TEST_STAGES := deps build sample unit asan asan-python fuzz-smoke pytest
+# pytest before asan-python: it asks crash in parallel and caches the answers
+# the sanitized (serial-per-worker, slower) Python run then reuses.
+TEST_STAGES := deps build sample unit asan fuzz-smoke pytest asan-python
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
 	bench fuzz clean test-other-boot test-scenarios test-progs-waiting
@@ -86,8 +88,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 asan-python: deps $(ASAN_BUILD)/build.ninja sample
 	meson configure $(ASAN_BUILD) -Dpython=enabled
 	ninja -C $(ASAN_BUILD)
-	$(PYTHON) scripts/asan-python $(ASAN_BUILD) tests/python \
-	  $(wildcard tests/kernel/test_pyapi*.py)
+	$(PYTHON) scripts/asan-python $(ASAN_BUILD) -n $(PYTEST_JOBS) \
+	  --dist loadfile tests/python $(wildcard tests/kernel/test_pyapi*.py)
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
