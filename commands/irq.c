@@ -174,33 +174,6 @@ static int affinity(struct irqcmd *ic)
 	return rc;
 }
 
-/* -c: "a", "all", or "1,3,5-7". */
-static int parse_cpus(const char *spec, unsigned n, unsigned char *mark)
-{
-	if (!strcmp(spec, "a") || !strcmp(spec, "all")) {
-		memset(mark, 1, n);
-		return 0;
-	}
-	for (const char *p = spec; *p;) {
-		char *end;
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-		if (end == p)
-			return -1;
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtoul(p, &end, 10);
-			if (end == p || hi < lo)
-				return -1;
-		}
-		if (hi >= n)
-			return -1;
-		memset(mark + lo, 1, hi - lo + 1);
-		if (*end && *end != ',')
-			return -1;
-		p = *end ? end + 1 : end;
-	}
-	return 0;
-}
 
 static int stats(struct irqcmd *ic, const char *cpuspec)
 {
@@ -210,9 +183,8 @@ static int stats(struct irqcmd *ic, const char *cpuspec)
 	int rc = 0;
 	ncpus = ncpus < MAX_CPUS ? ncpus : MAX_CPUS;
 	memset(mark, !cpuspec, sizeof(mark));
-	if (cpuspec && parse_cpus(cpuspec, ncpus, mark) < 0)
-		return kd_cmd_error(ic->ctx, "invalid cpu specification: %s",
-				    cpuspec);
+	if (cpuspec && kd_cmd_cpuspec(ic->ctx, cpuspec, (int)ncpus, mark) < 0)
+		return 1;
 	fprintf(out, "     ");
 	for (unsigned c = 0; c < ncpus; c++) {
 		char name[32];

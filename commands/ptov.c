@@ -21,33 +21,6 @@
 
 #define MAX_CPUS 8192
 
-/* "a", "all", or "1,3,5-7" into mark[0..n). */
-static int parse_cpus(const char *spec, unsigned n, unsigned char *mark)
-{
-	if (!strcmp(spec, "a") || !strcmp(spec, "all")) {
-		memset(mark, 1, n);
-		return 0;
-	}
-	for (const char *p = spec; *p;) {
-		char *end;
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-		if (end == p)
-			return -1;
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtoul(p, &end, 10);
-			if (end == p || hi < lo)
-				return -1;
-		}
-		if (hi >= n)
-			return -1;
-		memset(mark + lo, 1, hi - lo + 1);
-		if (*end && *end != ',')
-			return -1;
-		p = *end ? end + 1 : end;
-	}
-	return 0;
-}
 
 static int percpu(struct kd_cmd_ctx *ctx, uint64_t off, const char *spec,
 		  int others)
@@ -67,8 +40,8 @@ static int percpu(struct kd_cmd_ctx *ctx, uint64_t off, const char *spec,
 			return kd_cmd_fail(ctx, err);
 		if (t.cpu >= 0 && (unsigned)t.cpu < n)
 			mark[t.cpu] = 1;
-	} else if (parse_cpus(spec, n, mark) < 0) {
-		return kd_cmd_error(ctx, "invalid cpu specification: %s", spec);
+	} else if (kd_cmd_cpuspec(ctx, spec, (int)n, mark) < 0) {
+		return 1;
 	}
 	char buf[32], a[64], b[64];
 	snprintf(buf, sizeof(buf), "[%u]", n - 1);
