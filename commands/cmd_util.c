@@ -983,3 +983,28 @@ int kd_show_parse_offset(struct kd_cmd_ctx *ctx, const char *arg,
 	kd_cmd_error(ctx, "invalid offset: %s", arg);
 	return -1;
 }
+
+int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name)
+{
+	FILE *out = ctx->out;
+	char cmd[600], *buf = NULL;
+	size_t size = 0;
+	fprintf(out, "symbol not found: %s\npossible alternatives:\n", name);
+	FILE *mem = open_memstream(&buf, &size);
+	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
+	if (mem) {
+		kd_command_exec(ctx->s, cmd, mem, mem);
+		fclose(mem);
+	}
+	int any = 0;
+	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		fprintf(out, "  %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		any = 1;
+	}
+	free(buf);
+	if (!any)
+		fprintf(out, "  (none found)\n");
+	kd_cmd_note(ctx, "symbol not found: %s", name);
+	return 1;
+}

@@ -337,32 +337,6 @@ static int is_text_type(char type)
 	return type == 't' || type == 'T' || type == 'w' || type == 'W';
 }
 
-/* crash's "symbol not found" answer: the symbols containing the name. */
-static int not_found(struct dis *ds, const char *name)
-{
-	FILE *out = ds->ctx->out;
-	char cmd[600], *buf = NULL;
-	size_t size = 0;
-	fprintf(out, "symbol not found: %s\npossible alternatives:\n", name);
-	FILE *mem = open_memstream(&buf, &size);
-	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
-	if (mem) {
-		kd_command_exec(ds->ctx->s, cmd, mem, mem);
-		fclose(mem);
-	}
-	int any = 0;
-	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		fprintf(out, "  %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		any = 1;
-	}
-	free(buf);
-	if (!any)
-		fprintf(out, "  (none found)\n");
-	kd_cmd_note(ds->ctx, "symbol not found: %s", name);
-	return 1;
-}
-
 /* crash refuses a name several text symbols share: it lists them
  * ("ADDR (t) NAME file: line") and disassembles nothing.  1 when it
  * did; else *ret is the one text symbol of that name (if any). */
@@ -447,7 +421,7 @@ static int resolve(struct dis *ds, const char *arg)
 	}
 	kd_error_destroy(err);
 	if (!kd_cmd_parse_hex(p, &ds->addr))
-		return not_found(ds, p);
+		return kd_cmd_symbol_not_found(ds->ctx, p);
 	if (kd_ksym_by_addr(ds->ctx->s, ds->addr, &sym, &off))
 		ds->function_only = !off && is_text_type(sym.type);
 	else if (!ds->user)

@@ -360,32 +360,6 @@ static int take_sizes(struct rd *r, int argc, char **argv, char **av)
 	return n;
 }
 
-/* crash's "symbol not found" answer: the symbols containing the name. */
-static int not_found(struct rd *r, const char *name)
-{
-	FILE *out = r->ctx->out;
-	char cmd[600], *buf = NULL;
-	size_t size = 0;
-	fprintf(out, "symbol not found: %s\npossible alternatives:\n", name);
-	FILE *mem = open_memstream(&buf, &size);
-	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
-	if (mem) {
-		kd_command_exec(r->ctx->s, cmd, mem, mem);
-		fclose(mem);
-	}
-	int any = 0;
-	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		fprintf(out, "  %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		any = 1;
-	}
-	free(buf);
-	if (!any)
-		fprintf(out, "  (none found)\n");
-	kd_cmd_note(r->ctx, "symbol not found: %s", name);
-	return 1;
-}
-
 static int parse_address(struct rd *r, const char *arg, uint64_t *addr)
 {
 	char buf[512];
@@ -402,7 +376,7 @@ static int parse_address(struct rd *r, const char *arg, uint64_t *addr)
 		return 0;
 	if (expr || strpbrk(p, "+-"))
 		return kd_cmd_error(r->ctx, "invalid input: \"%s\"", arg);
-	return not_found(r, p);
+	return kd_cmd_symbol_not_found(r->ctx, p);
 }
 
 /* The current context's page tables, for user addresses. */
