@@ -133,6 +133,10 @@ KD_PUBLIC struct kd_error *kd_field_read(struct kd_session *s, uint64_t base,
 KD_PUBLIC struct kd_error *kd_field_uint(struct kd_session *s, uint64_t base,
 					 uint64_t off, unsigned size,
 					 uint64_t *ret) KD_WARN_UNUSED;
+/* An optional member's unsigned integer: 0 when this kernel lacks it
+ * (KD_ABSENT); 0 and *ok cleared (if ok) when it cannot be read. */
+KD_PUBLIC uint64_t kd_field_uint_opt(struct kd_session *s, uint64_t base,
+				     uint64_t off, unsigned size, int *ok);
 KD_PUBLIC struct kd_error *kd_field_u32(struct kd_session *s, uint64_t base,
 					uint64_t off, uint32_t *ret)
 	KD_WARN_UNUSED;

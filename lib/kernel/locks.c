@@ -161,30 +161,18 @@ static struct kd_error *kind_offsets(const struct kd_lock_layout *l,
 
 /* ---- a lock's state ---- */
 
-static uint64_t read_or0(struct kd_session *s, uint64_t base, uint64_t off,
-			 unsigned size, int *ok)
-{
-	uint64_t v = 0;
-	if (!kd_present(off))
-		return 0;
-	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
-	if (err) {
-		*ok = 0;
-		kd_error_destroy(err);
-	}
-	return v;
-}
-
 static void mutex_state(struct kd_session *s, const struct kd_lock_layout *l,
 			struct kd_lock_state *st, int *ok)
 {
 	if (kd_present(l->mutex_count)) {	/* before 4.10 */
-		int32_t count = (int32_t)read_or0(s, st->addr, l->mutex_count,
-						  4, ok);
+		int32_t count = (int32_t)kd_field_uint_opt(s, st->addr,
+							   l->mutex_count, 4,
+							   ok);
 		st->raw_count = (uint32_t)count;
 		st->locked = count != 1;
 		st->waiters_flag = count < 0;
-		st->raw_owner = read_or0(s, st->addr, l->mutex_owner, 8, ok);
+		st->raw_owner =
+			kd_field_uint_opt(s, st->addr, l->mutex_owner, 8, ok);
 		st->owner = st->locked ? st->raw_owner & ~MUTEX_FLAGS : 0;
 		return;
 	}
@@ -192,7 +180,7 @@ static void mutex_state(struct kd_session *s, const struct kd_lock_layout *l,
 		st->locked = -1;
 		return;
 	}
-	st->raw_owner = read_or0(s, st->addr, l->mutex_owner, 8, ok);
+	st->raw_owner = kd_field_uint_opt(s, st->addr, l->mutex_owner, 8, ok);
 	st->owner = st->raw_owner & ~MUTEX_FLAGS;
 	st->locked = st->owner != 0;
 	st->waiters_flag = (st->raw_owner & MUTEX_FLAG_WAITERS) != 0;
@@ -201,8 +189,8 @@ static void mutex_state(struct kd_session *s, const struct kd_lock_layout *l,
 static void rwsem_state(struct kd_session *s, const struct kd_lock_layout *l,
 			struct kd_lock_state *st, int *ok)
 {
-	st->raw_count = read_or0(s, st->addr, l->rwsem_count, 8, ok);
-	st->raw_owner = read_or0(s, st->addr, l->rwsem_owner, 8, ok);
+	st->raw_count = kd_field_uint_opt(s, st->addr, l->rwsem_count, 8, ok);
+	st->raw_owner = kd_field_uint_opt(s, st->addr, l->rwsem_owner, 8, ok);
 	uint64_t task = st->raw_owner & ~RWSEM_OWNER_FLAGS;
 	if (!l->rwsem_new) {
 		/* XADD counts: only the writer the owner field names */
@@ -232,7 +220,7 @@ static void semaphore_state(struct kd_session *s,
 			    const struct kd_lock_layout *l,
 			    struct kd_lock_state *st, int *ok)
 {
-	st->raw_count = read_or0(s, st->addr, l->sem_count, 4, ok);
+	st->raw_count = kd_field_uint_opt(s, st->addr, l->sem_count, 4, ok);
 	st->locked = kd_present(l->sem_count) ? st->raw_count == 0 : -1;
 }
 
@@ -244,7 +232,7 @@ static enum kd_lock_mode waiter_mode(struct kd_session *s,
 	    l->rwsem_wait_read < 0)
 		return KD_LOCK_EXCL;
 	int ok = 1;
-	uint64_t type = read_or0(s, w, l->rw_type, 4, &ok);
+	uint64_t type = kd_field_uint_opt(s, w, l->rw_type, 4, &ok);
 	return ok && type == (uint64_t)l->rwsem_wait_read ? KD_LOCK_READ
 							  : KD_LOCK_EXCL;
 }
@@ -277,7 +265,7 @@ static struct kd_error *wait_list(struct kd_session *s,
 		struct kd_lock_waiter *lw = &st->waiters[st->nwaiters];
 		int ok = 1;
 		lw->waiter = w.addrs[i];
-		lw->task = read_or0(s, w.addrs[i], o.w_task, 8, &ok);
+		lw->task = kd_field_uint_opt(s, w.addrs[i], o.w_task, 8, &ok);
 		lw->mode = waiter_mode(s, l, st->kind, w.addrs[i]);
 		if (ok)
 			st->nwaiters++;
@@ -586,7 +574,7 @@ static int from_blocker(struct kd_session *s, const struct kd_lock_layout *l,
 			struct kd_blocked_on *ret)
 {
 	int ok = 1;
-	uint64_t b = read_or0(s, task, l->t_blocker, 8, &ok);
+	uint64_t b = kd_field_uint_opt(s, task, l->t_blocker, 8, &ok);
 	if (!ok || !kd_present(l->t_blocker) || !(b & ~BLOCKER_TYPE_MASK))
 		return 0;
 	static const enum kd_lock_kind kinds[4] = {
@@ -607,7 +595,7 @@ static int from_blocked_on(struct kd_session *s,
 			   struct kd_blocked_on *ret)
 {
 	int ok = 1;
-	uint64_t b = read_or0(s, task, l->t_blocked_on, 8, &ok);
+	uint64_t b = kd_field_uint_opt(s, task, l->t_blocked_on, 8, &ok);
 	if (!ok || !b)
 		return 0;
 	uint64_t lock = b, waiter = 0;

@@ -345,6 +345,22 @@ struct kd_error *kd_field_uint(struct kd_session *s, uint64_t base,
 	return NULL;
 }
 
+uint64_t kd_field_uint_opt(struct kd_session *s, uint64_t base,
+			   uint64_t off, unsigned size, int *ok)
+{
+	uint64_t v = 0;
+	if (!kd_present(off))
+		return 0;
+	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
+	if (err) {
+		kd_error_destroy(err);
+		if (ok)
+			*ok = 0;
+		return 0;
+	}
+	return v;
+}
+
 struct kd_error *kd_field_u32(struct kd_session *s, uint64_t base,
 			      uint64_t off, uint32_t *ret)
 {

@@ -79,18 +79,6 @@ static struct kd_error *layout(struct kd_session *s,
 	return kd_layout_cached(s, &k->sched_cache, fill, &k->sched);
 }
 
-/* An optional member: 0 when absent or unreadable. */
-static uint64_t opt(struct kd_session *s, uint64_t base, uint64_t off,
-		    unsigned size)
-{
-	uint64_t v = 0;
-	if (!kd_present(off))
-		return 0;
-	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
-	kd_error_destroy(err);
-	return err ? 0 : v;
-}
-
 struct kd_error *kd_rq_info(struct kd_session *s, int cpu,
 			    struct kd_rq_info *ret)
 {
@@ -108,13 +96,15 @@ struct kd_error *kd_rq_info(struct kd_session *s, int cpu,
 		return err;
 	if ((err = kd_field_ptr(s, ret->rq, l->rq_curr, &ret->curr)))
 		return kd_error_prefix(err, "runqueue of CPU %d", cpu);
-	ret->idle = opt(s, ret->rq, l->rq_idle, 8);
+	ret->idle = kd_field_uint_opt(s, ret->rq, l->rq_idle, 8, NULL);
 	unsigned nsize = kd_present(l->rq_nr_running_size) &&
 			 l->rq_nr_running_size <= 8 ?
 			 (unsigned)l->rq_nr_running_size : 4;
-	ret->nr_running = opt(s, ret->rq, l->rq_nr_running, nsize);
-	ret->clock = opt(s, ret->rq, l->rq_clock, 8);
-	ret->clock_task = opt(s, ret->rq, l->rq_clock_task, 8);
+	ret->nr_running =
+		kd_field_uint_opt(s, ret->rq, l->rq_nr_running, nsize, NULL);
+	ret->clock = kd_field_uint_opt(s, ret->rq, l->rq_clock, 8, NULL);
+	ret->clock_task =
+		kd_field_uint_opt(s, ret->rq, l->rq_clock_task, 8, NULL);
 	return NULL;
 }
 
@@ -134,23 +124,29 @@ struct kd_error *kd_task_sched_info(struct kd_session *s, uint64_t task,
 				       (unsigned long long)task);
 	if (kd_present(l->last_arrival)) {
 		ret->have |= KD_SCHED_LAST_ARRIVAL;
-		ret->last_arrival = opt(s, task, l->last_arrival, 8);
-		ret->last_queued = opt(s, task, l->last_queued, 8);
+		ret->last_arrival =
+			kd_field_uint_opt(s, task, l->last_arrival, 8, NULL);
+		ret->last_queued =
+			kd_field_uint_opt(s, task, l->last_queued, 8, NULL);
 	}
 	if (kd_present(l->last_switch_time)) {
 		ret->have |= KD_SCHED_LAST_SWITCH;
-		ret->last_switch_count = opt(s, task, l->last_switch_count, 8);
-		ret->last_switch_time = opt(s, task, l->last_switch_time, 8);
+		ret->last_switch_count =
+			kd_field_uint_opt(s, task, l->last_switch_count, 8, NULL);
+		ret->last_switch_time =
+			kd_field_uint_opt(s, task, l->last_switch_time, 8, NULL);
 	}
 	if (kd_present(l->exec_start)) {
 		ret->have |= KD_SCHED_EXEC;
-		ret->exec_start = opt(s, task, l->exec_start, 8);
-		ret->sum_exec_runtime = opt(s, task, l->sum_exec_runtime, 8);
+		ret->exec_start =
+			kd_field_uint_opt(s, task, l->exec_start, 8, NULL);
+		ret->sum_exec_runtime =
+			kd_field_uint_opt(s, task, l->sum_exec_runtime, 8, NULL);
 	}
 	if (kd_present(l->nvcsw)) {
 		ret->have |= KD_SCHED_CSW;
-		ret->nvcsw = opt(s, task, l->nvcsw, 8);
-		ret->nivcsw = opt(s, task, l->nivcsw, 8);
+		ret->nvcsw = kd_field_uint_opt(s, task, l->nvcsw, 8, NULL);
+		ret->nivcsw = kd_field_uint_opt(s, task, l->nivcsw, 8, NULL);
 	}
 	return NULL;
 }

@@ -104,21 +104,6 @@ static void init_layout(struct kd_session *s, struct layout *l)
 	}
 }
 
-/* A member that this kernel does not have reads as 0. */
-static uint64_t read_off(struct kd_session *s, uint64_t base, uint64_t off,
-			 unsigned size, int *ok)
-{
-	uint64_t v = 0;
-	if (!kd_present(off))
-		return 0;
-	struct kd_error *err = kd_field_uint(s, base, off, size, &v);
-	if (err) {
-		kd_error_destroy(err);
-		*ok = 0;
-	}
-	return v;
-}
-
 /* Pages counted in mm itself (without threads' unsynced deltas). */
 static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
 			    uint64_t mm, int *ok)
@@ -126,9 +111,10 @@ static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
 	int64_t rss = 0;
 	if (!kd_present(l->mm_rss)) {
 		if (kd_present(l->mm_file_rss))
-			return (int64_t)(read_off(s, mm, l->mm_file_rss, 8, ok) +
-					 read_off(s, mm, l->mm_anon_rss, 8, ok));
-		return (int64_t)read_off(s, mm, l->mm_rss_old, 8, ok);
+			return (int64_t)(
+				kd_field_uint_opt(s, mm, l->mm_file_rss, 8, ok) +
+				kd_field_uint_opt(s, mm, l->mm_anon_rss, 8, ok));
+		return (int64_t)kd_field_uint_opt(s, mm, l->mm_rss_old, 8, ok);
 	}
 	for (int i = 0; i < 3; i++) {
 		if (l->idx[i] < 0)
@@ -137,8 +123,9 @@ static int64_t mm_rss_pages(struct kd_session *s, const struct layout *l,
 			rss += kd_percpu_counter(s, mm + l->mm_rss +
 						  (uint64_t)l->idx[i] * l->pcc_size);
 		else
-			rss += (int64_t)read_off(s, mm, l->mm_rss + 8 *
-						 (uint64_t)l->idx[i], 8, ok);
+			rss += (int64_t)kd_field_uint_opt(
+				s, mm, l->mm_rss + 8 * (uint64_t)l->idx[i], 8,
+				ok);
 	}
 	return rss;
 }
@@ -152,7 +139,7 @@ static int64_t task_rss_delta(struct kd_session *s, const struct layout *l,
 		return 0;
 	for (int i = 0; i < 3; i++)
 		if (l->idx[i] >= 0)
-			d += (int32_t)read_off(s, task, l->task_rss + 4 *
+			d += (int32_t)kd_field_uint_opt(s, task, l->task_rss + 4 *
 					       (uint64_t)l->idx[i], 4, ok);
 	return d;
 }
@@ -166,7 +153,7 @@ static int64_t mm_counter(struct kd_session *s, const struct layout *l,
 	int64_t v = l->percpu_rss ?
 		kd_percpu_counter(s, mm + l->mm_rss +
 				  (uint64_t)idx * l->pcc_size) :
-		(int64_t)read_off(s, mm, l->mm_rss + 8 * (uint64_t)idx, 8, ok);
+		(int64_t)kd_field_uint_opt(s, mm, l->mm_rss + 8 * (uint64_t)idx, 8, ok);
 	return v < 0 ? 0 : v;
 }
 
@@ -185,10 +172,10 @@ struct kd_error *kd_mm_counters_read(struct kd_session *s, uint64_t mm,
 	ret->swapents = mm_counter(s, &l, mm, swap, &ok);
 	uint64_t off = kd_offsetof(s, "struct mm_struct", "pgtables_bytes");
 	if (kd_present(off)) {
-		ret->pgtables_bytes = read_off(s, mm, off, 8, &ok);
+		ret->pgtables_bytes = kd_field_uint_opt(s, mm, off, 8, &ok);
 	} else if (kd_present(off = kd_offsetof(s, "struct mm_struct",
 						"nr_ptes"))) {
-		ret->pgtables_bytes = read_off(s, mm, off, 8, &ok) *
+		ret->pgtables_bytes = kd_field_uint_opt(s, mm, off, 8, &ok) *
 				      kd_page_size(s);
 	}
 	if (!ok)
@@ -208,31 +195,34 @@ static int read_task(struct kd_session *s, const struct layout *l,
 	t->cpu = r->cpu;
 	t->active = r->active;
 	memcpy(t->comm, r->comm, sizeof(t->comm));
-	t->state = read_off(s, r->task, l->state, (unsigned)l->state_size, &ok) |
-		   read_off(s, r->task, l->exit_state, 4, &ok);
-	uint64_t flags = read_off(s, r->task, l->flags, 4, &ok);
-	t->mm = read_off(s, r->task, l->mm, 8, &ok);
-	t->tgid = (int)read_off(s, r->task, l->tgid, 4, &ok);
-	t->parent = read_off(s, r->task, l->parent, 8, &ok);
+	t->state =
+		kd_field_uint_opt(s, r->task, l->state, (unsigned)l->state_size, &ok) |
+		   kd_field_uint_opt(s, r->task, l->exit_state, 4, &ok);
+	uint64_t flags = kd_field_uint_opt(s, r->task, l->flags, 4, &ok);
+	t->mm = kd_field_uint_opt(s, r->task, l->mm, 8, &ok);
+	t->tgid = (int)kd_field_uint_opt(s, r->task, l->tgid, 4, &ok);
+	t->parent = kd_field_uint_opt(s, r->task, l->parent, 8, &ok);
 	int parent_ok = 1;	/* an unreadable parent leaves ppid 0 */
 	if (t->parent)
-		t->ppid = (int)read_off(s, t->parent, l->pid, 4, &parent_ok);
-	t->policy = (unsigned)read_off(s, r->task, l->policy, 4, &ok);
+		t->ppid = (int)kd_field_uint_opt(s, t->parent, l->pid, 4, &parent_ok);
+	t->policy = (unsigned)kd_field_uint_opt(s, r->task, l->policy, 4, &ok);
 	if (kd_present(l->last_run_size))
-		t->last_run = read_off(s, r->task, l->last_run,
+		t->last_run = kd_field_uint_opt(s, r->task, l->last_run,
 				       (unsigned)l->last_run_size, &ok);
-	t->ksp = read_off(s, r->task, l->ksp, 8, &ok);
+	t->ksp = kd_field_uint_opt(s, r->task, l->ksp, 8, &ok);
 	/* a struct timespec start_time (before 3.17) is not read */
 	t->times_known = l->start_time_size == 8;
 	if (t->times_known) {
-		t->start_time = read_off(s, r->task, l->start_time, 8, &ok);
-		t->utime = read_off(s, r->task, l->utime, 8, &ok);
-		t->stime = read_off(s, r->task, l->stime, 8, &ok);
+		t->start_time =
+			kd_field_uint_opt(s, r->task, l->start_time, 8, &ok);
+		t->utime = kd_field_uint_opt(s, r->task, l->utime, 8, &ok);
+		t->stime = kd_field_uint_opt(s, r->task, l->stime, 8, &ok);
 	}
 	t->kthread = t->pid == 0 || (flags & PF_KTHREAD) ||
 		     (!kd_present(l->flags) && !t->mm);
 	if (t->mm && !t->kthread)
-		t->total_vm = read_off(s, t->mm, l->mm_total_vm, 8, &ok);
+		t->total_vm =
+			kd_field_uint_opt(s, t->mm, l->mm_total_vm, 8, &ok);
 	return ok;
 }
 
