@@ -19,6 +19,7 @@
 #include <pykdump/memory.h>
 #include <pykdump/offsets.h>
 #include <pykdump/slab.h>
+#include <pykdump/tasks.h>
 
 #include "kernel/walk_internal.h"
 #include "session_fuzz.h"
@@ -166,6 +167,30 @@ static void seed(FILE *f, uint32_t kind, uint32_t flags, uint64_t root,
 	fz_record_one(f, &h, sizeof(h), run);
 }
 
+/* A pointer in the sample's real memory (reads not kept). */
+static uint64_t real_ptr(uint64_t addr)
+{
+	uint64_t v;
+	fz_recording = 1;
+	struct kd_error *err = kd_read_ptr(fz_s, addr, &v);
+	fz_recording = 0;
+	fz_rec_discard();
+	if (err)
+		fz_fail("seed: %s", err->message);
+	return v;
+}
+
+static uint64_t panic_task(void)
+{
+	fz_recording = 1;
+	uint64_t t = kd_panic_task(fz_s);
+	fz_recording = 0;
+	fz_rec_discard();
+	if (!t)
+		fz_fail("%sseed: no panic task", "");
+	return t;
+}
+
 static void record(FILE *f, const char *which)
 {
 	uint64_t task = sym("init_task");
@@ -187,6 +212,15 @@ static void record(FILE *f, const char *which)
 	else if (!strcmp(which, "maple"))
 		seed(f, W_MAPLE, 0, sym("init_mm") +
 		     off("struct mm_struct", "mm_mt"), 0);
+	else if (!strcmp(which, "maple-task"))	/* the panic task's VMAs */
+		seed(f, W_MAPLE, 0, real_ptr(panic_task() +
+		     off("struct task_struct", "mm")) +
+		     off("struct mm_struct", "mm_mt"), 0);
+	else if (!strcmp(which, "hlist-task"))	/* tasks of its pid */
+		seed(f, W_HLIST, 0, real_ptr(panic_task() +
+		     off("struct task_struct", "thread_pid")) +
+		     off("struct pid", "tasks"),
+		     off("struct task_struct", "pid_links"));
 	else if (!strcmp(which, "hlist"))
 		seed(f, W_HLIST, 0, sym("init_struct_pid") +
 		     off("struct pid", "tasks"),
