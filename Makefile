@@ -83,7 +83,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
 	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
-	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py -k asan
+	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py \
+	  tests/kernel/test_fuzz_findings.py -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel

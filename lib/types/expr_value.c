@@ -303,24 +303,6 @@ int ex_scalar(struct ex *x, struct kd_value *v, struct escalar *out,
 	return 0;
 }
 
-/* A double as integer bits, as C's conversion where it is defined
- * (truncation toward zero); saturated where C leaves it undefined
- * (NaN 0, out of range to the nearest bound), so a hostile "(long)1e30"
- * or "-1.5" read as unsigned cannot reach undefined behaviour. */
-static uint64_t float_to_bits(double f)
-{
-	double d = trunc(f);
-	if (d != d)
-		return 0;
-	if (d >= 18446744073709551616.0)
-		return UINT64_MAX;
-	if (d >= 0)
-		return (uint64_t)d;
-	if (d <= -9223372036854775808.0)
-		return 1ULL << 63;
-	return (uint64_t)(int64_t)d;
-}
-
 int ex_from_scalar(struct ex *x, struct kd_type *t, const struct escalar *sc,
 		   struct kd_value *out)
 {
@@ -346,7 +328,7 @@ int ex_from_scalar(struct ex *x, struct kd_type *t, const struct escalar *sc,
 		return 0;
 	}
 	if (sc->kind == ES_FLOAT)
-		bits = float_to_bits(sc->f);
+		bits = kd_float_to_bits(sc->f);
 	if (k == KD_TYPE_BOOL)
 		bits = sc->kind == ES_FLOAT ? sc->f != 0 : bits != 0;
 	ex_int_value(x, t, bits, out);
@@ -845,7 +827,7 @@ struct kd_error *kd_value_as_u64(struct kd_session *s, const struct kd_value *v,
 	struct kd_value c = *v;
 	struct escalar sc;
 	if (ex_scalar(&x, &c, &sc, 0, 0) == 0)
-		*ret = sc.kind == ES_FLOAT ? float_to_bits(sc.f) : sc.bits;
+		*ret = sc.kind == ES_FLOAT ? kd_float_to_bits(sc.f) : sc.bits;
 	ex_arena_free(&x);
 	return x.err;
 }
