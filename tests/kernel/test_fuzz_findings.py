@@ -41,32 +41,32 @@ def run(binary, sample, cmds):
     return r
 
 
-@pytest.mark.parametrize("expr,u64", [
-    # eval's numbers are unsigned 64-bit: -3 is 2^64 - 3, which as a
-    # double rounds to 2^64, past the range: saturated
-    ("(double)-3", (1 << 64) - 1),
-    ("(double)-1 * 2", (1 << 64) - 1),
-    ("(double)7 / 2", 3),
-    ("(double)10", 10),
-])
-def test_eval_of_a_floating_value(binary, sample, expr, u64):
-    r = run(binary, sample, [f"eval {expr}", "eval 1 + 1"])
-    out = r.stdout
-    assert f"hexadecimal: {u64:x} " in out, (out, r.stderr)
-    # the session goes on
-    assert "hexadecimal: 2 " in out, out
+# eval's numbers are unsigned 64-bit: -3 is 2^64 - 3, which as a double
+# rounds to 2^64, past the range: saturated
+EVALS = [("(double)-3", (1 << 64) - 1),
+         ("(double)-1 * 2", (1 << 64) - 1),
+         ("(double)7 / 2", 3),
+         ("(double)10", 10)]
 
-
-@pytest.mark.parametrize("cmd,want", [
+PRINTS = [
     # C's conversion (truncation toward zero), then the cast
-    ("p (unsigned long)(double)-3", "= 18446744073709551613"),
-    ("p (long)-2.5", "= -2"),
+    ("p (unsigned long)(double)-3", "$1 = 18446744073709551613"),
+    ("p (long)-2.5", "$2 = -2"),
     # p/x of a double converts to an integer first (gdb); past the
     # range it saturates (this was undefined behaviour)
-    ("p/x -1.5", "= 0xffffffffffffffff"),
-    ("p/x 1e30", "= 0xffffffffffffffff"),
-    ("p/x 2.75", "= 0x2"),
-])
-def test_p_of_a_floating_value(binary, sample, cmd, want):
-    r = run(binary, sample, [cmd])
-    assert want in r.stdout, (r.stdout, r.stderr)
+    ("p/x -1.5", "$3 = 0xffffffffffffffff"),
+    ("p/x 1e30", "$4 = 0xffffffffffffffff"),
+    ("p/x 2.75", "$5 = 0x2"),
+]
+
+
+def test_floating_values(binary, sample):
+    """One session (each run of the sanitized CLI costs seconds)."""
+    r = run(binary, sample, [f"eval {e}" for e, _ in EVALS] +
+            [c for c, _ in PRINTS])
+    hexes = [ln.split()[1] for ln in r.stdout.splitlines()
+             if ln.startswith("hexadecimal:")]
+    assert hexes == [f"{u:x}" for _, u in EVALS], (r.stdout, r.stderr)
+    lines = r.stdout.splitlines()
+    for cmd, want in PRINTS:
+        assert want in lines, (cmd, want, r.stdout, r.stderr)
