@@ -986,7 +986,10 @@ int kd_show_parse_offset(struct kd_cmd_ctx *ctx, const char *arg,
 
 int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name)
 {
-	FILE *out = ctx->out;
+	/* crash prints it as its answer; it is an error: on the error
+	 * stream, after the output so far */
+	fflush(ctx->out);
+	FILE *out = kd_cmd_errfile(ctx);
 	char cmd[600], *buf = NULL;
 	size_t size = 0;
 	fprintf(out, "symbol not found: %s\npossible alternatives:\n", name);

@@ -77,8 +77,9 @@ int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
  * panic task's CPU, CPU 0 when it is unknown. */
 int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx);
 /* crash's "symbol not found: NAME" answer of rd and dis, with the
- * symbols containing the name (sym -q) as "possible alternatives";
- * noted in the problem log.  Returns the command's failure status. */
+ * symbols containing the name (sym -q) as "possible alternatives", on
+ * the error stream (crash prints it as an answer); noted in the problem
+ * log.  Returns the command's failure status. */
 int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name);
 /* The session's types; reports the error and returns NULL without. */
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);

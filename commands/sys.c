@@ -244,8 +244,10 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (optind < argc && !strcmp(argv[optind], "config"))
 		return kd_cmd_error(ctx, "config: the kernel's configuration "
 				    "(CONFIG_IKCONFIG) is not read yet");
-	if (optind < argc)
+	if (optind < argc) {	/* crash shows only the usage: say why */
+		kd_cmd_error(ctx, "unexpected argument: %s", argv[optind]);
 		return kd_cmd_usage(ctx);
+	}
 	struct kd_error *err = kd_session_machine(ctx->s, &m);
 	if (err)
 		return kd_cmd_fail(ctx, err);
