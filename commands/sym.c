@@ -217,8 +217,8 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 	struct kd_cmd_ctx ectx = *ctx;
 	ectx.out = kd_cmd_errfile(ctx);
 	fflush(ctx->out);
-	fprintf(ectx.out, "symbol not found: %s\npossible alternatives:\n",
-		name);
+	kd_cmd_error_bare(ctx, "symbol not found: %s", name);
+	fprintf(ectx.out, "possible alternatives:\n");
 	struct kd_symbol sym;
 	size_t found = 0;
 	struct needle nd = needle_of(name);
@@ -230,7 +230,6 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		}
 	if (!found)
 		fprintf(ectx.out, "  (none found)\n");
-	kd_cmd_note(ctx, "symbol not found: %s", name);
 	return 1;
 }
 
