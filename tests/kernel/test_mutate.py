@@ -9,7 +9,8 @@ the -d 31 ELF vmcore.d31.elf), each opened by the ASan/UBSan-built CLI
 
   - is killed by a signal,
   - makes AddressSanitizer, LeakSanitizer or UBSan report anything,
-  - runs past RUN_TIMEOUT (a hang),
+  - spins past RUN_CPU_LIMIT seconds of CPU, or waits past RUN_TIMEOUT
+    (a hang),
   - uses more than RSS_BOUND_MB of memory (ASan's hard_rss_limit_mb, and
     the child's max RSS from wait4), or a single allocation over
     MALLOC_LIMIT_MB (ASan's malloc_limit_mb: a size read from the dump
@@ -46,6 +47,7 @@ Environment (for longer campaigns by hand; `make test` uses neither):
 import json
 import os
 import random
+import resource
 import re
 import shlex
 import shutil
@@ -64,9 +66,13 @@ ASAN_BIN = os.environ.get("PYKDUMP_ASAN_BIN")
 SEED = int(os.environ.get("PYKDUMP_MUTATE_SEED", "19"))
 SCALE = float(os.environ.get("PYKDUMP_MUTATE_SCALE", "1"))
 COMMANDS = ("sys", "ps", "log", "bt -a", "dumpinfo")
-# The pristine files take under a second each under ASan; a mutation
-# may make a walk go to its limit, but not for a minute.
-RUN_TIMEOUT = 60
+# The pristine files take under a second of CPU each under ASan; a
+# mutation may make a walk go to its limit, but not for half a minute.  A
+# hang is CPU time (RLIMIT_CPU: SIGXCPU), or a wall-clock time no loaded
+# machine reaches (a deadlock); never wall time alone, which a niced run
+# on a busy machine can spend waiting for a core.
+RUN_CPU_LIMIT = 30
+RUN_TIMEOUT = 600
 RSS_BOUND_MB = 1024
 MALLOC_LIMIT_MB = 512
 SANITIZER = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
@@ -78,7 +84,7 @@ UBSAN_OPTIONS = "halt_on_error=1:print_stacktrace=1"
 
 # x86_64's __START_KERNEL_map: a kernel-image address minus it, plus
 # phys_base, is its physical address (arch/x86/include/asm/page_64_types.h).
-START_KERNEL_MAP = 0xffffffff80000000
+START_KERNEL_MAP = 0xffffffff80000000  # the arch constant, not slid
 
 # Mutations per format in `make test` (about 0.3-0.7 s of CPU each).
 COUNTS = {"vmcore.d31.zlib": 80, "vmcore.d31.lzo": 70,
@@ -331,7 +337,7 @@ SUB_FIELDS = (("phys_base", 0, 8), ("dump_level", 8, 4), ("split", 12, 4),
               ("max_mapnr_64", 96, 8))
 
 
-def kdump_recipe(m, vf, tag="kdump"):
+def kdump_recipe(m, vf, walked, tag="kdump"):
     """The recipe for a kdump file (in place, or inside a flattened
     stream through vf.where)."""
     h = vf.read(0, 464)
@@ -369,6 +375,11 @@ def kdump_recipe(m, vf, tag="kdump"):
         if i is not None:
             hot.append((pfn, i))
     assert hot, "no VMCOREINFO symbol's page is in the dump"
+    # and those of the tasks, stacks and log the commands walk
+    for _, phys in walked:
+        i = desc_index(phys // bs)
+        if i is not None:
+            hot.append((phys // bs, i))
 
     def vfield(where, voff, width):
         m.vfield(vf, where, voff, width)
@@ -402,9 +413,13 @@ def kdump_recipe(m, vf, tag="kdump"):
             vbyte(f"{tag} bitmap{2 if second else 1}", base, bm_len // 2)
 
     def descriptor():
-        if m.rng.random() < 0.7:
+        r = m.rng.random()
+        if r < 0.6:
             pfn, i = m.rng.choice(hot)
             what = f"pfn {pfn:#x}"
+        elif r < 0.75:		# the ones checked at open
+            i = m.rng.choice((0, ndescs - 1))
+            what = f"#{i}"
         else:
             i = m.rng.randrange(ndescs)
             what = f"#{i}"
@@ -432,9 +447,9 @@ def kdump_recipe(m, vf, tag="kdump"):
     return recipe
 
 
-def kdump_mutations(fmt, path, count, rng):
+def kdump_mutations(fmt, path, count, rng, walked):
     m = Maker(fmt, path, rng)
-    return m.pick(kdump_recipe(m, VirtualFile(m.data)), count)
+    return m.pick(kdump_recipe(m, VirtualFile(m.data), walked), count)
 
 
 # -------------------------------------------------------------- flattened
@@ -451,13 +466,13 @@ def flat_records(data):
     return recs
 
 
-def flat_mutations(fmt, path, count, rng):
+def flat_mutations(fmt, path, count, rng, walked):
     m = Maker(fmt, path, rng)
     assert m.data[:12] == b"makedumpfile", m.data[:16]
     recs = flat_records(m.data)
     pieces = [(v, n, p + 16) for p, v, n in recs if v >= 0 and n >= 0]
     vf = VirtualFile(m.data, pieces)
-    inner = kdump_recipe(m, vf, tag="flattened kdump")
+    inner = kdump_recipe(m, vf, walked, tag="flattened kdump")
 
     def header():
         name, off, w = m.rng.choice((("signature", 0, 16), ("type", 16, 8),
@@ -486,7 +501,7 @@ def flat_mutations(fmt, path, count, rng):
 
 # -------------------------------------------------------------------- ELF
 
-def elf_mutations(fmt, path, count, rng):
+def elf_mutations(fmt, path, count, rng, walked):
     m = Maker(fmt, path, rng)
     d = m.data
     assert d[:4] == b"\x7fELF" and d[4] == 2, "not an ELF64 core"
@@ -515,8 +530,14 @@ def elf_mutations(fmt, path, count, rng):
         phys = (v - START_KERNEL_MAP + phys_base) & (2 ** 64 - 1)
         off = phys_to_off(phys)
         if off is not None:
-            hot.append((v, off))
+            hot.append((f"near {v:#x}", off - off % 4096, 4096))
     assert hot, "no VMCOREINFO symbol's page is in the dump"
+    walks = []
+    for what, phys in walked:	# from the object to the end of its page
+        off = phys_to_off(phys)
+        if off is not None:
+            walks.append((what, off, 4096 - phys % 4096))
+    assert walks, "no task, stack or log page is in the dump"
 
     def ehdr():
         name, off, w = m.rng.choice((
@@ -541,13 +562,18 @@ def elf_mutations(fmt, path, count, rng):
         m.field(f"program header {i} {name}", phoff + i * phentsize + off, w)
 
     def kernel_memory():
-        v, off = m.rng.choice(hot)
-        m.word(f"kernel memory near {v:#x}", off - (off % 4096), 4096)
+        what, off, span = m.rng.choice(hot)
+        m.word(f"kernel memory {what}", off, span)
+
+    def walked_memory():
+        what, off, span = m.rng.choice(walks)
+        m.word(f"kernel memory of {what}", off, span)
 
     def anywhere():
         m.byte("anywhere", 0, m.size)
 
-    recipe = [(ehdr, 5), (phdr, 8), (kernel_memory, 6), (anywhere, 2)]
+    recipe = [(ehdr, 5), (phdr, 8), (kernel_memory, 4), (walked_memory, 8),
+              (anywhere, 2)]
     recipe += add_notes(m, VirtualFile(d), note_off, note_size, "ELF")
     return m.pick(recipe, count)
 
@@ -562,7 +588,8 @@ MAKERS = {"vmcore.d31.zlib": kdump_mutations,
 # ------------------------------------------------------------------ runner
 
 def run_cli(dump, vmlinux):
-    """One session on dump -> (exit code, stderr, hung, max RSS in MB)."""
+    """One session on dump -> (exit code, stderr, hung, max RSS in MB,
+    CPU seconds)."""
     argv = [ASAN_BIN]
     for c in COMMANDS:
         argv += ["-c", c]
@@ -573,6 +600,11 @@ def run_cli(dump, vmlinux):
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=err, env=env,
                              start_new_session=True)
+        try:
+            resource.prlimit(p.pid, resource.RLIMIT_CPU,
+                             (RUN_CPU_LIMIT, RUN_CPU_LIMIT + 5))
+        except ProcessLookupError:
+            pass	# already gone
         lock, state = threading.Lock(), {"done": False, "hung": False}
 
         def kill():
@@ -589,16 +621,21 @@ def run_cli(dump, vmlinux):
                 state["done"] = True
             timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and \
+                ru.ru_utime + ru.ru_stime >= RUN_CPU_LIMIT:
+            state["hung"] = True
         err.seek(0)
         text = err.read().decode(errors="replace")
-    return p.returncode, text, state["hung"], ru.ru_maxrss / 1024
+    return (p.returncode, text, state["hung"], ru.ru_maxrss / 1024,
+            ru.ru_utime + ru.ru_stime)
 
 
 def problems(rc, err, hung, rss):
     """What is wrong with a run (empty: a clean answer or a clean error)."""
     out = []
     if hung:
-        out.append(f"hang: killed after {RUN_TIMEOUT} s")
+        out.append(f"hang: killed after {RUN_CPU_LIMIT} s of CPU or "
+                   f"{RUN_TIMEOUT} s")
     elif rc < 0:
         out.append(f"killed by signal {-rc} ({signal.Signals(-rc).name})")
     for s in SANITIZER:
@@ -613,6 +650,40 @@ def problems(rc, err, hung, rss):
     return out
 
 
+LOG_SYMBOLS = ("__log_buf", "_printk_rb_static_descs",
+               "_printk_rb_static_infos")
+
+
+@pytest.fixture(scope="session")
+def walked(sample, pykdump):
+    """[(what, physical address)] of memory the commands walk: some
+    tasks (ps), the stack frames of bt -a, the printk ring's static
+    buffers; asked of the plain CLI on the pristine vmcore.d31.elf (the
+    same memory as every other variant)."""
+    dump = sample.dump("vmcore.d31.elf")
+    out = pykdump(["ps", "bt -a"] + [f"sym {s}" for s in LOG_SYMBOLS],
+                  dump=str(dump))
+    tasks = sorted({int(t, 16) for t in re.findall(
+        r"^>?\s*\d+\s+\d+\s+\d+\s+([0-9a-f]{16})\s", out, re.M)})
+    frames = sorted({int(a, 16) for a in re.findall(
+        r"^\s*#\d+ \[([0-9a-f]{16})\]", out, re.M)})
+    syms = [int(a, 16) for a in re.findall(
+        r"^([0-9a-f]{16}) \(\w\) (?:%s)$" % "|".join(LOG_SYMBOLS), out,
+        re.M)]
+    assert tasks and frames, out[-3000:]
+    rng = random.Random(f"{SEED}:walked")
+    want = [("task", t) for t in rng.sample(tasks, min(10, len(tasks)))]
+    want += [("stack frame", f) for f in rng.sample(frames,
+                                                    min(8, len(frames)))]
+    want += [("printk ring", a) for a in syms]
+    vtop = pykdump([f"vtop {v:x}" for _, v in want], dump=str(dump))
+    phys = {int(a, 16): int(b, 16) for a, b in re.findall(
+        r"^([0-9a-f]+)\s+([0-9a-f]+)\s*$", vtop, re.M)}
+    got = [(f"{what} {v:#x}", phys[v]) for what, v in want if v in phys]
+    assert len(got) >= len(want) // 2, vtop[-3000:]
+    return got
+
+
 def selected(fmt, muts):
     only = os.environ.get("PYKDUMP_MUTATE_ONLY")
     if not only:
@@ -624,16 +695,16 @@ def selected(fmt, muts):
     return [mu for mu in muts if mu.n in want]
 
 
-def check_mutations(sample, fmt, tmp_path):
+def check_mutations(sample, walked, fmt, tmp_path):
     src = sample.dump(fmt)
     count = max(1, round(COUNTS[fmt] * SCALE))
     rng = random.Random(f"{SEED}:{fmt}")
-    muts = selected(fmt, MAKERS[fmt](fmt, src, count, rng))
+    muts = selected(fmt, MAKERS[fmt](fmt, src, count, rng, walked))
     assert len(muts) >= min(count, 1) or os.environ.get("PYKDUMP_MUTATE_ONLY")
 
     # The pristine file first: it must open and answer (a test that
     # cannot fail proves nothing); this also warms the index cache.
-    rc, err, hung, rss = run_cli(src, sample.vmlinux)
+    rc, err, hung, rss, _ = run_cli(src, sample.vmlinux)
     assert rc == 0 and not problems(rc, err, hung, rss), err[-3000:]
 
     local = threading.local()
@@ -669,9 +740,12 @@ def check_mutations(sample, fmt, tmp_path):
                              len(results), "signals": 0, "sanitizer": 0,
                              "hangs": 0, "rss_over": 0, "silent": 0,
                              "errors": 0, "max_rss_mb": 0.0,
+                             "cpu_s": 0.0, "max_cpu_s": 0.0,
                              "wall_s": round(wall, 1)}
-    for mu, (rc, err, hung, rss) in results:
+    for mu, (rc, err, hung, rss, cpu) in results:
         figures["max_rss_mb"] = max(figures["max_rss_mb"], round(rss, 1))
+        figures["max_cpu_s"] = max(figures["max_cpu_s"], round(cpu, 2))
+        figures["cpu_s"] = round(figures["cpu_s"] + cpu, 1)
         figures["errors"] += rc != 0
         bad = problems(rc, err, hung, rss)
         figures["hangs"] += hung
@@ -698,5 +772,5 @@ def check_mutations(sample, fmt, tmp_path):
 # rather than a skip).
 if ASAN_BIN:
     @pytest.mark.parametrize("fmt", list(COUNTS))
-    def test_mutations_asan(sample, fmt, tmp_path):
-        check_mutations(sample, fmt, tmp_path)
+    def test_mutations_asan(sample, walked, fmt, tmp_path):
+        check_mutations(sample, walked, fmt, tmp_path)
