@@ -20,14 +20,18 @@
 #                 the runs of the original PyKdump programs (tests/programs)
 #                 that wait for a crash command another lane is building
 #                 (make test leaves them out until our engine has it)
-#   make fuzz     run every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz     run every libFuzzer target to FUZZ_RUNS executions or FUZZ_SECONDS
 
 PYTHON      := /usr/bin/python3
 BUILD       := build
 ASAN_BUILD  := build-asan
 FUZZ_BUILD  := build-fuzz
-FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+# make fuzz: each target to FUZZ_RUNS executions or FUZZ_SECONDS,
+# whichever first (issue 19); fuzz-smoke: FUZZ_SMOKE_SECONDS each, nproc
+# targets at a time (13 targets: 7 rounds)
+FUZZ_SECONDS ?= 3600
+FUZZ_RUNS ?= 10000000
+FUZZ_SMOKE_SECONDS ?= 5
 SCENARIO_RELEASE ?=
 SAMPLE_DIR  ?= $(HOME)/.cache/pykdump/sample-6.1.0-56-cloud-amd64
 OTHER_BOOT_DIR ?= $(SAMPLE_DIR)-boot2
@@ -106,7 +110,7 @@ fuzz-smoke: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
 
 fuzz: fuzz-build
-	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	nice -n 19 scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) 2 $(FUZZ_RUNS)
 
 # tests/meta: checks of the test suite itself (no boot-specific literals)
 # and of the scripts.  --dist loadfile keeps a file's tests on one worker,

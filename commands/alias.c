@@ -82,23 +82,22 @@ static void drop(struct alias *a)
 	naliases--;
 }
 
-static void list(struct kd_cmd_ctx *ctx, const char *name)
+/* Every alias, or the one named.  A name that is no alias is an error
+ * alone: crash prints the header first, an empty table a program would
+ * take for an answer. */
+static int list(struct kd_cmd_ctx *ctx, const char *name)
 {
-	int found = 0;
+	if (name && !find(name))
+		return kd_cmd_error(ctx, "alias does not exist: %s", name);
 	fprintf(ctx->out, "ORIGIN   ALIAS    COMMAND\n");
 	for (size_t i = 0; i < naliases; i++) {
 		if (name && strcmp(name, aliases[i].name))
 			continue;
-		found = 1;
 		fprintf(ctx->out, "%-7s  %-7s  %s \n",
 			aliases[i].builtin ? "builtin" : "runtime",
 			aliases[i].name, aliases[i].cmd);
 	}
-	if (name && !found) {
-		fflush(ctx->out);
-		fprintf(kd_cmd_errfile(ctx), "alias does not exist: %s\n",
-			name);
-	}
+	return 0;
 }
 
 /* "alias NAME WORDS...": WORDS joined by blanks (a quoted "ps -k" is one
@@ -143,21 +142,16 @@ static int define(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (old)
 		drop(old);
 	aliases[naliases++] = (struct alias){ .name = nm, .cmd = cmd };
-	list(ctx, name);
-	return 0;
+	return list(ctx, name);
 }
 
 static int alias_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	load_builtins();
-	if (argc == 1) {
-		list(ctx, NULL);
-		return 0;
-	}
-	if (argc == 2) {
-		list(ctx, argv[1]);
-		return find(argv[1]) ? 0 : 1;
-	}
+	if (argc == 1)
+		return list(ctx, NULL);
+	if (argc == 2)
+		return list(ctx, argv[1]);
 	return define(ctx, argc, argv);
 }
 

@@ -35,17 +35,29 @@
 
 /* ---------------------------------------------------------------- errors */
 
-/* "NAME: msg": printed (print) and kept in the problem log, as an error
- * when printed, else as a warning.  Only the static nomem error can come
- * back from the log: nothing to free. */
-static int vreport(struct kd_cmd_ctx *ctx, int print, const char *fmt,
-		   va_list ap)
+/* "NAME: msg" (bare: "msg", as crash words some errors): printed
+ * (print) and kept in the problem log, as an error when printed, else as
+ * a warning.  Only the static nomem error can come back from the log:
+ * nothing to free. */
+static int vreport(struct kd_cmd_ctx *ctx, int print, int bare,
+		   const char *fmt, va_list ap)
 {
+	/* whole on the stream (a name of a million characters, as crash
+	 * prints it); the log keeps the first kilobyte */
 	char msg[1024];
+	va_list ap2;
+	va_copy(ap2, ap);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	char *whole = NULL;
+	if (print && strlen(msg) == sizeof(msg) - 1 &&
+	    vasprintf(&whole, fmt, ap2) < 0)
+		whole = NULL;
+	va_end(ap2);
 	if (print) {
 		fflush(ctx->out);	/* in order on a shared terminal */
-		fprintf(kd_cmd_errfile(ctx), "%s: %s\n", ctx->name, msg);
+		fprintf(kd_cmd_errfile(ctx), "%s%s%s\n", bare ? "" : ctx->name,
+			bare ? "" : ": ", whole ? whole : msg);
+		free(whole);
 		if (ctx->s)	/* no session: commands of the dump layer */
 			(void)kd_log_error(kd_session_log(ctx->s), "%s: %s",
 					   ctx->name, msg);
@@ -60,7 +72,16 @@ int kd_cmd_error(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = vreport(ctx, 1, fmt, ap);
+	int rc = vreport(ctx, 1, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int kd_cmd_error_bare(struct kd_cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vreport(ctx, 1, 1, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -69,7 +90,7 @@ void kd_cmd_note(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(ctx, 0, fmt, ap);
+	vreport(ctx, 0, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -986,10 +1007,14 @@ int kd_show_parse_offset(struct kd_cmd_ctx *ctx, const char *arg,
 
 int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name)
 {
-	FILE *out = ctx->out;
+	/* crash prints it as its answer; it is an error: on the error
+	 * stream, after the output so far */
+	fflush(ctx->out);
+	FILE *out = kd_cmd_errfile(ctx);
 	char cmd[600], *buf = NULL;
 	size_t size = 0;
-	fprintf(out, "symbol not found: %s\npossible alternatives:\n", name);
+	kd_cmd_error_bare(ctx, "symbol not found: %s", name);
+	fprintf(out, "possible alternatives:\n");
 	FILE *mem = open_memstream(&buf, &size);
 	snprintf(cmd, sizeof(cmd), "sym -q %s", name);
 	if (mem) {
@@ -1005,6 +1030,5 @@ int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name)
 	free(buf);
 	if (!any)
 		fprintf(out, "  (none found)\n");
-	kd_cmd_note(ctx, "symbol not found: %s", name);
 	return 1;
 }

@@ -35,6 +35,10 @@ struct kd_task_ref;
  */
 int kd_cmd_error(struct kd_cmd_ctx *ctx, const char *fmt, ...)
 	KD_PRINTF(2, 3);
+/* The same without "NAME: ", for the errors crash words so ("invalid
+ * id or address: 99", "symbol not found: x"); still an error. */
+int kd_cmd_error_bare(struct kd_cmd_ctx *ctx, const char *fmt, ...)
+	KD_PRINTF(2, 3);
 /* An error value (destroyed): "NAME: message". */
 int kd_cmd_fail(struct kd_cmd_ctx *ctx, struct kd_error *err);
 /* The same with what went wrong first: "NAME: what: message". */
@@ -77,8 +81,9 @@ int kd_cmd_cpuspec(struct kd_cmd_ctx *ctx, const char *spec, int ncpus,
  * panic task's CPU, CPU 0 when it is unknown. */
 int kd_cmd_current_cpu(struct kd_cmd_ctx *ctx);
 /* crash's "symbol not found: NAME" answer of rd and dis, with the
- * symbols containing the name (sym -q) as "possible alternatives";
- * noted in the problem log.  Returns the command's failure status. */
+ * symbols containing the name (sym -q) as "possible alternatives", on
+ * the error stream (crash prints it as an answer); noted in the problem
+ * log.  Returns the command's failure status. */
 int kd_cmd_symbol_not_found(struct kd_cmd_ctx *ctx, const char *name);
 /* The session's types; reports the error and returns NULL without. */
 struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
@@ -87,8 +92,8 @@ struct kd_types *kd_cmd_types(struct kd_cmd_ctx *ctx);
 
 /* The tasks a PID (decimal: every thread of that pid, e.g. the idle
  * tasks for 0) or a task_struct address (hex) names; *ret malloc'd.
- * Returns 1 for a PID, 0 for an address, -1 and crash's message on
- * ctx->out when there is none. */
+ * Returns 1 for a PID, 0 for an address, -1 and crash's message on the
+ * error stream when there is none. */
 int kd_cmd_find_tasks(struct kd_cmd_ctx *ctx, const char *arg,
 		      struct kd_task_ref **ret, size_t *n);
 /* crash's str_to_context(): arg as the decimal pid of a task (the

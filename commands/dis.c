@@ -424,9 +424,11 @@ static int resolve(struct dis *ds, const char *arg)
 		return kd_cmd_symbol_not_found(ds->ctx, p);
 	if (kd_ksym_by_addr(ds->ctx->s, ds->addr, &sym, &off))
 		ds->function_only = !off && is_text_type(sym.type);
-	else if (!ds->user)
-		fprintf(ds->ctx->out, "WARNING: %" PRIx64 ": no associated "
-			"kernel symbol found\n", ds->addr);
+	else if (!ds->user) {	/* a warning: not part of the listing */
+		fflush(ds->ctx->out);
+		fprintf(kd_cmd_errfile(ds->ctx), "WARNING: %" PRIx64 ": no "
+			"associated kernel symbol found\n", ds->addr);
+	}
 	return 0;
 }
 

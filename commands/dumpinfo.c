@@ -95,12 +95,16 @@ static int dumpinfo_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int pages = 0, c;
+	opterr = 0;	/* reported below, on the command's error stream */
 	while ((c = getopt_long(argc, argv, "p", longopts, NULL)) != -1) {
-		if (c != 'p') {
-			fprintf(ctx->out, "Usage: dumpinfo [--pages]\n");
-			return 1;
+		if (c == 'p') {
+			pages = 1;
+			continue;
 		}
-		pages = 1;
+		if (optopt)
+			return kd_cmd_bad_option(ctx, optopt);
+		kd_cmd_error(ctx, "unrecognized option: %s", argv[optind - 1]);
+		return kd_cmd_usage(ctx);
 	}
 	if (optind < argc)	/* not ignored, as other commands do */
 		return kd_cmd_error(ctx, "unexpected argument: %s",

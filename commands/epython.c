@@ -12,6 +12,8 @@
 #include "epython.h"
 
 static kd_epython_fn *runner;
+static const char *unavailable = "Python support was not built into this "
+				 "pykdump (configure with -Dpython=enabled)";
 
 /* A registered program's command; cmd first, so a command is its own
  * prog_cmd. */
@@ -26,16 +28,19 @@ void kd_epython_set_runner(kd_epython_fn *fn)
 	runner = fn;
 }
 
+void kd_epython_set_unavailable(const char *why)
+{
+	unavailable = why;
+}
+
 static int epython_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	if (!runner) {
-		return kd_cmd_error(ctx, "Python support was not built into "
-				    "this pykdump (configure with "
-				    "-Dpython=enabled)");
-	}
+	if (!runner)
+		return kd_cmd_error(ctx, "%s", unavailable);
 	if (argc < 2) {
-		fprintf(ctx->out, "Usage: %s [options] program[.py] [args]\n",
-			ctx->name);
+		fflush(ctx->out);
+		fprintf(kd_cmd_errfile(ctx), "Usage: %s [options] program[.py] "
+			"[args]\n", ctx->name);
 		return 1;
 	}
 	return runner(ctx, argc, argv);

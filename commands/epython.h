@@ -13,6 +13,10 @@ typedef int kd_epython_fn(struct kd_cmd_ctx *ctx, int argc, char **argv);
 
 /* Install the runner (cli/epython.c); NULL removes it. */
 void kd_epython_set_runner(kd_epython_fn *fn);
+/* Why epython cannot run a program while no runner is installed (the
+ * API in a python3 process); default: Python support was not built.
+ * why is kept (a string literal). */
+void kd_epython_set_unavailable(const char *why);
 
 /*
  * A PyKdump program as a command of its own name: "NAME args" runs

@@ -1,25 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* help [COMMAND]: list the built-in commands, or one command's usage. */
 #include <string.h>
+#include <unistd.h>
 
+#include "cmd_util.h"
 #include "command.h"
 
 static int help_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	if (argc > 1) {
-		int rc = 0;
-		for (int i = 1; i < argc; i++) {
+	/* crash's help options show its own tables (-k, -m ...): none here */
+	if (kd_cmd_no_options(ctx, argc, argv, 0))
+		return 1;
+	int first = optind;
+	if (argc > first) {
+		/* a name that is no command fails the whole: no page is
+		 * printed for the others, a wrong name is not passed over */
+		for (int i = first; i < argc; i++)
+			if (!kd_command_find(argv[i]))
+				return kd_cmd_error(ctx, "No manual entry "
+						    "for %s", argv[i]);
+		for (int i = first; i < argc; i++) {
 			const struct kd_command *c = kd_command_find(argv[i]);
-			if (!c) {
-				fprintf(ctx->out, "No manual entry for %s\n",
-					argv[i]);
-				rc = 1;
-				continue;
-			}
 			fprintf(ctx->out, "NAME\n  %s - %s\n\n%s\n", c->name,
 				c->summary, c->usage);
 		}
-		return rc;
+		return 0;
 	}
 	for (const struct kd_command *const *c = kd_commands; *c; c++)
 		fprintf(ctx->out, "%-12s %s\n", (*c)->name, (*c)->summary);

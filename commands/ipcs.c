@@ -201,10 +201,8 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			if (want[order[k]])
 				found += show_one(&ic, order[k], v, &rc);
 		if (!found) {
-			fprintf(ctx->out, "invalid id or address: %s\n\n",
-				argv[i]);
-			kd_cmd_note(ctx, "invalid id or address: %s", argv[i]);
-			rc = 1;
+			rc = kd_cmd_error_bare(ctx, "invalid id or address: "
+					       "%s", argv[i]);
 		}
 	}
 	return rc;

@@ -334,7 +334,8 @@ static int run_flags(struct kd_cmd_ctx *ctx, int argc, char **argv,
 			return kd_cmd_error(ctx, "only one kmem_cache reference "
 					    "is allowed");
 		name = argv[i][0] == '\\' ? argv[i] + 1 : argv[i];
-		if (!f.s && !f.S) {
+		if (!f.s && !f.S) {	/* crash shows only the usage */
+			kd_cmd_error(ctx, "invalid address: %s", argv[i]);
 			usage(ctx);
 			return 1;
 		}

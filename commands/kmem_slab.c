@@ -432,18 +432,20 @@ static uint64_t slab_page_cache(struct kd_session *s, uint64_t page)
 }
 
 /* crash's warnings when an address cannot be looked up in the memory
- * map (printed, as crash does, before the lookup's own answer). */
+ * map (printed, as crash does, before the lookup's own answer; on the
+ * error stream: they are no part of the answer). */
 static void lookup_warnings(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 {
 	uint64_t paddr, page;
 	struct kd_error *err = kd_kvtop(ctx->s, vaddr, &paddr);
+	fflush(ctx->out);
 	if (err) {
-		fprintf(ctx->out, "WARNING: cannot make virtual-to-physical "
-			"translation: %" PRIx64 "\n", vaddr);
+		fprintf(kd_cmd_errfile(ctx), "WARNING: cannot make virtual-"
+			"to-physical translation: %" PRIx64 "\n", vaddr);
 	} else if ((err = kd_pfn_to_page(ctx->s, paddr / kd_page_size(ctx->s),
 					 &page))) {
-		fprintf(ctx->out, "WARNING: cannot find mem_map page for "
-			"address: %" PRIx64 "\n", vaddr);
+		fprintf(kd_cmd_errfile(ctx), "WARNING: cannot find mem_map "
+			"page for address: %" PRIx64 "\n", vaddr);
 	}
 	kd_error_destroy(err);
 }
@@ -490,8 +492,32 @@ static void address(struct slab_view *v, uint64_t addr, int verbose)
 	show_slab(v, &c, slab, 1, verbose ? 0 : only);
 }
 
+/* -I's caches must exist: crash passes over a name that is no cache,
+ * and a mistyped one then shows that cache in full, as if ignored. */
+static int check_ignored(struct kd_cmd_ctx *ctx, const char *list)
+{
+	int rc = 0;
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ", ");
+		char name[256];
+		uint64_t addr;
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		struct kd_error *err = kd_slab_cache_find(ctx->s, name, &addr);
+		if (err) {
+			kd_error_destroy(err);
+			rc = kd_cmd_error(ctx, "-I: invalid slab cache: %s",
+					  name);
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return rc;
+}
+
 int kmem_slab(struct kd_cmd_ctx *ctx, const struct kmem_slab_req *r)
 {
+	if (check_ignored(ctx, r->ignore))
+		return 1;
 	struct slab_view v;
 	int rc = view_init(&v, ctx, r);
 	if (rc)

@@ -42,7 +42,8 @@ struct list_args {
 
 static int usage(struct kd_cmd_ctx *ctx)
 {
-	fprintf(ctx->out, "Usage:\n  list [[-o] offset][-e end][-s struct[."
+	fflush(ctx->out);
+	fprintf(kd_cmd_errfile(ctx), "Usage:\n  list [[-o] offset][-e end][-s struct[."
 		"member[,member]]] -[x|d]] [-r] [-h|-H] start\n");
 	return 1;
 }

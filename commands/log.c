@@ -145,8 +145,10 @@ static int log_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {	/* crash ignores it */
+		kd_cmd_error(ctx, "unexpected argument: %s", argv[optind]);
 		return kd_cmd_usage(ctx);
+	}
 	if (lp.flags & LOG_AUDIT)
 		return audit(ctx, &lp);
 	if (lp.flags & LOG_SAFE) {

@@ -161,7 +161,8 @@ static const char usage[] =
 
 static int print_usage(struct kd_cmd_ctx *ctx)
 {
-	fputs(usage, ctx->out);
+	fflush(ctx->out);
+	fputs(usage, kd_cmd_errfile(ctx));
 	return 1;
 }
 

@@ -782,6 +782,15 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	rc = parse_args(&ps, argc, argv);
+	int selected = 0;	/* arguments that name something */
+	for (int i = 0; i < ps.nargs; i++)
+		selected |= ps.args[i].type != BY_NONE;
+	if (rc && !selected) {
+		/* crash prints the header after the error: an empty
+		 * process list a program would take for the answer */
+		ps_free(&ps);
+		return rc;
+	}
 	if (ps.flags & (PS_LAST_RUN | PS_MSECS))
 		sort_order(&ps, 'l');
 	if (ps.flags & PS_TIMES) {

@@ -77,7 +77,8 @@ static void read_error(struct rd *r, struct kd_error *err, uint64_t addr,
 	static const char *const space[] = { "kernel virtual", "user virtual",
 					     "physical" };
 	int invalid = r->mem != RD_PHYS && err->code == KD_ERR_FAULT;
-	fprintf(r->ctx->out, "%s: %s %s address: %" PRIx64 "  type: \"%s\"\n",
+	fflush(r->ctx->out);	/* the rows so far, then the error */
+	fprintf(kd_cmd_errfile(r->ctx), "%s: %s %s address: %" PRIx64 "  type: \"%s\"\n",
 		r->ctx->name, invalid ? "invalid" : "read error:",
 		space[r->mem], addr, type);
 	kd_log_error(kd_session_log(r->ctx->s), "%s: %s", r->ctx->name,
@@ -408,9 +409,11 @@ static int get_count(struct rd *r, int argc, char **argv, uint64_t addr,
 					    argv[optind + 1]);
 		if (!*count)
 			return kd_cmd_error(r->ctx, "invalid count request: 0");
-		if (r->end_arg)
-			fprintf(r->ctx->out, "WARNING: ending address ignored "
-				"when count is specified\n");
+		if (r->end_arg) {	/* a warning: not part of the dump */
+			fflush(r->ctx->out);
+			fprintf(kd_cmd_errfile(r->ctx), "WARNING: ending "
+				"address ignored when count is specified\n");
+		}
 		return 0;
 	}
 	if (r->end_arg) {

@@ -316,22 +316,32 @@ static int set_variable(struct kd_cmd_ctx *ctx, int argc, char **argv,
 
 static int set_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	int c;
+	int c, only = 0;	/* -p, -v or -c: the first given, alone */
+	const char *cpu = NULL;
 	opterr = 0;
 	while ((c = getopt(argc, argv, "pvc:a:")) != -1) {
 		switch (c) {
-		case 'p':
-			return set_panic(ctx);
-		case 'v':
-			return show_options(ctx);
 		case 'c':
-			return set_cpu(ctx, optarg);
+			cpu = cpu ? cpu : optarg;
+			/* fall through */
+		case 'p':
+		case 'v':
+			only = only ? only : c;
+			break;
 		case 'a':
 			return kd_cmd_error(ctx, "-a (mark a task active on its "
 					    "cpu) is not supported");
 		default:
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
+	}
+	if (only && optind < argc)	/* crash ignores it */
+		return kd_cmd_error(ctx, "unexpected argument: %s",
+				    argv[optind]);
+	switch (only) {
+	case 'p': return set_panic(ctx);
+	case 'v': return show_options(ctx);
+	case 'c': return set_cpu(ctx, cpu);
 	}
 	if (optind == argc)
 		return kd_cmd_show_context(ctx, kd_current_task(ctx->s));

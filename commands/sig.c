@@ -273,20 +273,20 @@ static int is_number(const char *s)
 
 static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
-	int c, group = 0, rc = 0, idle_shown = 0;
-	uint64_t set;
+	int c, group = 0, rc = 0, idle_shown = 0, only = 0;
+	uint64_t set = 0;
 	opterr = 0;
 	while ((c = getopt(argc, argv, "lR:s:g")) != -1) {
 		switch (c) {
-		case 'l':
-			list_names(ctx->out);
-			return 0;
+		case 'l':	/* -l and -s: the first given, alone */
+			only = only ? only : c;
+			break;
 		case 's':
 			if (!kd_cmd_parse_hex(optarg, &set))
 				return kd_cmd_error(ctx, "invalid sigset: %s",
 						    optarg);
-			translate_set(ctx->out, set);
-			return 0;
+			only = only ? only : c;
+			break;
 		case 'g': group = 1; break;
 		case 'R':
 			return kd_cmd_error(ctx, "-R not supported yet");
@@ -294,6 +294,15 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
+	if (only && optind < argc)	/* crash ignores it */
+		return kd_cmd_error(ctx, "unexpected argument: %s",
+				    argv[optind]);
+	if (only == 'l')
+		list_names(ctx->out);
+	if (only == 's')
+		translate_set(ctx->out, set);
+	if (only)
+		return 0;
 	struct kd_task_ref *all = NULL;
 	size_t nall = 0;
 	struct kd_error *err = kd_task_list(ctx->s, &all, &nall);

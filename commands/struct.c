@@ -349,10 +349,12 @@ static int objects_at(struct req *r, const char *arg)
 		} else {
 			addr = sym.value;
 			if (cpuspec && !(sym.flags & KD_SYM_PERCPU)) {
+				/* a warning, not part of the answer */
 				kd_cmd_note(r->ctx, "WARNING: %s is not percpu; "
 					    "cpuspec ignored.", buf);
-				fprintf(r->ctx->out, "%s: WARNING: %s is not "
-					"percpu; cpuspec ignored.\n",
+				fflush(r->ctx->out);
+				fprintf(kd_cmd_errfile(r->ctx), "%s: WARNING: %s "
+					"is not percpu; cpuspec ignored.\n",
 					r->ctx->name, buf);
 				cpuspec = NULL;
 			}

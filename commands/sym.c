@@ -212,18 +212,24 @@ static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		return 0;
 	}
 	kd_error_destroy(err);
-	fprintf(ctx->out, "symbol not found: %s\npossible alternatives:\n", name);
+	/* crash's answer, but it is an error: on the error stream, the
+	 * alternatives too (they are no answer to the question asked) */
+	struct kd_cmd_ctx ectx = *ctx;
+	ectx.out = kd_cmd_errfile(ctx);
+	fflush(ctx->out);
+	kd_cmd_error_bare(ctx, "symbol not found: %s", name);
+	fprintf(ectx.out, "possible alternatives:\n");
 	struct kd_symbol sym;
 	size_t found = 0;
 	struct needle nd = needle_of(name);
 	for (size_t i = 0; kd_symtab_get(st, i, &sym); i++)
 		if (contains(sym.name, &nd)) {
-			fputs("  ", ctx->out);
-			show(ctx, &sym, 0, 0);
+			fputs("  ", ectx.out);
+			show(&ectx, &sym, 0, 0);
 			found++;
 		}
 	if (!found)
-		fprintf(ctx->out, "  (none found)\n");
+		fprintf(ectx.out, "  (none found)\n");
 	return 1;
 }
 

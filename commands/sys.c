@@ -226,14 +226,14 @@ static int dmi(struct kd_cmd_ctx *ctx)
 static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct kd_machine *m;
-	int c;
+	int c, only = 0;	/* -t or -i: the first given */
 	opterr = 0;
 	while ((c = getopt(argc, argv, "tic")) != -1) {
 		switch (c) {
 		case 't':
-			return taints(ctx);
 		case 'i':
-			return dmi(ctx);
+			only = only ? only : c;
+			break;
 		case 'c':
 			return kd_cmd_error(ctx, "-c (the system call table) is "
 					    "not supported yet");
@@ -241,11 +241,18 @@ static int sys_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
+	if (only && optind < argc)	/* crash ignores it */
+		return kd_cmd_error(ctx, "unexpected argument: %s",
+				    argv[optind]);
+	if (only)
+		return only == 't' ? taints(ctx) : dmi(ctx);
 	if (optind < argc && !strcmp(argv[optind], "config"))
 		return kd_cmd_error(ctx, "config: the kernel's configuration "
 				    "(CONFIG_IKCONFIG) is not read yet");
-	if (optind < argc)
+	if (optind < argc) {	/* crash shows only the usage: say why */
+		kd_cmd_error(ctx, "unexpected argument: %s", argv[optind]);
 		return kd_cmd_usage(ctx);
+	}
 	struct kd_error *err = kd_session_machine(ctx->s, &m);
 	if (err)
 		return kd_cmd_fail(ctx, err);

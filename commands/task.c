@@ -87,6 +87,56 @@ static int show_member(struct kd_cmd_ctx *ctx, const char *type,
 	return found;
 }
 
+/* Whether struct TYPE has member (a path): 1 yes, 0 no, -1 the spec
+ * was refused (reported). */
+static int has_member(struct kd_cmd_ctx *ctx, const char *type,
+		      const char *member)
+{
+	struct kd_show_spec spec;
+	char path[512];
+	snprintf(path, sizeof(path), "%s.%s", type, member);
+	if (kd_show_parse(ctx, path, &spec) < 0)
+		return -1;
+	int found = !spec.bad_struct && spec.nmembers == 1 &&
+		    spec.members[0].m;
+	kd_show_free(&spec);
+	return found;
+}
+
+/* -R's members, before any task is shown, when not one of them is a
+ * member of either struct: refused up front (crash prints each task's
+ * header, then the error: headers alone, which a program would take for
+ * the answer).  With some good ones, each task shows those and the
+ * error for the others, as in crash.  1 when refused. */
+static int check_members(struct kd_cmd_ctx *ctx, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	int good = 0, refused = 0;
+	if (!copy)
+		return kd_cmd_error(ctx, "out of memory");
+	for (char *m = strtok_r(copy, ",", &save); m;
+	     m = strtok_r(NULL, ",", &save)) {
+		int in_task = has_member(ctx, "task_struct", m);
+		int in_ti = in_task ? 0 : has_member(ctx, "thread_info", m);
+		refused |= in_task < 0 || in_ti < 0;
+		good += in_task > 0 || in_ti > 0;
+	}
+	if (!good && !refused) {
+		save = NULL;
+		strcpy(copy, list);
+		for (char *m = strtok_r(copy, ",", &save); m;
+		     m = strtok_r(NULL, ",", &save))
+			if (strpbrk(m, ".["))
+				kd_cmd_error(ctx, "invalid data structure "
+					     "member reference: %s", m);
+			else
+				kd_cmd_error(ctx, "%s: not a task_struct or "
+					     "thread_info member", m);
+	}
+	free(copy);
+	return !good || refused;
+}
+
 static int show_members(struct kd_cmd_ctx *ctx, const struct kd_task_info *t,
 			const char *list, unsigned flags)
 {
@@ -166,6 +216,8 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			return kd_cmd_bad_option(ctx, optopt ? optopt : c);
 		}
 	}
+	if (members && check_members(ctx, members))
+		return 1;
 	struct kd_task_table tt;
 	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
 	if (err)

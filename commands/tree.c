@@ -45,7 +45,8 @@ struct tree_args {
 
 static int usage(struct kd_cmd_ctx *ctx)
 {
-	fprintf(ctx->out, "Usage:\n  tree [-t [radix|xarray|rbtree]] [-r "
+	fflush(ctx->out);
+	fprintf(kd_cmd_errfile(ctx), "Usage:\n  tree [-t [radix|xarray|rbtree]] [-r "
 		"offset] [-[s|S] struct[.member[,member]]] \n       -[x|d] "
 		"[-o offset] [-l] start\n");
 	return 1;

@@ -114,19 +114,13 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		snprintf(type, sizeof(type), "struct %.*s",
 			 (int)(dot - argv[1]), argv[1]);
 		if (argc != 3) {
-			fprintf(ctx->out, "must supply an address for %s\n",
-				type + 7);
-			kd_cmd_note(ctx, "must supply an address for %s",
-				    type + 7);
-			return 1;
+			return kd_cmd_error_bare(ctx, "must supply an address "
+						 "for %s", type + 7);
 		}
 		uint64_t off = kd_offsetof(ctx->s, type, dot + 1);
 		if (!kd_present(off)) {
-			fprintf(ctx->out, "%s is not a member of %s\n", dot + 1,
-				type + 7);
-			kd_cmd_note(ctx, "%s is not a member of %s", dot + 1,
-				    type + 7);
-			return 1;
+			return kd_cmd_error_bare(ctx, "%s is not a member of "
+						 "%s", dot + 1, type + 7);
 		}
 		if (!kd_cmd_parse_hex(argv[2], &q))
 			return kd_cmd_error(ctx, "invalid address: %s",

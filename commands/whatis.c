@@ -17,7 +17,8 @@
 
 static int usage(struct kd_cmd_ctx *ctx)
 {
-	fprintf(ctx->out,
+	fflush(ctx->out);
+	fprintf(kd_cmd_errfile(ctx),
 		"Usage:\n  whatis [[-o] [struct | union | typedef | symbol]] | \n"
 		"         [[-r [size|range]] [-m member]]\n"
 		"Enter \"help whatis\" for details.\n");
@@ -60,9 +61,14 @@ static int symbol_decl(struct kd_cmd_ctx *ctx, struct kd_types *types,
 static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	int c, offsets = 0, rc = 0;
+	opterr = 0;	/* reported below, on the command's error stream */
 	while ((c = getopt(argc, argv, "o")) != -1) {
-		if (c != 'o')
+		if (c != 'o') {
+			fflush(ctx->out);
+			fprintf(kd_cmd_errfile(ctx), "whatis: invalid option -- "
+				"'%c'\n", optopt ? optopt : c);
 			return usage(ctx);
+		}
 		offsets = 1;
 	}
 	if (optind >= argc)

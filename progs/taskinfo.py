@@ -56,13 +56,30 @@ def all_tasks():
     return sorted(seen.values(), key=lambda t: (int(t.pid), int(t)))
 
 
+USAGE = "Usage: taskinfo [--summary] [COMM ...]"
+
+
+def fail(msg):
+    """An error, never an answer: on stderr, with a failure status."""
+    print("taskinfo: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
 def main(args):
     summary = "--summary" in args
+    bad = [a for a in args if a.startswith("-") and a != "--summary"]
+    if bad:
+        fail("invalid option: {}\n{}".format(bad[0], USAGE))
     comms = [a for a in args if not a.startswith("-")]
+    tasks = all_tasks()
+    # a name no task has is an error, not an empty table
+    missing = [c for c in comms if c not in {str(t.comm) for t in tasks}]
+    if missing:
+        fail("no task is named {}".format(", ".join(missing)))
     counts = {}
     if not summary:
         print("    PID    PPID  CPU       TASK        ST  COMM")
-    for t in all_tasks():
+    for t in tasks:
         st = state_name(t)
         counts[st] = counts.get(st, 0) + 1
         if summary or (comms and str(t.comm) not in comms):

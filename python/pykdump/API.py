@@ -357,8 +357,10 @@ def enter_epython():
     sys.path.insert(0, _added_path)
 
 
-def exit_epython():
-    """End a program run: the problem summary, then the run time."""
+def exit_epython(failed=False):
+    """End a program run: the problem summary, then the run time (on
+    stderr when the run failed: after an error, nothing on stdout may look
+    like a program's answer)."""
     global _added_path, _running
     if not _running:
         return
@@ -370,17 +372,18 @@ def exit_epython():
             pass
         _added_path = None
     pylog.onexit()
-    cleanup()
+    cleanup(failed)
 
 
-def cleanup():
+def cleanup(failed=False):
     """Print "** Execution took ..." and restore stdout after --ofile."""
     global _saved_stdout
     if crash.dump_is_open():
         set_readmem_task(0)  # noqa: F405
     try:
         if _t_start is not None:
-            print(crash.exec_times_format(_t_start), end="")
+            print(crash.exec_times_format(_t_start), end="",
+                  file=sys.stderr if failed else sys.stdout)
         sys.stdout.flush()
     except (BrokenPipeError, OSError) as v:
         print(v, file=sys.stderr)

@@ -223,5 +223,11 @@ static PyMethodDef exec_functions[] = {
 
 int kdpy_exec_init(PyObject *m)
 {
+	/* In a python3 process nothing runs programs as commands (the
+	 * shell's embedded Python installs its runner over this). */
+	kd_epython_set_unavailable("programs run in the pykdump shell "
+				   "(epython, pykdump run), not from a "
+				   "python3 process: import the program "
+				   "instead");
 	return PyModule_AddFunctions(m, exec_functions);
 }

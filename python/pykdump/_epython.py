@@ -67,10 +67,10 @@ def _cancel_state():
     return crash._cancel_state() if crash is not None else (None, 0)
 
 
-def _api_hook(name):
+def _api_hook(name, *args):
     api = sys.modules.get("pykdump.API")
     if api is not None:
-        getattr(api, name)()
+        getattr(api, name)(*args)
 
 
 class _Writer(object):
@@ -139,7 +139,7 @@ def run(argv, write=None):
         _depth -= 1
         try:
             if not nested:
-                _api_hook("exit_epython")
+                _api_hook("exit_epython", status != 0)
         except BaseException:
             traceback.print_exc()
         sys.stdout.flush()
