@@ -87,7 +87,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
 	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py \
-	  tests/kernel/test_mutate.py tests/kernel/test_mutate_findings.py -k asan
+	  tests/kernel/test_fuzz_findings.py tests/kernel/test_mutate.py \
+	  tests/kernel/test_mutate_findings.py -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
