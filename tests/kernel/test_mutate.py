@@ -15,7 +15,8 @@ the -d 31 ELF vmcore.d31.elf), each opened by the ASan/UBSan-built CLI
     the child's max RSS from wait4), or a single allocation over
     MALLOC_LIMIT_MB (ASan's malloc_limit_mb: a size read from the dump
     and trusted),
-  - exits non-zero without a word on stderr.
+  - exits non-zero without a word on stderr, or one of the commands
+    prints nothing and does not say why (a silent empty answer).
 
 A clear error and a non-zero status are the expected answer to most
 mutations.  Every failure names the format, the mutation's number and
@@ -58,7 +59,6 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -66,6 +66,18 @@ ASAN_BIN = os.environ.get("PYKDUMP_ASAN_BIN")
 SEED = int(os.environ.get("PYKDUMP_MUTATE_SEED", "19"))
 SCALE = float(os.environ.get("PYKDUMP_MUTATE_SCALE", "1"))
 COMMANDS = ("sys", "ps", "log", "bt -a", "dumpinfo")
+# Between two commands the shell prints a mark (help's output piped to a
+# shell that drops it): each command's output is then known, and one that
+# printed nothing must have said why on stderr.
+MARK = "@@mutate-mark@@"
+SEPARATOR = f"help help | cat >/dev/null; echo {MARK}"
+
+
+def session_commands():
+    cmds = []
+    for c in COMMANDS:
+        cmds += [c, SEPARATOR]
+    return cmds[:-1]
 # The pristine files take under a second of CPU each under ASan; a
 # mutation may make a walk go to its limit, but not for half a minute.  A
 # hang is CPU time (RLIMIT_CPU: SIGXCPU), or a wall-clock time no loaded
@@ -111,7 +123,7 @@ class Mutation:
 
     def reproduce(self, src, vmlinux):
         esc = "".join(f"\\x{b:02x}" for b in self.new)
-        cmds = " ".join(f"-c {shlex.quote(c)}" for c in COMMANDS)
+        cmds = " ".join(f"-c {shlex.quote(c)}" for c in session_commands())
         return (f"cp {src} /tmp/m && printf '{esc}' | dd of=/tmp/m bs=1 "
                 f"seek={self.off} conv=notrunc && "
                 f"ASAN_OPTIONS={ASAN_OPTIONS} UBSAN_OPTIONS={UBSAN_OPTIONS} "
@@ -587,19 +599,26 @@ MAKERS = {"vmcore.d31.zlib": kdump_mutations,
 
 # ------------------------------------------------------------------ runner
 
+class Run:
+    """One session's exit code, stdout, stderr, hang, max RSS (MB) and
+    CPU seconds."""
+
+    def __init__(self, rc, out, err, hung, rss, cpu):
+        self.rc, self.out, self.err = rc, out, err
+        self.hung, self.rss, self.cpu = hung, rss, cpu
+
+
 def run_cli(dump, vmlinux):
-    """One session on dump -> (exit code, stderr, hung, max RSS in MB,
-    CPU seconds)."""
+    """One session of COMMANDS on dump -> Run."""
     argv = [ASAN_BIN]
-    for c in COMMANDS:
+    for c in session_commands():
         argv += ["-c", c]
     argv += [str(vmlinux), str(dump)]
     env = {**os.environ, "ASAN_OPTIONS": ASAN_OPTIONS,
            "UBSAN_OPTIONS": UBSAN_OPTIONS}
-    with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=err, env=env,
-                             start_new_session=True)
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                             stderr=err, env=env, start_new_session=True)
         try:
             resource.prlimit(p.pid, resource.RLIMIT_CPU,
                              (RUN_CPU_LIMIT, RUN_CPU_LIMIT + 5))
@@ -625,13 +644,27 @@ def run_cli(dump, vmlinux):
                 ru.ru_utime + ru.ru_stime >= RUN_CPU_LIMIT:
             state["hung"] = True
         err.seek(0)
-        text = err.read().decode(errors="replace")
-    return (p.returncode, text, state["hung"], ru.ru_maxrss / 1024,
-            ru.ru_utime + ru.ru_stime)
+        out.seek(0)
+        return Run(p.returncode, out.read().decode(errors="replace"),
+                   err.read().decode(errors="replace"), state["hung"],
+                   ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime)
 
 
-def problems(rc, err, hung, rss):
+def silent_commands(r):
+    """Commands that printed nothing and said nothing on stderr."""
+    if MARK not in r.out:
+        return []		# the dump did not open: no command ran
+    sections = r.out.split(MARK + "\n")
+    if len(sections) != len(COMMANDS):
+        return [f"{len(sections)} outputs for {len(COMMANDS)} commands"]
+    said = {ln.split(":", 1)[0] for ln in r.err.splitlines()}
+    return [c for c, text in zip(COMMANDS, sections)
+            if not text.strip() and c.split()[0] not in said]
+
+
+def problems(r):
     """What is wrong with a run (empty: a clean answer or a clean error)."""
+    rc, err, hung, rss = r.rc, r.err, r.hung, r.rss
     out = []
     if hung:
         out.append(f"hang: killed after {RUN_CPU_LIMIT} s of CPU or "
@@ -647,6 +680,9 @@ def problems(rc, err, hung, rss):
         out.append(f"max RSS {rss:.0f} MB > {RSS_BOUND_MB} MB")
     if rc > 0 and not err.strip() and not hung:
         out.append(f"exit status {rc} without an error message")
+    if not hung and rc >= 0:
+        for c in silent_commands(r):
+            out.append(f"{c}: no output and no error on stderr")
     return out
 
 
@@ -704,8 +740,9 @@ def check_mutations(sample, walked, fmt, tmp_path):
 
     # The pristine file first: it must open and answer (a test that
     # cannot fail proves nothing); this also warms the index cache.
-    rc, err, hung, rss, _ = run_cli(src, sample.vmlinux)
-    assert rc == 0 and not problems(rc, err, hung, rss), err[-3000:]
+    r = run_cli(src, sample.vmlinux)
+    assert r.rc == 0 and not problems(r), r.err[-3000:]
+    assert r.out.count(MARK) == len(COMMANDS) - 1, r.out[-3000:]
 
     local = threading.local()
     copies = []
@@ -742,17 +779,18 @@ def check_mutations(sample, walked, fmt, tmp_path):
                              "errors": 0, "max_rss_mb": 0.0,
                              "cpu_s": 0.0, "max_cpu_s": 0.0,
                              "wall_s": round(wall, 1)}
-    for mu, (rc, err, hung, rss, cpu) in results:
-        figures["max_rss_mb"] = max(figures["max_rss_mb"], round(rss, 1))
-        figures["max_cpu_s"] = max(figures["max_cpu_s"], round(cpu, 2))
-        figures["cpu_s"] = round(figures["cpu_s"] + cpu, 1)
-        figures["errors"] += rc != 0
-        bad = problems(rc, err, hung, rss)
-        figures["hangs"] += hung
-        figures["signals"] += rc < 0 and not hung
-        figures["sanitizer"] += any(s in err for s in SANITIZER)
-        figures["rss_over"] += rss > RSS_BOUND_MB
-        figures["silent"] += rc > 0 and not err.strip() and not hung
+    for mu, r in results:
+        figures["max_rss_mb"] = max(figures["max_rss_mb"], round(r.rss, 1))
+        figures["max_cpu_s"] = max(figures["max_cpu_s"], round(r.cpu, 2))
+        figures["cpu_s"] = round(figures["cpu_s"] + r.cpu, 1)
+        figures["errors"] += r.rc != 0
+        bad = problems(r)
+        figures["hangs"] += r.hung
+        figures["signals"] += r.rc < 0 and not r.hung
+        figures["sanitizer"] += any(s in r.err for s in SANITIZER)
+        figures["rss_over"] += r.rss > RSS_BOUND_MB
+        figures["silent"] += any(b.startswith(("exit status", *COMMANDS))
+                                 for b in bad)
         if bad:
             failures.append(f"{mu.describe()}\n  " + "\n  ".join(bad) +
                             f"\n  reproduce: {mu.reproduce(src, sample.vmlinux)}")
