@@ -452,6 +452,7 @@ static int print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags,
 		return 0;
 	}
 	print_header(ctx->out, bt);
+	int rc = 0;
 	int scanning = flags & (KD_BT_TEXT | KD_BT_TEXT_ALL | KD_BT_EFRAMES |
 				KD_BT_RAW | KD_BT_OLD);
 	if (scanning &&
@@ -475,13 +476,15 @@ static int print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags,
 		print_old(ctx, bt, &stack, flags);
 	} else {
 		print_frames(ctx, bt, flags);
-		if (bt->error)	/* the frames found are the answer */
-			kd_cmd_error(ctx, "%s", bt->error);
+		/* the frames found are shown; the trace stopped before the
+		 * end of the stack: a partial answer, said and failed */
+		if (bt->error)
+			rc = kd_cmd_error(ctx, "%s", bt->error);
 	}
 	if (ref)
 		fputc('\n', ctx->out);	/* crash's -R leaves a blank line */
 	kd_backtrace_destroy(bt);
-	return 0;
+	return rc;
 }
 
 int kd_bt_print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags)

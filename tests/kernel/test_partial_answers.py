@@ -18,7 +18,8 @@ import sys
 
 import pytest
 
-from test_corrupt import BAD_PTR, corrupter, pristine, q, run  # noqa: F401
+from test_corrupt import (BAD_PTR, broken_stacks, corrupter,  # noqa: F401
+                          pristine, q, run)
 from test_no_silent_answers import BUILD
 
 TIMEOUT = 120
@@ -79,9 +80,22 @@ def rq_curr(pristine, corrupter):
         (rq + off0 + pristine.offset("rq", "curr"), q(BAD_PTR))])
 
 
-def says_partial(cmd, out, err, rc):
+@pytest.fixture(scope="session")
+def truncated_tail(pristine, corrupter):
+    """A copy of the dump without its last 5%: the highest pages of
+    memory are lost, the kernel's own data (low memory) is still there."""
+    dst = corrupter.tmpdir / "tail_cut.elf"
+    size = pristine.path.stat().st_size
+    with open(pristine.path, "rb") as src, open(dst, "wb") as out:
+        out.write(src.read(size * 95 // 100))
+    return dst
+
+
+def says_partial(cmd, out, err, rc, name=None):
+    """Failed, with an error line of the command (name: the command whose
+    errors they are, foreach's are its command's)."""
     assert rc == 1, (cmd, out[-1000:], err[-1000:])
-    name = cmd.split()[0]
+    name = name or cmd.split()[0]
     assert re.search(rf"^{name}: ", err, re.M), (cmd, err)
 
 
@@ -116,6 +130,37 @@ def test_runq_current_unreadable(run, rq_curr, cmd):
     out, err, rc = run(rq_curr, [cmd])
     says_partial(cmd, out, err, rc)
     assert f"{cmd.split()[0]}: the output is partial: " in err, err
+
+
+def test_bt_stopped_early(run, broken_stacks):
+    """A backtrace the unwinder could not follow to the end of the stack
+    shows its frames, then says why it stopped, and fails (so does
+    foreach bt, which runs it for each task)."""
+    dump, pids = broken_stacks
+    stopped = 0
+    for pid in pids:
+        out, err, rc = run(dump, [f"bt {pid}"])
+        assert re.search(rf"^PID: {pid}\b", out, re.M), out + err
+        if re.search(r"^bt: ", err, re.M):
+            assert rc == 1, (pid, out, err)
+            stopped += 1
+        else:       # unwound to an end the unwinder takes for the end
+            assert rc == 0, (pid, out, err)
+    assert stopped, "no broken stack stopped the unwinder"
+    out, err, rc = run(dump, ["foreach bt"])
+    says_partial("foreach bt", out, err, rc, name="bt")
+
+
+@pytest.mark.parametrize("cmd", ["search -k deadbeef"])
+def test_search_says_what_it_could_not_read(run, truncated_tail, cmd):
+    """Pages the machine did not have or makedumpfile filtered out are
+    skipped, as crash does; pages the dump should hold but lost are not
+    searched either, and the search says how many."""
+    out, err, rc = run(truncated_tail, [cmd])
+    says_partial(cmd, out, err, rc)
+    assert re.search(r"^search: \d+ pages? the dump should hold could not "
+                     r"be read and (was|were) not searched \(the first: "
+                     r"physical [0-9a-f]+: ", err, re.M), err
 
 
 PROG = """\
