@@ -71,9 +71,9 @@ $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump, error-path and shrinking-file tests run on the
-# sanitized CLI too, with LeakSanitizer (their [asan] cases; the plain ones
-# run under pytest).
+# The corrupt-dump, partial-answer, error-path and shrinking-file tests
+# run on the sanitized CLI too, with LeakSanitizer (their [asan] cases;
+# the plain ones run under pytest).
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -83,7 +83,8 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  $(PYTEST) -n $(PYTEST_JOBS) tests/kernel/test_corrupt.py \
 	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
-	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py -k asan
+	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py \
+	  tests/kernel/test_partial_answers.py -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
