@@ -73,7 +73,10 @@ $(ASAN_BUILD)/build.ninja: | deps
 
 # The corrupt-dump, partial-answer, error-path and shrinking-file tests
 # run on the sanitized CLI too, with LeakSanitizer (their [asan] cases;
-# the plain ones run under pytest).
+# the plain ones run under pytest).  test_mutate.py runs only here: a
+# fixed-seed set of byte-level mutations of the sample's small dump files, each opened by the
+# sanitized CLI (sys, ps, log, bt -a, dumpinfo); a signal, a sanitizer
+# report, a hang or unbounded memory fails it.
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -84,7 +87,9 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
 	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py \
-	  tests/kernel/test_partial_answers.py -k asan
+	  tests/kernel/test_fuzz_findings.py tests/kernel/test_mutate.py \
+	  tests/kernel/test_mutate_findings.py tests/kernel/test_partial_answers.py \
+	  -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel

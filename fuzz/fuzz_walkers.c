@@ -10,7 +10,8 @@
  * Input: a 24-byte header, then memory segments (mem_fuzz.h):
  *     u32 kind; u32 flags; u64 root; u64 entry_off
  * kind picks the walk (below, modulo their number); root is the list
- * head, tree root, xarray, idr, maple tree or struct kmem_cache.
+ * head, tree root, xarray, idr, maple tree or struct kmem_cache (the
+ * slab_caches walk ignores it).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +26,7 @@
 #include "session_fuzz.h"
 
 enum { W_LIST, W_HLIST, W_CHAIN, W_RBTREE, W_XARRAY, W_IDR, W_MAPLE,
-       W_SLAB, W_NR };
+       W_SLAB, W_SLAB_CACHES, W_NR };
 
 struct hdr {
 	uint32_t kind, flags;
@@ -53,6 +54,8 @@ static void slab_walk(uint64_t cache)
 		return;
 	}
 	sink += kd_slab_is_cache(fz_s, cache);
+	struct kd_slab_counts counts;
+	kd_error_destroy(kd_slab_cache_counts(fz_s, &c, &counts));
 	struct kd_slab_cpu cpu;
 	uint64_t cpu_freelist = 0;
 	if (!(err = kd_slab_cpu_read(fz_s, &c, 0, &cpu))) {
@@ -87,6 +90,10 @@ static void slab_walk(uint64_t cache)
 			}
 			sink += kd_slab_object(&c, &sl, sl.objects - 1);
 		}
+		struct kd_slab_addr sa;
+		int found;
+		kd_error_destroy(kd_slab_find(fz_s, sl.mem + c.size + 1, &sa,
+					      &found));
 		uint64_t next;
 		if (sl.freelist) {
 			err = kd_slab_next_free(fz_s, &c, &sl, sl.freelist,
@@ -137,6 +144,12 @@ static void run(const uint8_t *data, size_t size)
 	case W_SLAB:
 		slab_walk(h.root);
 		break;
+	case W_SLAB_CACHES: {
+		uint64_t cache;
+		use(kd_slab_caches(fz_s, &l), &l);
+		kd_error_destroy(kd_slab_cache_find(fz_s, "kmalloc-64", &cache));
+		break;
+	}
 	}
 }
 
@@ -225,6 +238,8 @@ static void record(FILE *f, const char *which)
 		seed(f, W_HLIST, 0, sym("init_struct_pid") +
 		     off("struct pid", "tasks"),
 		     off("struct task_struct", "pid_links"));
+	else if (!strcmp(which, "slab-caches"))
+		seed(f, W_SLAB_CACHES, 0, 0, 0);
 	else if (!strncmp(which, "slab:", 5)) {
 		uint64_t cache;
 		fz_recording = 1;	/* real memory, reads not kept */

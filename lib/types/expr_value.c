@@ -327,19 +327,8 @@ int ex_from_scalar(struct ex *x, struct kd_type *t, const struct escalar *sc,
 					  .bytes = b };
 		return 0;
 	}
-	if (sc->kind == ES_FLOAT) {
-		double d = trunc(sc->f);
-		if (d != d)
-			bits = 0;
-		else if (d >= 18446744073709551616.0)
-			bits = UINT64_MAX;
-		else if (d >= 0)
-			bits = (uint64_t)d;
-		else if (d <= -9223372036854775808.0)
-			bits = 1ULL << 63;
-		else
-			bits = (uint64_t)(int64_t)d;
-	}
+	if (sc->kind == ES_FLOAT)
+		bits = kd_float_to_bits(sc->f);
 	if (k == KD_TYPE_BOOL)
 		bits = sc->kind == ES_FLOAT ? sc->f != 0 : bits != 0;
 	ex_int_value(x, t, bits, out);
@@ -838,7 +827,7 @@ struct kd_error *kd_value_as_u64(struct kd_session *s, const struct kd_value *v,
 	struct kd_value c = *v;
 	struct escalar sc;
 	if (ex_scalar(&x, &c, &sc, 0, 0) == 0)
-		*ret = sc.kind == ES_FLOAT ? (uint64_t)sc.f : sc.bits;
+		*ret = sc.kind == ES_FLOAT ? kd_float_to_bits(sc.f) : sc.bits;
 	ex_arena_free(&x);
 	return x.err;
 }

@@ -269,7 +269,7 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 			memcpy(&d, buf + bit_off / 8, 8);
 		}
 		/* gdb converts to an integer first */
-		print_formatted(v, v->fmt, (uint64_t)(int64_t)d, 64, 1);
+		print_formatted(v, v->fmt, kd_float_to_bits(d), 64, 1);
 		return;
 	}
 	if (v->fmt && kd_type_kind(st) != KD_TYPE_INT) {
