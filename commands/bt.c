@@ -141,8 +141,8 @@ static void print_data(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
 	for (uint64_t a = f->sp + 8; a <= next->sp; a += 8) {
 		uint64_t v = 0;
 		struct kd_error *err = kd_read_u64(ctx->s, a, &v);
-		if (err) {
-			kd_error_destroy(err);
+		if (err) {	/* the frame's data stops here: partial */
+			kd_cmd_lost(err);
 			break;
 		}
 		if (!col)
@@ -363,8 +363,8 @@ static void print_old(struct kd_cmd_ctx *ctx, const struct kd_backtrace *bt,
 		for (uint64_t addr = from; addr < end; addr += 8) {
 			uint64_t v, regs[KD_NR_X86_64_REGS];
 			struct kd_error *err = kd_read_u64(ctx->s, addr, &v);
-			if (err) {
-				kd_error_destroy(err);
+			if (err) {	/* the stack stops here: partial */
+				kd_cmd_lost(err);
 				break;
 			}
 			if (!kd_unwind_is_kernel_text(ctx->s, v) ||

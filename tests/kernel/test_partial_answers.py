@@ -19,7 +19,7 @@ import sys
 import pytest
 
 from test_corrupt import (BAD_PTR, broken_stacks, corrupter,  # noqa: F401
-                          pristine, q, run)
+                          ordinary_tasks, pristine, q, run)
 from test_no_silent_answers import BUILD
 
 TIMEOUT = 120
@@ -91,6 +91,22 @@ def truncated_tail(pristine, corrupter):
     return dst
 
 
+@pytest.fixture(scope="session")
+def pmd_to_nowhere(pristine, corrupter):
+    """The PMD entry over a task's (vmalloc) stack points to a page table
+    far past the end of memory: that table cannot be read.  Returns
+    (dump, the stack's address)."""
+    sleeper = [t for t, _pid, comm in ordinary_tasks(pristine)
+               if comm.startswith("fixture-")][0]
+    stack = pristine.u64(sleeper + pristine.offset("task_struct", "stack"))
+    out = pristine.run([f"vtop {stack:x}"])
+    m = re.search(r"^\s*PMD:\s+([0-9a-f]+)\s+=>\s+([0-9a-f]+)", out, re.M)
+    assert m and not int(m.group(2), 16) & 0x80, out     # no huge page
+    dump = corrupter.make("pmd_nowhere", [
+        (("phys", int(m.group(1), 16)), q(0x7ffffffff000 | 0x63))])
+    return dump, stack
+
+
 def says_partial(cmd, out, err, rc, name=None):
     """Failed, with an error line of the command (name: the command whose
     errors they are, foreach's are its command's)."""
@@ -149,6 +165,15 @@ def test_bt_stopped_early(run, broken_stacks):
     assert stopped, "no broken stack stopped the unwinder"
     out, err, rc = run(dump, ["foreach bt"])
     says_partial("foreach bt", out, err, rc, name="bt")
+
+
+def test_vtop_unreadable_table_is_not_unmapped(run, pmd_to_nowhere):
+    """An entry not present is vtop's answer "(not mapped)"; a page table
+    that cannot be read is no answer: an error, nothing on stdout."""
+    dump, stack = pmd_to_nowhere
+    out, err, rc = run(dump, [f"vtop {stack:x}"])
+    says_partial("vtop", out, err, rc)
+    assert "not mapped" not in out and f"{stack:x}" not in out, out
 
 
 @pytest.mark.parametrize("cmd", ["search -k deadbeef"])
