@@ -42,10 +42,17 @@ PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 # pytest before asan-python: it asks crash in parallel and caches the answers
 # the sanitized (serial-per-worker, slower) Python run then reuses.
-TEST_STAGES := deps build sample unit asan fuzz-smoke pytest asan-python
+TEST_STAGES := deps build sample unit asan fuzz-smoke pytest scenarios \
+	asan-python
+# The scenario dumps make test makes (or reuses) and tests: every scenario
+# on the pinned kernel, and the oops one on the newest Debian cloud kernel
+# (module mem[] layout, block devices, triage where crash 8.0.6 cannot go).
+TEST_SCENARIOS ?= hung oops lockup oom ipc scale
+LATEST_SCENARIOS ?= oops
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
-	bench fuzz clean test-other-boot test-scenarios test-progs-waiting
+	bench fuzz clean test-other-boot test-scenarios test-progs-waiting \
+	scenarios
 
 all: build
 
@@ -149,6 +156,20 @@ test-other-boot: build sample
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile -m "not waits_on" \
 	  tests/kernel tests/programs --ignore=tests/kernel/test_scenarios.py \
 	  --ignore=tests/kernel/test_scenarios_triage.py
+
+# make test's scenario stage: the dumps are made side by side (each is
+# mostly a QEMU guest booting and dying), then tested, on both releases.
+scenarios: build sample
+	scripts/make-scenario-dumps $(TEST_SCENARIOS) \
+	  $(addsuffix @latest,$(LATEST_SCENARIOS))
+	PYKDUMP_SCENARIOS="$(TEST_SCENARIOS)" \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=10 \
+	  tests/kernel/test_scenarios.py tests/kernel/test_scenarios_triage.py
+	PYKDUMP_SCENARIO_RELEASE=latest PYKDUMP_SCENARIOS="$(LATEST_SCENARIOS)" \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=10 \
+	  tests/kernel/test_scenarios.py tests/kernel/test_scenarios_triage.py
 
 # Each scenario dump is made on first use by scripts/make-sample-dump
 # --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.
