@@ -81,9 +81,10 @@ $(ASAN_BUILD)/build.ninja: | deps
 # The corrupt-dump, partial-answer, error-path and shrinking-file tests
 # run on the sanitized CLI too, with LeakSanitizer (their [asan] cases;
 # the plain ones run under pytest).  test_mutate.py runs only here: a
-# fixed-seed set of byte-level mutations of the sample's small dump files, each opened by the
-# sanitized CLI (sys, ps, log, bt -a, dumpinfo); a signal, a sanitizer
-# report, a hang or unbounded memory fails it.
+# fixed-seed set of byte-level mutations of the sample's small dump
+# files, each opened by the sanitized CLI (sys, ps, log, bt -a,
+# dumpinfo); a signal, a sanitizer report, a hang, unbounded memory or a
+# silent failure fails it.
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
