@@ -14,8 +14,9 @@
 #   make bench    compare with crash and drgn on the sample dump
 #   make test-scenarios
 #                 tests on the scenario dumps (hung, oops, lockup, oom,
-#                 scale), each built on first use (not part of make test);
-#                 SCENARIO_RELEASE=latest for the newest Debian kernel
+#                 scale), each built on first use (make test's scenarios
+#                 stage runs them too, and the oops one on the newest
+#                 kernel); SCENARIO_RELEASE=latest: all on the newest
 #   make test-progs-waiting
 #                 the runs of the original PyKdump programs (tests/programs)
 #                 that wait for a crash command another lane is building

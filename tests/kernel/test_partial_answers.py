@@ -243,9 +243,9 @@ def test_read_list_cut_at_maxel_warns(sample):
     """readList and the readers over it stop at maxel: the list they
     return is cut, and the problem log says so (the original's
     readList warns too); a list of exactly maxel entries is whole."""
+    dump = sample.dump("vmcore.kdump")
     r = subprocess.run([sys.executable, "-c", MAXEL_PROG,
-                        str(BUILD / "python"), str(sample.dump("vmcore.kdump")),
-                        str(sample.vmlinux)],
+                        str(BUILD / "python"), str(dump), str(sample.vmlinux)],
                        capture_output=True, text=True, timeout=TIMEOUT)
     assert r.returncode == 0, r.stderr[-3000:]
     n = re.search(r"^LEN (\d+) (\d+)$", r.stdout, re.M)
