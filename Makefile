@@ -14,8 +14,9 @@
 #   make bench    compare with crash and drgn on the sample dump
 #   make test-scenarios
 #                 tests on the scenario dumps (hung, oops, lockup, oom,
-#                 scale), each built on first use (not part of make test);
-#                 SCENARIO_RELEASE=latest for the newest Debian kernel
+#                 scale), each built on first use (make test's scenarios
+#                 stage runs them too, and the oops one on the newest
+#                 kernel); SCENARIO_RELEASE=latest: all on the newest
 #   make test-progs-waiting
 #                 the runs of the original PyKdump programs (tests/programs)
 #                 that wait for a crash command another lane is building
@@ -42,10 +43,17 @@ PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 # pytest before asan-python: it asks crash in parallel and caches the answers
 # the sanitized (serial-per-worker, slower) Python run then reuses.
-TEST_STAGES := deps build sample unit asan fuzz-smoke pytest asan-python
+TEST_STAGES := deps build sample unit asan fuzz-smoke pytest scenarios \
+	asan-python
+# The scenario dumps make test makes (or reuses) and tests: every scenario
+# on the pinned kernel, and the oops one on the newest Debian cloud kernel
+# (module mem[] layout, block devices, triage where crash 8.0.6 cannot go).
+TEST_SCENARIOS ?= hung oops lockup oom ipc scale
+LATEST_SCENARIOS ?= oops
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
-	bench fuzz clean test-other-boot test-scenarios test-progs-waiting
+	bench fuzz clean test-other-boot test-scenarios test-progs-waiting \
+	scenarios
 
 all: build
 
@@ -71,9 +79,13 @@ $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 	  -Db_lundef=false -Dpython=enabled
 
-# The corrupt-dump, error-path and shrinking-file tests run on the
-# sanitized CLI too, with LeakSanitizer (their [asan] cases; the plain ones
-# run under pytest).
+# The corrupt-dump, partial-answer, error-path and shrinking-file tests
+# run on the sanitized CLI too, with LeakSanitizer (their [asan] cases;
+# the plain ones run under pytest).  test_mutate.py runs only here: a
+# fixed-seed set of byte-level mutations of the sample's small dump
+# files, each opened by the sanitized CLI (sys, ps, log, bt -a,
+# dumpinfo); a signal, a sanitizer report, a hang, unbounded memory or a
+# silent failure fails it.
 asan: deps $(ASAN_BUILD)/build.ninja build sample
 	ninja -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -84,7 +96,9 @@ asan: deps $(ASAN_BUILD)/build.ninja build sample
 	  tests/kernel/test_corrupt_kmem.py tests/kernel/test_corrupt_code.py \
 	  tests/kernel/test_index_background.py tests/kernel/test_error_leaks.py \
 	  tests/kernel/test_sym_long_name.py tests/kernel/test_shrink.py \
-	  tests/kernel/test_fuzz_findings.py -k asan
+	  tests/kernel/test_fuzz_findings.py tests/kernel/test_mutate.py \
+	  tests/kernel/test_mutate_findings.py tests/kernel/test_partial_answers.py \
+	  -k asan
 
 # The Python API on the ASan/UBSan-built extension (libasan preloaded into
 # Debian's python, see scripts/asan-python): the API tests and the kernel
@@ -144,6 +158,20 @@ test-other-boot: build sample
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile -m "not waits_on" \
 	  tests/kernel tests/programs --ignore=tests/kernel/test_scenarios.py \
 	  --ignore=tests/kernel/test_scenarios_triage.py
+
+# make test's scenario stage: the dumps are made side by side (each is
+# mostly a QEMU guest booting and dying), then tested, on both releases.
+scenarios: build sample
+	scripts/make-scenario-dumps $(TEST_SCENARIOS) \
+	  $(addsuffix @latest,$(LATEST_SCENARIOS))
+	PYKDUMP_SCENARIOS="$(TEST_SCENARIOS)" \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=10 \
+	  tests/kernel/test_scenarios.py tests/kernel/test_scenarios_triage.py
+	PYKDUMP_SCENARIO_RELEASE=latest PYKDUMP_SCENARIOS="$(LATEST_SCENARIOS)" \
+	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=10 \
+	  tests/kernel/test_scenarios.py tests/kernel/test_scenarios_triage.py
 
 # Each scenario dump is made on first use by scripts/make-sample-dump
 # --scenario NAME into ~/.cache/pykdump/scenario-NAME-RELEASE/.

@@ -141,8 +141,8 @@ static void print_data(struct kd_cmd_ctx *ctx, const struct kd_frame *f,
 	for (uint64_t a = f->sp + 8; a <= next->sp; a += 8) {
 		uint64_t v = 0;
 		struct kd_error *err = kd_read_u64(ctx->s, a, &v);
-		if (err) {
-			kd_error_destroy(err);
+		if (err) {	/* the frame's data stops here: partial */
+			kd_cmd_lost(err);
 			break;
 		}
 		if (!col)
@@ -363,8 +363,8 @@ static void print_old(struct kd_cmd_ctx *ctx, const struct kd_backtrace *bt,
 		for (uint64_t addr = from; addr < end; addr += 8) {
 			uint64_t v, regs[KD_NR_X86_64_REGS];
 			struct kd_error *err = kd_read_u64(ctx->s, addr, &v);
-			if (err) {
-				kd_error_destroy(err);
+			if (err) {	/* the stack stops here: partial */
+				kd_cmd_lost(err);
 				break;
 			}
 			if (!kd_unwind_is_kernel_text(ctx->s, v) ||
@@ -452,6 +452,7 @@ static int print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags,
 		return 0;
 	}
 	print_header(ctx->out, bt);
+	int rc = 0;
 	int scanning = flags & (KD_BT_TEXT | KD_BT_TEXT_ALL | KD_BT_EFRAMES |
 				KD_BT_RAW | KD_BT_OLD);
 	if (scanning &&
@@ -475,13 +476,15 @@ static int print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags,
 		print_old(ctx, bt, &stack, flags);
 	} else {
 		print_frames(ctx, bt, flags);
-		if (bt->error)	/* the frames found are the answer */
-			kd_cmd_error(ctx, "%s", bt->error);
+		/* the frames found are shown; the trace stopped before the
+		 * end of the stack: a partial answer, said and failed */
+		if (bt->error)
+			rc = kd_cmd_error(ctx, "%s", bt->error);
 	}
 	if (ref)
 		fputc('\n', ctx->out);	/* crash's -R leaves a blank line */
 	kd_backtrace_destroy(bt);
-	return 0;
+	return rc;
 }
 
 int kd_bt_print_task(struct kd_cmd_ctx *ctx, uint64_t task, unsigned flags)

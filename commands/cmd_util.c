@@ -353,11 +353,48 @@ void kd_cmd_task_header(FILE *out, const struct kd_task_ref *t)
 
 /* ------------------------------------------------------------- reads */
 
-/* 0, or -1 (the error dropped). */
+/* Values the running command could not read (memory not in the dump or
+ * not mapped) and showed as 0 or blank: counted, the first one's message
+ * kept, for kd_cmd_partial_end.  One process runs one command at a time
+ * (a nested one saves and restores these). */
+static struct kd_cmd_partial unread;
+
+/* 0, or -1 (the error dropped; a read fault counted). */
 static int done(struct kd_error *err)
 {
+	if (err && kd_error_is_fault(err) && unread.n++ == 0)
+		snprintf(unread.first, sizeof(unread.first), "%s",
+			 err->message);
 	kd_error_destroy(err);
 	return err ? -1 : 0;
+}
+
+int kd_cmd_lost(struct kd_error *err)
+{
+	if (err && unread.n++ == 0)
+		snprintf(unread.first, sizeof(unread.first), "%s",
+			 err->message);
+	kd_error_destroy(err);
+	return err ? -1 : 0;
+}
+
+void kd_cmd_partial_begin(struct kd_cmd_partial *saved)
+{
+	*saved = unread;
+	unread.n = 0;
+	unread.first[0] = '\0';
+}
+
+int kd_cmd_partial_end(struct kd_cmd_ctx *ctx,
+		       const struct kd_cmd_partial *saved, int rc)
+{
+	if (unread.n)
+		rc = kd_cmd_error(ctx, "the output is partial: %u read%s "
+				  "failed, shown as 0, blank, none or invalid "
+				  "(the first: %s)", unread.n,
+				  unread.n == 1 ? "" : "s", unread.first);
+	unread = *saved;
+	return rc;
 }
 
 int kd_cmd_ptr(struct kd_session *s, uint64_t base, uint64_t off,

@@ -118,13 +118,32 @@ int kd_cmd_show_context(struct kd_cmd_ctx *ctx, uint64_t task);
 
 /* The member at base + off, for output that goes on when a value cannot
  * be read: 0, or -1 with the value 0 (the error dropped).  An absent
- * member (KD_ABSENT) is never read. */
+ * member (KD_ABSENT) is never read.  A value that could not be read
+ * (a fault: not in the dump, not mapped) is counted for the running
+ * command: when it ends, kd_command_exec says how many on the error
+ * stream and in the problem log, and the command fails (its output is
+ * partial, not an answer). */
 int kd_cmd_ptr(struct kd_session *s, uint64_t base, uint64_t off,
 	       uint64_t *v);
 int kd_cmd_u32(struct kd_session *s, uint64_t base, uint64_t off,
 	       uint32_t *v);
 int kd_cmd_u64(struct kd_session *s, uint64_t base, uint64_t off,
 	       uint64_t *v);
+/* The count of the running command's unreadable values, around one
+ * command (kd_command_exec; a nested command saves its caller's):
+ * begin saves and clears it; end reports it (an error, rc 1) and
+ * restores the saved one.  Returns rc, or 1 when values were lost. */
+struct kd_cmd_partial {
+	unsigned n;
+	char first[256];
+};
+void kd_cmd_partial_begin(struct kd_cmd_partial *saved);
+/* A value the output lacks for err (any error: a fault, a cycle, a
+ * limit), counted as the reads above count theirs; err destroyed.
+ * -1 when err, else 0. */
+int kd_cmd_lost(struct kd_error *err);
+int kd_cmd_partial_end(struct kd_cmd_ctx *ctx,
+		       const struct kd_cmd_partial *saved, int rc);
 /* A char array member, "" when unreadable. */
 void kd_cmd_str(struct kd_session *s, uint64_t base, uint64_t off,
 		char *buf, size_t size);

@@ -111,9 +111,10 @@ static uint64_t cdev_lookup(struct dev_ctx *d, uint32_t dev)
 		       8 * ((dev >> MINORBITS) % MAJOR_HASH), &probe) < 0 ||
 	    !probe)
 		return 0;
-	kd_error_destroy(kd_chain_walk(s, probe, l->probe_next, 0,
-				       KD_WALK_NOLOG | KD_WALK_INCHEAD,
-				       MAX_CHAIN, &chain));
+	/* a broken chain: the cdev may be past the break */
+	kd_cmd_lost(kd_chain_walk(s, probe, l->probe_next, 0,
+				  KD_WALK_NOLOG | KD_WALK_INCHEAD, MAX_CHAIN,
+				  &chain));
 	for (size_t i = 0; i < chain.n; i++) {
 		uint32_t pdev, range;
 		uint64_t data;
@@ -177,11 +178,8 @@ static int walk_majors(struct dev_ctx *d, const char *table,
 		for (size_t k = 0; k < chain.n; k++)
 			fn(d, chain.addrs[k]);
 		kd_addr_list_free(&chain);
-		if (err && err->code != KD_ERR_LIMIT) {
-			kd_error_destroy(err);
-			return kd_cmd_error(ctx, "broken %s chain", table);
-		}
-		kd_error_destroy(err);
+		if (err)	/* a cycle, a bad link or a chain too long */
+			return kd_cmd_fail_what(ctx, table, err);
 	}
 	return 0;
 }

@@ -158,7 +158,10 @@ static int run_words(struct kd_session *s, struct words *w, FILE *out,
 	optind = 0;	/* commands use getopt; reset its state */
 	/* no flush here: whoever owns out checks its write errors (a full
 	 * device) and needs errno from that flush */
-	return cmd->run(&ctx, w->n, w->v);
+	struct kd_cmd_partial saved;
+	kd_cmd_partial_begin(&saved);
+	int rc = cmd->run(&ctx, w->n, w->v);
+	return kd_cmd_partial_end(&ctx, &saved, rc);
 }
 
 /*

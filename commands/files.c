@@ -88,11 +88,9 @@ static int file_line(struct files *f, uint64_t fd, uint64_t file, char *buf,
 		struct kd_inode_info ii = { 0 };
 		struct kd_error *err = fi->inode ?
 			kd_inode_info(f->ctx->s, fi->inode, &ii) : NULL;
-		if (err) {
-			kd_cmd_note(f->ctx, "inode %" PRIx64 ": %s", fi->inode,
-				    err->message);
-			kd_error_destroy(err);
-		}
+		if (err)	/* its page count shows as 0: partial */
+			kd_cmd_lost(kd_error_prefix(err, "inode %" PRIx64,
+						    fi->inode));
 		snprintf(buf, size, "%3u %016" PRIx64 " %016" PRIx64 " %7" PRIu64
 			 " %-4s %s\n", (unsigned)fd, fi->inode, ii.mapping,
 			 ii.nrpages, type, path);

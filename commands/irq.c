@@ -210,10 +210,7 @@ static int stats(struct irqcmd *ic, const char *cpuspec)
 				continue;
 			struct kd_error *err = kd_irq_cpu_count(ic->ctx->s, &d,
 								c, &count);
-			if (err) {
-				kd_cmd_note(ic->ctx, "%s", err->message);
-				kd_error_destroy(err);
-			}
+			kd_cmd_lost(err);	/* shown as 0: partial */
 			fprintf(out, "%10" PRIu64 " ", count);
 		}
 		if (d.chip_name[0])
@@ -290,11 +287,8 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	struct kd_error *err = kd_irq_descs(ctx->s, &ic.descs, &ic.nr);
 	if (err && !ic.descs)
 		return kd_cmd_fail(ctx, err);
-	if (err) {	/* a tree broken part-way: what was found, and why */
-		kd_cmd_note(ctx, "%s", err->message);
-		kd_error_destroy(err);
-		rc = 1;
-	}
+	if (err)	/* a tree broken part-way: what was found, and why */
+		rc = kd_cmd_fail(ctx, err);
 	if (mode == 'a')
 		rc |= affinity(&ic);
 	else if (mode == 's')

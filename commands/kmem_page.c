@@ -458,12 +458,13 @@ int kmem_mem_map(struct kd_cmd_ctx *ctx, const struct kmem_addr *a,
 		return kd_cmd_fail(ctx, err);
 	if (all.failed)
 		return 1;
-	if (unreadable)
-		kd_cmd_note(ctx, "-p: %" PRIu64 " struct pages could not be "
-			    "read", unreadable);
+	int rc = 0;
+	if (unreadable)	/* rows left out: a partial answer */
+		rc = kd_cmd_error(ctx, "-p: %" PRIu64 " struct pages could "
+				  "not be read", unreadable);
 	if (map->problem)	/* part of the memory map is missing */
 		return kd_cmd_error(ctx, "memory map: %s", map->problem);
-	return 0;
+	return rc;
 }
 
 /* ---- -g ---- */

@@ -327,9 +327,8 @@ static int view_init(struct slab_view *v, struct kd_cmd_ctx *ctx,
 	v->r = r;
 	v->ncpus = kd_percpu_count(ctx->s);
 	struct kd_error *err = kd_mm_nodes(ctx->s, &nd, &nn);
-	if (err) {
-		kd_cmd_note(ctx, "memory nodes: %s", err->message);
-		kd_error_destroy(err);
+	if (err) {	/* the per-node lists are left out: partial */
+		kd_cmd_lost(kd_error_prefix(err, "memory nodes"));
 		nn = 0;
 		nd = NULL;
 	}

@@ -43,8 +43,8 @@ struct list_args {
 static int usage(struct kd_cmd_ctx *ctx)
 {
 	fflush(ctx->out);
-	fprintf(kd_cmd_errfile(ctx), "Usage:\n  list [[-o] offset][-e end][-s struct[."
-		"member[,member]]] -[x|d]] [-r] [-h|-H] start\n");
+	fprintf(kd_cmd_errfile(ctx), "Usage:\n  list [[-o] offset][-e end]"
+		"[-s struct[.member[,member]]] -[x|d]] [-r] [-h|-H] start\n");
 	return 1;
 }
 

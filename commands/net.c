@@ -36,19 +36,27 @@
 
 #define MAX_ADDRS 256
 
-static void print_dev(struct kd_cmd_ctx *ctx, uint64_t dev)
+/* 1 when the device's addresses are shown only in part (said on the
+ * error stream and in the problem log). */
+static int print_dev(struct kd_cmd_ctx *ctx, uint64_t dev)
 {
 	struct kd_netdev_addr a[MAX_ADDRS];
 	char name[32];
+	struct kd_error *cut;
 	kd_netdev_name(ctx->s, dev, name, sizeof(name));
 	fprintf(ctx->out, "%016" PRIx64 "  %-10s ", dev, name);
-	size_t n = kd_netdev_addrs(ctx->s, dev, a, MAX_ADDRS);
+	size_t n = kd_netdev_addrs(ctx->s, dev, a, MAX_ADDRS, &cut);
 	for (size_t i = 0; i < n; i++) {
 		char buf[INET6_ADDRSTRLEN];
 		inet_ntop(a[i].family, a[i].bytes, buf, sizeof(buf));
 		fprintf(ctx->out, "%s%s", i ? ", " : "", buf);
 	}
 	fputc('\n', ctx->out);
+	if (!cut)
+		return 0;
+	char what[64];
+	snprintf(what, sizeof(what), "%s: addresses", name);
+	return kd_cmd_fail_what(ctx, what, cut);
 }
 
 static int net_list(struct kd_cmd_ctx *ctx, uint64_t ns)
@@ -62,12 +70,13 @@ static int net_list(struct kd_cmd_ctx *ctx, uint64_t ns)
 		return kd_cmd_fail(ctx, err);
 	}
 	fprintf(ctx->out, "   NET_DEVICE     NAME       IP ADDRESS(ES)\n");
+	int rc = 0;
 	for (size_t i = 0; i < devs.n; i++)
-		print_dev(ctx, devs.addrs[i]);
+		rc |= print_dev(ctx, devs.addrs[i]);
 	kd_addr_list_free(&devs);
 	if (err)
 		return kd_cmd_fail_what(ctx, "network device list", err);
-	return 0;
+	return rc;
 }
 
 /* ---- -s / -S: sockets ---- */

@@ -808,8 +808,13 @@ static int ps_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		show_all(&ps);
 	else
 		show_args(&ps);
+	/* Each unreadable task is in the problem log; the count says here
+	 * that the rows above hold zeros for what could not be read. */
 	if (ps.tt.unreadable)
-		rc = 1;
+		rc = kd_cmd_error(ctx, "%zu task%s could not be read in full: "
+				  "fields that could not be read show as 0",
+				  ps.tt.unreadable,
+				  ps.tt.unreadable == 1 ? "" : "s");
 	if (ps.tt.problem)
 		rc = kd_cmd_error(ctx, "task list incomplete: %s",
 				  ps.tt.problem);

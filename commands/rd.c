@@ -78,7 +78,8 @@ static void read_error(struct rd *r, struct kd_error *err, uint64_t addr,
 					     "physical" };
 	int invalid = r->mem != RD_PHYS && err->code == KD_ERR_FAULT;
 	fflush(r->ctx->out);	/* the rows so far, then the error */
-	fprintf(kd_cmd_errfile(r->ctx), "%s: %s %s address: %" PRIx64 "  type: \"%s\"\n",
+	fprintf(kd_cmd_errfile(r->ctx), "%s: %s %s address: %" PRIx64
+		"  type: \"%s\"\n",
 		r->ctx->name, invalid ? "invalid" : "read error:",
 		space[r->mem], addr, type);
 	kd_log_error(kd_session_log(r->ctx->s), "%s: %s", r->ctx->name,

@@ -132,7 +132,7 @@ static int cfs_tree(struct runq *r, uint64_t root, int indent, int depth)
 			print_task(r, se.addrs[i] - r->l.t_se, indent);
 	}
 	int n = err ? -1 : (int)se.n;
-	kd_error_destroy(err);
+	kd_cmd_lost(err);	/* "[invalid rb_root]": a partial answer */
 	kd_addr_list_free(&se);
 	return n;
 }
@@ -166,7 +166,7 @@ static int rt_list(struct runq *r, uint64_t head, int indent, int *n)
 	}
 	int rc = err ? -1 : 0;
 	*n += (int)rse.n;
-	kd_error_destroy(err);
+	kd_cmd_lost(err);	/* "[invalid list]": a partial answer */
 	kd_addr_list_free(&rse);
 	return rc;
 }
@@ -202,7 +202,7 @@ static void print_cpu(struct runq *r, int cpu, uint64_t rq, int after)
 			"  COMMAND: \"%s\"\n", cur.pid, cur.task, cur.comm);
 	else
 		fprintf(r->ctx->out, "  CURRENT: TASK: %" PRIx64 "\n", curr);
-	kd_error_destroy(err);
+	kd_cmd_lost(err);	/* its PID and COMMAND: the answer is partial */
 	print_rt(r, rq);
 	print_cfs(r, rq + r->l.rq_cfs, 5, 0);
 }
@@ -248,7 +248,7 @@ static int timestamps(struct runq *r)
 		kd_cmd_ptr(r->ctx->s, rq, r->l.rq_curr, &curr);
 		struct kd_error *err = kd_task_get(r->ctx->s, curr, &t);
 		if (err) {
-			kd_error_destroy(err);
+			kd_cmd_lost(err);	/* its task's arrival */
 			fputc('\n', r->ctx->out);
 			continue;
 		}
@@ -340,7 +340,7 @@ static int running_times(struct runq *r)
 		kd_cmd_ptr(r->ctx->s, rq, r->l.rq_curr, &curr);
 		struct kd_error *err = kd_task_get(r->ctx->s, curr, &t);
 		if (err) {
-			kd_error_destroy(err);
+			kd_cmd_lost(err);	/* "[unknown]" */
 			fprintf(r->ctx->out, "%*sCPU %d: [unknown]\n", indent, "",
 				cpu);
 			continue;
@@ -445,7 +445,7 @@ static int group_cfs(struct runq *r, uint64_t cfs_rq, int depth,
 	if (err) {
 		fprintf(r->ctx->out, "%*s[invalid rb_root: %s]\n", 5 + 3 * depth,
 			"", err->message);
-		kd_error_destroy(err);
+		kd_cmd_lost(err);
 	} else if (!total) {
 		fprintf(r->ctx->out, "%*s[no tasks queued]\n", 5 + 3 * depth, "");
 	}
@@ -487,7 +487,7 @@ static int group_rt(struct runq *r, uint64_t rt_rq, int depth)
 				"  COMMAND: \"%s\"\n", pid, task, comm);
 		}
 		kd_addr_list_free(&rse);
-		kd_error_destroy(err);
+		kd_cmd_lost(err);	/* a broken list: a partial answer */
 	}
 	if (!total)
 		fprintf(r->ctx->out, "%*s[no tasks queued]\n", 5 + 6 * depth, "");
@@ -527,7 +527,7 @@ static int by_group(struct runq *r)
 				"  COMMAND: \"%s\"\n", t.pid, t.task, t.comm);
 		else
 			fprintf(r->ctx->out, "%" PRIx64 "\n", curr);
-		kd_error_destroy(err);
+		kd_cmd_lost(err);	/* its PID and COMMAND */
 		if (rt) {
 			kd_cmd_ptr(s, rt, 8 * (uint64_t)cpu, &rt_p);
 			fprintf(r->ctx->out, "  %s_TASK_GROUP: %" PRIx64

@@ -113,6 +113,7 @@ static int search_kernel(struct search *sr)
 {
 	struct kd_krange r[KD_MAX_KRANGES];
 	size_t n;
+	int rc = 0;
 	struct kd_error *err = kd_kernel_ranges(sr->ctx->s, r, KD_MAX_KRANGES,
 						&n);
 	for (size_t i = 0; !err && i < n; i++) {
@@ -128,8 +129,14 @@ static int search_kernel(struct search *sr)
 		c.start = sr->start > c.start ? sr->start : c.start;
 		c.end = sr->end < c.end ? sr->end : c.end;
 		err = kd_search_krange(sr->ctx->s, &c, &sr->spec);
+		if (err && err->code == KD_ERR_LOST) {
+			/* pages of this range not searched: said, and the
+			 * other ranges still searched */
+			rc = kd_cmd_fail(sr->ctx, err);
+			err = NULL;
+		}
 	}
-	return err ? kd_cmd_fail(sr->ctx, err) : 0;
+	return err ? kd_cmd_fail(sr->ctx, err) : rc;
 }
 
 static int search_user(struct search *sr)
@@ -153,6 +160,7 @@ static int search_stacks(struct search *sr)
 	struct kd_task_ref *v;
 	size_t n;
 	struct kd_error *err = kd_task_list(sr->ctx->s, &v, &n);
+	int rc = 0;
 	if (err)
 		return kd_cmd_fail(sr->ctx, err);
 	for (size_t i = 0; !err && i < n; i++) {
@@ -166,9 +174,13 @@ static int search_stacks(struct search *sr)
 		sr->header_due = 1;
 		struct kd_krange r = { KD_KSPACE_VMALLOC, base, top };
 		err = kd_search_krange(sr->ctx->s, &r, &sr->spec);
+		if (err && err->code == KD_ERR_LOST) {	/* as search_kernel */
+			rc = kd_cmd_fail(sr->ctx, err);
+			err = NULL;
+		}
 	}
 	free(v);
-	return err ? kd_cmd_fail(sr->ctx, err) : 0;
+	return err ? kd_cmd_fail(sr->ctx, err) : rc;
 }
 
 /* ---- arguments ---- */

@@ -243,7 +243,7 @@ static int sig_group(struct kd_cmd_ctx *ctx, const struct kd_task_ref *t,
 		if (all[i].task == leader->task)
 			continue;
 		if ((err = kd_task_tgid(ctx->s, all[i].task, &g))) {
-			kd_error_destroy(err);
+			kd_cmd_lost(err);	/* maybe one of the group */
 			continue;
 		}
 		if (g != tgid)

@@ -353,9 +353,9 @@ static int objects_at(struct req *r, const char *arg)
 				kd_cmd_note(r->ctx, "WARNING: %s is not percpu; "
 					    "cpuspec ignored.", buf);
 				fflush(r->ctx->out);
-				fprintf(kd_cmd_errfile(r->ctx), "%s: WARNING: %s "
-					"is not percpu; cpuspec ignored.\n",
-					r->ctx->name, buf);
+				fprintf(kd_cmd_errfile(r->ctx), "%s: WARNING: "
+					"%s is not percpu; cpuspec "
+					"ignored.\n", r->ctx->name, buf);
 				cpuspec = NULL;
 			}
 		}

@@ -53,8 +53,9 @@ static void print_loadavg(struct kd_cmd_ctx *ctx)
 {
 	uint64_t v[3] = { 0 };
 	char buf[32];
-	if (!kd_loadavg(ctx->s, v))
-		kd_cmd_note(ctx, "no load averages (avenrun)");
+	if (!kd_loadavg(ctx->s, v))	/* shown as 0.00: partial */
+		kd_cmd_lost(kd_error_create(KD_ERR_NOT_FOUND, "no load "
+					    "averages (avenrun)"));
 	fprintf(ctx->out, "LOAD AVERAGE: ");
 	for (int i = 0; i < 3; i++) {
 		kd_loadavg_format(v[i], buf, sizeof(buf));
@@ -146,9 +147,7 @@ static int print_tasks(struct kd_cmd_ctx *ctx)
 	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
 	if (err) {
 		fprintf(ctx->out, "       TASKS: (unknown)\n");
-		kd_cmd_note(ctx, "%s", err->message);
-		kd_error_destroy(err);
-		return 1;
+		return kd_cmd_fail_what(ctx, "TASKS", err);
 	}
 	fprintf(ctx->out, "       TASKS: %zu\n", tt.n);
 	int rc = 0;

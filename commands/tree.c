@@ -46,9 +46,9 @@ struct tree_args {
 static int usage(struct kd_cmd_ctx *ctx)
 {
 	fflush(ctx->out);
-	fprintf(kd_cmd_errfile(ctx), "Usage:\n  tree [-t [radix|xarray|rbtree]] [-r "
-		"offset] [-[s|S] struct[.member[,member]]] \n       -[x|d] "
-		"[-o offset] [-l] start\n");
+	fprintf(kd_cmd_errfile(ctx), "Usage:\n  tree [-t [radix|xarray|"
+		"rbtree]] [-r offset] [-[s|S] struct[.member[,member]]] \n"
+		"       -[x|d] [-o offset] [-l] start\n");
 	return 1;
 }
 

@@ -105,9 +105,8 @@ static void page_line(struct vm *v, uint64_t pgd, const struct kd_vma *a,
 	snprintf(t, sizeof(t), "%" PRIx64, vaddr);
 	kd_cmd_just(va, sizeof(va), t, UVADDR_W, KD_JUST_LEFT);
 	struct kd_error *err = kd_uvaddr_page(v->ctx->s, pgd, vaddr, &pg);
-	if (err) {	/* a page table that cannot be read */
-		kd_cmd_note(v->ctx, "%s", err->message);
-		kd_error_destroy(err);
+	if (err) {	/* a page table that cannot be read: partial */
+		kd_cmd_lost(err);
 		pg.state = KD_UPAGE_NONE;
 		pg.pte = 0;
 	}

@@ -224,6 +224,11 @@ static int vtop_kernel(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 	memset(&t, 0, sizeof(t));
 	struct kd_error *err = a ? kd_arch_walk(a, 0, vaddr, &paddr, &t) :
 		kd_error_create(KD_ERR_INVALID, "no page tables (no vmlinux)");
+	/* a fault is the answer: an entry not present, a non-canonical
+	 * address; a page table that cannot be read (not in the dump) is
+	 * no "not mapped" */
+	if (err && err->code != KD_ERR_FAULT)
+		return kd_cmd_fail(ctx, err);
 	fprintf(out, "VIRTUAL           PHYSICAL        \n");
 	if (err)
 		fprintf(out, "%-16" PRIx64 "  (not mapped)\n\n", vaddr);

@@ -48,9 +48,13 @@ struct kd_netdev_addr {
 	uint8_t bytes[16];	/* network order: 4 or 16 of them */
 };
 /* Its IPv4 then IPv6 addresses, at most max; what cannot be read is left
- * out.  Returns how many were stored. */
+ * out.  Returns how many were stored.  When cut is not NULL, *cut is what
+ * ended a list of them early (a link or an address that cannot be read,
+ * a cycle, more than max: the caller says the answer is partial), NULL
+ * when none did; the caller destroys it. */
 KD_PUBLIC size_t kd_netdev_addrs(struct kd_session *s, uint64_t dev,
-				 struct kd_netdev_addr *v, size_t max);
+				 struct kd_netdev_addr *v, size_t max,
+				 struct kd_error **cut);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,13 @@
  *     tables, so only what is mapped ([_text, _end) and what boot left
  *     mapped), where crash translates the whole range arithmetically;
  *   - the modules' core regions.
+ *
+ * What the machine did not have and what makedumpfile filtered out are
+ * skipped, as crash skips them.  Pages the dump should hold but that
+ * cannot be read (lost from an incomplete dump, damaged) are not
+ * searched either, and the search then ends with KD_ERR_LOST saying how
+ * many (after reporting every match in the rest): the answer is
+ * partial.
  */
 #ifndef PYKDUMP_SEARCH_H
 #define PYKDUMP_SEARCH_H

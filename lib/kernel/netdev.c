@@ -100,18 +100,31 @@ static int fails(struct kd_error *err)
 	return err != NULL;
 }
 
+/* Keep the first thing that cut the addresses short in *cut (when the
+ * caller wants it), drop the others. */
+static void keep(struct kd_error **cut, struct kd_error *err)
+{
+	if (cut && !*cut)
+		*cut = err;
+	else
+		kd_error_destroy(err);
+}
+
 /* The address at off in each entry of l (len bytes of family), up to the
- * first that cannot be read. */
+ * first that cannot be read (kept in *cut). */
 static size_t read_addrs(struct kd_session *s, const struct kd_addr_list *l,
 			 uint64_t off, int family, size_t len,
-			 struct kd_netdev_addr *v, size_t max)
+			 struct kd_netdev_addr *v, size_t max,
+			 struct kd_error **cut)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < l->n && n < max; i++) {
 		struct kd_error *err = kd_field_read(s, l->addrs[i], off,
 						     v[n].bytes, len);
-		if (fails(err))
+		if (err) {
+			keep(cut, err);
 			break;
+		}
 		v[n++].family = family;
 	}
 	return n;
@@ -119,7 +132,8 @@ static size_t read_addrs(struct kd_session *s, const struct kd_addr_list *l,
 
 /* The in_ifaddr chain of the device's in_device. */
 static size_t ipv4(struct kd_session *s, const struct net_layout *l,
-		   uint64_t dev, struct kd_netdev_addr *v, size_t max)
+		   uint64_t dev, struct kd_netdev_addr *v, size_t max,
+		   struct kd_error **cut)
 {
 	uint64_t indev = 0, ifa = 0;
 	struct kd_addr_list chain;
@@ -127,17 +141,18 @@ static size_t ipv4(struct kd_session *s, const struct net_layout *l,
 	    fails(kd_field_ptr(s, dev, l->ip_ptr, &indev)) || !indev ||
 	    fails(kd_field_ptr(s, indev, l->ifa_list, &ifa)) || !ifa)
 		return 0;
-	kd_error_destroy(kd_chain_walk(s, ifa, l->ifa_next, 0,
-				       KD_WALK_NOLOG | KD_WALK_INCHEAD, max,
-				       &chain));
-	size_t n = read_addrs(s, &chain, l->ifa_address, AF_INET, 4, v, max);
+	keep(cut, kd_chain_walk(s, ifa, l->ifa_next, 0,
+				KD_WALK_NOLOG | KD_WALK_INCHEAD, max, &chain));
+	size_t n = read_addrs(s, &chain, l->ifa_address, AF_INET, 4, v, max,
+			      cut);
 	kd_addr_list_free(&chain);
 	return n;
 }
 
 /* The inet6_ifaddr list of the device's inet6_dev. */
 static size_t ipv6(struct kd_session *s, const struct net_layout *l,
-		   uint64_t dev, struct kd_netdev_addr *v, size_t max)
+		   uint64_t dev, struct kd_netdev_addr *v, size_t max,
+		   struct kd_error **cut)
 {
 	uint64_t in6 = 0;
 	struct kd_addr_list list;
@@ -145,22 +160,26 @@ static size_t ipv6(struct kd_session *s, const struct net_layout *l,
 	    !kd_present(l->in6_addr) ||
 	    fails(kd_field_ptr(s, dev, l->ip6_ptr, &in6)) || !in6)
 		return 0;
-	kd_error_destroy(kd_list_walk(s, in6 + l->addr_list, l->if_list,
-				      KD_WALK_NOLOG, max, &list));
-	size_t n = read_addrs(s, &list, l->in6_addr, AF_INET6, 16, v, max);
+	keep(cut, kd_list_walk(s, in6 + l->addr_list, l->if_list,
+			       KD_WALK_NOLOG, max, &list));
+	size_t n = read_addrs(s, &list, l->in6_addr, AF_INET6, 16, v, max,
+			      cut);
 	kd_addr_list_free(&list);
 	return n;
 }
 
 size_t kd_netdev_addrs(struct kd_session *s, uint64_t dev,
-		       struct kd_netdev_addr *v, size_t max)
+		       struct kd_netdev_addr *v, size_t max,
+		       struct kd_error **cut)
 {
+	if (cut)
+		*cut = NULL;
 	struct net_layout l;
 	struct kd_error *err = layout(s, &l);
 	if (err) {
 		kd_error_destroy(err);
 		return 0;
 	}
-	size_t n = ipv4(s, &l, dev, v, max);
-	return n + ipv6(s, &l, dev, v + n, max - n);
+	size_t n = ipv4(s, &l, dev, v, max, cut);
+	return n + ipv6(s, &l, dev, v + n, max - n, cut);
 }

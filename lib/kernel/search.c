@@ -46,6 +46,11 @@ struct scan {
 	size_t ncarry;
 	int stop;
 	uint64_t pages;		/* for the cancel checks */
+	/* pages the dump should hold but that could not be read (lost
+	 * from an incomplete dump, damaged): not searched, so the answer
+	 * is partial (searched_all says so) */
+	uint64_t unread, first_unread;
+	char unread_why[160];
 	uint8_t buf[KD_SEARCH_MAX_STRLEN + PAGE];	/* carry + page */
 };
 
@@ -157,19 +162,53 @@ static struct kd_error *tick(struct scan *sc)
 
 /* Read physical page pa into the scan buffer: 0, or -1 when the dump
  * does not hold it (then no read is tried). */
+/* One page the dump should have and does not: counted, the first
+ * one's reason kept. */
+static void unread(struct scan *sc, uint64_t pa, const char *why)
+{
+	if (sc->unread++ == 0) {
+		sc->first_unread = pa;
+		snprintf(sc->unread_why, sizeof(sc->unread_why), "%s", why);
+	}
+}
+
+/* Memory the machine did not have, or that makedumpfile left out (free,
+ * cache, user pages ...), is skipped as crash skips it; a page that
+ * should be in the dump and cannot be read is counted (unread). */
 static int read_page(struct scan *sc, uint64_t pa)
 {
 	enum kd_page_state st = kd_dump_page_state(sc->dump, pa / PAGE);
+	if (st == KD_PAGE_LOST || st == KD_PAGE_CORRUPT) {
+		unread(sc, pa, kd_page_state_name(st));
+		return -1;
+	}
 	if (st != KD_PAGE_DUMPED && st != KD_PAGE_EXCLUDED)
 		return -1;
 	struct kd_error *err = kd_dump_read_phys(sc->dump, pa,
 						 sc->buf + KD_SEARCH_MAX_STRLEN,
 						 PAGE, 0);
 	if (err) {	/* excluded (without --zero-excluded), damaged */
+		if (st == KD_PAGE_DUMPED)
+			unread(sc, pa, err->message);
 		kd_error_destroy(err);
 		return -1;
 	}
 	return 0;
+}
+
+/* The search's result: err, else an error when pages that should have
+ * been searched could not be read (the matches found are still
+ * reported; the answer is partial and says so). */
+static struct kd_error *searched_all(struct scan *sc, struct kd_error *err)
+{
+	if (err || !sc->unread)
+		return err;
+	return kd_error_create(KD_ERR_LOST, "%" PRIu64 " page%s the dump "
+			       "should hold could not be read and %s not "
+			       "searched (the first: physical %" PRIx64 ": %s)",
+			       sc->unread, sc->unread == 1 ? "" : "s",
+			       sc->unread == 1 ? "was" : "were",
+			       sc->first_unread, sc->unread_why);
 }
 
 static int scan_init(struct scan *sc, struct kd_session *s,
@@ -235,6 +274,7 @@ struct kd_error *kd_search_phys(struct kd_session *s, uint64_t start,
 	err = scan_init(sc, s, spec) ? bad_spec() :
 	      !sc->dump ? kd_error_create(KD_ERR_INVALID, "no dump") :
 	      start >= end ? NULL : phys_source(sc, start, end, 0);
+	err = searched_all(sc, err);
 	free(sc);
 	return err;
 }
@@ -326,6 +366,7 @@ struct kd_error *kd_search_user(struct kd_session *s, uint64_t pgd,
 		return &kd_error_nomem;
 	err = scan_init(sc, s, spec) ? bad_spec() :
 	      virt_source(sc, root, start, end);
+	err = searched_all(sc, err);
 	free(sc);
 	return err;
 }
@@ -349,6 +390,7 @@ struct kd_error *kd_search_krange(struct kd_session *s,
 				  m->page_offset_base);
 	else
 		err = virt_source(sc, 0, r->start, r->end);
+	err = searched_all(sc, err);
 	free(sc);
 	return err;
 }

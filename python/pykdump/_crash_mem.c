@@ -368,12 +368,13 @@ static PyObject *walk_list(struct kd_session *s, const struct kd_addr_list *l,
 	return list;
 }
 
-/* _walk(start, offset, maxel, inchead) -> (addresses, error or None):
- * the chain start, *(start + offset), ... until NULL or back at start,
- * walked by the library (kd_chain_walk: cycle-checked, bounded,
- * cancellable).  More than maxel entries end it silently (the original's
- * maxel); a cycle or unreadable memory end it with the library's message
- * (readList logs it); Ctrl-C or a timeout raise. */
+/* _walk(start, offset, maxel, inchead) -> (addresses, error or None,
+ * cut): the chain start, *(start + offset), ... until NULL or back at
+ * start, walked by the library (kd_chain_walk: cycle-checked, bounded,
+ * cancellable).  More than maxel entries end it with cut true (the
+ * original's maxel: readList warns); a cycle or unreadable memory end it
+ * with the library's message (readList logs it); Ctrl-C or a timeout
+ * raise. */
 static PyObject *walk(PyObject *self, PyObject *args)
 {
 	(void)self;
@@ -393,13 +394,14 @@ static PyObject *walk(PyObject *self, PyObject *args)
 		uint64_t head = start;
 		l.addrs = &head;
 		l.n = start && inchead;
-		return Py_BuildValue("(NO)", walk_list(s, &l, start, 0, 0),
-				     Py_None);
+		return Py_BuildValue("(NOi)", walk_list(s, &l, start, 0, 0),
+				     Py_None, 0);
 	}
 	unsigned flags = KD_WALK_NOLOG | (inchead ? KD_WALK_INCHEAD : 0);
 	struct kd_error *err = kd_chain_walk(s, start, (uint64_t)offset, 0,
 					     flags, (size_t)maxel, &l);
-	if (err && err->code == KD_ERR_LIMIT) {
+	int cut = err && err->code == KD_ERR_LIMIT;
+	if (cut) {
 		kd_error_destroy(err);
 		err = NULL;
 	}
@@ -410,8 +412,9 @@ static PyObject *walk(PyObject *self, PyObject *args)
 	PyObject *list = walk_list(s, &l, start, (uint64_t)offset,
 				   kd_error_is_fault(err));
 	kd_addr_list_free(&l);
-	PyObject *ret = list ? Py_BuildValue("(Nz)", list,
-					     err ? err->message : NULL) : NULL;
+	PyObject *ret = list ? Py_BuildValue("(Nzi)", list,
+					     err ? err->message : NULL, cut)
+			     : NULL;
 	kd_error_destroy(err);
 	return ret;
 }

@@ -272,18 +272,31 @@ def funcargs(fname):
 
 # -------------------------------------------------------------- lists
 
-def readBadList(start, offset=0, maxel=None, inchead=True):
-    """(addresses, error or None): follow *(p + offset) from start until
-    NULL or back at start."""
+def _walk(start, offset, maxel, inchead, warn):
+    """(addresses, error or None) of the chain from start; a list longer
+    than maxel is cut there and, with warn, the cut is logged as a
+    warning (as the original's readList does): a partial answer is
+    never silent."""
     if maxel is None:
         maxel = _MAXEL
-    return _crash._walk(int(start), offset, maxel, inchead)
+    addrs, err, cut = _crash._walk(int(start), offset, maxel, inchead)
+    if cut and warn:
+        pylog.warning("list from 0x{:x} cut at maxel={} entries (it has "
+                      "more)".format(int(start), maxel))
+    return addrs, err
+
+
+def readBadList(start, offset=0, maxel=None, inchead=True):
+    """(addresses, error or None): follow *(p + offset) from start until
+    NULL or back at start (more than maxel entries: a logged warning)."""
+    return _walk(start, offset, maxel, inchead, True)
 
 
 def readList(start, offset=0, maxel=None, inchead=True, warn=True):
     """Addresses of a list linked through *(p + offset); a cycle or an
-    unreadable pointer ends it with a logged error."""
-    addrs, err = readBadList(start, offset, maxel, inchead)
+    unreadable pointer ends it with a logged error, maxel with a logged
+    warning (unless not warn)."""
+    addrs, err = _walk(start, offset, maxel, inchead, warn)
     if err and warn:
         pylog.error("readList from 0x{:x}: {}".format(int(start), err))
     return addrs

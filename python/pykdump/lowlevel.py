@@ -103,9 +103,17 @@ def readIntN(addr, n, signed=False):
 
 
 def FD_ISSET(n, fds):
-    """Bit n of an fd_set read as bytes or an int."""
+    """Bit n of an fd_set read as bytes or an int; 0 past its end.
+
+    Programs read sizeof(fd_set) bytes (1024 bits) of a task's open_fds
+    and then test every fd below max_fds, which is larger for a process
+    with more than 1024 files open (LinuxDump's taskFds; the scale
+    scenario has one): the original's C read past its buffer there, we
+    answer that those bits are not in the set given."""
+    if n < 0:
+        raise ValueError(f"FD_ISSET: negative fd {n}")
     if isinstance(fds, (bytes, bytearray)):
-        return (fds[n // 8] >> (n % 8)) & 1
+        return (fds[n // 8] >> (n % 8)) & 1 if n // 8 < len(fds) else 0
     return (int(fds) >> n) & 1
 
 

@@ -55,6 +55,20 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "scripts"
 PYTHON = "/usr/bin/python3"
 
+# crash-ref answers the tests' batches from children of one started crash
+# per dump (scripts/lib/crash_zygote.py): the same answers, without crash's
+# ~15 s start-up for each of a few hundred batches.  Benchmarks leave it
+# off, so that crash's time there is a real session's.
+os.environ.setdefault("PYKDUMP_CRASH_ZYGOTE", "1")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The last process of a run (xdist's controller, or pytest alone)
+    ends the started crash sessions; idle ones would end by themselves."""
+    if not hasattr(session.config, "workerinput"):
+        subprocess.run([PYTHON, str(SCRIPTS / "crash-ref"), "--stop-zygotes"],
+                       check=False)
+
 # Every dump variant make-sample-dump may produce, in a stable order.
 DUMP_NAMES = ("vmcore.elf", "vmcore.flat", "vmcore.kdump", "vmcore.d31.zlib",
               "vmcore.d31.lzo", "vmcore.d31.elf", "vmcore.d31.zstd")

@@ -168,7 +168,8 @@ def shell_results(pykdump, sample, cases):
         parts, rest = [], text
         for i in range(len(cases)):
             m = marker(i) + "\n"
-            assert m in rest, f"no marker after {cases[i][1]!r}:\n{rest[-2000:]}"
+            assert m in rest, \
+                f"no marker after {cases[i][1]!r}:\n{rest[-2000:]}"
             part, rest = rest.split(m, 1)
             parts.append(part)
         return parts

@@ -62,11 +62,11 @@ def probes():
     return [f"rd -p {a:#x} 2" for a in PROBES]
 
 
-def probe_lines(out):
-    """{address: output line} of the rd -p probes: data, or rd's read
-    error naming the address."""
+def probe_lines(out, err):
+    """{address: output line} of the rd -p probes: data (on stdout), or
+    rd's read error naming the address (on stderr)."""
     got = {}
-    for ln in out.splitlines():
+    for ln in out.splitlines() + err.splitlines():
         m = re.match(r"^ *([0-9a-f]+):  ", ln)
         if m:
             got[int(m.group(1), 16)] = ln
@@ -87,7 +87,7 @@ def cut_and_probe(binary, vmlinux, files, victim, size, after=()):
     cmds = (["sys", cut(victim, size)] + probes() + list(after) +
             ["sys", "help"])
     r = shell(binary, [vmlinux, *files], cmds)
-    got = probe_lines(r.stdout.split("CUT-DONE", 1)[1])
+    got = probe_lines(r.stdout.split("CUT-DONE", 1)[1], r.stderr)
     assert set(got) == set(PROBES), r.stdout[-3000:]
     return r, got
 
@@ -129,7 +129,7 @@ def pristine_probes(pykdump, sample, split_set):
     for fmt in FORMATS:
         files = split_set if fmt == "split" else [sample / FORMATS[fmt]]
         r = shell(str(pykdump.bin), [sample.vmlinux, *files], probes())
-        got[fmt] = probe_lines(r.stdout)
+        got[fmt] = probe_lines(r.stdout, r.stderr)
         assert set(got[fmt]) == set(PROBES)
     return got
 

@@ -168,3 +168,16 @@ def test_tunables_registered(name):
     import pykdump.lowlevel  # noqa: F401 (registers debugDeref)
     import pykdump.memocaches  # noqa: F401
     assert name in G.PyCtl.getDict()
+
+
+def test_fd_isset_past_the_set_given():
+    """taskFds reads sizeof(fd_set) bytes and tests every fd below
+    max_fds: past the bytes given, an fd is not in the set (the scale
+    scenario's 10,000 open files made crashinfo die of an IndexError)."""
+    from pykdump.lowlevel import FD_ISSET
+    fds = bytes([0b101, 0]) + bytes(126)
+    assert [FD_ISSET(i, fds) for i in range(4)] == [1, 0, 1, 0]
+    assert FD_ISSET(1024, fds) == 0 and FD_ISSET(5000, fds) == 0
+    assert FD_ISSET(65, 1 << 65) == 1
+    with pytest.raises(ValueError):
+        FD_ISSET(-1, fds)
