@@ -16,7 +16,7 @@ import facts
 from progrun import DUMP, assert_ran
 
 # crash's answers for this module, one session.
-CRASH = ["sys", "bt -a", "ps", "ps -l", "ps -G", "kmem -i", "mount", "net", "log",
+CRASH = ["sys", "bt -a", "ps", "ps -l", "runq -t", "ps -G", "kmem -i", "mount", "net", "log",
          "runq", "foreach bt", "dev", "sym console_sem", "sym uts_sem",
          "sym module_mutex", "p pid_max", "p panic_timeout", "p vm_swappiness",
          "p sysctl_overcommit_ratio", "p vm_dirty_ratio"]
@@ -72,7 +72,24 @@ def check_tasks(out, ref):
     recent = facts.section(out, "5 Most Recent Threads")
     pids = [int(line.split()[0]) for line in recent.splitlines()
             if re.match(r"^\s+\d+\s", line)]
-    assert pids == [p for p, _c in facts.crash_ps_l(ref["ps -l"])[:5]]
+    assert pids == most_recent(ref)[:5]
+
+
+def most_recent(ref):
+    """Pids by the program's "ran ago" (Tasks.py: the task's CPU's
+    runqueue clock in whole ms minus its sched_info.last_arrival in ms),
+    from crash's `runq -t` (each CPU's rq clock) and `ps -l` (each task's
+    last_arrival and CPU).  Not ps -l's own order: a task that ran last on
+    a CPU whose clock stopped earlier can be more recent by this measure,
+    as the running init on CPU 0 of one boot of the sample is."""
+    clock = {int(c): int(t) for c, t in
+             re.findall(r"^\s*CPU (\d+): (\d+)", ref["runq -t"], re.M)}
+    rows = re.findall(r"^\[(\d+)\] \[\w+\]\s+PID: (\d+)\s+TASK: [0-9a-f]+"
+                      r"\s+CPU: (\d+)", ref["ps -l"], re.M)
+    assert rows and clock, (ref["ps -l"][:300], ref["runq -t"][:300])
+    return [pid for _a, pid in sorted(
+        (clock[int(cpu)] // 1000000 - int(ts) / 1000000, int(pid))
+        for ts, pid, cpu in rows)]
 
 
 def check_memory(out, ref):
