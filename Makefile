@@ -43,8 +43,8 @@ PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 # pytest before asan-python: it asks crash in parallel and caches the answers
 # the sanitized (serial-per-worker, slower) Python run then reuses.
-TEST_STAGES := deps build sample unit asan fuzz-smoke pytest scenarios \
-	asan-python
+TEST_STAGES := deps build sample scenario-dumps-bg unit asan fuzz-smoke \
+	pytest scenarios asan-python
 # The scenario dumps make test makes (or reuses) and tests: every scenario
 # on the pinned kernel, and the oops one on the newest Debian cloud kernel
 # (module mem[] layout, block devices, triage where crash 8.0.6 cannot go).
@@ -53,7 +53,7 @@ LATEST_SCENARIOS ?= oops
 
 .PHONY: all deps build demo test unit asan asan-python fuzz-smoke pytest sample \
 	bench fuzz clean test-other-boot test-scenarios test-progs-waiting \
-	scenarios
+	scenarios scenario-dumps-bg
 
 all: build
 
@@ -158,6 +158,18 @@ test-other-boot: build sample
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile -m "not waits_on" \
 	  tests/kernel tests/programs --ignore=tests/kernel/test_scenarios.py \
 	  --ignore=tests/kernel/test_scenarios_triage.py
+
+# make test starts making the scenario dumps in the background right after
+# the sample (a dump is mostly a QEMU guest booting and dying: CPU the
+# other stages leave idle), at a lower priority; the scenarios stage then
+# waits for them (make-sample-dump's locks) and remakes any that failed.
+scenario-dumps-bg: deps sample
+	@mkdir -p $(BUILD)
+	@nice -n 5 scripts/make-scenario-dumps $(TEST_SCENARIOS) \
+	  $(addsuffix @latest,$(LATEST_SCENARIOS)) \
+	  >$(BUILD)/scenario-dumps.log 2>&1 </dev/null & \
+	echo "scenario dumps: being made in the background" \
+	  "($(BUILD)/scenario-dumps.log)"
 
 # make test's scenario stage: the dumps are made side by side (each is
 # mostly a QEMU guest booting and dying), then tested, on both releases.

@@ -12,9 +12,9 @@ started for the batch alone (scripts/crash-ref's cache key stays the batch).
 
 run(argv, cwd, env, text, timeout) -> (stdout, stderr) or None when no
 zygote serves: only with PYKDUMP_CRASH_ZYGOTE=1 (the tests set it; the
-benchmarks, which time crash, do not), and not without a C compiler or when
-crash failed to start (then once per dump): the caller then runs crash
-itself.  A server exits after
+benchmarks, which time crash, do not), and not without a C compiler: the
+caller then runs crash itself.  When crash cannot start on a dump, what it
+printed then (stdout and stderr together) is every batch's answer.  A server exits after
 CRASH_ZYGOTE_IDLE seconds (120) without a batch; stop_all() ends them all.
 """
 
@@ -107,8 +107,10 @@ def _server(argv, cwd, env, so, key, timeout):
     d = _dir()
     sock, failed = os.path.join(d, key + ".sock"), os.path.join(d, key + ".failed")
     s = _connect(sock)
-    if s or os.path.exists(failed):
+    if s:
         return s
+    if os.path.exists(failed):
+        return _failed(failed)
     with pkutil.locked(os.path.join(d, key + ".lock"), "starting crash"):
         s = _connect(sock)
         if s:
@@ -132,14 +134,26 @@ def _server(argv, cwd, env, so, key, timeout):
             if s:
                 return s
             if proc.poll() is not None:
-                open(failed, "w").close()
-                log(f"crash exited while starting ({proc.returncode}); it "
-                    f"runs without a zygote for this dump (see "
-                    f"{os.path.join(d, key + '.log')})")
-                return None
+                # crash could not start on this dump (e.g. a kernel newer
+                # than it knows): what it printed is every batch's answer.
+                with open(os.path.join(d, key + ".log"), errors="replace") \
+                        as f:
+                    text = f.read()
+                if "crash-zygote: " in text:
+                    # the server's own trouble, not crash's: plain runs
+                    log(f"no zygote for this dump: {text[-500:]}")
+                    return None
+                pkutil.atomic_write(failed, text)
+                log(f"crash exited while starting ({proc.returncode})")
+                return _failed(failed)
             time.sleep(0.05)
         proc.kill()
         return None
+
+
+def _failed(path):
+    with open(path, errors="replace") as f:
+        return ("failed", f.read())
 
 
 def _session(s, text, timeout):
@@ -214,6 +228,8 @@ def run(argv, cwd, env, text, timeout):
         s = _server(argv, cwd, env, so, key, timeout)
         if s is None:
             return None
+        if isinstance(s, tuple):
+            return s[1], ""     # crash's start-up failure, stdout and stderr
         got = _session(s, text, timeout)
         if got is not None:
             return got

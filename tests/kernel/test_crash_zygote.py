@@ -16,9 +16,10 @@ DUMP = "vmcore.kdump"
 # test_crash_ref.py), file-reading (rd, bt, ps walk the dump) and a module
 # load (gdb's worker threads: a forked child without them hung on it).
 BATCHES = [
-    ([], ["p boot_command_line", "p console_printk", "p jiffies"]),
-    ([], ["p console_printk", "rd -64 init_task 8", "bt", "ps"]),
-    (["mod -s loop {loop}"], ["mod", "sym loop_add", "p $1"]),
+    ([], ["p boot_command_line", "p console_printk", "p jiffies",
+          "rd -64 init_task 8", "bt", "ps"]),
+    (["mod -s loop {loop}"], ["p console_printk", "mod", "sym loop_add",
+                              "p $1"]),
 ]
 
 
