@@ -75,22 +75,4 @@ static void run(const uint8_t *hdr, size_t hlen)
 	kd_error_destroy(kd_ksym_by_name(fz_s, "virtio_net:fuzz_nope", &k));
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	fz_session_init();
-	FILE *f;
-	if (fz_record_mode(&f)) {
-		fz_record_one(f, NULL, 0, run);
-		fclose(f);
-		exit(0);
-	}
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	fz_begin(data, size);
-	run(NULL, 0);
-	return 0;
-}
+FZ_MEMORY_ONLY_TARGET(run)

@@ -201,4 +201,28 @@ static inline void fz_begin(const uint8_t *mem, size_t size)
 	fuzz_mem_parse(&fz_mem, mem, size);
 }
 
+/* The entry points of a target whose input is kernel memory alone (no
+ * header of its own): open the sample once (and, in record mode, write
+ * RUN's reads of the sample as the seed), then RUN each input. */
+#define FZ_MEMORY_ONLY_TARGET(run)					\
+int LLVMFuzzerInitialize(int *argc, char ***argv)			\
+{									\
+	(void)argc; (void)argv;						\
+	fz_session_init();						\
+	FILE *f;							\
+	if (fz_record_mode(&f)) {					\
+		fz_record_one(f, NULL, 0, run);				\
+		fclose(f);						\
+		exit(0);						\
+	}								\
+	return 0;							\
+}									\
+									\
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)		\
+{									\
+	fz_begin(data, size);						\
+	run(NULL, 0);							\
+	return 0;							\
+}
+
 #endif /* PYKDUMP_FUZZ_SESSION_FUZZ_H */
