@@ -114,8 +114,11 @@ $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
 	  -Db_lundef=false -Dpython=disabled -Dunit_tests=false
 
+# Only the fuzz targets and what they link (the library): the commands,
+# the CLI, tools and benchmarks are built and tested in the other builds.
 fuzz-build: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD)
+	ninja -C $(FUZZ_BUILD) $$(ninja -C $(FUZZ_BUILD) -t targets all | \
+	  sed -n 's|^\(fuzz/fuzz_[a-z0-9_]*\): c_LINKER.*|\1|p')
 
 fuzz-smoke: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)

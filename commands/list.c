@@ -142,15 +142,43 @@ static int parse(struct kd_cmd_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * -H with -e, as crash walks it: the first entry is the head's link;
+ * the walk ends at the link end or back at the first entry, so a head
+ * met on the way is shown as an entry (crash's end replaces the head as
+ * the stop).  An empty list is the first link being end.
+ */
+static struct kd_error *walk_head_until(struct kd_cmd_ctx *ctx,
+					const struct list_args *a,
+					unsigned flags, struct kd_addr_list *l)
+{
+	uint64_t link_off, first;
+	struct kd_error *err = kd_member_offset(ctx->s, "struct list_head",
+						a->reverse ? "prev" : "next",
+						&link_off);
+	memset(l, 0, sizeof(*l));
+	if (!err)
+		err = kd_read_ptr(ctx->s, a->start + link_off, &first);
+	if (err || first == a->end)
+		return err;
+	return kd_list_walk_until(ctx->s, first, a->offset, a->end,
+				  flags | KD_WALK_INCHEAD, 0, l);
+}
+
 static struct kd_error *walk(struct kd_cmd_ctx *ctx, const struct list_args *a,
 			     struct kd_addr_list *l)
 {
 	unsigned flags = KD_WALK_NOLOG | (a->reverse ? KD_WALK_REVERSE : 0);
+	if (a->head_ptr && a->end)
+		return walk_head_until(ctx, a, flags, l);
 	if (a->head_ptr)
 		return kd_list_walk(ctx->s, a->start, a->offset, flags, 0, l);
+	/* -h: the walk starts at the link inside start and stops back
+	 * there, or at -e's link */
 	if (a->head_struct)
-		return kd_list_walk(ctx->s, a->start + a->offset, a->offset,
-				    flags | KD_WALK_INCHEAD, 0, l);
+		return kd_list_walk_until(ctx->s, a->start + a->offset,
+					  a->offset, a->end,
+					  flags | KD_WALK_INCHEAD, 0, l);
 	return kd_chain_walk(ctx->s, a->start, a->offset, a->end,
 			     flags | KD_WALK_INCHEAD, 0, l);
 }

@@ -95,6 +95,17 @@ KD_PUBLIC struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 					size_t maxel,
 					struct kd_addr_list *ret) KD_WARN_UNUSED;
 /*
+ * kd_list_walk that also stops on reaching the list_head at end (0: none),
+ * which is not an entry: crash's list -e, whose end is a link address
+ * (the list_head inside an entry), as the links the walk follows are.
+ */
+KD_PUBLIC struct kd_error *kd_list_walk_until(struct kd_session *s,
+					      uint64_t head,
+					      uint64_t entry_off, uint64_t end,
+					      unsigned flags, size_t maxel,
+					      struct kd_addr_list *ret)
+					      KD_WARN_UNUSED;
+/*
  * A chain through a pointer at next_off in each node (readList, crash
  * list without -h/-H): start, *(start + next_off), ... until NULL, back
  * at start, or at end (0: none).  start is included unless flags lack

@@ -168,11 +168,23 @@ struct kd_error *kd_list_walk_src(const struct kd_memsrc *src,
 				  unsigned flags, size_t maxel,
 				  struct kd_addr_list *ret)
 {
+	return kd_list_walk_src_until(src, lay, head, entry_off, 0, flags,
+				      maxel, ret);
+}
+
+struct kd_error *kd_list_walk_src_until(const struct kd_memsrc *src,
+					const struct kd_list_layout *lay,
+					uint64_t head, uint64_t entry_off,
+					uint64_t end, unsigned flags,
+					size_t maxel,
+					struct kd_addr_list *ret)
+{
 	struct kd_walk_links w = {
 		.link_off = flags & KD_WALK_REVERSE ? lay->prev_off
 						    : lay->next_off,
 		.entry_off = entry_off,
 		.stop1 = head,
+		.stop2 = end,
 		.null_is_error = 1,
 		.maxel = maxel,
 	};
@@ -256,11 +268,19 @@ struct kd_error *kd_list_walk(struct kd_session *s, uint64_t head,
 			      uint64_t entry_off, unsigned flags,
 			      size_t maxel, struct kd_addr_list *ret)
 {
+	return kd_list_walk_until(s, head, entry_off, 0, flags, maxel, ret);
+}
+
+struct kd_error *kd_list_walk_until(struct kd_session *s, uint64_t head,
+				    uint64_t entry_off, uint64_t end,
+				    unsigned flags, size_t maxel,
+				    struct kd_addr_list *ret)
+{
 	struct kd_walk_start w;
 	struct kd_error *err = kd_walk_begin(s, KD_WK_LIST, ret, &w);
 	if (!err)
-		err = kd_list_walk_src(&w.src, w.layout, head, entry_off,
-				       flags, maxel, ret);
+		err = kd_list_walk_src_until(&w.src, w.layout, head, entry_off,
+					     end, flags, maxel, ret);
 	return kd_walk_end(s, flags, "list", err);
 }
 

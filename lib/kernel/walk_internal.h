@@ -46,6 +46,13 @@ struct kd_error *kd_list_walk_src(const struct kd_memsrc *src,
 				  uint64_t head, uint64_t entry_off,
 				  unsigned flags, size_t maxel,
 				  struct kd_addr_list *ret);
+/* The same, also stopping at the list_head at end (0: none). */
+struct kd_error *kd_list_walk_src_until(const struct kd_memsrc *src,
+					const struct kd_list_layout *lay,
+					uint64_t head, uint64_t entry_off,
+					uint64_t end, unsigned flags,
+					size_t maxel,
+					struct kd_addr_list *ret);
 
 /* rb_node: offsets of rb_left and rb_right; root is the rb_root's
  * address, whose rb_node is at root_off. */

@@ -8,13 +8,10 @@ import pytest
 
 # Each must give crash's output exactly (blank runs collapsed).
 SAME = [
-    # the task list from init_task, with -s display (ints, char arrays)
-    "list task_struct.tasks -s task_struct.pid,comm -h init_task",
+    # the task list from init_task
     "list task_struct.tasks -h init_task",
-    "list -r task_struct.tasks -s task_struct.pid -h init_task",
-    "list -s task_struct.pid -o task_struct.tasks -h init_task -x",
-    # embedded struct, enums, a member inside an embedded struct
-    "list task_struct.tasks -s task_struct.se.load,policy,__state -h init_task",
+    # where -e's link addresses come from
+    "struct -o task_struct.tasks",
     # the module list from its standalone head
     "list -H modules",
     "list -o 8 -H modules",
@@ -41,29 +38,81 @@ SAME = [
     "tree -t radix -r pid_namespace.idr init_pid_ns",
 ]
 
+# -s over the task list, cut by -e at the link of the task WALK_LEN down
+# the walk (each direction): crash prints a whole struct through gdb for
+# every entry of a -s walk (20 s for the sample's ~100 tasks), and a dozen
+# entries show the same display.  -e's end is a link address (the
+# list_head inside an entry), not the entry; -H with -e shows the head as
+# an entry when end is never met.
+WALK_LEN = 12
+BOUNDED = [
+    # ints and char arrays
+    "list task_struct.tasks -s task_struct.pid,comm -h init_task -e {end}",
+    "list -r task_struct.tasks -s task_struct.pid -h init_task -e {rend}",
+    "list -s task_struct.pid -o task_struct.tasks -h init_task -x -e {end}",
+    # embedded struct, enums, a member inside an embedded struct
+    "list task_struct.tasks -s task_struct.se.load,policy,__state "
+    "-h init_task -e {end}",
+    "list task_struct.tasks -h init_task -e {end}",
+    "list -H modules -e {mod}",
+    "list -H modules -o module.list -s module.name -e {mod}",
+    "list -H modules -e {never}",
+]
+FULL_TASK_WALK = "list task_struct.tasks -s task_struct.pid,comm -h init_task"
+
+
+def link_ends(ref):
+    """-e values for BOUNDED from crash's answers to SAME."""
+    tasks = ref["list task_struct.tasks -h init_task"].split()
+    off = re.search(r"\[(0x[0-9a-f]+|\d+)\] struct list_head tasks;",
+                    ref["struct -o task_struct.tasks"]).group(1)
+    off = int(off, 0)
+    assert len(tasks) > 2 * WALK_LEN, tasks
+    mods = ref["list -H modules"].split()
+    assert len(mods) >= 2, mods
+    return {"end": f"{int(tasks[WALK_LEN], 16) + off:x}",
+            # -r from init_task: init_task, then the list from its tail
+            "rend": f"{int(tasks[-WALK_LEN], 16) + off:x}",
+            "mod": mods[1],
+            # a link on no module list: the walk comes back to the head
+            "never": tasks[0]}
+
 
 @pytest.fixture(scope="module")
 def outputs(crash, pykdump):
     ref = crash(SAME, dump="vmcore.kdump")
+    bounded = [c.format(**link_ends(ref)) for c in BOUNDED]
+    ref.update(crash(bounded, dump="vmcore.kdump"))
     # one run per command: a session opens in well under a second
-    ours = {c: pykdump([c], dump="vmcore.kdump", check=False) for c in SAME}
-    return ref, ours
+    ours = {c: pykdump([c], dump="vmcore.kdump", check=False)
+            for c in SAME + bounded + [FULL_TASK_WALK]}
+    return ref, ours, bounded
 
 
 @pytest.mark.parametrize("cmd", SAME)
 def test_same_as_crash(outputs, compare, cmd):
-    ref, ours = outputs
+    ref, ours, _ = outputs
     assert ref[cmd].strip(), f"crash printed nothing for {cmd}"
     compare(ours[cmd], ref[cmd], what=cmd)
+
+
+@pytest.mark.parametrize("i", range(len(BOUNDED)))
+def test_bounded_walk_same_as_crash(outputs, compare, i):
+    ref, ours, bounded = outputs
+    cmd = bounded[i]
+    assert ref[cmd].strip(), f"crash printed nothing for {cmd}"
+    compare(ours[cmd], ref[cmd], what=cmd)
+    if "-h init_task" in cmd:
+        # the walk was cut where asked: WALK_LEN entries
+        assert len(re.findall(r"^[0-9a-f]{16}$", ours[cmd], re.M)) \
+            == WALK_LEN, cmd
 
 
 def test_task_list_matches_ps(outputs, crash):
     """The task list walk finds every task crash's ps lists (not a copy of
     our own output: crash's ps reads the pid hash, not this list)."""
-    ref, ours = outputs
-    pids = set(re.findall(r"pid = (\d+),",
-                          ours["list task_struct.tasks -s task_struct.pid,"
-                               "comm -h init_task"]))
+    ref, ours, _ = outputs
+    pids = set(re.findall(r"pid = (\d+),", ours[FULL_TASK_WALK]))
     ps = crash("ps", dump="vmcore.kdump")["ps"]
     # thread-group leaders and kernel threads are on tasks; ps lists
     # threads too and the idle tasks of other CPUs, so: a subset check
@@ -126,13 +175,25 @@ def test_percpu(walkdump, crash):
 
 
 def test_task_reads(walkdump, crash):
-    """kd_list_walk + kd_member_read_u64/_string against crash's -s."""
-    cmd = "list task_struct.tasks -s task_struct.pid,comm -h init_task"
-    ref = crash(cmd, dump="vmcore.kdump")[cmd]
-    pids = re.findall(r"pid = (\d+),", ref)
-    comms = [c.split("\\000")[0] for c in re.findall(r'comm = "(.*)",', ref)]
-    assert pids and walkdump["task"] == [f"{p} {c}"
-                                         for p, c in zip(pids, comms)]
+    """kd_list_walk + kd_member_read_u64/_string: each task of the list,
+    in crash's order, with the pid and comm crash's ps gives its address
+    (ps shows a kernel thread's comm in brackets)."""
+    cmds = ["list task_struct.tasks -h init_task", "ps"]
+    ref = crash(cmds, dump="vmcore.kdump")
+    by_addr = {}
+    for ln in ref["ps"].splitlines()[1:]:
+        f = ln.lstrip("> ").split(None, 8)
+        if len(f) == 9:
+            by_addr[f[3]] = (f[0], f[8])
+    order = ref["list task_struct.tasks -h init_task"].split()
+    assert len(order) > 10 and all(a in by_addr for a in order)
+    got = walkdump["task"]
+    assert len(got) == len(order)
+    for a, line in zip(order, got):
+        pid, comm = by_addr[a]
+        assert line.split(" ", 1)[0] == pid, (a, line)
+        mine = line.split(" ", 1)[1] if " " in line else ""
+        assert comm in (mine, f"[{mine}]"), (a, line, comm)
 
 
 def test_enums_and_globals(walkdump, crash):

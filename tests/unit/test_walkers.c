@@ -118,6 +118,43 @@ static void test_list_inchead(void **state)
 	kd_addr_list_free(&l);
 }
 
+/* crash list -e: the walk stops on reaching the given link (which is not
+ * an entry), in both directions, with or without the head as entry. */
+static void test_list_until(void **state)
+{
+	(void)state;
+	struct kd_addr_list l = { 0 };
+	const uint64_t off = offsetof(struct node, link);
+	make_list(6);
+	assert_null(kd_list_walk_src_until(&src, &lay, A(&head), off,
+					   A(&nodes[3].link), 0, 0, &l));
+	assert_int_equal(l.n, 3);
+	assert_true(l.addrs[2] == A(&nodes[2]));
+	kd_addr_list_free(&l);
+	memset(&l, 0, sizeof(l));
+	assert_null(kd_list_walk_src_until(&src, &lay, A(&nodes[0].link), off,
+					   A(&nodes[4].link), KD_WALK_INCHEAD,
+					   0, &l));
+	assert_int_equal(l.n, 4);	/* nodes 0..3 */
+	assert_true(l.addrs[0] == A(&nodes[0]));
+	assert_true(l.addrs[3] == A(&nodes[3]));
+	kd_addr_list_free(&l);
+	memset(&l, 0, sizeof(l));
+	assert_null(kd_list_walk_src_until(&src, &lay, A(&head), off,
+					   A(&nodes[2].link), KD_WALK_REVERSE,
+					   0, &l));
+	assert_int_equal(l.n, 3);	/* nodes 5, 4, 3 */
+	assert_true(l.addrs[0] == A(&nodes[5]));
+	assert_true(l.addrs[2] == A(&nodes[3]));
+	kd_addr_list_free(&l);
+	/* an end never met: the whole list, as without one */
+	memset(&l, 0, sizeof(l));
+	assert_null(kd_list_walk_src_until(&src, &lay, A(&head), off,
+					   0x12345678, 0, 0, &l));
+	assert_int_equal(l.n, 6);
+	kd_addr_list_free(&l);
+}
+
 static void test_list_maxel(void **state)
 {
 	(void)state;
@@ -596,6 +633,7 @@ static void test_maple_corrupt(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_list_basic),
 	cmocka_unit_test(test_list_inchead),
+	cmocka_unit_test(test_list_until),
 	cmocka_unit_test(test_list_maxel),
 	cmocka_unit_test(test_list_cycles),
 	cmocka_unit_test(test_list_bad_links),
