@@ -42,9 +42,11 @@ export PYKDUMP_SAMPLE_DIR := $(SAMPLE_DIR)
 PYTEST_JOBS ?= $(shell nproc)
 PYTEST      := $(PYTHON) -m pytest -q -p no:cacheprovider
 # pytest before asan-python: it asks crash in parallel and caches the answers
-# the sanitized (serial-per-worker, slower) Python run then reuses.
+# the sanitized (serial-per-worker, slower) Python run then reuses.  The
+# scenario tests and asan-python run side by side (scripts/run-stages A+B):
+# each alone left a fifth to a third of the CPUs idle in its tail.
 TEST_STAGES := deps build sample scenario-dumps-bg unit asan fuzz-smoke \
-	pytest scenarios asan-python
+	pytest scenarios+asan-python
 # The scenario dumps make test makes (or reuses) and tests: every scenario
 # on the pinned kernel, and the oops one on the newest Debian cloud kernel
 # (module mem[] layout, block devices, triage where crash 8.0.6 cannot go).
