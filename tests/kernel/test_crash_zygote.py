@@ -30,8 +30,10 @@ def batches(sample):
             for pre, cmds in BATCHES]
 
 
-def run(sample, cmds, zygote, prelude=()):
+def run(sample, cmds, zygote, prelude=(), tmpdir=None):
     env = dict(os.environ, PYKDUMP_CRASH_ZYGOTE="1" if zygote else "0")
+    if tmpdir:
+        env["TMPDIR"] = str(tmpdir)
     argv = [PYTHON, str(SCRIPTS / "crash-ref"), "--json", "--no-cache"]
     for p in prelude:
         argv += ["--prelude", p]
@@ -55,16 +57,29 @@ def test_zygote_answers_are_a_new_sessions(sample):
 
 
 def test_stop_zygotes_ends_them(sample):
-    run(sample, ["p jiffies"], zygote=True)
-    d = os.path.join(tempfile.gettempdir(),
-                     f"pykdump-crash-zygote-{os.getuid()}")
+    # The servers live in $TMPDIR: a private one, so that stopping it
+    # does not end the servers the other tests (other workers) are using
+    # (short: a socket's path has 108 bytes)
+    with tempfile.TemporaryDirectory(prefix="pkz-", dir="/tmp") as tmp:
+        stop_in_private_dir(sample, tmp)
+
+
+def stop_in_private_dir(sample, tmp_path):
+    run(sample, ["p jiffies"], zygote=True, tmpdir=tmp_path)
+    d = os.path.join(tmp_path, f"pykdump-crash-zygote-{os.getuid()}")
     socks = [n for n in os.listdir(d) if n.endswith(".sock")]
     assert socks
+    shared = os.path.join(tempfile.gettempdir(),
+                          f"pykdump-crash-zygote-{os.getuid()}")
+    others = set(os.listdir(shared)) if os.path.isdir(shared) else set()
     subprocess.run([PYTHON, str(SCRIPTS / "crash-ref"), "--stop-zygotes"],
-                   check=True)
+                   check=True, env=dict(os.environ, TMPDIR=str(tmp_path)))
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and \
             any(os.path.exists(os.path.join(d, s)) for s in socks):
         time.sleep(0.1)
     assert not any(os.path.exists(os.path.join(d, s)) for s in socks)
+    # and the shared servers are untouched
+    left = set(os.listdir(shared)) if os.path.isdir(shared) else set()
+    assert {n for n in others if n.endswith(".sock")} <= left
