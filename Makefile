@@ -125,8 +125,10 @@ fuzz-build: deps $(FUZZ_BUILD)/build.ninja
 fuzz-smoke: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
 
+# The budget is cumulative (scripts/run-fuzz, FUZZ_RESUME): an interrupted
+# make fuzz goes on where it stopped; rm -r build-fuzz/fuzz-ledger starts over.
 fuzz: fuzz-build
-	nice -n 19 scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) 2 $(FUZZ_RUNS)
+	FUZZ_RESUME=1 nice -n 19 scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) 2 $(FUZZ_RUNS)
 
 # tests/meta: checks of the test suite itself (no boot-specific literals)
 # and of the scripts.  --dist loadfile keeps a file's tests on one worker,
