@@ -17,6 +17,11 @@ for a in "$@"; do
   case "$a" in -runs=*) r=${a#-runs=}; [ "$r" -ge 0 ] && [ "$r" -lt "$runs" ] && runs=$r;; esac
 done
 echo "given $*" >>"$0.calls"
+if [ -n "${FAKE_SLEEP:-}" ]; then
+  # as libFuzzer on SIGTERM (-handle_term=1): statistics, then exit
+  trap 'echo "stat::number_of_executed_units: 7"; exit 72' TERM
+  sleep "$FAKE_SLEEP" & wait
+fi
 echo "stat::number_of_executed_units: $runs"
 echo "stat::average_exec_per_sec:     $runs"
 exit ${FAKE_RC:-0}
@@ -75,3 +80,38 @@ def test_a_failing_target_fails_the_run(tmp_path):
     r = run(build, 1000, rc=1)
     assert r.returncode == 1
     assert "fuzz: a FAILED" in r.stdout
+
+
+def test_interrupted_run_keeps_what_it_ran(tmp_path):
+    """make fuzz stopped (kill or Ctrl-C): the targets stop and print
+    their statistics, and the ledger has them, so the next run goes on."""
+    import signal
+    import time
+    build = make_build(tmp_path, ("a",))
+    env = dict(os.environ, FUZZ_RESUME="1", FAKE_SLEEP="30",
+               PYKDUMP_FUZZ_SAMPLE="/nonexistent")
+    p = subprocess.Popen([str(RUN_FUZZ), str(build), "3600", "2", "1000"],
+                         stdout=subprocess.PIPE, text=True, env=env)
+    calls = build / "fuzz" / "fuzz_a.calls"
+    deadline = time.monotonic() + 20
+    while not calls.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    out, _ = p.communicate(timeout=20)
+    assert p.returncode != 0, out	# an interrupted run is no pass
+    assert ledger(build, "a")[0] == 7 and ledger(build, "a")[2] == 1
+
+
+def test_pool_starts_the_next_when_one_ends(tmp_path):
+    """Two at a time: a quick target's slot goes to the next target while
+    a slow one still runs."""
+    import time
+    build = make_build(tmp_path, ("a", "b", "c"))
+    slow = build / "fuzz" / "fuzz_a"
+    slow.write_text(FAKE.replace('echo "given', 'sleep 2; echo "given'))
+    t0 = time.monotonic()
+    r = run(build, 1000)
+    took = time.monotonic() - t0
+    assert r.returncode == 0, r.stdout
+    assert took < 3.5, took	# c did not wait for a
