@@ -127,6 +127,7 @@ fuzz-smoke: fuzz-build
 
 # The budget is cumulative (scripts/run-fuzz, FUZZ_RESUME): an interrupted
 # make fuzz goes on where it stopped; rm -r build-fuzz/fuzz-ledger starts over.
+# FUZZ_TARGETS="expr orc": only these, in this order.
 fuzz: fuzz-build
 	FUZZ_RESUME=1 nice -n 19 scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) 2 $(FUZZ_RUNS)
 

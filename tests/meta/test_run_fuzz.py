@@ -115,3 +115,19 @@ def test_pool_starts_the_next_when_one_ends(tmp_path):
     took = time.monotonic() - t0
     assert r.returncode == 0, r.stdout
     assert took < 3.5, took	# c did not wait for a
+
+
+def test_chosen_targets_in_order(tmp_path):
+    build = make_build(tmp_path, ("a", "b", "c"))
+    env = dict(os.environ, FUZZ_TARGETS="c a", PYKDUMP_FUZZ_SAMPLE="/x")
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "10"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stdout
+    started = [ln.split()[1] for ln in r.stdout.splitlines()
+               if ln.startswith("fuzz: ") and " for " in ln]
+    assert started == ["c", "a"]
+    assert not (build / "fuzz" / "fuzz_b.calls").exists()
+    env["FUZZ_TARGETS"] = "nosuch"
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "10"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "no target nosuch" in r.stdout
