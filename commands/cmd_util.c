@@ -666,12 +666,41 @@ static struct kd_error *print_anonymous(struct layout *l,
 	return NULL;
 }
 
+/* An unnamed member of a named struct or union type (C11 with
+ * -fms-extensions, which the kernel builds with since 6.18: struct slab
+ * holds "struct freelist_counters;"): its members are the outer type's,
+ * as an anonymous struct's are. */
+static int is_unnamed_tagged_aggregate(const struct kd_member *m)
+{
+	struct kd_type *t = kd_type_strip(m->type, KD_STRIP_QUAL);
+	enum kd_type_kind k = kd_type_kind(t);
+	return !m->name && (k == KD_TYPE_STRUCT || k == KD_TYPE_UNION) &&
+	       kd_type_name(t);
+}
+
 static struct kd_error *print_member(struct layout *l, const struct kd_member *m,
 				     uint64_t base, int level)
 {
 	uint64_t off = base + m->bit_offset;
 	if (is_anonymous_aggregate(m->type))
 		return print_anonymous(l, m, off, level);
+	if (is_unnamed_tagged_aggregate(m)) {
+		/* a member filter looks inside it; the whole type shows
+		 * the line with its offset, as gdb's ptype does */
+		if (l->o->nmembers)
+			return print_members(l, kd_type_strip(m->type,
+							      KD_STRIP_ALL),
+					     off, level + 1);
+		char *decl;
+		struct kd_error *err = kd_type_format(m->type, NULL, &decl);
+		if (err)
+			return err;
+		lead(l, level, (int64_t)(off / 8));
+		fprintf(l->out, "%s;\n", decl);
+		free(decl);
+		l->printed++;
+		return NULL;
+	}
 	int64_t moff = lookup_offset(l, m->name);
 	if (l->o->nmembers && (!wanted(l->o, m->name) || moff < 0))
 		return NULL;

@@ -795,3 +795,32 @@ def test_pykdump_kdump_same_as_elf(two_dumps, pykdump):
     kd = ScenarioDump(sd.path)
     kd.dump = sd.path / sd.dumps[1]
     assert ours(pykdump, kd, cmds) == elf
+
+
+def test_pykdump_struct_members_through_unnamed_structs(scen, pykdump):
+    """Every member a struct holds directly, inside anonymous structs, or
+    inside an unnamed member of a named struct type (C11 with
+    -fms-extensions, which the kernel uses since 6.18: struct slab holds
+    "struct freelist_counters;") is shown by struct NAME.member with the
+    offset the expression evaluator gives it, and struct -o gives every
+    declaration line an offset.  On the 7.x kernel, struct slab.freelist
+    printed an empty struct."""
+    offs = {}
+    cmds = ["struct -o slab"] + [f"p &((struct slab *)0)->{m}"
+                                  for m in ("slab_cache", "freelist",
+                                            "slab_list")]
+    out = ours(pykdump, scen, cmds)
+    for m in ("slab_cache", "freelist", "slab_list"):
+        v = re.search(r"\) (0x[0-9a-f]+)\s*$",
+                      out[f"p &((struct slab *)0)->{m}"])
+        assert v, out[f"p &((struct slab *)0)->{m}"]
+        offs[m] = int(v.group(1), 16)
+    got = ours(pykdump, scen, [f"struct slab.{m}" for m in offs])
+    for m, off in offs.items():
+        text = got[f"struct slab.{m}"]
+        assert re.search(rf"^\s*\[{off}\]\s.*\b{m};$", text, re.M), text
+    for ln in out["struct -o slab"].splitlines()[1:]:
+        s = ln.strip()
+        if s.endswith(";") and not s.startswith("}") and \
+                not s.startswith("SIZE"):
+            assert re.match(r"\s*\[\d+\]", ln), ln
