@@ -218,10 +218,12 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (members && check_members(ctx, members))
 		return 1;
-	struct kd_task_table tt;
-	struct kd_error *err = kd_task_table_collect(ctx->s, &tt);
+	/* the session's table: foreach task asks once per task */
+	const struct kd_task_table *tab;
+	struct kd_error *err = kd_task_table_shared(ctx->s, &tab);
 	if (err)
 		return kd_cmd_fail(ctx, err);
+	const struct kd_task_table tt = *tab;
 	if (optind == argc) {
 		const struct kd_task_info *t = current(ctx->s, &tt);
 		rc = t ? show_task(ctx, t, members, flags)
@@ -243,7 +245,6 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			if (tt.v[k].pid == t->pid)
 				rc |= show_task(ctx, &tt.v[k], members, flags);
 	}
-	kd_task_table_free(&tt);
 	return rc;
 }
 

@@ -38,8 +38,6 @@ struct vm {
 	enum vm_mode mode;
 	uint64_t single_vma;
 	const char *radix;	/* "", " -x" or " -d" */
-	struct kd_task_table tt;
-	int have_table;
 };
 
 static void vm_data(struct vm *v, uint64_t mm, uint64_t pgd, uint64_t rss,
@@ -207,16 +205,11 @@ static int vm_task(struct vm *v, const struct kd_task_ref *t, int subsequent)
 	if (err)
 		return kd_cmd_fail_what(v->ctx, "cannot read the task's mm",
 					err);
-	if (!v->have_table) {
-		if ((err = kd_task_table_collect(s, &v->tt)))
-			return kd_cmd_fail(v->ctx, err);
-		v->have_table = 1;
-	}
-	const struct kd_task_info *ti = kd_task_table_addr(&v->tt, t->task);
-	if (ti && mm) {
-		rss = ti->rss;
-		total_vm = ti->total_vm;
-	}
+	/* RSS sums the per-thread counters of every task sharing the mm:
+	 * from the session's task table, made once (not per task: foreach
+	 * vm over 3,000 processes walked all of them for each) */
+	if (mm && (err = kd_task_mem_usage(s, t->task, &rss, &total_vm)))
+		return kd_cmd_fail(v->ctx, err);
 	if (v->mode == VM_LIST || v->mode == VM_PAGES)
 		vm_data(v, mm, pgd, rss, total_vm);
 	if (!mm)
@@ -295,8 +288,6 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			rc |= vm_task(&v, &tasks[k], subsequent++);
 		free(tasks);
 	}
-	if (v.have_table)
-		kd_task_table_free(&v.tt);
 	return rc;
 }
 

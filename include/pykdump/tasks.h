@@ -162,6 +162,14 @@ KD_PUBLIC struct kd_error *kd_task_args(struct kd_session *s, uint64_t task,
 KD_PUBLIC struct kd_error *kd_task_rlimits(struct kd_session *s,
 					   uint64_t task, uint64_t (*ret)[2],
 					   size_t max, size_t *n) KD_WARN_UNUSED;
+/* The session's task table (kd_task_table_collect), collected once per
+ * memocache generation and owned by the session: valid until the next
+ * call that changes the generation; do not free it.  For commands run
+ * once per task (foreach), which would otherwise walk every task for
+ * each. */
+KD_PUBLIC struct kd_error *
+kd_task_table_shared(struct kd_session *s,
+		     const struct kd_task_table **ret) KD_WARN_UNUSED;
 /* A task's memory as crash's get_task_mem_usage() counts it: the pages
  * of its mm's total_vm and its RSS (the mm's counters plus the unsynced
  * counts of every thread sharing the mm), both 0 for kernel threads and

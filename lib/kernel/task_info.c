@@ -310,10 +310,9 @@ void kd_task_table_free(struct kd_task_table *t)
 	t->n = 0;
 }
 
-struct kd_error *kd_task_mem_usage(struct kd_session *s, uint64_t task,
-				   uint64_t *rss, uint64_t *total_vm)
+struct kd_error *kd_task_table_shared(struct kd_session *s,
+				     const struct kd_task_table **ret)
 {
-	*rss = *total_vm = 0;
 	struct kd_kernel_state *k = kd_kernel_state(s);
 	if (!k)
 		return &kd_error_nomem;
@@ -332,7 +331,19 @@ struct kd_error *kd_task_mem_usage(struct kd_session *s, uint64_t task,
 		k->mem_table = t;
 		k->mem_table_generation = gen;
 	}
-	const struct kd_task_info *ti = kd_task_table_addr(k->mem_table, task);
+	*ret = k->mem_table;
+	return NULL;
+}
+
+struct kd_error *kd_task_mem_usage(struct kd_session *s, uint64_t task,
+				   uint64_t *rss, uint64_t *total_vm)
+{
+	*rss = *total_vm = 0;
+	const struct kd_task_table *t;
+	struct kd_error *err = kd_task_table_shared(s, &t);
+	if (err)
+		return err;
+	const struct kd_task_info *ti = kd_task_table_addr(t, task);
 	if (ti) {
 		*rss = ti->rss;
 		*total_vm = ti->total_vm;

@@ -824,3 +824,23 @@ def test_pykdump_struct_members_through_unnamed_structs(scen, pykdump):
         if s.endswith(";") and not s.startswith("}") and \
                 not s.startswith("SIZE"):
             assert re.match(r"\s*\[\d+\]", ln), ln
+
+
+def test_pykdump_foreach_on_many_tasks(scale, pykdump):
+    """foreach vm, task and sig on the 3,000-process dump: each task's
+    part is what the command prints for that task alone.  These commands
+    walked every task once per task (the session's task table is now
+    made once): foreach vm ran for more than half an hour here, and the
+    harness's timeout now fails a return of that."""
+    ps = ours(pykdump, scale, ["ps -u"])["ps -u"]
+    pids = [ln.lstrip("> ").split()[0] for ln in ps.splitlines()[1:]
+            if ln.strip()]
+    assert len(pids) > 2000, len(pids)
+    picked = [pids[0], pids[len(pids) // 2], pids[-1]]
+    cmds = ["vm", "task -R pid,comm", "sig"]
+    many = ours(pykdump, scale, [f"foreach {c}" for c in cmds])
+    for c in cmds:
+        one = ours(pykdump, scale, [f"{c} {p}" for p in picked])
+        for p in picked:
+            assert one[f"{c} {p}"].strip(), (c, p)
+            assert one[f"{c} {p}"].strip() in many[f"foreach {c}"], (c, p)
