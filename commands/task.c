@@ -219,19 +219,18 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	if (members && check_members(ctx, members))
 		return 1;
 	/* the session's table: foreach task asks once per task */
-	const struct kd_task_table *tab;
-	struct kd_error *err = kd_task_table_shared(ctx->s, &tab);
+	const struct kd_task_table *tt;
+	struct kd_error *err = kd_task_table_shared(ctx->s, &tt);
 	if (err)
 		return kd_cmd_fail(ctx, err);
-	const struct kd_task_table tt = *tab;
 	if (optind == argc) {
-		const struct kd_task_info *t = current(ctx->s, &tt);
+		const struct kd_task_info *t = current(ctx->s, tt);
 		rc = t ? show_task(ctx, t, members, flags)
 		       : kd_cmd_error(ctx, "no current task");
 	}
 	for (int i = optind; i < argc; i++) {
 		const struct kd_task_info *t;
-		int kind = kd_cmd_task_number(&tt, argv[i], &t);
+		int kind = kd_cmd_task_number(tt, argv[i], &t);
 		if (!kind) {
 			rc = kd_cmd_error(ctx, "invalid task or pid value: %s",
 					  argv[i]);
@@ -241,9 +240,9 @@ static int task_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 			rc |= show_task(ctx, t, members, flags);
 			continue;
 		}
-		for (size_t k = 0; k < tt.n; k++)	/* every task of the pid */
-			if (tt.v[k].pid == t->pid)
-				rc |= show_task(ctx, &tt.v[k], members, flags);
+		for (size_t k = 0; k < tt->n; k++)	/* every task of the pid */
+			if (tt->v[k].pid == t->pid)
+				rc |= show_task(ctx, &tt->v[k], members, flags);
 	}
 	return rc;
 }

@@ -108,10 +108,11 @@ struct kd_kernel_state {
 	size_t nmodules;
 	int modules_truncated;
 	uint64_t modules_generation;	/* 0: not read */
-	/* task_info.c: the task table kd_task_mem_usage answers from, and
-	 * the memocache generation it was collected at */
-	struct kd_task_table *mem_table;
-	uint64_t mem_table_generation;	/* 0: not collected */
+	/* task_info.c: the session's task table (kd_task_table_shared,
+	 * which kd_task_mem_usage answers from), and the memocache
+	 * generation it was collected at */
+	struct kd_task_table *task_table;
+	uint64_t task_table_generation;	/* 0: not collected */
 	/* tasks.c */
 	struct kd_layout_cache task_cache;
 	struct kd_task_layout task;

@@ -14,8 +14,8 @@ static void state_destroy(void *data)
 	struct kd_kernel_state *k = data;
 	free(k->percpu);
 	free(k->modules);
-	kd_task_table_free(k->mem_table);
-	free(k->mem_table);
+	kd_task_table_free(k->task_table);
+	free(k->task_table);
 	free(k->task_cache.problem);
 	free(k->sched_cache.problem);
 	free(k->lock_cache.problem);

@@ -317,7 +317,7 @@ struct kd_error *kd_task_table_shared(struct kd_session *s,
 	if (!k)
 		return &kd_error_nomem;
 	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
-	if (!k->mem_table || k->mem_table_generation != gen) {
+	if (!k->task_table || k->task_table_generation != gen) {
 		struct kd_task_table *t = calloc(1, sizeof(*t));
 		if (!t)
 			return &kd_error_nomem;
@@ -326,12 +326,12 @@ struct kd_error *kd_task_table_shared(struct kd_session *s,
 			free(t);
 			return err;
 		}
-		kd_task_table_free(k->mem_table);
-		free(k->mem_table);
-		k->mem_table = t;
-		k->mem_table_generation = gen;
+		kd_task_table_free(k->task_table);
+		free(k->task_table);
+		k->task_table = t;
+		k->task_table_generation = gen;
 	}
-	*ret = k->mem_table;
+	*ret = k->task_table;
 	return NULL;
 }
 
