@@ -39,8 +39,11 @@ def make_build(tmp_path, names=("a", "b")):
 
 
 def run(build, runs, resume=True, rc=0):
+    # FUZZ_SLICE=0: one libFuzzer run per target (the stand-in ignores
+    # -max_total_time, so its 600 executions stand for a spent slice)
     env = dict(os.environ, FUZZ_RESUME="1" if resume else "0",
-               PYKDUMP_FUZZ_SAMPLE="/nonexistent", FAKE_RC=str(rc))
+               PYKDUMP_FUZZ_SAMPLE="/nonexistent", FAKE_RC=str(rc),
+               FUZZ_SLICE="0")
     return subprocess.run([str(RUN_FUZZ), str(build), "3600", "2", str(runs)],
                           capture_output=True, text=True, env=env, timeout=60)
 
@@ -131,3 +134,31 @@ def test_chosen_targets_in_order(tmp_path):
     r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "10"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "no target nosuch" in r.stdout
+
+
+def test_slices_book_as_they_go(tmp_path):
+    """make fuzz runs each target in slices of FUZZ_SLICE seconds and
+    books each slice when it ends (a session killed outright loses one
+    slice at most); the slices together spend the budget, no more."""
+    build = make_build(tmp_path, ("a",))
+    t = build / "fuzz" / "fuzz_a"
+    # 300 executions a slice: a slice ends as libFuzzer's time runs out
+    t.write_text(FAKE.replace("runs=600", "runs=300"))
+    env = dict(os.environ, FUZZ_RESUME="1", FUZZ_SLICE="5",
+               PYKDUMP_FUZZ_SAMPLE="/nonexistent")
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "1000"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
+    assert [c.split("-runs=")[1].split()[0] for c in calls] == \
+        ["1000", "700", "400", "100"]
+    assert all("-max_total_time=5 " in c for c in calls)
+    assert ledger(build, "a")[0] == 1000 and ledger(build, "a")[2] == 4
+    # the summary gives this run's executions, all slices together
+    assert "a                          1000 executions" in r.stdout
+    # a slice that ran nothing ends the target (no spinning)
+    t.write_text(FAKE.replace("runs=600", "runs=0"))
+    (build / "fuzz" / "fuzz_a.calls").unlink()
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "2000"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert len((build / "fuzz" / "fuzz_a.calls").read_text().splitlines()) == 1
