@@ -138,9 +138,10 @@ fuzz: fuzz-build
 # runs the original PyKdump programs (../shared/pykdump-original); a run
 # that needs a command our engine does not have yet is marked waits_on
 # at collection and left out here (make test-progs-waiting runs those).
-pytest: build sample
+# (fuzz-build: test_fuzz_seeds.py runs the kernel-memory targets' seeds)
+pytest: build sample fuzz-build
 	PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
-	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
+	  PYKDUMP_FUZZ_BUILD=$(CURDIR)/$(FUZZ_BUILD) $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile --durations=15 \
 	  -m "not waits_on" tests/meta tests/python tests/kernel tests/programs \
 	  --ignore=tests/kernel/test_scenarios.py \
 	  --ignore=tests/kernel/test_scenarios_triage.py
@@ -159,10 +160,11 @@ test:
 
 # The same kernel tests on another boot of the sample kernel: nothing in
 # them may depend on one boot's addresses, pids or CPUs.
-test-other-boot: build sample
+test-other-boot: build sample fuzz-build
 	scripts/make-sample-dump --out $(OTHER_BOOT_DIR) --new-boot-of $(SAMPLE_DIR)
 	PYKDUMP_SAMPLE_DIR=$(OTHER_BOOT_DIR) \
 	  PYKDUMP_BIN=$(CURDIR)/$(BUILD)/pykdump PYKDUMP_BUILD=$(CURDIR)/$(BUILD) \
+	  PYKDUMP_FUZZ_BUILD=$(CURDIR)/$(FUZZ_BUILD) \
 	  $(PYTEST) -n $(PYTEST_JOBS) --dist loadfile -m "not waits_on" \
 	  tests/kernel tests/programs --ignore=tests/kernel/test_scenarios.py \
 	  --ignore=tests/kernel/test_scenarios_triage.py

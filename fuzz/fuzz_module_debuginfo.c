@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <pykdump/debuginfo.h>
@@ -21,18 +22,26 @@ static int secaddr(void *arg, const char *section, uint64_t *addr)
 	return 1;
 }
 
+/* The input as a file: an anonymous memory file (memfd), named by its
+ * /proc/self/fd path, so no input touches the disk; without memfd, a
+ * temporary file. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[] = "/tmp/fuzz-module-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return 0;
+	char path[64];
+	int fd = memfd_create("fuzz-module", 0);
+	if (fd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	} else {
+		snprintf(path, sizeof(path), "/tmp/fuzz-module-XXXXXX");
+		if ((fd = mkstemp(path)) < 0)
+			return 0;
+		unlink(path);	/* still open: named by /proc/self/fd */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
 	if (write(fd, data, size) != (ssize_t)size) {
 		close(fd);
-		unlink(path);
 		return 0;
 	}
-	close(fd);
 	struct kd_debuginfo_options opts = { .no_cache = 1, .nthreads = 1 };
 	struct kd_debuginfo *di;
 	struct kd_error *err = kd_debuginfo_open(path, &opts, &di);
@@ -42,6 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kd_debuginfo_close(di);
 	}
 	kd_error_destroy(err);
-	unlink(path);
+	close(fd);
 	return 0;
 }

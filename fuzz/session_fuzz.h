@@ -22,6 +22,15 @@
  * workload once on the sample's real memory, writes every read as
  * segments to FILE (fuzz/corpus/<target>/ is made this way by
  * scripts/make-fuzz-seeds) and exits.
+ *
+ * The seeds' addresses are those of the boot they were recorded on, and
+ * a sample made on another machine has another KASLR offset and another
+ * direct map base: its symbols would miss every seed segment.  So the
+ * recording boot's layout is kept beside the seeds
+ * (PYKDUMP_FUZZ_LAYOUT=fuzz/corpus/sample-layout, "kaslr_offset
+ * page_offset_base" in hex, written in record mode) and, when fuzzing,
+ * the session's symbols and its physical-to-virtual map take that
+ * layout, whatever the sample's boot.
  */
 #ifndef PYKDUMP_FUZZ_SESSION_FUZZ_H
 #define PYKDUMP_FUZZ_SESSION_FUZZ_H
@@ -33,6 +42,7 @@
 #include <pykdump/log.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
+#include <pykdump/symbols.h>
 
 #include "arch/arch_internal.h"
 #include "session/session_internal.h"
@@ -47,6 +57,7 @@ static struct kd_arch fz_arch;		/* identity, reads from fz_mem */
 static struct fuzz_mem fz_mem;
 static struct fuzz_rec fz_rec;
 static int fz_recording;
+static uint64_t fz_ptov_delta;	/* seeds' direct map base - sample's */
 
 static struct kd_error *fz_walk(struct kd_arch *a, uint64_t root,
 				uint64_t vaddr, struct kd_vtop_trace *t,
@@ -75,7 +86,7 @@ static int fz_is_kvaddr(const struct kd_arch *a, uint64_t vaddr)
 static uint64_t fz_ptov(const struct kd_arch *a, uint64_t paddr)
 {
 	(void)a;
-	return fz_real->ops->ptov(fz_real, paddr);
+	return fz_real->ops->ptov(fz_real, paddr) + fz_ptov_delta;
 }
 
 static void fz_destroy(struct kd_arch *a)
@@ -112,6 +123,35 @@ static void fz_fail(const char *fmt, const char *arg)
 	exit(1);
 }
 
+/* The seeds' boot layout (see the top): written in record mode, taken
+ * otherwise.  Without PYKDUMP_FUZZ_LAYOUT the sample's own is used. */
+static void fz_layout(void)
+{
+	const char *path = getenv("PYKDUMP_FUZZ_LAYOUT");
+	if (!path || !*path)
+		return;
+	uint64_t pob = fz_real->ops->ptov(fz_real, 0);
+	if (getenv("PYKDUMP_FUZZ_RECORD")) {
+		FILE *f = fopen(path, "w");
+		if (!f || fprintf(f, "%#llx %#llx\n",
+				  (unsigned long long)fz_s->kaslr_offset,
+				  (unsigned long long)pob) < 0 || fclose(f))
+			fz_fail("cannot write %s", path);
+		return;
+	}
+	unsigned long long kaslr, seed_pob;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fz_fail("cannot read %s (PYKDUMP_FUZZ_LAYOUT)", path);
+	int n = fscanf(f, "%llx %llx", &kaslr, &seed_pob);
+	fclose(f);
+	if (n != 2)
+		fz_fail("%s: not \"kaslr_offset page_offset_base\"", path);
+	fz_s->kaslr_offset = kaslr;
+	kd_symtab_set_relocation(fz_s->symtab, kaslr);
+	fz_ptov_delta = seed_pob - pob;
+}
+
 /* Opens the sample and installs the fuzz memory (call once, from
  * LLVMFuzzerInitialize). */
 static void fz_session_init(void)
@@ -144,6 +184,7 @@ static void fz_session_init(void)
 			    fz_real->page_size);
 	fz_s->arch = &fz_arch;
 	fz_rec.limit = 4u << 20;
+	fz_layout();
 }
 
 /* Drops what the session derived from the last input's memory. */
