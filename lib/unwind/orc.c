@@ -37,14 +37,22 @@ static const uint8_t old_regs[16] = {
 #define OLD_SP	5	/* SP's number in each numbering */
 #define NEW_SP	3
 
-static unsigned get_bits(const uint8_t *p, size_t size,
-			 struct kd_orc_field f)
+/* An entry's first (up to) 8 bytes as one little-endian number: the
+ * bitfields lie in them.  Loaded once per entry, not once per field
+ * (decoding is the inner loop of lookups and of the numbering
+ * detection, which reads every entry). */
+static uint64_t entry_word(const uint8_t *p, size_t size)
 {
-	if (!f.width || f.bit + f.width > size * 8)
-		return 0;
 	uint64_t v = 0;
 	for (size_t i = 0; i < size && i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);	/* little-endian bitfields */
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static unsigned get_bits(uint64_t v, size_t size, struct kd_orc_field f)
+{
+	if (!f.width || f.bit + f.width > size * 8 || f.bit + f.width > 64)
+		return 0;
 	return (unsigned)((v >> f.bit) & ((1u << f.width) - 1));
 }
 
@@ -101,19 +109,20 @@ void kd_orc_decode(const struct kd_orc_layout *l, const struct kd_orc_table *t,
 		   size_t i, struct kd_orc_entry *e)
 {
 	const uint8_t *p = t->entries + i * l->entry_size;
+	uint64_t w = entry_word(p, l->entry_size);
 	e->sp_offset = (int16_t)(p[0] | p[1] << 8);
 	e->bp_offset = (int16_t)(p[2] | p[3] << 8);
-	e->sp_reg = map_reg(l, get_bits(p, l->entry_size, l->sp_reg));
-	e->bp_reg = map_reg(l, get_bits(p, l->entry_size, l->bp_reg));
-	unsigned type = get_bits(p, l->entry_size, l->type);
-	e->signal = (int)get_bits(p, l->entry_size, l->signal);
+	e->sp_reg = map_reg(l, get_bits(w, l->entry_size, l->sp_reg));
+	e->bp_reg = map_reg(l, get_bits(w, l->entry_size, l->bp_reg));
+	unsigned type = get_bits(w, l->entry_size, l->type);
+	e->signal = (int)get_bits(w, l->entry_size, l->signal);
 	if (l->new_types) {
 		e->type = new_type(type);
 		if (e->type == KD_ORC_CALL && e->sp_reg == KD_ORC_REG_UNDEFINED)
 			e->type = KD_ORC_UNDEFINED;
 	} else {
 		e->type = old_type(type, e->sp_reg,
-				   get_bits(p, l->entry_size, l->end));
+				   get_bits(w, l->entry_size, l->end));
 	}
 	/* Before the signal bit existed, regs frames implied it. */
 	if (!l->signal.width)
