@@ -126,9 +126,11 @@ static struct mod_ref *modules_by_base(struct kd_session *s, size_t *n)
 }
 
 /* One module's symbols: all of them framed by MODULE START / END lines,
- * or (substr) those whose name contains it, tagged with the module. */
+ * or (substr) those whose name contains it, tagged with the module.  A
+ * module whose kallsyms could not be read is a partial answer: said on
+ * the error stream and in the problem log, *bad set. */
 static size_t list_module(struct kd_cmd_ctx *ctx, const struct mod_ref *m,
-			  const char *substr)
+			  const char *substr, int *bad)
 {
 	size_t shown = 0;
 	const char *name = m->info.name;
@@ -150,13 +152,18 @@ static size_t list_module(struct kd_cmd_ctx *ctx, const struct mod_ref *m,
 	if (!substr)
 		fprintf(ctx->out, "%" PRIx64 " MODULE END: %s\n",
 			m->info.base + m->info.size, name);
+	if (m->info.symbols_note) {
+		kd_cmd_error(ctx, "%s: symbols missing: %s", name,
+			     m->info.symbols_note);
+		*bad = 1;
+	}
 	return shown;
 }
 
 /* only: one module's listing (sym -m), nothing when there is none.
  * Returns the number of symbols shown. */
 static size_t list_modules(struct kd_cmd_ctx *ctx, const char *substr,
-			   const char *only)
+			   const char *only, int *bad)
 {
 	size_t n, want = 0, shown = 0;
 	if (only) {
@@ -174,15 +181,17 @@ static size_t list_modules(struct kd_cmd_ctx *ctx, const char *substr,
 			break;
 		}
 		if (!only || m[i].index == want)
-			shown += list_module(ctx, &m[i], substr);
+			shown += list_module(ctx, &m[i], substr, bad);
 	}
 	free(m);
 	return shown;
 }
 
-static void list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
-		     const char *substr)
+/* 1 when a module's symbols are missing from the list */
+static int list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
+		    const char *substr)
 {
+	int bad = 0;
 	struct kd_symbol sym;
 	size_t shown = 0;
 	struct needle nd = needle_of(substr);
@@ -191,9 +200,10 @@ static void list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 			show(ctx, &sym, 0, 0);
 			shown++;
 		}
-	shown += list_modules(ctx, substr, NULL);
+	shown += list_modules(ctx, substr, NULL, &bad);
 	if (substr && !shown)
 		fprintf(ctx->out, "(none found)\n");
+	return bad;
 }
 
 static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
@@ -280,8 +290,7 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	while ((c = getopt(argc, argv, "lm:q:")) != -1) {
 		switch (c) {
 		case 'l':
-			list_all(ctx, st, NULL);
-			return 0;
+			return list_all(ctx, st, NULL);
 		case 'm': {
 			/* crash prints nothing for a module that is not
 			 * loaded: an error here, not an empty answer */
@@ -290,12 +299,12 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 							       &i);
 			if (err)
 				return kd_cmd_fail(ctx, err);
-			list_modules(ctx, NULL, optarg);
-			return 0;
+			int bad = 0;
+			list_modules(ctx, NULL, optarg, &bad);
+			return bad;
 		}
 		case 'q':
-			list_all(ctx, st, optarg);
-			return 0;
+			return list_all(ctx, st, optarg);
 		default:
 			fflush(ctx->out);
 			fprintf(kd_cmd_errfile(ctx), "sym: invalid option -- "

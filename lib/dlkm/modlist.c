@@ -153,8 +153,11 @@ static struct kd_error *read_syms(struct kd_session *s,
 	uint32_t n = km->num_symtab;
 	if (!symtab)
 		return kd_error_create(KD_ERR_NOT_FOUND, "no kallsyms");
+	/* The whole table, not only its start, lies in the module: a
+	 * damaged count is caught before it sizes an allocation. */
 	if (!kd_dlkm_in_module(m, symtab) || !kd_dlkm_in_module(m, strtab) ||
-	    n > KD_DLKM_MAX_SYMS)
+	    n > KD_DLKM_MAX_SYMS ||
+	    !kd_dlkm_in_module(m, symtab + (uint64_t)n * sizeof(Elf64_Sym)))
 		return kd_error_create(KD_ERR_CORRUPT, "kallsyms outside the "
 				       "module (symtab %#llx, %u symbols)",
 				       (unsigned long long)symtab, n);

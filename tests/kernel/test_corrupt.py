@@ -359,6 +359,27 @@ def broken_modules(pristine, corrupter):
 
 
 @pytest.fixture(scope="session")
+def huge_symtab(pristine, corrupter):
+    """The second module's kallsyms count (mod_kallsyms.num_symtab) is
+    2^20 - 1: under the per-module limit, but a table that would run far
+    past the module's memory."""
+    head = pristine.symbol("modules")
+    list_off = pristine.offset("module", "list")
+    name_off = pristine.offset("module", "name")
+    first = pristine.u64(head)
+    second = pristine.u64(first)
+    mods = []
+    for link in (first, second):
+        raw = b"".join(q(w) for w in pristine.u64(link - list_off + name_off,
+                                                 7))
+        mods.append(raw.split(b"\0")[0].decode())
+    ks = pristine.u64(second - list_off + pristine.offset("module",
+                                                          "kallsyms"))
+    at = ks + pristine.offset("mod_kallsyms", "num_symtab")
+    return corrupter.make("huge_symtab", [(at, q(0xfffff)[:4])]), mods
+
+
+@pytest.fixture(scope="session")
 def broken_printk(pristine, corrupter):
     """(e) every other printk ring buffer descriptor is random garbage
     (state and text positions)."""
@@ -648,6 +669,18 @@ def test_broken_module_list(run, broken_modules, cmd):
         # the module before the break is listed, then the error
         assert re.search(rf"^[0-9a-f]{{16}}\s+{first}\s", out, re.M), out
         assert error_lines("mod", out, err), out + err
+
+
+def test_huge_module_symtab(run, huge_symtab):
+    """A module's kallsyms count that runs past the module is an error
+    for that module, found before the count sizes an allocation; the
+    other modules' symbols still come."""
+    dump, (ok, bad) = huge_symtab
+    out, err, _rc = run(dump, [f"sym -m {bad}", f"sym -m {ok}", "mod"])
+    assert any(f"{bad}: symbols missing: kallsyms: kallsyms outside the module" in e and "1048575 symbols" in e
+               for e in error_lines("sym", out, err)), out + err
+    assert f"MODULE START: {ok}" in out, out
+    assert re.search(rf"^[0-9a-f]{{16}}\s+{bad}\s", out, re.M), out
 
 
 # ------------------------------------------------------------ (e) printk
