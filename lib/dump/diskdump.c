@@ -495,30 +495,52 @@ static struct kd_error *count_part(const struct kd_dump *d,
 	return NULL;
 }
 
+/* The pfns in [from, to) that no given file covers, counted as
+ * outside_parts() sees each (a bit in the second bitmap: in a file not
+ * given, lost; in the first only: excluded), a bitmap word at a time. */
+static struct kd_error *count_outside(const struct kd_dump *d,
+				      const struct diskdump *dd,
+				      uint64_t from, uint64_t to,
+				      struct kd_page_counts *c)
+{
+	const struct dd_part *p = &dd->parts[0];
+	if (to > d->max_pfn)
+		to = d->max_pfn;
+	for (uint64_t w = from >> 6; from < to && w << 6 < to; w++) {
+		if ((w & 0xfff) == 0) {
+			struct kd_error *err = kd_cancel_check();
+			if (err)
+				return err;
+		}
+		uint64_t mask = ~0ull;
+		if (w == from >> 6)
+			mask &= ~0ull << (from & 63);
+		if ((w + 1) << 6 > to)
+			mask &= ~0ull >> (64 - (to & 63));
+		uint64_t b1 = bm_word(p->bitmap1, p->nbits, w) & mask;
+		uint64_t b2 = bm_word(p->bitmap2, p->nbits, w) & mask;
+		c->present += popcount64(b1 | b2);
+		c->lost += popcount64(b2);
+		c->excluded += popcount64(b1 & ~b2);
+	}
+	return NULL;
+}
+
 static struct kd_error *dd_count_pages(struct kd_dump *d,
 				       struct kd_page_counts *c)
 {
 	struct diskdump *dd = d->priv;
 	uint64_t next = 0;
+	struct kd_error *err;
 	for (size_t i = 0; i < dd->nparts; i++) {
 		const struct dd_part *p = &dd->parts[i];
-		for (uint64_t pfn = next; pfn < p->first; pfn++) {
-			enum kd_page_state st = outside_parts(d, dd, pfn, NULL);
-			c->present += st != KD_PAGE_NOT_PRESENT;
-			c->lost += st == KD_PAGE_LOST;
-			c->excluded += st == KD_PAGE_EXCLUDED;
-		}
-		struct kd_error *err = count_part(d, p, c);
-		if (err)
+		if ((err = count_outside(d, dd, next, p->first, c)) ||
+		    (err = count_part(d, p, c)))
 			return err;
 		next = p->last;
 	}
-	for (uint64_t pfn = next; pfn < d->max_pfn; pfn++) {
-		enum kd_page_state st = outside_parts(d, dd, pfn, NULL);
-		c->present += st != KD_PAGE_NOT_PRESENT;
-		c->lost += st == KD_PAGE_LOST;
-		c->excluded += st == KD_PAGE_EXCLUDED;
-	}
+	if ((err = count_outside(d, dd, next, d->max_pfn, c)))
+		return err;
 	for (size_t i = 0; i < dd->nparts; i++) {
 		const struct dd_part *p = &dd->parts[i];
 		if (bitmaps_lost(p))

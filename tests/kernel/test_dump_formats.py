@@ -272,6 +272,14 @@ def test_split_set(tool, sample_dir, made):
     lost = [p for p, (s, _) in part.items() if s == "L"]
     assert lost and all(p in ref for p in lost)
     assert all(ref[p] == h for p, h in dumped(part).items())
+    # the counts (a bitmap word at a time where no given file covers the
+    # pfns) agree with each page's state
+    _, f1 = dumpinfo(made["split"][:1], "--pages")
+    states = [s for s, _ in part.values()]
+    for key, letter in (("pages_lost", "L"), ("pages_dumped", "D"),
+                        ("pages_excluded", "X")):
+        assert int(f1[key]) == states.count(letter), (key, f1)
+    assert int(f1["pages_present"]) == len(states), f1
 
 
 @pytest.mark.parametrize("which,fmt", (("kdump.flat", "kdump (flattened)"),
