@@ -17,6 +17,14 @@
  * The numbers come from lib/kernel/slab.h (kd_slab_cache_counts and the
  * object states); a slab whose free list is corrupt is reported with
  * crash's "NAME: slab: ADDR ..." error and its objects left out.
+ *
+ * 7.0+ SLUB has no CPU slabs (crash 8.0.6 cannot read such a kernel):
+ * -S gives each CPU's sheaves instead, "CPU N SHEAVES: ADDR" then its
+ * main, spare and rcu_free sheaves ("main: ADDR  N objects" and the
+ * objects, " ADDR  (cpu N sheaf)" free, "[ADDR]" for the rcu_free
+ * sheaf's, which wait for an RCU grace period), and after each node's
+ * partial slabs its barn's full sheaves ("NODE N BARN: ADDR  N full
+ * sheaves", " ADDR  (barn)").  A slab's objects in a sheaf are free.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -96,6 +104,18 @@ static void slab_row(struct slab_view *v, const struct kd_slab *sl,
 		sl->objects - inuse);
 }
 
+/* 7.0+: the objects in the cache's sheaves (an error is said; the
+ * objects then look allocated). */
+static void sheaf_objects(struct slab_view *v, const struct kd_slab_cache *c,
+			  struct kd_slab_sheaf_obj **objs, size_t *n)
+{
+	struct kd_error *err = kd_slab_sheaf_objects(v->ctx->s, c, objs, n);
+	if (err)
+		v->rc = kd_cmd_error(v->ctx, "%s: sheaves: %s", c->name,
+				     err->message);
+	kd_error_destroy(err);
+}
+
 /* The CPU whose slab this is, and its CPU freelist (crash looks at
  * every CPU for it, whichever list the slab was found on). */
 static int cpu_of(struct slab_view *v, const struct kd_slab_cache *c,
@@ -143,16 +163,25 @@ static int show_slab(struct slab_view *v, const struct kd_slab_cache *c,
 		slab_row(v, &sl, sl.inuse);
 		return 0;
 	}
-	uint64_t cpu_freelist;
-	int cpu = cpu_of(v, c, slab, &cpu_freelist);
+	uint64_t cpu_freelist = 0;
+	int cpu = c->sheaves ? -1 : cpu_of(v, c, slab, &cpu_freelist);
+	struct kd_slab_sheaf_obj *shv = NULL;
+	size_t nsh = 0;
+	if (c->sheaves)
+		sheaf_objects(v, c, &shv, &nsh);
 	uint8_t *st = malloc(sl.objects);
 	if (!st) {
+		free(shv);
 		v->rc = kd_cmd_fail(ctx, &kd_error_nomem);
 		return -1;
 	}
 	err = kd_slab_object_states(ctx->s, c, &sl, cpu_freelist, st);
 	unsigned inuse = sl.inuse;
-	if (cpu >= 0) {
+	for (unsigned i = 0; nsh && i < sl.objects; i++)
+		if (st[i] == KD_SLAB_OBJ_INUSE &&
+		    kd_slab_sheaf_find(shv, nsh, kd_slab_object(c, &sl, i)))
+			st[i] = KD_SLAB_OBJ_CPU_FREE;
+	if (cpu >= 0 || nsh) {
 		unsigned nfree = 0;
 		for (unsigned i = 0; i < sl.objects; i++)
 			nfree += st[i] != KD_SLAB_OBJ_INUSE;
@@ -163,6 +192,7 @@ static int show_slab(struct slab_view *v, const struct kd_slab_cache *c,
 	if (err) {
 		v->rc = kd_cmd_fail(ctx, err);
 		free(st);
+		free(shv);
 		return -1;
 	}
 	for (unsigned i = 0; i < sl.objects; i++) {
@@ -170,8 +200,15 @@ static int show_slab(struct slab_view *v, const struct kd_slab_cache *c,
 		if (only_addr && (only_addr < p || only_addr >= p + c->size))
 			continue;
 		uint64_t obj = kd_slab_object(c, &sl, i);
+		const struct kd_slab_sheaf_obj *o;
 		if (st[i] == KD_SLAB_OBJ_INUSE)
 			fprintf(ctx->out, "  [%" PRIx64 "]\n", obj);
+		else if ((o = kd_slab_sheaf_find(shv, nsh, obj)) &&
+			 o->cpu >= 0)
+			fprintf(ctx->out, "   %" PRIx64 "  (cpu %d sheaf)\n",
+				obj, o->cpu);
+		else if (o)
+			fprintf(ctx->out, "   %" PRIx64 "  (barn)\n", obj);
 		else if (cpu >= 0)
 			fprintf(ctx->out, "   %" PRIx64 "  (cpu %d cache)\n",
 				obj, cpu);
@@ -179,6 +216,7 @@ static int show_slab(struct slab_view *v, const struct kd_slab_cache *c,
 			fprintf(ctx->out, "   %" PRIx64 "  \n", obj);
 	}
 	free(st);
+	free(shv);
 	return 0;
 }
 
@@ -214,10 +252,97 @@ static int cpu_wanted(const struct slab_view *v, unsigned cpu)
 	return !v->r->cpus || (cpu < v->r->ncpus_mask && v->r->cpus[cpu]);
 }
 
+/* 7.0+: one sheaf, "what: ADDR  N objects" and its objects (free: "
+ * ADDR  (label)"; allocated: "[ADDR]"). */
+static void sheaf(struct slab_view *v, const struct kd_slab_cache *c,
+		  const char *what, uint64_t addr, const char *label,
+		  int allocated)
+{
+	struct kd_cmd_ctx *ctx = v->ctx;
+	unsigned n = 0;
+	if (!addr) {
+		fprintf(ctx->out, "  %s: (none)\n", what);
+		return;
+	}
+	struct kd_error *err = kd_slab_sheaf_read(ctx->s, c, addr, NULL, 0,
+						  &n);
+	uint64_t *objs = NULL;
+	if (!err && n && !(objs = malloc((size_t)n * sizeof(*objs))))
+		err = &kd_error_nomem;
+	if (!err && n)
+		err = kd_slab_sheaf_read(ctx->s, c, addr, objs, n, &n);
+	if (err) {
+		v->rc = kd_cmd_error(ctx, "%s: %s sheaf %" PRIx64 ": %s",
+				     c->name, what, addr, err->message);
+		kd_error_destroy(err);
+		free(objs);
+		return;
+	}
+	fprintf(ctx->out, "  %s: %" PRIx64 "  %u object%s\n", what, addr, n,
+		n == 1 ? "" : "s");
+	for (unsigned i = 0; i < n; i++) {
+		if (allocated)
+			fprintf(ctx->out, "  [%" PRIx64 "]\n", objs[i]);
+		else
+			fprintf(ctx->out, "   %" PRIx64 "  (%s)\n", objs[i],
+				label);
+	}
+	free(objs);
+}
+
+static void cpu_sheaves(struct slab_view *v, const struct kd_slab_cache *c)
+{
+	struct kd_cmd_ctx *ctx = v->ctx;
+	for (unsigned i = 0; i < v->ncpus; i++) {
+		struct kd_slab_sheaves pcs;
+		char label[32];
+		if (!cpu_wanted(v, i))
+			continue;
+		struct kd_error *err = kd_slab_sheaves_read(ctx->s, c, i, &pcs);
+		if (err) {
+			v->rc = kd_cmd_fail(ctx, err);
+			continue;
+		}
+		if (!pcs.addr) {
+			fprintf(ctx->out, "CPU %u SHEAVES:\n  (none)\n", i);
+			continue;
+		}
+		fprintf(ctx->out, "CPU %u SHEAVES: %" PRIx64 "\n", i, pcs.addr);
+		snprintf(label, sizeof(label), "cpu %u sheaf", i);
+		sheaf(v, c, "main", pcs.main, label, 0);
+		sheaf(v, c, "spare", pcs.spare, label, 0);
+		sheaf(v, c, "rcu_free", pcs.rcu_free, label, 1);
+		if ((err = kd_cancel_check())) {
+			v->rc = kd_cmd_fail(ctx, err);
+			return;
+		}
+	}
+}
+
+static void barn(struct slab_view *v, const struct kd_slab_cache *c,
+		 int nid, uint64_t addr)
+{
+	struct kd_addr_list l;
+	struct kd_error *err = kd_slab_barn_full(v->ctx->s, addr, &l);
+	fprintf(v->ctx->out, "NODE %d BARN: %" PRIx64 "  %zu full sheave%s\n",
+		nid, addr, l.n, l.n == 1 ? "" : "s");
+	for (size_t i = 0; i < l.n; i++)
+		sheaf(v, c, "sheaf", l.addrs[i], "barn", 0);
+	if (err)
+		v->rc = kd_cmd_error(v->ctx, "%s: barn %" PRIx64 ": %s",
+				     c->name, addr, err->message);
+	kd_error_destroy(err);
+	kd_addr_list_free(&l);
+}
+
 static void cpus(struct slab_view *v, const struct kd_slab_cache *c,
 		 uint64_t *per_node)
 {
 	struct kd_cmd_ctx *ctx = v->ctx;
+	if (c->sheaves) {
+		cpu_sheaves(v, c);
+		return;
+	}
 	for (unsigned i = 0; i < v->ncpus; i++) {
 		struct kd_slab_cpu pc;
 		if (!cpu_wanted(v, i))
@@ -295,6 +420,8 @@ static void nodes(struct slab_view *v, const struct kd_slab_cache *c,
 		if (!nd.addr)
 			continue;
 		node_list(v, c, nid, "partial", nd.partial);
+		if (c->sheaves && nd.barn)
+			barn(v, c, nid, nd.barn);
 		if (!c->store_user || !kd_present(nd.full))
 			fprintf(ctx->out, "NODE %d FULL:\n  (not tracked)\n", nid);
 		else

@@ -66,6 +66,9 @@ struct kd_slab_cache {
 	uint64_t random;
 	uint64_t cpu_slab;	/* per-CPU pointer to kmem_cache_cpu */
 	int store_user;		/* SLAB_STORE_USER: full list tracked */
+	int sheaves;		/* 7.0+: per-CPU sheaves, no CPU slabs */
+	uint64_t cpu_sheaves;	/* per-CPU slub_percpu_sheaves; 0: none */
+	unsigned sheaf_capacity;
 };
 
 /* The caches on slab_caches, in list order (newest first). */
@@ -124,6 +127,7 @@ struct kd_slab_node {
 	uint64_t nr_partial, nr_slabs, total_objects;
 	uint64_t partial;	/* the partial list's head */
 	uint64_t full;		/* the full list's head; KD_ABSENT */
+	uint64_t barn;		/* 7.0+: its struct node_barn, or 0 */
 };
 KD_PUBLIC struct kd_error *kd_slab_node_read(struct kd_session *s,
 					     const struct kd_slab_cache *c,
@@ -136,11 +140,69 @@ KD_PUBLIC struct kd_error *kd_slab_node_list(struct kd_session *s,
 					     struct kd_addr_list *ret)
 	KD_WARN_UNUSED;
 
+/*
+ * 7.0+ SLUB has no CPU slabs.  Each CPU caches free objects in sheaves,
+ * arrays of object pointers: kmem_cache.cpu_sheaves (per-CPU struct
+ * slub_percpu_sheaves { lock, main, spare, rcu_free }), struct
+ * slab_sheaf { ..., size, node, objects[size] }, at most
+ * kmem_cache.sheaf_capacity objects.  Full sheaves wait for a CPU in
+ * their node's barn (kmem_cache.per_node[nid] = { barn, node }, struct
+ * node_barn { sheaves_full, sheaves_empty, nr_full, nr_empty }, linked
+ * through slab_sheaf.barn_list).  An object in a sheaf is free for the
+ * kernel's callers but counted in its slab's inuse.  The rcu_free sheaf
+ * holds objects freed by kfree_rcu() whose grace period has not ended:
+ * still allocated, as crash counts any object awaiting RCU.
+ */
+#define KD_SLAB_MAX_SHEAF 65536
+struct kd_slab_sheaves {
+	uint64_t addr;		/* its struct slub_percpu_sheaves */
+	uint64_t main, spare, rcu_free;	/* struct slab_sheaf, or 0 */
+};
+/* The sheaves of a cache on one CPU (all 0 for a cache without
+ * sheaves); KD_ERR_UNSUPPORTED on a kernel with CPU slabs. */
+KD_PUBLIC struct kd_error *kd_slab_sheaves_read(struct kd_session *s,
+						const struct kd_slab_cache *c,
+						unsigned cpu,
+						struct kd_slab_sheaves *ret)
+	KD_WARN_UNUSED;
+/* A sheaf's object count into *size and its first max object pointers
+ * into objs (may be NULL); KD_ERR_CORRUPT past KD_SLAB_MAX_SHEAF or far
+ * past the cache's capacity. */
+KD_PUBLIC struct kd_error *kd_slab_sheaf_read(struct kd_session *s,
+					      const struct kd_slab_cache *c,
+					      uint64_t sheaf, uint64_t *objs,
+					      unsigned max, unsigned *size)
+	KD_WARN_UNUSED;
+/* The full sheaves of a node's barn (list rules of highlevel.h). */
+KD_PUBLIC struct kd_error *kd_slab_barn_full(struct kd_session *s,
+					     uint64_t barn,
+					     struct kd_addr_list *ret)
+	KD_WARN_UNUSED;
+
+/* An object in a sheaf, and whose sheaf: a CPU's, or (cpu -1) a
+ * barn's. */
+struct kd_slab_sheaf_obj {
+	uint64_t obj;
+	int cpu;
+};
+/* Every object in the cache's per-CPU main and spare sheaves and in its
+ * nodes' barns, sorted by address, into *ret (malloc'd, *n of them; NULL
+ * and 0 on a kernel with CPU slabs).  On an error the objects found
+ * before it are kept. */
+KD_PUBLIC struct kd_error *kd_slab_sheaf_objects(struct kd_session *s,
+						 const struct kd_slab_cache *c,
+						 struct kd_slab_sheaf_obj **ret,
+						 size_t *n) KD_WARN_UNUSED;
+/* The entry for obj in a sorted list, or NULL. */
+KD_PUBLIC const struct kd_slab_sheaf_obj *
+kd_slab_sheaf_find(const struct kd_slab_sheaf_obj *v, size_t n, uint64_t obj);
+
 /* ---- objects ---- */
 
 #define KD_SLAB_OBJ_INUSE	0	/* allocated */
 #define KD_SLAB_OBJ_FREE	1	/* on the slab's freelist */
-#define KD_SLAB_OBJ_CPU_FREE	2	/* on a CPU freelist */
+#define KD_SLAB_OBJ_CPU_FREE	2	/* on a CPU freelist (7.0+: in a
+					 * sheaf, a CPU's or a barn's) */
 
 /* The next free object after obj (the pointer stored at obj + offset,
  * decoded), 0 at the end of the list. */
@@ -188,7 +250,9 @@ KD_PUBLIC struct kd_error *kd_slab_cache_counts(struct kd_session *s,
  * to stop.  With inuse_only, free objects are skipped.  A slab whose
  * free list is corrupt is reported through bad(arg, slab, err) (may be
  * NULL; err destroyed by the caller of bad, i.e. here) and its objects
- * are given as far as they are known.
+ * are given as far as they are known.  7.0+: objects in a sheaf are
+ * free (KD_SLAB_OBJ_CPU_FREE); sheaves that cannot be read are reported
+ * through bad(arg, 0, err) and their objects given as allocated.
  */
 typedef int kd_slab_object_fn(void *arg, uint64_t cache, uint64_t obj,
 			      int state);

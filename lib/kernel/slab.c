@@ -25,6 +25,7 @@
 #include <pykdump/session.h>
 #include <pykdump/slab.h>
 #include <pykdump/types.h>
+#include <pykdump/vector.h>
 #include <pykdump/zone.h>
 
 #include "kernel_internal.h"
@@ -43,6 +44,13 @@ struct slab_layout {
 	uint64_t c_offset, c_oo, c_oo_size, c_objects, c_order;
 	uint64_t c_red_left_pad, c_name, c_list, c_random, c_node;
 	uint64_t c_node_count;		/* node[] bound; KD_ABSENT: embedded */
+	/* 7.0+: per_node[] of { barn, node }, cpu_sheaves, sheaf_capacity */
+	uint64_t c_per_node, c_per_node_count, pn_size, pn_barn, pn_node;
+	uint64_t c_cpu_sheaves, c_sheaf_capacity;
+	/* struct slub_percpu_sheaves, slab_sheaf, node_barn */
+	uint64_t pcs_main, pcs_spare, pcs_rcu_free;
+	uint64_t sh_size, sh_barn_list, sh_objects;
+	uint64_t barn_full, barn_nr_full;
 	/* struct kmem_cache_cpu */
 	uint64_t cpu_freelist, cpu_slab, cpu_partial;
 	/* struct kmem_cache_node */
@@ -58,9 +66,33 @@ struct slab_layout {
 #define KCC "struct kmem_cache_cpu"
 #define KCN "struct kmem_cache_node"
 #define SL "struct slab|struct page"
+#define PCS "struct slub_percpu_sheaves"
+#define SHEAF "struct slab_sheaf"
 static const struct kd_layout_field slab_fields[] = {
 	KD_LF(struct slab_layout, c_size, KC, NULL, KD_LF_SIZE),
-	KD_LF(struct slab_layout, c_cpu_slab, KC, "cpu_slab", KD_LF_REQUIRED),
+	/* cpu_slab before 7.0, cpu_sheaves after (layout_fill) */
+	KD_LF(struct slab_layout, c_cpu_slab, KC, "cpu_slab", 0),
+	KD_LF(struct slab_layout, c_cpu_sheaves, KC, "cpu_sheaves", 0),
+	KD_LF(struct slab_layout, c_sheaf_capacity, KC, "sheaf_capacity", 0),
+	KD_LF(struct slab_layout, c_per_node, KC, "per_node", 0),
+	KD_LF(struct slab_layout, c_per_node_count, KC, "per_node",
+	      KD_LF_COUNT),
+	KD_LF(struct slab_layout, pn_size, "struct kmem_cache_per_node_ptrs",
+	      NULL, KD_LF_SIZE),
+	KD_LF(struct slab_layout, pn_barn, "struct kmem_cache_per_node_ptrs",
+	      "barn", 0),
+	KD_LF(struct slab_layout, pn_node, "struct kmem_cache_per_node_ptrs",
+	      "node", 0),
+	KD_LF(struct slab_layout, pcs_main, PCS, "main", 0),
+	KD_LF(struct slab_layout, pcs_spare, PCS, "spare", 0),
+	KD_LF(struct slab_layout, pcs_rcu_free, PCS, "rcu_free", 0),
+	KD_LF(struct slab_layout, sh_size, SHEAF, "size", 0),
+	KD_LF(struct slab_layout, sh_barn_list, SHEAF, "barn_list", 0),
+	KD_LF(struct slab_layout, sh_objects, SHEAF, "objects", 0),
+	KD_LF(struct slab_layout, barn_full, "struct node_barn",
+	      "sheaves_full", 0),
+	KD_LF(struct slab_layout, barn_nr_full, "struct node_barn", "nr_full",
+	      0),
 	KD_LF(struct slab_layout, c_flags, KC, "flags", KD_LF_REQUIRED),
 	KD_LF(struct slab_layout, c_stride, KC, "size", KD_LF_REQUIRED),
 	KD_LF(struct slab_layout, c_object_size, KC, "object_size|objsize",
@@ -76,9 +108,8 @@ static const struct kd_layout_field slab_fields[] = {
 	KD_LF(struct slab_layout, c_random, KC, "random", 0),
 	KD_LF(struct slab_layout, c_node, KC, "node|local_node", 0),
 	KD_LF(struct slab_layout, c_node_count, KC, "node", KD_LF_COUNT),
-	KD_LF(struct slab_layout, cpu_freelist, KCC, "freelist",
-	      KD_LF_REQUIRED),
-	KD_LF(struct slab_layout, cpu_slab, KCC, "slab|page", KD_LF_REQUIRED),
+	KD_LF(struct slab_layout, cpu_freelist, KCC, "freelist", 0),
+	KD_LF(struct slab_layout, cpu_slab, KCC, "slab|page", 0),
 	KD_LF(struct slab_layout, cpu_partial, KCC, "partial", 0),
 	KD_LF(struct slab_layout, n_nr_partial, KCN, "nr_partial",
 	      KD_LF_REQUIRED),
@@ -141,9 +172,30 @@ static struct kd_error *layout_fill(struct kd_session *s, void *layout)
 		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct "
 				       "kmem_cache has neither oo nor "
 				       "objects/order");
-	if (!kd_present(l->c_node))
+	if (kd_present(l->c_cpu_slab) &&
+	    (!kd_present(l->cpu_freelist) || !kd_present(l->cpu_slab)))
 		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct "
-				       "kmem_cache has no node[]");
+				       "kmem_cache_cpu has no freelist or "
+				       "slab");
+	/* 7.0+: no CPU slabs; free objects cached in per-CPU sheaves and
+	 * the nodes' barns */
+	if (!kd_present(l->c_cpu_slab) &&
+	    (!kd_present(l->c_cpu_sheaves) || !kd_present(l->pcs_main) ||
+	     !kd_present(l->pcs_spare) || !kd_present(l->sh_size) ||
+	     !kd_present(l->sh_objects) || !kd_present(l->sh_barn_list) ||
+	     !kd_present(l->barn_full)))
+		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct "
+				       "kmem_cache has neither cpu_slab nor "
+				       "cpu_sheaves (with struct slab_sheaf "
+				       "size, objects, barn_list and "
+				       "node_barn sheaves_full)");
+	if (!kd_present(l->c_node) &&
+	    (!kd_present(l->c_per_node) || !kd_present(l->pn_node) ||
+	     !kd_present(l->pn_size) || !l->pn_size ||
+	     !kd_present(l->c_per_node_count)))
+		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct "
+				       "kmem_cache has neither node[] nor "
+				       "per_node[].node");
 	if (!kd_present(l->s_size) || !l->s_size || l->s_size > 1024 ||
 	    !kd_present(l->c_size) || !l->c_size || l->c_size > (1u << 20))
 		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct slab or "
@@ -284,6 +336,9 @@ static void cache_decode(const struct slab_layout *l, const uint8_t *b,
 	c->hardened = kd_present(l->c_random);
 	c->random = get(b, sz, l->c_random, 8);
 	c->cpu_slab = get(b, sz, l->c_cpu_slab, 8);
+	c->sheaves = !kd_present(l->c_cpu_slab);
+	c->cpu_sheaves = get(b, sz, l->c_cpu_sheaves, 8);
+	c->sheaf_capacity = (unsigned)get(b, sz, l->c_sheaf_capacity, 4);
 	c->store_user = kd_present(l->n_full) &&
 			(c->flags & SLAB_STORE_USER_FLAG) != 0;
 }
@@ -310,9 +365,11 @@ struct kd_error *kd_slab_cache_read(struct kd_session *s, uint64_t cache,
 	uint8_t *b = malloc(l->c_size);
 	if (!b)
 		return &kd_error_nomem;
-	/* node[] can be long (MAX_NUMNODES): the fields are before it */
-	uint64_t len = kd_present(l->c_node) && l->c_node < l->c_size ?
-		       l->c_node : l->c_size;
+	/* node[] / per_node[] can be long (MAX_NUMNODES): the fields are
+	 * before it */
+	uint64_t nodes = kd_present(l->c_node) ? l->c_node : l->c_per_node;
+	uint64_t len = kd_present(nodes) && nodes < l->c_size ? nodes
+							      : l->c_size;
 	memset(b, 0, l->c_size);
 	err = kd_read_kvaddr(s, cache, b, len);
 	if (err) {
@@ -425,6 +482,10 @@ struct kd_error *kd_slab_cpu_read(struct kd_session *s,
 	struct slab_state *st;
 	struct kd_error *err = slab_st(s, &st);
 	memset(ret, 0, sizeof(*ret));
+	if (!err && c->sheaves)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: no CPU slabs "
+				       "in this kernel (SLUB keeps per-CPU "
+				       "sheaves, 7.0+)", c->name);
 	if (!err)
 		err = kd_percpu_ptr(s, c->cpu_slab, cpu, &ret->addr);
 	if (err)
@@ -440,6 +501,156 @@ struct kd_error *kd_slab_cpu_read(struct kd_session *s,
 		return kd_error_prefix(err, "%s: kmem_cache_cpu of CPU %u",
 				       c->name, cpu);
 	return NULL;
+}
+
+struct kd_error *kd_slab_sheaves_read(struct kd_session *s,
+				      const struct kd_slab_cache *c,
+				      unsigned cpu, struct kd_slab_sheaves *ret)
+{
+	struct slab_state *st;
+	struct kd_error *err = slab_st(s, &st);
+	memset(ret, 0, sizeof(*ret));
+	if (!err && !c->sheaves)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: no sheaves in "
+				       "this kernel (SLUB before 7.0 keeps "
+				       "per-CPU slabs)", c->name);
+	if (err || !c->cpu_sheaves)	/* a cache without sheaves */
+		return err;
+	const struct slab_layout *l = &st->l;
+	if ((err = kd_percpu_ptr(s, c->cpu_sheaves, cpu, &ret->addr)) ||
+	    (err = kd_field_ptr(s, ret->addr, l->pcs_main, &ret->main)) ||
+	    (err = kd_field_ptr(s, ret->addr, l->pcs_spare, &ret->spare)) ||
+	    (kd_present(l->pcs_rcu_free) &&
+	     (err = kd_field_ptr(s, ret->addr, l->pcs_rcu_free,
+				 &ret->rcu_free))))
+		return kd_error_prefix(err, "%s: slub_percpu_sheaves of CPU %u",
+				       c->name, cpu);
+	return NULL;
+}
+
+struct kd_error *kd_slab_sheaf_read(struct kd_session *s,
+				    const struct kd_slab_cache *c,
+				    uint64_t sheaf, uint64_t *objs,
+				    unsigned max, unsigned *size)
+{
+	struct slab_state *st;
+	uint32_t n = 0;
+	*size = 0;
+	struct kd_error *err = slab_st(s, &st);
+	if (err || !sheaf)
+		return err;
+	const struct slab_layout *l = &st->l;
+	if ((err = kd_field_u32(s, sheaf, l->sh_size, &n)))
+		return kd_error_prefix(err, "%s: sheaf %llx", c->name,
+				       (unsigned long long)sheaf);
+	/* a sheaf holds at most the cache's sheaf_capacity objects (a
+	 * bootstrap or oversize sheaf may differ: bounded either way) */
+	unsigned cap = c->sheaf_capacity > KD_SLAB_MAX_SHEAF ?
+		       KD_SLAB_MAX_SHEAF : c->sheaf_capacity;
+	if (n > KD_SLAB_MAX_SHEAF || (cap && n > cap && n > 2 * cap))
+		return kd_error_create(KD_ERR_CORRUPT, "%s: sheaf %llx holds "
+				       "%u objects (capacity %u)", c->name,
+				       (unsigned long long)sheaf, n,
+				       c->sheaf_capacity);
+	*size = n;
+	if (!objs || !max)
+		return NULL;
+	unsigned want = n < max ? n : max;
+	if ((err = kd_read_kvaddr(s, sheaf + l->sh_objects, objs,
+				  (size_t)want * 8)))
+		return kd_error_prefix(err, "%s: sheaf %llx objects",
+				       c->name, (unsigned long long)sheaf);
+	return NULL;
+}
+
+struct kd_error *kd_slab_barn_full(struct kd_session *s, uint64_t barn,
+				   struct kd_addr_list *ret)
+{
+	struct slab_state *st;
+	memset(ret, 0, sizeof(*ret));
+	struct kd_error *err = slab_st(s, &st);
+	if (err || !barn)
+		return err;
+	const struct slab_layout *l = &st->l;
+	if (!kd_present(l->barn_full))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no node_barn in "
+				       "this kernel");
+	return kd_list_walk(s, barn + l->barn_full, l->sh_barn_list,
+			    KD_WALK_NOLOG, MAX_PARTIAL, ret);
+}
+
+static int cmp_sheaf_obj(const void *a, const void *b)
+{
+	const struct kd_slab_sheaf_obj *x = a, *y = b;
+	return (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+/* Appends a sheaf's objects to *v (cpu: whose sheaf). */
+static struct kd_error *sheaf_append(struct kd_session *s,
+				     const struct kd_slab_cache *c,
+				     uint64_t sheaf, int cpu,
+				     struct kd_slab_sheaf_obj **v, size_t *n,
+				     size_t *cap)
+{
+	unsigned size;
+	struct kd_error *err = kd_slab_sheaf_read(s, c, sheaf, NULL, 0, &size);
+	if (err || !size)
+		return err;
+	uint64_t *objs = malloc((size_t)size * sizeof(*objs));
+	if (!objs)
+		return &kd_error_nomem;
+	if (!(err = kd_slab_sheaf_read(s, c, sheaf, objs, size, &size)) &&
+	    !(err = kd_array_reserve(v, cap, *n + size)))
+		for (unsigned i = 0; i < size; i++)
+			(*v)[(*n)++] = (struct kd_slab_sheaf_obj){ objs[i],
+								   cpu };
+	free(objs);
+	return err;
+}
+
+struct kd_error *kd_slab_sheaf_objects(struct kd_session *s,
+				       const struct kd_slab_cache *c,
+				       struct kd_slab_sheaf_obj **ret,
+				       size_t *n)
+{
+	struct slab_state *st;
+	struct kd_slab_sheaf_obj *v = NULL;
+	size_t cap = 0;
+	*ret = NULL;
+	*n = 0;
+	if (!c->sheaves)
+		return NULL;
+	struct kd_error *err = tables(s, &st);
+	unsigned ncpus = kd_percpu_count(s);
+	for (unsigned cpu = 0; !err && cpu < ncpus; cpu++) {
+		struct kd_slab_sheaves pcs;
+		if (!(err = kd_slab_sheaves_read(s, c, cpu, &pcs)) &&
+		    !(err = sheaf_append(s, c, pcs.main, (int)cpu, &v, n, &cap)))
+			err = sheaf_append(s, c, pcs.spare, (int)cpu, &v, n,
+					   &cap);
+	}
+	size_t nn = st && st->nnodes ? st->nnodes : 1;
+	for (size_t i = 0; !err && i < nn; i++) {
+		struct kd_slab_node nd;
+		struct kd_addr_list full = { 0 };
+		int nid = st->nnodes ? st->nodes[i].id : 0;
+		if (!(err = kd_slab_node_read(s, c, nid, &nd)) && nd.barn)
+			err = kd_slab_barn_full(s, nd.barn, &full);
+		for (size_t k = 0; !err && k < full.n; k++)
+			err = sheaf_append(s, c, full.addrs[k], -1, &v, n, &cap);
+		kd_addr_list_free(&full);
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_sheaf_obj);
+	*ret = v;
+	return err;
+}
+
+const struct kd_slab_sheaf_obj *
+kd_slab_sheaf_find(const struct kd_slab_sheaf_obj *v, size_t n, uint64_t obj)
+{
+	struct kd_slab_sheaf_obj key = { obj, 0 };
+	return n ? bsearch(&key, v, n, sizeof(*v), cmp_sheaf_obj) : NULL;
 }
 
 struct kd_error *kd_slab_cpu_partial(struct kd_session *s, uint64_t first,
@@ -470,7 +681,18 @@ struct kd_error *kd_slab_node_read(struct kd_session *s,
 	if (err)
 		return err;
 	const struct slab_layout *l = &st->l;
-	if (kd_present(l->c_node_count)) {	/* node[MAX_NUMNODES] */
+	if (!kd_present(l->c_node)) {	/* 7.0+: per_node[] { barn, node } */
+		if (nid < 0 || (uint64_t)nid >= l->c_per_node_count)
+			return kd_error_create(KD_ERR_INVALID, "node %d out "
+					       "of range", nid);
+		uint64_t pn = c->addr + l->c_per_node +
+			      l->pn_size * (uint64_t)nid;
+		if ((err = kd_read_ptr(s, pn + l->pn_node, &ret->addr)) ||
+		    (kd_present(l->pn_barn) &&
+		     (err = kd_read_ptr(s, pn + l->pn_barn, &ret->barn))))
+			return kd_error_prefix(err, "%s: per_node[%d]",
+					       c->name, nid);
+	} else if (kd_present(l->c_node_count)) {	/* node[MAX_NUMNODES] */
 		if (nid < 0 || (uint64_t)nid >= l->c_node_count)
 			return kd_error_create(KD_ERR_INVALID, "node %d out "
 					       "of range", nid);
@@ -740,6 +962,41 @@ static struct kd_error *cpu_free(struct kd_session *s,
 	return err;
 }
 
+/* 7.0+: the objects a CPU's main and spare sheaves hold (free for
+ * callers; the rcu_free sheaf's await a grace period: allocated). */
+static struct kd_error *cpu_sheaves_free(struct kd_session *s,
+					 const struct kd_slab_cache *c,
+					 unsigned cpu, uint64_t *free_objects)
+{
+	struct kd_slab_sheaves pcs;
+	struct kd_error *err = kd_slab_sheaves_read(s, c, cpu, &pcs);
+	uint64_t sheaf[2] = { pcs.main, pcs.spare };
+	for (int i = 0; !err && i < 2; i++) {
+		unsigned n;
+		if (!(err = kd_slab_sheaf_read(s, c, sheaf[i], NULL, 0, &n)))
+			*free_objects += n;
+	}
+	return err;
+}
+
+/* 7.0+: the objects of the full sheaves in a node's barn. */
+static struct kd_error *barn_free(struct kd_session *s,
+				  const struct kd_slab_cache *c, uint64_t barn,
+				  uint64_t *free_objects)
+{
+	struct kd_addr_list full;
+	struct kd_error *err = kd_slab_barn_full(s, barn, &full);
+	for (size_t i = 0; !err && i < full.n; i++) {
+		unsigned n;
+		if (!(err = kd_slab_sheaf_read(s, c, full.addrs[i], NULL, 0,
+					       &n)))
+			*free_objects += n;
+	}
+	kd_addr_list_free(&full);
+	return err ? kd_error_prefix(err, "%s: barn %llx", c->name,
+				     (unsigned long long)barn) : NULL;
+}
+
 struct kd_error *kd_slab_cache_counts(struct kd_session *s,
 				      const struct kd_slab_cache *c,
 				      struct kd_slab_counts *ret)
@@ -756,7 +1013,8 @@ struct kd_error *kd_slab_cache_counts(struct kd_session *s,
 				       "was built without CONFIG_SLUB_DEBUG)");
 	unsigned ncpus = kd_percpu_count(s);
 	for (unsigned cpu = 0; !err && cpu < ncpus; cpu++)
-		err = cpu_free(s, c, cpu, &free_objects);
+		err = c->sheaves ? cpu_sheaves_free(s, c, cpu, &free_objects)
+				 : cpu_free(s, c, cpu, &free_objects);
 	size_t nn = st->nnodes ? st->nnodes : 1;
 	for (size_t i = 0; !err && i < nn; i++) {
 		struct kd_slab_node nd;
@@ -766,6 +1024,9 @@ struct kd_error *kd_slab_cache_counts(struct kd_session *s,
 			continue;
 		ret->total += nd.total_objects;
 		ret->slabs += nd.nr_slabs;
+		if (c->sheaves && nd.barn &&
+		    (err = barn_free(s, c, nd.barn, &free_objects)))
+			continue;
 		err = kd_slab_node_list(s, nd.partial, KD_WALK_NOLOG, &partial);
 		if (!err)
 			err = list_free(s, &partial, &free_objects);
@@ -791,6 +1052,8 @@ struct each {
 	size_t ncaches;
 	struct cpu_slab_ref *cpu;	/* sorted by slab */
 	size_t ncpu;
+	struct kd_slab_sheaf_obj *sheaf;	/* 7.0+: sorted by object */
+	size_t nsheaf;
 	int pg_slab;			/* bit, -1: unknown */
 	int inuse_only;
 	kd_slab_object_fn *fn;
@@ -838,6 +1101,11 @@ static int each_page(void *arg, const struct kd_page *p, const uint8_t *raw)
 	if (err && e->bad)
 		e->bad(e->arg, p->addr, err);
 	kd_error_destroy(err);
+	for (unsigned i = 0; e->nsheaf && i < sl.objects; i++)
+		if (e->states[i] == KD_SLAB_OBJ_INUSE &&
+		    kd_slab_sheaf_find(e->sheaf, e->nsheaf,
+				       kd_slab_object(c, &sl, i)))
+			e->states[i] = KD_SLAB_OBJ_CPU_FREE;
 	for (unsigned i = 0; i < sl.objects; i++) {
 		if (e->inuse_only && e->states[i] != KD_SLAB_OBJ_INUSE)
 			continue;
@@ -860,6 +1128,7 @@ static struct kd_error *each_setup(struct kd_session *s, struct each *e,
 	e->caches = calloc(n ? n : 1, sizeof(*e->caches));
 	e->cpu = calloc(n * ncpus + 1, sizeof(*e->cpu));
 	e->states = malloc(MAX_OBJECTS);
+	size_t sheaf_cap = 0;
 	if (!e->caches || !e->cpu || !e->states)
 		return &kd_error_nomem;
 	for (size_t i = 0; i < n; i++) {
@@ -872,6 +1141,31 @@ static struct kd_error *each_setup(struct kd_session *s, struct each *e,
 			continue;
 		}
 		e->ncaches++;
+		if (c->sheaves) {	/* 7.0+: the objects in sheaves */
+			struct kd_slab_sheaf_obj *v;
+			size_t nv;
+			err = kd_slab_sheaf_objects(s, c, &v, &nv);
+			if (err && err->code == KD_ERR_NOMEM) {
+				free(v);
+				return err;
+			}
+			/* a sheaf unread: its objects look allocated, said
+			 * through bad() (slab 0: the cache's sheaves) */
+			if (err && e->bad)
+				e->bad(e->arg, 0, err);
+			kd_error_destroy(err);
+			err = nv ? kd_array_reserve(&e->sheaf, &sheaf_cap,
+						    e->nsheaf + nv) : NULL;
+			if (!err && nv) {
+				memcpy(e->sheaf + e->nsheaf, v,
+				       nv * sizeof(*v));
+				e->nsheaf += nv;
+			}
+			free(v);
+			if (err)
+				return err;
+			continue;
+		}
 		for (unsigned cpu = 0; cpu < ncpus; cpu++) {
 			struct kd_slab_cpu pc;
 			err = kd_slab_cpu_read(s, c, cpu, &pc);
@@ -883,6 +1177,8 @@ static struct kd_error *each_setup(struct kd_session *s, struct each *e,
 	}
 	qsort(e->caches, e->ncaches, sizeof(*e->caches), cmp_cache);
 	qsort(e->cpu, e->ncpu, sizeof(*e->cpu), cmp_cpu);
+	if (e->nsheaf)
+		qsort(e->sheaf, e->nsheaf, sizeof(*e->sheaf), cmp_sheaf_obj);
 	return NULL;
 }
 
@@ -901,6 +1197,7 @@ struct kd_error *kd_slab_for_each_object(struct kd_session *s, uint64_t cache,
 	}
 	free(e.caches);
 	free(e.cpu);
+	free(e.sheaf);
 	free(e.states);
 	return err;
 }
@@ -971,8 +1268,9 @@ struct kd_error *kd_slab_find(struct kd_session *s, uint64_t addr,
 		return NULL;	/* past the objects: no object */
 	unsigned i = (unsigned)((addr - sl.mem) / c.size);
 	ret->object = kd_slab_object(&c, &sl, i);
-	uint64_t cpu_freelist;
-	if ((err = find_cpu(s, &c, head, &ret->cpu, &cpu_freelist)))
+	uint64_t cpu_freelist = 0;
+	if (!c.sheaves &&
+	    (err = find_cpu(s, &c, head, &ret->cpu, &cpu_freelist)))
 		return err;
 	uint8_t *states = malloc(sl.objects ? sl.objects : 1);
 	if (!states)
@@ -980,5 +1278,18 @@ struct kd_error *kd_slab_find(struct kd_session *s, uint64_t addr,
 	err = kd_slab_object_states(s, &c, &sl, cpu_freelist, states);
 	ret->state = states[i];
 	free(states);
+	if (!err && c.sheaves && ret->state == KD_SLAB_OBJ_INUSE) {
+		/* 7.0+: allocated in its slab, maybe free in a sheaf */
+		struct kd_slab_sheaf_obj *v;
+		size_t nv;
+		err = kd_slab_sheaf_objects(s, &c, &v, &nv);
+		const struct kd_slab_sheaf_obj *o =
+			kd_slab_sheaf_find(v, nv, ret->object);
+		if (o) {
+			ret->state = KD_SLAB_OBJ_CPU_FREE;
+			ret->cpu = o->cpu;
+		}
+		free(v);
+	}
 	return err;
 }
