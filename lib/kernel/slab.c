@@ -51,6 +51,9 @@ struct slab_layout {
 	uint64_t pcs_main, pcs_spare, pcs_rcu_free;
 	uint64_t sh_size, sh_barn_list, sh_objects;
 	uint64_t barn_full, barn_nr_full;
+	/* SLAB_RED_ZONE, SLAB_STORE_USER: bits of _slab_flag_bits on 6.8+
+	 * (looked up once, not per cache read) */
+	uint64_t red_zone_flag, store_user_flag;
 	/* struct kmem_cache_cpu */
 	uint64_t cpu_freelist, cpu_slab, cpu_partial;
 	/* struct kmem_cache_node */
@@ -160,6 +163,17 @@ void kd_slab_state_destroy(void *p)
 	free(st);
 }
 
+/* SLAB_RED_ZONE and SLAB_STORE_USER: 6.8+ numbers them in enum
+ * _slab_flag_bits. */
+static uint64_t flag_value(struct kd_session *s, const char *bit_name,
+			   uint64_t def)
+{
+	int64_t v;
+	struct kd_error *err = kd_enum_value(s, bit_name, &v);
+	kd_error_destroy(err);
+	return err || v < 0 || v > 63 ? def : 1ULL << v;
+}
+
 static struct kd_error *layout_fill(struct kd_session *s, void *layout)
 {
 	struct slab_layout *l = layout;
@@ -200,6 +214,9 @@ static struct kd_error *layout_fill(struct kd_session *s, void *layout)
 	    !kd_present(l->c_size) || !l->c_size || l->c_size > (1u << 20))
 		return kd_error_create(KD_ERR_NOT_FOUND, "SLUB: struct slab or "
 				       "kmem_cache has no usable size");
+	l->red_zone_flag = flag_value(s, "_SLAB_RED_ZONE", SLAB_RED_ZONE_FLAG);
+	l->store_user_flag = flag_value(s, "_SLAB_STORE_USER",
+					SLAB_STORE_USER_FLAG);
 	if (!kd_present(l->s_inuse_width))
 		l->s_inuse_width = 16;
 	if (!kd_present(l->s_objects_width))
@@ -311,10 +328,10 @@ static uint64_t get_bits(const uint8_t *buf, uint64_t size, uint64_t bits,
 	return v & ((1ULL << width) - 1);
 }
 
+/* b: the first sz bytes of the struct kmem_cache at addr. */
 static void cache_decode(const struct slab_layout *l, const uint8_t *b,
-			 uint64_t addr, struct kd_slab_cache *c)
+			 uint64_t sz, uint64_t addr, struct kd_slab_cache *c)
 {
-	uint64_t sz = l->c_size;
 	c->addr = addr;
 	c->flags = get(b, sz, l->c_flags, 8);
 	c->size = (unsigned)get(b, sz, l->c_stride, 4);
@@ -343,16 +360,6 @@ static void cache_decode(const struct slab_layout *l, const uint8_t *b,
 			(c->flags & SLAB_STORE_USER_FLAG) != 0;
 }
 
-/* SLAB_RED_ZONE and SLAB_STORE_USER: 6.8+ numbers them in enum
- * _slab_flag_bits. */
-static uint64_t flag_value(struct kd_session *s, const char *bit_name,
-			   uint64_t def)
-{
-	int64_t v;
-	struct kd_error *err = kd_enum_value(s, bit_name, &v);
-	kd_error_destroy(err);
-	return err || v < 0 || v > 63 ? def : 1ULL << v;
-}
 
 struct kd_error *kd_slab_cache_read(struct kd_session *s, uint64_t cache,
 				    struct kd_slab_cache *ret)
@@ -362,15 +369,14 @@ struct kd_error *kd_slab_cache_read(struct kd_session *s, uint64_t cache,
 	if (err)
 		return err;
 	const struct slab_layout *l = &st->l;
-	uint8_t *b = malloc(l->c_size);
-	if (!b)
-		return &kd_error_nomem;
-	/* node[] / per_node[] can be long (MAX_NUMNODES): the fields are
-	 * before it */
+	/* node[] / per_node[] can be long (MAX_NUMNODES, 16 KB on 7.x):
+	 * the fields are before it, and only they are read and decoded */
 	uint64_t nodes = kd_present(l->c_node) ? l->c_node : l->c_per_node;
 	uint64_t len = kd_present(nodes) && nodes < l->c_size ? nodes
 							      : l->c_size;
-	memset(b, 0, l->c_size);
+	uint8_t *b = malloc(len);
+	if (!b)
+		return &kd_error_nomem;
 	err = kd_read_kvaddr(s, cache, b, len);
 	if (err) {
 		free(b);
@@ -378,13 +384,12 @@ struct kd_error *kd_slab_cache_read(struct kd_session *s, uint64_t cache,
 				       (unsigned long long)cache);
 	}
 	memset(ret, 0, sizeof(*ret));
-	cache_decode(l, b, cache, ret);
-	uint64_t rz = flag_value(s, "_SLAB_RED_ZONE", SLAB_RED_ZONE_FLAG);
-	uint64_t su = flag_value(s, "_SLAB_STORE_USER", SLAB_STORE_USER_FLAG);
-	ret->red_left_pad = ret->flags & rz ?
-			    (unsigned)get(b, l->c_size, l->c_red_left_pad, 4) : 0;
-	ret->store_user = kd_present(l->n_full) && (ret->flags & su);
-	uint64_t name = get(b, l->c_size, l->c_name, 8);
+	cache_decode(l, b, len, cache, ret);
+	ret->red_left_pad = ret->flags & l->red_zone_flag ?
+			    (unsigned)get(b, len, l->c_red_left_pad, 4) : 0;
+	ret->store_user = kd_present(l->n_full) &&
+			  (ret->flags & l->store_user_flag);
+	uint64_t name = get(b, len, l->c_name, 8);
 	free(b);
 	strcpy(ret->name, "(unknown)");
 	if (name && (err = kd_read_cstring(s, name, ret->name,
