@@ -70,11 +70,14 @@ static_assert(sizeof(struct kd_index_entry) == 16, "index entry layout");
  * The symbol table image (file <build-id>.symtab next to the index):
  *
  *   offset  size                  what
- *   0       168                   struct kd_symtab_image_header
+ *   0       176                   struct kd_symtab_image_header
  *   ents    24 * nents            struct kd_sym_ent (symtab_internal.h),
  *                                 the kept symbols in link-address order
- *   hash    4 * hash_cap          open addressing over crash names:
- *                                 position in ents + 1, 0 = empty slot
+ *   hash    4 * hash_cap          open addressing over crash names, one
+ *                                 slot per name: position in ents + 1 of
+ *                                 its first symbol, 0 = empty slot
+ *   same    4 * nents             per entry: the position + 1 of the next
+ *                                 symbol of its name, 0 at the end
  *   names   names_size            stripped clone names, NUL-terminated
  *
  * Entries refer to the vmlinux's .symtab by index (nsyms must match it);
@@ -83,7 +86,7 @@ static_assert(sizeof(struct kd_index_entry) == 16, "index entry layout");
  * offsets, hash slots) are bounds-checked where used.
  */
 #define KD_SYMTAB_IMAGE_MAGIC "PYKDSYM\x01"
-#define KD_SYMTAB_IMAGE_VERSION 1
+#define KD_SYMTAB_IMAGE_VERSION 2	/* 2: one hash slot per name, same[] */
 
 struct kd_symtab_image_header {
 	char magic[8];
@@ -99,12 +102,13 @@ struct kd_symtab_image_header {
 	uint32_t nsyms;		/* entries of the ELF .symtab indexed */
 	uint64_t ents_off;
 	uint64_t hash_off;
+	uint64_t same_off;
 	uint64_t names_off;
 	uint64_t names_size;
 	uint64_t body_checksum;		/* bytes [header_size, file_size) */
 	uint64_t header_checksum;	/* the header with this field 0 */
 };
-static_assert(sizeof(struct kd_symtab_image_header) == 168,
+static_assert(sizeof(struct kd_symtab_image_header) == 176,
 	      "symtab image header layout");
 
 uint64_t kd_index_checksum(const void *data, size_t len);

@@ -350,29 +350,49 @@ bool kd_sym_index_eq(const struct kd_sym_index *t, const uint32_t *e,
 	       strcmp(crash_name(st, &st->ents[*e - 1]), name) == 0;
 }
 
-/* A new name hash over ents (positions in ents: matches come out in
- * address order).  hashes (may be NULL): each name's kd_name_hash by ELF
- * symbol index, computed beforehand in symbol order, which reads the
- * string table in order rather than at random. */
+/* A new name hash over ents and its same-name chains (see
+ * symtab_internal.h).  hashes (may be NULL): each name's kd_name_hash by
+ * ELF symbol index, computed beforehand in symbol order, which reads the
+ * string table in order rather than at random.  Entries are taken from
+ * the highest address down, each put in front of its name's chain, so
+ * that a chain is in address order. */
 static struct kd_error *make_hash(const struct kd_symtab *st,
 				  const struct kd_sym_ent *ents,
 				  const uint64_t *hashes,
-				  struct kd_sym_index *ret)
+				  struct kd_sym_index *ret, uint32_t **ret_same)
 {
 	struct kd_sym_index t = { 0 };
-	struct kd_error *err = kd_sym_index_reserve(&t, st->n);
-	if (err)
+	uint32_t *same = calloc(st->n + 1, sizeof(*same));
+	struct kd_error *err = same ? kd_sym_index_reserve(&t, st->n)
+				    : &kd_error_nomem;
+	if (err) {
+		free(same);
 		return err;
-	for (size_t i = 0; i < st->n; i++) {
-		uint64_t h;
-		if (hashes && ents[i].sym < st->nsyms)
-			h = hashes[ents[i].sym];
-		else
-			h = kd_hash_string(crash_name(st, &ents[i]));
+	}
+	size_t mask = t.cap - 1;
+	for (size_t i = st->n; i-- > 0;) {
+		const char *name = crash_name(st, &ents[i]);
+		uint64_t h = hashes && ents[i].sym < st->nsyms ?
+			     hashes[ents[i].sym] : kd_hash_string(name);
 		uint32_t pos = (uint32_t)i + 1;
-		kd_sym_index_fill(&t, kd_sym_index_vacant(&t, h), &pos);
+		for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
+			uint32_t *slot = &t.slots[k];
+			if (!*slot) {
+				kd_sym_index_fill(&t, slot, &pos);
+				break;
+			}
+			const struct kd_sym_ent *o = &ents[*slot - 1];
+			if ((!hashes || o->sym >= st->nsyms ||
+			     hashes[o->sym] == h) &&
+			    strcmp(crash_name(st, o), name) == 0) {
+				same[i] = *slot;
+				*slot = pos;
+				break;
+			}
+		}
 	}
 	*ret = t;
+	*ret_same = same;
 	return NULL;
 }
 
@@ -389,9 +409,10 @@ static struct kd_error *index_symbols(struct kd_symtab *st)
 	sort_ents(st, st->own_ents);
 	crash_filter(st);
 	struct kd_error *err = make_hash(st, st->own_ents, hashes,
-					 &st->by_name);
+					 &st->by_name, &st->own_same);
 	free(hashes);
 	st->own_by_name = !err;
+	st->same = st->own_same;
 	return err;
 }
 
@@ -480,6 +501,7 @@ void kd_symtab_destroy(struct kd_symtab *st)
 	free(st->own_ents);
 	if (st->own_by_name)
 		kd_sym_index_deinit(&st->by_name);
+	free(st->own_same);
 	free(st->own_names);
 	free(st->image);
 	free(st->sec_letter);
@@ -514,11 +536,12 @@ void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 	 * stays, with its consistent order and hash. */
 	struct kd_sym_ent *copy = malloc(st->n * sizeof(*copy) + 1);
 	struct kd_sym_index by_name;
+	uint32_t *same;
 	if (copy) {
 		memcpy(copy, st->ents, st->n * sizeof(*copy));
 		sort_ents(st, copy);
 	}
-	if (!copy || make_hash(st, copy, NULL, &by_name)) {
+	if (!copy || make_hash(st, copy, NULL, &by_name, &same)) {
 		free(copy);
 		st->reloc = old_reloc;
 		return;
@@ -526,9 +549,11 @@ void kd_symtab_set_relocation(struct kd_symtab *st, uint64_t offset)
 	free(st->own_ents);
 	if (st->own_by_name)
 		kd_sym_index_deinit(&st->by_name);
+	free(st->own_same);
 	st->ents = st->own_ents = copy;
 	st->by_name = by_name;
 	st->own_by_name = 1;
+	st->same = st->own_same = same;
 }
 
 uint64_t kd_symtab_relocation(const struct kd_symtab *st)
@@ -565,15 +590,16 @@ size_t kd_symtab_lookup_all(const struct kd_symtab *st, const char *name,
 			    struct kd_symbol *syms, size_t max)
 {
 	size_t found = 0;
-	struct kd_hash_probe p;
-	const uint32_t *e;
-	/* matches come in insertion (address) order; a damaged cached table
-	 * may have no empty slot or bad positions (the probe and
-	 * kd_sym_index_eq allow for both) */
-	kd_sym_index_probe_start(&st->by_name, kd_hash_string(name), &p);
-	while ((e = kd_sym_index_probe_next(&st->by_name, name, &p))) {
+	/* the name's first symbol, then its chain in address order; a
+	 * damaged cached table may have no empty slot, bad positions or a
+	 * chain that loops (the probe and kd_sym_index_eq allow for the
+	 * first two, the bound below for the last) */
+	const uint32_t *e = kd_sym_index_find(&st->by_name, name,
+					      kd_hash_string(name));
+	for (uint32_t pos = e ? *e : 0; pos && pos - 1 < st->n &&
+	     found < st->n; pos = st->same[pos - 1]) {
 		if (found < max)
-			fill(st, *e - 1, &syms[found]);
+			fill(st, pos - 1, &syms[found]);
 		found++;
 	}
 	return found;

@@ -36,8 +36,9 @@ struct kd_error *kd_symtab_image_make(const struct kd_symtab *st,
 	struct kd_symtab_image_header *h;
 	size_t ents_off = sizeof(*h);
 	size_t hash_off = ents_off + st->n * sizeof(*st->ents);
-	size_t names_off = hash_off +
-			   st->by_name.cap * sizeof(*st->by_name.slots);
+	size_t same_off = hash_off +
+			  st->by_name.cap * sizeof(*st->by_name.slots);
+	size_t names_off = same_off + st->n * sizeof(*st->same);
 	size_t names_size = st->names_len + 1;	/* never empty: a final NUL */
 	size_t total = align8(names_off + names_size);
 	uint8_t *img = calloc(1, total);
@@ -46,6 +47,8 @@ struct kd_error *kd_symtab_image_make(const struct kd_symtab *st,
 	memcpy(img + ents_off, st->ents, st->n * sizeof(*st->ents));
 	memcpy(img + hash_off, st->by_name.slots,
 	       st->by_name.cap * sizeof(*st->by_name.slots));
+	if (st->n)
+		memcpy(img + same_off, st->same, st->n * sizeof(*st->same));
 	if (st->names_len)
 		memcpy(img + names_off, st->names, st->names_len);
 	h = (struct kd_symtab_image_header *)img;
@@ -64,6 +67,7 @@ struct kd_error *kd_symtab_image_make(const struct kd_symtab *st,
 	h->nsyms = (uint32_t)st->nsyms;
 	h->ents_off = ents_off;
 	h->hash_off = hash_off;
+	h->same_off = same_off;
 	h->names_off = names_off;
 	h->names_size = total - names_off;
 	h->body_checksum = kd_index_checksum(img + sizeof(*h), total - sizeof(*h));
@@ -102,6 +106,8 @@ static struct kd_error *check_layout(const struct kd_symtab_image_header *h,
 		return bad_image("entry table outside the file");
 	if (!in_file(h->hash_off, h->hash_cap, 4, size) || h->hash_off % 4)
 		return bad_image("hash table outside the file");
+	if (!in_file(h->same_off, h->nents, 4, size) || h->same_off % 4)
+		return bad_image("same-name chains outside the file");
 	if (!in_file(h->names_off, h->names_size, 1, size) ||
 	    h->names_size == 0)
 		return bad_image("name table outside the file");
@@ -147,6 +153,8 @@ struct kd_error *kd_symtab_image_open(struct kd_symtab *st, const void *image,
 		.slots = (uint32_t *)(uintptr_t)(base + h->hash_off),
 		.cap = h->hash_cap, .count = h->nents,
 	};
+	/* chain positions are bounds-checked where followed */
+	st->same = (const uint32_t *)(base + h->same_off);
 	st->names = (const char *)base + h->names_off;
 	st->names_len = h->names_size - 1;
 	return NULL;

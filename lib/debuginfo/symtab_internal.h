@@ -28,8 +28,13 @@ struct kd_sym_ent {
 };
 static_assert(sizeof(struct kd_sym_ent) == 24, "symbol entry layout");
 
-/* The name hash: positions in ents + 1 by crash name, several for one
- * name in address order (symtab.c; saved in the image as it is). */
+/* The name hash: one slot per crash name, the position in ents + 1 of
+ * its first symbol (lowest address); the others of that name follow in
+ * address order through same[] (symtab.c; both saved in the image as
+ * they are).  One slot per name, not per symbol: the kernel has
+ * thousands of symbols of one name (__func__, __msg, __key ...), which
+ * in adjacent slots made runs that every lookup landing near them
+ * walked, comparing names, up to 20 us a lookup. */
 struct kd_sym_index;
 uint64_t kd_sym_index_hash(const struct kd_sym_index *t, const uint32_t *e);
 bool kd_sym_index_eq(const struct kd_sym_index *t, const uint32_t *e,
@@ -60,12 +65,14 @@ struct kd_symtab {
 	const struct kd_sym_ent *ents;
 	size_t n;
 	struct kd_sym_index by_name;	/* its slots may be the image's */
+	const uint32_t *same;	/* per entry: next of its name + 1, or 0 */
 	const char *names;
 	size_t names_len;
 	uint64_t reloc;
 	/* what the views above live in */
 	struct kd_sym_ent *own_ents;
 	int own_by_name;
+	uint32_t *own_same;
 	char *own_names;
 	void *image;		/* a cache image read from its file */
 };

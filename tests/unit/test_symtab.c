@@ -62,6 +62,45 @@ static void test_duplicates_in_address_order(void **state)
 	kd_debuginfo_close(di);
 }
 
+/* Every symbol is found by its name, once, and each name's matches come
+ * in address order (the one-slot-per-name hash and its same-name
+ * chains), before and after a relocation that reorders the table. */
+static void check_every_name(struct kd_symtab *st)
+{
+	size_t n = kd_symtab_count(st), total = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct kd_symbol sym, m[64];
+		assert_true(kd_symtab_get(st, i, &sym));
+		size_t k = kd_symtab_lookup_all(st, sym.name, m, 64);
+		assert_true(k >= 1 && k <= 64);
+		int seen = 0, first;
+		for (size_t j = 0; j < k; j++) {
+			assert_string_equal(m[j].name, sym.name);
+			assert_true(j == 0 || m[j - 1].value <= m[j].value);
+			seen += m[j].index == sym.index;
+		}
+		assert_int_equal(seen, 1);
+		/* count each name once: at its first match */
+		first = m[0].index == sym.index;
+		if (first)
+			total += k;
+	}
+	assert_int_equal(total, n);
+}
+
+static void test_every_symbol_by_name(void **state)
+{
+	(void)state;
+	struct kd_debuginfo *di = open_fixture();
+	struct kd_symtab *st = symtab(di);
+	check_every_name(st);
+	kd_symtab_set_relocation(st, 0x40000000);
+	check_every_name(st);
+	kd_symtab_set_relocation(st, 0);
+	check_every_name(st);
+	kd_debuginfo_close(di);
+}
+
 static void test_address_lookup_and_relocation(void **state)
 {
 	(void)state;
@@ -270,6 +309,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_cached_table_equals_built),
 	cmocka_unit_test(test_relocation_reorders),
 	cmocka_unit_test(test_damaged_image_is_rebuilt),
+	cmocka_unit_test(test_every_symbol_by_name),
 	cmocka_unit_test(test_letters_and_flags),
 	cmocka_unit_test(test_duplicates_in_address_order),
 	cmocka_unit_test(test_address_lookup_and_relocation),
