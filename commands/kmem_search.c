@@ -96,7 +96,14 @@ static int vmalloc_like(struct kd_session *s, uint64_t a)
 		kd_error_destroy(err);
 		return 0;
 	}
+	/* The direct map runs up to the vmalloc area (it comes first in
+	 * the layout, randomized or not); 64 TB (4 PB with 5-level paging)
+	 * is its largest size, not where vmalloc starts: with KASLR the
+	 * vmalloc area can start 23 TB above the direct map (5.10). */
 	uint64_t direct = m->pgtable_l5 ? 1ULL << 52 : 1ULL << 46;
+	if (m->vmalloc_base > m->page_offset_base &&
+	    m->vmalloc_base - m->page_offset_base < direct)
+		direct = m->vmalloc_base - m->page_offset_base;
 	if (a < KERNEL_HALF)
 		return 0;
 	if (a >= m->page_offset_base && a - m->page_offset_base < direct)

@@ -32,6 +32,9 @@ from pkutil import Fail, log
 # Debian's releases.  experimental is left out on purpose: it carries
 # release candidates (e.g. 7.3~rc7), not released kernels.
 NEWEST_SUITES = ["stable", "stable-backports", "testing", "unstable"]
+# Older kernels than the host's (e.g. 5.10 of bullseye, to check the tools
+# on a kernel older than the sample's).
+OLDER_SUITES = ["oldstable", "oldoldstable"]
 
 # The lists of a private configuration are refreshed when older than this.
 LISTS_MAX_AGE = 6 * 3600
