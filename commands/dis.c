@@ -340,20 +340,25 @@ static int is_text_type(char type)
 /* crash refuses a name several text symbols share: it lists them
  * ("ADDR (t) NAME file: line") and disassembles nothing.  1 when it
  * did; else *ret is the one text symbol of that name (if any). */
-#define MAX_DUPLICATES 32
 static int duplicates(struct dis *ds, const char *arg, const char *name,
 		      struct kd_symbol *ret)
 {
 	struct kd_symtab *st = kd_session_symtab(ds->ctx->s);
-	struct kd_symbol syms[MAX_DUPLICATES];
-	size_t n = st ? kd_symtab_lookup_all(st, name, syms, MAX_DUPLICATES) : 0;
-	size_t text = 0;
-	n = n < MAX_DUPLICATES ? n : MAX_DUPLICATES;
+	struct kd_symbol *syms = NULL;
+	size_t n = 0, text = 0;
+	struct kd_error *e = st ? kd_symtab_lookup_every(st, name, &syms, &n)
+				: NULL;
+	if (e) {
+		kd_cmd_fail(ds->ctx, e);
+		return 1;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (is_text_type(syms[i].type) && !text++)
 			*ret = syms[i];
-	if (text <= 1)
+	if (text <= 1) {
+		free(syms);
 		return 0;
+	}
 	kd_cmd_error(ds->ctx, "%s: duplicate text symbols found:", arg);
 	FILE *err = kd_cmd_errfile(ds->ctx);	/* the error's own lines */
 	for (size_t i = 0; i < n; i++) {
@@ -368,6 +373,7 @@ static int duplicates(struct dis *ds, const char *arg, const char *name,
 			fprintf(err, " %s: %d", file, line);
 		fputc('\n', err);
 	}
+	free(syms);
 	return 1;
 }
 

@@ -29,7 +29,6 @@
 
 #include "cmd_util.h"
 
-#define MAX_SAME_NAME 64
 
 extern const struct kd_command kd_cmd_sym;
 
@@ -209,14 +208,19 @@ static int list_all(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 static int by_name(struct kd_cmd_ctx *ctx, const struct kd_symtab *st,
 		   const char *name)
 {
-	struct kd_symbol syms[MAX_SAME_NAME];
-	size_t n = kd_symtab_lookup_all(st, name, syms, MAX_SAME_NAME);
-	for (size_t i = 0; i < n && i < MAX_SAME_NAME; i++)
+	/* every symbol of the name, as crash (5.10 has 106 get_order) */
+	struct kd_symbol *syms;
+	size_t n;
+	struct kd_error *err = kd_symtab_lookup_every(st, name, &syms, &n);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	for (size_t i = 0; i < n; i++)
 		show(ctx, &syms[i], 0, 1);
+	free(syms);
 	if (n)
 		return 0;
 	struct kd_ksym ks;
-	struct kd_error *err = kd_ksym_by_name(ctx->s, name, &ks);
+	err = kd_ksym_by_name(ctx->s, name, &ks);
 	if (!err) {
 		show_module(ctx, &ks, 0);
 		return 0;

@@ -66,6 +66,12 @@ KD_PUBLIC struct kd_error *kd_symtab_lookup(const struct kd_symtab *st,
 KD_PUBLIC size_t kd_symtab_lookup_all(const struct kd_symtab *st,
 				      const char *name,
 				      struct kd_symbol *syms, size_t max);
+/* All of them, however many (a name can have a hundred: 5.10's
+ * get_order), into *ret (malloc'd; NULL when none): their number. */
+KD_PUBLIC struct kd_error *kd_symtab_lookup_every(const struct kd_symtab *st,
+						  const char *name,
+						  struct kd_symbol **ret,
+						  size_t *n) KD_WARN_UNUSED;
 
 /* The symbol at or nearest below a kernel address (per-CPU symbols are
  * not considered); 0 when addr is below the first symbol or past the

@@ -605,6 +605,22 @@ size_t kd_symtab_lookup_all(const struct kd_symtab *st, const char *name,
 	return found;
 }
 
+struct kd_error *kd_symtab_lookup_every(const struct kd_symtab *st,
+				       const char *name,
+				       struct kd_symbol **ret, size_t *n)
+{
+	*ret = NULL;
+	*n = kd_symtab_lookup_all(st, name, NULL, 0);
+	if (!*n)
+		return NULL;
+	if (!(*ret = malloc(*n * sizeof(**ret)))) {
+		*n = 0;
+		return &kd_error_nomem;
+	}
+	*n = kd_symtab_lookup_all(st, name, *ret, *n);
+	return NULL;
+}
+
 struct kd_error *kd_symtab_lookup(const struct kd_symtab *st, const char *name,
 				  struct kd_symbol *sym)
 {

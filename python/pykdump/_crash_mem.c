@@ -189,10 +189,11 @@ static PyObject *sym2alladdr(PyObject *self, PyObject *arg)
 	struct kd_symtab *st = name ? symtab() : NULL;
 	if (!st)
 		return NULL;
-	struct kd_symbol syms[64];
-	size_t n = kd_symtab_lookup_all(st, name, syms, 64);
-	if (n > 64)
-		n = 64;
+	struct kd_symbol *syms;
+	size_t n;
+	struct kd_error *err = kd_symtab_lookup_every(st, name, &syms, &n);
+	if (err)
+		return kdpy_raise(err);
 	PyObject *list = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; list && i < n; i++) {
 		PyObject *v = PyLong_FromUnsignedLongLong(syms[i].value);
@@ -202,6 +203,7 @@ static PyObject *sym2alladdr(PyObject *self, PyObject *arg)
 		}
 		PyList_SET_ITEM(list, (Py_ssize_t)i, v);
 	}
+	free(syms);
 	return list;
 }
 
