@@ -433,16 +433,23 @@ struct stat_part {
 
 int kmem_vm_stat(struct kd_cmd_ctx *ctx)
 {
+	/* VM_NUMA_STAT: the vm_numa_stat[] counters of 4.14 .. 5.13 (5.14
+	 * made them the per-CPU vm_numa_event, which crash 8.0.6 does not
+	 * show); in the same column as the others */
 	struct stat_part parts[] = {
 		{ "VM_ZONE_STAT", "enum zone_stat_item", "NR_VM_ZONE_STAT_ITEMS",
 		  "vm_zone_stat", NULL, 0 },
 		{ "VM_NODE_STAT", "enum node_stat_item", "NR_VM_NODE_STAT_ITEMS",
 		  "vm_node_stat", NULL, 0 },
+		{ "VM_NUMA_STAT", "enum numa_stat_item", "NR_VM_NUMA_STAT_ITEMS",
+		  "vm_numa_stat", NULL, 0 },
 	};
-	size_t width = 0;
+	size_t width = 0, nparts = 2;
 	int rc = 0;
 	uint64_t addr;
-	for (size_t i = 0; i < 2 && !rc; i++) {
+	if (kd_symbol_try_addr(ctx->s, "vm_numa_stat", &addr))
+		nparts = 3;
+	for (size_t i = 0; i < nparts && !rc; i++) {
 		struct kd_error *err = kd_enum_names(ctx->s, parts[i].type,
 						     parts[i].end,
 						     &parts[i].names,
@@ -451,7 +458,7 @@ int kmem_vm_stat(struct kd_cmd_ctx *ctx)
 			rc = kd_cmd_fail_what(ctx, parts[i].title, err);
 		width = longest(parts[i].names, parts[i].n, width);
 	}
-	for (size_t i = 0; i < 2 && !rc; i++) {
+	for (size_t i = 0; i < nparts && !rc; i++) {
 		uint64_t *v;
 		if (!kd_symbol_try_addr(ctx->s, parts[i].array, &addr)) {
 			rc = kd_cmd_error(ctx, "vm_stat not available in this "
@@ -464,7 +471,7 @@ int kmem_vm_stat(struct kd_cmd_ctx *ctx)
 		stat_lines(ctx, parts[i].names, v, parts[i].n, width, 1);
 		free(v);
 	}
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < nparts; i++)
 		free(parts[i].names);
 	if (rc)
 		return rc;
