@@ -15,12 +15,20 @@
  * print as '.'.  Records without text print as empty lines.
  *
  * -a prints the audit records still queued in the kernel ("type=N
- * text"); -s printk's per-CPU safe buffers, which kernels 5.15+ do not
- * have (nothing to print) and which older ones are not read by pykdump
- * (an error says so).
+ * text"); -s printk's per-CPU safe buffers (4.11 - 5.14; none later,
+ * nothing printed), each CPU's under a header:
+ *
+ *   PRINTK_SAFE_SEQ_BUF: nmi_print_seq
+ *   CPU: 0  ADDR: ffff8c71cf620260 LEN: 0  MESSAGE_LOST: 0
+ *     (empty)
+ *
+ * and log alone prints their unflushed text after the log, each line
+ * tagged "[nmi_print_seq] " (not with -t), as crash does.  In a buffer a
+ * message starts with SOH (0x01) and its level character.
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <pykdump/clock.h>
@@ -118,6 +126,84 @@ static int audit(struct kd_cmd_ctx *ctx, struct log_print *lp)
 	return 0;
 }
 
+/* ---- the safe buffers ---- */
+
+struct safe_print {
+	struct log_print *lp;
+	int header;		/* -s */
+	const char *last;	/* the buffer whose header is out */
+};
+
+static void safe_text(FILE *out, unsigned flags, int header,
+		      const char *name, const uint8_t *p, size_t n)
+{
+	int ilen = header ? 2 : (flags & LOG_NO_TIME) ? 0
+						      : (int)strlen(name) + 3;
+	int sol = 1;
+	if (flags & LOG_LEVEL)
+		ilen += 3;
+	for (size_t i = 0; i < n; i++) {
+		int was_sol = sol;
+		sol = 0;
+		if (p[i] == 0x1) {	/* SOH: a message, its level next */
+			i++;
+			if (!was_sol)
+				fputc('\n', out);
+			if (header)
+				fputs("  ", out);
+			else if (!(flags & LOG_NO_TIME))
+				fprintf(out, "[%s] ", name);
+			if ((flags & LOG_LEVEL) && i < n &&
+			    ((p[i] >= '0' && p[i] <= '7') || p[i] == 'c'))
+				fprintf(out, "<%c>", p[i]);
+			continue;
+		}
+		if (was_sol)
+			fprintf(out, "%*s", ilen, "");
+		if (p[i] < 0x80 && (isprint(p[i]) || isspace(p[i]))) {
+			fputc(p[i], out);
+			sol = p[i] == '\n';
+		} else {
+			fputc('.', out);
+		}
+	}
+	if (!sol)
+		fputc('\n', out);
+}
+
+static int print_safe(void *arg, const char *name, unsigned cpu,
+		      uint64_t addr, int len, int message_lost,
+		      const uint8_t *bytes, size_t n)
+{
+	struct safe_print *sp = arg;
+	FILE *out = sp->lp->out;
+	if (sp->header) {
+		if (sp->last != name)
+			fprintf(out, "PRINTK_SAFE_SEQ_BUF: %s\n", name);
+		sp->last = name;
+		fprintf(out, "CPU: %u  ADDR: %" PRIx64 " LEN: %d  "
+			"MESSAGE_LOST: %d\n", cpu, addr, len, message_lost);
+	}
+	if (len > 0) {
+		safe_text(out, sp->lp->flags, sp->header, name, bytes, n);
+		if (sp->header)
+			fputc('\n', out);
+	} else if (sp->header) {
+		fputs("  (empty)\n\n", out);
+	}
+	return 0;
+}
+
+static int safe_buffers(struct kd_cmd_ctx *ctx, struct log_print *lp,
+			int header)
+{
+	struct safe_print sp = { lp, header, NULL };
+	if (!kd_printk_has_safe_buffers(ctx->s))
+		return 0;	/* none in this kernel (5.15+): nothing */
+	struct kd_error *err = kd_printk_safe_walk(ctx->s, print_safe, &sp);
+	return err ? kd_cmd_fail_what(ctx, "printk safe buffers", err) : 0;
+}
+
 /* crash's width of the caller column: pid_max's digits and the T/C. */
 static int caller_width(struct kd_session *s)
 {
@@ -151,19 +237,16 @@ static int log_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (lp.flags & LOG_AUDIT)
 		return audit(ctx, &lp);
-	if (lp.flags & LOG_SAFE) {
-		if (kd_printk_has_safe_buffers(ctx->s))
-			return kd_cmd_error(ctx, "-s: printk's per-CPU safe "
-					    "buffers (kernels before 5.15) are "
-					    "not read by pykdump");
-		return 0;	/* none in this kernel: nothing to show */
-	}
+	if (lp.flags & LOG_SAFE)
+		return safe_buffers(ctx, &lp, 1);
 	if (lp.flags & LOG_CTIME)
 		lp.boot_date = kd_boot_date(ctx->s);
 	if (lp.flags & LOG_CALLER)
 		lp.caller_width = caller_width(ctx->s);
 	struct kd_error *err = kd_printk_walk(ctx->s, print_record, &lp);
-	return err ? kd_cmd_fail(ctx, err) : 0;
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	return safe_buffers(ctx, &lp, 0);	/* their unflushed text */
 }
 
 const struct kd_command kd_cmd_log = {

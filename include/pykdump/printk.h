@@ -53,4 +53,21 @@ KD_PUBLIC struct kd_error *kd_audit_walk(struct kd_session *s,
  * 4.11 - 5.14), which kd_printk_walk does not read. */
 KD_PUBLIC int kd_printk_has_safe_buffers(struct kd_session *s);
 
+/*
+ * printk's per-CPU safe buffers (4.11 - 5.14): messages printed in NMI
+ * context or with the log lock held, not yet flushed into the log.  Per
+ * buffer (the per-CPU variables nmi_print_seq, then safe_print_seq, as
+ * crash orders them) and CPU: fn(arg, name, cpu, addr, len,
+ * message_lost, bytes, n), bytes the first n = min(len, buffer size) of
+ * struct printk_safe_seq_buf { atomic_t len, message_lost; ...;
+ * unsigned char buffer[] }.  A buffer the kernel lacks is left out;
+ * KD_ERR_UNSUPPORTED when it has neither.
+ */
+typedef int kd_printk_safe_fn(void *arg, const char *name, unsigned cpu,
+			      uint64_t addr, int len, int message_lost,
+			      const uint8_t *bytes, size_t n);
+KD_PUBLIC struct kd_error *kd_printk_safe_walk(struct kd_session *s,
+					       kd_printk_safe_fn *fn,
+					       void *arg) KD_WARN_UNUSED;
+
 #endif /* PYKDUMP_PRINTK_H */

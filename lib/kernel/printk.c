@@ -429,6 +429,66 @@ int kd_printk_has_safe_buffers(struct kd_session *s)
 	       kd_symbol_try_addr(s, "nmi_print_seq", &addr);
 }
 
+#define SAFE "struct printk_safe_seq_buf"
+#define MAX_SAFE_BUF (1u << 20)	/* SAFE_LOG_BUF_LEN is 8 KB less a bit */
+
+struct kd_error *kd_printk_safe_walk(struct kd_session *s,
+				     kd_printk_safe_fn *fn, void *arg)
+{
+	static const char *const bufs[] = { "nmi_print_seq",
+					    "safe_print_seq" };
+	uint64_t o_len, o_lost, o_buf, addr;
+	uint64_t size = kd_sizeof(s, SAFE);
+	struct kd_error *err;
+	if (!kd_printk_has_safe_buffers(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no printk safe "
+				       "buffers in this kernel (5.15+)");
+	if ((err = kd_member_offset(s, SAFE, "len", &o_len)) ||
+	    (err = kd_member_offset(s, SAFE, "message_lost", &o_lost)) ||
+	    (err = kd_member_offset(s, SAFE, "buffer", &o_buf)))
+		return kd_error_prefix(err, "printk safe buffers");
+	if (size <= o_buf || size - o_buf > MAX_SAFE_BUF)
+		return kd_error_create(KD_ERR_CORRUPT, "printk safe buffers: "
+				       "struct printk_safe_seq_buf of %llu "
+				       "bytes", (unsigned long long)size);
+	size_t bsize = (size_t)(size - o_buf);
+	uint8_t *buf = malloc(bsize);
+	if (!buf)
+		return &kd_error_nomem;
+	unsigned ncpus = kd_percpu_count(s);
+	int stop = 0;
+	for (size_t b = 0; !err && !stop && b < KD_ARRAY_SIZE(bufs); b++) {
+		if (!kd_symbol_try_addr(s, bufs[b], &addr))
+			continue;
+		for (unsigned cpu = 0; !err && !stop && cpu < ncpus; cpu++) {
+			uint64_t a;
+			uint32_t len = 0, lost = 0;
+			size_t n = 0;
+			if ((err = kd_percpu_ptr(s, addr, cpu, &a)) ||
+			    (err = kd_read_kvaddr(s, a + o_len, &len, 4)) ||
+			    (err = kd_read_kvaddr(s, a + o_lost, &lost, 4))) {
+				err = kd_error_prefix(err, "%s of CPU %u",
+						      bufs[b], cpu);
+				break;
+			}
+			if ((int32_t)len > 0) {
+				n = len < bsize ? len : bsize;
+				if ((err = kd_read_kvaddr(s, a + o_buf, buf,
+							  n))) {
+					err = kd_error_prefix(err, "%s of CPU "
+							      "%u", bufs[b],
+							      cpu);
+					break;
+				}
+			}
+			stop = fn(arg, bufs[b], cpu, a, (int32_t)len,
+				  (int32_t)lost, buf, n);
+		}
+	}
+	free(buf);
+	return err;
+}
+
 struct kd_error *kd_printk_walk(struct kd_session *s, kd_printk_fn *fn,
 				 void *arg)
 {
