@@ -39,10 +39,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pykdump/dump.h>
 #include <pykdump/log.h>
 #include <pykdump/memocache.h>
 #include <pykdump/session.h>
 #include <pykdump/symbols.h>
+#include <pykdump/vmcoreinfo.h>
 
 #include "arch/arch_internal.h"
 #include "session/session_internal.h"
@@ -133,22 +135,37 @@ static void fz_layout(void)
 	if (!path || !*path)
 		return;
 	uint64_t pob = fz_real->ops->ptov(fz_real, 0);
+	/* the release from the dump's VMCOREINFO (memory is the input) */
+	const struct kd_vmcoreinfo *vi =
+		kd_dump_vmcoreinfo_table(kd_session_dump(fz_s));
+	const char *release = vi ? kd_vmcoreinfo_get(vi, "OSRELEASE") : NULL;
+	if (!release || !*release || strchr(release, ' '))
+		release = "?";
 	if (getenv("PYKDUMP_FUZZ_RECORD")) {
 		FILE *f = fopen(path, "w");
-		if (!f || fprintf(f, "%#llx %#llx\n",
+		if (!f || fprintf(f, "%#llx %#llx %s\n",
 				  (unsigned long long)fz_s->kaslr_offset,
-				  (unsigned long long)pob) < 0 || fclose(f))
+				  (unsigned long long)pob, release) < 0 ||
+		    fclose(f))
 			fz_fail("cannot write %s", path);
 		return;
 	}
 	unsigned long long kaslr, seed_pob;
+	char seed_release[128] = "";
 	FILE *f = fopen(path, "r");
 	if (!f)
 		fz_fail("cannot read %s (PYKDUMP_FUZZ_LAYOUT)", path);
-	int n = fscanf(f, "%llx %llx", &kaslr, &seed_pob);
+	int n = fscanf(f, "%llx %llx %127s", &kaslr, &seed_pob, seed_release);
 	fclose(f);
-	if (n != 2)
-		fz_fail("%s: not \"kaslr_offset page_offset_base\"", path);
+	if (n < 2)
+		fz_fail("%s: not \"kaslr_offset page_offset_base release\"",
+			path);
+	/* seeds of another kernel: its types differ, the seeds are only
+	 * bytes (fuzzing still runs; said once) */
+	if (n == 3 && strcmp(seed_release, release))
+		fprintf(stderr, "fuzz: the seeds were recorded on %s, the "
+			"sample is %s: they do not fit its types\n",
+			seed_release, release);
 	fz_s->kaslr_offset = kaslr;
 	kd_symtab_set_relocation(fz_s->symtab, kaslr);
 	fz_ptov_delta = seed_pob - pob;

@@ -97,7 +97,7 @@ def test_facts(ours):
                      ours["search init_task"].stdout, re.M)
     assert "PYKDUMP-FIXTURE-MARKER" in \
         ours["search -c PYKDUMP-FIXTURE-MARKER"].stdout
-    assert re.search(r"^[0-9a-f]+: Linux version 6\.1\.0",
+    assert re.search(r"^[0-9a-f]+: Linux version \d+\.\d+\.\d+",
                      ours["search -k -c \"Linux version\""].stdout, re.M)
     assert re.search(r"^PID: \d+ ", ours["search -t init_task"].stdout, re.M)
     assert ours["search -u 400000"].stdout.strip()

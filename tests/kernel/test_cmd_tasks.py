@@ -110,7 +110,7 @@ def test_errors(pykdump):
     assert "task: invalid task or pid value: 99999" in r.stderr
     assert "kmem: -c option not supported or applicable" in r.stderr
     assert re.search(r"^Usage:\n  log \[", r.stderr, re.M), r.stderr
-    assert "RELEASE: 6.1.0" in r.stdout
+    assert re.search(r"RELEASE: \d+\.\d+\.\d+", r.stdout), r.stdout
     assert "invalid" not in r.stdout
     assert r.returncode == 1
     r = pykdump.run(["sys", "task 99999"], dump="vmcore.kdump", env=ENV)

@@ -48,7 +48,7 @@ def test_symbols_match_nm(vmlinux, typedump):  # noqa: F811
     wanted = {s for s in theirs if s[0] > text or s[1] in "dD" and s[0] < 0x100000}
     missing = wanted - ours
     assert missing == set(), sorted(missing)[:20]
-    assert len(ours) > 100000
+    assert len(ours) > 50000	# a distro kernel's (96,874 on 5.10)
 
 
 def test_percpu_and_relocation_facts(vmlinux, typedump):  # noqa: F811
