@@ -2,9 +2,10 @@
 /*
  * The stacks a backtrace may walk besides the task's own: per CPU
  *   - the IRQ stack: per-CPU hardirq_stack_ptr (5.8+; irq_stack_ptr
- *     before) points just below its top (top - 8 on 5.8+, top - 64 on
- *     4.x), so the top is that pointer rounded up to 64; its size is
- *     THREAD_SIZE (IRQ_STACK_ORDER == THREAD_SIZE_ORDER on x86_64);
+ *     before; a member of the per-CPU struct pcpu_hot in 6.2 .. 6.14)
+ *     points just below its top (top - 8 on 5.8+, top - 64 on 4.x), so
+ *     the top is that pointer rounded up to 64; its size is THREAD_SIZE
+ *     (IRQ_STACK_ORDER == THREAD_SIZE_ORDER on x86_64);
  *   - the exception (IST) stacks: per-CPU cea_exception_stacks points to
  *     a struct cea_exception_stacks in the cpu_entry_area whose members
  *     "<X>_stack" are the stacks (guard pages in between): DF, NMI, DB,
@@ -16,6 +17,7 @@
 
 #include <pykdump/highlevel.h>
 #include <pykdump/memory.h>
+#include <pykdump/offsets.h>
 #include <pykdump/vector.h>
 
 #include "unwind_internal.h"
@@ -46,12 +48,33 @@ static int percpu_ptr(struct kd_unwind_ctx *c, const char *sym, int cpu,
 	return *v != 0;
 }
 
+/* A pointer member of a per-CPU struct variable (pcpu_hot). */
+static int percpu_member_ptr(struct kd_unwind_ctx *c, const char *sym,
+			     const char *type, const char *member, int cpu,
+			     uint64_t *v)
+{
+	uint64_t addr, off = kd_offsetof(c->s, type, member);
+	if (!kd_present(off))
+		return 0;
+	struct kd_error *err = kd_percpu_symbol(c->s, sym, (unsigned)cpu,
+						&addr);
+	if (!err)
+		err = kd_read_u64(c->s, addr + off, v);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	return *v != 0;
+}
+
 static int irq_stacks(struct kd_unwind_ctx *c)
 {
 	int ncpus = (int)kd_percpu_count(c->s);
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t p;
 		if (!percpu_ptr(c, "hardirq_stack_ptr", cpu, &p) &&
+		    !percpu_member_ptr(c, "pcpu_hot", "struct pcpu_hot",
+				       "hardirq_stack_ptr", cpu, &p) &&
 		    !percpu_ptr(c, "irq_stack_ptr", cpu, &p))
 			continue;
 		uint64_t hi = (p + 64) & ~(uint64_t)63;
@@ -114,6 +137,17 @@ static int exception_stacks(struct kd_unwind_ctx *c)
 				continue;
 			uint64_t lo = base + m[i].bit_offset / 8;
 			uint64_t hi = lo + kd_type_size(m[i].type);
+			/* a stack the kernel did not map is none: the VC
+			 * stacks are mapped only under SEV-ES (6.12's
+			 * Debian kernel has them in the struct); crash
+			 * leaves them out too */
+			uint64_t pa;
+			struct kd_error *e = hi > lo ?
+					     kd_kvtop(c->s, hi - 1, &pa) : NULL;
+			if (e) {
+				kd_error_destroy(e);
+				continue;
+			}
 			if (!add_stack(c, lo, hi, exception_name(c, m[i].name),
 				       cpu))
 				return 0;
