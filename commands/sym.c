@@ -128,27 +128,61 @@ static struct mod_ref *modules_by_base(struct kd_session *s, size_t *n)
  * or (substr) those whose name contains it, tagged with the module.  A
  * module whose kallsyms could not be read is a partial answer: said on
  * the error stream and in the problem log, *bad set. */
+/* A 6.4+ region symbol ("_MODULE_RO_AFTER_INIT_END_dummy", type 'm') as
+ * crash lists it: "ADDR MODULE RO_AFTER_INIT END: dummy", an end at the
+ * byte past the region.  0 when ks is none. */
+static int region_line(struct kd_cmd_ctx *ctx, const struct kd_ksym *ks,
+		       const char *module)
+{
+	const char *p = ks->name;
+	size_t ml = strlen(module), pl = strlen(p);
+	if (ks->type != 'm' || strncmp(p, "_MODULE_", 8) || pl < 8 + ml + 1 ||
+	    strcmp(p + pl - ml, module) || p[pl - ml - 1] != '_')
+		return 0;
+	/* "TEXT_START", "RO_AFTER_INIT_END" ... between the two */
+	int len = (int)(pl - ml - 1 - 8);
+	const char *tag = p + 8;
+	int end = len > 4 && !strncmp(tag + len - 4, "_END", 4);
+	int tl = len - (end ? 4 : 6);
+	if (tl <= 0)
+		return 0;
+	fprintf(ctx->out, "%" PRIx64 " MODULE %.*s %s: %s\n",
+		ks->value + (end ? 1 : 0), tl, tag, end ? "END" : "START",
+		module);
+	return 1;
+}
+
 static size_t list_module(struct kd_cmd_ctx *ctx, const struct mod_ref *m,
 			  const char *substr, int *bad)
 {
 	size_t shown = 0;
 	const char *name = m->info.name;
 	struct kd_ksym ks;
-	if (!substr)
+	size_t n = kd_ksym_module_count(ctx->s, m->index);
+	/* 6.4+: its regions frame their symbols (region symbols); before,
+	 * the module as a whole */
+	int regions = n && kd_ksym_module_get(ctx->s, m->index, 0, &ks) &&
+		      ks.type == 'm';
+	if (!substr && !regions)
 		fprintf(ctx->out, "%" PRIx64 " MODULE START: %s\n",
 			m->info.base, name);
-	size_t n = kd_ksym_module_count(ctx->s, m->index);
 	struct needle nd = needle_of(substr);
 	for (size_t i = 0; i < n; i++) {
-		if (!kd_ksym_module_get(ctx->s, m->index, i, &ks) ||
-		    (substr && !contains(ks.name, &nd)))
+		if (!kd_ksym_module_get(ctx->s, m->index, i, &ks))
+			continue;
+		if (ks.type == 'm') {	/* crash's -q does not find them */
+			if (!substr)
+				region_line(ctx, &ks, name);
+			continue;
+		}
+		if (substr && !contains(ks.name, &nd))
 			continue;
 		fprintf(ctx->out, "%" PRIx64 " (%c) %s", ks.value, ks.type,
 			ks.name);
 		fprintf(ctx->out, substr ? " [%s]\n" : "\n", name);
 		shown++;
 	}
-	if (!substr)
+	if (!substr && !regions)
 		fprintf(ctx->out, "%" PRIx64 " MODULE END: %s\n",
 			m->info.base + m->info.size, name);
 	if (m->info.symbols_note) {

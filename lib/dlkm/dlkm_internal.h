@@ -40,6 +40,9 @@ struct kd_dlkm_module {
 	 * ... apart after) */
 	struct { uint64_t base, size; } region[KD_KMODULE_MAX_REGIONS];
 	int nregion;
+	int mem_regions;		/* 6.4+: region[] is mem[]; the
+					 * syms hold crash's region
+					 * start/end symbols (type 'm') */
 	uint8_t build_id[64];
 	size_t build_id_len;
 	char *debuginfo;		/* loaded file, or NULL */

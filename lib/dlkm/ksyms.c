@@ -45,6 +45,14 @@ static long module_sym_at(const struct kd_dlkm_module *m, uint64_t addr)
 	while (m->syms[i].value == addr && i > 0 &&
 	       m->syms[i - 1].value == addr)
 		i--;
+	/* a region's start symbol (type 'm', first at its address) names
+	 * the address only when no kallsyms symbol is there (crash) */
+	for (long k = i; k < (long)m->nsyms && m->syms[k].value ==
+	     m->syms[i].value; k++)
+		if (m->syms[k].type != 'm' && m->syms[i].type == 'm') {
+			i = k;
+			break;
+		}
 	return i;
 }
 
@@ -146,6 +154,8 @@ static int module_by_name(const struct kd_dlkm_module *m, const char *name,
 			  struct kd_ksym *ret)
 {
 	for (size_t i = 0; i < m->nsyms; i++) {
+		if (m->syms[i].type == 'm')	/* a region's, not a name */
+			continue;
 		if (strcmp(m->strtab + m->syms[i].name, name) == 0) {
 			from_module(m, i, ret);
 			return 1;

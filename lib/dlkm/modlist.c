@@ -119,6 +119,85 @@ static void strip_clone(char *name)
 		*p = '\0';
 }
 
+/*
+ * 6.4+ keeps a module in mem[] regions (text, data, rodata,
+ * ro_after_init ...).  crash gives each a start and an end symbol of type
+ * 'm', "_MODULE_TEXT_START_<module>" at its base and
+ * "_MODULE_TEXT_END_<module>" at its last byte, so that an address with
+ * no kallsyms symbol below it in its region is named after the region
+ * ("_MODULE_RODATA_START_dummy+72"), not after a symbol of another one,
+ * and sym -m frames each region.  The core regions in mem[] order.
+ */
+static const char *const region_tag[] = { "TEXT", "DATA", "RODATA",
+					  "RO_AFTER_INIT" };
+
+static struct kd_error *add_region_syms(struct kd_dlkm_module *m)
+{
+	struct kd_dlkm_sym pseudo[2 * KD_KMODULE_MAX_REGIONS];
+	size_t np = 0, need = 0;
+	int nr = m->nregion < (int)KD_ARRAY_SIZE(region_tag) ?
+		 m->nregion : (int)KD_ARRAY_SIZE(region_tag);
+	for (int t = 0; t < nr; t++)
+		if (m->region[t].size)
+			need += 2 * (strlen("_MODULE__START_") +
+				     strlen(region_tag[t]) + strlen(m->name) + 1);
+	if (!need)
+		return NULL;
+	char *tab = realloc(m->strtab, m->strtab_size + need + 1);
+	struct kd_dlkm_sym *v = malloc((m->nsyms + 2 * (size_t)nr + 1) *
+				       sizeof(*v));
+	if (tab)
+		m->strtab = tab;
+	if (!tab || !v) {
+		free(v);
+		return &kd_error_nomem;
+	}
+	size_t at = m->strtab_size;
+	for (int t = 0; t < nr; t++) {
+		if (!m->region[t].size)
+			continue;
+		for (int end = 0; end < 2; end++) {
+			int len = sprintf(tab + at, "_MODULE_%s_%s_%s",
+					  region_tag[t], end ? "END" : "START",
+					  m->name);
+			/* size: 1 for an end while merging (0 after) */
+			pseudo[np++] = (struct kd_dlkm_sym){
+				.value = m->region[t].base +
+					 (end ? m->region[t].size - 1 : 0),
+				.size = (uint64_t)end,
+				.name = (uint32_t)at, .type = 'm' };
+			at += (size_t)len + 1;
+		}
+	}
+	m->strtab_size = at;
+	tab[at] = '\0';
+	/* the regions are not in address order (6.12's loop: data below
+	 * text); a region's start sorts before its end (cmp_sym: size) */
+	kd_qsort(pseudo, np, sizeof(*pseudo), cmp_sym);
+	/* merge by value: a start before the symbols at its address, an
+	 * end after them (both lists are in address order) */
+	size_t i = 0, k = 0, o = 0;
+	while (i < m->nsyms || k < np) {
+		int take_pseudo;
+		if (k == np)
+			take_pseudo = 0;
+		else if (i == m->nsyms)
+			take_pseudo = 1;
+		else if (pseudo[k].value != m->syms[i].value)
+			take_pseudo = pseudo[k].value < m->syms[i].value;
+		else	/* a start first, an end last */
+			take_pseudo = pseudo[k].size == 0;
+		v[o++] = take_pseudo ? pseudo[k++] : m->syms[i++];
+	}
+	for (size_t j = 0; j < o; j++)
+		if (v[j].type == 'm')
+			v[j].size = 0;
+	free(m->syms);
+	m->syms = v;
+	m->nsyms = o;
+	return NULL;
+}
+
 static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 				  const Elf64_Sym *es, uint32_t n)
 {
@@ -142,7 +221,7 @@ static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 	for (size_t i = 0; i < m->nsyms; i++)
 		m->syms[i].size = es[m->syms[i].size].st_size;
 	m->info.nsyms = m->nsyms;
-	return NULL;
+	return m->mem_regions ? add_region_syms(m) : NULL;
 }
 
 static struct kd_error *read_syms(struct kd_session *s,
@@ -270,6 +349,7 @@ static void read_module(struct kd_session *s, const struct kd_kmodule *km,
 		m->region[i].size = km->region[i].size;
 	}
 	m->nregion = km->nregion;
+	m->mem_regions = (km->flags & KD_KMODULE_MEM) != 0;
 	if ((err = read_syms(s, km, m)))
 		note_error(m, "kallsyms", err);
 	if ((err = read_sections(s, km->sect_attrs, m)))

@@ -905,3 +905,43 @@ def test_pykdump_kmem_S_accounts_for_every_free_object(scen, pykdump):
             out, re.M))
         assert in_sheaves + partial_free == total - allocated, \
             (name, in_sheaves, partial_free, total, allocated)
+
+
+def test_pykdump_sym_m_frames_module_regions(scen, pykdump):
+    """sym -m on a 6.4+ kernel (modules in mem[] regions) frames each
+    region as crash does ("ADDR MODULE TEXT START: name" .. "ADDR MODULE
+    TEXT END: name", the end one past the region) and every symbol lies
+    in the region around it; an address in a region below its first
+    symbol is named after the region ("_MODULE_RODATA_START_name+N"),
+    not after a symbol of another region, as it was.  Before 6.4 one
+    "MODULE START/END" pair frames the module."""
+    mods = re.findall(r"^[0-9a-f]{16}\s+(\S+)\s+[0-9a-f]{16}\s+\d+\s",
+                      ours(pykdump, scen, ["mod"])["mod"], re.M)
+    assert mods
+    framed = named = 0
+    for name in mods:
+        out = ours(pykdump, scen, [f"sym -m {name}"])[f"sym -m {name}"]
+        regions = re.findall(rf"^([0-9a-f]+) MODULE (\w+) START: {name}\n"
+                             rf"((?:.*\n)*?)([0-9a-f]+) MODULE \2 END: "
+                             rf"{name}$", out, re.M)
+        if not regions:	# before 6.4
+            assert re.search(rf"^[0-9a-f]+ MODULE START: {name}$", out,
+                             re.M), out
+            assert "_MODULE_" not in out, out
+            continue
+        assert any(r[1] == "TEXT" for r in regions), out
+        framed += 1
+        for start, tag, body, end in regions:
+            lo, hi = int(start, 16), int(end, 16)
+            assert lo < hi, (name, tag)
+            for m in re.finditer(r"^([0-9a-f]+) \(\S\) \S+$", body, re.M):
+                assert lo <= int(m.group(1), 16) < hi, (name, tag, m[0])
+            first = re.search(r"^([0-9a-f]+) \(", body, re.M)
+            if first and int(first.group(1), 16) > lo + 8:
+                sym = ours(pykdump, scen, [f"sym {lo + 8:x}"])
+                assert re.match(rf"^{lo + 8:x} \(m\) _MODULE_{tag}_START_"
+                                rf"{name}\+8 \[{name}\]",
+                                sym[f"sym {lo + 8:x}"]), sym
+                named += 1
+    # on a 6.4+ kernel (the newest's scenario) the regions were checked
+    assert not framed or named, (framed, named)
