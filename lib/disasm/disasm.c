@@ -229,6 +229,30 @@ void kd_disasm_destroy(struct kd_disasm *d)
 	free(d);
 }
 
+/*
+ * "data16 cs nopw 0x0(%rax,%rax,1)" as gdb 10 (crash 8.0.6) prints it:
+ * "data16 nopw %cs:0x0(%rax,%rax,1)".  binutils 2.37 began printing a
+ * segment prefix that 64-bit mode ignores as a prefix of its own; GCC 14
+ * pads with such nops (6.12's kernels are full of them).  Only the
+ * nop forms: their operand is never an address to name.
+ */
+static void cs_nop_as_gdb(char *text, size_t size)
+{
+	char *cs = strstr(text, "cs nop");
+	if (!cs || (cs != text && cs[-1] != ' '))
+		return;
+	char *op = cs + 3;			/* the nop mnemonic */
+	op += strcspn(op, " ");			/* its padding */
+	op += strspn(op, " ");			/* the operand */
+	if (!*op || *op == '%' || strlen(text) + 2 >= size)
+		return;
+	char out[KD_INSN_TEXT_MAX];
+	int n = snprintf(out, sizeof(out), "%.*s%.*s%%cs:%s",
+			 (int)(cs - text), text, (int)(op - cs - 3), cs + 3, op);
+	if (n > 0 && (size_t)n < size)
+		memcpy(text, out, (size_t)n + 1);
+}
+
 struct kd_error *kd_disasm_insn(struct kd_disasm *d, uint64_t addr,
 				struct kd_insn *ret)
 {
@@ -252,6 +276,11 @@ struct kd_error *kd_disasm_insn(struct kd_disasm *d, uint64_t addr,
 	if (len <= KD_INSN_MAX_LEN && in_window(d, addr, (size_t)len))
 		memcpy(ret->bytes, d->win + (addr - d->win_start), (size_t)len);
 	memcpy(ret->text, d->text, d->text_len + 1);
+	if (!d->naddrs)
+		cs_nop_as_gdb(ret->text, sizeof(ret->text));
+	/* gdb 10 pads an undecodable byte's mnemonic as any other */
+	if (!strcmp(ret->text, "(bad)"))
+		strcpy(ret->text, "(bad)  ");
 	ret->naddrs = d->naddrs;
 	memcpy(ret->addrs, d->addrs, sizeof(ret->addrs));
 	if (d->opts.symbolize)
