@@ -221,7 +221,7 @@ static struct kd_error *keep_syms(struct kd_dlkm_module *m,
 	for (size_t i = 0; i < m->nsyms; i++)
 		m->syms[i].size = es[m->syms[i].size].st_size;
 	m->info.nsyms = m->nsyms;
-	return m->mem_regions ? add_region_syms(m) : NULL;
+	return NULL;
 }
 
 static struct kd_error *read_syms(struct kd_session *s,
@@ -352,6 +352,9 @@ static void read_module(struct kd_session *s, const struct kd_kmodule *km,
 	m->mem_regions = (km->flags & KD_KMODULE_MEM) != 0;
 	if ((err = read_syms(s, km, m)))
 		note_error(m, "kallsyms", err);
+	/* the regions' symbols, kallsyms or not (as crash) */
+	if (m->mem_regions && (err = add_region_syms(m)))
+		note_error(m, "region symbols", err);
 	if ((err = read_sections(s, km->sect_attrs, m)))
 		note_error(m, "section addresses", err);
 	read_build_id(s, m);
