@@ -822,8 +822,12 @@ static struct kd_error *base_by_words(struct kd_types *ts, const char *s,
 		*ret = ts->void_type;
 		return NULL;
 	}
-	if (canon && named_type(ts, canon, KD_DIX_BASE, ret) == NULL)
-		return NULL;
+	if (canon) {	/* "long unsigned int" for "unsigned long" ... */
+		struct kd_error *err = named_type(ts, canon, KD_DIX_BASE, ret);
+		if (!err)
+			return NULL;
+		kd_error_destroy(err);	/* ... else as spelled (it leaked) */
+	}
 	memcpy(spelled, s, len);
 	spelled[len] = '\0';
 	return named_type(ts, spelled, KD_DIX_BASE, ret);
