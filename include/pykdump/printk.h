@@ -61,7 +61,9 @@ KD_PUBLIC int kd_printk_has_safe_buffers(struct kd_session *s);
  * message_lost, bytes, n), bytes the first n = min(len, buffer size) of
  * struct printk_safe_seq_buf { atomic_t len, message_lost; ...;
  * unsigned char buffer[] }.  A buffer the kernel lacks is left out;
- * KD_ERR_UNSUPPORTED when it has neither.
+ * KD_ERR_UNSUPPORTED when it has neither.  A CPU's buffer that cannot be
+ * read is left out too, the others still given, and the first such
+ * error returned.
  */
 typedef int kd_printk_safe_fn(void *arg, const char *name, unsigned cpu,
 			      uint64_t addr, int len, int message_lost,

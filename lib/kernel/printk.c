@@ -457,29 +457,36 @@ struct kd_error *kd_printk_safe_walk(struct kd_session *s,
 		return &kd_error_nomem;
 	unsigned ncpus = kd_percpu_count(s);
 	int stop = 0;
-	for (size_t b = 0; !err && !stop && b < KD_ARRAY_SIZE(bufs); b++) {
+	/* a buffer that cannot be read is left out and the others are
+	 * still given; the first such error is returned at the end */
+	for (size_t b = 0; !stop && b < KD_ARRAY_SIZE(bufs); b++) {
 		if (!kd_symbol_try_addr(s, bufs[b], &addr))
 			continue;
-		for (unsigned cpu = 0; !err && !stop && cpu < ncpus; cpu++) {
+		for (unsigned cpu = 0; !stop && cpu < ncpus; cpu++) {
 			uint64_t a;
 			uint32_t len = 0, lost = 0;
 			size_t n = 0;
-			if ((err = kd_percpu_ptr(s, addr, cpu, &a)) ||
-			    (err = kd_read_kvaddr(s, a + o_len, &len, 4)) ||
-			    (err = kd_read_kvaddr(s, a + o_lost, &lost, 4))) {
-				err = kd_error_prefix(err, "%s of CPU %u",
-						      bufs[b], cpu);
-				break;
+			struct kd_error *e;
+			if ((e = kd_cancel_check())) {
+				kd_error_destroy(err);
+				free(buf);
+				return e;
 			}
-			if ((int32_t)len > 0) {
+			if (!(e = kd_percpu_ptr(s, addr, cpu, &a)) &&
+			    !(e = kd_read_kvaddr(s, a + o_len, &len, 4)) &&
+			    !(e = kd_read_kvaddr(s, a + o_lost, &lost, 4)) &&
+			    (int32_t)len > 0) {
 				n = len < bsize ? len : bsize;
-				if ((err = kd_read_kvaddr(s, a + o_buf, buf,
-							  n))) {
-					err = kd_error_prefix(err, "%s of CPU "
-							      "%u", bufs[b],
-							      cpu);
-					break;
-				}
+				e = kd_read_kvaddr(s, a + o_buf, buf, n);
+			}
+			if (e) {
+				e = kd_error_prefix(e, "%s of CPU %u", bufs[b],
+						    cpu);
+				if (!err)
+					err = e;
+				else
+					kd_error_destroy(e);
+				continue;
 			}
 			stop = fn(arg, bufs[b], cpu, a, (int32_t)len,
 				  (int32_t)lost, buf, n);
