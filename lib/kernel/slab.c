@@ -150,6 +150,12 @@ struct slab_state {
 	struct node_range *nodes;
 	size_t nnodes;
 	enum kd_fp_form form;	/* the hardened pointer form seen */
+	/* 7.0+: the sheaf objects of the last cache asked for, for the
+	 * memocache generation (kd_slab_find runs once per word of rd -S:
+	 * a re-read of every CPU's sheaves each time) */
+	uint64_t sheaf_cache, sheaf_gen;
+	struct kd_slab_sheaf_obj *sheaf_v;
+	size_t sheaf_n;
 };
 
 void kd_slab_state_destroy(void *p)
@@ -160,6 +166,7 @@ void kd_slab_state_destroy(void *p)
 	free(st->layout_cache.problem);
 	free(st->caches);
 	free(st->nodes);
+	free(st->sheaf_v);
 	free(st);
 }
 
@@ -613,10 +620,57 @@ static struct kd_error *sheaf_append(struct kd_session *s,
 	return err;
 }
 
+static struct kd_error *collect_sheaf_objects(struct kd_session *s,
+					      const struct kd_slab_cache *c,
+					      struct kd_slab_sheaf_obj **ret,
+					      size_t *n);
+
+/* The memo of the state (above): a read that failed is not kept. */
+static struct kd_error *sheaf_objects_memo(struct kd_session *s,
+					   const struct kd_slab_cache *c,
+					   const struct kd_slab_sheaf_obj **ret,
+					   size_t *n)
+{
+	struct slab_state *st;
+	struct kd_error *err = tables(s, &st);
+	*ret = NULL;
+	*n = 0;
+	if (err || !c->sheaves)
+		return err;
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (!st->sheaf_v || st->sheaf_cache != c->addr ||
+	    st->sheaf_gen != gen) {
+		struct kd_slab_sheaf_obj *v;
+		size_t nv;
+		if ((err = collect_sheaf_objects(s, c, &v, &nv))) {
+			free(v);
+			return err;
+		}
+		free(st->sheaf_v);
+		st->sheaf_v = v ? v : calloc(1, sizeof(*v));	/* kept: none */
+		st->sheaf_n = v ? nv : 0;
+		st->sheaf_cache = c->addr;
+		st->sheaf_gen = gen;
+		if (!st->sheaf_v)
+			return &kd_error_nomem;
+	}
+	*ret = st->sheaf_v;
+	*n = st->sheaf_n;
+	return NULL;
+}
+
 struct kd_error *kd_slab_sheaf_objects(struct kd_session *s,
 				       const struct kd_slab_cache *c,
 				       struct kd_slab_sheaf_obj **ret,
 				       size_t *n)
+{
+	return collect_sheaf_objects(s, c, ret, n);
+}
+
+static struct kd_error *collect_sheaf_objects(struct kd_session *s,
+					      const struct kd_slab_cache *c,
+					      struct kd_slab_sheaf_obj **ret,
+					      size_t *n)
 {
 	struct slab_state *st;
 	struct kd_slab_sheaf_obj *v = NULL;
@@ -1285,16 +1339,13 @@ struct kd_error *kd_slab_find(struct kd_session *s, uint64_t addr,
 	free(states);
 	if (!err && c.sheaves && ret->state == KD_SLAB_OBJ_INUSE) {
 		/* 7.0+: allocated in its slab, maybe free in a sheaf */
-		struct kd_slab_sheaf_obj *v;
+		const struct kd_slab_sheaf_obj *v, *o;
 		size_t nv;
-		err = kd_slab_sheaf_objects(s, &c, &v, &nv);
-		const struct kd_slab_sheaf_obj *o =
-			kd_slab_sheaf_find(v, nv, ret->object);
-		if (o) {
+		err = sheaf_objects_memo(s, &c, &v, &nv);
+		if (!err && (o = kd_slab_sheaf_find(v, nv, ret->object))) {
 			ret->state = KD_SLAB_OBJ_CPU_FREE;
 			ret->cpu = o->cpu;
 		}
-		free(v);
 	}
 	return err;
 }
