@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct kd_scan_state *st;
-	if (kd_scan_state_create(&st) == NULL) {
+	if (kd_scan_state_create(0, &st) == NULL) {
 		for (size_t i = 0; i < nunits; i++)
 			kd_error_destroy(kd_dwarf_scan_unit(st, &s, &units[i],
 							    count, &total));

@@ -50,7 +50,7 @@ struct kd_index_build;
  * last reported with (names are compared by address here: equal addresses
  * are equal names; different ones go on to the set, which compares text).
  */
-#define FILTER_BITS 14	/* 384 KB a worker: fits in L2 */
+#define FILTER_BITS 14	/* at most 384 KB a worker: fits in L2 */
 
 struct filter_slot {
 	uint64_t key;
@@ -83,7 +83,8 @@ struct worker {
 	struct kd_scan_entry *v;
 	size_t n, cap;
 	struct entry_set set;
-	struct filter_slot *filter;	/* 1 << FILTER_BITS */
+	struct filter_slot *filter;	/* filter_mask + 1 slots */
+	uint32_t filter_mask;
 	struct name_block *names;	/* copies of names in .debug_info */
 	struct kd_scan_entry *batch;	/* the current unit's entries */
 	size_t nbatch, batch_cap;
@@ -221,7 +222,7 @@ static double now(void)
 static struct filter_slot *filter_slot(const struct worker *w,
 				       const struct kd_scan_entry *e)
 {
-	return &w->filter[(e->key >> 32) & ((1u << FILTER_BITS) - 1)];
+	return &w->filter[(e->key >> 32) & w->filter_mask];
 }
 
 /* Names in a string section have a fixed address; others may be in the
@@ -547,29 +548,38 @@ static struct kd_error *run_workers(struct kd_index_build *b, struct worker *w,
 	struct kd_error *err = NULL;
 	for (unsigned i = 0; i < n; i++) {
 		w[i].b = b;
-		if (!err)
-			err = kd_scan_state_create(&w[i].st);
-		if (!err && !(w[i].filter = calloc(1u << FILTER_BITS,
-						   sizeof(*w[i].filter))))
-			err = &kd_error_nomem;
 		/* Sized for what the section holds (a distro kernel keeps
 		 * ~1 name per 400 bytes of .debug_info, spread over the
-		 * workers), so that the set rarely grows and rehashes. */
+		 * workers), so that the set rarely grows and rehashes.  A
+		 * module's section is small: its filter and arrays are too,
+		 * as their zeroed pages cost more than its whole scan
+		 * (mod -S indexes every module). */
 		size_t expect = b->s->info_size / 400 / n;
+		if (!err)
+			err = kd_scan_state_create(expect + 1, &w[i].st);
+		uint32_t nf = pow2_at_least(4 * expect);
+		if (nf > 1u << FILTER_BITS)
+			nf = 1u << FILTER_BITS;
+		if (nf < 256)
+			nf = 256;
+		w[i].filter_mask = nf - 1;
+		if (!err && !(w[i].filter = calloc(nf, sizeof(*w[i].filter))))
+			err = &kd_error_nomem;
 		if (!err)
 			err = entry_set_reserve(&w[i].set, expect);
 		/* The kept entries start at a few thousand: big enough for
 		 * malloc to give them mappings of their own, which grow in
 		 * place, rather than a walk up from a few in the thread's
 		 * arena (that left ~2 MB more resident at the end). */
+		size_t start = expect < 2048 ? 2 * expect + 64 : 4096;
 		if (!err)
-			err = kd_array_reserve(&w[i].v, &w[i].cap, 4096);
+			err = kd_array_reserve(&w[i].v, &w[i].cap, start);
 		if (!err && b->queryable)
 			err = kd_array_reserve(&w[i].chain, &w[i].chain_cap,
-					       4096);
+					       start);
 		if (!err)
 			err = kd_array_reserve(&w[i].batch, &w[i].batch_cap,
-					       1024);
+					       start < 1024 ? start : 1024);
 		if (!err && b->queryable) {
 			uint32_t nh = pow2_at_least(expect > 1024 ? expect : 1024);
 			w[i].heads_mask = nh - 1;

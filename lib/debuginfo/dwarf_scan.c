@@ -95,7 +95,8 @@ struct kd_scan_state {
 	size_t nnamed, named_cap;
 	struct pending_spec *pending;
 	size_t npending, pending_cap;
-	struct name_slot *name_cache;	/* NAME_CACHE_SLOTS */
+	struct name_slot *name_cache;	/* 1 << (64 - name_shift) slots */
+	unsigned name_shift;
 	uint64_t base;			/* the unit's u.base */
 	struct kd_u64_set enums;	/* enumerations reported (see
 					 * scan_enumerators) */
@@ -108,8 +109,7 @@ struct kd_scan_state {
  * index's own filter) saves finding the end of the string and hashing it
  * for ~85% of the names reported.
  */
-#define NAME_CACHE_BITS 14
-#define NAME_CACHE_SLOTS (1u << NAME_CACHE_BITS)
+#define NAME_CACHE_BITS 14	/* at most */
 
 struct name_slot {
 	const char *name;
@@ -151,11 +151,20 @@ struct die_attrs {
 
 #define NAME_LEN_UNKNOWN SIZE_MAX
 
-struct kd_error *kd_scan_state_create(struct kd_scan_state **ret)
+struct kd_error *kd_scan_state_create(size_t names,
+				      struct kd_scan_state **ret)
 {
 	struct kd_scan_state *st = calloc(1, sizeof(*st));
-	if (st)
-		st->name_cache = calloc(NAME_CACHE_SLOTS, sizeof(*st->name_cache));
+	/* Four slots a name, 256 .. 1 << NAME_CACHE_BITS (names 0: not
+	 * known, the most): a module's scan touches few slots, and a big
+	 * cache's zeroed pages cost more than its whole scan. */
+	unsigned bits = 8;
+	while (bits < NAME_CACHE_BITS && (names == 0 || (1ull << bits) < 4 * names))
+		bits++;
+	if (st) {
+		st->name_shift = 64 - bits;
+		st->name_cache = calloc(1u << bits, sizeof(*st->name_cache));
+	}
 	if (!st || !st->name_cache) {
 		free(st);
 		return &kd_error_nomem;
@@ -388,7 +397,7 @@ static int resolve_name(struct kd_scan_state *st, struct die_attrs *d)
 		return 1;
 	}
 	uint64_t h = (uint64_t)(uintptr_t)d->name * 0x9e3779b97f4a7c15ull;
-	struct name_slot *slot = &st->name_cache[h >> (64 - NAME_CACHE_BITS)];
+	struct name_slot *slot = &st->name_cache[h >> st->name_shift];
 	if (slot->name == d->name) {
 		d->name_len = slot->len;
 		d->name_hash = slot->hash;

@@ -84,7 +84,10 @@ struct kd_error *kd_dwarf_list_units(const struct kd_dwarf_sections *s,
 	KD_WARN_UNUSED;
 
 struct kd_scan_state;
-struct kd_error *kd_scan_state_create(struct kd_scan_state **ret) KD_WARN_UNUSED;
+/* names: about how many names the state's scans will report (it sizes a
+ * cache; 0 when not known). */
+struct kd_error *kd_scan_state_create(size_t names,
+				      struct kd_scan_state **ret) KD_WARN_UNUSED;
 void kd_scan_state_destroy(struct kd_scan_state *st);
 
 /* Scans one unit; entries go to emit(arg, entry). */
