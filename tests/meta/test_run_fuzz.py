@@ -103,7 +103,9 @@ def test_interrupted_run_keeps_what_it_ran(tmp_path):
     p.send_signal(signal.SIGTERM)
     out, _ = p.communicate(timeout=20)
     assert p.returncode != 0, out	# an interrupted run is no pass
-    assert ledger(build, "a")[0] == 7 and ledger(build, "a")[2] == 1
+    # the lone target ran as two processes (both slots): each stopped
+    # and printed its 7 executions, and the slice booked both
+    assert ledger(build, "a")[0] == 14 and ledger(build, "a")[2] == 1
 
 
 def test_pool_starts_the_next_when_one_ends(tmp_path):
@@ -162,3 +164,28 @@ def test_slices_book_as_they_go(tmp_path):
     r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "2000"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert len((build / "fuzz" / "fuzz_a.calls").read_text().splitlines()) == 1
+
+
+def test_a_lone_target_takes_the_free_slots(tmp_path):
+    """The last target to run gets the pool's free slots: a slice runs
+    as two libFuzzer processes (distinct seeds, the runs left split
+    between them), and the ledger books their sum as one slice."""
+    build = make_build(tmp_path, ("a",))
+    env = dict(os.environ, FUZZ_RESUME="1", FUZZ_SLICE="5",
+               PYKDUMP_FUZZ_SAMPLE="/nonexistent")
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "2", "1001"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
+    assert sorted(c.split("-runs=")[1].split()[0] for c in calls) == \
+        ["500", "501"]
+    seeds = {c.split("-seed=")[1].split()[0] for c in calls}
+    assert len(seeds) == 2
+    assert ledger(build, "a")[0] == 1001 and ledger(build, "a")[2] == 1
+    assert not list((build / "fuzz-running").iterdir())
+    # one slot: one process
+    (build / "fuzz" / "fuzz_a.calls").unlink()
+    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "1501"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
+    assert len(calls) == 1 and "-runs=500 " in calls[0]
