@@ -570,8 +570,9 @@ static struct kd_error *run_workers(struct kd_index_build *b, struct worker *w,
 		/* The kept entries start at a few thousand: big enough for
 		 * malloc to give them mappings of their own, which grow in
 		 * place, rather than a walk up from a few in the thread's
-		 * arena (that left ~2 MB more resident at the end). */
-		size_t start = expect < 2048 ? 2 * expect + 64 : 4096;
+		 * arena (that left ~2 MB more resident at the end); a
+		 * module's, at about what it holds. */
+		size_t start = 2 * expect + 64 < 4096 ? 2 * expect + 64 : 4096;
 		if (!err)
 			err = kd_array_reserve(&w[i].v, &w[i].cap, start);
 		if (!err && b->queryable)
