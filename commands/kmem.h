@@ -54,7 +54,8 @@ int kmem_slab(struct kd_cmd_ctx *ctx, const struct kmem_slab_req *r);
 int kmem_slab_list(struct kd_cmd_ctx *ctx);
 /* kmem ADDR's slab part: the cache, slab and object holding a virtual
  * address (only_object: just its object line; else every object of
- * the slab, for a struct page of a slab).  1 when printed. */
+ * the slab, for a struct page of a slab).  1 when printed, 0 when not
+ * a slab's, -1 when an error was said (what was printed is partial). */
 int kmem_slab_show_addr(struct kd_cmd_ctx *ctx, uint64_t vaddr);
 int kmem_slab_show_page(struct kd_cmd_ctx *ctx, uint64_t page);
 

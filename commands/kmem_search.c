@@ -193,11 +193,17 @@ int kmem_search(struct kd_cmd_ctx *ctx, const struct kmem_addr *a)
 		return 0;
 	if (a->phys && phys_vmalloc_part(ctx, a))
 		return 0;
-	/* 4 */
-	if (have_vaddr && kmem_slab_show_addr(ctx, vaddr))
+	/* 4: an error there is said, the rest still shown, and the
+	 * command fails */
+	int failed = 0, shown;
+	if (have_vaddr && (shown = kmem_slab_show_addr(ctx, vaddr))) {
 		fputc('\n', ctx->out);
-	if (have_vaddr && kmem_slab_show_page(ctx, vaddr))
+		failed |= shown < 0;
+	}
+	if (have_vaddr && (shown = kmem_slab_show_page(ctx, vaddr))) {
 		fputc('\n', ctx->out);
+		failed |= shown < 0;
+	}
 	/* 5 */
 	if (kmem_free_show_addr(ctx, a))
 		fputc('\n', ctx->out);
@@ -210,5 +216,5 @@ int kmem_search(struct kd_cmd_ctx *ctx, const struct kmem_addr *a)
 		stack_context(ctx, vaddr);
 	}
 	/* 7 */
-	return mem_map(ctx, a, have_vaddr);
+	return mem_map(ctx, a, have_vaddr) || failed;
 }

@@ -271,9 +271,9 @@ static void sheaf(struct slab_view *v, const struct kd_slab_cache *c,
 		err = &kd_error_nomem;
 	if (!err && n)
 		err = kd_slab_sheaf_read(ctx->s, c, addr, objs, n, &n);
-	if (err) {
-		v->rc = kd_cmd_error(ctx, "%s: %s sheaf %" PRIx64 ": %s",
-				     c->name, what, addr, err->message);
+	if (err) {	/* the message names the cache and the sheaf */
+		v->rc = kd_cmd_error(ctx, "%s (%s): %s", what, label,
+				     err->message);
 		kd_error_destroy(err);
 		free(objs);
 		return;
@@ -324,8 +324,8 @@ static void barn(struct slab_view *v, const struct kd_slab_cache *c,
 {
 	struct kd_addr_list l;
 	struct kd_error *err = kd_slab_barn_full(v->ctx->s, addr, &l);
-	fprintf(v->ctx->out, "NODE %d BARN: %" PRIx64 "  %zu full sheave%s\n",
-		nid, addr, l.n, l.n == 1 ? "" : "s");
+	fprintf(v->ctx->out, "NODE %d BARN: %" PRIx64 "  %zu full %s\n",
+		nid, addr, l.n, l.n == 1 ? "sheaf" : "sheaves");
 	for (size_t i = 0; i < l.n; i++)
 		sheaf(v, c, "sheaf", l.addrs[i], "barn", 0);
 	if (err)
@@ -715,10 +715,8 @@ int kmem_slab_show_addr(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 	struct kd_slab_addr sa;
 	int found;
 	struct kd_error *err = kd_slab_find(ctx->s, vaddr, &sa, &found);
-	if (err) {
-		kd_cmd_fail(ctx, err);
-		return 0;
-	}
+	if (err)
+		return -kd_cmd_fail(ctx, err);
 	if (!found) {
 		lookup_warnings(ctx, vaddr);
 		return 0;
@@ -726,10 +724,10 @@ int kmem_slab_show_addr(struct kd_cmd_ctx *ctx, uint64_t vaddr)
 	struct kmem_slab_req r = { 0 };
 	struct slab_view v;
 	if (view_init(&v, ctx, &r))
-		return 0;
+		return -1;
 	address(&v, vaddr, 0);
 	free(v.node_ids);
-	return 1;
+	return v.rc ? -1 : 1;
 }
 
 int kmem_slab_show_page(struct kd_cmd_ctx *ctx, uint64_t page)
@@ -739,8 +737,8 @@ int kmem_slab_show_page(struct kd_cmd_ctx *ctx, uint64_t page)
 	struct kmem_slab_req r = { 0 };
 	struct slab_view v;
 	if (view_init(&v, ctx, &r))
-		return 0;
+		return -1;
 	address(&v, page, 1);
 	free(v.node_ids);
-	return 1;
+	return v.rc ? -1 : 1;
 }

@@ -945,3 +945,106 @@ def test_pykdump_sym_m_frames_module_regions(scen, pykdump):
                 named += 1
     # on a 6.4+ kernel (the newest's scenario) the regions were checked
     assert not framed or named, (framed, named)
+
+
+KMEM_ROW = re.compile(r"^([0-9a-f]{16})\s+\d+\s+(\S+)\s+(\S+)\s+\S+\s+\d+k"
+                      r"\s+(\S+)$", re.M)
+
+
+def test_pykdump_kmem_on_corrupt_sheaves(scen, pykdump, tmp_path):
+    """7.0+ SLUB sheaves and barns in a corrupt dump: a copy of the
+    scenario's ELF dump with a CPU's main sheaf claiming 2^31-1 objects,
+    another CPU's main sheaf pointer non-canonical, and a barn's
+    full-sheaves list pointing nowhere.  kmem -s, kmem -S and kmem ADDR
+    must name each bad sheaf or barn on stderr and exit non-zero, still
+    give every other cache, and the next command must run; never a
+    crash, a hang or an unbounded read (a sheaf's count is bounded by
+    the cache's capacity).  Before 7.0 there are no sheaves
+    (test_corrupt_kmem.py breaks the CPU slabs of the 6.1 sample)."""
+    from test_corrupt import BAD_PTR, Corrupter, Pristine
+
+    class ScenarioPristine(Pristine):
+        def run(self, cmds):
+            r = pykdump.run(cmds, dump=str(self.path), vmlinux=scen.vmlinux,
+                            env=ENV, timeout=120)
+            assert r.returncode == 0, r.stderr
+            return r.stdout
+
+    elf = scen.path / "vmcore.elf"
+    assert "vmcore.elf" in scen.dumps, scen.dumps
+    p = ScenarioPristine(pykdump, elf)
+    every = p.run(["kmem -S"])
+    if "SHEAVES:" not in every:
+        assert "KMEM_CACHE_CPU" in every, every[:2000]
+        return
+    # the caches, each with its -S section
+    sections = re.split(r"^(?=CACHE +OBJSIZE)", every, flags=re.M)
+    mains, barns = [], []
+    for sec in sections:
+        m = KMEM_ROW.search(sec)
+        if not m:
+            continue
+        name = m.group(4)
+        for cpu, addr, n in re.findall(
+                r"^CPU (\d+) SHEAVES: [0-9a-f]+\n  main: ([0-9a-f]+)  "
+                r"(\d+) objects?$", sec, re.M):
+            if int(n) > 0:
+                mains.append((name, int(cpu), int(addr, 16)))
+        for addr, n in re.findall(r"^NODE \d+ BARN: ([0-9a-f]+)  (\d+) "
+                                  r"full shea", sec, re.M):
+            if int(n) > 0:
+                barns.append((name, int(addr, 16)))
+    # a cache with two CPUs' main sheaves in use, and another's barn
+    by_cache = {}
+    for name, cpu, addr in mains:
+        by_cache.setdefault(name, []).append((cpu, addr))
+    cache = next(n for n, v in by_cache.items() if len(v) >= 2)
+    (cpu_a, sheaf_a), (cpu_b, _) = by_cache[cache][:2]
+    barn_cache, barn_addr = next((n, a) for n, a in barns if n != cache)
+    pcs_b = int(re.search(
+        rf"^CPU {cpu_b} SHEAVES: ([0-9a-f]+)$",
+        next(s for s in sections if (m := KMEM_ROW.search(s)) and
+             m.group(4) == cache), re.M).group(1), 16)
+    sh, pcs, nb = (p.offsets(s) for s in
+                   ("slab_sheaf", "slub_percpu_sheaves", "node_barn"))
+    obj = int(re.search(rf"^   ([0-9a-f]+)  \(cpu {cpu_a} sheaf\)$",
+                        next(s for s in sections if (m := KMEM_ROW.search(s))
+                             and m.group(4) == cache), re.M).group(1), 16)
+    bad = Corrupter(p, tmp_path).make("sheaves", [
+        (sheaf_a + sh["size"], (0x7fffffff).to_bytes(4, "little")),
+        (pcs_b + pcs["main"], BAD_PTR.to_bytes(8, "little")),
+        (barn_addr + nb["sheaves_full"], BAD_PTR.to_bytes(8, "little"))])
+
+    def run(cmd):
+        r = pykdump.run([cmd, "sys"], dump=str(bad), vmlinux=scen.vmlinux,
+                        env=ENV, timeout=120)
+        both = r.stdout + r.stderr
+        for crashed in ("AddressSanitizer", "runtime error:",
+                        "Segmentation", "Traceback"):
+            assert crashed not in both, both[-4000:]
+        assert re.search(r"^ +RELEASE: \S+", r.stdout, re.M), both[-4000:]
+        assert r.returncode != 0, (cmd, both[-4000:])
+        return r
+
+    r = run("kmem -s")
+    assert f"kmem: {cache}: " in r.stderr and \
+        f"sheaf {sheaf_a:x} holds 2147483647 objects" in r.stderr, r.stderr
+    assert f"{barn_cache}: " in r.stderr and f"{barn_addr:x}" in r.stderr, \
+        r.stderr
+    rows = {m.group(4): m.group(2) for m in KMEM_ROW.finditer(r.stdout)}
+    good = {m.group(4): m.group(2) for m in KMEM_ROW.finditer(
+        p.run(["kmem -s"]))}
+    assert rows.keys() == good.keys()
+    assert rows[cache] == "?" and rows[barn_cache] == "?", rows
+    # every other cache as on the pristine dump
+    assert {k: v for k, v in rows.items() if k not in (cache, barn_cache)} \
+        == {k: v for k, v in good.items() if k not in (cache, barn_cache)}
+    r = run(f"kmem -S {cache}")
+    assert f"sheaf {sheaf_a:x} holds 2147483647 objects" in r.stderr
+    assert f"main (cpu {cpu_b} sheaf): {cache}: sheaf {BAD_PTR:x}" \
+        in r.stderr, r.stderr
+    assert f"CPU {cpu_a} SHEAVES:" in r.stdout
+    r = run(f"kmem -S {barn_cache}")
+    assert f"barn {barn_addr:x}" in r.stderr, r.stderr
+    r = run(f"kmem {obj:x}")
+    assert f"sheaf {sheaf_a:x}" in r.stderr, r.stderr
