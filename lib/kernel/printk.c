@@ -490,6 +490,16 @@ struct kd_error *kd_printk_safe_walk(struct kd_session *s,
 			}
 			stop = fn(arg, bufs[b], cpu, a, (int32_t)len,
 				  (int32_t)lost, buf, n);
+			/* len counts the bytes filled: one past the buffer
+			 * or below 0 is corrupt (what was shown is what crash
+			 * shows: the buffer to its end, or nothing); said at
+			 * the end */
+			if (((int32_t)len < 0 || len > bsize) && !err)
+				err = kd_error_create(KD_ERR_CORRUPT, "%s of CPU "
+						      "%u: len %d is not within "
+						      "its %zu-byte buffer",
+						      bufs[b], cpu,
+						      (int32_t)len, bsize);
 		}
 	}
 	free(buf);
