@@ -159,7 +159,8 @@ struct kd_error *kd_scan_state_create(size_t names,
 	 * known, the most): a module's scan touches few slots, and a big
 	 * cache's zeroed pages cost more than its whole scan. */
 	unsigned bits = 8;
-	while (bits < NAME_CACHE_BITS && (names == 0 || (1ull << bits) < 4 * names))
+	while (bits < NAME_CACHE_BITS &&
+	       (names == 0 || (1ull << bits) < 4 * (uint64_t)names))
 		bits++;
 	if (st) {
 		st->name_shift = 64 - bits;
