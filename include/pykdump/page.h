@@ -102,7 +102,8 @@ struct kd_page {
 	uint64_t mapping;	/* page->mapping as stored */
 	uint64_t index;		/* page->index */
 	uint64_t private;
-	uint64_t compound_head;	/* as stored: head | 1 on a tail page */
+	uint64_t compound_head;	/* as stored: tail pages have bit 0 set
+				 * (compound_info in 7.x; kd_page_head) */
 	int32_t refcount;	/* _refcount (_count before 4.6) */
 	int32_t mapcount;	/* _mapcount as stored (-1: none) */
 };

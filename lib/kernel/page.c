@@ -473,9 +473,12 @@ static const struct kd_layout_field page_fields[] = {
 	KD_LF(struct kd_page_layout, size, PG, NULL, KD_LF_SIZE),
 	KD_LF(struct kd_page_layout, flags, PG, "flags", KD_LF_REQUIRED),
 	KD_LF(struct kd_page_layout, mapping, PG, "mapping", 0),
-	KD_LF(struct kd_page_layout, index, PG, "index", 0),
+	/* later kernels: __folio_index (the index is the folio's) */
+	KD_LF(struct kd_page_layout, index, PG, "index|__folio_index", 0),
 	KD_LF(struct kd_page_layout, private, PG, "private", 0),
-	KD_LF(struct kd_page_layout, compound_head, PG, "compound_head", 0),
+	/* 2026 kernels (7.x): compound_info (kd_page_head) */
+	KD_LF(struct kd_page_layout, compound_head, PG,
+	      "compound_head|compound_info", 0),
 	KD_LF(struct kd_page_layout, refcount, PG, "_refcount|_count", 0),
 	KD_LF(struct kd_page_layout, mapcount, PG, "_mapcount", 0),
 	KD_LF(struct kd_page_layout, lru, PG, "lru", 0),
@@ -537,7 +540,21 @@ struct kd_error *kd_page_read(struct kd_session *s, uint64_t page,
 
 uint64_t kd_page_head(const struct kd_page *p)
 {
-	return p->compound_head & 1 ? p->compound_head - 1 : p->addr;
+	uint64_t info = p->compound_head, mask = info & ~1ull;
+	if (!(info & 1))	/* bit 0: a tail page */
+		return p->addr;
+	/*
+	 * Since compound_head became compound_info (7.x), a kernel with
+	 * HugeTLB vmemmap optimisation and a power-of-2 struct page keeps
+	 * GENMASK(63, order + log2(sizeof(struct page))) there: the head is
+	 * the tail's address under the mask.  Otherwise it is the head's
+	 * address.  They cannot be confused: at most a 1 GB folio of 128-byte
+	 * pages, the mask clears under 32 bits, and an address that high is
+	 * the kernel image or the fixmap, never the memory map.
+	 */
+	if (((~mask) & (~mask + 1)) == 0 && ~mask < (1ull << 32))
+		return p->addr & mask;
+	return info - 1;
 }
 
 /* ---- scans ---- */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <pykdump/locks.h>
+#include <pykdump/page.h>
 #include <pykdump/sched.h>
 
 #define FIXED_1 (1u << KD_LOADAVG_FSHIFT)
@@ -38,6 +39,28 @@ static void test_loadavg_rounds(void **state)
 	assert_string_equal(b, "1.00");
 	kd_loadavg_format(FIXED_1 / 200 - 1, b, sizeof(b));
 	assert_string_equal(b, "0.00");
+}
+
+/* A tail page's compound_head/compound_info: the head's address + 1, or
+ * (7.x with HugeTLB vmemmap optimisation and a power-of-2 struct page)
+ * GENMASK(63, order + log2(sizeof(struct page))) | 1. */
+static void test_page_head(void **state)
+{
+	(void)state;
+	struct kd_page p = { .addr = 0xfffffa24000aa1c0ull };
+	assert_int_equal(kd_page_head(&p), p.addr);	/* not a tail */
+	p.compound_head = 0xfffffa24000aa100ull | 1;
+	assert_int_equal(kd_page_head(&p), 0xfffffa24000aa100ull);
+	/* order 2 of 64-byte pages: the 7.3 scenario dump's UDP slab */
+	p.compound_head = 0xffffffffffffff01ull;
+	assert_int_equal(kd_page_head(&p), 0xfffffa24000aa100ull);
+	/* a 1 GB folio (order 18) of 64-byte pages */
+	p.addr = 0xffffea0000ffffc0ull;
+	p.compound_head = ~((1ull << 24) - 1) | 1;
+	assert_int_equal(kd_page_head(&p), 0xffffea0000000000ull);
+	/* a head at a round address is still a pointer, not a mask */
+	p.compound_head = 0xffffe00000000000ull | 1;
+	assert_int_equal(kd_page_head(&p), 0xffffe00000000000ull);
 }
 
 static void test_lock_wait_functions(void **state)
@@ -81,6 +104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loadavg_rounds),
+		cmocka_unit_test(test_page_head),
 		cmocka_unit_test(test_lock_wait_functions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
