@@ -47,20 +47,24 @@ static void test_loadavg_rounds(void **state)
 static void test_page_head(void **state)
 {
 	(void)state;
-	struct kd_page p = { .addr = 0xfffffa24000aa1c0ull };
+	/* Synthetic struct page addresses in a vmemmap, not a boot's. */
+	const uint64_t head = 0xfffffa24000aa100ull;	/* synthetic head page */
+	const uint64_t vmemmap = 0xffffea0000000000ull;	/* synthetic vmemmap base */
+	const uint64_t round = 0xffffe00000000000ull;	/* synthetic head, 2^45 aligned */
+	struct kd_page p = { .addr = head + 0xc0 };
 	assert_int_equal(kd_page_head(&p), p.addr);	/* not a tail */
-	p.compound_head = 0xfffffa24000aa100ull | 1;
-	assert_int_equal(kd_page_head(&p), 0xfffffa24000aa100ull);
+	p.compound_head = head | 1;
+	assert_int_equal(kd_page_head(&p), head);
 	/* order 2 of 64-byte pages: the 7.3 scenario dump's UDP slab */
-	p.compound_head = 0xffffffffffffff01ull;
-	assert_int_equal(kd_page_head(&p), 0xfffffa24000aa100ull);
-	/* a 1 GB folio (order 18) of 64-byte pages */
-	p.addr = 0xffffea0000ffffc0ull;
+	p.compound_head = ~((1ull << 8) - 1) | 1;
+	assert_int_equal(kd_page_head(&p), head);
+	/* a 1 GB folio (order 18) of 64-byte pages: its last tail */
+	p.addr = vmemmap + (1ull << 24) - 64;
 	p.compound_head = ~((1ull << 24) - 1) | 1;
-	assert_int_equal(kd_page_head(&p), 0xffffea0000000000ull);
+	assert_int_equal(kd_page_head(&p), vmemmap);
 	/* a head at a round address is still a pointer, not a mask */
-	p.compound_head = 0xffffe00000000000ull | 1;
-	assert_int_equal(kd_page_head(&p), 0xffffe00000000000ull);
+	p.compound_head = round | 1;
+	assert_int_equal(kd_page_head(&p), round);
 }
 
 static void test_lock_wait_functions(void **state)
