@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The shell's epython: CPython embedded in build/pykdump.  The C module
- * pykdump._crash is compiled into this program (one copy of the engine
- * in the process, sharing the shell's session) and registered before the
- * interpreter starts; the package's Python modules come from the build
- * tree (or the install directory).  Each run is driven by
- * pykdump/_epython.py: program lookup, argv, the API's per-run hooks,
- * SystemExit and tracebacks.
+ * The shell's epython: CPython embedded in pykdump.  This file and the C
+ * module pykdump._crash make the module pykdump-python.so, which
+ * cli/pymod_loader.c loads on the first epython or triage, so that a
+ * session that runs no Python does not load libpython (about 400 pages
+ * of relocations and faults at every start).  The module takes the
+ * engine from the program (one copy of it in the process, sharing the
+ * shell's session); _crash is registered before the interpreter starts;
+ * the package's Python modules come from the build tree (or the install
+ * directory).  Each run is driven by pykdump/_epython.py: program lookup,
+ * argv, the API's per-run hooks, SystemExit and tracebacks.
  *
  * The interpreter starts on the first epython and lives until exit, so
  * module and type caches carry over from one program to the next, as in
@@ -14,7 +17,6 @@
  */
 #include <Python.h>
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,8 @@
 #include <pykdump/mapguard.h>
 
 #include "_crash.h"
-#include "cli_epython.h"
 #include "epython.h"
+#include "pymod.h"
 #include "shell.h"
 
 PyMODINIT_FUNC PyInit__crash(void);
@@ -205,7 +207,7 @@ static void restore_stdout(int saved)
 	close(saved);
 }
 
-static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
+int kd_pymod_run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 {
 	if (py_start() < 0) {
 		fprintf(ctx->out, "%s: cannot start Python\n", ctx->name);
@@ -235,63 +237,10 @@ static int epython_runner(struct kd_cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-/* The summary of a program: the first line of its module docstring,
- * or NULL.  Looked for in the first lines only (comments come first). */
-static char *prog_summary(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[512], *res = NULL;
-	for (int i = 0; f && i < 40 && fgets(line, sizeof(line), f); i++) {
-		char *p = line + strspn(line, " \t");
-		if (strncmp(p, "\"\"\"", 3))
-			continue;
-		p += 3;
-		if (!p[strspn(p, " \t\r\n")]) {	/* text on the next line */
-			if (!fgets(line, sizeof(line), f))
-				break;
-			p = line + strspn(line, " \t");
-		}
-		p[strcspn(p, "\r\n")] = '\0';
-		char *q = strstr(p, "\"\"\"");
-		if (q)
-			*q = '\0';
-		res = *p ? strdup(p) : NULL;
-		break;
-	}
-	if (f)
-		fclose(f);
-	return res;
-}
-
-/* Every progs/NAME.py shipped (not _private.py) becomes command NAME,
- * as the original registers its programs (crashinfo, xportshow ...). */
-static void register_shipped_progs(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n < 4 || n > 200 || e->d_name[0] == '_' ||
-		    e->d_name[0] == '.' || strcmp(e->d_name + n - 3, ".py"))
-			continue;
-		char name[256], path[4096], usage[1024];
-		snprintf(name, sizeof(name), "%.*s", (int)(n - 3), e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		snprintf(usage, sizeof(usage), "SYNOPSIS\n  %s [args ...]\n\n"
-			 "  Runs %s/%s as \"epython %s\" does.\n", name, dir,
-			 e->d_name, name);
-		char *summary = prog_summary(path);
-		(void)kd_epython_register_prog(name, summary, usage);
-		free(summary);
-	}
-	if (d)
-		closedir(d);
-}
-
 /* pykdump triage ARGS: the program is pykdump/triage.py, which opens its
  * dumps through pykdump.open() (one or many: --batch), so no session is
  * made here.  Ctrl-C raises KeyboardInterrupt as in a plain python. */
-int kd_cli_triage(int argc, char **argv)
+int kd_pymod_triage(int argc, char **argv)
 {
 	if (py_start() < 0) {
 		fprintf(stderr, "pykdump triage: cannot start Python\n");
@@ -337,15 +286,8 @@ int kd_cli_triage(int argc, char **argv)
 	return (int)status;
 }
 
-void kd_cli_epython_init(void)
+void kd_pymod_fini(void)
 {
-	kd_epython_set_runner(epython_runner);
-	register_shipped_progs(KD_PROGS_DIR);
-}
-
-void kd_cli_epython_fini(void)
-{
-	kd_epython_unregister_progs();
 	if (!py_started)
 		return;
 	kdpy_session_set(NULL);

@@ -18,6 +18,12 @@ struct kd_session;
 
 struct kd_cmd_words;
 
+/* What the program's Python module (pykdump-python.so, loaded on the
+ * first epython: cli/pymod_loader.c) takes from the program, which
+ * exports it.  The _crash extension links the commands statically and
+ * keeps them hidden (--exclude-libs). */
+#define KD_FOR_PYMOD __attribute__((visibility("default")))
+
 struct kd_cmd_ctx {
 	struct kd_session *s;
 	FILE *out;
@@ -42,7 +48,7 @@ extern const struct kd_command *const kd_commands[];
 
 /* A built-in command, else one registered at run time; "p/x" finds a
  * command that takes a format letter. */
-const struct kd_command *kd_command_find(const char *name);
+KD_FOR_PYMOD const struct kd_command *kd_command_find(const char *name);
 
 /*
  * Commands added at run time (PyKdump programs registered by name, as
@@ -65,8 +71,8 @@ const struct kd_command *const *kd_commands_registered(void);
  * to out and errors to err (NULL: out).  Returns the command's status;
  * an unknown command prints crash's message on err and returns 1.
  */
-int kd_command_exec(struct kd_session *s, const char *line, FILE *out,
-		    FILE *err);
+KD_FOR_PYMOD int kd_command_exec(struct kd_session *s, const char *line,
+				 FILE *out, FILE *err);
 
 /* The quote character (' or ") that enclosed the whole of the word arg
  * (one of the argv strings the command was given) on the command line,
