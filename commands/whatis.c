@@ -5,7 +5,8 @@
  * A variable or function prints its declaration ("volatile unsigned
  * long jiffies;", "void schedule(void);"); a type name its definition
  * as `struct` prints it (typedefs as "typedef ... NAME;" then SIZE, with
- * gdb's ptype resolving every typedef level of the target).
+ * gdb's ptype resolving every typedef level of the target); a
+ * floating-point, _Bool or void type just its name, as gdb's whatis.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -34,6 +35,35 @@ static int print_decl(struct kd_cmd_ctx *ctx, struct kd_type *t,
 		return kd_cmd_fail(ctx, err);
 	fprintf(ctx->out, "%s;\n", decl);
 	free(decl);
+	return 0;
+}
+
+/* crash describes structs, unions, enums and integer, pointer, function
+ * and array types itself; any other type (a floating-point, _Bool or
+ * void base type, or a typedef of one) it hands to gdb's whatis, which
+ * prints the name one typedef level down: "whatis bool" is "_Bool". */
+static int gdb_whatis_only(struct kd_type *t)
+{
+	switch (kd_type_kind(kd_type_strip(t, KD_STRIP_TYPEDEF))) {
+	case KD_TYPE_FLOAT:
+	case KD_TYPE_BOOL:
+	case KD_TYPE_VOID:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int print_gdb_whatis(struct kd_cmd_ctx *ctx, struct kd_type *t)
+{
+	char *text;
+	if (kd_type_kind(t) == KD_TYPE_TYPEDEF && kd_type_target(t))
+		t = kd_type_target(t);
+	struct kd_error *err = kd_type_format(t, NULL, &text);
+	if (err)
+		return kd_cmd_fail(ctx, err);
+	fprintf(ctx->out, "%s\n", text);
+	free(text);
 	return 0;
 }
 
@@ -93,6 +123,8 @@ static int run(struct kd_cmd_ctx *ctx, int argc, char **argv)
 		kd_cmd_error(ctx, "cannot resolve: %s", name);
 		return usage(ctx);
 	}
+	if (gdb_whatis_only(t))
+		return print_gdb_whatis(ctx, t);
 	err = kd_cmd_print_definition(ctx->out, t, offsets);
 	return err ? kd_cmd_fail(ctx, err) : 0;
 }

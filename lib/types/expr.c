@@ -614,8 +614,7 @@ static int unary_arith(struct ex *x, const char *op, struct kd_value *v,
 			return ex_fail(x, KD_ERR_INVALID, "%s: ~ needs an "
 				       "integer", span);
 		sc.f = op[0] == '-' ? -sc.f : sc.f;
-		return ex_from_scalar(x, ex_builtin(x, KD_BUILTIN_DOUBLE), &sc,
-				      out);
+		return ex_from_scalar(x, sc.type, &sc, out);	/* a float stays one */
 	}
 	/* promote as C does: the binary code knows how */
 	struct kd_value zero;

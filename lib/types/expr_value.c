@@ -9,7 +9,8 @@
  *     enums of 4 bytes or less) become int, or unsigned int when the
  *     type is unsigned and as wide as int;
  *   - the usual arithmetic conversions: the wider type wins; of equal
- *     width, unsigned wins; a double operand makes both double;
+ *     width, unsigned wins; a floating-point operand makes both of its
+ *     type (the wider one's when both are);
  *   - results wrap to the result type's width (gdb computes in 64 bits
  *     and truncates, so "1 << 40" on ints is 0, INT_MAX + 1 is INT_MIN);
  *   - pointer + integer scales by the pointed-to size (1 for void and
@@ -401,8 +402,11 @@ static int bool_result(struct ex *x, int v, struct kd_value *out)
 	return x->err ? -1 : 0;
 }
 
+/* t: the result's type, the wider floating-point operand's (float op
+ * int is a float, as in C and gdb). */
 static int float_binary(struct ex *x, const char *op, double a, double b,
-			struct kd_value *out, const char *span)
+			struct kd_type *t, struct kd_value *out,
+			const char *span)
 {
 	double r;
 	if (is_compare(op))
@@ -419,7 +423,7 @@ static int float_binary(struct ex *x, const char *op, double a, double b,
 		return ex_fail(x, KD_ERR_INVALID, "%s: operator %s needs "
 			       "integers, not floating-point values", span, op);
 	struct escalar sc = { .kind = ES_FLOAT, .f = r };
-	return ex_from_scalar(x, ex_builtin(x, KD_BUILTIN_DOUBLE), &sc, out);
+	return ex_from_scalar(x, t, &sc, out);
 }
 
 static int int_binary(struct ex *x, const char *op, const struct escalar *a,
@@ -551,7 +555,12 @@ int ex_binary(struct ex *x, const char *op, struct kd_value *a,
 		double r = sb.kind == ES_FLOAT ? sb.f :
 			   kd_type_is_signed(sb.type) ? (double)as_signed(sb.bits) :
 			   (double)sb.bits;
-		return float_binary(x, op, l, r, out, span);
+		struct kd_type *t =
+			sb.kind != ES_FLOAT ? sa.type :
+			sa.kind != ES_FLOAT ? sb.type :
+			kd_type_size(ex_strip(sa.type)) >=
+			kd_type_size(ex_strip(sb.type)) ? sa.type : sb.type;
+		return float_binary(x, op, l, r, t, out, span);
 	}
 	return int_binary(x, op, &sa, &sb, out, span);
 }

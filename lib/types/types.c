@@ -830,7 +830,21 @@ static struct kd_error *base_by_words(struct kd_types *ts, const char *s,
 	}
 	memcpy(spelled, s, len);
 	spelled[len] = '\0';
-	return named_type(ts, spelled, KD_DIX_BASE, ret);
+	struct kd_error *err = named_type(ts, spelled, KD_DIX_BASE, ret);
+	if (!err || !canon || err->code != KD_ERR_NOT_FOUND)
+		return err;
+	/* A C base type the kernel's DWARF never uses (float: the kernel
+	 * has no floating point) is still a type, as gdb's built-ins are:
+	 * "p (float)jiffies" in crash. */
+	for (int b = 0; b < KD_BUILTIN_NR; b++) {
+		struct kd_type *t = kd_types_builtin(ts, (enum kd_builtin)b);
+		if (t && !t->nodebug && strcmp(t->name, canon) == 0) {
+			kd_error_destroy(err);
+			*ret = t;
+			return NULL;
+		}
+	}
+	return err;
 }
 
 static struct kd_error *bare_name(struct kd_types *ts, const char *name,

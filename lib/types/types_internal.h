@@ -124,24 +124,20 @@ struct kd_error *kd_dwarf_object_type(struct kd_types *types, uint32_t src,
 				      Dwarf_Die *die, struct kd_type **ret)
 	KD_WARN_UNUSED;
 
-/* A double as 64 integer bits, as C's conversion to int64_t (or to
- * uint64_t above INT64_MAX) gives them, truncating toward zero; where C
- * leaves the conversion undefined (NaN, out of range) saturated: NaN 0,
- * the nearest bound otherwise.  The expression evaluator's casts and
- * eval's number, and p/x of a floating value, go through it, so
- * "(long)1e30" or p/x of a garbage double cannot reach undefined
- * behaviour (fuzz_expr findings). */
+/* A double as 64 integer bits, as gdb converts a floating value to an
+ * integer (target-float.c, to_longest): C's truncation toward zero
+ * inside [INT64_MIN, 2^63), INT64_MIN below, INT64_MAX above and for a
+ * NaN ("p (unsigned long)1e19" is 9223372036854775807 in crash).  The
+ * expression evaluator's casts and eval's number, and p/x of a floating
+ * value, go through it, so "(long)1e30" or p/x of a garbage double
+ * cannot reach undefined behaviour (fuzz_expr findings). */
 static inline uint64_t kd_float_to_bits(double f)
 {
-	if (f != f)
-		return 0;
-	if (f >= 18446744073709551616.0)
-		return UINT64_MAX;
-	if (f >= 0)
-		return (uint64_t)f;
-	if (f <= -9223372036854775808.0)
+	if (f >= -9223372036854775808.0 && f < 9223372036854775808.0)
+		return (uint64_t)(int64_t)f;
+	if (f < -9223372036854775808.0)
 		return 1ULL << 63;
-	return (uint64_t)(int64_t)f;
+	return INT64_MAX;	/* too large, or NaN */
 }
 
 #endif /* PYKDUMP_TYPES_INTERNAL_H */

@@ -21,6 +21,7 @@
  *     end of a sized symbol give none); char * is followed by the string.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,28 @@ static void put_char(FILE *out, unsigned char c, char q, int *octal)
 static void print_address(struct vf *v, uint64_t val);
 
 /* An integer of width bits in gdb's format letter fmt. */
+/* A float or double as gdb prints it: 9 or 17 significant digits, and a
+ * NaN with its payload ("-nan(0x400000)", glibc's "%a"-style digits). */
+static void print_float(FILE *out, const uint8_t *p, size_t size)
+{
+	uint64_t bits = load_uint(p, size == 4 ? 4 : 8);
+	int neg = size == 4 ? bits >> 31 & 1 : bits >> 63;
+	uint64_t payload = size == 4 ? bits & ((1ULL << 23) - 1)
+				     : bits & ((1ULL << 52) - 1);
+	double d;
+	if (size == 4) {
+		float f;
+		memcpy(&f, p, 4);
+		d = f;
+	} else {
+		memcpy(&d, p, 8);
+	}
+	if (isnan(d))
+		fprintf(out, "%snan(0x%" PRIx64 ")", neg ? "-" : "", payload);
+	else
+		fprintf(out, size == 4 ? "%.9g" : "%.17g", d);
+}
+
 static void print_formatted(struct vf *v, int fmt, uint64_t raw,
 			    unsigned bits, int sgn)
 {
@@ -268,8 +291,9 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 		} else if (size == 8) {
 			memcpy(&d, buf + bit_off / 8, 8);
 		}
-		/* gdb converts to an integer first */
-		print_formatted(v, v->fmt, kd_float_to_bits(d), 64, 1);
+		/* gdb converts to an integer of the value's size first */
+		print_formatted(v, v->fmt, kd_float_to_bits(d),
+				size == 4 ? 32 : 64, 1);
 		return;
 	}
 	if (v->fmt && kd_type_kind(st) != KD_TYPE_INT) {
@@ -293,18 +317,9 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 		}
 		break;
 	}
-	case KD_TYPE_FLOAT: {
-		if (size == 4) {
-			float f;
-			memcpy(&f, buf + bit_off / 8, 4);
-			fprintf(v->out, "%.9g", f);
-		} else {
-			double d;
-			memcpy(&d, buf + bit_off / 8, 8);
-			fprintf(v->out, "%.17g", d);
-		}
+	case KD_TYPE_FLOAT:
+		print_float(v->out, buf + bit_off / 8, size);
 		break;
-	}
 	default:
 		print_int(v, st, raw, size, bits);
 	}

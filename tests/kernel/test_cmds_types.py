@@ -279,6 +279,35 @@ def test_p(layout, crash, pykdump, compare):
     compare_all(compare, crash, pykdump, cmds, normalize=hist)
 
 
+# ------------------------------------------------------------------ floats
+
+# The kernel has no floating point, so its DWARF has no float: gdb's
+# built-in types stand in for it (crash: "p (float)jiffies").  C's
+# conversions (a float operand makes the result a float), gdb's
+# float-to-integer conversion for casts and /x /d (saturating, NaN the
+# largest), NaN with its payload, and whatis of the types gdb describes.
+FLOAT_CMDS = [
+    "p (float)jiffies", "p (double)jiffies", "p (float)jiffies / 3",
+    "p (double)jiffies / 3", "p (float)jiffies * 1.5", "p (float)1 / 3",
+    "p (float)1 + (double)2", "p sizeof((float)1 + 1)", "p sizeof(float)",
+    "p (char)(float)65", "p (int)((float)jiffies / 7)", "p (float)-2.5",
+    "p (float)1e10", "p (float)1e39", "p 0-(float)1e39", "p (float)0/0",
+    "p (double)0/0", "p 0-(double)0/0", "p {float} &jiffies",
+    "p {double} &jiffies", "p/x (float)jiffies", "p/d (float)jiffies",
+    "p/t (float)5", "p/x (float)-1", "p/x (double)-1", "p/x {float} &jiffies",
+    "p/x (double)0xffffffffffffffff", "p/x 1e19", "p/x 0-1e19", "p/d 1e19",
+    "p/x 1e300", "p/x (float)1e19", "p (unsigned long)1e19", "p (long)1e19",
+    "p (unsigned char)300.5", "p (long)(0-1e19)",
+    "p (unsigned long)(double)-3", "p/x -1.5", "p/x 2.75",
+    "whatis float", "whatis double", "whatis _Bool", "whatis bool",
+    "whatis void", "whatis char", "whatis u8",
+]
+
+
+def test_floats(crash, pykdump, compare):
+    compare_all(compare, crash, pykdump, FLOAT_CMDS, normalize=hist)
+
+
 # ------------------------------------------------------------------ machine
 
 def test_machine_facts(layout, sample, crash):

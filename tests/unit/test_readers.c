@@ -18,6 +18,7 @@
 #include "debuginfo_test.h"
 #include "fixtures/readers_fixture.h"
 #include "types/readers_internal.h"
+#include "types/types_internal.h"
 
 static struct kd_debuginfo *di;
 static struct kd_types *types;
@@ -431,7 +432,25 @@ static void test_decode_own_bytes(void **state)
 	kd_error_destroy(err);
 }
 
+/* A floating value as an integer, as gdb's to_longest converts it:
+ * truncation in range, saturation outside, a NaN the largest. */
+static void test_float_to_integer(void **state)
+{
+	(void)state;
+	assert_int_equal(kd_float_to_bits(2.75), 2);
+	assert_int_equal(kd_float_to_bits(-2.75), (uint64_t)-2);
+	assert_int_equal(kd_float_to_bits(9.2e18), 9200000000000000000ULL);
+	assert_int_equal(kd_float_to_bits(9.3e18), INT64_MAX);
+	assert_int_equal(kd_float_to_bits(1e30), INT64_MAX);
+	assert_int_equal(kd_float_to_bits(-1e30), 1ULL << 63);
+	assert_int_equal(kd_float_to_bits(-9223372036854775808.0), 1ULL << 63);
+	assert_int_equal(kd_float_to_bits(__builtin_nan("")),
+			 INT64_MAX);
+	assert_int_equal(kd_float_to_bits(-__builtin_inf()), 1ULL << 63);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_float_to_integer),
 	cmocka_unit_test_setup_teardown(test_kinds, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_values_from_buf, setup, teardown),
