@@ -26,14 +26,16 @@ static int usage(struct kd_cmd_ctx *ctx)
 	return 1;
 }
 
+/* t declared as name ("unsigned long jiffies"; name NULL: the type
+ * alone), then end. */
 static int print_decl(struct kd_cmd_ctx *ctx, struct kd_type *t,
-		      const char *name)
+		      const char *name, const char *end)
 {
 	char *decl;
 	struct kd_error *err = kd_type_format(t, name, &decl);
 	if (err)
 		return kd_cmd_fail(ctx, err);
-	fprintf(ctx->out, "%s;\n", decl);
+	fprintf(ctx->out, "%s%s", decl, end);
 	free(decl);
 	return 0;
 }
@@ -56,15 +58,9 @@ static int gdb_whatis_only(struct kd_type *t)
 
 static int print_gdb_whatis(struct kd_cmd_ctx *ctx, struct kd_type *t)
 {
-	char *text;
 	if (kd_type_kind(t) == KD_TYPE_TYPEDEF && kd_type_target(t))
 		t = kd_type_target(t);
-	struct kd_error *err = kd_type_format(t, NULL, &text);
-	if (err)
-		return kd_cmd_fail(ctx, err);
-	fprintf(ctx->out, "%s\n", text);
-	free(text);
-	return 0;
+	return print_decl(ctx, t, NULL, "\n");
 }
 
 /* 1 if name was a variable or function (printed), 0 if neither. */
@@ -75,13 +71,13 @@ static int symbol_decl(struct kd_cmd_ctx *ctx, struct kd_types *types,
 	struct kd_function fn;
 	struct kd_error *err = kd_types_find_variable(types, name, &var);
 	if (!err) {
-		*rc = print_decl(ctx, var.type, name);
+		*rc = print_decl(ctx, var.type, name, ";\n");
 		return 1;
 	}
 	kd_error_destroy(err);
 	err = kd_types_find_function(types, name, &fn);
 	if (!err) {
-		*rc = print_decl(ctx, fn.type, name);
+		*rc = print_decl(ctx, fn.type, name, ";\n");
 		return 1;
 	}
 	kd_error_destroy(err);
