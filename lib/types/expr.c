@@ -354,9 +354,11 @@ static int number(struct ex *x, const struct etok *t, struct kd_value *out)
 		memcpy(buf, t->s, t->len);
 		buf[t->len] = '\0';
 		struct escalar sc = { .kind = ES_FLOAT, .f = strtod(buf, &end) };
-		if (*end == '\0' || ((*end == 'f' || *end == 'F') && !end[1]))
-			return ex_from_scalar(x, ex_builtin(x, KD_BUILTIN_DOUBLE),
-					      &sc, out);
+		int f = (*end == 'f' || *end == 'F') && !end[1];	/* 1.5f */
+		if (*end == '\0' || f)
+			return ex_from_scalar(x, ex_builtin(x, f ?
+					      KD_BUILTIN_FLOAT :
+					      KD_BUILTIN_DOUBLE), &sc, out);
 	}
 	return ex_fail(x, KD_ERR_INVALID, "%s: %.*s", why, (int)t->len, t->s);
 }

@@ -299,6 +299,7 @@ FLOAT_CMDS = [
     "p/x 1e300", "p/x (float)1e19", "p (unsigned long)1e19", "p (long)1e19",
     "p (unsigned char)300.5", "p (long)(0-1e19)",
     "p (unsigned long)(double)-3", "p/x -1.5", "p/x 2.75",
+    "p 1.5f", "p sizeof(1.5f)", "p 1.1f", "p 1.1f * 3", "p 1.1", "p 1e3F",
     "whatis float", "whatis double", "whatis _Bool", "whatis bool",
     "whatis void", "whatis char", "whatis u8",
 ]
