@@ -153,8 +153,9 @@ struct slab_state {
 	/* 7.0+: the sheaf objects of the last cache asked for, for the
 	 * memocache generation (kd_slab_find runs once per word of rd -S:
 	 * a re-read of every CPU's sheaves each time) */
+	int sheaf_valid;
 	uint64_t sheaf_cache, sheaf_gen;
-	struct kd_slab_sheaf_obj *sheaf_v;
+	struct kd_slab_sheaf_obj *sheaf_v;	/* NULL when none */
 	size_t sheaf_n;
 };
 
@@ -620,57 +621,10 @@ static struct kd_error *sheaf_append(struct kd_session *s,
 	return err;
 }
 
-static struct kd_error *collect_sheaf_objects(struct kd_session *s,
-					      const struct kd_slab_cache *c,
-					      struct kd_slab_sheaf_obj **ret,
-					      size_t *n);
-
-/* The memo of the state (above): a read that failed is not kept. */
-static struct kd_error *sheaf_objects_memo(struct kd_session *s,
-					   const struct kd_slab_cache *c,
-					   const struct kd_slab_sheaf_obj **ret,
-					   size_t *n)
-{
-	struct slab_state *st;
-	struct kd_error *err = tables(s, &st);
-	*ret = NULL;
-	*n = 0;
-	if (err || !c->sheaves)
-		return err;
-	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
-	if (!st->sheaf_v || st->sheaf_cache != c->addr ||
-	    st->sheaf_gen != gen) {
-		struct kd_slab_sheaf_obj *v;
-		size_t nv;
-		if ((err = collect_sheaf_objects(s, c, &v, &nv))) {
-			free(v);
-			return err;
-		}
-		free(st->sheaf_v);
-		st->sheaf_v = v ? v : calloc(1, sizeof(*v));	/* kept: none */
-		st->sheaf_n = v ? nv : 0;
-		st->sheaf_cache = c->addr;
-		st->sheaf_gen = gen;
-		if (!st->sheaf_v)
-			return &kd_error_nomem;
-	}
-	*ret = st->sheaf_v;
-	*n = st->sheaf_n;
-	return NULL;
-}
-
 struct kd_error *kd_slab_sheaf_objects(struct kd_session *s,
 				       const struct kd_slab_cache *c,
 				       struct kd_slab_sheaf_obj **ret,
 				       size_t *n)
-{
-	return collect_sheaf_objects(s, c, ret, n);
-}
-
-static struct kd_error *collect_sheaf_objects(struct kd_session *s,
-					      const struct kd_slab_cache *c,
-					      struct kd_slab_sheaf_obj **ret,
-					      size_t *n)
 {
 	struct slab_state *st;
 	struct kd_slab_sheaf_obj *v = NULL;
@@ -703,6 +657,39 @@ static struct kd_error *collect_sheaf_objects(struct kd_session *s,
 		qsort(v, *n, sizeof(*v), cmp_sheaf_obj);
 	*ret = v;
 	return err;
+}
+
+/* The memo of the state (above): a read that failed is not kept. */
+static struct kd_error *sheaf_objects_memo(struct kd_session *s,
+					   const struct kd_slab_cache *c,
+					   const struct kd_slab_sheaf_obj **ret,
+					   size_t *n)
+{
+	struct slab_state *st;
+	struct kd_error *err = tables(s, &st);
+	*ret = NULL;
+	*n = 0;
+	if (err || !c->sheaves)
+		return err;
+	uint64_t gen = kd_memocache_generation(kd_session_memocache(s));
+	if (!st->sheaf_valid || st->sheaf_cache != c->addr ||
+	    st->sheaf_gen != gen) {
+		struct kd_slab_sheaf_obj *v;
+		size_t nv;
+		if ((err = kd_slab_sheaf_objects(s, c, &v, &nv))) {
+			free(v);
+			return err;
+		}
+		free(st->sheaf_v);
+		st->sheaf_v = v;
+		st->sheaf_n = nv;
+		st->sheaf_cache = c->addr;
+		st->sheaf_gen = gen;
+		st->sheaf_valid = 1;
+	}
+	*ret = st->sheaf_v;
+	*n = st->sheaf_n;
+	return NULL;
 }
 
 const struct kd_slab_sheaf_obj *
