@@ -278,18 +278,11 @@ int ex_scalar(struct ex *x, struct kd_value *v, struct escalar *out,
 	*out = (struct escalar){ .type = v->type, .bits = raw };
 	if (k == KD_TYPE_FLOAT) {
 		out->kind = ES_FLOAT;
-		if (size == 4) {
-			float f;
-			memcpy(&f, v->bytes, 4);
-			out->f = f;
-		} else if (size == 8) {
-			memcpy(&out->f, v->bytes, 8);
-		} else {
+		if (!kd_float_load(v->bytes, size, &out->f))
 			return ex_fail(x, KD_ERR_UNSUPPORTED, "%s: a %zu-byte "
 				       "floating-point value",
 				       ex_span(x, from, to, span, sizeof(span)),
 				       size);
-		}
 		return 0;
 	}
 	if (k == KD_TYPE_POINTER) {

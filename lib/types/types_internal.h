@@ -7,6 +7,8 @@
 #ifndef PYKDUMP_TYPES_INTERNAL_H
 #define PYKDUMP_TYPES_INTERNAL_H
 
+#include <string.h>
+
 #include <elfutils/libdw.h>
 
 #include <pykdump/types.h>
@@ -123,6 +125,21 @@ struct kd_error *kd_dwarf_type_parts(struct kd_types *types,
 struct kd_error *kd_dwarf_object_type(struct kd_types *types, uint32_t src,
 				      Dwarf_Die *die, struct kd_type **ret)
 	KD_WARN_UNUSED;
+
+/* The value of a 4- or 8-byte floating type (x86_64: IEEE single and
+ * double) at p as a double; 0 for another size (*d 0). */
+static inline int kd_float_load(const void *p, size_t size, double *d)
+{
+	*d = 0;
+	if (size == 4) {
+		float f;
+		memcpy(&f, p, 4);
+		*d = f;
+	} else if (size == 8) {
+		memcpy(d, p, 8);
+	}
+	return size == 4 || size == 8;
+}
 
 /* A double as 64 integer bits, as gdb converts a floating value to an
  * integer (target-float.c, to_longest): C's truncation toward zero

@@ -153,29 +153,25 @@ static void put_char(FILE *out, unsigned char c, char q, int *octal)
 
 static void print_address(struct vf *v, uint64_t val);
 
-/* An integer of width bits in gdb's format letter fmt. */
 /* A float or double as gdb prints it: 9 or 17 significant digits, and a
- * NaN with its payload ("-nan(0x400000)", glibc's "%a"-style digits). */
+ * NaN with its payload ("-nan(0x400000)"). */
 static void print_float(FILE *out, const uint8_t *p, size_t size)
 {
-	uint64_t bits = load_uint(p, size == 4 ? 4 : 8);
-	int neg = size == 4 ? bits >> 31 & 1 : bits >> 63;
-	uint64_t payload = size == 4 ? bits & ((1ULL << 23) - 1)
-				     : bits & ((1ULL << 52) - 1);
 	double d;
-	if (size == 4) {
-		float f;
-		memcpy(&f, p, 4);
-		d = f;
+	if (!kd_float_load(p, size, &d)) {	/* long double: not read */
+		fprintf(out, "<%zu-byte floating-point value>", size);
+	} else if (isnan(d)) {
+		uint64_t bits = load_uint(p, size);
+		unsigned mant = size == 4 ? 23 : 52;
+		fprintf(out, "%snan(0x%" PRIx64 ")",
+			bits >> (size * 8 - 1) ? "-" : "",
+			bits & (((uint64_t)1 << mant) - 1));
 	} else {
-		memcpy(&d, p, 8);
-	}
-	if (isnan(d))
-		fprintf(out, "%snan(0x%" PRIx64 ")", neg ? "-" : "", payload);
-	else
 		fprintf(out, size == 4 ? "%.9g" : "%.17g", d);
+	}
 }
 
+/* An integer of width bits in gdb's format letter fmt. */
 static void print_formatted(struct vf *v, int fmt, uint64_t raw,
 			    unsigned bits, int sgn)
 {
@@ -283,14 +279,8 @@ static void print_scalar(struct vf *v, struct kd_type *t, const uint8_t *buf,
 		raw = load_uint(buf + bit_off / 8, size);
 	}
 	if (v->fmt && kd_type_kind(st) == KD_TYPE_FLOAT) {
-		double d = 0;
-		if (size == 4) {
-			float f;
-			memcpy(&f, buf + bit_off / 8, 4);
-			d = f;
-		} else if (size == 8) {
-			memcpy(&d, buf + bit_off / 8, 8);
-		}
+		double d;
+		kd_float_load(buf + bit_off / 8, size, &d);
 		/* gdb converts to an integer of the value's size first */
 		print_formatted(v, v->fmt, kd_float_to_bits(d),
 				size == 4 ? 32 : 64, 1);
