@@ -855,17 +855,20 @@ static struct kd_error *open_cache_file(const char *path, size_t min_size,
 #endif
 
 /*
- * Maps the pages of a fresh buffer in one call.  Otherwise the read into
- * it takes a fault per page: 1,000+ for a distro vmlinux's symbol table
- * image, 5 ms of a 60 ms warm start on a 2-CPU VM.  Only a hint.
+ * A buffer to read len bytes into, its pages mapped in one call.
+ * Otherwise the read takes a fault per page: 1,000+ for a distro
+ * vmlinux's symbol table image, 5 ms of a 60 ms warm start on a 2-CPU
+ * VM.  The madvise is only a hint.
  */
-static void populate(void *buf, size_t len)
+static void *alloc_mapped(size_t len)
 {
 	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	void *buf = malloc(len ? len : 1);
 	uintptr_t start = ((uintptr_t)buf + page - 1) & ~(page - 1);
 	uintptr_t stop = ((uintptr_t)buf + len) & ~(page - 1);
-	if (page && stop > start)
+	if (buf && page && stop > start)
 		(void)madvise((void *)start, stop - start, MADV_POPULATE_WRITE);
+	return buf;
 }
 
 struct kd_error *kd_cache_file_read(const char *path, size_t min_size,
@@ -875,9 +878,7 @@ struct kd_error *kd_cache_file_read(const char *path, size_t min_size,
 	struct kd_error *err = open_cache_file(path, min_size, &fd, size);
 	if (err)
 		return err;
-	*buf = malloc(*size ? *size : 1);
-	if (*buf)
-		populate(*buf, *size);
+	*buf = alloc_mapped(*size);
 	if (!*buf)
 		err = &kd_error_nomem;
 	else if (!pread_full(fd, *buf, *size, 0))
