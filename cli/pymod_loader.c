@@ -27,7 +27,7 @@
 
 static struct {
 	void *handle;
-	kd_pymod_run_fn *run;
+	kd_epython_fn *run;
 	kd_pymod_triage_fn *triage;
 	kd_pymod_fini_fn *fini;
 	char why[512];		/* why it could not be loaded */
@@ -41,7 +41,7 @@ static int try_load(const char *path)
 		snprintf(pymod.why, sizeof(pymod.why), "%s", dlerror());
 		return -1;
 	}
-	pymod.run = (kd_pymod_run_fn *)dlsym(h, "kd_pymod_run");
+	pymod.run = (kd_epython_fn *)dlsym(h, "kd_pymod_run");
 	pymod.triage = (kd_pymod_triage_fn *)dlsym(h, "kd_pymod_triage");
 	pymod.fini = (kd_pymod_fini_fn *)dlsym(h, "kd_pymod_fini");
 	if (!pymod.run || !pymod.triage || !pymod.fini) {

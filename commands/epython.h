@@ -12,7 +12,7 @@
 typedef int kd_epython_fn(struct kd_cmd_ctx *ctx, int argc, char **argv);
 
 /* Install the runner (cli/pymod_loader.c); NULL removes it. */
-KD_FOR_PYMOD void kd_epython_set_runner(kd_epython_fn *fn);
+void kd_epython_set_runner(kd_epython_fn *fn);
 /* Why epython cannot run a program while no runner is installed (the
  * API in a python3 process); default: Python support was not built.
  * why is kept (a string literal). */
@@ -28,6 +28,6 @@ KD_FOR_PYMOD int kd_epython_register_prog(const char *name,
 					  const char *summary,
 					  const char *usage);
 /* Drop every program registered by kd_epython_register_prog. */
-KD_FOR_PYMOD void kd_epython_unregister_progs(void);
+void kd_epython_unregister_progs(void);
 
 #endif /* PYKDUMP_EPYTHON_H */
