@@ -38,14 +38,25 @@ def make_build(tmp_path, names=("a", "b")):
     return build
 
 
+def run_fuzz(build, runs, jobs=2, **env):
+    """run-fuzz over build's stand-in targets: an hour and RUNS
+    executions each, JOBS at a time, ENV over the test's environment."""
+    env = dict(os.environ, PYKDUMP_FUZZ_SAMPLE="/nonexistent", **env)
+    return subprocess.run([str(RUN_FUZZ), str(build), "3600", str(jobs),
+                           str(runs)], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
 def run(build, runs, resume=True, rc=0):
     # FUZZ_SLICE=0: one libFuzzer run per target (the stand-in ignores
     # -max_total_time, so its 600 executions stand for a spent slice)
-    env = dict(os.environ, FUZZ_RESUME="1" if resume else "0",
-               PYKDUMP_FUZZ_SAMPLE="/nonexistent", FAKE_RC=str(rc),
-               FUZZ_SLICE="0")
-    return subprocess.run([str(RUN_FUZZ), str(build), "3600", "2", str(runs)],
-                          capture_output=True, text=True, env=env, timeout=60)
+    return run_fuzz(build, runs, FUZZ_RESUME="1" if resume else "0",
+                    FAKE_RC=str(rc), FUZZ_SLICE="0")
+
+
+def calls(build, name="a"):
+    """How the stand-in target NAME was called, a line a call."""
+    return (build / "fuzz" / f"fuzz_{name}.calls").read_text().splitlines()
 
 
 def ledger(build, name):
@@ -60,13 +71,12 @@ def test_budget_adds_up_over_runs(tmp_path):
     # the second run is given what is left: 400 executions
     r = run(build, 1000)
     assert ledger(build, "a")[0] == 1000 and ledger(build, "a")[2] == 2
-    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
-    assert "-runs=1000" in calls[0] and "-runs=400" in calls[1]
+    assert runs_given(build) == ["1000", "400"]
     assert "in all:         1000 executions" in r.stdout
     # spent: not run again
     r = run(build, 1000)
     assert r.returncode == 0
-    assert len((build / "fuzz" / "fuzz_a.calls").read_text().splitlines()) == 2
+    assert len(calls(build)) == 2
     assert "budget spent" in r.stdout
 
 
@@ -95,9 +105,9 @@ def test_interrupted_run_keeps_what_it_ran(tmp_path):
                PYKDUMP_FUZZ_SAMPLE="/nonexistent")
     p = subprocess.Popen([str(RUN_FUZZ), str(build), "3600", "2", "1000"],
                          stdout=subprocess.PIPE, text=True, env=env)
-    calls = build / "fuzz" / "fuzz_a.calls"
+    called = build / "fuzz" / "fuzz_a.calls"
     deadline = time.monotonic() + 20
-    while not calls.exists() and time.monotonic() < deadline:
+    while not called.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
     p.send_signal(signal.SIGTERM)
@@ -124,18 +134,22 @@ def test_pool_starts_the_next_when_one_ends(tmp_path):
 
 def test_chosen_targets_in_order(tmp_path):
     build = make_build(tmp_path, ("a", "b", "c"))
-    env = dict(os.environ, FUZZ_TARGETS="c a", PYKDUMP_FUZZ_SAMPLE="/x")
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "10"],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = run_fuzz(build, 10, jobs=1, FUZZ_TARGETS="c a")
     assert r.returncode == 0, r.stdout
     started = [ln.split()[1] for ln in r.stdout.splitlines()
                if ln.startswith("fuzz: ") and " for " in ln]
     assert started == ["c", "a"]
     assert not (build / "fuzz" / "fuzz_b.calls").exists()
-    env["FUZZ_TARGETS"] = "nosuch"
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "10"],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = run_fuzz(build, 10, jobs=1, FUZZ_TARGETS="nosuch")
     assert r.returncode == 2 and "no target nosuch" in r.stdout
+
+
+# make fuzz's settings, with slices of 5 s
+SLICED = dict(FUZZ_RESUME="1", FUZZ_SLICE="5")
+
+
+def runs_given(build):
+    return [c.split("-runs=")[1].split()[0] for c in calls(build)]
 
 
 def test_slices_book_as_they_go(tmp_path):
@@ -146,24 +160,18 @@ def test_slices_book_as_they_go(tmp_path):
     t = build / "fuzz" / "fuzz_a"
     # 300 executions a slice: a slice ends as libFuzzer's time runs out
     t.write_text(FAKE.replace("runs=600", "runs=300"))
-    env = dict(os.environ, FUZZ_RESUME="1", FUZZ_SLICE="5",
-               PYKDUMP_FUZZ_SAMPLE="/nonexistent")
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "1000"],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = run_fuzz(build, 1000, jobs=1, **SLICED)
     assert r.returncode == 0, r.stdout + r.stderr
-    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
-    assert [c.split("-runs=")[1].split()[0] for c in calls] == \
-        ["1000", "700", "400", "100"]
-    assert all("-max_total_time=5 " in c for c in calls)
+    assert runs_given(build) == ["1000", "700", "400", "100"]
+    assert all("-max_total_time=5 " in c for c in calls(build))
     assert ledger(build, "a")[0] == 1000 and ledger(build, "a")[2] == 4
     # the summary gives this run's executions, all slices together
     assert "a                          1000 executions" in r.stdout
     # a slice that ran nothing ends the target (no spinning)
     t.write_text(FAKE.replace("runs=600", "runs=0"))
     (build / "fuzz" / "fuzz_a.calls").unlink()
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "2000"],
-                       capture_output=True, text=True, env=env, timeout=60)
-    assert len((build / "fuzz" / "fuzz_a.calls").read_text().splitlines()) == 1
+    run_fuzz(build, 2000, jobs=1, **SLICED)
+    assert len(calls(build)) == 1
 
 
 def test_a_lone_target_takes_the_free_slots(tmp_path):
@@ -171,21 +179,13 @@ def test_a_lone_target_takes_the_free_slots(tmp_path):
     as two libFuzzer processes (distinct seeds, the runs left split
     between them), and the ledger books their sum as one slice."""
     build = make_build(tmp_path, ("a",))
-    env = dict(os.environ, FUZZ_RESUME="1", FUZZ_SLICE="5",
-               PYKDUMP_FUZZ_SAMPLE="/nonexistent")
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "2", "1001"],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = run_fuzz(build, 1001, jobs=2, **SLICED)
     assert r.returncode == 0, r.stdout + r.stderr
-    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
-    assert sorted(c.split("-runs=")[1].split()[0] for c in calls) == \
-        ["500", "501"]
-    seeds = {c.split("-seed=")[1].split()[0] for c in calls}
-    assert len(seeds) == 2
+    assert sorted(runs_given(build)) == ["500", "501"]
+    assert len({c.split("-seed=")[1].split()[0] for c in calls(build)}) == 2
     assert ledger(build, "a")[0] == 1001 and ledger(build, "a")[2] == 1
     assert not list((build / "fuzz-running").iterdir())
     # one slot: one process
     (build / "fuzz" / "fuzz_a.calls").unlink()
-    r = subprocess.run([str(RUN_FUZZ), str(build), "3600", "1", "1501"],
-                       capture_output=True, text=True, env=env, timeout=60)
-    calls = (build / "fuzz" / "fuzz_a.calls").read_text().splitlines()
-    assert len(calls) == 1 and "-runs=500 " in calls[0]
+    run_fuzz(build, 1501, jobs=1, **SLICED)
+    assert runs_given(build) == ["500"]
